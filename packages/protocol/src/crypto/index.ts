@@ -1,0 +1,3 @@
+export * from './kdf.ts';
+export * from './envelope.ts';
+export * from './owner-keys.ts';

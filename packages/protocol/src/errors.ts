@@ -1,0 +1,65 @@
+/**
+ * The one error registry. Every failure that crosses a boundary (HTTP answer,
+ * CLI exit, handset retry decision) carries one of these codes. Codes are
+ * stable: clients and scripts match on them, so never rename one.
+ *
+ * `status` is the HTTP status the center answers with; `retryable` tells a
+ * client whether sending the same request again later can succeed.
+ */
+export const ERRORS = {
+  BAD_REQUEST: { status: 400, retryable: false, title: 'The request is malformed' },
+  VALIDATION_FAILED: { status: 400, retryable: false, title: 'The request does not match its schema' },
+  UNAUTHENTICATED: { status: 401, retryable: false, title: 'Credentials are missing or wrong' },
+  FORBIDDEN: { status: 403, retryable: false, title: 'Not allowed for this owner or handset' },
+  NOT_FOUND: { status: 404, retryable: false, title: 'No such resource' },
+  OWNER_EXISTS: { status: 409, retryable: false, title: 'An owner with this e-mail address exists' },
+  HANDSET_NAME_TAKEN: { status: 409, retryable: false, title: 'The owner already has a handset with this name' },
+  BACKUP_NOT_OPEN: { status: 409, retryable: false, title: 'The backup is not open for transfer' },
+  PART_CONFLICT: { status: 409, retryable: false, title: 'A part with this id is stored with other bytes' },
+  PART_TOO_LARGE: { status: 413, retryable: false, title: 'The part is larger than the center accepts' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, title: 'Unsupported content type' },
+  PART_HASH_MISMATCH: { status: 422, retryable: false, title: 'The part bytes do not match the declared hash' },
+  PART_MISSING: { status: 422, retryable: false, title: 'The end notice names parts the center does not have' },
+  END_NOTICE_MISMATCH: { status: 422, retryable: false, title: 'The end notice does not match the parts received' },
+  QUOTA_EXCEEDED: { status: 422, retryable: false, title: 'The owner is over quota' },
+  PART_DAMAGED: { status: 500, retryable: false, title: 'A stored part is damaged' },
+  INTERNAL: { status: 500, retryable: true, title: 'Internal error' },
+  UNAVAILABLE: { status: 503, retryable: true, title: 'The center is unavailable' },
+  // Client-side only codes (never sent by the center).
+  NETWORK: { status: 0, retryable: true, title: 'Could not reach the center' },
+  DECRYPT_FAILED: { status: 0, retryable: false, title: 'Data could not be decrypted: wrong key or damaged bytes' },
+  NOT_ENROLLED: { status: 0, retryable: false, title: 'This handset is not enrolled' },
+  OVERWRITE_REFUSED: { status: 0, retryable: false, title: 'Restoring would overwrite data and no answer was given' },
+  LOCAL_IO: { status: 0, retryable: false, title: 'A local file could not be read or written' },
+  USAGE: { status: 0, retryable: false, title: 'Wrong command usage' },
+} as const satisfies Record<string, { status: number; retryable: boolean; title: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERRORS, value);
+}
+
+/** A domain error. Services throw these; each edge maps `code` to its own form. */
+export class PhoneSafeError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string;
+  /** Extra machine-readable facts (e.g. the list of missing part ids). */
+  readonly extra: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, detail?: string, extra: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(detail ?? ERRORS[code].title, options);
+    this.name = 'PhoneSafeError';
+    this.code = code;
+    this.detail = detail ?? ERRORS[code].title;
+    this.extra = extra;
+  }
+
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+
+  get retryable(): boolean {
+    return ERRORS[this.code].retryable;
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { HandsetName, Id, Kind, PartId, PartRef, Timestamp } from './common.ts';
+
+/** B3/B4 start request from the handset; the center answers with an open backup. */
+export const StartBackupRequest = z.strictObject({
+  kinds: z.array(Kind).min(1),
+  trigger: z.enum(['manual', 'size', 'power-on', 'schedule', 'retry']).default('manual'),
+});
+export const StartBackupResponse = z.strictObject({
+  backupId: Id,
+  status: z.literal('open'),
+  maxPartBytes: z.number().int().positive(),
+});
+export type StartBackupResponse = z.infer<typeof StartBackupResponse>;
+
+/** Which of these parts does the center lack (for this owner)? Lets a transfer resume. */
+export const MissingPartsRequest = z.strictObject({ ids: z.array(PartId).max(100_000) });
+export const MissingPartsResponse = z.strictObject({ missing: z.array(PartId) });
+
+/** The acknowledgement of one part (B5: each part acknowledged). */
+export const PartAck = z.strictObject({ ack: PartRef, stored: z.enum(['new', 'existing']) });
+export type PartAck = z.infer<typeof PartAck>;
+
+/**
+ * One file of a backup as the center sees it. `ref` is an opaque keyed hash of
+ * the file's path: names travel only inside the sealed manifest, so the center
+ * never learns them. `size` is the sum of its parts' stored sizes.
+ */
+export const EndFile = z.strictObject({
+  ref: z.string().regex(/^[0-9a-f]{32}$/),
+  size: z.number().int().nonnegative(),
+  parts: z.array(PartId),
+});
+export type EndFile = z.infer<typeof EndFile>;
+
+/** B5 end notice. The center checks every named part is stored with this size and hash. */
+export const EndNotice = z.strictObject({
+  manifest: PartRef,
+  parts: z.array(PartRef).max(1_000_000),
+  files: z.array(EndFile).max(1_000_000),
+});
+export type EndNotice = z.infer<typeof EndNotice>;
+
+/** B5 completion notice: the backup is committed and listed from now on. */
+export const CompletionNotice = z.strictObject({
+  backupId: Id,
+  status: z.literal('committed'),
+  committedAt: Timestamp,
+  fileCount: z.number().int().nonnegative(),
+  storedBytes: z.number().int().nonnegative(),
+  files: z.array(z.strictObject({ ref: z.string(), size: z.number().int().nonnegative() })),
+});
+export type CompletionNotice = z.infer<typeof CompletionNotice>;
+
+export const BackupSummary = z.strictObject({
+  backupId: Id,
+  handsetId: Id,
+  handsetName: HandsetName,
+  kinds: z.array(Kind),
+  trigger: z.string(),
+  startedAt: Timestamp,
+  committedAt: Timestamp,
+  fileCount: z.number().int().nonnegative(),
+  storedBytes: z.number().int().nonnegative(),
+  manifest: PartRef,
+});
+export type BackupSummary = z.infer<typeof BackupSummary>;
+export const BackupList = z.strictObject({ backups: z.array(BackupSummary) });
+
+export const BackupDetail = BackupSummary.extend({
+  files: z.array(EndFile),
+  parts: z.array(PartRef),
+});
+export type BackupDetail = z.infer<typeof BackupDetail>;
+
+export const BackupListQuery = z.strictObject({
+  handset: HandsetName.optional(),
+});

@@ -1,0 +1,5 @@
+export * from './common.ts';
+export * from './owner.ts';
+export * from './backup.ts';
+export * from './restore.ts';
+export * from './manifest.ts';

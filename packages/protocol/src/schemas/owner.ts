@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { Base64, Email, HandsetName, Id, Timestamp } from './common.ts';
+
+/**
+ * Key-derivation parameters. The owner's password never leaves the client:
+ * scrypt(password, salt) yields a master secret from which the client derives
+ * an auth key (sent to the center, which hashes it again) and a key-encryption
+ * key (never sent) that wraps the owner's data key.
+ */
+export const KdfParams = z.strictObject({
+  algorithm: z.literal('scrypt'),
+  salt: Base64,
+  N: z.number().int().min(1024).max(1 << 20),
+  r: z.number().int().min(1).max(32),
+  p: z.number().int().min(1).max(16),
+});
+export type KdfParams = z.infer<typeof KdfParams>;
+
+export const PreloginRequest = z.strictObject({ email: Email });
+export const PreloginResponse = z.strictObject({ kdf: KdfParams });
+
+export const RegisterOwnerRequest = z.strictObject({
+  email: Email,
+  authKey: Base64,
+  kdf: KdfParams,
+  /** The owner data key sealed with the key-encryption key (see crypto/envelope). */
+  wrappedDataKey: Base64,
+});
+export const RegisterOwnerResponse = z.strictObject({ ownerId: Id });
+
+export const LoginRequest = z.strictObject({ email: Email, authKey: Base64 });
+export const LoginResponse = z.strictObject({
+  ownerId: Id,
+  token: z.string(),
+  expiresAt: Timestamp,
+  kdf: KdfParams,
+  wrappedDataKey: Base64,
+});
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+export const EnrollHandsetRequest = z.strictObject({ name: HandsetName });
+export const EnrollHandsetResponse = z.strictObject({
+  handsetId: Id,
+  name: HandsetName,
+  /** Bearer credential for this handset alone; the center keeps only its hash. */
+  credential: z.string(),
+});
+export type EnrollHandsetResponse = z.infer<typeof EnrollHandsetResponse>;
+
+export const HandsetInfo = z.strictObject({
+  handsetId: Id,
+  name: HandsetName,
+  enrolledAt: Timestamp,
+  lastSeenAt: Timestamp.nullable(),
+});
+export type HandsetInfo = z.infer<typeof HandsetInfo>;
+export const HandsetList = z.strictObject({ handsets: z.array(HandsetInfo) });
+
+export const WhoAmIResponse = z.strictObject({
+  ownerId: Id,
+  handsetId: Id.nullable(),
+  handsetName: HandsetName.nullable(),
+});
