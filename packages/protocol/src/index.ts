@@ -4,3 +4,4 @@ export * from './clock.ts';
 export * from './schemas/index.ts';
 export * from './crypto/index.ts';
 export * from './chunking/index.ts';
+export * from './client/index.ts';
