@@ -1,0 +1,37 @@
+/**
+ * Applies an owner's retention policy to one handset's committed backups
+ * (storage-format.md, B8): removes the backups the policy drops and records
+ * each in the history. Their blobs stay until `prune` finds them unreferenced.
+ */
+import { selectForgotten, type RetentionPolicy } from '../backup/retention.ts';
+import type { Store } from '../store/store.ts';
+
+/** Returns the ids of the forgotten backups, newest first. */
+export async function forgetByPolicy(
+  store: Store,
+  ownerId: string,
+  handsetId: string,
+  policy: RetentionPolicy,
+  now: string,
+): Promise<string[]> {
+  const committed = await store.backups.listCommitted(ownerId, handsetId);
+  const { forget } = selectForgotten(
+    committed.map((backup) => ({ id: backup.id, committedAt: backup.committedAt ?? backup.startedAt })),
+    policy,
+  );
+  const forgotten: string[] = [];
+  for (const id of forget) {
+    // A concurrent delete may have won; only what this call removed is reported.
+    if (!(await store.backups.remove(ownerId, id))) continue;
+    await store.history.append({
+      at: now,
+      ownerId,
+      handsetId,
+      backupId: id,
+      event: 'backup-forgotten',
+      detail: 'forgotten by the retention policy',
+    });
+    forgotten.push(id);
+  }
+  return forgotten;
+}

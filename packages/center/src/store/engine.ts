@@ -1,0 +1,70 @@
+/**
+ * Everything that differs between SQLite and PostgreSQL lives here: how a
+ * connection is made, how a unique violation looks, whether rows can be
+ * locked, and the one column type the schema builder cannot say portably.
+ * Repositories and migrations take an `Engine` and stay dialect-free.
+ */
+import { Kysely, PostgresDialect, SqliteDialect, type ColumnDefinitionBuilder } from 'kysely';
+import pg from 'pg';
+import type { Database, Db } from './schema.ts';
+import { openSqliteDatabase } from './sqlite-database.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Engine {
+  readonly dialect: DialectName;
+  readonly db: Db;
+  /**
+   * Whether `SELECT … FOR UPDATE` is needed and understood. PostgreSQL runs
+   * transactions side by side; Kysely gives SQLite one connection behind a
+   * mutex, so its transactions are already serial.
+   */
+  readonly rowLocks: boolean;
+  isUniqueViolation(error: unknown): boolean;
+}
+
+// SQLITE_CONSTRAINT_PRIMARYKEY and SQLITE_CONSTRAINT_UNIQUE (extended result codes).
+const SQLITE_UNIQUE_CODES = new Set([1555, 2067]);
+const PG_UNIQUE_VIOLATION = '23505';
+const PG_INT8_OID = 20;
+
+export function sqliteEngine(path: string): Engine {
+  return {
+    dialect: 'sqlite',
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteDatabase(path) }) }),
+    rowLocks: false,
+    isUniqueViolation: (error) => SQLITE_UNIQUE_CODES.has(errorField(error, 'errcode') as number),
+  };
+}
+
+export function postgresEngine(connectionString: string): Engine {
+  const pool = new pg.Pool({
+    connectionString,
+    // Sizes are bigint columns but fit in 2^53; read them as numbers, for this pool only.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === PG_INT8_OID && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client that loses its server emits 'error'; unhandled it would end
+  // the process. The pool drops that client and the next query opens a new one.
+  pool.on('error', () => {});
+  return {
+    dialect: 'postgres',
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    rowLocks: true,
+    isUniqueViolation: (error) => errorField(error, 'code') === PG_UNIQUE_VIOLATION,
+  };
+}
+
+/** An integer primary key the database assigns (for `history`, whose rows need a stable order). */
+export function autoIdColumn(dialect: DialectName): (col: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
+  // SQLite assigns a rowid to an `integer primary key`; PostgreSQL needs an identity.
+  return dialect === 'sqlite'
+    ? (col) => col.primaryKey()
+    : (col) => col.primaryKey().generatedByDefaultAsIdentity();
+}
+
+function errorField(error: unknown, field: string): unknown {
+  return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[field] : undefined;
+}

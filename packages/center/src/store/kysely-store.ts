@@ -1,0 +1,33 @@
+/** The `Store` both dialects share: repositories over one Kysely instance. */
+import { Migrator } from 'kysely/migration';
+import type { Engine } from './engine.ts';
+import { migrationProvider } from './migrations/index.ts';
+import { backupRepo } from './repos/backup-repo.ts';
+import { handsetRepo } from './repos/handset-repo.ts';
+import { historyRepo } from './repos/history-repo.ts';
+import { ownerRepo } from './repos/owner-repo.ts';
+import { partRepo } from './repos/part-repo.ts';
+import { restoreRepo } from './repos/restore-repo.ts';
+import type { Store } from './store.ts';
+
+export function kyselyStore(engine: Engine): Store {
+  return {
+    dialect: engine.dialect,
+    owners: ownerRepo(engine),
+    handsets: handsetRepo(engine),
+    parts: partRepo(engine),
+    backups: backupRepo(engine),
+    restores: restoreRepo(engine),
+    history: historyRepo(engine),
+
+    async migrate() {
+      const migrator = new Migrator({ db: engine.db, provider: migrationProvider(engine.dialect) });
+      const { error } = await migrator.migrateToLatest();
+      if (error) throw error instanceof Error ? error : new Error(`migration failed: ${String(error)}`);
+    },
+
+    async close() {
+      await engine.db.destroy();
+    },
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * In-code migration provider: migrations are TS modules imported here, so
+ * they ship with the code and need no directory scan at run time. Names sort
+ * in the order they apply; never rename or edit one that has shipped.
+ */
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { DialectName } from '../engine.ts';
+import { initialSchema } from './0001-initial.ts';
+
+export function migrationProvider(dialect: DialectName): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return {
+        '0001-initial': initialSchema(dialect),
+      };
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * Opens the center's database from the `--db` setting and brings its schema
+ * up to date. `postgres://…` (or `postgresql://…`) selects PostgreSQL;
+ * `sqlite:/abs/path/center.db` or a plain file path selects SQLite.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { postgresEngine, sqliteEngine, type Engine } from './engine.ts';
+import { kyselyStore } from './kysely-store.ts';
+import type { Store } from './store.ts';
+
+export async function openStore(url: string): Promise<Store> {
+  const store = kyselyStore(engineFor(url));
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+function engineFor(url: string): Engine {
+  if (/^postgres(ql)?:\/\//.test(url)) return postgresEngine(url);
+  const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
+  if (path === ':memory:') return sqliteEngine(path);
+  const file = resolve(path);
+  mkdirSync(dirname(file), { recursive: true });
+  return sqliteEngine(file);
+}

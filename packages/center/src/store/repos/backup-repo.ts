@@ -1,0 +1,87 @@
+import type { Engine } from '../engine.ts';
+import type { BackupRepo } from '../store.ts';
+import { commitBackup } from './backup-commit.ts';
+import { selectBackups, toBackup } from './backup-rows.ts';
+
+export function backupRepo(engine: Engine): BackupRepo {
+  const { db } = engine;
+  return {
+    async open(row) {
+      await db
+        .insertInto('backups')
+        .values({
+          id: row.id,
+          owner_id: row.ownerId,
+          handset_id: row.handsetId,
+          kinds: JSON.stringify(row.kinds),
+          trigger: row.trigger,
+          status: 'open',
+          started_at: row.startedAt,
+          committed_at: null,
+          file_count: 0,
+          stored_bytes: 0,
+        })
+        .execute();
+    },
+
+    async find(ownerId, id) {
+      const row = await selectBackups(db).where('b.owner_id', '=', ownerId).where('b.id', '=', id).executeTakeFirst();
+      return row && toBackup(row);
+    },
+
+    async listCommitted(ownerId, handsetId) {
+      let query = selectBackups(db).where('b.owner_id', '=', ownerId).where('b.status', '=', 'committed');
+      if (handsetId !== undefined) query = query.where('b.handset_id', '=', handsetId);
+      const rows = await query.orderBy('b.committed_at', 'desc').orderBy('b.id', 'desc').execute();
+      return rows.map(toBackup);
+    },
+
+    async files(backupId) {
+      const rows = await db
+        .selectFrom('backup_files')
+        .select(['ref', 'size', 'parts'])
+        .where('backup_id', '=', backupId)
+        .orderBy('seq')
+        .execute();
+      return rows.map((row) => ({ ref: row.ref, size: row.size, parts: JSON.parse(row.parts) as string[] }));
+    },
+
+    async parts(backupId) {
+      return db
+        .selectFrom('backup_parts as bp')
+        .innerJoin('backups as b', 'b.id', 'bp.backup_id')
+        .innerJoin('parts as p', (join) => join.onRef('p.owner_id', '=', 'b.owner_id').onRef('p.id', '=', 'bp.part_id'))
+        .select(['p.id', 'p.size', 'p.sha256'])
+        .where('bp.backup_id', '=', backupId)
+        .orderBy('p.id')
+        .execute();
+    },
+
+    commit: (input) => commitBackup(engine, input),
+
+    async remove(ownerId, id) {
+      return db.transaction().execute(async (trx) => {
+        const owned = await trx
+          .selectFrom('backups')
+          .select('id')
+          .where('owner_id', '=', ownerId)
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (!owned) return false;
+        await trx.deleteFrom('backup_files').where('backup_id', '=', id).execute();
+        await trx.deleteFrom('backup_parts').where('backup_id', '=', id).execute();
+        await trx.deleteFrom('backups').where('id', '=', id).execute();
+        return true;
+      });
+    },
+
+    async listStaleOpen(before) {
+      const rows = await selectBackups(db)
+        .where('b.status', '=', 'open')
+        .where('b.started_at', '<', before)
+        .orderBy('b.started_at')
+        .execute();
+      return rows.map(toBackup);
+    },
+  };
+}

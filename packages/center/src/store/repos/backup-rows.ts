@@ -1,0 +1,35 @@
+/** Reading backups: the one query and mapping that `find`, `list*` and `commit` share. */
+import type { DataKind } from '@phonesafe/protocol';
+import type { Db } from '../schema.ts';
+import type { BackupRow } from '../store.ts';
+
+/** Backups joined with their handset's name. Takes a Kysely or a transaction. */
+export function selectBackups(db: Db) {
+  return db
+    .selectFrom('backups as b')
+    .innerJoin('handsets as h', 'h.id', 'b.handset_id')
+    .selectAll('b')
+    .select('h.name as handset_name');
+}
+
+type SelectedBackup = Awaited<ReturnType<ReturnType<typeof selectBackups>['executeTakeFirstOrThrow']>>;
+
+export function toBackup(row: SelectedBackup): BackupRow {
+  return {
+    id: row.id,
+    ownerId: row.owner_id,
+    handsetId: row.handset_id,
+    handsetName: row.handset_name,
+    kinds: JSON.parse(row.kinds) as DataKind[],
+    trigger: row.trigger,
+    status: row.status,
+    startedAt: row.started_at,
+    committedAt: row.committed_at,
+    fileCount: row.file_count,
+    storedBytes: row.stored_bytes,
+    manifest:
+      row.manifest_id !== null && row.manifest_size !== null && row.manifest_sha256 !== null
+        ? { id: row.manifest_id, size: row.manifest_size, sha256: row.manifest_sha256 }
+        : null,
+  };
+}

@@ -1,0 +1,66 @@
+import type { Engine } from '../engine.ts';
+import type { HandsetsTable } from '../schema.ts';
+import type { HandsetRepo, HandsetRow } from '../store.ts';
+import { insertUnique } from './unique.ts';
+
+export function handsetRepo(engine: Engine): HandsetRepo {
+  const { db } = engine;
+  return {
+    async create(row) {
+      await insertUnique(engine, 'HANDSET_NAME_TAKEN', () =>
+        db
+          .insertInto('handsets')
+          .values({
+            id: row.id,
+            owner_id: row.ownerId,
+            name: row.name,
+            credential_hash: row.credentialHash,
+            enrolled_at: row.enrolledAt,
+            last_seen_at: row.lastSeenAt,
+          })
+          .execute(),
+      );
+    },
+
+    async findById(id) {
+      const row = await db.selectFrom('handsets').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toHandset(row);
+    },
+
+    async findByName(ownerId, name) {
+      const row = await db
+        .selectFrom('handsets')
+        .selectAll()
+        .where('owner_id', '=', ownerId)
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return row && toHandset(row);
+    },
+
+    async listByOwner(ownerId) {
+      const rows = await db
+        .selectFrom('handsets')
+        .selectAll()
+        .where('owner_id', '=', ownerId)
+        .orderBy('enrolled_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toHandset);
+    },
+
+    async touch(id, at) {
+      await db.updateTable('handsets').set({ last_seen_at: at }).where('id', '=', id).execute();
+    },
+  };
+}
+
+function toHandset(row: HandsetsTable): HandsetRow {
+  return {
+    id: row.id,
+    ownerId: row.owner_id,
+    name: row.name,
+    credentialHash: row.credential_hash,
+    enrolledAt: row.enrolled_at,
+    lastSeenAt: row.last_seen_at,
+  };
+}

@@ -1,0 +1,68 @@
+import type { KdfParams } from '@phonesafe/protocol';
+import type { Engine } from '../engine.ts';
+import type { OwnersTable } from '../schema.ts';
+import type { OwnerRepo, OwnerRow } from '../store.ts';
+import { insertUnique } from './unique.ts';
+
+export function ownerRepo(engine: Engine): OwnerRepo {
+  const { db } = engine;
+  return {
+    async create(row) {
+      await insertUnique(engine, 'OWNER_EXISTS', () =>
+        db
+          .insertInto('owners')
+          .values({
+            id: row.id,
+            email: row.email,
+            auth_hash: row.authHash,
+            kdf: JSON.stringify(row.kdf),
+            wrapped_data_key: row.wrappedDataKey,
+            created_at: row.createdAt,
+          })
+          .execute(),
+      );
+    },
+
+    async findByEmail(email) {
+      const row = await db.selectFrom('owners').selectAll().where('email', '=', email).executeTakeFirst();
+      return row && toOwner(row);
+    },
+
+    async findById(id) {
+      const row = await db.selectFrom('owners').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toOwner(row);
+    },
+
+    async addToken(token) {
+      await db
+        .insertInto('owner_tokens')
+        .values({ id: token.id, owner_id: token.ownerId, secret_hash: token.secretHash, expires_at: token.expiresAt })
+        .execute();
+    },
+
+    async findToken(id) {
+      const row = await db
+        .selectFrom('owner_tokens')
+        .select(['owner_id', 'secret_hash', 'expires_at'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row && { ownerId: row.owner_id, secretHash: row.secret_hash, expiresAt: row.expires_at };
+    },
+
+    async deleteExpiredTokens(now) {
+      const result = await db.deleteFrom('owner_tokens').where('expires_at', '<=', now).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+function toOwner(row: OwnersTable): OwnerRow {
+  return {
+    id: row.id,
+    email: row.email,
+    authHash: row.auth_hash,
+    kdf: JSON.parse(row.kdf) as KdfParams,
+    wrappedDataKey: row.wrapped_data_key,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Row shapes of the center's tables as Kysely sees them (snake_case, JSON as
+ * text, booleans as 0/1 so both dialects bind the same values). Repositories
+ * map these to the camelCase rows of `store.ts`; nothing else imports this.
+ */
+import type { OverwritePolicy } from '@phonesafe/protocol';
+import type { Generated, Kysely } from 'kysely';
+import type { HistoryRow } from './store.ts';
+
+export interface OwnersTable {
+  id: string;
+  email: string;
+  auth_hash: string;
+  kdf: string;
+  wrapped_data_key: string;
+  created_at: string;
+}
+
+export interface OwnerTokensTable {
+  id: string;
+  owner_id: string;
+  secret_hash: string;
+  expires_at: string;
+}
+
+export interface HandsetsTable {
+  id: string;
+  owner_id: string;
+  name: string;
+  credential_hash: string;
+  enrolled_at: string;
+  last_seen_at: string | null;
+}
+
+export interface PartsTable {
+  owner_id: string;
+  id: string;
+  size: number;
+  sha256: string;
+  created_at: string;
+}
+
+export interface BackupsTable {
+  id: string;
+  owner_id: string;
+  handset_id: string;
+  kinds: string;
+  trigger: string;
+  status: 'open' | 'committed';
+  started_at: string;
+  committed_at: string | null;
+  file_count: number;
+  stored_bytes: number;
+  manifest_id: string | null;
+  manifest_size: number | null;
+  manifest_sha256: string | null;
+}
+
+export interface BackupFilesTable {
+  backup_id: string;
+  /** Position in the end notice, so files come back in the order the handset sent them. */
+  seq: number;
+  ref: string;
+  size: number;
+  parts: string;
+}
+
+export interface BackupPartsTable {
+  backup_id: string;
+  part_id: string;
+}
+
+export interface RestoresTable {
+  id: string;
+  owner_id: string;
+  backup_id: string;
+  handset_id: string;
+  kinds: string | null;
+  delete_after: number;
+  overwrite: OverwritePolicy;
+  status: 'pending' | 'completed';
+  requested_at: string;
+  completed_at: string | null;
+}
+
+export interface HistoryTable {
+  id: Generated<number>;
+  owner_id: string;
+  handset_id: string | null;
+  backup_id: string | null;
+  event: HistoryRow['event'];
+  detail: string;
+  at: string;
+}
+
+export interface Database {
+  owners: OwnersTable;
+  owner_tokens: OwnerTokensTable;
+  handsets: HandsetsTable;
+  parts: PartsTable;
+  backups: BackupsTable;
+  backup_files: BackupFilesTable;
+  backup_parts: BackupPartsTable;
+  restores: RestoresTable;
+  history: HistoryTable;
+}
+
+export type Db = Kysely<Database>;

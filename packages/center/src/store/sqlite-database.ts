@@ -1,0 +1,44 @@
+/**
+ * Adapter from Node's built-in `node:sqlite` to the better-sqlite3-shaped
+ * object Kysely's `SqliteDialect` expects. It exists so the center needs no
+ * native npm module: `DatabaseSync` ships with Node, but its statements take
+ * spread parameters and do not say whether they return rows.
+ */
+import { DatabaseSync, type SQLInputValue, type SQLOutputValue, type StatementSync } from 'node:sqlite';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+
+/** How long a statement waits for another process's lock (e.g. `center verify` beside a running center). */
+const BUSY_TIMEOUT_MS = 5_000;
+
+export function openSqliteDatabase(path: string): SqliteDatabase {
+  const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
+  // WAL lets readers proceed while a commit writes; foreign keys are off by
+  // default in SQLite. synchronous stays FULL: a handset deletes its copies
+  // once told a backup is committed, so a commit must survive power loss.
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;');
+  return {
+    prepare: (sql) => wrapStatement(db.prepare(sql)),
+    close: () => db.close(),
+  };
+}
+
+/**
+ * node:sqlite rows have a null prototype; copy them into ordinary objects so
+ * rows from both dialects compare equal (assert.deepStrictEqual checks prototypes).
+ */
+function plain(row: Record<string, SQLOutputValue>): Record<string, SQLOutputValue> {
+  return { ...row };
+}
+
+function wrapStatement(statement: StatementSync): SqliteStatement {
+  const bind = (parameters: ReadonlyArray<unknown>) => parameters as SQLInputValue[];
+  return {
+    // A statement returns rows exactly when it has result columns (SELECT, or RETURNING).
+    reader: statement.columns().length > 0,
+    all: (parameters) => statement.all(...bind(parameters)).map(plain),
+    run: (parameters) => statement.run(...bind(parameters)),
+    *iterate(parameters) {
+      for (const row of statement.iterate(...bind(parameters))) yield plain(row);
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/** A SQLite store and a local blob store in a fresh temporary directory, for service tests. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalBlobStore } from '../src/blobs/local-blob-store.ts';
+import { openStore } from '../src/store/index.ts';
+import type { Store } from '../src/store/store.ts';
+
+export interface TempCenter {
+  store: Store;
+  blobs: LocalBlobStore;
+  blobRoot: string;
+  cleanup: () => Promise<void>;
+}
+
+export async function tempCenter(): Promise<TempCenter> {
+  const dir = await mkdtemp(join(tmpdir(), 'phonesafe-center-'));
+  const store = await openStore(`sqlite:${join(dir, 'center.db')}`);
+  const blobRoot = join(dir, 'blobs');
+  return {
+    store,
+    blobs: new LocalBlobStore(blobRoot),
+    blobRoot,
+    cleanup: async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
