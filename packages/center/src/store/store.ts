@@ -104,8 +104,8 @@ export interface HandsetRepo {
 }
 
 export interface PartRepo {
-  /** Of `ids`, those not recorded for this owner. Order follows `ids`. */
-  findMissing(ownerId: string, ids: string[]): Promise<string[]>;
+  /** Of `ids`, the parts recorded for this owner (any order). */
+  findStored(ownerId: string, ids: string[]): Promise<PartRef[]>;
   find(ownerId: string, id: string): Promise<PartRef | undefined>;
   /** Idempotent: recording an existing (owner, id) with the same sha256 is a no-op returning 'existing'. */
   record(ownerId: string, part: PartRef, createdAt: string): Promise<'new' | 'existing'>;

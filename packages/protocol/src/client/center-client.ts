@@ -45,8 +45,12 @@ export class CenterClient {
   startBackup(req: z.input<typeof B.StartBackupRequest>) {
     return this.http.json(B.StartBackupResponse, { method: 'POST', path: '/v1/backups', json: req });
   }
+  /** Which of `ids` the center lacks, and the stored refs of the others (B5 resume, dedup). */
+  partStatus(ids: string[]): Promise<B.MissingPartsResponse> {
+    return this.http.json(B.MissingPartsResponse, { method: 'POST', path: '/v1/parts/missing', json: { ids } });
+  }
   async missingParts(ids: string[]): Promise<string[]> {
-    return (await this.http.json(B.MissingPartsResponse, { method: 'POST', path: '/v1/parts/missing', json: { ids } })).missing;
+    return (await this.partStatus(ids)).missing;
   }
   putPart(id: string, bytes: Uint8Array, sha256: string = sha256Hex(bytes)) {
     return this.http.json(B.PartAck, { method: 'PUT', path: `/v1/parts/${id}`, body: bytes, headers: { 'x-phonesafe-sha256': sha256 } });

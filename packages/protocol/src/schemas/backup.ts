@@ -15,7 +15,12 @@ export type StartBackupResponse = z.infer<typeof StartBackupResponse>;
 
 /** Which of these parts does the center lack (for this owner)? Lets a transfer resume. */
 export const MissingPartsRequest = z.strictObject({ ids: z.array(PartId).max(100_000) });
-export const MissingPartsResponse = z.strictObject({ missing: z.array(PartId) });
+export const MissingPartsResponse = z.strictObject({
+  missing: z.array(PartId),
+  /** The requested parts already stored for this owner, as stored (possibly sent by another handset). */
+  present: z.array(PartRef),
+});
+export type MissingPartsResponse = z.infer<typeof MissingPartsResponse>;
 
 /** The acknowledgement of one part (B5: each part acknowledged). */
 export const PartAck = z.strictObject({ ack: PartRef, stored: z.enum(['new', 'existing']) });

@@ -19,16 +19,19 @@ export type KdfParams = z.infer<typeof KdfParams>;
 export const PreloginRequest = z.strictObject({ email: Email });
 export const PreloginResponse = z.strictObject({ kdf: KdfParams });
 
+/** 32 bytes, base64: the auth key derived on the client (encryption.md). */
+const AuthKey = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'an auth key is 32 bytes of base64');
+
 export const RegisterOwnerRequest = z.strictObject({
   email: Email,
-  authKey: Base64,
+  authKey: AuthKey,
   kdf: KdfParams,
   /** The owner data key sealed with the key-encryption key (see crypto/envelope). */
   wrappedDataKey: Base64,
 });
 export const RegisterOwnerResponse = z.strictObject({ ownerId: Id });
 
-export const LoginRequest = z.strictObject({ email: Email, authKey: Base64 });
+export const LoginRequest = z.strictObject({ email: Email, authKey: AuthKey });
 export const LoginResponse = z.strictObject({
   ownerId: Id,
   token: z.string(),

@@ -1,4 +1,4 @@
-import { PhoneSafeError } from '@phonesafe/protocol';
+import { PhoneSafeError, type PartRef } from '@phonesafe/protocol';
 import { sql } from 'kysely';
 import type { Engine } from '../engine.ts';
 import type { PartRepo } from '../store.ts';
@@ -14,18 +14,19 @@ export function partRepo(engine: Engine): PartRepo {
       .where('id', '=', id)
       .executeTakeFirst();
   return {
-    async findMissing(ownerId, ids) {
-      const found = new Set<string>();
+    async findStored(ownerId, ids) {
+      const found: PartRef[] = [];
       for (const chunk of chunked([...new Set(ids)])) {
-        const rows = await db
-          .selectFrom('parts')
-          .select('id')
-          .where('owner_id', '=', ownerId)
-          .where('id', 'in', chunk)
-          .execute();
-        for (const row of rows) found.add(row.id);
+        found.push(
+          ...(await db
+            .selectFrom('parts')
+            .select(['id', 'size', 'sha256'])
+            .where('owner_id', '=', ownerId)
+            .where('id', 'in', chunk)
+            .execute()),
+        );
       }
-      return ids.filter((id) => !found.has(id));
+      return found;
     },
 
     find,

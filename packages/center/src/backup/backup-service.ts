@@ -1,0 +1,125 @@
+import { PhoneSafeError, type BackupDetail, type BackupSummary, type Clock, type CompletionNotice, type DataKind, type EndNotice } from '@phonesafe/protocol';
+import type { Caller, HandsetCaller } from '../auth/caller.ts';
+import { newId } from '../ids.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { BackupRepo, HandsetRepo, HistoryRepo } from '../store/store.ts';
+import { deleteBackup, isCommitted, loadCommittedBackup, loadHandsetBackup, toSummary } from './backup-records.ts';
+
+/** Applies the retention policy to one handset's committed backups. */
+export type ApplyRetention = (scope: { ownerId: string; handsetId: string }) => Promise<unknown>;
+
+export interface BackupServiceDeps {
+  backups: BackupRepo;
+  handsets: Pick<HandsetRepo, 'findByName'>;
+  history: Pick<HistoryRepo, 'append'>;
+  applyRetention: ApplyRetention;
+  clock: Clock;
+  log: Logger;
+  maxPartBytes: number;
+}
+
+export class BackupService {
+  readonly #deps: BackupServiceDeps;
+
+  constructor(deps: BackupServiceDeps) {
+    this.#deps = deps;
+  }
+
+  async start(handset: HandsetCaller, request: { kinds: DataKind[]; trigger: string }) {
+    const backupId = newId();
+    await this.#deps.backups.open({
+      id: backupId,
+      ownerId: handset.ownerId,
+      handsetId: handset.handsetId,
+      handsetName: handset.handsetName,
+      kinds: request.kinds,
+      trigger: request.trigger,
+      status: 'open',
+      startedAt: this.#deps.clock.now().toISOString(),
+      committedAt: null,
+      fileCount: 0,
+      storedBytes: 0,
+      manifest: null,
+    });
+    return { backupId, status: 'open' as const, maxPartBytes: this.#deps.maxPartBytes };
+  }
+
+  /**
+   * B5 end notice. The store checks, in one transaction, that every named part
+   * is stored with that size and hash; the file sizes are checked here first.
+   * Retention runs after the commit and cannot undo it: a failure there is
+   * logged, not answered, or the handset would retry a committed backup.
+   */
+  async end(handset: HandsetCaller, backupId: string, notice: EndNotice): Promise<CompletionNotice> {
+    await loadHandsetBackup(this.#deps.backups, handset, backupId);
+    checkFileSizes(notice);
+    const committed = await this.#deps.backups.commit({
+      backupId,
+      ownerId: handset.ownerId,
+      committedAt: this.#deps.clock.now().toISOString(),
+      manifest: notice.manifest,
+      parts: notice.parts,
+      files: notice.files,
+    });
+    if (!isCommitted(committed)) throw new Error(`store answered an uncommitted backup ${backupId} after commit`);
+    await this.#deps.history.append({
+      at: committed.committedAt,
+      ownerId: handset.ownerId,
+      handsetId: handset.handsetId,
+      backupId,
+      event: 'backup-committed',
+      detail: `${committed.fileCount} files, ${committed.storedBytes} bytes stored`,
+    });
+    try {
+      await this.#deps.applyRetention({ ownerId: handset.ownerId, handsetId: handset.handsetId });
+    } catch (error) {
+      this.#deps.log.error({ err: error, backupId }, 'retention failed after commit');
+    }
+    return {
+      backupId,
+      status: 'committed',
+      committedAt: committed.committedAt,
+      fileCount: committed.fileCount,
+      storedBytes: committed.storedBytes,
+      files: notice.files.map((file) => ({ ref: file.ref, size: file.size })),
+    };
+  }
+
+  /** Committed backups of the caller's owner, newest first, optionally of one handset by name. */
+  async list(caller: Caller, handsetName?: string): Promise<{ backups: BackupSummary[] }> {
+    let handsetId: string | undefined;
+    if (handsetName !== undefined) {
+      const handset = await this.#deps.handsets.findByName(caller.ownerId, handsetName);
+      if (!handset) throw new PhoneSafeError('NOT_FOUND', `no handset named ${handsetName}`);
+      handsetId = handset.id;
+    }
+    const rows = await this.#deps.backups.listCommitted(caller.ownerId, handsetId);
+    return { backups: rows.filter(isCommitted).map(toSummary) };
+  }
+
+  async detail(caller: Caller, backupId: string): Promise<BackupDetail> {
+    const backup = await loadCommittedBackup(this.#deps.backups, caller.ownerId, backupId);
+    const [files, parts] = await Promise.all([this.#deps.backups.files(backupId), this.#deps.backups.parts(backupId)]);
+    return { ...toSummary(backup), files, parts };
+  }
+
+  async remove(ownerId: string, backupId: string): Promise<void> {
+    const backup = await loadCommittedBackup(this.#deps.backups, ownerId, backupId);
+    await deleteBackup(this.#deps, backup, this.#deps.clock.now().toISOString(), 'deleted by the owner');
+  }
+}
+
+/** Wire rule 3: each file's size is the sum of its parts' sizes as the notice declares them. */
+function checkFileSizes(notice: EndNotice): void {
+  const sizes = new Map([notice.manifest, ...notice.parts].map((part) => [part.id, part.size]));
+  const wrong = notice.files.filter((file) => {
+    let sum = 0;
+    for (const id of file.parts) sum += sizes.get(id) ?? Number.NaN;
+    return sum !== file.size;
+  });
+  if (wrong.length > 0) {
+    throw new PhoneSafeError('END_NOTICE_MISMATCH', `${wrong.length} files do not add up to their parts`, {
+      files: wrong.map((file) => file.ref),
+    });
+  }
+}

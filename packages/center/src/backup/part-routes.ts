@@ -1,0 +1,35 @@
+import { MissingPartsRequest, MissingPartsResponse, PartAck, PartId, Sha256Hex } from '@phonesafe/protocol';
+import { z } from 'zod';
+import { withRawBody } from '../http/raw-body.ts';
+import type { App } from '../http/zod.ts';
+import type { PartService } from './part-service.ts';
+
+const PartParams = z.strictObject({ id: PartId });
+const SHA_HEADER = 'x-phonesafe-sha256';
+// Other headers pass through untouched: Fastify replaces request.headers with the parsed value.
+const PartHeaders = z.looseObject({ [SHA_HEADER]: Sha256Hex });
+
+export function partRoutes(app: App, parts: PartService, maxPartBytes: number): void {
+  app.post('/v1/parts/missing', { config: { auth: 'handset' }, schema: { body: MissingPartsRequest, response: { 200: MissingPartsResponse } } }, (req) =>
+    parts.missing(req.caller.ownerId, req.body.ids),
+  );
+  withRawBody(app, (scoped) => {
+    scoped.put(
+      '/v1/parts/:id',
+      {
+        config: { auth: 'handset', tooLarge: 'PART_TOO_LARGE' },
+        // Fastify refuses a larger content-length before reading a byte, and stops a chunked body at the limit.
+        bodyLimit: maxPartBytes,
+        schema: { params: PartParams, headers: PartHeaders, body: z.instanceof(Buffer), response: { 200: PartAck, 201: PartAck } },
+      },
+      async (req, reply) => {
+        const ack = await parts.put(req.caller.ownerId, req.params.id, req.body, req.headers[SHA_HEADER]);
+        return reply.code(ack.stored === 'new' ? 201 : 200).send(ack);
+      },
+    );
+  });
+  app.get('/v1/parts/:id', { config: { auth: 'any' }, schema: { params: PartParams } }, async (req, reply) => {
+    const { bytes, sha256 } = await parts.get(req.caller.ownerId, req.params.id);
+    return reply.type('application/octet-stream').header(SHA_HEADER, sha256).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  });
+}

@@ -1,0 +1,84 @@
+import { PhoneSafeError, sha256Hex, type Clock, type PartAck, type PartRef } from '@phonesafe/protocol';
+import type { BlobStore } from '../store/blob-store.ts';
+import type { PartRepo } from '../store/store.ts';
+import { KeyedLock } from './keyed-lock.ts';
+
+export interface PartServiceDeps {
+  parts: Pick<PartRepo, 'find' | 'findStored' | 'record'>;
+  blobs: BlobStore;
+  clock: Clock;
+  maxPartBytes: number;
+}
+
+/** Sealed parts, scoped by owner: one owner's part ids say nothing about another's. */
+export class PartService {
+  readonly #deps: PartServiceDeps;
+  /** Uploads of one part id for one owner run one at a time (see `put`). */
+  readonly #uploads = new KeyedLock();
+
+  constructor(deps: PartServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Which parts must still be sent, and how the others are stored: a part
+   * another handset of this owner sent has other sealed bytes (random nonce)
+   * than the asker's copy, so the asker needs the stored size and hash to
+   * name it in its end notice.
+   */
+  async missing(ownerId: string, ids: string[]): Promise<{ missing: string[]; present: PartRef[] }> {
+    const present = await this.#deps.parts.findStored(ownerId, ids);
+    const stored = new Set(present.map((p) => p.id));
+    return { missing: [...new Set(ids)].filter((id) => !stored.has(id)), present };
+  }
+
+  /**
+   * B5: stores one sealed part. The blob is written (atomically) before its
+   * row, so a row never points at a missing blob. Idempotent: the same bytes
+   * again answer 'existing'; other bytes under a recorded id are PART_CONFLICT.
+   */
+  async put(ownerId: string, id: string, bytes: Buffer, declaredSha256: string): Promise<PartAck> {
+    if (bytes.length > this.#deps.maxPartBytes) {
+      throw new PhoneSafeError('PART_TOO_LARGE', `a part is at most ${this.#deps.maxPartBytes} bytes`);
+    }
+    const ref: PartRef = { id, size: bytes.length, sha256: sha256Hex(bytes) };
+    if (ref.sha256 !== declaredSha256) {
+      throw new PhoneSafeError('PART_HASH_MISMATCH', `the body's SHA-256 is ${ref.sha256}, the header says ${declaredSha256}`);
+    }
+    return this.#uploads.run(`${ownerId}/${id}`, async () => {
+      const known = await this.#deps.parts.find(ownerId, id);
+      if (known) {
+        if (known.sha256 !== ref.sha256) throw new PhoneSafeError('PART_CONFLICT', `part ${id} is stored with other bytes`, { id });
+        return { ack: known, stored: 'existing' };
+      }
+      await this.#replaceOrphan(ownerId, ref);
+      await this.#deps.blobs.put(ownerId, id, bytes);
+      const stored = await this.#deps.parts.record(ownerId, ref, this.#deps.clock.now().toISOString());
+      return { ack: ref, stored };
+    });
+  }
+
+  /** The stored bytes, checked against the recorded hash. Throws NOT_FOUND or PART_DAMAGED. */
+  async get(ownerId: string, id: string): Promise<{ bytes: Uint8Array; sha256: string }> {
+    const ref = await this.#deps.parts.find(ownerId, id);
+    if (!ref) throw new PhoneSafeError('NOT_FOUND', `no part ${id}`);
+    const bytes = await this.#deps.blobs.get(ownerId, id);
+    if (!bytes) throw new PhoneSafeError('PART_DAMAGED', `part ${id} is recorded but its bytes are missing`, { id });
+    if (bytes.length !== ref.size || sha256Hex(bytes) !== ref.sha256) {
+      throw new PhoneSafeError('PART_DAMAGED', `part ${id} no longer matches its recorded SHA-256`, { id });
+    }
+    return { bytes, sha256: ref.sha256 };
+  }
+
+  /**
+   * A blob without a row is left by an upload interrupted between the blob
+   * write and the record. Sealing uses a random nonce, so a resent part has
+   * other bytes; since blobs are write-once, the stale blob must go before the
+   * new one is written, or the row would describe bytes that are not stored.
+   * No row references it and the lock keeps concurrent uploads out.
+   */
+  async #replaceOrphan(ownerId: string, ref: PartRef): Promise<void> {
+    const orphan = await this.#deps.blobs.get(ownerId, ref.id);
+    if (orphan && sha256Hex(orphan) !== ref.sha256) await this.#deps.blobs.delete(ownerId, ref.id);
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The center's configuration: the only module that reads `process.env`.
+ * Precedence: CLI overrides, then PHONESAFE_* variables, then defaults. The
+ * result is validated once; everything downstream trusts it.
+ */
+import { resolve } from 'node:path';
+import { PhoneSafeError } from '@phonesafe/protocol';
+import { z } from 'zod';
+import type { RetentionPolicy } from '../backup/retention.ts';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Each setting with the environment variable that can supply it. */
+const ENV_NAMES = {
+  port: 'PHONESAFE_PORT',
+  host: 'PHONESAFE_HOST',
+  data: 'PHONESAFE_DATA',
+  db: 'PHONESAFE_DB',
+  tlsCert: 'PHONESAFE_TLS_CERT',
+  tlsKey: 'PHONESAFE_TLS_KEY',
+  logLevel: 'PHONESAFE_LOG_LEVEL',
+  keepLast: 'PHONESAFE_KEEP_LAST',
+  keepDaily: 'PHONESAFE_KEEP_DAILY',
+  keepWeekly: 'PHONESAFE_KEEP_WEEKLY',
+  keepMonthly: 'PHONESAFE_KEEP_MONTHLY',
+  maxPartBytes: 'PHONESAFE_MAX_PART_BYTES',
+  pruneGraceSeconds: 'PHONESAFE_PRUNE_GRACE_SECONDS',
+  centerSecret: 'PHONESAFE_CENTER_SECRET',
+} as const;
+
+type Setting = keyof typeof ENV_NAMES;
+
+/** What a caller (the CLI) may override; strings are accepted as typed on a command line. */
+export type ConfigOverrides = Partial<Record<Setting, string | number | undefined>>;
+
+const count = (fallback: number) => z.coerce.number().int().min(0).max(100_000).default(fallback);
+
+const RawConfig = z.strictObject({
+  port: z.coerce.number().int().min(0).max(65_535).default(8780),
+  host: z.string().min(1).default('127.0.0.1'),
+  data: z.string().min(1).default('./.phonesafe/center'),
+  db: z.string().regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'a database URL starts with sqlite: or postgres://').optional(),
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
+  logLevel: z.enum(LOG_LEVELS).default('info'),
+  keepLast: count(10),
+  keepDaily: count(7),
+  keepWeekly: count(4),
+  keepMonthly: count(12),
+  // 64 KiB floor: a part must hold at least one chunk of the handset's chunker.
+  maxPartBytes: z.coerce.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024),
+  pruneGraceSeconds: z.coerce.number().int().min(0).default(3600),
+  centerSecret: z.string().min(32, 'the center secret needs at least 32 characters').optional(),
+});
+
+export interface CenterConfig {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Absolute path of the data directory (blobs, SQLite file, center secret). */
+  data: string;
+  /** Database URL: `sqlite:<path>` or `postgres://…`. */
+  db: string;
+  /** PEM file paths; HTTPS when set. */
+  tls: { cert: string; key: string } | null;
+  logLevel: (typeof LOG_LEVELS)[number];
+  retention: RetentionPolicy;
+  maxPartBytes: number;
+  pruneGraceMs: number;
+  /** Keys the fake prelogin answers; when null the center keeps one in its data directory. */
+  centerSecret: string | null;
+}
+
+export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): CenterConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [setting, envName] of Object.entries(ENV_NAMES)) {
+    const value = overrides[setting as Setting] ?? env[envName];
+    if (value !== undefined && value !== '') raw[setting] = value;
+  }
+  const parsed = RawConfig.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const setting = String(issue.path[0] ?? '');
+      const source = setting in ENV_NAMES ? `${setting} (${ENV_NAMES[setting as Setting]})` : setting || 'configuration';
+      return `${source}: ${issue.message}`;
+    });
+    throw new PhoneSafeError('USAGE', `invalid center configuration: ${problems.join('; ')}`);
+  }
+  const c = parsed.data;
+  if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) {
+    throw new PhoneSafeError('USAGE', `invalid center configuration: HTTPS needs both ${ENV_NAMES.tlsCert} and ${ENV_NAMES.tlsKey}`);
+  }
+  const data = resolve(c.data);
+  return {
+    host: c.host,
+    port: c.port,
+    data,
+    db: c.db ?? `sqlite:${resolve(data, 'center.db')}`,
+    tls: c.tlsCert && c.tlsKey ? { cert: resolve(c.tlsCert), key: resolve(c.tlsKey) } : null,
+    logLevel: c.logLevel,
+    retention: { keepLast: c.keepLast, keepDaily: c.keepDaily, keepWeekly: c.keepWeekly, keepMonthly: c.keepMonthly },
+    maxPartBytes: c.maxPartBytes,
+    pruneGraceMs: c.pruneGraceSeconds * 1000,
+    centerSecret: c.centerSecret ?? null,
+  };
+}
+
+/** The configuration as JSON for `center config`, with the DB password and the center secret masked. */
+export function printConfig(config: CenterConfig): string {
+  const masked: CenterConfig = {
+    ...config,
+    db: maskUrlPassword(config.db),
+    centerSecret: config.centerSecret === null ? null : '***',
+  };
+  return JSON.stringify(masked, null, 2);
+}
+
+function maskUrlPassword(url: string): string {
+  // A regex rather than URL parsing: it also masks a URL that does not parse, e.g. a password with a raw '@'.
+  return url
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^/]*@/i, '$1***@')
+    .replace(/([?&]password=)[^&]*/gi, '$1***');
+}

@@ -1,0 +1,7 @@
+import { HistoryList } from '@phonesafe/protocol';
+import type { App } from '../http/zod.ts';
+import type { HistoryService } from './history-service.ts';
+
+export function historyRoutes(app: App, history: HistoryService): void {
+  app.get('/v1/history', { config: { auth: 'any' }, schema: { response: { 200: HistoryList } } }, (req) => history.list(req.caller));
+}

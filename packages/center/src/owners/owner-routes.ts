@@ -1,0 +1,16 @@
+import { LoginRequest, LoginResponse, PreloginRequest, PreloginResponse, RegisterOwnerRequest, RegisterOwnerResponse } from '@phonesafe/protocol';
+import type { App } from '../http/zod.ts';
+import type { OwnerService } from './owner-service.ts';
+
+export function ownerRoutes(app: App, owners: OwnerService): void {
+  const open = { auth: 'public' } as const;
+  app.post('/v1/owners/prelogin', { config: open, schema: { body: PreloginRequest, response: { 200: PreloginResponse } } }, (req) =>
+    owners.prelogin(req.body.email),
+  );
+  app.post('/v1/owners', { config: open, schema: { body: RegisterOwnerRequest, response: { 201: RegisterOwnerResponse } } }, async (req, reply) =>
+    reply.code(201).send(await owners.register(req.body)),
+  );
+  app.post('/v1/owners/login', { config: open, schema: { body: LoginRequest, response: { 200: LoginResponse } } }, (req) =>
+    owners.login(req.body.email, req.body.authKey),
+  );
+}

@@ -1,0 +1,27 @@
+import { join } from 'node:path';
+import { LocalBlobStore } from './blobs/local-blob-store.ts';
+import type { CenterConfig } from './config/config.ts';
+import type { BlobStore } from './store/blob-store.ts';
+import { openStore } from './store/open-store.ts';
+import type { Store } from './store/store.ts';
+
+export interface CenterResources {
+  store: Store;
+  blobs: BlobStore;
+}
+
+/** The database (migrated by openStore) and the blob directory of a center. */
+export async function openResources(config: Pick<CenterConfig, 'db' | 'data'>): Promise<CenterResources> {
+  const store = await openStore(config.db);
+  return { store, blobs: new LocalBlobStore(join(config.data, 'blobs')) };
+}
+
+/** Opens the resources for one task and closes them whatever happens. */
+export async function withResources<T>(config: Pick<CenterConfig, 'db' | 'data'>, task: (resources: CenterResources) => Promise<T>): Promise<T> {
+  const resources = await openResources(config);
+  try {
+    return await task(resources);
+  } finally {
+    await resources.store.close();
+  }
+}

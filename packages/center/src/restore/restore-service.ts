@@ -1,0 +1,117 @@
+import { PhoneSafeError, type Clock, type DataKind, type OverwritePolicy, type RestoreOrder } from '@phonesafe/protocol';
+import type { Caller } from '../auth/caller.ts';
+import { deleteBackup, loadCommittedBackup } from '../backup/backup-records.ts';
+import { newId } from '../ids.ts';
+import type { BackupRepo, HandsetRepo, HistoryRepo, RestoreRepo, RestoreRow } from '../store/store.ts';
+
+export interface RestoreServiceDeps {
+  restores: RestoreRepo;
+  backups: Pick<BackupRepo, 'find' | 'remove'>;
+  handsets: Pick<HandsetRepo, 'findByName'>;
+  history: Pick<HistoryRepo, 'append'>;
+  clock: Clock;
+}
+
+export interface StartRestoreInput {
+  backupId: string;
+  toHandset?: string | undefined;
+  kinds?: DataKind[] | undefined;
+  deleteAfter: boolean;
+  overwrite: OverwritePolicy;
+}
+
+/** B6: restore orders. The destination handset fetches and applies them, then reports completion. */
+export class RestoreService {
+  readonly #deps: RestoreServiceDeps;
+
+  constructor(deps: RestoreServiceDeps) {
+    this.#deps = deps;
+  }
+
+  async start(caller: Caller, input: StartRestoreInput): Promise<RestoreOrder> {
+    const backup = await loadCommittedBackup(this.#deps.backups, caller.ownerId, input.backupId);
+    const handsetId = await this.#destination(caller, input.toHandset);
+    const row: RestoreRow = {
+      id: newId(),
+      ownerId: caller.ownerId,
+      backupId: backup.id,
+      handsetId,
+      kinds: input.kinds ?? null,
+      deleteAfter: input.deleteAfter,
+      overwrite: input.overwrite,
+      status: 'pending',
+      requestedAt: this.#deps.clock.now().toISOString(),
+      completedAt: null,
+    };
+    await this.#deps.restores.create(row);
+    await this.#deps.history.append({
+      at: row.requestedAt,
+      ownerId: caller.ownerId,
+      handsetId,
+      backupId: backup.id,
+      event: 'restore-requested',
+      detail: `restore of ${backup.handsetName}'s backup of ${backup.committedAt}${row.deleteAfter ? ', then delete it' : ''}`,
+    });
+    return toOrder(row);
+  }
+
+  async pending(handsetId: string): Promise<{ restores: RestoreOrder[] }> {
+    return { restores: (await this.#deps.restores.listPending(handsetId)).map(toOrder) };
+  }
+
+  /**
+   * Marks the order completed and, when it said so, deletes the backup (rows
+   * only; prune removes the blobs). Completing again answers the same way, so
+   * a handset that lost the answer can simply retry.
+   */
+  async complete(caller: Caller, restoreId: string, report: { restored: number; skipped: number }) {
+    const order = await this.#deps.restores.find(caller.ownerId, restoreId);
+    if (!order || (caller.kind === 'handset' && order.handsetId !== caller.handsetId)) {
+      throw new PhoneSafeError('NOT_FOUND', `no restore ${restoreId}`);
+    }
+    const done = { restoreId, status: 'completed' as const };
+    if (order.status === 'completed') {
+      return { ...done, backupDeleted: order.deleteAfter && !(await this.#deps.backups.find(caller.ownerId, order.backupId)) };
+    }
+    const at = this.#deps.clock.now().toISOString();
+    await this.#deps.restores.complete(restoreId, at);
+    await this.#deps.history.append({
+      at,
+      ownerId: caller.ownerId,
+      handsetId: order.handsetId,
+      backupId: order.backupId,
+      event: 'restore-completed',
+      detail: `${report.restored} restored, ${report.skipped} skipped`,
+    });
+    const backup = order.deleteAfter ? await this.#deps.backups.find(caller.ownerId, order.backupId) : undefined;
+    if (backup) await deleteBackup(this.#deps, backup, at, `deleted after restore ${restoreId}`);
+    return { ...done, backupDeleted: backup !== undefined };
+  }
+
+  /** An owner names the destination; a handset restores to itself. */
+  async #destination(caller: Caller, toHandset: string | undefined): Promise<string> {
+    if (caller.kind === 'handset') {
+      if (toHandset !== undefined && toHandset !== caller.handsetName) {
+        throw new PhoneSafeError('VALIDATION_FAILED', 'body.toHandset: a handset can order a restore only to itself');
+      }
+      return caller.handsetId;
+    }
+    if (toHandset === undefined) throw new PhoneSafeError('VALIDATION_FAILED', 'body.toHandset: an owner must name the destination handset');
+    const handset = await this.#deps.handsets.findByName(caller.ownerId, toHandset);
+    if (!handset) throw new PhoneSafeError('NOT_FOUND', `no handset named ${toHandset}`);
+    return handset.id;
+  }
+}
+
+function toOrder(row: RestoreRow): RestoreOrder {
+  return {
+    restoreId: row.id,
+    backupId: row.backupId,
+    handsetId: row.handsetId,
+    kinds: row.kinds,
+    deleteAfter: row.deleteAfter,
+    overwrite: row.overwrite,
+    status: row.status,
+    requestedAt: row.requestedAt,
+  };
+}
