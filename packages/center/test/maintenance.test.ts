@@ -70,16 +70,26 @@ test('prune deletes old unreferenced parts, blob and row, and keeps the rest', a
   const { backup, manifest: recordedOnly } = await openWithParts(center.store, handset, []);
   await center.store.backups.commit({ backupId: backup.id, ownerId: owner.id, committedAt: at(5), manifest, parts: [referenced], files: [] });
 
-  const report = await prune(center.store, center.blobs, { olderThan: at(30) });
+  const report = await prune(center.store, center.blobs, { olderThan: at(30), staleOpenBefore: at(0) });
   // openWithParts recorded a manifest part of its own, with no blob and no reference.
-  assert.deepEqual(report, { removedParts: 2, removedBytes: orphan.size + recordedOnly.size });
+  assert.deepEqual(report, { droppedOpenBackups: 0, removedParts: 2, removedBytes: orphan.size + recordedOnly.size });
   assert.equal(await center.store.parts.find(owner.id, orphan.id), undefined);
   assert.equal(await center.blobs.has(owner.id, orphan.id), false);
   for (const kept of [referenced, fresh, manifest]) {
     assert.deepEqual(await center.store.parts.find(owner.id, kept.id), kept);
     assert.equal(await center.blobs.has(owner.id, kept.id), true);
   }
-  assert.deepEqual(await prune(center.store, center.blobs, { olderThan: at(30) }), { removedParts: 0, removedBytes: 0 });
+  assert.deepEqual(await prune(center.store, center.blobs, { olderThan: at(30), staleOpenBefore: at(0) }), { droppedOpenBackups: 0, removedParts: 0, removedBytes: 0 });
+});
+
+test('prune drops open backups left behind by transfers that never ended, and keeps recent ones', async () => {
+  const { owner, handset } = await seedOwner(center.store);
+  const { backup: stale } = await openWithParts(center.store, handset, [], { startedAt: at(1) });
+  const { backup: recent } = await openWithParts(center.store, handset, [], { startedAt: at(20) });
+  const report = await prune(center.store, center.blobs, { olderThan: at(0), staleOpenBefore: at(10) });
+  assert.equal(report.droppedOpenBackups, 1);
+  assert.equal(await center.store.backups.find(owner.id, stale.id), undefined);
+  assert.equal((await center.store.backups.find(owner.id, recent.id))?.status, 'open');
 });
 
 test('forgetByPolicy removes what the policy drops, for one handset, and records it', async () => {
