@@ -1,0 +1,106 @@
+import type { Command } from 'commander';
+import { failAfterOutput } from '../errors.ts';
+import { verb, parsePort } from '../options.ts';
+import { columns, humanBytes, plural, Output } from '../output.ts';
+
+interface StoreFlags {
+  data?: string;
+  db?: string;
+  json?: boolean;
+}
+
+interface ServeFlags extends StoreFlags {
+  port?: number;
+  host?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  logLevel?: string;
+  printConfig?: boolean;
+}
+
+/** `phonesafe center [serve options]`, `center verify`, `center prune`. */
+export function centerCommands(program: Command): void {
+  const center = program
+    .command('center')
+    .description('run the backup center until SIGINT/SIGTERM (first stdout line: the URL it listens on)')
+    .option('--port <port>', 'TCP port; 0 picks a free one (default 8780)', parsePort)
+    .option('--host <address>', 'address to listen on (default 127.0.0.1)')
+    .option('--data <dir>', 'data directory: blobs, SQLite file')
+    .option('--db <url>', 'database URL: sqlite:<path> or postgres://…')
+    .option('--tls-cert <file>', 'PEM certificate; serves HTTPS with --tls-key')
+    .option('--tls-key <file>', 'PEM private key')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+    .option('--print-config', 'print the effective configuration (secrets masked) and exit')
+    .option('--json', 'print {"url": ...} as one JSON document on stdout')
+    .action((flags: ServeFlags) => serve(flags));
+
+  storeVerb(center, 'verify', 'read every stored part and check it against its recorded hash').action(async (flags: StoreFlags) => {
+    const out = new Output(Boolean(flags.json));
+    const { loadConfig, runVerify } = await centerPackage();
+    const report = await runVerify(loadConfig({ data: flags.data, db: flags.db }));
+    out.result(report, (r) => [
+      `checked ${plural(r.checked, 'part')} (${humanBytes(r.bytes)}): ${r.damaged.length === 0 ? 'no damage' : `${plural(r.damaged.length, 'damaged part')}`}`,
+      ...columns(r.damaged.map((d) => ['  owner ' + d.ownerId, 'part ' + d.id, d.reason])),
+    ]);
+    if (report.damaged.length > 0) {
+      failAfterOutput('PART_DAMAGED', `${plural(report.damaged.length, 'damaged part')}: ${report.damaged.map((d) => d.id).join(', ')}`);
+    }
+  });
+
+  storeVerb(center, 'prune', 'delete stored parts that no backup references any more').action(async (flags: StoreFlags) => {
+    const out = new Output(Boolean(flags.json));
+    const { loadConfig, runPrune } = await centerPackage();
+    const result = await runPrune(loadConfig({ data: flags.data, db: flags.db }));
+    out.result(result, (r) => `removed ${plural(r.removedParts, 'unreferenced part')} (${humanBytes(r.removedBytes)})`);
+  });
+}
+
+function storeVerb(center: Command, name: string, description: string): Command {
+  return verb(center, name, description)
+    .option('--data <dir>', 'data directory of the center')
+    .option('--db <url>', 'database URL: sqlite:<path> or postgres://…');
+}
+
+/** Loaded on use: the server stack (fastify, database drivers) is not needed by other verbs. */
+function centerPackage() {
+  return import('@phonesafe/center');
+}
+
+async function serve(flags: ServeFlags): Promise<void> {
+  const out = new Output(Boolean(flags.json));
+  const { loadConfig, printConfig, startCenter, createLogger } = await centerPackage();
+  const config = loadConfig({
+    port: flags.port,
+    host: flags.host,
+    data: flags.data,
+    db: flags.db,
+    tlsCert: flags.tlsCert,
+    tlsKey: flags.tlsKey,
+    logLevel: flags.logLevel,
+  });
+  if (flags.printConfig) {
+    process.stdout.write(printConfig(config) + '\n');
+    return;
+  }
+  // Logs go to stderr: stdout carries only the result, so its first line is the URL.
+  const running = await startCenter(config, { logger: createLogger(config, process.stderr) });
+  // Printed only once the socket listens, so a script may wait for this line.
+  out.result({ url: running.url }, (r) => `PhoneSafe center listening on ${r.url}`);
+  await untilSignal();
+  await running.close();
+}
+
+/** Resolves on the first SIGINT/SIGTERM; a second one while closing exits at once. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

@@ -1,0 +1,154 @@
+import { Option, type Command } from 'commander';
+import type { HandsetAgent } from '@phonesafe/handset';
+import { PhoneSafeError, type DataKind, type OverwritePolicy } from '@phonesafe/protocol';
+import { kindsOption, readCaFile, verb } from '../options.ts';
+import { capped, columns, humanBytes, humanTime, plural, Output } from '../output.ts';
+import { readPassword } from '../password.ts';
+import { withProgress } from '../progress.ts';
+import { askOption } from '../prompt.ts';
+
+interface HandsetFlags {
+  data: string;
+  json?: boolean;
+}
+
+/** `phonesafe handset <verb> --data DIR`: the virtual handset kept in DIR. */
+export function handsetCommands(program: Command): void {
+  const handset = program.command('handset').description('the handset agent: enrol, import/export data, back up, restore');
+
+  handsetVerb(handset, 'enroll', 'enrol this handset at a center for an owner (registers the owner on first use)')
+    .requiredOption('--center <url>', 'center URL')
+    .requiredOption('--owner <email>', "owner's e-mail address")
+    .requiredOption('--name <name>', 'handset name, unique per owner')
+    .option('--ca <file>', 'PEM file of the CA that signed an HTTPS center certificate')
+    .action((flags: HandsetFlags & { center: string; owner: string; name: string; ca?: string }) =>
+      withHandset(flags, { applyPending: false }, async (agent, out) => {
+        const password = await readPassword(`Password for ${flags.owner}: `);
+        const ca = flags.ca ? await readCaFile(flags.ca) : undefined;
+        const result = await agent.enroll({ center: flags.center, owner: flags.owner, password, name: flags.name, ...(ca ? { ca } : {}) });
+        out.result(result, (r) => `enrolled handset '${r.name}' (${r.handsetId}) for ${flags.owner} at ${flags.center}${r.ownerRegistered ? '; new owner registered' : ''}`);
+      }),
+    );
+
+  handsetVerb(handset, 'import', "copy a directory tree into the handset's memory (kinds from folders and extensions)")
+    .argument('<src>', 'directory to import')
+    .action((src: string, flags: HandsetFlags) =>
+      withHandset(flags, { applyPending: true }, async (agent, out) => {
+        const result = await withProgress(out, (onProgress) => agent.importTree(src, { onProgress }));
+        out.result(result, (r) => `imported ${src}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged (${humanBytes(r.bytes)} new)`);
+      }),
+    );
+
+  handsetVerb(handset, 'export', "write the handset's memory out as a directory tree")
+    .argument('<out>', 'directory to write')
+    .action((dest: string, flags: HandsetFlags) =>
+      withHandset(flags, { applyPending: true }, async (agent, out) => {
+        const result = await withProgress(out, (onProgress) => agent.exportTree(dest, { onProgress }));
+        out.result(result, (r) => `exported ${plural(r.files, 'file')} (${humanBytes(r.bytes)}) to ${dest}`);
+      }),
+    );
+
+  handsetVerb(handset, 'backup', 'back up to the center now (only changed parts are sent)')
+    .addOption(kindsOption())
+    .action((flags: HandsetFlags & { kinds?: DataKind[] }) =>
+      withHandset(flags, { applyPending: false }, async (agent, out) => {
+        const result = await withProgress(out, (onProgress) => agent.backup({ kinds: flags.kinds, onProgress }));
+        out.result(result, (r) => [
+          `backup ${r.backupId} committed at ${humanTime(r.committedAt)}: ${plural(r.files, 'file')}`,
+          `sent ${plural(r.sentParts, 'part')} (${humanBytes(r.sentBytes)}), reused ${plural(r.reusedParts, 'part')}; stored ${humanBytes(r.storedBytes)}`,
+        ]);
+      }),
+    );
+
+  handsetVerb(handset, 'restore', "restore a backup into this handset (default: this handset's latest)")
+    .option('--backup <id>', 'backup to restore')
+    .option('--from-handset <name>', "restore another of the owner's handsets' latest backup (e.g. onto a replacement)")
+    .addOption(kindsOption())
+    .addOption(new Option('--overwrite <policy>', 'items this handset already has: ask, yes or no').choices(['ask', 'yes', 'no']).default('ask'))
+    .option('--delete-after', 'have the center delete the backup once restored')
+    .action((flags: HandsetFlags & { backup?: string; fromHandset?: string; kinds?: DataKind[]; overwrite: OverwritePolicy; deleteAfter?: boolean }) =>
+      withHandset(flags, { applyPending: false }, async (agent, out) => {
+        const result = await withProgress(out, (onProgress) =>
+          agent.restore({
+            backupId: flags.backup,
+            fromHandset: flags.fromHandset,
+            kinds: flags.kinds,
+            overwrite: flags.overwrite,
+            deleteAfter: Boolean(flags.deleteAfter),
+            ...askOption(),
+            onProgress,
+          }).catch((error: unknown) => {
+            throw withOverwriteHint(error);
+          }),
+        );
+        out.result(result, (r) => [
+          `restored ${plural(r.restored, 'file')} from backup ${r.backupId} (${r.alreadyThere} already there, ${r.skipped} kept unchanged)`,
+          ...capped(r.skippedPaths).map((p) => `  kept ${p}`),
+        ]);
+      }),
+    );
+
+  handsetVerb(handset, 'history', 'backups and restores, as this handset and the center recorded them').action((flags: HandsetFlags) =>
+    withHandset(flags, { applyPending: false }, async (agent, out) => {
+      const history = await agent.history();
+      out.result(history, (h) => [
+        `this handset (${plural(h.local.length, 'event')}):`,
+        ...columns(h.local.map((e) => ['  ' + humanTime(e.at), e.event, e.backupId, plural(e.files, 'file'), humanBytes(e.bytes)])),
+        `center (${plural(h.center.length, 'event')}):`,
+        ...columns(h.center.map((e) => ['  ' + humanTime(e.at), e.event, e.handsetName ?? '-', e.backupId ?? '-', e.detail])),
+      ]);
+    }),
+  );
+
+  handsetVerb(handset, 'status', 'enrolment, memory contents and what is waiting to be backed up').action((flags: HandsetFlags) =>
+    withHandset(flags, { applyPending: true }, async (agent, out) => {
+      out.result(agent.status(), (s) => [
+        s.enrolled ? `handset '${s.name}' (${s.handsetId}) of ${s.owner} at ${s.center}` : 'not enrolled',
+        `${plural(s.items, 'item')} in memory`,
+        `waiting to be backed up: ${plural(s.pendingVersions, 'version')}, ${plural(s.pendingParts, 'part')} (${humanBytes(s.pendingBytes)})`,
+        s.lastBackup ? `last backup: ${s.lastBackup.backupId} at ${humanTime(s.lastBackup.at)}` : 'no backup yet',
+      ]);
+    }),
+  );
+}
+
+function handsetVerb(handset: Command, name: string, description: string): Command {
+  return verb(handset, name, description).requiredOption('--data <dir>', "the handset's data directory");
+}
+
+/**
+ * Opens the handset in DIR for one command and closes it whatever happens.
+ * With `applyPending`, restores the owner pushed from the pc (`pc restore
+ * --to`) are applied first, so that every command on that handset delivers
+ * them (B6: the destination applies the order when it next talks to the
+ * center); backup, restore and history need not ask, the agent does it.
+ */
+async function withHandset(flags: HandsetFlags, options: { applyPending: boolean }, run: (agent: HandsetAgent, out: Output) => Promise<void>): Promise<void> {
+  const out = new Output(Boolean(flags.json));
+  // Loaded on use, like the other role packages, to keep unrelated verbs quick to start.
+  const { HandsetAgent: Agent } = await import('@phonesafe/handset');
+  const agent = await Agent.open(flags.data);
+  try {
+    if (options.applyPending) await applyPending(agent, out);
+    await run(agent, out);
+  } finally {
+    await agent.close();
+  }
+}
+
+/** A pending restore that cannot be applied now must not block the command asked for: warn and go on. */
+async function applyPending(agent: HandsetAgent, out: Output): Promise<void> {
+  try {
+    const applied = await withProgress(out, (onProgress) => agent.applyPendingRestores({ ...askOption(), onProgress }));
+    for (const r of applied) out.note(`applied restore ${r.restoreId} of backup ${r.backupId}: ${plural(r.restored, 'file')} restored, ${r.alreadyThere} already there, ${r.skipped} kept unchanged`);
+  } catch (error) {
+    if (!(error instanceof PhoneSafeError)) throw error;
+    if (error.code !== 'NOT_ENROLLED') out.note(`warning: pending restores not applied: ${error.code}: ${error.detail}`);
+  }
+}
+
+/** The agent names the conflicting files; the CLI adds how to answer. */
+function withOverwriteHint(error: unknown): unknown {
+  if (!(error instanceof PhoneSafeError) || error.code !== 'OVERWRITE_REFUSED') return error;
+  return new PhoneSafeError(error.code, `${error.detail} (choose with --overwrite yes or no, or run on a terminal to be asked)`, { ...error.extra }, { cause: error });
+}

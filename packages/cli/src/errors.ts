@@ -1,0 +1,80 @@
+import { CommanderError } from 'commander';
+import { PhoneSafeError, type ErrorCode } from '@phonesafe/protocol';
+
+/**
+ * Exit status per error code, so scripts can react without parsing text.
+ * A Record over every code: adding a code to the registry fails the type
+ * check here until it is given an exit status.
+ */
+const EXIT_CODES = {
+  USAGE: 2,
+  UNAUTHENTICATED: 3,
+  FORBIDDEN: 3,
+  NOT_ENROLLED: 3,
+  NOT_FOUND: 4,
+  BAD_REQUEST: 5,
+  VALIDATION_FAILED: 5,
+  OWNER_EXISTS: 5,
+  HANDSET_NAME_TAKEN: 5,
+  BACKUP_NOT_OPEN: 5,
+  PART_CONFLICT: 5,
+  PART_TOO_LARGE: 5,
+  UNSUPPORTED_MEDIA_TYPE: 5,
+  PART_HASH_MISMATCH: 5,
+  PART_MISSING: 5,
+  END_NOTICE_MISMATCH: 5,
+  QUOTA_EXCEEDED: 5,
+  OVERWRITE_REFUSED: 5,
+  NETWORK: 6,
+  UNAVAILABLE: 6,
+  PART_DAMAGED: 7,
+  DECRYPT_FAILED: 7,
+  INTERNAL: 1,
+  LOCAL_IO: 1,
+} as const satisfies Record<ErrorCode, number>;
+
+export function exitCodeFor(code: ErrorCode): number {
+  return EXIT_CODES[code];
+}
+
+/** Any thrown value as a PhoneSafeError, so every failure is reported the same way. */
+export function asPhoneSafeError(error: unknown): PhoneSafeError {
+  if (error instanceof PhoneSafeError) return error;
+  if (error instanceof CommanderError) return new PhoneSafeError('USAGE', error.message.replace(/^error: /, ''), {}, { cause: error });
+  const errno = error as NodeJS.ErrnoException;
+  if (errno && typeof errno.code === 'string' && typeof errno.syscall === 'string') {
+    return new PhoneSafeError('LOCAL_IO', errno.message, {}, { cause: error });
+  }
+  return new PhoneSafeError('INTERNAL', error instanceof Error ? error.message : String(error), {}, { cause: error });
+}
+
+/**
+ * Prints ONE line `phonesafe: CODE: detail` on stderr (plus, with --json,
+ * the error as the JSON document on stdout) and returns the exit status.
+ * Stack traces only with PHONESAFE_DEBUG=1: users need the reason, not our call stack.
+ */
+export function reportError(error: unknown, options: { json: boolean }): number {
+  const problem = asPhoneSafeError(error);
+  const exitCode = exitCodeFor(problem.code);
+  if (options.json) {
+    const extra = Object.keys(problem.extra).length > 0 ? { extra: problem.extra } : {};
+    process.stdout.write(JSON.stringify({ error: { code: problem.code, detail: problem.detail, exitCode, ...extra } }) + '\n');
+  }
+  printErrorLine(problem.code, problem.detail);
+  if (process.env.PHONESAFE_DEBUG === '1') process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+  return exitCode;
+}
+
+/**
+ * For a command that printed its full report but must still fail (e.g.
+ * `center verify` finding damage): the error line and exit status, no second
+ * JSON document.
+ */
+export function failAfterOutput(code: ErrorCode, detail: string): void {
+  printErrorLine(code, detail);
+  process.exitCode = exitCodeFor(code);
+}
+
+function printErrorLine(code: ErrorCode, detail: string): void {
+  process.stderr.write(`phonesafe: ${code}: ${detail.replace(/\s*\n\s*/g, ' ').trim()}\n`);
+}

@@ -1,0 +1,43 @@
+import { PhoneSafeError } from '@phonesafe/protocol';
+
+/**
+ * The owner's password: PHONESAFE_PASSWORD (for scripts and tests), else a
+ * prompt on the terminal without echo. Never from a flag, where it would
+ * show up in `ps` and shell history.
+ */
+export async function readPassword(prompt: string): Promise<string> {
+  const fromEnv = process.env.PHONESAFE_PASSWORD;
+  if (fromEnv) return fromEnv;
+  if (!process.stdin.isTTY) {
+    throw new PhoneSafeError('USAGE', 'a password is needed: set PHONESAFE_PASSWORD or run on a terminal to be asked');
+  }
+  return readSecret(prompt);
+}
+
+function readSecret(prompt: string): Promise<string> {
+  const stdin = process.stdin;
+  process.stderr.write(prompt);
+  stdin.setRawMode(true);
+  stdin.resume();
+  stdin.setEncoding('utf8');
+  return new Promise((resolve, reject) => {
+    let typed = '';
+    const finish = (error?: PhoneSafeError) => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write('\n');
+      if (error) reject(error);
+      else resolve(typed);
+    };
+    const onData = (text: string) => {
+      for (const char of text) {
+        if (char === '\r' || char === '\n') return finish();
+        if (char === '\u0003' || char === '\u0004') return finish(new PhoneSafeError('USAGE', 'cancelled'));
+        if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
+        else if (char >= ' ') typed += char;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * Scenario c (X2): one flipped byte in a stored part. `center verify` names
+ * it and exits 7; a restore or download that needs it fails clearly and
+ * leaves no wrong file behind.
+ */
+import { strict as assert } from 'node:assert';
+import { open, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { test } from 'node:test';
+import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
+import { handsetTree, listFiles, treeDigest, writeTree } from './helpers/tree.ts';
+import type { BackupJson } from './helpers/types.ts';
+
+const OWNER = 'damage@example.org';
+
+test('a damaged part is reported by verify and stops restores without writing a bad file', { timeout: 300_000 }, async (t) => {
+  const root = await tempDir(t);
+  const data = join(root, 'center');
+  const center = await startCenter(t, data);
+  const env = ownerEnv(root, 'damage password', { PHONESAFE_CENTER: center.url, PHONESAFE_OWNER: OWNER });
+  const [src, a, d] = [join(root, 'src'), join(root, 'handset-a'), join(root, 'handset-d')];
+  await writeTree(src, handsetTree());
+  const source = await treeDigest(src);
+  await cliJson(['handset', 'enroll', '--center', center.url, '--owner', OWNER, '--name', 'A', '--data', a], env);
+  await cliJson(['handset', 'import', '--data', a, src], env);
+  const backup = await cliJson<BackupJson>(['handset', 'backup', '--data', a], env);
+
+  const clean = await cliJson<{ checked: number; damaged: unknown[] }>(['center', 'verify', '--data', data], env);
+  assert.deepEqual(clean.damaged, []);
+
+  // The largest blob holds a piece of the 12 MiB photo: every full restore needs it.
+  const victim = await largestBlob(join(data, 'blobs'));
+  await flipByte(victim);
+  const partId = basename(victim);
+
+  const verify = await cliFails(['center', 'verify', '--data', data], env, 7, 'PART_DAMAGED');
+  assert.match(verify.stdout, new RegExp(partId));
+  assert.match(verify.stderr, new RegExp(partId));
+  const report = JSON.parse((await cli(['center', 'verify', '--data', data, '--json'], env)).stdout) as { damaged: Array<{ id: string }> };
+  assert.deepEqual(report.damaged.map((x) => x.id), [partId]);
+
+  await cliJson(['handset', 'enroll', '--center', center.url, '--owner', OWNER, '--name', 'D', '--data', d], env);
+  const restore = await cliFails(['handset', 'restore', '--data', d, '--from-handset', 'A', '--overwrite', 'yes'], env, 7, '(PART_DAMAGED|DECRYPT_FAILED)');
+  t.diagnostic(`handset restore: ${restore.stderr.trim()}`);
+  const exported = join(root, 'export-d');
+  await cliJson(['handset', 'export', '--data', d, exported], env);
+  assertOnlyGoodFiles(await treeDigest(exported), source);
+  assert.equal((await treeDigest(exported))['photos/2025/big.jpg'], undefined, 'the damaged file is not restored');
+
+  const download = join(root, 'download');
+  const failed = await cliFails(['pc', 'download', '--backup', backup.backupId, '--out', download], env, 7, '(PART_DAMAGED|DECRYPT_FAILED)');
+  t.diagnostic(`pc download: ${failed.stderr.trim()}`);
+  assert.match(failed.stderr, /photos\/2025\/big\.jpg/, 'the error names the file');
+  assertOnlyGoodFiles(await treeDigest(download), source);
+  assert.deepEqual((await listFiles(download)).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
+});
+
+/** Whatever was written must equal the source: a restore may stop early, never write wrong bytes. */
+function assertOnlyGoodFiles(written: Record<string, string>, source: Record<string, string>): void {
+  for (const [path, sha] of Object.entries(written)) assert.equal(sha, source[path], `${path} was written with wrong content`);
+}
+
+async function largestBlob(blobs: string): Promise<string> {
+  let best = { path: '', size: -1 };
+  for (const file of await listFiles(blobs)) {
+    if (file.includes(`${join(blobs, 'tmp')}/`)) continue;
+    const { size } = await stat(file);
+    if (size > best.size) best = { path: file, size };
+  }
+  assert.ok(best.path, 'the center stored blobs');
+  return best.path;
+}
+
+async function flipByte(file: string): Promise<void> {
+  const handle = await open(file, 'r+');
+  try {
+    const { size } = await handle.stat();
+    const at = Math.floor(size / 2);
+    const byte = Buffer.alloc(1);
+    await handle.read(byte, 0, 1, at);
+    byte[0] = byte[0]! ^ 0xff;
+    await handle.write(byte, 0, 1, at);
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,41 @@
+import { CenterClient, loginOwner, PhoneSafeError, type OwnerSession } from '@phonesafe/protocol';
+
+/** An owner logged in from the pc. Close it to release the connections. */
+export interface PcSession {
+  readonly center: string;
+  readonly owner: OwnerSession;
+  close(): Promise<void>;
+}
+
+export interface OpenSessionOptions {
+  center: string;
+  owner: string;
+  password: string;
+  /** PEM of the CA to trust for an HTTPS center with its own certificate. */
+  ca?: string;
+}
+
+export async function openSession(options: OpenSessionOptions): Promise<PcSession> {
+  const baseUrl = centerUrl(options.center);
+  const client = new CenterClient(options.ca ? { baseUrl, ca: options.ca } : { baseUrl });
+  try {
+    const owner = await loginOwner(client, options.owner, options.password);
+    return { center: baseUrl, owner, close: () => client.close() };
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+}
+
+function centerUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new PhoneSafeError('USAGE', `the center must be a URL like http://127.0.0.1:8780, not ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new PhoneSafeError('USAGE', `the center URL must use http or https: ${value}`);
+  }
+  return url.toString().replace(/\/$/, '');
+}
