@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCipheriv } from 'node:crypto';
-import { Chunker, newDataKey, OwnerKeys } from '@phonesafe/protocol';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Chunker, fileChunks, newDataKey, OwnerKeys } from '@phonesafe/protocol';
 
 /** Deterministic incompressible bytes. */
 function noise(size: number, seed: number): Buffer {
@@ -44,16 +47,17 @@ test('an insertion shifts content without re-cutting the rest', () => {
   assert.ok(after.filter((c) => !before.has(c)).length <= 2);
 });
 
-test('streaming gives the same chunks as splitting in memory, whatever the piece sizes', async () => {
-  const data = noise(3 * 1024 * 1024 + 12345, 4);
-  const expected = chunker.split(data).map(([o, l]) => data.subarray(o, o + l));
-  for (const piece of [1000, 65_536, 1_000_003]) {
-    async function* pieces() {
-      for (let i = 0; i < data.length; i += piece) yield data.subarray(i, i + piece);
-    }
-    const got: Buffer[] = [];
-    for await (const chunk of chunker.chunks(pieces())) got.push(chunk);
-    assert.deepEqual(got, expected);
+test('reading a file gives the same chunks as splitting it in memory', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'phonesafe-chunks-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  for (const size of [0, 1, sizes.min, 3 * 1024 * 1024 + 12345]) {
+    const data = noise(size, 4);
+    const path = join(dir, `f${size}`);
+    await writeFile(path, data);
+    const expected = chunker.split(data).map(([o, l]) => data.subarray(o, o + l).toString('hex'));
+    const actual: string[] = [];
+    for await (const chunk of fileChunks(chunker, path)) actual.push(chunk.toString('hex'));
+    assert.deepEqual(actual, expected, `file of ${size} bytes`);
   }
 });
 

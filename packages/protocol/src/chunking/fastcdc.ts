@@ -76,29 +76,4 @@ export class Chunker {
     }
     return out;
   }
-
-  /**
-   * Chunks a stream without holding more than about two maximum-size chunks
-   * in memory. Yields copies, so callers may keep them.
-   */
-  async *chunks(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
-    let pending = Buffer.alloc(0);
-    for await (const piece of source) {
-      pending = pending.length === 0 ? Buffer.from(piece) : Buffer.concat([pending, piece]);
-      let offset = 0;
-      for (;;) {
-        const length = this.cut(pending, offset, false);
-        if (length === 0) break;
-        yield Buffer.from(pending.subarray(offset, offset + length));
-        offset += length;
-      }
-      pending = offset === 0 ? pending : Buffer.from(pending.subarray(offset));
-    }
-    let offset = 0;
-    while (offset < pending.length) {
-      const length = this.cut(pending, offset, true);
-      yield Buffer.from(pending.subarray(offset, offset + length));
-      offset += length;
-    }
-  }
 }

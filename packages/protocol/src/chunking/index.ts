@@ -1,1 +1,2 @@
 export * from './fastcdc.ts';
+export * from './file-chunks.ts';

@@ -49,9 +49,6 @@ export class CenterClient {
   partStatus(ids: string[]): Promise<B.MissingPartsResponse> {
     return this.http.json(B.MissingPartsResponse, { method: 'POST', path: '/v1/parts/missing', json: { ids } });
   }
-  async missingParts(ids: string[]): Promise<string[]> {
-    return (await this.partStatus(ids)).missing;
-  }
   putPart(id: string, bytes: Uint8Array, sha256: string = sha256Hex(bytes)) {
     return this.http.json(B.PartAck, { method: 'PUT', path: `/v1/parts/${id}`, body: bytes, headers: { 'x-phonesafe-sha256': sha256 } });
   }

@@ -59,9 +59,12 @@ export class OwnerKeys {
     return createHmac('sha256', this.#partIdKey).update(`file\0${path}`).digest('hex').slice(0, 32);
   }
 
-  /** Compresses (when asked and worthwhile) and seals one chunk of plaintext. */
-  sealPart(plain: Uint8Array, options: { compress: boolean }): SealedPart {
-    const id = this.partId(plain);
+  /**
+   * Compresses (when asked and worthwhile) and seals one chunk of plaintext.
+   * `id` saves hashing again when the caller has just computed `partId(plain)`.
+   */
+  sealPart(plain: Uint8Array, options: { compress: boolean; id?: string }): SealedPart {
+    const id = options.id ?? this.partId(plain);
     let payload: Uint8Array = plain;
     let flags = 0;
     if (options.compress && worthCompressing(plain)) {

@@ -1,0 +1,57 @@
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { MIGRATIONS } from './migrations.ts';
+
+/**
+ * The handset's SQLite file. Node's built-in driver is synchronous, which
+ * suits a single-owner device database: every statement is atomic with
+ * respect to the agent's other async work.
+ */
+export class HandsetDb {
+  readonly #db: DatabaseSync;
+
+  constructor(file: string) {
+    this.#db = new DatabaseSync(file);
+    this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+    this.#migrate();
+  }
+
+  run(sql: string, ...params: SQLInputValue[]): void {
+    this.#db.prepare(sql).run(...params);
+  }
+
+  /** Rows typed by the caller, who knows the columns it selected. */
+  all<T>(sql: string, ...params: SQLInputValue[]): T[] {
+    return this.#db.prepare(sql).all(...params) as unknown as T[];
+  }
+
+  get<T>(sql: string, ...params: SQLInputValue[]): T | undefined {
+    return this.#db.prepare(sql).get(...params) as unknown as T | undefined;
+  }
+
+  /** Runs `fn` in one transaction; `fn` must be synchronous so nothing else interleaves. */
+  transaction<T>(fn: () => T): T {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = fn();
+      this.#db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  #migrate(): void {
+    const { user_version: current } = this.get<{ user_version: number }>('PRAGMA user_version') ?? { user_version: 0 };
+    MIGRATIONS.slice(current).forEach((sql, index) => {
+      this.transaction(() => {
+        this.#db.exec(sql);
+        this.#db.exec(`PRAGMA user_version = ${current + index + 1}`);
+      });
+    });
+  }
+}

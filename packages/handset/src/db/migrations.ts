@@ -1,0 +1,75 @@
+/**
+ * Schema of handset.db, one SQL script per version (PRAGMA user_version).
+ * Append only: a shipped handset upgrades by running the scripts after its version.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+  -- The handset's memory: one row per item at its current version.
+  CREATE TABLE items (
+    id TEXT PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    modified_at TEXT NOT NULL
+  );
+
+  -- B2 profile: one row per backed-up version of an item (serial 1, 2, 3...).
+  CREATE TABLE profile (
+    item_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    modified_at TEXT NOT NULL,
+    sent INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (item_id, version)
+  );
+  CREATE TABLE profile_parts (
+    item_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    part_id TEXT NOT NULL,
+    plain_size INTEGER NOT NULL,
+    PRIMARY KEY (item_id, version, seq),
+    FOREIGN KEY (item_id, version) REFERENCES profile (item_id, version) ON DELETE CASCADE
+  );
+  CREATE INDEX profile_parts_by_part ON profile_parts (part_id);
+
+  -- One sealed copy per part id: identical chunks share it, and its size and
+  -- hash are what the center stores, so they are kept once, here.
+  CREATE TABLE parts (
+    id TEXT PRIMARY KEY,
+    sealed_size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    at_center INTEGER NOT NULL
+  );
+
+  -- A backup started at the center and not yet completed, with its generation.
+  CREATE TABLE open_backup (
+    backup_id TEXT PRIMARY KEY,
+    kinds TEXT NOT NULL,
+    started_at TEXT NOT NULL
+  );
+  CREATE TABLE open_backup_items (
+    backup_id TEXT NOT NULL REFERENCES open_backup (backup_id) ON DELETE CASCADE,
+    item_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (backup_id, item_id)
+  );
+
+  CREATE TABLE history (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    event TEXT NOT NULL,
+    backup_id TEXT NOT NULL,
+    restore_id TEXT,
+    files INTEGER NOT NULL,
+    bytes INTEGER NOT NULL
+  );
+  `,
+];

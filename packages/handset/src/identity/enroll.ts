@@ -1,0 +1,37 @@
+import { loginOrRegister, type CenterClient, type HttpOptions } from '@phonesafe/protocol';
+import type { Identity } from './identity-store.ts';
+
+/** Opens a client to a center; a port, so tests can put faults between handset and center. */
+export type ConnectCenter = (options: HttpOptions) => CenterClient;
+
+export interface EnrollRequest {
+  center: string;
+  owner: string;
+  password: string;
+  name: string;
+  ca?: string;
+}
+
+/**
+ * Logs the owner in (registering the owner on a first handset), enrolls this
+ * handset under `name` and returns what the handset keeps: its identity and
+ * the unwrapped data key. The password is used here only and never stored.
+ */
+export async function enrollAtCenter(request: EnrollRequest, connect: ConnectCenter): Promise<{ identity: Identity; dataKey: Buffer; ownerRegistered: boolean }> {
+  const center = connect({ baseUrl: request.center, ...(request.ca ? { ca: request.ca } : {}) });
+  try {
+    const session = await loginOrRegister(center, request.owner, request.password);
+    const enrolled = await session.client.enrollHandset(request.name);
+    const identity: Identity = {
+      center: center.baseUrl,
+      ...(request.ca ? { ca: request.ca } : {}),
+      handsetId: enrolled.handsetId,
+      name: enrolled.name,
+      credential: enrolled.credential,
+      owner: session.email,
+    };
+    return { identity, dataKey: session.dataKey, ownerRegistered: session.registered };
+  } finally {
+    await center.close();
+  }
+}

@@ -1,0 +1,57 @@
+import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { ExportResult, ImportResult, ProgressFn } from '../types.ts';
+import type { StagedFile } from '../util/atomic-file.ts';
+import { countingBytes } from '../util/progress.ts';
+import type { MemoryStore } from './memory-store.ts';
+import { readPieces, safeSegments, sha256OfFile, walkFiles, type TreeFile } from './tree.ts';
+
+/** Commits staged content as the item at `path` and does what follows a save (the backup copy). */
+export type SaveItem = (path: string, staged: StagedFile) => Promise<void>;
+
+/**
+ * Brings the files under `src` into memory: new paths become items, changed
+ * content a new serial version, identical content is left alone. Files are
+ * streamed, never read whole.
+ */
+export async function importTree(src: string, memory: MemoryStore, save: SaveItem, onProgress?: ProgressFn): Promise<ImportResult> {
+  const files: Array<TreeFile & { size: number }> = [];
+  for await (const file of walkFiles(src)) files.push({ ...file, size: (await stat(file.absolute)).size });
+  const total = files.reduce((sum, f) => sum + f.size, 0);
+  let done = 0;
+  const report = (bytes: number) => {
+    done += bytes;
+    onProgress?.({ phase: 'import', done, total, unit: 'bytes' });
+  };
+  const result: ImportResult = { added: 0, updated: 0, unchanged: 0, bytes: 0 };
+  for (const file of files) {
+    const existing = memory.byPath(file.relative);
+    // Same size is the only case where the content may be the same: hash before copying anything.
+    if (existing && existing.size === file.size && (await sha256OfFile(file.absolute)) === existing.sha256) {
+      result.unchanged++;
+      report(file.size);
+      continue;
+    }
+    const staged = await memory.stage(countingBytes(readPieces(file.absolute), report));
+    await save(file.relative, staged);
+    if (existing) result.updated++;
+    else result.added++;
+    result.bytes += staged.size;
+  }
+  return result;
+}
+
+/** Writes every item under `out` at its path, byte for byte. */
+export async function exportTree(out: string, memory: MemoryStore, onProgress?: ProgressFn): Promise<ExportResult> {
+  const items = memory.list();
+  const total = items.reduce((sum, item) => sum + item.size, 0);
+  let done = 0;
+  for (const item of items) {
+    const target = join(out, ...safeSegments(item.path));
+    await mkdir(dirname(target), { recursive: true });
+    await copyFile(memory.contentPath(item.id), target);
+    done += item.size;
+    onProgress?.({ phase: 'export', done, total, unit: 'bytes' });
+  }
+  return { files: items.length, bytes: total };
+}

@@ -1,0 +1,143 @@
+import { DATA_KINDS, PhoneSafeError, sealManifest, type Clock, type CompletionNotice, type DataKind, type EndNotice } from '@phonesafe/protocol';
+import type { BackupArea } from '../backup-area/backup-area.ts';
+import { copyUncopied } from '../backup-area/catch-up.ts';
+import type { Copier } from '../backup-area/copier.ts';
+import type { PartIndex } from '../backup-area/part-index.ts';
+import type { Profile, ProfileEntry } from '../backup-area/profile.ts';
+import type { HandsetDb } from '../db/database.ts';
+import type { HistoryStore } from '../history/history-store.ts';
+import type { MemoryStore } from '../memory/memory-store.ts';
+import type { Session } from '../session.ts';
+import type { SettingsStore } from '../settings/settings.ts';
+import type { BackupOptions, BackupResult } from '../types.ts';
+import type { Serial } from '../util/serial.ts';
+import { endNoticeOf, manifestOf, partIdsOf } from './generation.ts';
+import type { OpenBackup, OpenBackupStore } from './open-backup.ts';
+import { PartSender } from './part-sender.ts';
+
+type Trigger = NonNullable<BackupOptions['trigger']>;
+
+export interface BackupDeps {
+  session: Session;
+  db: HandsetDb;
+  clock: Clock;
+  /** Serialises writes to the memory and the backup area (see agent.ts). */
+  writes: Serial;
+  memory: MemoryStore;
+  profile: Profile;
+  index: PartIndex;
+  area: BackupArea;
+  copier: Copier;
+  settings: SettingsStore;
+  history: HistoryStore;
+  openBackups: OpenBackupStore;
+}
+
+/**
+ * B4/B5: a handset-initiated backup. The generation (each item of the chosen
+ * kinds at its newest copied version) is fixed when the backup opens; the
+ * memory may change meanwhile and its new copies wait for the next backup.
+ * Nothing local is deleted before the completion notice, so a failure at any
+ * step leaves a backup that the next run resumes.
+ */
+export async function runBackup(deps: BackupDeps, options: BackupOptions = {}): Promise<BackupResult> {
+  const { session, index, profile } = deps;
+  const kinds = [...new Set(options.kinds?.length ? options.kinds : DATA_KINDS)].sort();
+  await copyUncopied(profile, deps.copier, deps.writes, options.onProgress);
+  const trigger = options.trigger ?? 'manual';
+  const open = await openOrResume(deps, kinds, trigger);
+  const entries = open.generation.map((key) => {
+    const entry = profile.get(key);
+    if (!entry) throw new PhoneSafeError('LOCAL_IO', `the open backup's item ${key.itemId} v${key.version} has no profile record`);
+    return entry;
+  });
+
+  const ids = partIdsOf(entries);
+  const sender = new PartSender(deps);
+  const missing = await sender.missing(ids);
+  await recopyAbsent(deps, open, entries, missing);
+  const sent = await sender.upload(missing, options.onProgress);
+
+  const manifest = await sender.sendSealed(sealManifest(session.keys, manifestOf(session.identity, open, entries)));
+  const notice = endNoticeOf(session.keys, manifest, entries, (id) => index.ref(id));
+  const { committed, completion } = await endOrReopen(deps, open, notice, trigger);
+  await completeLocally(deps, committed, completion, sent.bytes);
+  return {
+    backupId: completion.backupId,
+    files: entries.length,
+    sentParts: sent.parts,
+    sentBytes: sent.bytes,
+    reusedParts: ids.length - sent.parts,
+    storedBytes: completion.storedBytes,
+    committedAt: completion.committedAt,
+  };
+}
+
+/** Resumes the recorded open backup when it was for the same kinds; otherwise opens one at the center. */
+async function openOrResume(deps: BackupDeps, kinds: DataKind[], trigger: Trigger): Promise<OpenBackup> {
+  const recorded = deps.openBackups.get();
+  if (recorded && recorded.kinds.join() === kinds.join()) return recorded;
+  const started = await deps.session.client.startBackup({ kinds, trigger });
+  const open: OpenBackup = {
+    backupId: started.backupId,
+    kinds,
+    startedAt: deps.clock.now().toISOString(),
+    generation: deps.profile.newest(kinds).map((entry) => ({ itemId: entry.itemId, version: entry.version })),
+  };
+  deps.openBackups.save(open);
+  return open;
+}
+
+/**
+ * Seals again the missing parts whose copy already left the backup area (the
+ * center dropped them after their backup was deleted). Only possible while the
+ * memory still holds that version; otherwise the generation cannot be sent,
+ * and it is abandoned so that the next run starts from the current memory.
+ */
+async function recopyAbsent(deps: BackupDeps, open: OpenBackup, entries: readonly ProfileEntry[], missing: readonly string[]): Promise<void> {
+  const absent = new Set<string>();
+  for (const id of missing) if (!(await deps.area.has(id))) absent.add(id);
+  for (const entry of entries) {
+    const wanted = new Set(entry.parts.map((part) => part.id).filter((id) => absent.has(id)));
+    if (wanted.size === 0) continue;
+    await deps.writes.run(async () => {
+      const item = deps.memory.byId(entry.itemId);
+      if (item?.version !== entry.version) {
+        deps.openBackups.clear();
+        throw new PhoneSafeError('LOCAL_IO', `backup ${open.backupId}: ${entry.path} v${entry.version} is no longer anywhere; run the backup again`);
+      }
+      await deps.copier.reseal(item, wanted);
+    });
+    for (const id of wanted) absent.delete(id);
+  }
+}
+
+/** Sends the end notice; if the center dropped the open backup meanwhile, opens another for the same generation. */
+async function endOrReopen(deps: BackupDeps, open: OpenBackup, notice: EndNotice, trigger: Trigger): Promise<{ committed: OpenBackup; completion: CompletionNotice }> {
+  const { client } = deps.session;
+  try {
+    return { committed: open, completion: await client.endBackup(open.backupId, notice) };
+  } catch (error) {
+    if (!(error instanceof PhoneSafeError) || (error.code !== 'BACKUP_NOT_OPEN' && error.code !== 'NOT_FOUND')) throw error;
+  }
+  const started = await client.startBackup({ kinds: open.kinds, trigger });
+  const reopened = { ...open, backupId: started.backupId };
+  deps.openBackups.save(reopened);
+  return { committed: reopened, completion: await client.endBackup(reopened.backupId, notice) };
+}
+
+/** After the completion notice only: versions marked sent, completion flag, history, sent copies deleted. */
+async function completeLocally(deps: BackupDeps, committed: OpenBackup, completion: CompletionNotice, sentBytes: number): Promise<void> {
+  await deps.writes.run(async () => {
+    deps.db.transaction(() => {
+      deps.profile.markSent(committed.generation);
+      deps.openBackups.clear();
+      deps.settings.setLastBackup({ backupId: completion.backupId, at: completion.committedAt });
+      deps.history.add({ at: completion.committedAt, event: 'backup', backupId: completion.backupId, files: committed.generation.length, bytes: sentBytes });
+    });
+    const waiting = deps.index.settle();
+    for (const id of await deps.area.ids()) {
+      if (!waiting.has(id)) await deps.area.remove(id);
+    }
+  });
+}

@@ -1,0 +1,82 @@
+import { fileContent, PhoneSafeError, readManifest, selectFiles, type Clock, type DataKind, type ManifestFile, type OverwritePolicy, type PartRef, type RestoreOrder } from '@phonesafe/protocol';
+import type { PartIndex } from '../backup-area/part-index.ts';
+import type { Profile } from '../backup-area/profile.ts';
+import type { HistoryStore } from '../history/history-store.ts';
+import type { MemoryStore } from '../memory/memory-store.ts';
+import { safeSegments } from '../memory/tree.ts';
+import type { Session } from '../session.ts';
+import type { AskOverwrite, ProgressFn, RestoreResult } from '../types.ts';
+import { countingBytes } from '../util/progress.ts';
+import type { Serial } from '../util/serial.ts';
+import { selectForRestore } from './overwrite.ts';
+
+export interface RestoreDeps {
+  session: Session;
+  clock: Clock;
+  /** Serialises writes to the memory and the backup area (see agent.ts). */
+  writes: Serial;
+  memory: MemoryStore;
+  profile: Profile;
+  index: PartIndex;
+  history: HistoryStore;
+}
+
+/** What to restore: a backup, a kind filter, the overwrite policy; `order` when the pc already placed it. */
+export interface RestorePlan {
+  backupId: string;
+  kinds: DataKind[] | null;
+  overwrite: OverwritePolicy;
+  deleteAfter: boolean;
+  order?: RestoreOrder;
+}
+
+/**
+ * B6 on the handset: read the backup's manifest, decide per file (asking
+ * before overwriting), place the restore order, stream each file into a
+ * temporary file and rename it into memory, then send the completion notice.
+ * A restored version is recorded as already sent, with the parts it came
+ * from, so the next backup does not send it back.
+ */
+export async function runRestore(deps: RestoreDeps, plan: RestorePlan, ask?: AskOverwrite, onProgress?: ProgressFn): Promise<RestoreResult> {
+  const { client, keys } = deps.session;
+  const detail = await client.getBackup(plan.backupId);
+  const manifest = await readManifest(client, keys, detail.manifest);
+  const files = selectFiles(manifest, plan.kinds);
+  const refs = new Map(detail.parts.map((ref) => [ref.id, ref]));
+  for (const file of files) checkRestorable(file, refs);
+  const selection = await selectForRestore(files, deps.memory, plan.overwrite, ask);
+  const order = plan.order ?? (await client.startRestore({ backupId: plan.backupId, ...(plan.kinds ? { kinds: plan.kinds } : {}), deleteAfter: plan.deleteAfter, overwrite: plan.overwrite }));
+
+  const total = selection.write.reduce((sum, file) => sum + file.size, 0);
+  let done = 0;
+  const report = (bytes: number) => {
+    done += bytes;
+    onProgress?.({ phase: 'restore', done, total, unit: 'bytes' });
+  };
+  for (const file of selection.write) {
+    const staged = await deps.memory.stage(countingBytes(fileContent(client, keys, file), report));
+    await deps.writes.run(async () => {
+      const item = await deps.memory.commit(file.path, staged);
+      for (const part of file.parts) deps.index.recordAtCenter(refs.get(part.id)!);
+      deps.profile.record(item, file.parts.map((part) => ({ id: part.id, plainSize: part.size })), true);
+    });
+  }
+
+  await client.completeRestore(order.restoreId, { restored: selection.write.length, skipped: selection.skipped.length });
+  deps.history.add({ at: deps.clock.now().toISOString(), event: 'restore', backupId: plan.backupId, restoreId: order.restoreId, files: selection.write.length, bytes: total });
+  return {
+    backupId: plan.backupId,
+    restoreId: order.restoreId,
+    restored: selection.write.length,
+    skipped: selection.skipped.length,
+    skippedPaths: selection.skipped.map((file) => file.path),
+    alreadyThere: selection.alreadyThere.length,
+  };
+}
+
+/** Refuses, before anything is written, a file whose path could leave the memory or whose parts the backup does not list. */
+function checkRestorable(file: ManifestFile, refs: ReadonlyMap<string, PartRef>): void {
+  safeSegments(file.path);
+  const unlisted = file.parts.find((part) => !refs.has(part.id));
+  if (unlisted) throw new PhoneSafeError('PART_MISSING', `${file.path}: part ${unlisted.id} is not listed in the backup`);
+}

@@ -1,0 +1,86 @@
+import type { DataKind } from '@phonesafe/protocol';
+import type { LastBackup } from './settings/settings.ts';
+
+/**
+ * Progress of a long operation; the engine reports, the caller decides how
+ * to show it. Phases: 'import', 'export', 'restore', 'upload' (bytes) and
+ * 'copy' (items owed a backup copy, at the start of a backup).
+ */
+export type ProgressFn = (p: { phase: string; done: number; total: number; unit: 'bytes' | 'items' }) => void;
+
+/** An answer to "overwrite this file?"; 'all' and 'none' also answer for the files after it. */
+export type OverwriteAnswer = 'yes' | 'no' | 'all' | 'none';
+export type AskOverwrite = (path: string) => Promise<OverwriteAnswer>;
+
+export interface HandsetStatus {
+  enrolled: boolean;
+  handsetId?: string;
+  name?: string;
+  center?: string;
+  owner?: string;
+  items: number;
+  /** Sealed parts in the backup area, waiting to be sent. */
+  pendingParts: number;
+  pendingBytes: number;
+  /** Item versions saved since the last backup that sent them. */
+  pendingVersions: number;
+  /** The completion flag: the last backup the center committed. */
+  lastBackup?: LastBackup;
+}
+
+export interface ImportResult {
+  added: number;
+  updated: number;
+  unchanged: number;
+  /** Bytes of new content written to memory (added and updated items). */
+  bytes: number;
+}
+
+export interface ExportResult {
+  files: number;
+  bytes: number;
+}
+
+export interface BackupOptions {
+  /** Kinds to back up; all kinds when not given. */
+  kinds?: DataKind[];
+  trigger?: 'manual';
+  onProgress?: ProgressFn;
+}
+
+export interface BackupResult {
+  backupId: string;
+  files: number;
+  /** Parts uploaded by this run (a resumed run does not count what an earlier one sent). */
+  sentParts: number;
+  sentBytes: number;
+  /** Parts of the generation the center already held. */
+  reusedParts: number;
+  /** Sealed bytes the backup references at the center (from the completion notice). */
+  storedBytes: number;
+  committedAt: string;
+}
+
+export interface RestoreOptions {
+  backupId?: string;
+  /** Name of the handset whose newest backup to restore; this handset when not given. */
+  fromHandset?: string;
+  kinds?: DataKind[];
+  overwrite: 'ask' | 'yes' | 'no';
+  ask?: AskOverwrite;
+  /** Ask the center to delete the backup once the restore completes. */
+  deleteAfter?: boolean;
+  onProgress?: ProgressFn;
+}
+
+export interface RestoreResult {
+  backupId: string;
+  restoreId: string;
+  /** Files written to memory. */
+  restored: number;
+  /** Files left alone because the owner refused to overwrite them. */
+  skipped: number;
+  skippedPaths: string[];
+  /** Files the handset already held with the backed-up content. */
+  alreadyThere: number;
+}

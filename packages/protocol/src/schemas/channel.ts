@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { Id, Kind, Timestamp } from './common.ts';
+
+/**
+ * The live channel (docs/design/live-channel.md): a WebSocket the handset
+ * keeps open to `GET /v1/channel`. The center sends requests; the handset
+ * answers each by its id. Ids are random, single-use and bound to the
+ * handset the request was sent to, so a forged or replayed answer is refused.
+ */
+export const NgReason = z.enum([
+  'writing-backup-area',
+  'operating',
+  'battery-low',
+  'not-idle',
+  'over-quota',
+  'no-answer',
+  'disconnected',
+  'transfer-failed',
+]);
+export type NgReason = z.infer<typeof NgReason>;
+
+export const BackupStartRequest = z.strictObject({
+  type: z.literal('backup-start'),
+  requestId: Id,
+  jobId: Id,
+  attempt: z.number().int().positive(),
+  /** Kinds the center asks for; absent means "the handset's own settings". */
+  kinds: z.array(Kind).optional(),
+  /** When the center stops waiting for the answer. */
+  answerBy: Timestamp,
+});
+export type BackupStartRequest = z.infer<typeof BackupStartRequest>;
+
+/** A restore order is waiting (B6, pushed from the pc): fetch it now. */
+export const RestorePendingNotice = z.strictObject({
+  type: z.literal('restore-pending'),
+  requestId: Id,
+});
+
+export const CenterMessage = z.discriminatedUnion('type', [BackupStartRequest, RestorePendingNotice]);
+export type CenterMessage = z.infer<typeof CenterMessage>;
+
+export const BackupStartAnswer = z.strictObject({
+  type: z.literal('backup-start-answer'),
+  requestId: Id,
+  answer: z.enum(['OK', 'NG']),
+  reason: NgReason.optional(),
+});
+export type BackupStartAnswer = z.infer<typeof BackupStartAnswer>;
+
+export const HandsetMessage = z.discriminatedUnion('type', [BackupStartAnswer]);
+export type HandsetMessage = z.infer<typeof HandsetMessage>;
+
+/** Sent by the center when it refuses a handset message (then the message has no effect). */
+export const ChannelRefusal = z.strictObject({
+  type: z.literal('refused'),
+  requestId: z.string().optional(),
+  code: z.string(),
+  detail: z.string(),
+});
