@@ -21,3 +21,40 @@ export class ManualClock implements Clock {
     this.#ms = new Date(to).getTime();
   }
 }
+
+/**
+ * Virtual time running `factor` times faster than real time from a shared
+ * origin, so several processes (center and handsets in the demo) agree on
+ * "now" without talking. Configured by PHONESAFE_CLOCK=scaled:<originMs>:<factor>.
+ */
+export class ScaledClock implements Clock {
+  readonly #realOrigin: number;
+  readonly #virtualOrigin: number;
+  readonly #factor: number;
+  readonly #realNow: () => number;
+
+  constructor(options: { realOrigin: number; virtualOrigin: number; factor: number; realNow?: () => number }) {
+    this.#realOrigin = options.realOrigin;
+    this.#virtualOrigin = options.virtualOrigin;
+    this.#factor = options.factor;
+    this.#realNow = options.realNow ?? Date.now;
+  }
+
+  now(): Date {
+    return new Date(this.#virtualOrigin + (this.#realNow() - this.#realOrigin) * this.#factor);
+  }
+
+  /** Real milliseconds until virtual `ms` have passed. */
+  realMs(ms: number): number {
+    return ms / this.#factor;
+  }
+}
+
+/** The clock a process runs on: the system clock, or a ScaledClock from `PHONESAFE_CLOCK=scaled:<originMs>:<factor>`. */
+export function clockFromSpec(spec: string | undefined): Clock {
+  if (!spec) return systemClock;
+  const match = /^scaled:(\d+):(\d+(?:\.\d+)?)$/.exec(spec);
+  if (!match) throw new Error(`PHONESAFE_CLOCK must be scaled:<originMs>:<factor>, not ${spec}`);
+  const origin = Number(match[1]);
+  return new ScaledClock({ realOrigin: origin, virtualOrigin: origin, factor: Number(match[2]) });
+}

@@ -5,6 +5,8 @@ import { HandsetName, Id, Kind, PartId, PartRef, Timestamp } from './common.ts';
 export const StartBackupRequest = z.strictObject({
   kinds: z.array(Kind).min(1),
   trigger: z.enum(['manual', 'size', 'power-on', 'schedule', 'retry']).default('manual'),
+  /** Set when this backup answers a center's backup start request (B3): the job it completes. */
+  jobId: Id.optional(),
 });
 export const StartBackupResponse = z.strictObject({
   backupId: Id,

@@ -3,3 +3,6 @@ export * from './owner.ts';
 export * from './backup.ts';
 export * from './restore.ts';
 export * from './manifest.ts';
+export * from './channel.ts';
+export * from './schedule.ts';
+export * from './notice.ts';
