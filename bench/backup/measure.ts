@@ -30,13 +30,31 @@ export interface RunOptions {
   cwd?: string;
 }
 
+/** Children of runTimed still running, so an interrupted benchmark can end them. */
+const running = new Map<ChildProcess, string>();
+
+/** Kills the process groups of the runTimed children still running (each runs in its own group). */
+export function killRunning(): void {
+  for (const [child, statsDir] of running) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL'); // GNU time and the command under it
+    } catch {
+      // already gone
+    }
+    rmSync(statsDir, { recursive: true, force: true });
+  }
+  running.clear();
+}
+
 /** Runs `cmd args` to completion; throws with the stderr tail when it exits non-zero. */
 export async function runTimed(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   const statsDir = mkdtempSync(join(tmpdir(), 'phonesafe-time-'));
   const statsFile = join(statsDir, 'time');
   const [file, argv] = haveGnuTime ? [GNU_TIME, ['-f', '%M %U %S', '-o', statsFile, cmd, ...args]] : [cmd, args];
   const t0 = performance.now();
-  const child = spawn(file, argv, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group, so killRunning() reaches the command under GNU time too.
+  const child = spawn(file, argv, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  running.set(child, statsDir);
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -44,7 +62,7 @@ export async function runTimed(cmd: string, args: string[], opts: RunOptions = {
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (c) => resolve(c));
-  });
+  }).finally(() => running.delete(child));
   const seconds = (performance.now() - t0) / 1000;
   const stdout = Buffer.concat(out).toString('utf8');
   const stderr = Buffer.concat(err).toString('utf8');

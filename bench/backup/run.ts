@@ -10,7 +10,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SEED, formatSummary, generateImage } from './generate-image.ts';
-import { dirBytes, dirFiles, hashTree, runTimed, Service, type RunResult } from './measure.ts';
+import { dirBytes, dirFiles, hashTree, killRunning, runTimed, Service, type RunResult } from './measure.ts';
 import { formatMutation, mutateImage, type MutationSummary } from './mutate-image.ts';
 import { Restic, resticVersion, type ResticSummary } from './restic.ts';
 
@@ -180,13 +180,17 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(ROOT, 'bench/.work/backup-'));
   const ps = new PhoneSafe(work);
   const stopOnSignal = (sig: NodeJS.Signals): void => {
+    killRunning();
     ps.center?.child.kill('SIGKILL');
     if (!values.keep) rmSync(work, { recursive: true, force: true });
     process.exit(sig === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
-  process.once('exit', () => ps.center?.child.kill('SIGKILL'));
+  process.once('exit', () => {
+    killRunning();
+    ps.center?.child.kill('SIGKILL');
+  });
 
   try {
     // The image: generated, or copied so the original is not mutated.
