@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, utimes, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileContent, PhoneSafeError, readManifest, selectFiles, type DataKind, type ManifestFile } from '@phonesafe/protocol';
+import { fileContent, forEachConcurrent, PhoneSafeError, readManifest, selectFiles, type DataKind, type ManifestFile } from '@phonesafe/protocol';
 import type { ProgressFn } from './progress.ts';
 import { assertParentInside, resolveInside } from './safe-path.ts';
 import type { PcSession } from './session.ts';
+
+/** Most files are one small part: one at a time, a download would wait a round trip per file. */
+const FILES_IN_FLIGHT = 4;
 
 export interface DownloadOptions {
   backupId: string;
@@ -50,7 +53,7 @@ export async function writeFiles<F extends FileToWrite>(
   let done = 0;
   onProgress?.({ phase: 'download', done, total, unit: 'bytes' });
   await localIo(out, () => mkdir(out, { recursive: true }));
-  for (const { file, dest } of plan) {
+  await forEachConcurrent(plan, FILES_IN_FLIGHT, async ({ file, dest }) => {
     await localIo(file.path, () => mkdir(dirname(dest), { recursive: true }));
     await assertParentInside(out, dest);
     const temp = join(dirname(dest), `.phonesafe-${randomBytes(6).toString('hex')}.tmp`);
@@ -73,7 +76,7 @@ export async function writeFiles<F extends FileToWrite>(
     }
     const mtime = new Date(file.modifiedAt);
     await localIo(file.path, () => utimes(dest, mtime, mtime));
-  }
+  });
   return { files: plan.length, bytes: done };
 }
 

@@ -1,9 +1,8 @@
-import { PhoneSafeError, type PartRef, type SealedPart } from '@phonesafe/protocol';
+import { forEachConcurrent, PhoneSafeError, type PartRef, type SealedPart } from '@phonesafe/protocol';
 import type { BackupArea } from '../backup-area/backup-area.ts';
 import type { PartIndex } from '../backup-area/part-index.ts';
 import type { Session } from '../session.ts';
 import type { ProgressFn } from '../types.ts';
-import { forEachConcurrent } from '../util/concurrent.ts';
 
 /** The protocol's request limit is 100,000 ids; smaller batches keep each answer quick. */
 const MISSING_BATCH = 5_000;

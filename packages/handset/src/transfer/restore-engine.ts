@@ -1,4 +1,4 @@
-import { fileContent, PhoneSafeError, readManifest, selectFiles, type Clock, type DataKind, type ManifestFile, type OverwritePolicy, type PartRef, type RestoreOrder } from '@phonesafe/protocol';
+import { fileContent, forEachConcurrent, PhoneSafeError, readManifest, selectFiles, type Clock, type DataKind, type ManifestFile, type OverwritePolicy, type PartRef, type RestoreOrder } from '@phonesafe/protocol';
 import type { PartIndex } from '../backup-area/part-index.ts';
 import type { Profile } from '../backup-area/profile.ts';
 import type { HistoryStore } from '../history/history-store.ts';
@@ -20,6 +20,9 @@ export interface RestoreDeps {
   index: PartIndex;
   history: HistoryStore;
 }
+
+/** Most handset items are one small part: fetching one file at a time would wait on a round trip per item. */
+const FILES_IN_FLIGHT = 4;
 
 /** What to restore: a backup, a kind filter, the overwrite policy; `order` when the pc already placed it. */
 export interface RestorePlan {
@@ -53,14 +56,14 @@ export async function runRestore(deps: RestoreDeps, plan: RestorePlan, ask?: Ask
     done += bytes;
     onProgress?.({ phase: 'restore', done, total, unit: 'bytes' });
   };
-  for (const file of selection.write) {
+  await forEachConcurrent(selection.write, FILES_IN_FLIGHT, async (file) => {
     const staged = await deps.memory.stage(countingBytes(fileContent(client, keys, file), report));
     await deps.writes.run(async () => {
       const item = await deps.memory.commit(file.path, staged);
       for (const part of file.parts) deps.index.recordAtCenter(refs.get(part.id)!);
       deps.profile.record(item, file.parts.map((part) => ({ id: part.id, plainSize: part.size })), true);
     });
-  }
+  });
 
   await client.completeRestore(order.restoreId, { restored: selection.write.length, skipped: selection.skipped.length });
   deps.history.add({ at: deps.clock.now().toISOString(), event: 'restore', backupId: plan.backupId, restoreId: order.restoreId, files: selection.write.length, bytes: total });

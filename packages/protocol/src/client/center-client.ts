@@ -1,9 +1,10 @@
 import type { z } from 'zod';
-import { PhoneSafeError } from '../errors.ts';
 import { sha256Hex } from '../crypto/owner-keys.ts';
 import * as B from '../schemas/backup.ts';
+import * as N from '../schemas/notice.ts';
 import * as O from '../schemas/owner.ts';
 import * as R from '../schemas/restore.ts';
+import * as S from '../schemas/schedule.ts';
 import { Http, type HttpOptions } from './http.ts';
 
 /** Typed calls of wire protocol v1 (docs/design/wire-protocol.md). */
@@ -63,22 +64,16 @@ export class CenterClient {
     return this.http.json(B.BackupDetail, { method: 'GET', path: `/v1/backups/${backupId}` });
   }
   async deleteBackup(backupId: string): Promise<void> {
-    const res = await this.http.raw({ method: 'DELETE', path: `/v1/backups/${backupId}` });
-    await res.body.dump();
+    await this.http.raw({ method: 'DELETE', path: `/v1/backups/${backupId}` });
   }
 
   /**
    * The sealed bytes of a part. The center checks its stored hash before
-   * answering; the bytes are checked again here against the header, so a
-   * transfer fault never reaches the caller as data.
+   * answering (PART_DAMAGED); opening the part checks the AEAD tag and the
+   * keyed id, which catches any fault on the way, so no hash is taken here.
    */
   async getPart(id: string): Promise<Buffer> {
-    const { bytes, headers } = await this.http.bytes({ method: 'GET', path: `/v1/parts/${id}` });
-    const declared = headers['x-phonesafe-sha256'];
-    if (typeof declared !== 'string' || sha256Hex(bytes) !== declared) {
-      throw new PhoneSafeError('PART_DAMAGED', `part ${id} arrived damaged`);
-    }
-    return bytes;
+    return (await this.http.raw({ method: 'GET', path: `/v1/parts/${id}` })).body;
   }
 
   startRestore(req: z.input<typeof R.StartRestoreRequest>) {
@@ -92,6 +87,15 @@ export class CenterClient {
   }
   async history() {
     return (await this.http.json(R.HistoryList, { method: 'GET', path: '/v1/history' })).events;
+  }
+
+  /** Handset: registers its own center-side trigger (B1: "center-side triggers are registered at the center"). */
+  putOwnSchedule(req: z.input<typeof S.PutScheduleRequest>) {
+    return this.http.json(S.ScheduleView, { method: 'PUT', path: '/v1/handsets/me/schedule', json: req });
+  }
+  /** Owner: every handset's notices; handset: its own (B3 "backup could not be made", B4 over quota). */
+  async notices() {
+    return (await this.http.json(N.NoticeList, { method: 'GET', path: '/v1/notices' })).notices;
   }
 
   close(): Promise<void> {

@@ -1,4 +1,5 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { z } from 'zod';
 import { isErrorCode, PhoneSafeError } from '../errors.ts';
 import { Problem } from '../schemas/common.ts';
@@ -14,34 +15,41 @@ export interface HttpOptions {
   connections?: number;
 }
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
 export interface RawRequest {
-  method: Dispatcher.HttpMethod;
+  method: HttpMethod;
   path: string;
   json?: unknown;
   body?: Uint8Array;
   headers?: Record<string, string>;
 }
 
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
 /**
  * The one place that speaks HTTP to the center: keep-alive connections,
  * problem+json answers turned into PhoneSafeError, network failures into a
  * retryable NETWORK error, every JSON answer parsed with its schema.
+ * Node's own http module, not undici: undici's WASM parser alone added
+ * ~30 MiB to every handset and pc process.
  */
 export class Http {
   readonly #base: URL;
   readonly #bearer: string | undefined;
-  readonly #agent: Agent;
+  readonly #agent: HttpAgent;
   readonly #ownsAgent: boolean;
 
-  constructor(options: HttpOptions, agent?: Agent) {
+  constructor(options: HttpOptions, agent?: HttpAgent) {
     this.#base = new URL(options.baseUrl);
     this.#bearer = options.bearer;
     this.#ownsAgent = !agent;
-    this.#agent = agent ?? new Agent({
-      connections: options.connections ?? 8,
-      keepAliveTimeout: 10_000,
-      connect: options.ca ? { ca: options.ca } : {},
-    });
+    const agentOptions = { keepAlive: true, maxSockets: options.connections ?? 8 };
+    this.#agent = agent ?? (this.#base.protocol === 'https:' ? new HttpsAgent({ ...agentOptions, ca: options.ca }) : new HttpAgent(agentOptions));
   }
 
   get baseUrl(): string {
@@ -55,44 +63,61 @@ export class Http {
 
   async json<S extends z.ZodType>(schema: S, req: RawRequest): Promise<z.infer<S>> {
     const { body } = await this.raw(req);
-    const text = await body.text();
-    const parsed = schema.safeParse(text === '' ? undefined : JSON.parse(text));
+    const text = body.toString('utf8');
+    let value: unknown;
+    try {
+      value = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      throw new PhoneSafeError('BAD_REQUEST', `the center's answer to ${req.method} ${req.path} is not JSON`);
+    }
+    const parsed = schema.safeParse(value);
     if (!parsed.success) throw new PhoneSafeError('BAD_REQUEST', `unexpected answer from the center for ${req.method} ${req.path}: ${parsed.error.message}`);
     return parsed.data;
   }
 
-  async bytes(req: RawRequest): Promise<{ bytes: Buffer; headers: Record<string, string | string[] | undefined> }> {
-    const { body, headers } = await this.raw(req);
-    return { bytes: Buffer.from(await body.arrayBuffer()), headers };
-  }
-
-  async raw(req: RawRequest): Promise<Dispatcher.ResponseData> {
-    const headers: Record<string, string> = { ...req.headers };
+  async raw(req: RawRequest): Promise<RawResponse> {
+    const headers: Record<string, string | number> = { ...req.headers };
     if (this.#bearer) headers.authorization = `Bearer ${this.#bearer}`;
-    let payload: string | Uint8Array | undefined = req.body;
+    let payload: Uint8Array | undefined = req.body;
     if (req.json !== undefined) {
       headers['content-type'] = 'application/json';
-      payload = JSON.stringify(req.json);
+      payload = Buffer.from(JSON.stringify(req.json));
     } else if (req.body) {
       headers['content-type'] = 'application/octet-stream';
     }
-    let res: Dispatcher.ResponseData;
+    if (payload) headers['content-length'] = payload.length;
+    let res: RawResponse;
     try {
-      res = await request(new URL(req.path, this.#base), { method: req.method, headers, body: payload, dispatcher: this.#agent });
+      res = await this.#send(req, headers, payload);
     } catch (cause) {
       throw new PhoneSafeError('NETWORK', `cannot reach the center at ${this.baseUrl}: ${(cause as Error).message}`, {}, { cause });
     }
-    if (res.statusCode >= 400) throw await problemOf(res);
+    if (res.status >= 400) throw problemOf(res);
     return res;
   }
 
+  #send(req: RawRequest, headers: Record<string, string | number>, payload: Uint8Array | undefined): Promise<RawResponse> {
+    const url = new URL(req.path, this.#base);
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const outgoing = send(url, { method: req.method, headers, agent: this.#agent }, (incoming) => {
+        const pieces: Buffer[] = [];
+        incoming.on('data', (piece: Buffer) => pieces.push(piece));
+        incoming.on('error', reject);
+        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(pieces) }));
+      });
+      outgoing.on('error', reject);
+      outgoing.end(payload);
+    });
+  }
+
   async close(): Promise<void> {
-    if (this.#ownsAgent) await this.#agent.close();
+    if (this.#ownsAgent) this.#agent.destroy();
   }
 }
 
-async function problemOf(res: Dispatcher.ResponseData): Promise<PhoneSafeError> {
-  const text = await res.body.text();
+function problemOf(res: RawResponse): PhoneSafeError {
+  const text = res.body.toString('utf8');
   let problem: Problem | undefined;
   try {
     const parsed = Problem.safeParse(JSON.parse(text));
@@ -101,6 +126,6 @@ async function problemOf(res: Dispatcher.ResponseData): Promise<PhoneSafeError> 
     // Not JSON: fall through to a generic error carrying the status.
   }
   if (problem && isErrorCode(problem.code)) return new PhoneSafeError(problem.code, problem.detail ?? problem.title, problem.extra ?? {});
-  const code = res.statusCode >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
-  return new PhoneSafeError(code, `the center answered ${res.statusCode}: ${text.slice(0, 200)}`);
+  const code = res.status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
+  return new PhoneSafeError(code, `the center answered ${res.status}: ${text.slice(0, 200)}`);
 }

@@ -6,8 +6,12 @@ import type { PartRef } from '../schemas/common.ts';
 import { Manifest, type ManifestFile } from '../schemas/manifest.ts';
 import type { CenterClient } from './center-client.ts';
 
-/** Parts fetched ahead of the one being written, to keep the connection busy. */
-const PREFETCH = 4;
+/**
+ * Parts fetched ahead of the one being written, to keep the connection busy.
+ * Callers restore several files at once, so this stays small: each part may
+ * be 4 MiB, and the handset's memory budget is 256 MiB.
+ */
+const PREFETCH = 3;
 
 export function sealManifest(keys: OwnerKeys, manifest: Manifest): SealedPart {
   return keys.sealPart(Buffer.from(JSON.stringify(manifest)), { compress: true });
