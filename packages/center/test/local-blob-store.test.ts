@@ -28,10 +28,11 @@ test('put stores the bytes under owner/fan-out/id and leaves no temporary file',
   assert.deepEqual(await readdir(join(root, 'tmp')), []);
 });
 
-test('put of an existing key keeps the first bytes', async () => {
+test('put of an existing key replaces it whole and leaves no temporary file', async () => {
   await blobs.put(OWNER, ID, new Uint8Array([1, 2, 3]));
   await blobs.put(OWNER, ID, new Uint8Array([9]));
-  assert.deepEqual(await blobs.get(OWNER, ID), new Uint8Array([1, 2, 3]));
+  assert.deepEqual(await blobs.get(OWNER, ID), new Uint8Array([9]));
+  assert.deepEqual(await readdir(join(root, 'tmp')), []);
 });
 
 test('a failed put leaves neither the blob nor a temporary file', async () => {

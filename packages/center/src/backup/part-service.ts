@@ -51,7 +51,9 @@ export class PartService {
         if (known.sha256 !== ref.sha256) throw new PhoneSafeError('PART_CONFLICT', `part ${id} is stored with other bytes`, { id });
         return { ack: known, stored: 'existing' };
       }
-      await this.#replaceOrphan(ownerId, ref);
+      // No row: any blob under this id was left by an upload interrupted
+      // before its record, and sealing is randomised, so it holds other bytes.
+      // `put` replaces it atomically, so the row always describes what is stored.
       await this.#deps.blobs.put(ownerId, id, bytes);
       const stored = await this.#deps.parts.record(ownerId, ref, this.#deps.clock.now().toISOString());
       return { ack: ref, stored };
@@ -68,17 +70,5 @@ export class PartService {
       throw new PhoneSafeError('PART_DAMAGED', `part ${id} no longer matches its recorded SHA-256`, { id });
     }
     return { bytes, sha256: ref.sha256 };
-  }
-
-  /**
-   * A blob without a row is left by an upload interrupted between the blob
-   * write and the record. Sealing uses a random nonce, so a resent part has
-   * other bytes; since blobs are write-once, the stale blob must go before the
-   * new one is written, or the row would describe bytes that are not stored.
-   * No row references it and the lock keeps concurrent uploads out.
-   */
-  async #replaceOrphan(ownerId: string, ref: PartRef): Promise<void> {
-    const orphan = await this.#deps.blobs.get(ownerId, ref.id);
-    if (orphan && sha256Hex(orphan) !== ref.sha256) await this.#deps.blobs.delete(ownerId, ref.id);
   }
 }

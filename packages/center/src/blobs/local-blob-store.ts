@@ -18,6 +18,8 @@ const TEMPORARY_DIR = 'tmp';
 
 export class LocalBlobStore implements BlobStore {
   readonly #root: string;
+  /** Directories known to exist: a transfer puts thousands of parts into 256 fan-out directories. */
+  readonly #made = new Set<string>();
 
   constructor(root: string) {
     this.#root = root;
@@ -25,9 +27,8 @@ export class LocalBlobStore implements BlobStore {
 
   async put(ownerId: string, id: string, bytes: Uint8Array): Promise<void> {
     const target = this.#path(ownerId, id);
-    if (await exists(target)) return;
     const tmpDir = join(this.#root, TEMPORARY_DIR);
-    await mkdir(tmpDir, { recursive: true });
+    await this.#mkdir(tmpDir);
     const temporary = join(tmpDir, randomUUID());
     try {
       const file = await open(temporary, 'wx');
@@ -38,7 +39,7 @@ export class LocalBlobStore implements BlobStore {
         await file.close();
       }
       const dir = join(this.#root, ownerId, id.slice(0, 2));
-      await mkdir(dir, { recursive: true });
+      await this.#mkdir(dir);
       await rename(temporary, target);
       // The rename is durable only once its directory is synced; the handset
       // deletes its copy after the commit, so the blob must outlive a power cut.
@@ -77,6 +78,12 @@ export class LocalBlobStore implements BlobStore {
     }
     for (const name of names) await rm(join(tmpDir, name), { force: true, recursive: true });
     return names.length;
+  }
+
+  async #mkdir(dir: string): Promise<void> {
+    if (this.#made.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.#made.add(dir);
   }
 
   #path(ownerId: string, id: string): string {

@@ -1,9 +1,11 @@
 /**
- * Where sealed part bytes live. Write-once and content-addressed: `put` of an
- * existing key is a no-op; only prune calls `delete`. Implementations write
+ * Where sealed part bytes live, content-addressed. Implementations write
  * atomically (temporary file, fsync, rename), so a reader never sees a
  * partial blob and a crash leaves at most a temporary file, which
- * `cleanTemporary` removes at start-up.
+ * `cleanTemporary` removes at start-up. `put` replaces any blob under the
+ * key: write-once is the part service's rule (it puts only ids it has no row
+ * for, so what it replaces is a blob an interrupted upload left unrecorded),
+ * and only prune calls `delete`.
  */
 export interface BlobStore {
   put(ownerId: string, id: string, bytes: Uint8Array): Promise<void>;
