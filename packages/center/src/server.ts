@@ -1,15 +1,20 @@
 import { readFile } from 'node:fs/promises';
-import { PhoneSafeError, systemClock, type Clock } from '@phonesafe/protocol';
+import { clockFromSpec, PhoneSafeError, type Clock } from '@phonesafe/protocol';
 import { resolveCenterSecret } from './config/center-secret.ts';
 import type { CenterConfig } from './config/config.ts';
 import { buildApp } from './http/app.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
+import type { Scheduler } from './jobs/scheduler.ts';
+import { openPushBus } from './push/open-push-bus.ts';
+import type { PushBus } from './push/push-bus.ts';
 import { openResources } from './resources.ts';
 
 export interface RunningCenter {
   /** Where the center answers, with the port actually bound (useful with port 0). */
   url: string;
   port: number;
+  /** Ticks on its own every `config.tickMs`; exposed so tests and tools can tick now. */
+  scheduler: Scheduler;
   close(): Promise<void>;
 }
 
@@ -18,23 +23,32 @@ export interface StartOptions {
   logger?: Logger;
 }
 
-/** Opens storage, removes temporary files a killed center left, and serves the API until `close()`. */
+/** Opens storage and the push bus, removes temporary files a killed center left, serves the API and runs the scheduler until `close()`. */
 export async function startCenter(config: CenterConfig, options: StartOptions = {}): Promise<RunningCenter> {
   const logger = options.logger ?? createLogger(config);
   const https = config.tls ? { cert: await readPem(config.tls.cert), key: await readPem(config.tls.key) } : undefined;
   const centerSecret = await resolveCenterSecret(config);
+  const clock = options.clock ?? clockFromSpec(config.clock ?? undefined);
   const { store, blobs } = await openResources(config);
-  let app: ReturnType<typeof buildApp>;
+  let built: ReturnType<typeof buildApp>;
+  let bus: PushBus | undefined;
   try {
     const removed = await blobs.cleanTemporary();
     if (removed > 0) logger.info({ removed }, 'removed temporary blobs left by an interrupted upload');
-    app = buildApp({ store, blobs, clock: options.clock ?? systemClock, config: { ...config, centerSecret }, logger }, { https });
+    bus = await openPushBus(store, config.db, (error) => logger.warn({ err: error }, 'push bus error'));
+    built = buildApp({ store, blobs, clock, config: { ...config, centerSecret }, logger, bus }, { https });
   } catch (error) {
+    await bus?.close();
     await store.close();
     throw error;
   }
-  // From here the app owns the store: closing the app closes it.
-  app.addHook('onClose', () => store.close());
+  const { app, scheduler } = built;
+  const openBus = bus;
+  // From here the app owns the bus and the store: closing the app closes them.
+  app.addHook('onClose', async () => {
+    await openBus.close();
+    await store.close();
+  });
   let url: string;
   try {
     url = await app.listen({ host: config.host, port: config.port });
@@ -44,8 +58,9 @@ export async function startCenter(config: CenterConfig, options: StartOptions = 
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  scheduler.start(config.tickMs);
   logger.info({ url, data: config.data }, 'center started');
-  return { url, port, close: () => app.close() };
+  return { url, port, scheduler, close: () => app.close() };
 }
 
 async function readPem(path: string): Promise<Buffer> {

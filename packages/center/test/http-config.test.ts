@@ -15,6 +15,29 @@ describe('center configuration', () => {
     assert.equal(config.pruneGraceMs, 3_600_000);
     assert.equal(config.tls, null);
     assert.equal(config.centerSecret, null);
+    assert.equal(config.tickMs, 1000);
+    assert.deepEqual(config.defaultRetry, { intervalSeconds: 600, answerTimeoutSeconds: 60, maxTries: 6 });
+    assert.equal(config.transferTimeoutMs, 30 * 60_000);
+    assert.equal(config.quotaBytes, 10 * 1024 ** 3);
+    assert.equal(config.clock, null);
+  });
+
+  it('reads the scheduler, retry, quota and clock settings (issue 3)', () => {
+    const config = loadConfig({}, {
+      PHONESAFE_TICK_MS: '50',
+      PHONESAFE_RETRY_INTERVAL_SECONDS: '30',
+      PHONESAFE_ANSWER_TIMEOUT_SECONDS: '5',
+      PHONESAFE_MAX_TRIES: '2',
+      PHONESAFE_TRANSFER_TIMEOUT_SECONDS: '120',
+      PHONESAFE_QUOTA_BYTES: '1000',
+      PHONESAFE_CLOCK: 'scaled:1767225600000:600',
+    });
+    assert.equal(config.tickMs, 50);
+    assert.deepEqual(config.defaultRetry, { intervalSeconds: 30, answerTimeoutSeconds: 5, maxTries: 2 });
+    assert.equal(config.transferTimeoutMs, 120_000);
+    assert.equal(config.quotaBytes, 1000);
+    assert.equal(config.clock, 'scaled:1767225600000:600');
+    assert.throws(() => loadConfig({}, { PHONESAFE_CLOCK: 'fast' }), /PHONESAFE_CLOCK/);
   });
 
   it('reads PHONESAFE_* variables, and CLI overrides win over them', () => {

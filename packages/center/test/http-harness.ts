@@ -24,9 +24,13 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { resolveCenterSecret } from '../src/config/center-secret.ts';
 import { loadConfig, type ConfigOverrides } from '../src/config/config.ts';
+import type { ChannelRegistry } from '../src/channel/channel-registry.ts';
 import { buildApp } from '../src/http/app.ts';
 import type { App } from '../src/http/zod.ts';
+import type { Scheduler } from '../src/jobs/scheduler.ts';
 import { createLogger } from '../src/logging/logger.ts';
+import { openPushBus } from '../src/push/open-push-bus.ts';
+import type { PushBus } from '../src/push/push-bus.ts';
 import { openResources } from '../src/resources.ts';
 import type { BlobStore } from '../src/store/blob-store.ts';
 import type { Store } from '../src/store/store.ts';
@@ -39,18 +43,21 @@ export interface Harness {
   store: Store;
   blobs: BlobStore;
   clock: ManualClock;
+  /** Not ticking by itself: tests call `scheduler.tick()` after moving the clock. */
+  scheduler: Scheduler;
+  channel: ChannelRegistry;
+  bus: PushBus;
   data: string;
   /** Every log line the center wrote. */
   logs: string[];
   close(): Promise<void>;
 }
 
-export async function startHarness(overrides: ConfigOverrides = {}): Promise<Harness> {
+export async function startHarness(overrides: ConfigOverrides = {}, clock = new ManualClock('2026-03-02T10:00:00.000Z')): Promise<Harness> {
   const data = await mkdtemp(join(tmpdir(), 'phonesafe-http-'));
   // An empty environment: the developer's PHONESAFE_* variables must not leak into tests.
   const config = loadConfig({ data, ...overrides }, {});
   const { store, blobs } = await openResources(config);
-  const clock = new ManualClock('2026-03-02T10:00:00.000Z');
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -59,17 +66,22 @@ export async function startHarness(overrides: ConfigOverrides = {}): Promise<Har
     },
   });
   const logger = createLogger({ logLevel: 'debug' }, sink);
-  const app = buildApp({ store, blobs, clock, logger, config: { ...config, centerSecret: await resolveCenterSecret(config) } });
+  const bus = await openPushBus(store, config.db, () => {});
+  const { app, scheduler, channel } = buildApp({ store, blobs, clock, logger, bus, config: { ...config, centerSecret: await resolveCenterSecret(config) } });
   await app.ready();
   return {
     app,
     store,
     blobs,
     clock,
+    scheduler,
+    channel,
+    bus,
     data,
     logs,
     close: async () => {
       await app.close();
+      await bus.close();
       await store.close();
       await rm(data, { recursive: true, force: true });
     },
@@ -190,8 +202,13 @@ export function sealBackup(keys: OwnerKeys, handsetId: string, files: Record<str
 }
 
 /** B3-B5 as a handset does it: start, ask what is missing, send that (and the manifest), end. */
-export async function runBackup(h: Harness, credential: string, backup: SealedBackup): Promise<string> {
-  const start = await call(h, 'POST', '/v1/backups', { bearer: credential, json: { kinds: ['media'] } });
+export async function runBackup(h: Harness, credential: string, backup: SealedBackup, start: Record<string, unknown> = {}): Promise<string> {
+  const started = await call(h, 'POST', '/v1/backups', { bearer: credential, json: { kinds: ['media'], ...start } });
+  return sendBackup(h, credential, backup, started);
+}
+
+/** The rest of a backup after its start answered: parts the center lacks, then the end notice. */
+export async function sendBackup(h: Harness, credential: string, backup: SealedBackup, start: LightMyRequestResponse): Promise<string> {
   expectStatus(start, 201);
   const { backupId } = start.json<{ backupId: string }>();
   const all = [...backup.parts, backup.manifest];

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Store } from '../src/store/store.ts';
 import { registerBackupConformance } from './store-conformance-backups.ts';
+import { registerJobConformance } from './store-conformance-jobs.ts';
 import { at, handsetRow, openWithParts, ownerRow, partRef, seedOwner, uid } from './store-fixtures.ts';
 
 export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
@@ -179,6 +180,7 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
     });
 
     registerBackupConformance(s);
+    registerJobConformance(s);
 
     describe('restores', () => {
       test('create, find scoped, pending oldest first, complete', async () => {

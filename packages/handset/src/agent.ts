@@ -1,25 +1,51 @@
 import { resolve } from 'node:path';
-import { CenterClient, OwnerKeys, PhoneSafeError, systemClock, type Clock, type HistoryEvent } from '@phonesafe/protocol';
+import { CenterClient, OwnerKeys, PhoneSafeError, systemClock, type Clock, type DataKind, type ErrorCode, type HistoryEvent, type Notice, type ScheduleSpec, type ScheduleView } from '@phonesafe/protocol';
 import { BackupArea } from './backup-area/backup-area.ts';
 import { copyUncopied } from './backup-area/catch-up.ts';
 import { Copier } from './backup-area/copier.ts';
 import { PartIndex } from './backup-area/part-index.ts';
 import { Profile } from './backup-area/profile.ts';
+import { runChannel, type RunOptions } from './channel/run-loop.ts';
+import { channelUrl } from './channel/socket.ts';
 import { HandsetDb } from './db/database.ts';
+import { AreaWriters } from './device/area-writers.ts';
+import { DeviceStateStore, type DeviceState } from './device/device-state.ts';
+import { readinessOf, type Readiness } from './device/readiness.ts';
 import { HistoryStore, type LocalHistoryEntry } from './history/history-store.ts';
 import { enrollAtCenter, type ConnectCenter, type EnrollRequest } from './identity/enroll.ts';
 import { IdentityStore, type Identity } from './identity/identity-store.ts';
 import { layoutOf, prepareLayout, type Layout } from './layout.ts';
 import { exportTree, importTree, type SaveItem } from './memory/import-export.ts';
 import { MemoryStore } from './memory/memory-store.ts';
+import { fetchItem, type FetchResult } from './offload/fetch.ts';
+import { offloadItems, type OffloadRequest, type OffloadResult } from './offload/offload.ts';
 import type { Session } from './session.ts';
-import { SettingsStore, type HandsetSettings } from './settings/settings.ts';
-import { runBackup, type BackupDeps } from './transfer/backup-engine.ts';
+import { settingPatch } from './settings/setter.ts';
+import { SettingsStore, type HandsetSettings, type SettingsPatch } from './settings/settings.ts';
+import { sizeTriggerFires } from './triggers/size-trigger.ts';
+import { ALL_KINDS, type BackupScope } from './transfer/backup-scope.ts';
+import { runBackup, type BackupDeps, type BackupRun } from './transfer/backup-engine.ts';
 import { OpenBackupStore } from './transfer/open-backup.ts';
 import { applyPendingRestores, type PendingOptions } from './transfer/pending-restores.ts';
 import { runRestore, type RestoreDeps } from './transfer/restore-engine.ts';
-import type { BackupOptions, BackupResult, ExportResult, HandsetStatus, ImportResult, ProgressFn, RestoreOptions, RestoreResult } from './types.ts';
+import type { BackupOptions, BackupResult, BackupTrigger, ExportResult, HandsetStatus, ImportResult, ProgressFn, RestoreOptions, RestoreResult, TriggeredBackup } from './types.ts';
+import { failureOf } from './util/failure.ts';
 import { Serial } from './util/serial.ts';
+
+/**
+ * Whether the center knows the handset's schedule (B1: center-side triggers
+ * are registered at the center). When registration fails the settings still
+ * stand; the run loop registers on its next connection.
+ */
+export type ScheduleRegistration =
+  | { registered: true; schedule: ScheduleSpec | null; nextRunAt: string | null }
+  | { registered: false; code: ErrorCode; detail: string };
+
+export interface SettingsUpdate {
+  settings: HandsetSettings;
+  /** Present when the schedule changed on an enrolled handset. */
+  schedule?: ScheduleRegistration;
+}
 
 export interface AgentOptions {
   clock?: Clock;
@@ -45,6 +71,10 @@ export class HandsetAgent {
   readonly #writes = new Serial();
   /** One backup at a time: a second call waits, then sends what is new since. */
   readonly #backups = new Serial();
+  /** Pending restores are applied by one caller at a time, so an order is never applied twice. */
+  readonly #pendingRestores = new Serial();
+  readonly #device: DeviceStateStore;
+  readonly #writers: AreaWriters;
   readonly #memory: MemoryStore;
   readonly #area: BackupArea;
   readonly #index: PartIndex;
@@ -68,6 +98,8 @@ export class HandsetAgent {
     this.#settings = new SettingsStore(db);
     this.#history = new HistoryStore(db);
     this.#openBackups = new OpenBackupStore(db);
+    this.#device = new DeviceStateStore(db, this.#clock);
+    this.#writers = new AreaWriters(db);
   }
 
   /** Opens the handset in `dir`, creating its layout when new. */
@@ -97,6 +129,8 @@ export class HandsetAgent {
       pendingBytes: pending.bytes,
       pendingVersions: this.#profile.unsentCount(),
       ...(lastBackup ? { lastBackup } : {}),
+      stubs: this.#memory.offloaded().map((item) => ({ id: item.id, path: item.path, kind: item.kind, size: item.size, summary: item.summary ?? '' })),
+      device: this.deviceState(),
     };
   }
 
@@ -104,37 +138,126 @@ export class HandsetAgent {
     return this.#settings.get();
   }
 
-  updateSettings(change: Partial<HandsetSettings>): HandsetSettings {
-    return this.#settings.update(change);
+  /** Validates and stores a change (USAGE error naming each bad field); a changed schedule is registered at the center. */
+  async updateSettings(patch: SettingsPatch): Promise<SettingsUpdate> {
+    const before = this.#settings.get().triggers.schedule;
+    const settings = this.#settings.update(patch);
+    const changed = JSON.stringify(before) !== JSON.stringify(settings.triggers.schedule);
+    const schedule = changed && this.#enrolled ? await this.#tryRegisterSchedule() : undefined;
+    return { settings, ...(schedule ? { schedule } : {}) };
+  }
+
+  /** The CLI's `--set key=value` (keys and value forms in settings/setter.ts). */
+  setSetting(key: string, value: string): Promise<SettingsUpdate> {
+    return this.updateSettings(settingPatch(key, value));
+  }
+
+  /** The owner operates the handset for `forMs` (by the agent's clock); 0 ends it. Seen by every process on this data directory. */
+  setBusy(forMs: number): void {
+    this.#device.setBusy(forMs);
+  }
+
+  setDeviceState(change: { battery?: number; idle?: boolean }): void {
+    this.#device.set(change);
+  }
+
+  /** The virtual device as readiness sees it. */
+  deviceState(): DeviceState & { writing: boolean } {
+    return { ...this.#device.get(), writing: this.#writers.writing() };
+  }
+
+  /** Whether the handset would answer a center's backup start request OK, or NG and why (B3). */
+  readiness(): Readiness {
+    return readinessOf({
+      writing: this.#writers.writing(),
+      operating: this.#device.isOperating(),
+      state: this.#device.get(),
+      batteryMin: this.#settings.get().batteryMin,
+    });
   }
 
   /** Enrolls at a center (registering the owner on a first handset) and makes the copies items are owed. */
-  async enroll(request: EnrollRequest): Promise<{ handsetId: string; name: string; ownerRegistered: boolean }> {
+  async enroll(request: EnrollRequest): Promise<{ handsetId: string; name: string; ownerRegistered: boolean; schedule: ScheduleRegistration }> {
     if (this.#enrolled) throw new PhoneSafeError('USAGE', `this handset is already enrolled as ${this.#enrolled.session.identity.name}`);
     const { identity, dataKey, ownerRegistered } = await enrollAtCenter(request, this.#connect);
     await this.#identities.save(identity, dataKey);
     const copier = this.#startSession(identity, dataKey);
     await copyUncopied(this.#profile, copier, this.#writes);
-    return { handsetId: identity.handsetId, name: identity.name, ownerRegistered };
+    const schedule = (await this.#tryRegisterSchedule()) ?? { registered: true, schedule: this.#settings.get().triggers.schedule, nextRunAt: null };
+    return { handsetId: identity.handsetId, name: identity.name, ownerRegistered, schedule };
   }
 
-  importTree(src: string, options: { onProgress?: ProgressFn } = {}): Promise<ImportResult> {
-    return importTree(resolve(src), this.#memory, this.#save, options.onProgress);
+  /**
+   * A save of the files under `src` (B2: each changed file's backup copy is
+   * made at once). Other processes see the handset writing its backup area
+   * meanwhile. Then the B4 size trigger: if the target copies waiting pass
+   * the threshold, a backup runs and its outcome comes with the result.
+   */
+  async importTree(src: string, options: { onProgress?: ProgressFn } = {}): Promise<ImportResult> {
+    const result = await this.#writers.track(() => importTree(resolve(src), this.#memory, this.#save, options.onProgress), true);
+    if (!this.#enrolled || !sizeTriggerFires(this.#settings.get(), this.#profile, this.#index)) return result;
+    return { ...result, sizeBackup: await this.#triggered('size') };
   }
 
+  /** Writes what is on the handset; offloaded items are counted, not written. */
   exportTree(out: string, options: { onProgress?: ProgressFn } = {}): Promise<ExportResult> {
     return exportTree(resolve(out), this.#memory, options.onProgress);
   }
 
-  async backup(options: BackupOptions = {}): Promise<BackupResult> {
-    const deps = this.#backupDeps();
-    await applyPendingRestores(deps, { deferUnanswerable: true });
-    return this.#backups.run(() => runBackup(deps, options));
+  /**
+   * The owner's "back up now" (B4, immediate). Scope rule: an explicit backup
+   * with no kinds covers ALL kinds, as it did before settings had targets
+   * (the acceptance test and `phonesafe handset backup` rely on it); backups
+   * that triggers start or the center requests cover the settings' targets
+   * instead (see #triggered).
+   */
+  backup(options: BackupOptions = {}): Promise<BackupResult> {
+    const scope: BackupScope = options.kinds?.length ? { kinds: options.kinds } : ALL_KINDS;
+    return this.#runBackup({ scope, trigger: 'manual', ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  }
+
+  /** B4 specific-action trigger: the handset was switched on. Undefined when the power-on trigger is off. */
+  async powerOn(): Promise<TriggeredBackup | undefined> {
+    return this.#settings.get().triggers.powerOn ? this.#triggered('power-on') : undefined;
+  }
+
+  /**
+   * `phonesafe handset run`: the live channel to the center, answering its
+   * backup start requests until `signal` aborts (see channel/run-loop.ts).
+   */
+  run(options: RunOptions): Promise<void> {
+    const { identity } = this.#link().session;
+    const host = {
+      endpoint: { url: channelUrl(identity.center), credential: identity.credential, ...(identity.ca ? { ca: identity.ca } : {}) },
+      readiness: () => this.readiness(),
+      backup: (request: { jobId: string; kinds?: DataKind[] }) => this.#triggered('schedule', request),
+      applyPendingRestores: () => this.#applyPending(this.#restoreDeps(), { deferUnanswerable: true }),
+      registerSchedule: () => this.#registerSchedule(),
+    };
+    return runChannel(host, options);
+  }
+
+  /** The center's notices for this handset (B3 "backup could not be made", B4 over quota). */
+  notices(): Promise<Notice[]> {
+    return this.#link().session.client.notices();
+  }
+
+  /** B9: moves items of `kinds` not modified for `olderThanMs` to the center, leaving stubs. */
+  offload(request: OffloadRequest): Promise<OffloadResult> {
+    const { session } = this.#link();
+    const backup = (kinds: DataKind[]) => this.#runBackup({ scope: { kinds }, trigger: 'manual' });
+    return offloadItems({ session, clock: this.#clock, writes: this.#writes, memory: this.#memory, profile: this.#profile, backup }, request);
+  }
+
+  /** B9: brings an offloaded item (by id or path) back from the center. */
+  fetch(itemIdOrPath: string): Promise<FetchResult> {
+    const { session } = this.#link();
+    return fetchItem({ session, writes: this.#writes, memory: this.#memory, profile: this.#profile }, itemIdOrPath);
   }
 
   async restore(options: RestoreOptions): Promise<RestoreResult> {
     const deps = this.#restoreDeps();
-    await applyPendingRestores(deps, { ask: options.ask, onProgress: options.onProgress, deferUnanswerable: true });
+    await this.#applyPending(deps, { ask: options.ask, onProgress: options.onProgress, deferUnanswerable: true });
     const from = options.fromHandset ?? deps.session.identity.name;
     const backupId = options.backupId ?? (await deps.session.client.listBackups(from))[0]?.backupId;
     if (!backupId) throw new PhoneSafeError('NOT_FOUND', `handset ${from} has no backup to restore`);
@@ -144,24 +267,74 @@ export class HandsetAgent {
 
   /** Applies the restores the pc ordered for this handset; throws OVERWRITE_REFUSED when one must ask and cannot. */
   applyPendingRestores(options: Omit<PendingOptions, 'deferUnanswerable'> = {}): Promise<RestoreResult[]> {
-    return applyPendingRestores(this.#restoreDeps(), options);
+    return this.#applyPending(this.#restoreDeps(), options);
   }
 
   /** Local history, and the center's history of this handset (none before enrolment). */
   async history(): Promise<{ local: LocalHistoryEntry[]; center: HistoryEvent[] }> {
     if (!this.#enrolled) return { local: this.#history.list(), center: [] };
     const deps = this.#restoreDeps();
-    await applyPendingRestores(deps, { deferUnanswerable: true });
+    await this.#applyPending(deps, { deferUnanswerable: true });
     const center = await deps.session.client.history();
     return { local: this.#history.list(), center };
   }
 
-  /** A save: the new content becomes the item's next version, and its backup copy is made at once (B2). */
+  /**
+   * A save: the new content becomes the item's next version, and its backup
+   * copy is made at once (B2). Counted as writing the backup area from the
+   * moment it is queued, for the readiness answer.
+   */
   readonly #save: SaveItem = (path, staged) =>
-    this.#writes.run(async () => {
-      const item = await this.#memory.commit(path, staged);
-      await this.#enrolled?.copier.copy(item);
-    });
+    this.#writers.track(() =>
+      this.#writes.run(async () => {
+        const item = await this.#memory.commit(path, staged);
+        await this.#enrolled?.copier.copy(item);
+      }),
+    );
+
+  async #runBackup(run: BackupRun): Promise<BackupResult> {
+    const deps = this.#backupDeps();
+    await this.#applyPending(deps, { deferUnanswerable: true });
+    return this.#backups.run(() => runBackup(deps, run));
+  }
+
+  /**
+   * A backup a trigger started (size, power-on) or the center requested
+   * (schedule, with its job id). It covers the settings' targets (B1) unless
+   * the center's request names kinds. Its failure — QUOTA_EXCEEDED included,
+   * the center's NG of B4 — is returned, never thrown.
+   */
+  async #triggered(trigger: BackupTrigger, request: { jobId?: string; kinds?: DataKind[] } = {}): Promise<TriggeredBackup> {
+    try {
+      const scope: BackupScope = request.kinds?.length ? { kinds: request.kinds } : { targets: this.#settings.get().targets };
+      const result = await this.#runBackup({ scope, trigger, ...(request.jobId ? { jobId: request.jobId } : {}) });
+      return { trigger, ok: true, result };
+    } catch (error) {
+      return { trigger, ok: false, ...failureOf(error) };
+    }
+  }
+
+  #applyPending(deps: RestoreDeps, options: PendingOptions): Promise<RestoreResult[]> {
+    return this.#pendingRestores.run(() => applyPendingRestores(deps, options));
+  }
+
+  /** Registers the schedule the center has not heard of yet; undefined when it is up to date or the handset is not enrolled. */
+  async #registerSchedule(): Promise<ScheduleView | undefined> {
+    const owed = this.#settings.unregisteredSchedule();
+    if (!owed || !this.#enrolled) return undefined;
+    const view = await this.#enrolled.session.client.putOwnSchedule({ schedule: owed.schedule });
+    this.#settings.markScheduleRegistered(owed.schedule);
+    return view;
+  }
+
+  async #tryRegisterSchedule(): Promise<ScheduleRegistration | undefined> {
+    try {
+      const view = await this.#registerSchedule();
+      return view && { registered: true, schedule: view.schedule, nextRunAt: view.nextRunAt };
+    } catch (error) {
+      return { registered: false, ...failureOf(error) };
+    }
+  }
 
   #startSession(identity: Identity, dataKey: Buffer): Copier {
     const keys = new OwnerKeys(dataKey);

@@ -1,4 +1,5 @@
-import type { DataKind } from '@phonesafe/protocol';
+import type { DataKind, ErrorCode } from '@phonesafe/protocol';
+import type { DeviceState } from './device/device-state.ts';
 import type { LastBackup } from './settings/settings.ts';
 
 /**
@@ -26,6 +27,18 @@ export interface HandsetStatus {
   pendingVersions: number;
   /** The completion flag: the last backup the center committed. */
   lastBackup?: LastBackup;
+  /** Items whose content was moved to the center (B9), listed as stubs; `items` counts them too. */
+  stubs: StubInfo[];
+  device: DeviceState & { writing: boolean };
+}
+
+/** An offloaded item as the handset still shows it. */
+export interface StubInfo {
+  id: string;
+  path: string;
+  kind: DataKind;
+  size: number;
+  summary: string;
 }
 
 export interface ImportResult {
@@ -34,15 +47,22 @@ export interface ImportResult {
   unchanged: number;
   /** Bytes of new content written to memory (added and updated items). */
   bytes: number;
+  /** The B4 size trigger fired after this save: the backup it ran. */
+  sizeBackup?: TriggeredBackup;
 }
 
 export interface ExportResult {
   files: number;
   bytes: number;
+  /** Offloaded items (B9) not written: their content is at the center; `fetch` brings one back. */
+  offloaded: number;
 }
 
+/** Why a backup runs: the owner (manual), a handset trigger (size, power-on) or the center (schedule). */
+export type BackupTrigger = 'manual' | 'size' | 'power-on' | 'schedule' | 'retry';
+
 export interface BackupOptions {
-  /** Kinds to back up; all kinds when not given. */
+  /** Kinds to back up; all kinds when not given (the owner's "back up now"). */
   kinds?: DataKind[];
   trigger?: 'manual';
   onProgress?: ProgressFn;
@@ -50,6 +70,11 @@ export interface BackupOptions {
 
 export interface BackupResult {
   backupId: string;
+  trigger: BackupTrigger;
+  /** The center's job this backup completed (B3). */
+  jobId?: string;
+  /** The kinds the backup declared to the center. */
+  kinds: DataKind[];
   files: number;
   /** Parts uploaded by this run (a resumed run does not count what an earlier one sent). */
   sentParts: number;
@@ -84,3 +109,13 @@ export interface RestoreResult {
   /** Files the handset already held with the backed-up content. */
   alreadyThere: number;
 }
+
+/**
+ * A backup a trigger started (size, power-on, a center request). Its failure
+ * is a result, not an exception: the save or power-on that triggered it has
+ * succeeded, and e.g. QUOTA_EXCEEDED (the center's NG of B4) is news for the
+ * owner, not a crash.
+ */
+export type TriggeredBackup =
+  | { trigger: BackupTrigger; ok: true; result: BackupResult }
+  | { trigger: BackupTrigger; ok: false; code: ErrorCode; detail: string };

@@ -100,7 +100,7 @@ test('compression follows the setting and is never tried on media', async (t) =>
   assert.ok(sizes[0]! < text.length / 10, 'the note is compressed');
   assert.ok(sizes[1]! > text.length, 'the media file is not');
 
-  agent.updateSettings({ compress: false });
+  await agent.updateSettings({ compress: false });
   await writeTree(src, { 'notes/c.txt': `${text}!` });
   await agent.importTree(src);
   assert.ok(agent.status().pendingBytes > 2 * text.length, 'with compression off the new copy is full size');

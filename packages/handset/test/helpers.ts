@@ -46,11 +46,11 @@ export async function modeOf(path: string): Promise<number> {
 /**
  * A handset that holds an enrolment without having met a center: enough to
  * make backup copies (they need only the owner's key). The center URL points
- * nowhere, so anything that talks to it fails with NETWORK.
+ * nowhere unless `center` is given, so anything that talks to it fails with NETWORK.
  */
-export async function enrolledOffline(dir: string, options: AgentOptions = {}): Promise<HandsetAgent> {
+export async function enrolledOffline(dir: string, options: AgentOptions = {}, center = 'http://127.0.0.1:9'): Promise<HandsetAgent> {
   await mkdir(dir, { recursive: true });
-  const identity = { center: 'http://127.0.0.1:9', handsetId: 'handset-offline-1', name: 'offline', credential: 'h1.handset-offline-1.secret', owner: 'owner@example.com' };
+  const identity = { center, handsetId: 'handset-offline-1', name: 'offline', credential: 'h1.handset-offline-1.secret', owner: 'owner@example.com' };
   await new IdentityStore(layoutOf(dir)).save(identity, randomBytes(32));
   return HandsetAgent.open(dir, { clock: new ManualClock(), ...options });
 }

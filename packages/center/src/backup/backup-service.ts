@@ -2,6 +2,7 @@ import { PhoneSafeError, type BackupDetail, type BackupSummary, type Clock, type
 import type { Caller, HandsetCaller } from '../auth/caller.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { JobService } from '../jobs/job-service.ts';
 import type { BackupRepo, HandsetRepo, HistoryRepo } from '../store/store.ts';
 import { deleteBackup, isCommitted, loadCommittedBackup, loadHandsetBackup, toSummary } from './backup-records.ts';
 
@@ -16,6 +17,9 @@ export interface BackupServiceDeps {
   clock: Clock;
   log: Logger;
   maxPartBytes: number;
+  /** B4: throws QUOTA_EXCEEDED (and tells the owner) when the owner may not store more. */
+  checkQuota: (handset: HandsetCaller) => Promise<void>;
+  jobs: Pick<JobService, 'runningJob' | 'fail' | 'attachBackup' | 'backupCommitted'>;
 }
 
 export class BackupService {
@@ -25,7 +29,16 @@ export class BackupService {
     this.#deps = deps;
   }
 
-  async start(handset: HandsetCaller, request: { kinds: DataKind[]; trigger: string }) {
+  /** With `jobId` the backup answers a center-initiated job (B3), which must be this handset's and running. */
+  async start(handset: HandsetCaller, request: { kinds: DataKind[]; trigger: string; jobId?: string | undefined }) {
+    const job = request.jobId === undefined ? undefined : await this.#deps.jobs.runningJob(handset.handsetId, request.jobId);
+    try {
+      await this.#deps.checkQuota(handset);
+    } catch (error) {
+      // The handset said OK but the center cannot take the data: an NG for the job, retried per its policy.
+      if (job && error instanceof PhoneSafeError && error.code === 'QUOTA_EXCEEDED') await this.#deps.jobs.fail(job, 'over-quota');
+      throw error;
+    }
     const backupId = newId();
     await this.#deps.backups.open({
       id: backupId,
@@ -41,6 +54,7 @@ export class BackupService {
       storedBytes: 0,
       manifest: null,
     });
+    if (job) await this.#deps.jobs.attachBackup(job, backupId);
     return { backupId, status: 'open' as const, maxPartBytes: this.#deps.maxPartBytes };
   }
 
@@ -70,6 +84,11 @@ export class BackupService {
       event: 'backup-committed',
       detail: `${committed.fileCount} files, ${committed.storedBytes} bytes stored`,
     });
+    try {
+      await this.#deps.jobs.backupCommitted(backupId);
+    } catch (error) {
+      this.#deps.log.error({ err: error, backupId }, 'could not close the job of a committed backup');
+    }
     try {
       await this.#deps.applyRetention({ ownerId: handset.ownerId, handsetId: handset.handsetId });
     } catch (error) {

@@ -4,7 +4,7 @@
  * result is validated once; everything downstream trusts it.
  */
 import { resolve } from 'node:path';
-import { PhoneSafeError } from '@phonesafe/protocol';
+import { PhoneSafeError, type RetryPolicy } from '@phonesafe/protocol';
 import { z } from 'zod';
 import type { RetentionPolicy } from '../backup/retention.ts';
 
@@ -26,6 +26,13 @@ const ENV_NAMES = {
   maxPartBytes: 'PHONESAFE_MAX_PART_BYTES',
   pruneGraceSeconds: 'PHONESAFE_PRUNE_GRACE_SECONDS',
   centerSecret: 'PHONESAFE_CENTER_SECRET',
+  tickMs: 'PHONESAFE_TICK_MS',
+  retryIntervalSeconds: 'PHONESAFE_RETRY_INTERVAL_SECONDS',
+  answerTimeoutSeconds: 'PHONESAFE_ANSWER_TIMEOUT_SECONDS',
+  maxTries: 'PHONESAFE_MAX_TRIES',
+  transferTimeoutSeconds: 'PHONESAFE_TRANSFER_TIMEOUT_SECONDS',
+  quotaBytes: 'PHONESAFE_QUOTA_BYTES',
+  clock: 'PHONESAFE_CLOCK',
 } as const;
 
 type Setting = keyof typeof ENV_NAMES;
@@ -51,6 +58,15 @@ const RawConfig = z.strictObject({
   maxPartBytes: z.coerce.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024),
   pruneGraceSeconds: z.coerce.number().int().min(0).default(3600),
   centerSecret: z.string().min(32, 'the center secret needs at least 32 characters').optional(),
+  // Real milliseconds between scheduler ticks; 0 turns the timer off (tests tick by hand).
+  tickMs: z.coerce.number().int().min(0).max(3_600_000).default(1000),
+  // live-channel.md defaults: retry every 10 minutes, answer within 60 s, 6 tries.
+  retryIntervalSeconds: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(600),
+  answerTimeoutSeconds: z.coerce.number().int().min(1).max(3600).default(60),
+  maxTries: z.coerce.number().int().min(1).max(100).default(6),
+  transferTimeoutSeconds: z.coerce.number().int().min(1).default(30 * 60),
+  quotaBytes: z.coerce.number().int().min(0).default(10 * 1024 ** 3),
+  clock: z.string().regex(/^scaled:\d+:\d+(\.\d+)?$/, 'scaled:<originMs>:<factor>').optional(),
 });
 
 export interface CenterConfig {
@@ -69,6 +85,16 @@ export interface CenterConfig {
   pruneGraceMs: number;
   /** Keys the fake prelogin answers; when null the center keeps one in its data directory. */
   centerSecret: string | null;
+  /** Real milliseconds between scheduler ticks; 0: no timer. */
+  tickMs: number;
+  /** Retry policy of a handset whose schedule overrides nothing (B3). */
+  defaultRetry: RetryPolicy;
+  /** How long a handset has, after OK, to commit the backup. */
+  transferTimeoutMs: number;
+  /** Stored bytes an owner may have before new backups are refused (B4), unless the owner has its own. */
+  quotaBytes: number;
+  /** PHONESAFE_CLOCK (`scaled:<originMs>:<factor>`), for accelerated demos; null: the system clock. */
+  clock: string | null;
 }
 
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): CenterConfig {
@@ -102,6 +128,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     maxPartBytes: c.maxPartBytes,
     pruneGraceMs: c.pruneGraceSeconds * 1000,
     centerSecret: c.centerSecret ?? null,
+    tickMs: c.tickMs,
+    defaultRetry: { intervalSeconds: c.retryIntervalSeconds, answerTimeoutSeconds: c.answerTimeoutSeconds, maxTries: c.maxTries },
+    transferTimeoutMs: c.transferTimeoutSeconds * 1000,
+    quotaBytes: c.quotaBytes,
+    clock: c.clock ?? null,
   };
 }
 

@@ -10,17 +10,28 @@ import { backupRoutes } from '../backup/backup-routes.ts';
 import { BackupService } from '../backup/backup-service.ts';
 import { partRoutes } from '../backup/part-routes.ts';
 import { PartService } from '../backup/part-service.ts';
+import { checkQuota } from '../backup/quota.ts';
+import type { ChannelRegistry } from '../channel/channel-registry.ts';
+import { channelRoutes } from '../channel/channel-routes.ts';
 import type { CenterConfig } from '../config/config.ts';
 import { handsetRoutes } from '../handsets/handset-routes.ts';
 import { HandsetService } from '../handsets/handset-service.ts';
 import { historyRoutes } from '../history/history-routes.ts';
 import { HistoryService } from '../history/history-service.ts';
+import { JobService } from '../jobs/job-service.ts';
+import { Scheduler } from '../jobs/scheduler.ts';
 import type { Logger } from '../logging/logger.ts';
 import { forgetByPolicy } from '../maintenance/forget.ts';
+import { noticeRoutes } from '../notices/notice-routes.ts';
+import { NoticeService } from '../notices/notice-service.ts';
+import { storedNotifier, type Notifier } from '../notices/notifier.ts';
 import { ownerRoutes } from '../owners/owner-routes.ts';
 import { OwnerService } from '../owners/owner-service.ts';
+import type { PushBus } from '../push/push-bus.ts';
 import { restoreRoutes } from '../restore/restore-routes.ts';
 import { RestoreService } from '../restore/restore-service.ts';
+import { scheduleRoutes } from '../schedules/schedule-routes.ts';
+import { ScheduleService } from '../schedules/schedule-service.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { Store } from '../store/store.ts';
 import { useRouteAuth } from './auth.ts';
@@ -30,7 +41,7 @@ import { useZodSchemas, type App } from './zod.ts';
 /** wire-protocol.md: a JSON body is at most 64 MiB (an end notice of a large backup). */
 const JSON_BODY_LIMIT = 64 * 1024 * 1024;
 
-export type AppConfig = Pick<CenterConfig, 'maxPartBytes' | 'retention'> & { centerSecret: string };
+export type AppConfig = Pick<CenterConfig, 'maxPartBytes' | 'retention' | 'defaultRetry' | 'transferTimeoutMs' | 'quotaBytes'> & { centerSecret: string };
 
 export interface AppDeps {
   store: Store;
@@ -38,6 +49,17 @@ export interface AppDeps {
   clock: Clock;
   config: AppConfig;
   logger: Logger;
+  /** Reaches handsets connected to any center sharing the database. */
+  bus: PushBus;
+  /** How owners are told things; by default, stored notices. */
+  notifier?: Notifier;
+}
+
+/** The HTTP app and what runs beside it: the scheduler (started by the caller) and this process's channel registry. */
+export interface BuiltApp {
+  app: App;
+  scheduler: Scheduler;
+  channel: ChannelRegistry;
 }
 
 export interface ServerOptions {
@@ -45,8 +67,17 @@ export interface ServerOptions {
   https?: { cert: Buffer; key: Buffer } | undefined;
 }
 
-export function buildApp(deps: AppDeps, server: ServerOptions = {}): App {
-  const { store, blobs, clock, config, logger } = deps;
+export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
+  const { store, blobs, clock, config, logger, bus } = deps;
+  const notifier = deps.notifier ?? storedNotifier(store.notices, clock);
+  const jobs = new JobService({
+    jobs: store.jobs,
+    schedules: store.schedules,
+    handsets: store.handsets,
+    notifier,
+    clock,
+    transferTimeoutMs: config.transferTimeoutMs,
+  });
   const options = { loggerInstance: logger as FastifyBaseLogger, bodyLimit: JSON_BODY_LIMIT, exposeHeadRoutes: false };
   // An HTTPS server answers the same routes; only its raw server type differs, which no route touches.
   const fastify = server.https ? (Fastify({ ...options, https: server.https }) as unknown as ReturnType<typeof Fastify>) : Fastify(options);
@@ -71,10 +102,18 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): App {
       clock,
       log: logger,
       maxPartBytes: config.maxPartBytes,
+      checkQuota: (handset) => checkQuota({ owners: store.owners, parts: store.parts, notifier, defaultBytes: config.quotaBytes }, handset),
+      jobs,
     }),
   );
   partRoutes(app, new PartService({ parts: store.parts, blobs, clock, maxPartBytes: config.maxPartBytes }), config.maxPartBytes);
-  restoreRoutes(app, new RestoreService({ restores: store.restores, backups: store.backups, handsets: store.handsets, history: store.history, clock }));
+  restoreRoutes(app, new RestoreService({ restores: store.restores, backups: store.backups, handsets: store.handsets, history: store.history, bus, clock }));
   historyRoutes(app, new HistoryService({ history: store.history, handsets: store.handsets }));
-  return app;
+  scheduleRoutes(app, new ScheduleService({ schedules: store.schedules, handsets: store.handsets, clock, defaultRetry: config.defaultRetry }));
+  noticeRoutes(app, new NoticeService(store.notices));
+  const channel = channelRoutes(app, { bus, jobs, log: logger });
+  const scheduler = new Scheduler({ schedules: store.schedules, jobs: store.jobs, jobService: jobs, bus, clock, defaultRetry: config.defaultRetry, log: logger });
+  // Stop ticking before the store closes (the store's own onClose hook is added after this one).
+  app.addHook('onClose', () => scheduler.stop());
+  return { app, scheduler, channel };
 }

@@ -2,6 +2,7 @@ import { PhoneSafeError, type Clock, type DataKind, type OverwritePolicy, type R
 import type { Caller } from '../auth/caller.ts';
 import { deleteBackup, loadCommittedBackup } from '../backup/backup-records.ts';
 import { newId } from '../ids.ts';
+import type { PushBus } from '../push/push-bus.ts';
 import type { BackupRepo, HandsetRepo, HistoryRepo, RestoreRepo, RestoreRow } from '../store/store.ts';
 
 export interface RestoreServiceDeps {
@@ -9,6 +10,7 @@ export interface RestoreServiceDeps {
   backups: Pick<BackupRepo, 'find' | 'remove'>;
   handsets: Pick<HandsetRepo, 'findByName'>;
   history: Pick<HistoryRepo, 'append'>;
+  bus: Pick<PushBus, 'publish'>;
   clock: Clock;
 }
 
@@ -52,6 +54,8 @@ export class RestoreService {
       event: 'restore-requested',
       detail: `restore of ${backup.handsetName}'s backup of ${backup.committedAt}${row.deleteAfter ? ', then delete it' : ''}`,
     });
+    // Best effort: a handset that misses the push finds the order when it next asks for pending restores.
+    await this.#deps.bus.publish(handsetId, { type: 'restore-pending', requestId: newId() }).catch(() => {});
     return toOrder(row);
   }
 

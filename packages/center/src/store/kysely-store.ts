@@ -5,9 +5,12 @@ import { migrationProvider } from './migrations/index.ts';
 import { backupRepo } from './repos/backup-repo.ts';
 import { handsetRepo } from './repos/handset-repo.ts';
 import { historyRepo } from './repos/history-repo.ts';
+import { jobRepo } from './repos/job-repo.ts';
+import { noticeRepo } from './repos/notice-repo.ts';
 import { ownerRepo } from './repos/owner-repo.ts';
 import { partRepo } from './repos/part-repo.ts';
 import { restoreRepo } from './repos/restore-repo.ts';
+import { scheduleRepo } from './repos/schedule-repo.ts';
 import type { Store } from './store.ts';
 
 export function kyselyStore(engine: Engine): Store {
@@ -19,6 +22,9 @@ export function kyselyStore(engine: Engine): Store {
     backups: backupRepo(engine),
     restores: restoreRepo(engine),
     history: historyRepo(engine),
+    schedules: scheduleRepo(engine),
+    jobs: jobRepo(engine),
+    notices: noticeRepo(engine),
 
     async migrate() {
       const migrator = new Migrator({ db: engine.db, provider: migrationProvider(engine.dialect) });

@@ -5,7 +5,7 @@
  */
 import type { OverwritePolicy } from '@phonesafe/protocol';
 import type { Generated, Kysely } from 'kysely';
-import type { HistoryRow } from './store.ts';
+import type { HistoryRow, JobStatus, NoticeRow } from './store.ts';
 
 export interface OwnersTable {
   id: string;
@@ -14,6 +14,8 @@ export interface OwnersTable {
   kdf: string;
   wrapped_data_key: string;
   created_at: string;
+  /** Per-owner quota override (migration 0002); null means the center's default. */
+  quota_bytes: number | null;
 }
 
 export interface OwnerTokensTable {
@@ -93,6 +95,45 @@ export interface HistoryTable {
   at: string;
 }
 
+export interface SchedulesTable {
+  handset_id: string;
+  owner_id: string;
+  /** ScheduleSpec as JSON, or null when the handset has no schedule. */
+  spec: string | null;
+  /** The schedule's overrides of the retry policy (Partial<RetryPolicy>) as JSON. */
+  retry: string;
+  next_run_at: string | null;
+  updated_at: string;
+}
+
+export interface JobsTable {
+  id: string;
+  owner_id: string;
+  handset_id: string;
+  status: JobStatus;
+  attempt: number;
+  due_at: string;
+  request_id: string | null;
+  answer_by: string | null;
+  run_deadline: string | null;
+  /** The NG reason of every failed try, in order, as a JSON array. */
+  reasons: string;
+  /** The effective RetryPolicy the job was made with, as JSON. */
+  retry: string;
+  backup_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NoticesTable {
+  id: string;
+  owner_id: string;
+  handset_id: string | null;
+  kind: NoticeRow['kind'];
+  message: string;
+  at: string;
+}
+
 export interface Database {
   owners: OwnersTable;
   owner_tokens: OwnerTokensTable;
@@ -103,6 +144,9 @@ export interface Database {
   backup_parts: BackupPartsTable;
   restores: RestoresTable;
   history: HistoryTable;
+  schedules: SchedulesTable;
+  jobs: JobsTable;
+  notices: NoticesTable;
 }
 
 export type Db = Kysely<Database>;

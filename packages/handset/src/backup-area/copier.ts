@@ -43,7 +43,7 @@ export class Copier {
   /** Copies the item's current version unless it has a copy already; see Profile.uncopiedItemIds. */
   async copyIfMissing(itemId: string): Promise<void> {
     const item = this.#deps.memory.byId(itemId);
-    if (item && !this.#deps.profile.get({ itemId, version: item.version })) await this.copy(item);
+    if (item && !item.offloaded && !this.#deps.profile.get({ itemId, version: item.version })) await this.copy(item);
   }
 
   /**

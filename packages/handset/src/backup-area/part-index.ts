@@ -48,6 +48,15 @@ export class PartIndex {
     return { parts: row?.parts ?? 0, bytes: row?.bytes ?? 0 };
   }
 
+  /** Sealed bytes of those of `ids` still waiting to be sent. */
+  pendingBytesOf(ids: readonly string[]): number {
+    const row = this.#db.get<{ bytes: number | null }>(
+      'SELECT sum(sealed_size) AS bytes FROM parts WHERE at_center = 0 AND id IN (SELECT value FROM json_each(?))',
+      JSON.stringify(ids),
+    );
+    return row?.bytes ?? 0;
+  }
+
   /**
    * Forgets parts that no profile row needs and the center does not hold,
    * then returns the ids whose backup-area copy must stay: those still

@@ -72,4 +72,29 @@ export const MIGRATIONS: readonly string[] = [
     bytes INTEGER NOT NULL
   );
   `,
+  `
+  -- The virtual device (issue 3): what the owner is doing with it, its
+  -- battery and whether it is idle. One row; readiness reads it, so a
+  -- "busy" set by one process is seen by the process answering the center.
+  CREATE TABLE device_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    busy_until TEXT,
+    battery INTEGER NOT NULL DEFAULT 100 CHECK (battery BETWEEN 0 AND 100),
+    idle INTEGER NOT NULL DEFAULT 1
+  );
+  INSERT INTO device_state (id) VALUES (1);
+
+  -- Processes writing the backup area (an import in another process than the
+  -- one answering the center). A row whose process is gone is stale and ignored.
+  CREATE TABLE area_writers (pid INTEGER PRIMARY KEY, since TEXT NOT NULL);
+
+  -- B9 memory extension: an offloaded item keeps its row (name, size,
+  -- version, hash) and a summary; its content lives only at the center.
+  ALTER TABLE items ADD COLUMN offloaded INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE items ADD COLUMN summary TEXT;
+
+  -- What a resumable open backup covers (kinds or targets, and the center's
+  -- job), so a run for another scope or job does not resume it.
+  ALTER TABLE open_backup ADD COLUMN scope TEXT;
+  `,
 ];

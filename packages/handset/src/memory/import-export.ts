@@ -41,9 +41,14 @@ export async function importTree(src: string, memory: MemoryStore, save: SaveIte
   return result;
 }
 
-/** Writes every item under `out` at its path, byte for byte. */
+/**
+ * Writes every item the handset holds under `out` at its path, byte for
+ * byte. Offloaded items (B9) are not on the handset: they are counted, not
+ * written; `fetch` brings one back first.
+ */
 export async function exportTree(out: string, memory: MemoryStore, onProgress?: ProgressFn): Promise<ExportResult> {
-  const items = memory.list();
+  const all = memory.list();
+  const items = all.filter((item) => !item.offloaded);
   const total = items.reduce((sum, item) => sum + item.size, 0);
   let done = 0;
   for (const item of items) {
@@ -53,5 +58,5 @@ export async function exportTree(out: string, memory: MemoryStore, onProgress?: 
     done += item.size;
     onProgress?.({ phase: 'export', done, total, unit: 'bytes' });
   }
-  return { files: items.length, bytes: total };
+  return { files: items.length, bytes: total, offloaded: all.length - items.length };
 }

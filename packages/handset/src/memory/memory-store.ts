@@ -16,6 +16,10 @@ export interface Item {
   size: number;
   sha256: string;
   modifiedAt: string;
+  /** B9: the content lives only at the center; the row is a stub. */
+  offloaded: boolean;
+  /** For a stub: what the owner sees instead of the content (first line, or kind and size). */
+  summary: string | null;
 }
 
 interface ItemRow {
@@ -26,9 +30,12 @@ interface ItemRow {
   size: number;
   sha256: string;
   modified_at: string;
+  offloaded: number;
+  summary: string | null;
 }
 
 const COLUMNS = 'id, path, kind, version, size, sha256, modified_at';
+const READ_COLUMNS = `${COLUMNS}, offloaded, summary`;
 
 /**
  * The handset's memory: item rows in handset.db, content in DIR/memory/<id>.
@@ -47,22 +54,27 @@ export class MemoryStore {
   }
 
   byPath(path: string): Item | undefined {
-    const row = this.#db.get<ItemRow>(`SELECT ${COLUMNS} FROM items WHERE path = ?`, path);
+    const row = this.#db.get<ItemRow>(`SELECT ${READ_COLUMNS} FROM items WHERE path = ?`, path);
     return row && toItem(row);
   }
 
   byId(id: string): Item | undefined {
-    const row = this.#db.get<ItemRow>(`SELECT ${COLUMNS} FROM items WHERE id = ?`, id);
+    const row = this.#db.get<ItemRow>(`SELECT ${READ_COLUMNS} FROM items WHERE id = ?`, id);
     return row && toItem(row);
   }
 
   /** Every item, in path order. */
   list(): Item[] {
-    return this.#db.all<ItemRow>(`SELECT ${COLUMNS} FROM items ORDER BY path`).map(toItem);
+    return this.#db.all<ItemRow>(`SELECT ${READ_COLUMNS} FROM items ORDER BY path`).map(toItem);
   }
 
   count(): number {
     return this.#db.get<{ n: number }>('SELECT count(*) AS n FROM items')?.n ?? 0;
+  }
+
+  /** The stubs (B9), in path order. */
+  offloaded(): Item[] {
+    return this.#db.all<ItemRow>(`SELECT ${READ_COLUMNS} FROM items WHERE offloaded = 1 ORDER BY path`).map(toItem);
   }
 
   contentPath(id: string): string {
@@ -78,10 +90,12 @@ export class MemoryStore {
     return rm(staged.path, { force: true });
   }
 
-  /** Makes staged content the new version of the item at `path` (a new item if the path is new). */
+  /** Makes staged content the new version of the item at `path` (a new item if the path is new, present again if it was offloaded). */
   async commit(path: string, staged: StagedFile): Promise<Item> {
     const previous = this.byPath(path);
     const item: Item = {
+      offloaded: false,
+      summary: null,
       id: previous?.id ?? randomUUID(),
       path,
       kind: kindOfPath(path),
@@ -94,10 +108,26 @@ export class MemoryStore {
     this.#db.run(
       `INSERT INTO items (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET version = excluded.version, size = excluded.size,
-         sha256 = excluded.sha256, modified_at = excluded.modified_at`,
+         sha256 = excluded.sha256, modified_at = excluded.modified_at, offloaded = 0, summary = NULL`,
       item.id, item.path, item.kind, item.version, item.size, item.sha256, item.modifiedAt,
     );
     return item;
+  }
+
+  /** B9: the row becomes a stub (see offload/offload.ts for why this comes before the content goes). */
+  markOffloaded(id: string, summary: string): void {
+    this.#db.run('UPDATE items SET offloaded = 1, summary = ? WHERE id = ?', summary, id);
+  }
+
+  /** Deletes a stub's content file; also clears one a failed offload left behind. */
+  removeContent(id: string): Promise<void> {
+    return rm(this.contentPath(id), { force: true });
+  }
+
+  /** B9 fetch: the stub's own version comes back (same version, same hash: nothing changed for backups). */
+  async unoffload(id: string, staged: StagedFile): Promise<void> {
+    await rename(staged.path, this.contentPath(id));
+    this.#db.run('UPDATE items SET offloaded = 0, summary = NULL WHERE id = ?', id);
   }
 }
 
@@ -110,5 +140,7 @@ function toItem(row: ItemRow): Item {
     size: row.size,
     sha256: row.sha256,
     modifiedAt: row.modified_at,
+    offloaded: row.offloaded === 1,
+    summary: row.summary,
   };
 }

@@ -1,12 +1,8 @@
+import type { ScheduleSpec } from '@phonesafe/protocol';
 import type { HandsetDb } from '../db/database.ts';
+import { applyPatch, DEFAULT_SETTINGS, parseSettings, type HandsetSettings, type SettingsPatch } from './schema.ts';
 
-/** What the owner can change on the handset (B1); defaults work with no set-up. */
-export interface HandsetSettings {
-  /** Compress backup copies before sealing (kinds that are compressed already are never tried). */
-  compress: boolean;
-}
-
-const DEFAULTS: HandsetSettings = { compress: true };
+export type { HandsetSettings, SettingsPatch } from './schema.ts';
 
 /** The completion flag of B5: the last backup the center confirmed. */
 export interface LastBackup {
@@ -14,7 +10,11 @@ export interface LastBackup {
   at: string;
 }
 
-/** Settings and the completion flag, kept as key/value rows of handset.db. */
+/**
+ * Settings, the completion flag and what the center knows of the schedule,
+ * kept as key/value rows of handset.db. The settings are one JSON document,
+ * validated on the way in and out.
+ */
 export class SettingsStore {
   readonly #db: HandsetDb;
 
@@ -23,13 +23,32 @@ export class SettingsStore {
   }
 
   get(): HandsetSettings {
+    const stored = this.#value('settings');
+    if (stored !== undefined) return parseSettings(JSON.parse(stored), 'LOCAL_IO');
+    // A handset from before issue 3 stored only `compress`; keep the owner's choice.
     const compress = this.#value('compress');
-    return { compress: compress === undefined ? DEFAULTS.compress : compress === 'true' };
+    const defaults = structuredClone(DEFAULT_SETTINGS);
+    return compress === undefined ? defaults : { ...defaults, compress: compress === 'true' };
   }
 
-  update(change: Partial<HandsetSettings>): HandsetSettings {
-    if (change.compress !== undefined) this.#set('compress', String(change.compress));
-    return this.get();
+  update(patch: SettingsPatch): HandsetSettings {
+    const next = applyPatch(this.get(), patch);
+    this.#set('settings', JSON.stringify(next));
+    return next;
+  }
+
+  /**
+   * The schedule the center has not been told of yet, or undefined when it
+   * knows the current one. Registration may fail (center down, handset
+   * offline); the run loop tries again on its next connection.
+   */
+  unregisteredSchedule(): { schedule: ScheduleSpec | null } | undefined {
+    const { schedule } = this.get().triggers;
+    return this.#value('schedule_registered') === JSON.stringify(schedule) ? undefined : { schedule };
+  }
+
+  markScheduleRegistered(schedule: ScheduleSpec | null): void {
+    this.#set('schedule_registered', JSON.stringify(schedule));
   }
 
   lastBackup(): LastBackup | undefined {

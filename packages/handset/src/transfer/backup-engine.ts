@@ -1,4 +1,4 @@
-import { DATA_KINDS, PhoneSafeError, sealManifest, type Clock, type CompletionNotice, type DataKind, type EndNotice } from '@phonesafe/protocol';
+import { PhoneSafeError, sealManifest, type Clock, type CompletionNotice, type EndNotice } from '@phonesafe/protocol';
 import type { BackupArea } from '../backup-area/backup-area.ts';
 import { copyUncopied } from '../backup-area/catch-up.ts';
 import type { Copier } from '../backup-area/copier.ts';
@@ -9,13 +9,20 @@ import type { HistoryStore } from '../history/history-store.ts';
 import type { MemoryStore } from '../memory/memory-store.ts';
 import type { Session } from '../session.ts';
 import type { SettingsStore } from '../settings/settings.ts';
-import type { BackupOptions, BackupResult } from '../types.ts';
+import type { BackupResult, BackupTrigger, ProgressFn } from '../types.ts';
 import type { Serial } from '../util/serial.ts';
 import { endNoticeOf, manifestOf, partIdsOf } from './generation.ts';
+import { scopeKey, selectGeneration, type BackupScope } from './backup-scope.ts';
 import type { OpenBackup, OpenBackupStore } from './open-backup.ts';
 import { PartSender } from './part-sender.ts';
 
-type Trigger = NonNullable<BackupOptions['trigger']>;
+/** One backup run: what it covers, why it runs, and the center's job it answers (B3). */
+export interface BackupRun {
+  scope: BackupScope;
+  trigger: BackupTrigger;
+  jobId?: string;
+  onProgress?: ProgressFn;
+}
 
 export interface BackupDeps {
   session: Session;
@@ -34,18 +41,16 @@ export interface BackupDeps {
 }
 
 /**
- * B4/B5: a handset-initiated backup. The generation (each item of the chosen
- * kinds at its newest copied version) is fixed when the backup opens; the
+ * B3/B4/B5: one backup run, whoever started it. The generation (each item
+ * in scope at its newest copied version) is fixed when the backup opens; the
  * memory may change meanwhile and its new copies wait for the next backup.
  * Nothing local is deleted before the completion notice, so a failure at any
  * step leaves a backup that the next run resumes.
  */
-export async function runBackup(deps: BackupDeps, options: BackupOptions = {}): Promise<BackupResult> {
+export async function runBackup(deps: BackupDeps, run: BackupRun): Promise<BackupResult> {
   const { session, index, profile } = deps;
-  const kinds = [...new Set(options.kinds?.length ? options.kinds : DATA_KINDS)].sort();
-  await copyUncopied(profile, deps.copier, deps.writes, options.onProgress);
-  const trigger = options.trigger ?? 'manual';
-  const open = await openOrResume(deps, kinds, trigger);
+  await copyUncopied(profile, deps.copier, deps.writes, run.onProgress);
+  const open = await openOrResume(deps, run);
   const entries = open.generation.map((key) => {
     const entry = profile.get(key);
     if (!entry) throw new PhoneSafeError('LOCAL_IO', `the open backup's item ${key.itemId} v${key.version} has no profile record`);
@@ -56,14 +61,17 @@ export async function runBackup(deps: BackupDeps, options: BackupOptions = {}): 
   const sender = new PartSender(deps);
   const missing = await sender.missing(ids);
   await recopyAbsent(deps, open, entries, missing);
-  const sent = await sender.upload(missing, options.onProgress);
+  const sent = await sender.upload(missing, run.onProgress);
 
   const manifest = await sender.sendSealed(sealManifest(session.keys, manifestOf(session.identity, open, entries)));
   const notice = endNoticeOf(session.keys, manifest, entries, (id) => index.ref(id));
-  const { committed, completion } = await endOrReopen(deps, open, notice, trigger);
+  const { committed, completion } = await endOrReopen(deps, open, notice, run);
   await completeLocally(deps, committed, completion, sent.bytes);
   return {
     backupId: completion.backupId,
+    trigger: run.trigger,
+    ...(run.jobId ? { jobId: run.jobId } : {}),
+    kinds: committed.kinds,
     files: entries.length,
     sentParts: sent.parts,
     sentBytes: sent.bytes,
@@ -73,16 +81,23 @@ export async function runBackup(deps: BackupDeps, options: BackupOptions = {}): 
   };
 }
 
-/** Resumes the recorded open backup when it was for the same kinds; otherwise opens one at the center. */
-async function openOrResume(deps: BackupDeps, kinds: DataKind[], trigger: Trigger): Promise<OpenBackup> {
+/**
+ * Resumes the recorded open backup when it was for the same scope and job;
+ * otherwise opens one at the center. The center may refuse here: over quota
+ * it answers QUOTA_EXCEEDED (B4's NG), before anything is sent.
+ */
+async function openOrResume(deps: BackupDeps, run: BackupRun): Promise<OpenBackup> {
+  const scope = scopeKey(run.scope, run.jobId);
   const recorded = deps.openBackups.get();
-  if (recorded && recorded.kinds.join() === kinds.join()) return recorded;
-  const started = await deps.session.client.startBackup({ kinds, trigger });
+  if (recorded && recorded.scope === scope) return recorded;
+  const { kinds, entries } = selectGeneration(deps.profile, run.scope);
+  const started = await deps.session.client.startBackup({ kinds, trigger: run.trigger, ...(run.jobId ? { jobId: run.jobId } : {}) });
   const open: OpenBackup = {
     backupId: started.backupId,
     kinds,
     startedAt: deps.clock.now().toISOString(),
-    generation: deps.profile.newest(kinds).map((entry) => ({ itemId: entry.itemId, version: entry.version })),
+    generation: entries.map((entry) => ({ itemId: entry.itemId, version: entry.version })),
+    scope,
   };
   deps.openBackups.save(open);
   return open;
@@ -102,7 +117,8 @@ async function recopyAbsent(deps: BackupDeps, open: OpenBackup, entries: readonl
     if (wanted.size === 0) continue;
     await deps.writes.run(async () => {
       const item = deps.memory.byId(entry.itemId);
-      if (item?.version !== entry.version) {
+      // An offloaded stub (B9) has no content to seal from either.
+      if (item?.version !== entry.version || item.offloaded) {
         deps.openBackups.clear();
         throw new PhoneSafeError('LOCAL_IO', `backup ${open.backupId}: ${entry.path} v${entry.version} is no longer anywhere; run the backup again`);
       }
@@ -113,14 +129,14 @@ async function recopyAbsent(deps: BackupDeps, open: OpenBackup, entries: readonl
 }
 
 /** Sends the end notice; if the center dropped the open backup meanwhile, opens another for the same generation. */
-async function endOrReopen(deps: BackupDeps, open: OpenBackup, notice: EndNotice, trigger: Trigger): Promise<{ committed: OpenBackup; completion: CompletionNotice }> {
+async function endOrReopen(deps: BackupDeps, open: OpenBackup, notice: EndNotice, run: BackupRun): Promise<{ committed: OpenBackup; completion: CompletionNotice }> {
   const { client } = deps.session;
   try {
     return { committed: open, completion: await client.endBackup(open.backupId, notice) };
   } catch (error) {
     if (!(error instanceof PhoneSafeError) || (error.code !== 'BACKUP_NOT_OPEN' && error.code !== 'NOT_FOUND')) throw error;
   }
-  const started = await client.startBackup({ kinds: open.kinds, trigger });
+  const started = await client.startBackup({ kinds: open.kinds, trigger: run.trigger, ...(run.jobId ? { jobId: run.jobId } : {}) });
   const reopened = { ...open, backupId: started.backupId };
   deps.openBackups.save(reopened);
   return { committed: reopened, completion: await client.endBackup(reopened.backupId, notice) };

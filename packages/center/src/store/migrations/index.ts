@@ -6,12 +6,14 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { DialectName } from '../engine.ts';
 import { initialSchema } from './0001-initial.ts';
+import { jobsSchema } from './0002-jobs.ts';
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
       return {
         '0001-initial': initialSchema(dialect),
+        '0002-jobs': jobsSchema(),
       };
     },
   };

@@ -18,6 +18,7 @@ export function ownerRepo(engine: Engine): OwnerRepo {
             kdf: JSON.stringify(row.kdf),
             wrapped_data_key: row.wrappedDataKey,
             created_at: row.createdAt,
+            quota_bytes: null,
           })
           .execute(),
       );
@@ -47,6 +48,15 @@ export function ownerRepo(engine: Engine): OwnerRepo {
         .where('id', '=', id)
         .executeTakeFirst();
       return row && { ownerId: row.owner_id, secretHash: row.secret_hash, expiresAt: row.expires_at };
+    },
+
+    async quotaBytes(ownerId) {
+      const row = await db.selectFrom('owners').select('quota_bytes').where('id', '=', ownerId).executeTakeFirst();
+      return row?.quota_bytes ?? null;
+    },
+
+    async setQuotaBytes(ownerId, bytes) {
+      await db.updateTable('owners').set({ quota_bytes: bytes }).where('id', '=', ownerId).execute();
     },
 
     async deleteExpiredTokens(now) {

@@ -1,0 +1,64 @@
+/**
+ * `GET /v1/channel`: the live channel (live-channel.md). The upgrade request
+ * is authenticated like any handset route (the auth hook runs before the
+ * upgrade, so a refused one answers problem+json). Requests published on the
+ * push bus reach the handset through whichever center holds its socket.
+ */
+import websocket from '@fastify/websocket';
+import type { RawData, WebSocket } from 'ws';
+import { asHandset } from '../auth/caller.ts';
+import type { App } from '../http/zod.ts';
+import type { JobService } from '../jobs/job-service.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { PushBus } from '../push/push-bus.ts';
+import { ChannelRegistry } from './channel-registry.ts';
+import { handleHandsetMessage } from './handset-message.ts';
+
+/** Channel messages are small; a larger one is not a handset speaking the protocol. */
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+export interface ChannelDeps {
+  bus: Pick<PushBus, 'subscribe'>;
+  jobs: Pick<JobService, 'answer' | 'disconnected'>;
+  log: Logger;
+}
+
+export function channelRoutes(app: App, deps: ChannelDeps): ChannelRegistry {
+  const registry = new ChannelRegistry();
+  let closing = false;
+  // Registered before the plugin's own preClose (which closes every socket):
+  // sockets closed by a stopping center are not handsets dropping off.
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  const unsubscribe = deps.bus.subscribe((handsetId, message) => registry.send(handsetId, message));
+  app.addHook('onClose', async () => unsubscribe());
+
+  app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
+  app.register(async (scoped: App) => {
+    scoped.get('/v1/channel', { websocket: true, config: { auth: 'handset' } }, (socket: WebSocket, req) => {
+      const { handsetId } = asHandset(req.caller);
+      const log = deps.log.child({ handsetId });
+      registry.add(handsetId, socket);
+      socket.on('message', (data: RawData) => {
+        handleHandsetMessage(text(data), handsetId, deps.jobs)
+          .then((refusal) => refusal && registry.refuse(socket, refusal))
+          .catch((error: unknown) => {
+            log.error({ err: error }, 'channel message failed');
+            registry.refuse(socket, { type: 'refused', code: 'INTERNAL', detail: 'the center could not handle the message' });
+          });
+      });
+      socket.on('close', () => {
+        if (!registry.remove(handsetId, socket) || closing) return;
+        deps.jobs.disconnected(handsetId).catch((error: unknown) => log.error({ err: error }, 'could not record a dropped channel'));
+      });
+    });
+  });
+  return registry;
+}
+
+function text(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}

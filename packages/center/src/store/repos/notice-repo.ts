@@ -1,0 +1,35 @@
+import type { Engine } from '../engine.ts';
+import type { NoticeRepo } from '../store.ts';
+
+const DEFAULT_LIMIT = 100;
+
+export function noticeRepo(engine: Engine): NoticeRepo {
+  const { db } = engine;
+  return {
+    async add(row) {
+      await db
+        .insertInto('notices')
+        .values({ id: row.id, owner_id: row.ownerId, handset_id: row.handsetId, kind: row.kind, message: row.message, at: row.at })
+        .execute();
+    },
+
+    async list(ownerId, handsetId, limit = DEFAULT_LIMIT) {
+      let query = db
+        .selectFrom('notices as n')
+        .leftJoin('handsets as h', 'h.id', 'n.handset_id')
+        .select(['n.id', 'n.owner_id', 'n.handset_id', 'n.kind', 'n.message', 'n.at', 'h.name'])
+        .where('n.owner_id', '=', ownerId);
+      if (handsetId !== undefined) query = query.where('n.handset_id', '=', handsetId);
+      const rows = await query.orderBy('n.at', 'desc').orderBy('n.id').limit(limit).execute();
+      return rows.map((row) => ({
+        id: row.id,
+        ownerId: row.owner_id,
+        handsetId: row.handset_id,
+        kind: row.kind,
+        message: row.message,
+        at: row.at,
+        handsetName: row.name,
+      }));
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import type { RetryPolicy, ScheduleSpec } from '@phonesafe/protocol';
+import type { Engine } from '../engine.ts';
+import { ACTIVE_JOB_STATES } from '../migrations/0002-jobs.ts';
+import type { SchedulesTable } from '../schema.ts';
+import type { JobRow, ScheduleRepo, ScheduleRow } from '../store.ts';
+import { jobValues } from './job-rows.ts';
+
+export function scheduleRepo(engine: Engine): ScheduleRepo {
+  const { db } = engine;
+  return {
+    async find(handsetId) {
+      const row = await db.selectFrom('schedules').selectAll().where('handset_id', '=', handsetId).executeTakeFirst();
+      return row && toSchedule(row);
+    },
+
+    async put(row) {
+      const values = {
+        handset_id: row.handsetId,
+        owner_id: row.ownerId,
+        spec: row.spec === null ? null : JSON.stringify(row.spec),
+        retry: JSON.stringify(row.retry),
+        next_run_at: row.nextRunAt,
+        updated_at: row.updatedAt,
+      };
+      await db
+        .insertInto('schedules')
+        .values(values)
+        .onConflict((oc) =>
+          oc.column('handset_id').doUpdateSet({ spec: values.spec, retry: values.retry, next_run_at: values.next_run_at, updated_at: values.updated_at }),
+        )
+        .execute();
+    },
+
+    async materialiseDue(now, limit, plan) {
+      return db.transaction().execute(async (trx) => {
+        const due = await trx
+          .selectFrom('schedules')
+          .selectAll()
+          .where('next_run_at', '<=', now)
+          .orderBy('next_run_at')
+          .orderBy('handset_id')
+          .limit(limit)
+          .$if(engine.rowLocks, (qb) => qb.forUpdate().skipLocked())
+          .execute();
+        const made: JobRow[] = [];
+        for (const row of due) {
+          const schedule = toSchedule(row);
+          const { job, nextRunAt } = plan(schedule);
+          // The schedule row lock serialises this per handset, so the check cannot race another center.
+          const active = await trx
+            .selectFrom('jobs')
+            .select('id')
+            .where('handset_id', '=', schedule.handsetId)
+            .where('status', 'in', ACTIVE_JOB_STATES)
+            .executeTakeFirst();
+          if (!active) {
+            await trx.insertInto('jobs').values(jobValues(job)).execute();
+            made.push(job);
+          }
+          await trx.updateTable('schedules').set({ next_run_at: nextRunAt }).where('handset_id', '=', schedule.handsetId).execute();
+        }
+        return made;
+      });
+    },
+
+    async clearIfSpec(handsetId, spec, at) {
+      const result = await db
+        .updateTable('schedules')
+        .set({ spec: null, next_run_at: null, updated_at: at })
+        .where('handset_id', '=', handsetId)
+        .where('spec', '=', JSON.stringify(spec))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+  };
+}
+
+function toSchedule(row: SchedulesTable): ScheduleRow {
+  return {
+    handsetId: row.handset_id,
+    ownerId: row.owner_id,
+    spec: row.spec === null ? null : (JSON.parse(row.spec) as ScheduleSpec),
+    retry: JSON.parse(row.retry) as Partial<RetryPolicy>,
+    nextRunAt: row.next_run_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,27 @@
+import type { ErrorCode, NgReason, ScheduleSpec } from '@phonesafe/protocol';
+import type { BackupResult, RestoreResult } from '../types.ts';
+
+/**
+ * What `agent.run` reports, for the CLI to print. The loop itself never
+ * prints; every happening on the channel is one of these.
+ */
+export type ChannelEvent =
+  | { type: 'connected'; url: string }
+  /** The connection closed or could not be made; the next attempt is in `retryInMs`. */
+  | { type: 'disconnected'; reason: string; retryInMs: number }
+  /** A B3 backup start request arrived. */
+  | { type: 'request'; requestId: string; jobId: string; attempt: number; kinds?: string[] }
+  | { type: 'answered'; requestId: string; jobId: string; answer: 'OK' | 'NG'; reason?: NgReason }
+  | { type: 'backup-done'; jobId: string; result: BackupResult }
+  | { type: 'backup-failed'; jobId: string; code: ErrorCode; detail: string }
+  | { type: 'restore-applied'; result: RestoreResult }
+  | { type: 'restore-failed'; code: ErrorCode; detail: string }
+  | { type: 'schedule-registered'; schedule: ScheduleSpec | null; nextRunAt: string | null }
+  | { type: 'schedule-failed'; code: ErrorCode; detail: string }
+  /** The center ignored one of our messages (e.g. an answer after it stopped waiting). */
+  | { type: 'refused'; requestId?: string | undefined; code: string; detail: string }
+  /** A frame that did not validate; it was ignored. */
+  | { type: 'invalid-message'; detail: string }
+  | { type: 'stopped' };
+
+export type EventSink = (event: ChannelEvent) => void;

@@ -1,0 +1,101 @@
+import type { BackupStartRequest, CenterMessage, ScheduleView } from '@phonesafe/protocol';
+import type { Readiness } from '../device/readiness.ts';
+import type { RestoreResult, TriggeredBackup } from '../types.ts';
+import { failureOf } from '../util/failure.ts';
+import { Backoff, sleep, type BackoffOptions } from './backoff.ts';
+import type { EventSink } from './events.ts';
+import { answerFrame, parseIncoming } from './messages.ts';
+import { connectOnce, type ChannelEndpoint, type Connection } from './socket.ts';
+
+/** What the run loop needs from the agent; the loop knows the channel, the agent knows the handset. */
+export interface ChannelHost {
+  endpoint: ChannelEndpoint;
+  readiness(): Readiness;
+  /** Runs the backup an accepted request asked for; failures come back as results. */
+  backup(request: BackupStartRequest): Promise<TriggeredBackup>;
+  applyPendingRestores(): Promise<RestoreResult[]>;
+  /** Tells the center the schedule it has not heard of yet; undefined when it is up to date. */
+  registerSchedule(): Promise<ScheduleView | undefined>;
+}
+
+export interface RunOptions {
+  /** Stops the loop: the socket closes, work in flight finishes, then `run` resolves. */
+  signal: AbortSignal;
+  onEvent?: EventSink;
+  reconnect?: Partial<BackoffOptions>;
+  /** Ping interval that detects a dead connection; 30 s by default. */
+  heartbeatMs?: number;
+}
+
+/**
+ * `phonesafe handset run`: keeps the live channel open (docs/design/live-channel.md),
+ * answers each backup start request at once — NG with the readiness reason,
+ * or OK and then the backup in the background — and applies pending restores
+ * when told and on every connection (a restore pushed while the handset was
+ * away is not lost). Reconnects with backoff until the signal aborts.
+ */
+export async function runChannel(host: ChannelHost, options: RunOptions): Promise<void> {
+  const emit: EventSink = (event) => options.onEvent?.(event);
+  const backoff = new Backoff(options.reconnect);
+  const inFlight = new Set<Promise<void>>();
+  const track = (work: Promise<void>) => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  };
+
+  const restores = () =>
+    host.applyPendingRestores().then(
+      (results) => results.forEach((result) => emit({ type: 'restore-applied', result })),
+      (error: unknown) => emit({ type: 'restore-failed', ...failureOf(error) }),
+    );
+
+  const onBackupStart = (connection: Connection, request: BackupStartRequest) => {
+    const { requestId, jobId, attempt, kinds } = request;
+    emit({ type: 'request', requestId, jobId, attempt, ...(kinds ? { kinds } : {}) });
+    // Answered before anything else happens: the center waits on this answer, not on the backup.
+    const readiness = host.readiness();
+    connection.send(answerFrame(requestId, readiness));
+    emit({ type: 'answered', requestId, jobId, ...(readiness.ok ? { answer: 'OK' } : { answer: 'NG', reason: readiness.reason }) });
+    if (!readiness.ok) return;
+    track(
+      host.backup(request).then((outcome) =>
+        emit(outcome.ok ? { type: 'backup-done', jobId, result: outcome.result } : { type: 'backup-failed', jobId, code: outcome.code, detail: outcome.detail }),
+      ),
+    );
+  };
+
+  const onMessage = (connection: Connection, message: CenterMessage) => {
+    if (message.type === 'backup-start') onBackupStart(connection, message);
+    else track(restores());
+  };
+
+  while (!options.signal.aborted) {
+    const { opened, reason } = await connectOnce(host.endpoint, {
+      signal: options.signal,
+      heartbeatMs: options.heartbeatMs ?? 30_000,
+      onOpen: () => {
+        backoff.reset();
+        emit({ type: 'connected', url: host.endpoint.url });
+        track(restores());
+        track(
+          host.registerSchedule().then(
+            (view) => view && emit({ type: 'schedule-registered', schedule: view.schedule, nextRunAt: view.nextRunAt }),
+            (error: unknown) => emit({ type: 'schedule-failed', ...failureOf(error) }),
+          ),
+        );
+      },
+      onText: (connection, text) => {
+        const incoming = parseIncoming(text);
+        if (incoming.kind === 'message') onMessage(connection, incoming.message);
+        else if (incoming.kind === 'refused') emit(incoming.refusal);
+        else emit({ type: 'invalid-message', detail: incoming.detail });
+      },
+    });
+    if (options.signal.aborted) break;
+    const retryInMs = backoff.next();
+    emit({ type: 'disconnected', reason: opened ? reason : `could not connect: ${reason}`, retryInMs });
+    await sleep(retryInMs, options.signal);
+  }
+  await Promise.allSettled([...inFlight]);
+  emit({ type: 'stopped' });
+}

@@ -1,0 +1,100 @@
+import WebSocket from 'ws';
+
+/** Where the channel is and who the handset is there. The credential is a secret: never in an event or a log. */
+export interface ChannelEndpoint {
+  url: string;
+  credential: string;
+  ca?: string;
+}
+
+/** `<center>/v1/channel` with the scheme the center's own implies: ws for http, wss for https. */
+export function channelUrl(center: string): string {
+  const url = new URL('/v1/channel', center);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.toString();
+}
+
+export interface Connection {
+  /** Sends a text frame; a frame sent as the socket closes is lost, which the center treats as no answer. */
+  send(text: string): void;
+}
+
+export interface ConnectHandlers {
+  signal: AbortSignal;
+  /** A ping every this many ms; a connection that did not answer the previous one is dropped as dead. */
+  heartbeatMs: number;
+  onOpen(connection: Connection): void;
+  onText(connection: Connection, text: string): void;
+}
+
+/**
+ * One WebSocket connection to the channel, from dialling to close. The
+ * handset credential goes in the upgrade request's Authorization header (so
+ * the `ws` package rather than the browser-style global WebSocket). Resolves
+ * once the connection is over, with whether it ever opened and why it ended.
+ */
+export function connectOnce(endpoint: ChannelEndpoint, handlers: ConnectHandlers): Promise<{ opened: boolean; reason: string }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(endpoint.url, {
+      headers: { authorization: `Bearer ${endpoint.credential}` },
+      handshakeTimeout: 15_000,
+      ...(endpoint.ca ? { ca: endpoint.ca } : {}),
+    });
+    const connection: Connection = {
+      send: (text) => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(text, () => undefined);
+      },
+    };
+    let opened = false;
+    let reason: string | undefined;
+    let alive = true;
+    let heartbeat: NodeJS.Timeout | undefined;
+
+    const stop = () => (ws.readyState === WebSocket.CONNECTING ? ws.terminate() : ws.close(1000, 'handset stopping'));
+    handlers.signal.addEventListener('abort', stop, { once: true });
+
+    ws.on('unexpected-response', (_request, response) => {
+      // A refused upgrade answers problem+json; its detail says why (e.g. a revoked credential).
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (piece: string) => (body += piece.slice(0, 2_000)));
+      response.on('end', () => {
+        reason ??= `the center refused the channel: HTTP ${response.statusCode}${problemDetail(body)}`;
+        ws.terminate();
+      });
+    });
+    ws.on('error', (error) => (reason ??= error.message));
+    ws.on('open', () => {
+      opened = true;
+      heartbeat = setInterval(() => {
+        if (!alive) {
+          reason ??= 'the center stopped answering pings';
+          ws.terminate();
+          return;
+        }
+        alive = false;
+        ws.ping();
+      }, handlers.heartbeatMs);
+      handlers.onOpen(connection);
+    });
+    ws.on('pong', () => (alive = true));
+    ws.on('message', (data, isBinary) => {
+      // The protocol has text frames only; a binary one is reported as not JSON.
+      handlers.onText(connection, isBinary ? '' : data.toString());
+    });
+    ws.on('close', (code, why) => {
+      clearInterval(heartbeat);
+      handlers.signal.removeEventListener('abort', stop);
+      resolve({ opened, reason: reason ?? `closed by the center (${code}${why.length ? `: ${why.toString()}` : ''})` });
+    });
+  });
+}
+
+function problemDetail(body: string): string {
+  try {
+    const problem = JSON.parse(body) as { code?: unknown; detail?: unknown };
+    return typeof problem.detail === 'string' ? ` (${typeof problem.code === 'string' ? `${problem.code}: ` : ''}${problem.detail})` : '';
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { DATA_KINDS, PhoneSafeError, ScheduleSpec } from '@phonesafe/protocol';
+
+/**
+ * What the owner sets on the handset (B1, seed 001 FIG 3 S10-S12): which data
+ * to back up, compression, and the triggers. Validated with zod whenever it
+ * changes, so a bad value is refused before anything is stored.
+ */
+
+const Extension = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^\.?[a-z0-9]{1,16}$/, 'a file extension such as vcf or .jpg')
+  .transform((ext) => ext.replace(/^\./, ''));
+/** An application's folder name under apps/ or appdata/: one path segment. */
+const AppName = z.string().trim().min(1).max(128).regex(/^[^/\\\0]+$/, 'an application folder name, without slashes');
+const Keyword = z.string().trim().min(1, 'a keyword may not be empty').max(128);
+
+const TargetsShape = z.strictObject({
+  kinds: z.array(z.enum(DATA_KINDS)),
+  extensions: z.array(Extension),
+  apps: z.array(AppName),
+  keywords: z.array(Keyword),
+});
+
+export const Targets = TargetsShape.refine(
+  (t) => t.kinds.length + t.extensions.length + t.apps.length + t.keywords.length > 0,
+  'targets must name at least one kind, extension, application or keyword',
+);
+export type Targets = z.infer<typeof Targets>;
+
+export const Triggers = z.strictObject({
+  /** B4 storing-size trigger: back up when the target copies waiting in the backup area pass this many sealed bytes. */
+  sizeThresholdBytes: z.number().int().positive().nullable(),
+  /** B4 specific-action trigger: back up after power-on. */
+  powerOn: z.boolean(),
+  /** B3 center-side timer, registered at the center (PUT /v1/handsets/me/schedule). */
+  schedule: ScheduleSpec.nullable(),
+});
+export type Triggers = z.infer<typeof Triggers>;
+
+export const HandsetSettings = z.strictObject({
+  targets: Targets,
+  /** Compress backup copies before sealing (kinds that are compressed already are never tried). */
+  compress: z.boolean(),
+  triggers: Triggers,
+  /** Below this battery level (percent) the handset answers a center's backup request NG battery-low. */
+  batteryMin: z.number().int().min(0).max(100),
+});
+export type HandsetSettings = z.infer<typeof HandsetSettings>;
+
+/** A change: any top-level field, and any field of targets or triggers alone. */
+export interface SettingsPatch {
+  targets?: Partial<z.input<typeof TargetsShape>>;
+  compress?: boolean;
+  triggers?: Partial<Triggers>;
+  batteryMin?: number;
+}
+
+/**
+ * The defaults work with no set-up (seed 001 [0043]: "backup of only
+ * telephone directory data"): contacts only, compressed, weekly on Sunday at
+ * 03:00 UTC, no size or power-on trigger.
+ */
+export const DEFAULT_SETTINGS: HandsetSettings = {
+  targets: { kinds: ['contacts'], extensions: [], apps: [], keywords: [] },
+  compress: true,
+  triggers: { sizeThresholdBytes: null, powerOn: false, schedule: { every: 'week', weekday: 0, at: '03:00' } },
+  batteryMin: 15,
+};
+
+/** `base` with `patch` applied, validated; a USAGE error names every bad field. */
+export function applyPatch(base: HandsetSettings, patch: SettingsPatch): HandsetSettings {
+  const merged = {
+    ...base,
+    ...patch,
+    targets: { ...base.targets, ...patch.targets },
+    triggers: { ...base.triggers, ...patch.triggers },
+  };
+  return parseSettings(merged, 'USAGE');
+}
+
+/** Parses stored or given settings; `code` says whose fault a bad value is (the owner's, or a damaged database). */
+export function parseSettings(value: unknown, code: 'USAGE' | 'LOCAL_IO'): HandsetSettings {
+  const parsed = HandsetSettings.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`);
+  throw new PhoneSafeError(code, `invalid settings: ${problems.join('; ')}`);
+}
