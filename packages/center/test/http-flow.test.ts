@@ -17,7 +17,9 @@ describe('HTTP API on SQLite: the handset flow', () => {
   it('never logs a bearer secret, an auth key or a wrapped data key', async () => {
     const { ownerToken, credential, authKey } = await runFullHandsetFlow(h);
     const logs = h.logs.join('');
-    assert.ok(logs.includes('"url":"/v1/backups"'), 'requests are logged');
+    assert.ok(logs.includes('"route":"/v1/backups","status":201'), 'requests are logged, one line each with route and status');
+    assert.match(logs, /"level":20,[^\n]*"route":"\/v1\/parts\/:id","status":201/, 'part uploads log at debug level');
+    assert.doesNotMatch(logs, /"level":30,[^\n]*"route":"\/v1\/parts\/:id","status":201/, 'and not at info');
     for (const secret of [ownerToken, credential, authKey]) {
       assert.equal(logs.includes(secret.split('.').at(-1)!), false, 'a secret reached the log');
     }

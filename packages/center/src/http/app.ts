@@ -21,6 +21,7 @@ import { HistoryService } from '../history/history-service.ts';
 import { JobService } from '../jobs/job-service.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
 import type { Logger } from '../logging/logger.ts';
+import { useRequestLog } from './request-log.ts';
 import { forgetByPolicy } from '../maintenance/forget.ts';
 import { noticeRoutes } from '../notices/notice-routes.ts';
 import { NoticeService } from '../notices/notice-service.ts';
@@ -78,11 +79,12 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
     clock,
     transferTimeoutMs: config.transferTimeoutMs,
   });
-  const options = { loggerInstance: logger as FastifyBaseLogger, bodyLimit: JSON_BODY_LIMIT, exposeHeadRoutes: false };
+  const options = { loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: JSON_BODY_LIMIT, exposeHeadRoutes: false };
   // An HTTPS server answers the same routes; only its raw server type differs, which no route touches.
   const fastify = server.https ? (Fastify({ ...options, https: server.https }) as unknown as ReturnType<typeof Fastify>) : Fastify(options);
   const app: App = fastify.withTypeProvider();
   useZodSchemas(app);
+  useRequestLog(app);
   app.setErrorHandler(sendProblem);
   app.setNotFoundHandler(notFound);
   useRouteAuth(app, new Authenticator({ owners: store.owners, handsets: store.handsets, clock }));
