@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { centerCommands } from './commands/center.ts';
+import { demoCommand } from './commands/demo.ts';
 import { handsetCommands } from './commands/handset.ts';
 import { pcCommands } from './commands/pc.ts';
 import { reportError } from './errors.ts';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   centerCommands(program);
   handsetCommands(program);
   pcCommands(program);
+  demoCommand(program);
   return program;
 }
 

@@ -4,5 +4,6 @@ export * from './session.ts';
 export * from './backups.ts';
 export * from './download.ts';
 export * from './restore.ts';
+export * from './schedule.ts';
 export * from './safe-path.ts';
 export type * from './progress.ts';

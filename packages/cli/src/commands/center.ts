@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { processClock } from '../clock.ts';
 import { failAfterOutput } from '../errors.ts';
 import { verb, parsePort } from '../options.ts';
 import { columns, humanBytes, plural, Output } from '../output.ts';
@@ -50,7 +51,7 @@ export function centerCommands(program: Command): void {
   storeVerb(center, 'prune', 'delete stored parts that no backup references any more').action(async (flags: StoreFlags) => {
     const out = new Output(Boolean(flags.json));
     const { loadConfig, runPrune } = await centerPackage();
-    const result = await runPrune(loadConfig({ data: flags.data, db: flags.db }));
+    const result = await runPrune(loadConfig({ data: flags.data, db: flags.db }), processClock());
     out.result(result, (r) => `removed ${plural(r.removedParts, 'unreferenced part')} (${humanBytes(r.removedBytes)})`);
   });
 }
@@ -83,7 +84,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     return;
   }
   // Logs go to stderr: stdout carries only the result, so its first line is the URL.
-  const running = await startCenter(config, { logger: createLogger(config, process.stderr) });
+  const running = await startCenter(config, { logger: createLogger(config, process.stderr), clock: processClock() });
   // Printed only once the socket listens, so a script may wait for this line.
   out.result({ url: running.url }, (r) => `PhoneSafe center listening on ${r.url}`);
   await untilSignal();

@@ -1,6 +1,8 @@
 import { Option, type Command } from 'commander';
 import type { HandsetAgent } from '@phonesafe/handset';
 import { PhoneSafeError, type DataKind, type OverwritePolicy } from '@phonesafe/protocol';
+import { processClock } from '../clock.ts';
+import { liveHandsetCommands } from './handset-live.ts';
 import { kindsOption, readCaFile, verb } from '../options.ts';
 import { capped, columns, humanBytes, humanTime, plural, Output } from '../output.ts';
 import { readPassword } from '../password.ts';
@@ -35,7 +37,14 @@ export function handsetCommands(program: Command): void {
     .action((src: string, flags: HandsetFlags) =>
       withHandset(flags, { applyPending: true }, async (agent, out) => {
         const result = await withProgress(out, (onProgress) => agent.importTree(src, { onProgress }));
-        out.result(result, (r) => `imported ${src}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged (${humanBytes(r.bytes)} new)`);
+        out.result(result, (r) => [
+          `imported ${src}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged (${humanBytes(r.bytes)} new)`,
+          ...(!r.sizeBackup
+            ? []
+            : r.sizeBackup.ok
+              ? [`the backup area passed its size trigger: backup ${r.sizeBackup.result.backupId} committed (${plural(r.sizeBackup.result.files, 'file')})`]
+              : [`the backup area passed its size trigger, but the backup could not be made: ${r.sizeBackup.code}: ${r.sizeBackup.detail}`]),
+        ]);
       }),
     );
 
@@ -44,7 +53,7 @@ export function handsetCommands(program: Command): void {
     .action((dest: string, flags: HandsetFlags) =>
       withHandset(flags, { applyPending: true }, async (agent, out) => {
         const result = await withProgress(out, (onProgress) => agent.exportTree(dest, { onProgress }));
-        out.result(result, (r) => `exported ${plural(r.files, 'file')} (${humanBytes(r.bytes)}) to ${dest}`);
+        out.result(result, (r) => `exported ${plural(r.files, 'file')} (${humanBytes(r.bytes)}) to ${dest}${r.offloaded > 0 ? `; ${plural(r.offloaded, 'offloaded item')} not written (handset fetch brings one back)` : ''}`);
       }),
     );
 
@@ -107,9 +116,13 @@ export function handsetCommands(program: Command): void {
         `${plural(s.items, 'item')} in memory`,
         `waiting to be backed up: ${plural(s.pendingVersions, 'version')}, ${plural(s.pendingParts, 'part')} (${humanBytes(s.pendingBytes)})`,
         s.lastBackup ? `last backup: ${s.lastBackup.backupId} at ${humanTime(s.lastBackup.at)}` : 'no backup yet',
+        ...(s.stubs.length > 0 ? [`offloaded to the center (B9): ${plural(s.stubs.length, 'item')}`, ...capped(s.stubs.map((x) => `  ${x.path}  ${humanBytes(x.size)}  ${x.summary}`))] : []),
+        `device: battery ${s.device.battery}%, ${s.device.idle ? 'idle' : 'not idle'}${s.device.busyUntil ? `, operated until ${humanTime(s.device.busyUntil)}` : ''}${s.device.writing ? ', writing its backup area' : ''}`,
       ]);
     }),
   );
+
+  liveHandsetCommands((name, description) => handsetVerb(handset, name, description), withHandset);
 }
 
 function handsetVerb(handset: Command, name: string, description: string): Command {
@@ -127,7 +140,7 @@ async function withHandset(flags: HandsetFlags, options: { applyPending: boolean
   const out = new Output(Boolean(flags.json));
   // Loaded on use, like the other role packages, to keep unrelated verbs quick to start.
   const { HandsetAgent: Agent } = await import('@phonesafe/handset');
-  const agent = await Agent.open(flags.data);
+  const agent = await Agent.open(flags.data, { clock: processClock() });
   try {
     if (options.applyPending) await applyPending(agent, out);
     await run(agent, out);

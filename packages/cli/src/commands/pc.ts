@@ -1,17 +1,24 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import {
+  describeSchedule,
   download,
+  getSchedule,
   listBackups,
+  listNotices,
   loadProfile,
   openSession,
   pcConfigDir,
   pushRestore,
+  putSchedule,
   resolveTarget,
   saveProfile,
   type PcSession,
 } from '@phonesafe/pc';
-import type { DataKind, OverwritePolicy } from '@phonesafe/protocol';
+import { PhoneSafeError, type DataKind, type OverwritePolicy, type RetryPolicy, type ScheduleSpec, type ScheduleView } from '@phonesafe/protocol';
+import { durationOption, formatDuration } from '../duration.ts';
+import { noticeLines } from '../notices.ts';
+import { daily, monthly, once, weekly } from '../schedule-options.ts';
 import { kindsOption, readCaFile, verb } from '../options.ts';
 import { columns, humanBytes, humanTime, plural, Output } from '../output.ts';
 import { readPassword } from '../password.ts';
@@ -57,7 +64,7 @@ export function pcCommands(program: Command): void {
       }),
     );
 
-  pcVerb(pc, 'restore', 'order a handset to restore a backup; it applies it when it next talks to the center')
+  pcVerb(pc, 'restore', 'order a handset to restore a backup: a handset running `handset run` applies it at once, another when it next talks to the center')
     .requiredOption('--backup <id>', 'backup to restore')
     .requiredOption('--to <handset>', 'name of the destination handset')
     .addOption(kindsOption())
@@ -76,6 +83,76 @@ export function pcCommands(program: Command): void {
         out.result(order, (o) => `restore ${o.restoreId} of backup ${o.backupId} is pending for handset '${flags.to}' (overwrite: ${o.overwrite})`);
       }),
     );
+
+  pcVerb(pc, 'schedule', "show a handset's backup schedule, or set it with one of --daily, --weekly, --monthly, --once, --none")
+    .requiredOption('--handset <name>', 'the handset')
+    .option('--daily <HH:MM>', 'every day at this UTC time', (v: string) => daily(v))
+    .option('--weekly <WEEKDAY@HH:MM>', 'every week (weekday 0-6, 0 is Sunday, or mon, tue, ...)', (v: string) => weekly(v))
+    .option('--monthly <DAY@HH:MM>', 'every month on this day (1-28)', (v: string) => monthly(v))
+    .option('--once <ISO>', 'once, at this date and time (e.g. the next date chosen after a backup)', (v: string) => once(v))
+    .option('--none', 'no scheduled backup')
+    .option('--retry-interval <duration>', 'wait this long after NG or no answer before asking again (e.g. 10m)', durationOption('--retry-interval'))
+    .option('--answer-timeout <duration>', 'how long the handset has to answer a start request (e.g. 60s)', durationOption('--answer-timeout'))
+    .option('--tries <n>', 'give up (and leave a notice) after this many start requests', parseTries)
+    .action((flags: ScheduleFlags) =>
+      withSession(flags, async (session, out) => {
+        const chosen = scheduleChoice(flags);
+        const retry: Partial<RetryPolicy> = {
+          ...(flags.retryInterval !== undefined ? { intervalSeconds: flags.retryInterval } : {}),
+          ...(flags.answerTimeout !== undefined ? { answerTimeoutSeconds: flags.answerTimeout } : {}),
+          ...(flags.tries !== undefined ? { maxTries: flags.tries } : {}),
+        };
+        const change = chosen !== undefined || Object.keys(retry).length > 0;
+        const current = await getSchedule(session, flags.handset);
+        // What is not given stays as it is: the schedule, and each field of the retry policy.
+        const view = change
+          ? await putSchedule(session, flags.handset, { schedule: chosen !== undefined ? chosen : current.schedule, retry: { ...current.retry, ...retry } })
+          : current;
+        out.result(view, (v) => scheduleLines(v, change));
+      }),
+    );
+
+  pcVerb(pc, 'notices', "the owner's notices: backups that could not be made, over quota, backups made").action((flags: PcFlags) =>
+    withSession(flags, async (session, out) => {
+      const notices = await listNotices(session);
+      out.result({ notices }, ({ notices: list }) => noticeLines(list));
+    }),
+  );
+}
+
+interface ScheduleFlags extends PcFlags {
+  handset: string;
+  daily?: ScheduleSpec;
+  weekly?: ScheduleSpec;
+  monthly?: ScheduleSpec;
+  once?: ScheduleSpec;
+  none?: boolean;
+  retryInterval?: number;
+  answerTimeout?: number;
+  tries?: number;
+}
+
+/** The one schedule flag given (null for --none), or undefined for none: two are a usage error. */
+function scheduleChoice(flags: ScheduleFlags): ScheduleSpec | null | undefined {
+  const given = (['daily', 'weekly', 'monthly', 'once', 'none'] as const).filter((k) => flags[k] !== undefined);
+  if (given.length > 1) throw new PhoneSafeError('USAGE', `give one of --daily, --weekly, --monthly, --once, --none, not ${given.map((k) => `--${k}`).join(' and ')}`);
+  const [flag] = given;
+  if (flag === undefined) return undefined;
+  return flag === 'none' ? null : (flags[flag] as ScheduleSpec);
+}
+
+function parseTries(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 100) throw new PhoneSafeError('USAGE', `--tries must be 1-100, not '${value}'`);
+  return Number(value);
+}
+
+function scheduleLines(view: ScheduleView, changed: boolean): string[] {
+  const r = view.retry;
+  return [
+    `handset '${view.handsetName}': ${changed ? 'scheduled ' : ''}${describeSchedule(view.schedule)}`,
+    view.nextRunAt ? `next run: ${humanTime(view.nextRunAt)} UTC` : 'next run: none',
+    `on NG or no answer: ask again after ${formatDuration(r.intervalSeconds)}, answer within ${formatDuration(r.answerTimeoutSeconds)}, give up after ${plural(r.maxTries, 'try', 'tries')}`,
+  ];
 }
 
 function pcVerb(pc: Command, name: string, description: string): Command {

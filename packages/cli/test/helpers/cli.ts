@@ -78,10 +78,11 @@ export interface CenterProcess {
 
 /**
  * Starts `phonesafe center --data DATA --port PORT` (0: any free port) and
- * waits for its first stdout line, which must announce the URL.
+ * waits for its first stdout line, which must announce the URL. `env` adds
+ * to the center's environment (e.g. PHONESAFE_CLOCK).
  */
-export async function startCenter(t: TestContext, data: string, port = 0): Promise<CenterProcess> {
-  const child = spawnCli(['center', '--port', String(port), '--data', data], { PHONESAFE_LOG_LEVEL: 'warn' });
+export async function startCenter(t: TestContext, data: string, port = 0, env: Env = {}): Promise<CenterProcess> {
+  const child = spawnCli(['center', '--port', String(port), '--data', data], { PHONESAFE_LOG_LEVEL: 'warn', ...env });
   const done = finished(child);
   const firstLine = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });

@@ -1,0 +1,22 @@
+/**
+ * What `phonesafe handset run` prints: one event per line, as text or (with
+ * --json) as one JSON object per line. The demo and the end-to-end tests
+ * read the JSON form, so this type is the contract of that output.
+ */
+export type RunEvent = { at: string } & (
+  | { event: 'connected'; center: string }
+  | { event: 'disconnected'; reason: string; reconnectInSeconds: number }
+  | { event: 'schedule-registered'; schedule: string; nextRunAt: string | null }
+  | { event: 'schedule-failed'; code: string; detail: string }
+  | { event: 'backup-start'; requestId: string; jobId: string; attempt: number; kinds: string[] | null }
+  | { event: 'answered'; requestId: string; jobId: string; attempt: number | null; answer: 'OK' | 'NG'; reason: string | null }
+  | { event: 'backup-committed'; trigger: string; jobId: string | null; backupId: string; files: number; sentBytes: number; committedAt: string }
+  | { event: 'backup-failed'; jobId: string | null; code: string; detail: string }
+  | { event: 'restore-applied'; restoreId: string; backupId: string; restored: number; alreadyThere: number; skipped: number }
+  | { event: 'restore-failed'; code: string; detail: string }
+  | { event: 'refused'; requestId: string | null; code: string; detail: string }
+  | { event: 'invalid-message'; detail: string }
+  | { event: 'stopped' }
+);
+
+export type RunEventName = RunEvent['event'];
