@@ -22,6 +22,8 @@ export const ERRORS = {
   PART_MISSING: { status: 422, retryable: false, title: 'The end notice names parts the center does not have' },
   END_NOTICE_MISMATCH: { status: 422, retryable: false, title: 'The end notice does not match the parts received' },
   QUOTA_EXCEEDED: { status: 422, retryable: false, title: 'The owner is over quota' },
+  CONTROL_EXPIRED: { status: 410, retryable: false, title: 'The control number has expired; its saved data was erased' },
+  LOCKED: { status: 429, retryable: true, title: 'Too many wrong tries; locked for a while' },
   PART_DAMAGED: { status: 500, retryable: false, title: 'A stored part is damaged' },
   INTERNAL: { status: 500, retryable: true, title: 'Internal error' },
   UNAVAILABLE: { status: 503, retryable: true, title: 'The center is unavailable' },

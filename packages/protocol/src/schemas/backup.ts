@@ -4,9 +4,11 @@ import { HandsetName, Id, Kind, PartId, PartRef, Timestamp } from './common.ts';
 /** B3/B4 start request from the handset; the center answers with an open backup. */
 export const StartBackupRequest = z.strictObject({
   kinds: z.array(Kind).min(1),
-  trigger: z.enum(['manual', 'size', 'power-on', 'schedule', 'retry']).default('manual'),
+  trigger: z.enum(['manual', 'size', 'power-on', 'schedule', 'retry', 'rescue']).default('manual'),
   /** Set when this backup answers a center's backup start request (B3): the job it completes. */
   jobId: Id.optional(),
+  /** Set when this backup is the save of a rescue request (R2): the rescue it completes. */
+  rescueId: Id.optional(),
 });
 export const StartBackupResponse = z.strictObject({
   backupId: Id,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Kind, Timestamp } from './common.ts';
+import { RescueEraseRequest, RescueSaveRequest } from './rescue.ts';
 
 /**
  * The live channel (docs/design/live-channel.md): a WebSocket the handset
@@ -37,7 +38,7 @@ export const RestorePendingNotice = z.strictObject({
   requestId: Id,
 });
 
-export const CenterMessage = z.discriminatedUnion('type', [BackupStartRequest, RestorePendingNotice]);
+export const CenterMessage = z.discriminatedUnion('type', [BackupStartRequest, RestorePendingNotice, RescueSaveRequest, RescueEraseRequest]);
 export type CenterMessage = z.infer<typeof CenterMessage>;
 
 export const BackupStartAnswer = z.strictObject({

@@ -6,3 +6,4 @@ export * from './manifest.ts';
 export * from './channel.ts';
 export * from './schedule.ts';
 export * from './notice.ts';
+export * from './rescue.ts';

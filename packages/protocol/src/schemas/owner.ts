@@ -41,7 +41,12 @@ export const LoginResponse = z.strictObject({
 });
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
-export const EnrollHandsetRequest = z.strictObject({ name: HandsetName });
+/** `phone` (MSISDN) and `code` (rescue desk code number, seed 004) are optional; a replacement handset is enrolled with the same phone. */
+export const EnrollHandsetRequest = z.strictObject({
+  name: HandsetName,
+  phone: z.string().regex(/^\+?[0-9]{6,15}$/).optional(),
+  code: z.string().regex(/^[0-9]{4,12}$/).optional(),
+});
 export const EnrollHandsetResponse = z.strictObject({
   handsetId: Id,
   name: HandsetName,
