@@ -4,7 +4,7 @@
  * locked, and the one column type the schema builder cannot say portably.
  * Repositories and migrations take an `Engine` and stay dialect-free.
  */
-import { Kysely, PostgresDialect, SqliteDialect, type ColumnDefinitionBuilder } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type ColumnDefinitionBuilder } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './schema.ts';
 import { openSqliteDatabase } from './sqlite-database.ts';
@@ -21,6 +21,8 @@ export interface Engine {
    */
   readonly rowLocks: boolean;
   isUniqueViolation(error: unknown): boolean;
+  /** Makes the commits so far durable against power loss; PostgreSQL commits already are. */
+  syncCommits(): Promise<void>;
 }
 
 // SQLITE_CONSTRAINT_PRIMARYKEY and SQLITE_CONSTRAINT_UNIQUE (extended result codes).
@@ -29,11 +31,17 @@ const PG_UNIQUE_VIOLATION = '23505';
 const PG_INT8_OID = 20;
 
 export function sqliteEngine(path: string): Engine {
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteDatabase(path) }) });
   return {
     dialect: 'sqlite',
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteDatabase(path) }) }),
+    db,
     rowLocks: false,
     isUniqueViolation: (error) => SQLITE_UNIQUE_CODES.has(errorField(error, 'errcode') as number),
+    // Through Kysely, so it waits for the connection like any query and never
+    // lands inside another transaction. A checkpoint fsyncs the WAL first.
+    syncCommits: async () => {
+      await sql`PRAGMA wal_checkpoint(PASSIVE)`.execute(db);
+    },
   };
 }
 
@@ -54,6 +62,7 @@ export function postgresEngine(connectionString: string): Engine {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     rowLocks: true,
     isUniqueViolation: (error) => errorField(error, 'code') === PG_UNIQUE_VIOLATION,
+    syncCommits: async () => {},
   };
 }
 

@@ -12,6 +12,14 @@ import { selectBackups, toBackup } from './backup-rows.ts';
 import { chunked } from './chunked.ts';
 
 export async function commitBackup(engine: Engine, input: CommitInput): Promise<BackupRow> {
+  const committed = await commitInTransaction(engine, input);
+  // The handset deletes its sent copies on the completion notice: the commit
+  // must reach the disk before the notice leaves.
+  await engine.syncCommits();
+  return committed;
+}
+
+function commitInTransaction(engine: Engine, input: CommitInput): Promise<BackupRow> {
   return engine.db.transaction().execute(async (trx) => {
     const backup = await trx
       .selectFrom('backups')
