@@ -4,6 +4,7 @@ import * as B from '../schemas/backup.ts';
 import * as N from '../schemas/notice.ts';
 import * as O from '../schemas/owner.ts';
 import * as R from '../schemas/restore.ts';
+import * as RS from '../schemas/rescue.ts';
 import * as S from '../schemas/schedule.ts';
 import { Http, type HttpOptions } from './http.ts';
 
@@ -33,8 +34,9 @@ export class CenterClient {
   login(req: z.input<typeof O.LoginRequest>) {
     return this.http.json(O.LoginResponse, { method: 'POST', path: '/v1/owners/login', json: req });
   }
-  enrollHandset(name: string) {
-    return this.http.json(O.EnrollHandsetResponse, { method: 'POST', path: '/v1/handsets', json: { name } });
+  /** `rescue` carries the phone number and the rescue desk code number (seed 004); both optional. */
+  enrollHandset(name: string, rescue: { phone?: string; code?: string } = {}) {
+    return this.http.json(O.EnrollHandsetResponse, { method: 'POST', path: '/v1/handsets', json: { name, ...rescue } });
   }
   async listHandsets() {
     return (await this.http.json(O.HandsetList, { method: 'GET', path: '/v1/handsets' })).handsets;
@@ -69,8 +71,8 @@ export class CenterClient {
 
   /**
    * The sealed bytes of a part. The center checks its stored hash before
-   * answering (PART_DAMAGED); opening the part checks the AEAD tag and the
-   * keyed id, which catches any fault on the way, so no hash is taken here.
+   * answering (PART_DAMAGED); opening the part checks the AEAD tag, bound to
+   * the part id, which catches any fault on the way, so no hash is taken here.
    */
   async getPart(id: string): Promise<Buffer> {
     return (await this.http.raw({ method: 'GET', path: `/v1/parts/${id}` })).body;
@@ -96,6 +98,11 @@ export class CenterClient {
   /** Owner: every handset's notices; handset: its own (B3 "backup could not be made", B4 over quota). */
   async notices() {
     return (await this.http.json(N.NoticeList, { method: 'GET', path: '/v1/notices' })).notices;
+  }
+
+  /** Handset: the rescue's saved data is erased from its memory (R2); the center records the first report only. */
+  async rescueErased(rescueId: string, report: z.input<typeof RS.RescueErasedReport>): Promise<void> {
+    await this.http.raw({ method: 'POST', path: `/v1/rescue/${encodeURIComponent(rescueId)}/erased`, json: report });
   }
 
   close(): Promise<void> {
