@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { loadConfig, startCenter, type ConfigOverrides, type RunningCenter } from '@phonesafe/center';
+// Tests may reach into another role to observe it; src never does.
+import { openStore } from '../../center/src/store/open-store.ts';
 import { CenterClient, loginOwner, ManualClock, ScheduleView } from '@phonesafe/protocol';
 import { HandsetAgent } from '../src/index.ts';
 import { EventLog } from './events.ts';
@@ -53,6 +55,20 @@ async function live(t: TestContext, overrides: ConfigOverrides = {}): Promise<Li
   };
 }
 
+/** Polls the center's own database (a second connection, as `center verify` makes) until the job holds one NG. */
+async function recordedNg(root: string, handsetId: string): Promise<void> {
+  const store = await openStore(join(root, 'center', 'center.db'));
+  try {
+    for (;;) {
+      const [job] = await store.jobs.listByHandset(handsetId);
+      if (job && job.reasons.length > 0) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    await store.close();
+  }
+}
+
 test('the center schedules a backup; NG while the owner operates the handset, OK on the retry, committed under the job', async (t) => {
   const w = await live(t);
   const phone = await w.handset('phone-1');
@@ -76,10 +92,9 @@ test('the center schedules a backup; NG while the owner operates the handset, OK
   await w.center.scheduler.tick();
   const first = await events.next('answered');
   assert.deepEqual([first.answer, first.reason], ['NG', 'operating']);
-  // 'answered' is emitted as the frame leaves; the center records it a moment later and shows
-  // nothing for it, so give it that moment before moving the clock past the answer deadline.
-  await new Promise((resolve) => setTimeout(resolve, 300));
-
+  // 'answered' is emitted as the frame leaves: wait until the center has recorded the NG
+  // before moving the clock past the answer deadline (else it would count as no answer).
+  await recordedNg(w.root, phone.status().handsetId!);
 
   // The retry comes after the center's interval (10 minutes by default); the owner is done by then.
   w.clock.advance(10 * 60_000);
