@@ -79,6 +79,25 @@ describe('live channel and scheduled backups', () => {
     assert.equal(asOwner.status, 403);
   });
 
+  it('a backup start naming a job still waiting for its answer counts as the OK (the HTTP start overtook the channel answer)', async () => {
+    const a = await scheduledHandset('overtaker');
+    const other = await scheduledHandset('bystander');
+    h.clock.set(a.slot);
+    await h.scheduler.tick();
+    const request = await a.channel.next('backup-start');
+    const [job] = await jobsOf(a.handsetId);
+    assert.equal(job?.status, 'requested');
+    // Another handset cannot claim the job, answered or not.
+    expectProblem(await call(h, 'POST', '/v1/backups', { bearer: other.credential, json: { kinds: ['media'], trigger: 'schedule', jobId: request.jobId } }), 'NOT_FOUND', 404);
+    const sealed = sealBackup(owner.keys, a.handsetId, { 'b.jpg': [randomChunk(1000)] });
+    const backupId = await runBackup(h, a.credential, sealed, { trigger: 'schedule', jobId: request.jobId });
+    const done = await h.store.jobs.find(request.jobId);
+    assert.deepEqual([done?.status, done?.backupId, done?.attempt], ['done', backupId, 1], 'one try, closed by the backup');
+    // The OK itself arrives late: nothing is waiting for it, and it changes nothing.
+    assert.equal((await a.channel.refused({ type: 'backup-start-answer', requestId: request.requestId, answer: 'OK' })).code, 'NOT_FOUND');
+    assert.equal((await h.store.jobs.find(request.jobId))?.status, 'done');
+  });
+
   it('start request, refusals of forged / foreign / replayed answers, NG then OK, backup answers the job', async () => {
     const a = await scheduledHandset('alpha');
     const b = await scheduledHandset('bravo');

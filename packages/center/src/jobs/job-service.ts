@@ -54,13 +54,25 @@ export class JobService {
     if (job?.status === 'running') await this.fail(job, 'disconnected');
   }
 
-  /** The job a `POST /v1/backups` with `jobId` answers: this handset's, and running (it said OK). */
+  /**
+   * The job a `POST /v1/backups` with `jobId` answers: this handset's, and
+   * running (it said OK). A job still `requested` counts as answered OK: the
+   * handset sends OK on its channel and opens the backup over HTTP at once,
+   * and the HTTP request can overtake the center's handling of the OK (two
+   * database round trips on PostgreSQL). The start is authenticated and names
+   * the job of the request, so it says OK as surely; the OK that arrives after
+   * it then finds nothing waiting and is refused, which changes nothing.
+   */
   async runningJob(handsetId: string, jobId: string): Promise<JobRow> {
     const job = await this.#deps.jobs.find(jobId);
-    if (!job || job.handsetId !== handsetId || job.status !== 'running') {
-      throw new PhoneSafeError('NOT_FOUND', `no running job ${jobId} for this handset`);
+    if (job && job.handsetId === handsetId) {
+      if (job.status === 'running') return job;
+      if (job.status === 'requested') {
+        const changed = await this.#deps.jobs.transition(matchOf(job), running(this.#deps.clock.now(), this.#deps.transferTimeoutMs));
+        if (changed?.status === 'running') return changed;
+      }
     }
-    return job;
+    throw new PhoneSafeError('NOT_FOUND', `no running job ${jobId} for this handset`);
   }
 
   /** Links the opened backup to its job, so its commit can close the job. */
