@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Store } from '../src/store/store.ts';
 import { registerBackupConformance } from './store-conformance-backups.ts';
 import { registerJobConformance } from './store-conformance-jobs.ts';
+import { registerRescueConformance } from './store-conformance-rescue.ts';
 import { at, handsetRow, openWithParts, ownerRow, partRef, seedOwner, uid } from './store-fixtures.ts';
 
 export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
@@ -181,6 +182,7 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
 
     registerBackupConformance(s);
     registerJobConformance(s);
+    registerRescueConformance(s);
 
     describe('restores', () => {
       test('create, find scoped, pending oldest first, complete', async () => {

@@ -42,6 +42,8 @@ export function handsetRow(ownerId: string, overrides: Partial<HandsetRow> = {})
     credentialHash: sha256('credential'),
     enrolledAt: at(1),
     lastSeenAt: null,
+    phone: null,
+    revokedAt: null,
     ...overrides,
   };
 }

@@ -14,7 +14,24 @@ export async function readPassword(prompt: string): Promise<string> {
   return readSecret(prompt);
 }
 
-function readSecret(prompt: string): Promise<string> {
+/**
+ * A rescue desk code number (seed 004): the `--code` flag, else
+ * PHONESAFE_RESCUE_CODE, else a prompt on the terminal without echo. Never
+ * printed back. `optional`: undefined instead of asking or failing when
+ * neither flag nor variable gives one.
+ */
+export async function readRescueCode(flag: string | undefined, options: { optional?: boolean } = {}): Promise<string | undefined> {
+  const given = flag ?? (process.env.PHONESAFE_RESCUE_CODE || undefined);
+  if (given !== undefined) return given;
+  if (options.optional) return undefined;
+  if (!process.stdin.isTTY) {
+    throw new PhoneSafeError('USAGE', 'a code number is needed: use --code, set PHONESAFE_RESCUE_CODE or run on a terminal to be asked');
+  }
+  return readSecret('Code number: ');
+}
+
+/** Reads one line from the terminal without echoing it. */
+export function readSecret(prompt: string): Promise<string> {
   const stdin = process.stdin;
   process.stderr.write(prompt);
   stdin.setRawMode(true);

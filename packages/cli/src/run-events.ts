@@ -14,6 +14,14 @@ export type RunEvent = { at: string } & (
   | { event: 'backup-failed'; jobId: string | null; code: string; detail: string }
   | { event: 'restore-applied'; restoreId: string; backupId: string; restored: number; alreadyThere: number; skipped: number }
   | { event: 'restore-failed'; code: string; detail: string }
+  /** Seed 004: the rescue desk asked this handset to save all of its memory (R2). */
+  | { event: 'rescue-save'; rescueId: string; requestId: string }
+  /** `again`: the save was already committed (a repeated request). */
+  | { event: 'rescue-saved'; rescueId: string; backupId: string; files: number; again: boolean }
+  /** What was saved is erased from the handset's memory and reported; `keptItems` changed after the save and stay. */
+  | { event: 'rescue-erased'; rescueId: string; backupId: string; erasedItems: number; keptItems: number; again: boolean }
+  /** The save or erase did not happen (or its report did not arrive); the center asks again on the next connection. */
+  | { event: 'rescue-failed'; rescueId: string; step: 'save' | 'erase'; code: string; detail: string }
   | { event: 'refused'; requestId: string | null; code: string; detail: string }
   | { event: 'invalid-message'; detail: string }
   | { event: 'stopped' }

@@ -26,6 +26,9 @@ import { sizeTriggerFires } from './triggers/size-trigger.ts';
 import { ALL_KINDS, type BackupScope } from './transfer/backup-scope.ts';
 import { runBackup, type BackupDeps, type BackupRun } from './transfer/backup-engine.ts';
 import { OpenBackupStore } from './transfer/open-backup.ts';
+import { eraseForRescue } from './rescue/erase.ts';
+import { RescueStore } from './rescue/rescue-store.ts';
+import { saveForRescue } from './rescue/save.ts';
 import { applyPendingRestores, type PendingOptions } from './transfer/pending-restores.ts';
 import { runRestore, type RestoreDeps } from './transfer/restore-engine.ts';
 import type { BackupOptions, BackupResult, BackupTrigger, ExportResult, HandsetStatus, ImportResult, ProgressFn, RestoreOptions, RestoreResult, TriggeredBackup } from './types.ts';
@@ -82,6 +85,7 @@ export class HandsetAgent {
   readonly #settings: SettingsStore;
   readonly #history: HistoryStore;
   readonly #openBackups: OpenBackupStore;
+  readonly #rescues: RescueStore;
   /** Set once enrolled: the link to the center and the copier that needs the owner's keys. */
   #enrolled: { session: Session; copier: Copier } | undefined;
 
@@ -98,6 +102,7 @@ export class HandsetAgent {
     this.#settings = new SettingsStore(db);
     this.#history = new HistoryStore(db);
     this.#openBackups = new OpenBackupStore(db);
+    this.#rescues = new RescueStore(db);
     this.#device = new DeviceStateStore(db, this.#clock);
     this.#writers = new AreaWriters(db);
   }
@@ -123,7 +128,7 @@ export class HandsetAgent {
     const lastBackup = this.#settings.lastBackup();
     return {
       enrolled: identity !== undefined,
-      ...(identity ? { handsetId: identity.handsetId, name: identity.name, center: identity.center, owner: identity.owner } : {}),
+      ...(identity ? { handsetId: identity.handsetId, name: identity.name, center: identity.center, owner: identity.owner, ...(identity.phone ? { phone: identity.phone } : {}) } : {}),
       items: this.#memory.count(),
       pendingParts: pending.parts,
       pendingBytes: pending.bytes,
@@ -223,7 +228,8 @@ export class HandsetAgent {
 
   /**
    * `phonesafe handset run`: the live channel to the center, answering its
-   * backup start requests until `signal` aborts (see channel/run-loop.ts).
+   * backup start requests and running the rescue desk's save and erase
+   * requests until `signal` aborts (see channel/run-loop.ts and rescue/).
    */
   run(options: RunOptions): Promise<void> {
     const { identity } = this.#link().session;
@@ -232,6 +238,8 @@ export class HandsetAgent {
       readiness: () => this.readiness(),
       backup: (request: { jobId: string; kinds?: DataKind[] }) => this.#triggered('schedule', request),
       applyPendingRestores: () => this.#applyPending(this.#restoreDeps(), { deferUnanswerable: true }),
+      rescueSave: (request: { rescueId: string }) => this.#backupTurn((deps) => saveForRescue({ ...deps, rescues: this.#rescues }, request.rescueId)),
+      rescueErase: (request: { rescueId: string; backupId: string }) => this.#backupTurn((deps) => eraseForRescue({ ...deps, rescues: this.#rescues }, request)),
       registerSchedule: () => this.#registerSchedule(),
     };
     return runChannel(host, options);
@@ -292,10 +300,18 @@ export class HandsetAgent {
       }),
     );
 
-  async #runBackup(run: BackupRun): Promise<BackupResult> {
+  #runBackup(run: BackupRun): Promise<BackupResult> {
+    return this.#backupTurn((deps) => runBackup(deps, run));
+  }
+
+  /**
+   * Work that must not overlap a backup (a backup, a rescue save or erase),
+   * after the pending restores so that what they bring is included.
+   */
+  async #backupTurn<T>(work: (deps: BackupDeps) => Promise<T>): Promise<T> {
     const deps = this.#backupDeps();
     await this.#applyPending(deps, { deferUnanswerable: true });
-    return this.#backups.run(() => runBackup(deps, run));
+    return this.#backups.run(() => work(deps));
   }
 
   /**

@@ -11,9 +11,11 @@ export type { Readiness } from './device/readiness.ts';
 export type { ConnectCenter, EnrollRequest } from './identity/enroll.ts';
 export type { LocalHistoryEntry } from './history/history-store.ts';
 export type { FetchResult } from './offload/fetch.ts';
+export type { RescueErased } from './rescue/erase.ts';
+export type { RescueSaved } from './rescue/save.ts';
 export type { OffloadRequest, OffloadResult, OffloadStep } from './offload/offload.ts';
 export { DEFAULT_SETTINGS, type SettingsPatch, type Targets, type Triggers } from './settings/schema.ts';
-export { formatSchedule, scheduleOf, settingPatch, SETTING_KEYS, type SettingKey } from './settings/setter.ts';
+export { settingPatch, SETTING_KEYS, type SettingKey } from './settings/setter.ts';
 export type { HandsetSettings, LastBackup } from './settings/settings.ts';
 export { isTarget } from './settings/targets.ts';
 export type {

@@ -19,6 +19,8 @@ export interface HandsetStatus {
   name?: string;
   center?: string;
   owner?: string;
+  /** The phone number enrolled with (seed 004: the rescue desk finds the handset by it). */
+  phone?: string;
   items: number;
   /** Sealed parts in the backup area, waiting to be sent. */
   pendingParts: number;
@@ -58,8 +60,8 @@ export interface ExportResult {
   offloaded: number;
 }
 
-/** Why a backup runs: the owner (manual), a handset trigger (size, power-on) or the center (schedule). */
-export type BackupTrigger = 'manual' | 'size' | 'power-on' | 'schedule' | 'retry';
+/** Why a backup runs: the owner (manual), a handset trigger (size, power-on) or the center (schedule, rescue). */
+export type BackupTrigger = 'manual' | 'size' | 'power-on' | 'schedule' | 'retry' | 'rescue';
 
 export interface BackupOptions {
   /** Kinds to back up; all kinds when not given (the owner's "back up now"). */
@@ -73,6 +75,8 @@ export interface BackupResult {
   trigger: BackupTrigger;
   /** The center's job this backup completed (B3). */
   jobId?: string;
+  /** The rescue this backup saved (R2). */
+  rescueId?: string;
   /** The kinds the backup declared to the center. */
   kinds: DataKind[];
   files: number;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ManualClock, PhoneSafeError } from '@phonesafe/protocol';
-import { DEFAULT_SETTINGS, formatSchedule, HandsetAgent, isTarget, settingPatch, type Targets } from '../src/index.ts';
+import { scheduleText } from '@phonesafe/protocol';
+import { DEFAULT_SETTINGS, HandsetAgent, isTarget, settingPatch, type Targets } from '../src/index.ts';
 import { HandsetDb } from '../src/db/database.ts';
 import { SettingsStore } from '../src/settings/settings.ts';
 import { enrolledOffline, tempDir } from './helpers.ts';
@@ -79,14 +80,14 @@ test('the CLI form key=value: every key, and clear errors', () => {
   ];
   for (const [text, spec] of schedules) {
     assert.deepEqual(settingPatch('triggers.schedule', text), { triggers: { schedule: spec } });
-    if (text !== 'once@2026-05-01T03:00:00Z') assert.equal(formatSchedule(spec as Parameters<typeof formatSchedule>[0]), text);
+    if (text !== 'once@2026-05-01T03:00:00Z') assert.equal(scheduleText(spec as Parameters<typeof scheduleText>[0]), text);
   }
 
   assert.throws(() => settingPatch('colour', 'blue'), usage(/unknown setting "colour"; settings are targets\.kinds/));
   assert.throws(() => settingPatch('targets.kinds', 'contacts,photos'), usage(/unknown kind\(s\) photos/));
   assert.throws(() => settingPatch('compress', 'maybe'), usage(/compress must be true or false/));
-  assert.throws(() => settingPatch('triggers.schedule', 'hourly'), usage(/daily@HH:MM, weekly@<0-6>@HH:MM/));
-  assert.throws(() => settingPatch('triggers.schedule', 'once@tomorrow'), usage(/ISO time/));
+  assert.throws(() => settingPatch('triggers.schedule', 'hourly'), usage(/triggers\.schedule needs daily\|weekly\|monthly\|once@/));
+  assert.throws(() => settingPatch('triggers.schedule', 'once@tomorrow'), usage(/ISO date and time/));
   assert.throws(() => settingPatch('batteryMin', 'low'), usage(/whole number/));
 });
 

@@ -81,3 +81,14 @@ export function resolveTarget(flags: PcProfile, env: Env, profile: PcProfile): P
   const ca = flags.ca ?? (center === profile.center ? profile.ca : undefined);
   return ca ? { center, owner, ca } : { center, owner };
 }
+
+/**
+ * The center alone, for the rescue desk verbs (no owner: the code number is
+ * the credential): flag, then PHONESAFE_CENTER, then the saved profile.
+ */
+export function resolveCenter(flags: Pick<PcProfile, 'center' | 'ca'>, env: Env, profile: PcProfile): { center: string; ca?: string } {
+  const center = flags.center ?? env.PHONESAFE_CENTER ?? profile.center;
+  if (!center) throw new PhoneSafeError('USAGE', 'no center given: use --center URL or PHONESAFE_CENTER');
+  const ca = flags.ca ?? (center === profile.center ? profile.ca : undefined);
+  return ca ? { center, ca } : { center };
+}

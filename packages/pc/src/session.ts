@@ -27,7 +27,8 @@ export async function openSession(options: OpenSessionOptions): Promise<PcSessio
   }
 }
 
-function centerUrl(value: string): string {
+/** The center URL checked (http or https) and without a trailing slash. */
+export function centerUrl(value: string): string {
   let url: URL;
   try {
     url = new URL(value);

@@ -1,6 +1,7 @@
 export * from './errors.ts';
 export * from './kinds.ts';
 export * from './clock.ts';
+export * from './schedule-text.ts';
 export * from './schemas/index.ts';
 export * from './crypto/index.ts';
 export * from './chunking/index.ts';

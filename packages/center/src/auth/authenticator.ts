@@ -45,6 +45,9 @@ export class Authenticator {
     const handset = await this.#deps.handsets.findById(handsetId);
     const valid = secretMatches(secret, handset?.credentialHash);
     if (!handset || !valid) throw unauthenticated();
+    if (handset.revokedAt !== null) {
+      throw new PhoneSafeError('UNAUTHENTICATED', 'this handset was erased by the rescue desk; enrol it again to use it');
+    }
     return handset;
   }
 

@@ -3,6 +3,7 @@ import type { Caller, HandsetCaller } from '../auth/caller.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { JobService } from '../jobs/job-service.ts';
+import type { RescueTransfer } from '../rescue/rescue-transfer.ts';
 import type { BackupRepo, HandsetRepo, HistoryRepo } from '../store/store.ts';
 import { deleteBackup, isCommitted, loadCommittedBackup, loadHandsetBackup, toSummary } from './backup-records.ts';
 
@@ -20,6 +21,14 @@ export interface BackupServiceDeps {
   /** B4: throws QUOTA_EXCEEDED (and tells the owner) when the owner may not store more. */
   checkQuota: (handset: HandsetCaller) => Promise<void>;
   jobs: Pick<JobService, 'runningJob' | 'fail' | 'attachBackup' | 'backupCommitted'>;
+  rescues: Pick<RescueTransfer, 'toSave' | 'attachBackup' | 'backupCommitted'>;
+}
+
+export interface StartInput {
+  kinds: DataKind[];
+  trigger: string;
+  jobId?: string | undefined;
+  rescueId?: string | undefined;
 }
 
 export class BackupService {
@@ -29,11 +38,20 @@ export class BackupService {
     this.#deps = deps;
   }
 
-  /** With `jobId` the backup answers a center-initiated job (B3), which must be this handset's and running. */
-  async start(handset: HandsetCaller, request: { kinds: DataKind[]; trigger: string; jobId?: string | undefined }) {
+  /**
+   * With `jobId` the backup answers a center-initiated job (B3), which must be
+   * this handset's and running; with `rescueId` (and trigger `rescue`) it is
+   * the save of a rescue (R2), which must be this handset's and not saved yet.
+   */
+  async start(handset: HandsetCaller, request: StartInput) {
+    if (request.rescueId !== undefined && (request.trigger !== 'rescue' || request.jobId !== undefined)) {
+      throw new PhoneSafeError('VALIDATION_FAILED', 'body.rescueId: a rescue save has trigger "rescue" and no jobId');
+    }
     const job = request.jobId === undefined ? undefined : await this.#deps.jobs.runningJob(handset.handsetId, request.jobId);
+    const rescue = request.rescueId === undefined ? undefined : await this.#deps.rescues.toSave(handset, request.rescueId);
     try {
-      await this.#deps.checkQuota(handset);
+      // A lost handset's memory is saved whatever the quota: it is kept only for the rescue's retention period.
+      if (!rescue) await this.#deps.checkQuota(handset);
     } catch (error) {
       // The handset said OK but the center cannot take the data: an NG for the job, retried per its policy.
       if (job && error instanceof PhoneSafeError && error.code === 'QUOTA_EXCEEDED') await this.#deps.jobs.fail(job, 'over-quota');
@@ -55,6 +73,7 @@ export class BackupService {
       manifest: null,
     });
     if (job) await this.#deps.jobs.attachBackup(job, backupId);
+    if (rescue) await this.#deps.rescues.attachBackup(rescue, backupId);
     return { backupId, status: 'open' as const, maxPartBytes: this.#deps.maxPartBytes };
   }
 
@@ -88,6 +107,12 @@ export class BackupService {
       await this.#deps.jobs.backupCommitted(backupId);
     } catch (error) {
       this.#deps.log.error({ err: error, backupId }, 'could not close the job of a committed backup');
+    }
+    try {
+      await this.#deps.rescues.backupCommitted({ id: backupId, fileCount: committed.fileCount, committedAt: committed.committedAt });
+    } catch (error) {
+      // The save stays `saving`; the handset's next connection saves again.
+      this.#deps.log.error({ err: error, backupId }, 'could not complete the rescue of a committed backup');
     }
     try {
       await this.#deps.applyRetention({ ownerId: handset.ownerId, handsetId: handset.handsetId });

@@ -5,12 +5,14 @@
  * push bus reach the handset through whichever center holds its socket.
  */
 import websocket from '@fastify/websocket';
+import type { CenterMessage } from '@phonesafe/protocol';
 import type { RawData, WebSocket } from 'ws';
 import { asHandset } from '../auth/caller.ts';
 import type { App } from '../http/zod.ts';
 import type { JobService } from '../jobs/job-service.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { PushBus } from '../push/push-bus.ts';
+import type { RescueTransfer } from '../rescue/rescue-transfer.ts';
 import { ChannelRegistry } from './channel-registry.ts';
 import { handleHandsetMessage } from './handset-message.ts';
 
@@ -21,6 +23,7 @@ export interface ChannelDeps {
   bus: Pick<PushBus, 'subscribe'>;
   jobs: Pick<JobService, 'answer' | 'disconnected'>;
   log: Logger;
+  rescues: Pick<RescueTransfer, 'pending' | 'sent'>;
 }
 
 export function channelRoutes(app: App, deps: ChannelDeps): ChannelRegistry {
@@ -31,7 +34,12 @@ export function channelRoutes(app: App, deps: ChannelDeps): ChannelRegistry {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  const unsubscribe = deps.bus.subscribe((handsetId, message) => registry.send(handsetId, message));
+  /** Sends when the handset is connected here; a rescue request that went out is recorded as an attempt by this center alone. */
+  const deliver = (handsetId: string, message: CenterMessage): void => {
+    if (!registry.send(handsetId, message)) return;
+    deps.rescues.sent(handsetId, message).catch((error: unknown) => deps.log.error({ err: error, handsetId }, 'could not record a rescue attempt'));
+  };
+  const unsubscribe = deps.bus.subscribe(deliver);
   app.addHook('onClose', async () => unsubscribe());
 
   app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
@@ -40,6 +48,11 @@ export function channelRoutes(app: App, deps: ChannelDeps): ChannelRegistry {
       const { handsetId } = asHandset(req.caller);
       const log = deps.log.child({ handsetId });
       registry.add(handsetId, socket);
+      // A rescue waiting for this handset goes out the moment it connects (R5), to this socket directly.
+      deps.rescues
+        .pending(handsetId)
+        .then((messages) => messages.forEach((message) => deliver(handsetId, message)))
+        .catch((error: unknown) => log.error({ err: error }, 'could not send waiting rescue requests'));
       socket.on('message', (data: RawData) => {
         handleHandsetMessage(text(data), handsetId, deps.jobs)
           .then((refusal) => refusal && registry.refuse(socket, refusal))

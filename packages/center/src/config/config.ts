@@ -33,6 +33,11 @@ const ENV_NAMES = {
   transferTimeoutSeconds: 'PHONESAFE_TRANSFER_TIMEOUT_SECONDS',
   quotaBytes: 'PHONESAFE_QUOTA_BYTES',
   clock: 'PHONESAFE_CLOCK',
+  rescueMaxTries: 'PHONESAFE_RESCUE_MAX_TRIES',
+  rescueLockSeconds: 'PHONESAFE_RESCUE_LOCK_SECONDS',
+  rescueWindowDays: 'PHONESAFE_RESCUE_WINDOW_DAYS',
+  rescueRetentionDays: 'PHONESAFE_RESCUE_RETENTION_DAYS',
+  rescueWarnDays: 'PHONESAFE_RESCUE_WARN_DAYS',
 } as const;
 
 type Setting = keyof typeof ENV_NAMES;
@@ -67,6 +72,12 @@ const RawConfig = z.strictObject({
   transferTimeoutSeconds: z.coerce.number().int().min(1).default(30 * 60),
   quotaBytes: z.coerce.number().int().min(0).default(10 * 1024 ** 3),
   clock: z.string().regex(/^scaled:\d+:\d+(\.\d+)?$/, 'scaled:<originMs>:<factor>').optional(),
+  // rescue.md defaults: 3 wrong tries lock for 15 minutes; wait a year for the handset; keep the save 30 days, warn 3 days before.
+  rescueMaxTries: z.coerce.number().int().min(1).max(100).default(3),
+  rescueLockSeconds: z.coerce.number().int().min(1).max(30 * 24 * 3600).default(900),
+  rescueWindowDays: z.coerce.number().int().min(1).max(10 * 365).default(365),
+  rescueRetentionDays: z.coerce.number().int().min(1).max(10 * 365).default(30),
+  rescueWarnDays: z.coerce.number().int().min(0).max(365).default(3),
 });
 
 export interface CenterConfig {
@@ -95,7 +106,23 @@ export interface CenterConfig {
   quotaBytes: number;
   /** PHONESAFE_CLOCK (`scaled:<originMs>:<factor>`), for accelerated demos; null: the system clock. */
   clock: string | null;
+  /** The rescue desk (rescue.md). */
+  rescue: RescuePolicy;
 }
+
+export interface RescuePolicy {
+  /** Wrong code (or control) numbers in a row before the phone number locks. */
+  maxTries: number;
+  lockMs: number;
+  /** R5: how long a request waits for the handset to connect. */
+  windowMs: number;
+  /** R4: how long saved data is kept. */
+  retentionMs: number;
+  /** How long before expiry the owner is warned. */
+  warnMs: number;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
 
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): CenterConfig {
   const raw: Record<string, unknown> = {};
@@ -133,6 +160,13 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     transferTimeoutMs: c.transferTimeoutSeconds * 1000,
     quotaBytes: c.quotaBytes,
     clock: c.clock ?? null,
+    rescue: {
+      maxTries: c.rescueMaxTries,
+      lockMs: c.rescueLockSeconds * 1000,
+      windowMs: c.rescueWindowDays * DAY_MS,
+      retentionMs: c.rescueRetentionDays * DAY_MS,
+      warnMs: c.rescueWarnDays * DAY_MS,
+    },
   };
 }
 

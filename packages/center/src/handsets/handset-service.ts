@@ -1,4 +1,4 @@
-import type { Clock, HandsetInfo } from '@phonesafe/protocol';
+import { PhoneSafeError, type Clock, type HandsetInfo } from '@phonesafe/protocol';
 import type { Caller } from '../auth/caller.ts';
 import { issueCredential } from '../auth/credentials.ts';
 import { newId } from '../ids.ts';
@@ -7,6 +7,16 @@ import type { HandsetRepo } from '../store/store.ts';
 export interface HandsetServiceDeps {
   handsets: HandsetRepo;
   clock: Clock;
+  /** Stores a phone number's rescue code (the rescue desk hashes it). */
+  setRescueCode: (ownerId: string, phone: string, code: string) => Promise<void>;
+}
+
+export interface EnrollInput {
+  name: string;
+  /** The handset's phone number; a replacement handset is enrolled with the lost one's. */
+  phone?: string | undefined;
+  /** The rescue desk code number for that phone number. */
+  code?: string | undefined;
 }
 
 export class HandsetService {
@@ -16,8 +26,18 @@ export class HandsetService {
     this.#deps = deps;
   }
 
-  /** The credential is returned once; the center keeps only its hash. Throws HANDSET_NAME_TAKEN. */
-  async enroll(ownerId: string, name: string): Promise<{ handsetId: string; name: string; credential: string }> {
+  /**
+   * The credential is returned once; the center keeps only its hash. Throws
+   * HANDSET_NAME_TAKEN, or FORBIDDEN when the phone number is another owner's
+   * (a phone number belongs to one owner, rescue.md).
+   */
+  async enroll(ownerId: string, input: EnrollInput): Promise<{ handsetId: string; name: string; credential: string }> {
+    const { name, phone, code } = input;
+    if (code !== undefined && phone === undefined) throw new PhoneSafeError('VALIDATION_FAILED', 'body.code: a code number needs the phone number it protects');
+    if (phone !== undefined) {
+      const holder = await this.#deps.handsets.newestByPhone(phone);
+      if (holder && holder.ownerId !== ownerId) throw new PhoneSafeError('FORBIDDEN', `phone number ${phone} belongs to another owner`);
+    }
     const handsetId = newId();
     const { credential, secretHash } = issueCredential('handset', handsetId);
     await this.#deps.handsets.create({
@@ -27,7 +47,10 @@ export class HandsetService {
       credentialHash: secretHash,
       enrolledAt: this.#deps.clock.now().toISOString(),
       lastSeenAt: null,
+      phone: phone ?? null,
+      revokedAt: null,
     });
+    if (phone !== undefined && code !== undefined) await this.#deps.setRescueCode(ownerId, phone, code);
     return { handsetId, name, credential };
   }
 

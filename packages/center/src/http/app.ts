@@ -29,6 +29,8 @@ import { storedNotifier, type Notifier } from '../notices/notifier.ts';
 import { ownerRoutes } from '../owners/owner-routes.ts';
 import { OwnerService } from '../owners/owner-service.ts';
 import type { PushBus } from '../push/push-bus.ts';
+import { buildRescueDesk } from '../rescue/rescue-desk.ts';
+import { rescueRoutes } from '../rescue/rescue-routes.ts';
 import { restoreRoutes } from '../restore/restore-routes.ts';
 import { RestoreService } from '../restore/restore-service.ts';
 import { scheduleRoutes } from '../schedules/schedule-routes.ts';
@@ -42,7 +44,7 @@ import { useZodSchemas, type App } from './zod.ts';
 /** wire-protocol.md: a JSON body is at most 64 MiB (an end notice of a large backup). */
 const JSON_BODY_LIMIT = 64 * 1024 * 1024;
 
-export type AppConfig = Pick<CenterConfig, 'maxPartBytes' | 'retention' | 'defaultRetry' | 'transferTimeoutMs' | 'quotaBytes'> & { centerSecret: string };
+export type AppConfig = Pick<CenterConfig, 'maxPartBytes' | 'retention' | 'defaultRetry' | 'transferTimeoutMs' | 'quotaBytes' | 'rescue'> & { centerSecret: string };
 
 export interface AppDeps {
   store: Store;
@@ -93,7 +95,17 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
     status: 'ok' as const,
   }));
   ownerRoutes(app, new OwnerService({ owners: store.owners, clock, centerSecret: config.centerSecret }));
-  handsetRoutes(app, new HandsetService({ handsets: store.handsets, clock }));
+  const restores = new RestoreService({
+    restores: store.restores,
+    backups: store.backups,
+    handsets: store.handsets,
+    history: store.history,
+    bus,
+    clock,
+    completed: (order) => rescue.desk.restoreCompleted(order),
+  });
+  const rescue = buildRescueDesk({ store, restores, notifier, bus, clock, log: logger, policy: config.rescue });
+  handsetRoutes(app, new HandsetService({ handsets: store.handsets, clock, setRescueCode: (ownerId, phone, code) => rescue.desk.setCode(ownerId, phone, code) }));
   backupRoutes(
     app,
     new BackupService({
@@ -106,15 +118,26 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
       maxPartBytes: config.maxPartBytes,
       checkQuota: (handset) => checkQuota({ owners: store.owners, parts: store.parts, notifier, defaultBytes: config.quotaBytes }, handset),
       jobs,
+      rescues: rescue.transfer,
     }),
   );
   partRoutes(app, new PartService({ parts: store.parts, blobs, clock, maxPartBytes: config.maxPartBytes }), config.maxPartBytes);
-  restoreRoutes(app, new RestoreService({ restores: store.restores, backups: store.backups, handsets: store.handsets, history: store.history, bus, clock }));
+  restoreRoutes(app, restores);
+  rescueRoutes(app, rescue.desk, rescue.transfer);
   historyRoutes(app, new HistoryService({ history: store.history, handsets: store.handsets }));
   scheduleRoutes(app, new ScheduleService({ schedules: store.schedules, handsets: store.handsets, clock, defaultRetry: config.defaultRetry }));
   noticeRoutes(app, new NoticeService(store.notices));
-  const channel = channelRoutes(app, { bus, jobs, log: logger });
-  const scheduler = new Scheduler({ schedules: store.schedules, jobs: store.jobs, jobService: jobs, bus, clock, defaultRetry: config.defaultRetry, log: logger });
+  const channel = channelRoutes(app, { bus, jobs, log: logger, rescues: rescue.transfer });
+  const scheduler = new Scheduler({
+    schedules: store.schedules,
+    jobs: store.jobs,
+    jobService: jobs,
+    bus,
+    clock,
+    defaultRetry: config.defaultRetry,
+    log: logger,
+    rescues: rescue.sweep,
+  });
   // Stop ticking before the store closes (the store's own onClose hook is added after this one).
   app.addHook('onClose', () => scheduler.stop());
   return { app, scheduler, channel };

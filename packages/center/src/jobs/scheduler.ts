@@ -25,12 +25,16 @@ export interface SchedulerDeps {
   clock: Clock;
   defaultRetry: RetryPolicy;
   log: Logger;
+  /** The rescue desk's step (R4 expiry, R5 window). */
+  rescues: { sweep(now: Date): Promise<number> };
 }
 
 export interface TickReport {
   made: number;
   expired: number;
   requested: number;
+  /** Rescues warned, expired or given up. */
+  rescues: number;
 }
 
 export class Scheduler {
@@ -74,7 +78,8 @@ export class Scheduler {
         this.#deps.log.warn({ err: error, jobId: after.id }, 'could not publish a backup start request');
       });
     }
-    return { made, expired, requested: claimed.length };
+    const rescues = await this.#deps.rescues.sweep(now);
+    return { made, expired, requested: claimed.length, rescues };
   }
 
   /** Step 1. next_run_at moves to the first slot after now, so slots missed while no center ran give one job. */

@@ -14,7 +14,8 @@ export async function forgetByPolicy(
   policy: RetentionPolicy,
   now: string,
 ): Promise<string[]> {
-  const committed = await store.backups.listCommitted(ownerId, handsetId);
+  // A rescue's save has its own retention period (R4, rescue/rescue-sweep.ts); the owner's policy never counts or drops it.
+  const committed = (await store.backups.listCommitted(ownerId, handsetId)).filter((backup) => backup.trigger !== 'rescue');
   const { forget } = selectForgotten(
     committed.map((backup) => ({ id: backup.id, committedAt: backup.committedAt ?? backup.startedAt })),
     policy,

@@ -12,6 +12,8 @@ export interface RestoreServiceDeps {
   history: Pick<HistoryRepo, 'append'>;
   bus: Pick<PushBus, 'publish'>;
   clock: Clock;
+  /** Told of every completed order (the rescue desk marks its rescue restored). */
+  completed: (order: RestoreRow) => Promise<void>;
 }
 
 export interface StartRestoreInput {
@@ -87,6 +89,7 @@ export class RestoreService {
       event: 'restore-completed',
       detail: `${report.restored} restored, ${report.skipped} skipped`,
     });
+    await this.#deps.completed(order);
     const backup = order.deleteAfter ? await this.#deps.backups.find(caller.ownerId, order.backupId) : undefined;
     if (backup) await deleteBackup(this.#deps, backup, at, `deleted after restore ${restoreId}`);
     return { ...done, backupDeleted: backup !== undefined };

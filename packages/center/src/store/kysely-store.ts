@@ -9,6 +9,9 @@ import { jobRepo } from './repos/job-repo.ts';
 import { noticeRepo } from './repos/notice-repo.ts';
 import { ownerRepo } from './repos/owner-repo.ts';
 import { partRepo } from './repos/part-repo.ts';
+import { rescueAuditRepo } from './repos/rescue-audit-repo.ts';
+import { rescueCodeRepo } from './repos/rescue-code-repo.ts';
+import { rescueRepo } from './repos/rescue-repo.ts';
 import { restoreRepo } from './repos/restore-repo.ts';
 import { scheduleRepo } from './repos/schedule-repo.ts';
 import type { Store } from './store.ts';
@@ -25,6 +28,9 @@ export function kyselyStore(engine: Engine): Store {
     schedules: scheduleRepo(engine),
     jobs: jobRepo(engine),
     notices: noticeRepo(engine),
+    rescues: rescueRepo(engine),
+    rescueCodes: rescueCodeRepo(engine),
+    rescueAudit: rescueAuditRepo(engine),
 
     async migrate() {
       const migrator = new Migrator({ db: engine.db, provider: migrationProvider(engine.dialect) });

@@ -5,7 +5,7 @@
  */
 import type { OverwritePolicy } from '@phonesafe/protocol';
 import type { Generated, Kysely } from 'kysely';
-import type { HistoryRow, JobStatus, NoticeRow } from './store.ts';
+import type { HistoryRow, JobStatus, NoticeRow, RescueAuditRow, RescueStatus } from './store.ts';
 
 export interface OwnersTable {
   id: string;
@@ -32,6 +32,9 @@ export interface HandsetsTable {
   credential_hash: string;
   enrolled_at: string;
   last_seen_at: string | null;
+  /** MSISDN (migration 0003); a replacement handset is enrolled with the same one. */
+  phone: string | null;
+  revoked_at: string | null;
 }
 
 export interface PartsTable {
@@ -134,6 +137,49 @@ export interface NoticesTable {
   at: string;
 }
 
+export interface RescueCodesTable {
+  phone: string;
+  owner_id: string;
+  code_hash: string;
+  set_at: string;
+}
+
+export interface RescueAttemptsTable {
+  /** `code:<phone>` or `control:<phone>`. */
+  key: string;
+  failures: number;
+  locked_until: string | null;
+}
+
+export interface RescuesTable {
+  id: string;
+  owner_id: string;
+  phone: string;
+  handset_id: string;
+  status: RescueStatus;
+  requested_at: string;
+  window_ends_at: string;
+  last_attempt_at: string | null;
+  request_id: string | null;
+  backup_id: string | null;
+  control_number: string | null;
+  saved_at: string | null;
+  erased_at: string | null;
+  expires_at: string | null;
+  warned_at: string | null;
+  files: number | null;
+}
+
+export interface RescueAuditTable {
+  id: Generated<number>;
+  owner_id: string;
+  phone: string;
+  rescue_id: string | null;
+  event: RescueAuditRow['event'];
+  detail: string;
+  at: string;
+}
+
 export interface Database {
   owners: OwnersTable;
   owner_tokens: OwnerTokensTable;
@@ -147,6 +193,10 @@ export interface Database {
   schedules: SchedulesTable;
   jobs: JobsTable;
   notices: NoticesTable;
+  rescue_codes: RescueCodesTable;
+  rescue_attempts: RescueAttemptsTable;
+  rescues: RescuesTable;
+  rescue_audit: RescueAuditTable;
 }
 
 export type Db = Kysely<Database>;

@@ -11,7 +11,9 @@
  * - Nothing here throws HTTP errors; unique-key violations surface as
  *   PhoneSafeError with the code named in the method comment.
  */
-import type { DataKind, KdfParams, NgReason, OverwritePolicy, PartRef, RetryPolicy, ScheduleSpec } from '@phonesafe/protocol';
+import type { DataKind, KdfParams, NgReason, Notice, OverwritePolicy, PartRef, RescueStatus, RetryPolicy, ScheduleSpec } from '@phonesafe/protocol';
+
+export type { RescueStatus };
 
 export interface OwnerRow {
   id: string;
@@ -29,6 +31,14 @@ export interface HandsetRow {
   credentialHash: string;
   enrolledAt: string;
   lastSeenAt: string | null;
+  /** The handset's phone number (rescue desk); null when enrolled without one. */
+  phone: string | null;
+  /**
+   * When a rescue erased this handset (R2): its credential works no more, so a
+   * finder cannot reach the owner's data through it. Found again, it is
+   * enrolled anew.
+   */
+  revokedAt: string | null;
 }
 
 export interface BackupRow {
@@ -134,9 +144,77 @@ export interface NoticeRow {
   id: string;
   ownerId: string;
   handsetId: string | null;
-  kind: 'backup-failed' | 'over-quota' | 'backup-made';
+  kind: Notice['kind'];
   message: string;
   at: string;
+}
+
+/** rescue.md: one rescue of a lost handset, from the request to restore or expiry. */
+export interface RescueRow {
+  id: string;
+  ownerId: string;
+  phone: string;
+  /** The newest handset enrolled with the phone number at request time. */
+  handsetId: string;
+  status: RescueStatus;
+  requestedAt: string;
+  /** R5: a rescue still waiting for the handset after this gives up. */
+  windowEndsAt: string;
+  lastAttemptAt: string | null;
+  /** The id of the last rescue-save or rescue-erase sent. */
+  requestId: string | null;
+  /** The rescue's backup (the save), once the handset started it. */
+  backupId: string | null;
+  /** 16 digits, issued when the save committed. */
+  controlNumber: string | null;
+  savedAt: string | null;
+  erasedAt: string | null;
+  expiresAt: string | null;
+  warnedAt: string | null;
+  files: number | null;
+}
+
+export type RescueUpdate = Partial<
+  Pick<RescueRow, 'status' | 'lastAttemptAt' | 'requestId' | 'backupId' | 'controlNumber' | 'savedAt' | 'erasedAt' | 'expiresAt' | 'warnedAt' | 'files'>
+>;
+
+/** What a rescue transition expects to find; it changes nothing when the row has moved on. */
+export interface RescueMatch {
+  id: string;
+  status: RescueStatus;
+  /** When true, the erase must not have been reported yet. */
+  unerased?: boolean;
+}
+
+/** The rescue sweep's kinds of due rows (R4, R5). */
+export type DueRescues =
+  /** kept data (saved/erased/restored) not warned yet with expires_at <= the bound */
+  | 'warn'
+  /** kept data with expires_at <= the bound; the backup rows go in the same transaction */
+  | 'expire'
+  /** waiting-for-handset or saving with window_ends_at <= the bound */
+  | 'give-up';
+
+export interface RescueCodeRow {
+  phone: string;
+  ownerId: string;
+  codeHash: string;
+  setAt: string;
+}
+
+export interface RescueAttemptRow {
+  key: string;
+  failures: number;
+  lockedUntil: string | null;
+}
+
+export interface RescueAuditRow {
+  ownerId: string;
+  phone: string;
+  rescueId: string | null;
+  at: string;
+  event: 'requested' | 'attempt' | 'saved' | 'erased' | 'restore-requested' | 'restored' | 'expiry-warning' | 'expired' | 'gave-up' | 'wrong-code' | 'locked' | 'wrong-control';
+  detail: string;
 }
 
 export interface CommitInput {
@@ -168,7 +246,11 @@ export interface HandsetRepo {
   findById(id: string): Promise<HandsetRow | undefined>;
   findByName(ownerId: string, name: string): Promise<HandsetRow | undefined>;
   listByOwner(ownerId: string): Promise<HandsetRow[]>;
+  /** The handset most recently enrolled with this phone number, of any owner. */
+  newestByPhone(phone: string): Promise<HandsetRow | undefined>;
   touch(id: string, at: string): Promise<void>;
+  /** From now on the handset's credential is refused (idempotent; the first time is kept). */
+  revoke(id: string, at: string): Promise<void>;
 }
 
 export interface PartRepo {
@@ -262,6 +344,44 @@ export interface NoticeRepo {
   list(ownerId: string, handsetId?: string, limit?: number): Promise<Array<NoticeRow & { handsetName: string | null }>>;
 }
 
+export interface RescueRepo {
+  /** False (and nothing stored) when the phone number already has an open rescue. */
+  create(row: RescueRow): Promise<boolean>;
+  find(id: string): Promise<RescueRow | undefined>;
+  /** The phone number's waiting-for-handset, saving or saved rescue. */
+  findOpen(phone: string): Promise<RescueRow | undefined>;
+  /** The owner's rescues of this phone number, newest first. */
+  listByPhone(ownerId: string, phone: string): Promise<RescueRow[]>;
+  findByControl(phone: string, controlNumber: string): Promise<RescueRow | undefined>;
+  findByBackup(backupId: string): Promise<RescueRow | undefined>;
+  /** The handset's rescues the channel still has to act on: to save (waiting, saving) or to erase (saved or restored, erase not reported). */
+  listForChannel(handsetId: string): Promise<RescueRow[]>;
+  /** `UPDATE … WHERE id = ? AND status = ? [AND erased_at IS NULL]`; undefined when the row no longer matches. */
+  transition(match: RescueMatch, update: RescueUpdate): Promise<RescueRow | undefined>;
+  /**
+   * The rescue sweep, one transaction: locks up to `limit` rows of `which`
+   * due at `bound` (SKIP LOCKED where rows lock) and applies `decide` to each.
+   * For 'expire' the rescue's backup rows are deleted in the same transaction.
+   */
+  takeDue(which: DueRescues, bound: string, limit: number, decide: (rescue: RescueRow) => RescueUpdate): Promise<Array<{ before: RescueRow; after: RescueRow }>>;
+}
+
+export interface RescueCodeRepo {
+  /** Inserts or replaces the phone number's code. */
+  putCode(row: RescueCodeRow): Promise<void>;
+  findCode(phone: string): Promise<RescueCodeRow | undefined>;
+  findAttempt(key: string): Promise<RescueAttemptRow | undefined>;
+  /** Read-modify-write of one counter under a row lock, so concurrent wrong tries all count. */
+  changeAttempt(key: string, change: (current: RescueAttemptRow) => RescueAttemptRow): Promise<RescueAttemptRow>;
+  deleteAttempt(key: string): Promise<void>;
+}
+
+export interface RescueAuditRepo {
+  append(row: RescueAuditRow): Promise<void>;
+  /** The owner's audit rows of the phone number, oldest first. */
+  list(ownerId: string, phone: string): Promise<RescueAuditRow[]>;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   owners: OwnerRepo;
@@ -273,6 +393,9 @@ export interface Store {
   schedules: ScheduleRepo;
   jobs: JobRepo;
   notices: NoticeRepo;
+  rescues: RescueRepo;
+  rescueCodes: RescueCodeRepo;
+  rescueAudit: RescueAuditRepo;
   /** Applies pending migrations. Idempotent; safe to call at every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;

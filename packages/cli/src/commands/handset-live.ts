@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { HandsetAgent } from '@phonesafe/handset';
-import { PhoneSafeError, type DataKind } from '@phonesafe/protocol';
+import { PhoneSafeError, type DataKind, scheduleText } from '@phonesafe/protocol';
 import { failAfterOutput } from '../errors.ts';
 import { processClock } from '../clock.ts';
 import { durationOption, formatDuration } from '../duration.ts';
@@ -13,7 +13,6 @@ import { kindsOption } from '../options.ts';
 import { capped, humanBytes, humanTime, plural, type Output } from '../output.ts';
 import type { RunEvent } from '../run-events.ts';
 import { noticeLines } from '../notices.ts';
-import { scheduleText } from '../schedule-options.ts';
 
 /** What the agent's live loop reports (channel/events.ts in the handset package). */
 type ChannelEvent = Parameters<NonNullable<Parameters<HandsetAgent['run']>[0]['onEvent']>>[0];
@@ -27,7 +26,7 @@ interface HandsetFlags {
 type WithHandset = (flags: HandsetFlags, options: { applyPending: boolean }, run: (agent: HandsetAgent, out: Output) => Promise<void>) => Promise<void>;
 
 export function liveHandsetCommands(handsetVerb: (name: string, description: string) => Command, withHandset: WithHandset): void {
-  handsetVerb('run', 'keep the live channel to the center open: answer backup start requests OK/NG, back up, apply restores (until SIGINT/SIGTERM)')
+  handsetVerb('run', 'keep the live channel to the center open: answer backup start requests OK/NG, back up, apply restores, rescue saves and erases (until SIGINT/SIGTERM)')
     .action((flags: HandsetFlags) =>
       withHandset(flags, { applyPending: false }, async (agent, out) => {
         const stop = new AbortController();
@@ -199,6 +198,14 @@ export function toRunEvent(e: ChannelEvent, attempts: Map<string, number>): RunE
       };
     case 'restore-failed':
       return { at, event: 'restore-failed', code: e.code, detail: e.detail };
+    case 'rescue-save':
+      return { at, event: 'rescue-save', rescueId: e.rescueId, requestId: e.requestId };
+    case 'rescue-saved':
+      return { at, event: 'rescue-saved', rescueId: e.rescueId, backupId: e.backupId, files: e.files, again: e.again };
+    case 'rescue-erased':
+      return { at, event: 'rescue-erased', rescueId: e.rescueId, backupId: e.backupId, erasedItems: e.erasedItems, keptItems: e.keptItems, again: e.again };
+    case 'rescue-failed':
+      return { at, event: 'rescue-failed', rescueId: e.rescueId, step: e.step, code: e.code, detail: e.detail };
     case 'refused':
       return { at, event: 'refused', requestId: e.requestId ?? null, code: e.code, detail: e.detail };
     case 'invalid-message':
@@ -239,6 +246,14 @@ export function eventText(e: RunEvent): string {
       return `restore ${e.restoreId} of backup ${e.backupId} applied: ${plural(e.restored, 'file')} restored, ${e.alreadyThere} already there, ${e.skipped} kept unchanged`;
     case 'restore-failed':
       return `restore failed: ${e.code}: ${e.detail}`;
+    case 'rescue-save':
+      return `rescue ${e.rescueId}: the center asks to save all of this handset's memory`;
+    case 'rescue-saved':
+      return `rescue ${e.rescueId}: ${e.again ? 'already saved' : 'saved'} in backup ${e.backupId} (${plural(e.files, 'file')})`;
+    case 'rescue-erased':
+      return `rescue ${e.rescueId}: ${e.again ? 'already erased' : `${plural(e.erasedItems, 'saved item')} erased from this handset`}${e.keptItems > 0 ? `, ${plural(e.keptItems, 'item')} changed since the save kept` : ''}; reported to the center`;
+    case 'rescue-failed':
+      return `rescue ${e.rescueId}: the ${e.step} did not complete (the center asks again on the next connection): ${e.code}: ${e.detail}`;
     case 'refused':
       return `the center refused a message: ${e.code}: ${e.detail}`;
     case 'invalid-message':

@@ -1,11 +1,12 @@
 import { Option, type Command } from 'commander';
 import type { HandsetAgent } from '@phonesafe/handset';
+import { checkCode, normalizePhone } from '@phonesafe/pc';
 import { PhoneSafeError, type DataKind, type OverwritePolicy } from '@phonesafe/protocol';
 import { processClock } from '../clock.ts';
 import { liveHandsetCommands } from './handset-live.ts';
 import { kindsOption, readCaFile, verb } from '../options.ts';
 import { capped, columns, humanBytes, humanTime, plural, Output } from '../output.ts';
-import { readPassword } from '../password.ts';
+import { readPassword, readRescueCode } from '../password.ts';
 import { withProgress } from '../progress.ts';
 import { askOption } from '../prompt.ts';
 
@@ -23,12 +24,30 @@ export function handsetCommands(program: Command): void {
     .requiredOption('--owner <email>', "owner's e-mail address")
     .requiredOption('--name <name>', 'handset name, unique per owner')
     .option('--ca <file>', 'PEM file of the CA that signed an HTTPS center certificate')
-    .action((flags: HandsetFlags & { center: string; owner: string; name: string; ca?: string }) =>
+    .option('--phone <number>', "the handset's phone number, for the lost-handset rescue desk (a replacement is enrolled with the same number)", normalizePhone)
+    .option('--code <digits>', 'the rescue desk code number for that phone number, 4-12 digits (else PHONESAFE_RESCUE_CODE; later: pc rescue-code)')
+    .action((flags: HandsetFlags & { center: string; owner: string; name: string; ca?: string; phone?: string; code?: string }) =>
       withHandset(flags, { applyPending: false }, async (agent, out) => {
+        if (flags.code !== undefined && flags.phone === undefined) throw new PhoneSafeError('USAGE', '--code needs --phone: the code number belongs to a phone number');
+        // The code from the variable only goes with a phone number; it is never printed.
+        const code = flags.phone !== undefined ? await readRescueCode(flags.code, { optional: true }) : undefined;
+        if (code !== undefined) checkCode(code);
         const password = await readPassword(`Password for ${flags.owner}: `);
         const ca = flags.ca ? await readCaFile(flags.ca) : undefined;
-        const result = await agent.enroll({ center: flags.center, owner: flags.owner, password, name: flags.name, ...(ca ? { ca } : {}) });
-        out.result(result, (r) => `enrolled handset '${r.name}' (${r.handsetId}) for ${flags.owner} at ${flags.center}${r.ownerRegistered ? '; new owner registered' : ''}`);
+        const result = await agent.enroll({
+          center: flags.center,
+          owner: flags.owner,
+          password,
+          name: flags.name,
+          ...(ca ? { ca } : {}),
+          ...(flags.phone !== undefined ? { phone: flags.phone } : {}),
+          ...(code !== undefined ? { code } : {}),
+        });
+        const view = { ...result, phone: flags.phone ?? null, rescueCode: code !== undefined };
+        out.result(view, (r) => [
+          `enrolled handset '${r.name}' (${r.handsetId}) for ${flags.owner} at ${flags.center}${r.ownerRegistered ? '; new owner registered' : ''}`,
+          ...(r.phone ? [`phone ${r.phone}${r.rescueCode ? ', rescue desk code number set' : '; no rescue code number yet (pc rescue-code sets one)'}`] : []),
+        ]);
       }),
     );
 

@@ -15,10 +15,10 @@ import {
   saveProfile,
   type PcSession,
 } from '@phonesafe/pc';
-import { PhoneSafeError, type DataKind, type OverwritePolicy, type RetryPolicy, type ScheduleSpec, type ScheduleView } from '@phonesafe/protocol';
+import { PhoneSafeError, type DataKind, type OverwritePolicy, type RetryPolicy, type ScheduleSpec, type ScheduleView, daily, monthly, once, weekly } from '@phonesafe/protocol';
 import { durationOption, formatDuration } from '../duration.ts';
+import { pcRescueCommands } from './pc-rescue.ts';
 import { noticeLines } from '../notices.ts';
-import { daily, monthly, once, weekly } from '../schedule-options.ts';
 import { kindsOption, readCaFile, verb } from '../options.ts';
 import { columns, humanBytes, humanTime, plural, Output } from '../output.ts';
 import { readPassword } from '../password.ts';
@@ -33,7 +33,7 @@ interface PcFlags {
 
 /** `phonesafe pc <verb>`: the owner's view of the center, from a PC. */
 export function pcCommands(program: Command): void {
-  const pc = program.command('pc').description("the owner's PC: list backups, download them, send restores to a handset");
+  const pc = program.command('pc').description("the owner's PC: list backups, download them, send restores to a handset, the lost-handset rescue desk");
 
   pcVerb(pc, 'backups', 'list committed backups (newest first) and their files')
     .option('--handset <name>', "only this handset's backups")
@@ -118,6 +118,8 @@ export function pcCommands(program: Command): void {
       out.result({ notices }, ({ notices: list }) => noticeLines(list));
     }),
   );
+
+  pcRescueCommands(pc, (name, description) => pcVerb(pc, name, description), withSession);
 }
 
 interface ScheduleFlags extends PcFlags {

@@ -1,6 +1,7 @@
 import { access, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic, isTempName } from '../util/atomic-file.ts';
+import type { PartIndex } from './part-index.ts';
 
 /** DIR/backup-area: sealed parts, one file per part id, waiting to be sent. */
 export class BackupArea {
@@ -34,5 +35,13 @@ export class BackupArea {
 
   remove(id: string): Promise<void> {
     return rm(join(this.#dir, id), { force: true });
+  }
+}
+
+/** Deletes every copy in the area that is not waiting to be sent (see PartIndex.settle). Run inside the agent's serial writes. */
+export async function pruneArea(index: PartIndex, area: BackupArea): Promise<void> {
+  const waiting = index.settle();
+  for (const id of await area.ids()) {
+    if (!waiting.has(id)) await area.remove(id);
   }
 }

@@ -69,6 +69,16 @@ export class PartIndex {
     });
   }
 
+  /**
+   * Forgets every part no profile row uses, held at the center or not. After
+   * a rescue erase the index must not keep saying which chunks this handset
+   * held: part ids are keyed hashes, and the key stays on the handset (R3).
+   * Then settle() frees their backup-area copies.
+   */
+  forgetUnused(): void {
+    this.#db.run('DELETE FROM parts WHERE NOT EXISTS (SELECT 1 FROM profile_parts pp WHERE pp.part_id = parts.id)');
+  }
+
   #upsert(ref: PartRef, atCenter: 0 | 1): void {
     this.#db.run(
       `INSERT INTO parts (id, sealed_size, sha256, at_center) VALUES (?, ?, ?, ?)

@@ -101,6 +101,11 @@ export class Profile {
     }
   }
 
+  /** Every recorded version of an item (its parts go with them): the item was erased (rescue/erase.ts). */
+  forgetItem(itemId: string): void {
+    this.#db.run('DELETE FROM profile WHERE item_id = ?', itemId);
+  }
+
   /** Versions waiting to be sent (for the handset's status). */
   unsentCount(): number {
     return this.#db.get<{ n: number }>('SELECT count(*) AS n FROM profile WHERE sent = 0')?.n ?? 0;

@@ -16,6 +16,14 @@ export type ChannelEvent =
   | { type: 'backup-failed'; jobId: string; code: ErrorCode; detail: string }
   | { type: 'restore-applied'; result: RestoreResult }
   | { type: 'restore-failed'; code: ErrorCode; detail: string }
+  /** R2: the center asked for a rescue save; it starts at once, busy or idle (the handset never answers NG to a rescue). */
+  | { type: 'rescue-save'; requestId: string; rescueId: string }
+  /** The rescue's backup is committed (or was already: `again`). */
+  | { type: 'rescue-saved'; rescueId: string; backupId: string; files: number; again: boolean }
+  /** The saved versions are erased and the erase reported; `keptItems` changed after the snapshot and stay. */
+  | { type: 'rescue-erased'; rescueId: string; backupId: string; erasedItems: number; keptItems: number; again: boolean }
+  /** A rescue save or erase did not happen (or its report did not reach the center); the center asks again on the next connection. */
+  | { type: 'rescue-failed'; rescueId: string; step: 'save' | 'erase'; code: ErrorCode; detail: string }
   | { type: 'schedule-registered'; schedule: ScheduleSpec | null; nextRunAt: string | null }
   | { type: 'schedule-failed'; code: ErrorCode; detail: string }
   /** The center ignored one of our messages (e.g. an answer after it stopped waiting). */

@@ -1,4 +1,6 @@
 import type { BackupStartRequest, CenterMessage, ScheduleView } from '@phonesafe/protocol';
+import type { RescueErased } from '../rescue/erase.ts';
+import type { RescueSaved } from '../rescue/save.ts';
 import type { Readiness } from '../device/readiness.ts';
 import type { RestoreResult, TriggeredBackup } from '../types.ts';
 import { failureOf } from '../util/failure.ts';
@@ -14,9 +16,16 @@ export interface ChannelHost {
   /** Runs the backup an accepted request asked for; failures come back as results. */
   backup(request: BackupStartRequest): Promise<TriggeredBackup>;
   applyPendingRestores(): Promise<RestoreResult[]>;
+  /** R2: saves all of the memory for the rescue (rescue/save.ts); throws when it could not. */
+  rescueSave(request: RescueSave): Promise<RescueSaved>;
+  /** R2: erases what the rescue saved and reports it (rescue/erase.ts); throws when it did not. */
+  rescueErase(request: RescueErase): Promise<RescueErased>;
   /** Tells the center the schedule it has not heard of yet; undefined when it is up to date. */
   registerSchedule(): Promise<ScheduleView | undefined>;
 }
+
+type RescueSave = Extract<CenterMessage, { type: 'rescue-save' }>;
+type RescueErase = Extract<CenterMessage, { type: 'rescue-erase' }>;
 
 export interface RunOptions {
   /** Stops the loop: the socket closes, work in flight finishes, then `run` resolves. */
@@ -30,7 +39,8 @@ export interface RunOptions {
 /**
  * `phonesafe handset run`: keeps the live channel open (docs/design/live-channel.md),
  * answers each backup start request at once — NG with the readiness reason,
- * or OK and then the backup in the background — and applies pending restores
+ * or OK and then the backup in the background — runs the rescue desk's save
+ * and erase requests (R2) in the background, and applies pending restores
  * when told and on every connection (a restore pushed while the handset was
  * away is not lost). Reconnects with backoff until the signal aborts.
  */
@@ -64,8 +74,32 @@ export async function runChannel(host: ChannelHost, options: RunOptions): Promis
     );
   };
 
+  // A rescue has no answer frame: the handset never says NG to it (R2), busy or idle.
+  const onRescueSave = (request: RescueSave) => {
+    const { rescueId } = request;
+    emit({ type: 'rescue-save', requestId: request.requestId, rescueId });
+    track(
+      host.rescueSave(request).then(
+        (saved) => emit({ type: 'rescue-saved', ...saved }),
+        (error: unknown) => emit({ type: 'rescue-failed', rescueId, step: 'save', ...failureOf(error) }),
+      ),
+    );
+  };
+
+  const onRescueErase = (request: RescueErase) => {
+    const { rescueId } = request;
+    track(
+      host.rescueErase(request).then(
+        (erased) => emit({ type: 'rescue-erased', ...erased }),
+        (error: unknown) => emit({ type: 'rescue-failed', rescueId, step: 'erase', ...failureOf(error) }),
+      ),
+    );
+  };
+
   const onMessage = (connection: Connection, message: CenterMessage) => {
     if (message.type === 'backup-start') onBackupStart(connection, message);
+    else if (message.type === 'rescue-save') onRescueSave(message);
+    else if (message.type === 'rescue-erase') onRescueErase(message);
     else track(restores());
   };
 

@@ -97,4 +97,26 @@ export const MIGRATIONS: readonly string[] = [
   -- job), so a run for another scope or job does not resume it.
   ALTER TABLE open_backup ADD COLUMN scope TEXT;
   `,
+  `
+  -- Lost-handset rescues (seed 004, R2). One row per rescue the center asked
+  -- for: the backup saving it (open, then committed), and once erased, what
+  -- the erase did, so a repeated erase request only reports again.
+  CREATE TABLE rescues (
+    rescue_id TEXT PRIMARY KEY,
+    requested_at TEXT NOT NULL,
+    backup_id TEXT,
+    committed INTEGER NOT NULL DEFAULT 0,
+    erased_at TEXT,
+    erased_items INTEGER,
+    kept_items INTEGER
+  );
+  -- Exactly the item versions the rescue's backup saves: its generation,
+  -- fixed when the backup opened. Only these may be erased.
+  CREATE TABLE rescue_items (
+    rescue_id TEXT NOT NULL REFERENCES rescues (rescue_id) ON DELETE CASCADE,
+    item_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (rescue_id, item_id)
+  );
+  `,
 ];

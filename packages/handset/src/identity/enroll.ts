@@ -10,18 +10,24 @@ export interface EnrollRequest {
   password: string;
   name: string;
   ca?: string;
+  /** The handset's phone number (MSISDN), for the lost-handset rescue desk (seed 004). */
+  phone?: string;
+  /** The rescue desk code number for that phone number; sent to the center once and never stored here. */
+  code?: string;
 }
 
 /**
  * Logs the owner in (registering the owner on a first handset), enrolls this
- * handset under `name` and returns what the handset keeps: its identity and
- * the unwrapped data key. The password is used here only and never stored.
+ * handset under `name` (with its phone number and rescue code number, when
+ * given) and returns what the handset keeps: its identity and the unwrapped
+ * data key. The password and the code number are used here only and never stored.
  */
 export async function enrollAtCenter(request: EnrollRequest, connect: ConnectCenter): Promise<{ identity: Identity; dataKey: Buffer; ownerRegistered: boolean }> {
   const center = connect({ baseUrl: request.center, ...(request.ca ? { ca: request.ca } : {}) });
   try {
     const session = await loginOrRegister(center, request.owner, request.password);
-    const enrolled = await session.client.enrollHandset(request.name);
+    const rescue = { ...(request.phone ? { phone: request.phone } : {}), ...(request.code ? { code: request.code } : {}) };
+    const enrolled = await session.client.enrollHandset(request.name, rescue);
     const identity: Identity = {
       center: center.baseUrl,
       ...(request.ca ? { ca: request.ca } : {}),
@@ -29,6 +35,7 @@ export async function enrollAtCenter(request: EnrollRequest, connect: ConnectCen
       name: enrolled.name,
       credential: enrolled.credential,
       owner: session.email,
+      ...(request.phone ? { phone: request.phone } : {}),
     };
     return { identity, dataKey: session.dataKey, ownerRegistered: session.registered };
   } finally {

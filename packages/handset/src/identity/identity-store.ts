@@ -13,6 +13,8 @@ export interface Identity {
   credential: string;
   /** The owner's e-mail address. */
   owner: string;
+  /** The handset's phone number, when enrolled with one (seed 004). The rescue code number is never kept. */
+  phone?: string;
 }
 
 /** Readable and writable by the handset's user only: both files hold secrets. */

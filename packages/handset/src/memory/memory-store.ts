@@ -119,6 +119,11 @@ export class MemoryStore {
     this.#db.run('UPDATE items SET offloaded = 1, summary = ? WHERE id = ?', summary, id);
   }
 
+  /** Deletes the item's row (a rescue erase); its content file goes afterwards with removeContent. */
+  removeRow(id: string): void {
+    this.#db.run('DELETE FROM items WHERE id = ?', id);
+  }
+
   /** Deletes a stub's content file; also clears one a failed offload left behind. */
   removeContent(id: string): Promise<void> {
     return rm(this.contentPath(id), { force: true });

@@ -1,4 +1,4 @@
-import { DATA_KINDS, PhoneSafeError, type ScheduleSpec } from '@phonesafe/protocol';
+import { DATA_KINDS, parseScheduleText, PhoneSafeError } from '@phonesafe/protocol';
 import type { SettingsPatch } from './schema.ts';
 
 /**
@@ -39,7 +39,7 @@ export function settingPatch(key: string, value: string): SettingsPatch {
     case 'triggers.powerOn':
       return { triggers: { powerOn: booleanOf(key, value) } };
     case 'triggers.schedule':
-      return { triggers: { schedule: scheduleOf(value) } };
+      return { triggers: { schedule: parseScheduleText(value, key) } };
     case 'batteryMin':
       return { batteryMin: integerOf(key, value) };
     default:
@@ -48,40 +48,6 @@ export function settingPatch(key: string, value: string): SettingsPatch {
 }
 
 type SettingsPatchKinds = NonNullable<NonNullable<SettingsPatch['targets']>['kinds']>;
-
-/**
- * `daily@HH:MM`, `weekly@<0-6>@HH:MM` (0 = Sunday), `monthly@<1-28>@HH:MM`,
- * `once@<ISO time>` or `none`; times are UTC. Ranges are checked by the schema.
- */
-export function scheduleOf(value: string): ScheduleSpec | null {
-  const text = value.trim();
-  if (isNone(text)) return null;
-  const [every, ...rest] = text.split('@');
-  if (every === 'daily' && rest.length === 1) return { every: 'day', at: rest[0]! };
-  if (every === 'weekly' && rest.length === 2) return { every: 'week', weekday: integerOf('weekday', rest[0]!), at: rest[1]! };
-  if (every === 'monthly' && rest.length === 2) return { every: 'month', day: integerOf('day of month', rest[0]!), at: rest[1]! };
-  if (every === 'once' && rest.length === 1) {
-    const at = new Date(rest[0]!);
-    if (Number.isNaN(at.getTime())) throw usage(`once@ needs an ISO time such as 2026-05-01T03:00:00Z, not ${rest[0]}`);
-    return { every: 'once', on: at.toISOString() };
-  }
-  throw usage(`schedule must be daily@HH:MM, weekly@<0-6>@HH:MM, monthly@<1-28>@HH:MM, once@<ISO time> or none, not ${JSON.stringify(value)}`);
-}
-
-/** The form `scheduleOf` reads, for display. */
-export function formatSchedule(spec: ScheduleSpec | null): string {
-  if (!spec) return 'none';
-  switch (spec.every) {
-    case 'day':
-      return `daily@${spec.at}`;
-    case 'week':
-      return `weekly@${spec.weekday}@${spec.at}`;
-    case 'month':
-      return `monthly@${spec.day}@${spec.at}`;
-    case 'once':
-      return `once@${spec.on}`;
-  }
-}
 
 function listOf(value: string): string[] {
   return value.split(',').map((item) => item.trim()).filter((item) => item !== '');

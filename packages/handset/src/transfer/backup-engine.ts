@@ -1,5 +1,5 @@
-import { PhoneSafeError, sealManifest, type Clock, type CompletionNotice, type EndNotice } from '@phonesafe/protocol';
-import type { BackupArea } from '../backup-area/backup-area.ts';
+import { PhoneSafeError, sealManifest, type CenterClient, type Clock, type CompletionNotice, type DataKind, type EndNotice } from '@phonesafe/protocol';
+import { pruneArea, type BackupArea } from '../backup-area/backup-area.ts';
 import { copyUncopied } from '../backup-area/catch-up.ts';
 import type { Copier } from '../backup-area/copier.ts';
 import type { PartIndex } from '../backup-area/part-index.ts';
@@ -16,11 +16,18 @@ import { scopeKey, selectGeneration, type BackupScope } from './backup-scope.ts'
 import type { OpenBackup, OpenBackupStore } from './open-backup.ts';
 import { PartSender } from './part-sender.ts';
 
-/** One backup run: what it covers, why it runs, and the center's job it answers (B3). */
+/** One backup run: what it covers, why it runs, and the center's job (B3) or rescue (R2) it answers. */
 export interface BackupRun {
   scope: BackupScope;
   trigger: BackupTrigger;
   jobId?: string;
+  rescueId?: string;
+  /**
+   * Called with the backup and its fixed generation each time it is opened,
+   * resumed or reopened under a new id, before any part is sent: a rescue
+   * records there exactly which versions it is saving (rescue/save.ts).
+   */
+  onOpen?: (open: OpenBackup) => void;
   onProgress?: ProgressFn;
 }
 
@@ -51,6 +58,7 @@ export async function runBackup(deps: BackupDeps, run: BackupRun): Promise<Backu
   const { session, index, profile } = deps;
   await copyUncopied(profile, deps.copier, deps.writes, run.onProgress);
   const open = await openOrResume(deps, run);
+  run.onOpen?.(open);
   const entries = open.generation.map((key) => {
     const entry = profile.get(key);
     if (!entry) throw new PhoneSafeError('LOCAL_IO', `the open backup's item ${key.itemId} v${key.version} has no profile record`);
@@ -71,6 +79,7 @@ export async function runBackup(deps: BackupDeps, run: BackupRun): Promise<Backu
     backupId: completion.backupId,
     trigger: run.trigger,
     ...(run.jobId ? { jobId: run.jobId } : {}),
+    ...(run.rescueId ? { rescueId: run.rescueId } : {}),
     kinds: committed.kinds,
     files: entries.length,
     sentParts: sent.parts,
@@ -87,11 +96,11 @@ export async function runBackup(deps: BackupDeps, run: BackupRun): Promise<Backu
  * it answers QUOTA_EXCEEDED (B4's NG), before anything is sent.
  */
 async function openOrResume(deps: BackupDeps, run: BackupRun): Promise<OpenBackup> {
-  const scope = scopeKey(run.scope, run.jobId);
+  const scope = scopeKey(run.scope, run.jobId, run.rescueId);
   const recorded = deps.openBackups.get();
   if (recorded && recorded.scope === scope) return recorded;
   const { kinds, entries } = selectGeneration(deps.profile, run.scope);
-  const started = await deps.session.client.startBackup({ kinds, trigger: run.trigger, ...(run.jobId ? { jobId: run.jobId } : {}) });
+  const started = await deps.session.client.startBackup(startRequestOf(kinds, run));
   const open: OpenBackup = {
     backupId: started.backupId,
     kinds,
@@ -101,6 +110,11 @@ async function openOrResume(deps: BackupDeps, run: BackupRun): Promise<OpenBacku
   };
   deps.openBackups.save(open);
   return open;
+}
+
+/** The start request: the job or rescue the backup completes at the center travels with it. */
+function startRequestOf(kinds: DataKind[], run: BackupRun): Parameters<CenterClient['startBackup']>[0] {
+  return { kinds, trigger: run.trigger, ...(run.jobId ? { jobId: run.jobId } : {}), ...(run.rescueId ? { rescueId: run.rescueId } : {}) };
 }
 
 /**
@@ -136,9 +150,10 @@ async function endOrReopen(deps: BackupDeps, open: OpenBackup, notice: EndNotice
   } catch (error) {
     if (!(error instanceof PhoneSafeError) || (error.code !== 'BACKUP_NOT_OPEN' && error.code !== 'NOT_FOUND')) throw error;
   }
-  const started = await client.startBackup({ kinds: open.kinds, trigger: run.trigger, ...(run.jobId ? { jobId: run.jobId } : {}) });
+  const started = await client.startBackup(startRequestOf(open.kinds, run));
   const reopened = { ...open, backupId: started.backupId };
   deps.openBackups.save(reopened);
+  run.onOpen?.(reopened);
   return { committed: reopened, completion: await client.endBackup(reopened.backupId, notice) };
 }
 
@@ -151,9 +166,6 @@ async function completeLocally(deps: BackupDeps, committed: OpenBackup, completi
       deps.settings.setLastBackup({ backupId: completion.backupId, at: completion.committedAt });
       deps.history.add({ at: completion.committedAt, event: 'backup', backupId: completion.backupId, files: committed.generation.length, bytes: sentBytes });
     });
-    const waiting = deps.index.settle();
-    for (const id of await deps.area.ids()) {
-      if (!waiting.has(id)) await deps.area.remove(id);
-    }
+    await pruneArea(deps.index, deps.area);
   });
 }

@@ -31,10 +31,12 @@ export function selectGeneration(profile: Profile, scope: BackupScope): { kinds:
 
 /**
  * Identifies what an open backup was started for, so that a later run
- * resumes it only for the same scope and the same center job (a backup that
- * commits completes the job it was opened for).
+ * resumes it only for the same scope and the same center job or rescue (a
+ * backup that commits completes the job or rescue it was opened for). The
+ * rescue id is added only when present, so keys recorded before rescues
+ * existed still match.
  */
-export function scopeKey(scope: BackupScope, jobId: string | undefined): string {
+export function scopeKey(scope: BackupScope, jobId: string | undefined, rescueId?: string): string {
   const what = 'kinds' in scope ? { kinds: [...new Set(scope.kinds.length ? scope.kinds : DATA_KINDS)].sort() } : { targets: scope.targets };
-  return JSON.stringify({ ...what, jobId: jobId ?? null });
+  return JSON.stringify({ ...what, jobId: jobId ?? null, ...(rescueId ? { rescueId } : {}) });
 }

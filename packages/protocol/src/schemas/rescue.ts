@@ -42,7 +42,7 @@ export type RescueView = z.infer<typeof RescueView>;
 export const RescueAuditEntry = z.strictObject({
   at: Timestamp,
   reference: Id.nullable(),
-  event: z.enum(['requested', 'attempt', 'saved', 'erased', 'restore-requested', 'restored', 'expiry-warning', 'expired', 'wrong-code', 'locked', 'wrong-control']),
+  event: z.enum(['requested', 'attempt', 'saved', 'erased', 'restore-requested', 'restored', 'expiry-warning', 'expired', 'gave-up', 'wrong-code', 'locked', 'wrong-control']),
   detail: z.string(),
 });
 export const RescueStatusResponse = z.strictObject({

@@ -7,6 +7,7 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { DialectName } from '../engine.ts';
 import { initialSchema } from './0001-initial.ts';
 import { jobsSchema } from './0002-jobs.ts';
+import { rescueSchema } from './0003-rescue.ts';
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
   return {
@@ -14,6 +15,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
       return {
         '0001-initial': initialSchema(dialect),
         '0002-jobs': jobsSchema(),
+        '0003-rescue': rescueSchema(dialect),
       };
     },
   };

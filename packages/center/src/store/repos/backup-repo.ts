@@ -1,7 +1,7 @@
 import type { Engine } from '../engine.ts';
 import type { BackupRepo } from '../store.ts';
 import { commitBackup } from './backup-commit.ts';
-import { selectBackups, toBackup } from './backup-rows.ts';
+import { deleteBackupRows, selectBackups, toBackup } from './backup-rows.ts';
 
 export function backupRepo(engine: Engine): BackupRepo {
   const { db } = engine;
@@ -68,9 +68,7 @@ export function backupRepo(engine: Engine): BackupRepo {
           .where('id', '=', id)
           .executeTakeFirst();
         if (!owned) return false;
-        await trx.deleteFrom('backup_files').where('backup_id', '=', id).execute();
-        await trx.deleteFrom('backup_parts').where('backup_id', '=', id).execute();
-        await trx.deleteFrom('backups').where('id', '=', id).execute();
+        await deleteBackupRows(trx, id);
         return true;
       });
     },

@@ -14,6 +14,13 @@ export function selectBackups(db: Db) {
 
 type SelectedBackup = Awaited<ReturnType<ReturnType<typeof selectBackups>['executeTakeFirstOrThrow']>>;
 
+/** Deletes a backup's rows (not its blobs) inside the caller's transaction; shared by delete, forget and rescue expiry. */
+export async function deleteBackupRows(trx: Db, backupId: string): Promise<void> {
+  await trx.deleteFrom('backup_files').where('backup_id', '=', backupId).execute();
+  await trx.deleteFrom('backup_parts').where('backup_id', '=', backupId).execute();
+  await trx.deleteFrom('backups').where('id', '=', backupId).execute();
+}
+
 export function toBackup(row: SelectedBackup): BackupRow {
   return {
     id: row.id,

@@ -17,6 +17,8 @@ export function handsetRepo(engine: Engine): HandsetRepo {
             credential_hash: row.credentialHash,
             enrolled_at: row.enrolledAt,
             last_seen_at: row.lastSeenAt,
+            phone: row.phone,
+            revoked_at: row.revokedAt,
           })
           .execute(),
       );
@@ -48,8 +50,23 @@ export function handsetRepo(engine: Engine): HandsetRepo {
       return rows.map(toHandset);
     },
 
+    async newestByPhone(phone) {
+      const row = await db
+        .selectFrom('handsets')
+        .selectAll()
+        .where('phone', '=', phone)
+        .orderBy('enrolled_at', 'desc')
+        .orderBy('id', 'desc')
+        .executeTakeFirst();
+      return row && toHandset(row);
+    },
+
     async touch(id, at) {
       await db.updateTable('handsets').set({ last_seen_at: at }).where('id', '=', id).execute();
+    },
+
+    async revoke(id, at) {
+      await db.updateTable('handsets').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
     },
   };
 }
@@ -62,5 +79,7 @@ function toHandset(row: HandsetsTable): HandsetRow {
     credentialHash: row.credential_hash,
     enrolledAt: row.enrolled_at,
     lastSeenAt: row.last_seen_at,
+    phone: row.phone,
+    revokedAt: row.revoked_at,
   };
 }

@@ -1,4 +1,10 @@
-import { PhoneSafeError, type ScheduleSpec } from '@phonesafe/protocol';
+/**
+ * Schedules (B3) as people type them: the CLI's `--daily 03:00`-style flags,
+ * and the one-word form of the handset's `triggers.schedule` setting and the
+ * demo. One parser for every role, so a schedule reads the same everywhere.
+ */
+import { PhoneSafeError } from './errors.ts';
+import type { ScheduleSpec } from './schemas/schedule.ts';
 
 const WEEKDAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
@@ -63,7 +69,7 @@ export function once(value: string, option = '--once'): ScheduleSpec {
  */
 export function parseScheduleText(value: string, option = 'schedule'): ScheduleSpec | null {
   const text = value.trim();
-  if (text === 'none' || text === '') return null;
+  if (['none', 'off', ''].includes(text.toLowerCase())) return null;
   const [word, rest] = split(text, option, 'daily|weekly|monthly|once');
   switch (word) {
     case 'daily':

@@ -1,0 +1,83 @@
+/**
+ * The rescue desk's credentials: phone + code number, then the control
+ * number. Unknown phone numbers, wrong codes and wrong control numbers all
+ * answer the same UNAUTHENTICATED after the same work, and count against the
+ * phone number's lockout whether or not it is registered (rescue.md).
+ */
+import { PhoneSafeError, type Clock } from '@phonesafe/protocol';
+import type { Notifier } from '../notices/notifier.ts';
+import type { HandsetRepo, RescueAuditRepo, RescueCodeRepo, RescueCodeRow, RescueRepo, RescueRow } from '../store/store.ts';
+import { isControlNumber } from './control-number.ts';
+import { codeKey, controlKey, type Lockout } from './lockout.ts';
+import { audit } from './rescue-records.ts';
+import { burnCodeCheck, verifyCode } from './code-hash.ts';
+
+export interface RescueGateDeps {
+  codes: Pick<RescueCodeRepo, 'findCode'>;
+  rescues: Pick<RescueRepo, 'findByControl'>;
+  handsets: Pick<HandsetRepo, 'newestByPhone'>;
+  audit: Pick<RescueAuditRepo, 'append'>;
+  notifier: Notifier;
+  clock: Clock;
+  lockout: Lockout;
+  lockMs: number;
+}
+
+const WRONG_CODE = 'wrong phone number or code number';
+const WRONG_CONTROL = 'wrong phone number, code number or control number';
+
+export class RescueGate {
+  readonly #deps: RescueGateDeps;
+
+  constructor(deps: RescueGateDeps) {
+    this.#deps = deps;
+  }
+
+  /** The phone number's code row when `code` is right; throws LOCKED or UNAUTHENTICATED. */
+  async checkCode(phone: string, code: string): Promise<RescueCodeRow> {
+    const key = codeKey(phone);
+    await this.#deps.lockout.assertOpen(key);
+    const row = await this.#deps.codes.findCode(phone);
+    const right = row ? await verifyCode(code, row.codeHash) : (await burnCodeCheck(code), false);
+    if (row && right) {
+      await this.#deps.lockout.succeeded(key);
+      return row;
+    }
+    await this.#wrong(key, phone, row, 'wrong-code', 'a wrong code number was given', 'code numbers');
+    throw new PhoneSafeError('UNAUTHENTICATED', WRONG_CODE);
+  }
+
+  /** The rescue saved under `control` for this (already checked) phone number; throws LOCKED, UNAUTHENTICATED or CONTROL_EXPIRED. */
+  async checkControl(code: RescueCodeRow, control: string): Promise<RescueRow> {
+    const key = controlKey(code.phone);
+    await this.#deps.lockout.assertOpen(key);
+    // A number failing its check digit is wrong without a look-up, but counts the same.
+    const rescue = isControlNumber(control) ? await this.#deps.rescues.findByControl(code.phone, control) : undefined;
+    if (!rescue || rescue.ownerId !== code.ownerId) {
+      await this.#wrong(key, code.phone, code, 'wrong-control', 'a wrong control number was given', 'control numbers');
+      throw new PhoneSafeError('UNAUTHENTICATED', WRONG_CONTROL);
+    }
+    await this.#deps.lockout.succeeded(key);
+    if (rescue.status === 'expired') {
+      throw new PhoneSafeError('CONTROL_EXPIRED', `the data saved under this control number was erased at ${rescue.expiresAt ?? 'its expiry'}`);
+    }
+    return rescue;
+  }
+
+  /** Counts the wrong try; a registered number's owner sees it in the audit and hears of a lock. */
+  async #wrong(key: string, phone: string, owner: { ownerId: string } | undefined, event: 'wrong-code' | 'wrong-control', detail: string, what: string) {
+    const locked = await this.#deps.lockout.failed(key);
+    if (!owner) return;
+    const subject = { ownerId: owner.ownerId, phone, rescueId: null };
+    await audit(this.#deps, subject, event, detail);
+    if (!locked) return;
+    const message = `the rescue desk locked phone number ${phone} for ${duration(this.#deps.lockMs)} after repeated wrong ${what}`;
+    await audit(this.#deps, subject, 'locked', message);
+    const handset = await this.#deps.handsets.newestByPhone(phone);
+    await this.#deps.notifier.notify({ ownerId: owner.ownerId, handsetId: handset?.ownerId === owner.ownerId ? handset.id : null, kind: 'rescue-locked', message });
+  }
+}
+
+function duration(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} minutes` : `${Math.round(ms / 1000)} seconds`;
+}

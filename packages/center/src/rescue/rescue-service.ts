@@ -1,0 +1,131 @@
+/**
+ * The rescue desk (R1, R3, audit): requests, status and restores, all
+ * authorised by phone + code number instead of an owner password, and the
+ * owner's own setting of a code number.
+ */
+import { PhoneSafeError, type Clock, type RescueStatusResponse, type RescueView } from '@phonesafe/protocol';
+import type { z } from 'zod';
+import { newId } from '../ids.ts';
+import type { RestoreService } from '../restore/restore-service.ts';
+import type { HandsetRepo, HandsetRow, RescueAuditRepo, RescueCodeRepo, RescueRepo, RestoreRow } from '../store/store.ts';
+import { hashCode } from './code-hash.ts';
+import type { RescueGate } from './rescue-gate.ts';
+import { audit, subjectOf, toView } from './rescue-records.ts';
+import type { RescueTransfer } from './rescue-transfer.ts';
+
+export interface RescueServiceDeps {
+  gate: RescueGate;
+  transfer: Pick<RescueTransfer, 'nudge'>;
+  rescues: Pick<RescueRepo, 'create' | 'findOpen' | 'listByPhone' | 'findByBackup' | 'transition'>;
+  codes: Pick<RescueCodeRepo, 'putCode'>;
+  handsets: Pick<HandsetRepo, 'newestByPhone' | 'findByName'>;
+  audit: Pick<RescueAuditRepo, 'append' | 'list'>;
+  restores: Pick<RestoreService, 'start'>;
+  clock: Clock;
+  windowMs: number;
+}
+
+export interface RescueRestoreInput {
+  phone: string;
+  code: string;
+  control: string;
+  toHandset?: string | undefined;
+}
+
+/** B6 as the pc does it by default: the handset asks before overwriting what it has. */
+const RESTORE_OVERWRITE = 'ask';
+
+export class RescueService {
+  readonly #deps: RescueServiceDeps;
+
+  constructor(deps: RescueServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /** Sets (or changes) the code number of a phone number that one of the owner's handsets has. */
+  async setCode(ownerId: string, phone: string, code: string): Promise<void> {
+    const handset = await this.#deps.handsets.newestByPhone(phone);
+    if (!handset || handset.ownerId !== ownerId) throw new PhoneSafeError('NOT_FOUND', `no handset of this owner has phone number ${phone}`);
+    await this.#deps.codes.putCode({ phone, ownerId, codeHash: await hashCode(code), setAt: this.#deps.clock.now().toISOString() });
+  }
+
+  /** R1: answered at once; the save happens when the handset is reachable. Asking again answers the open rescue. */
+  async request(phone: string, code: string): Promise<RescueView> {
+    const owner = await this.#deps.gate.checkCode(phone, code);
+    const open = await this.#deps.rescues.findOpen(phone);
+    if (open) {
+      await this.#deps.transfer.nudge(open);
+      return toView(open);
+    }
+    const handset = await this.#phoneHandset(owner.ownerId, phone);
+    const now = this.#deps.clock.now();
+    const row = {
+      id: newId(),
+      ownerId: owner.ownerId,
+      phone,
+      handsetId: handset.id,
+      status: 'waiting-for-handset' as const,
+      requestedAt: now.toISOString(),
+      windowEndsAt: new Date(now.getTime() + this.#deps.windowMs).toISOString(),
+      lastAttemptAt: null,
+      requestId: null,
+      backupId: null,
+      controlNumber: null,
+      savedAt: null,
+      erasedAt: null,
+      expiresAt: null,
+      warnedAt: null,
+      files: null,
+    };
+    if (!(await this.#deps.rescues.create(row))) {
+      // A simultaneous request made the open rescue first: answer that one.
+      const raced = await this.#deps.rescues.findOpen(phone);
+      if (raced) return toView(raced);
+      throw new PhoneSafeError('UNAVAILABLE', 'the rescue request collided with another; ask again');
+    }
+    await audit(this.#deps, subjectOf(row), 'requested', `rescue requested for handset ${handset.name}; waiting until ${row.windowEndsAt}`);
+    await this.#deps.transfer.nudge(row);
+    return toView(row);
+  }
+
+  async status(phone: string, code: string): Promise<z.input<typeof RescueStatusResponse>> {
+    const owner = await this.#deps.gate.checkCode(phone, code);
+    const [rescues, trail] = await Promise.all([this.#deps.rescues.listByPhone(owner.ownerId, phone), this.#deps.audit.list(owner.ownerId, phone)]);
+    return {
+      phone,
+      rescues: rescues.map(toView),
+      audit: trail.map((row) => ({ at: row.at, reference: row.rescueId, event: row.event, detail: row.detail })),
+    };
+  }
+
+  /** R3: a restore order of the rescue's save for the handset with that number (e.g. a replacement) or the named one. */
+  async restore(input: RescueRestoreInput) {
+    const owner = await this.#deps.gate.checkCode(input.phone, input.code);
+    const rescue = await this.#deps.gate.checkControl(owner, input.control);
+    if (rescue.backupId === null) throw new PhoneSafeError('CONTROL_EXPIRED', 'no saved data is kept under this control number');
+    const handset =
+      input.toHandset === undefined ? await this.#phoneHandset(owner.ownerId, input.phone) : await this.#deps.handsets.findByName(owner.ownerId, input.toHandset);
+    if (!handset) throw new PhoneSafeError('NOT_FOUND', `no handset named ${input.toHandset}`);
+    const order = await this.#deps.restores.start(
+      { kind: 'owner', ownerId: owner.ownerId },
+      { backupId: rescue.backupId, toHandset: handset.name, deleteAfter: false, overwrite: RESTORE_OVERWRITE },
+    );
+    await audit(this.#deps, subjectOf(rescue), 'restore-requested', `restore ${order.restoreId} to handset ${handset.name}`);
+    return { reference: rescue.id, restoreId: order.restoreId, handsetName: handset.name, status: 'pending' as const };
+  }
+
+  /** A restore order completed; when it restored a rescue's save, the rescue is `restored`. */
+  async restoreCompleted(order: RestoreRow): Promise<void> {
+    const rescue = await this.#deps.rescues.findByBackup(order.backupId);
+    if (!rescue || (rescue.status !== 'saved' && rescue.status !== 'erased')) return;
+    const changed = await this.#deps.rescues.transition({ id: rescue.id, status: rescue.status }, { status: 'restored' });
+    if (changed) await audit(this.#deps, subjectOf(changed), 'restored', `restore ${order.id} completed on the destination handset`);
+  }
+
+  /** The newest handset with the phone number; a code row exists only for an owner's number, so this is the owner's. */
+  async #phoneHandset(ownerId: string, phone: string): Promise<HandsetRow> {
+    const handset = await this.#deps.handsets.newestByPhone(phone);
+    if (!handset || handset.ownerId !== ownerId) throw new PhoneSafeError('NOT_FOUND', `no handset of this owner has phone number ${phone}`);
+    return handset;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The rescue step of the scheduler tick (R4, R5): warn before saved data
+ * expires, erase it at expiry, and give up on a handset that never came back
+ * within the window. Each kind is drained in transactions over rows locked
+ * with SKIP LOCKED, so any number of centers can sweep one database.
+ */
+import type { Clock } from '@phonesafe/protocol';
+import type { Notifier } from '../notices/notifier.ts';
+import type { DueRescues, HistoryRepo, RescueAuditRepo, RescueRepo, RescueRow, RescueUpdate } from '../store/store.ts';
+import { audit, subjectOf } from './rescue-records.ts';
+
+/** Rows per transaction, as in the job steps. */
+const BATCH = 100;
+
+export interface RescueSweepDeps {
+  rescues: Pick<RescueRepo, 'takeDue'>;
+  audit: Pick<RescueAuditRepo, 'append'>;
+  history: Pick<HistoryRepo, 'append'>;
+  notifier: Notifier;
+  clock: Clock;
+  warnMs: number;
+}
+
+export class RescueSweep {
+  readonly #deps: RescueSweepDeps;
+
+  constructor(deps: RescueSweepDeps) {
+    this.#deps = deps;
+  }
+
+  /** One sweep at `now`; answers how many rescues changed. Expiry goes first: an expired rescue needs no warning. */
+  async sweep(now: Date): Promise<number> {
+    const at = now.toISOString();
+    const expired = await this.#drain('expire', at, { status: 'expired' });
+    for (const rescue of expired) await this.#expired(rescue, at);
+    const warnBound = new Date(now.getTime() + this.#deps.warnMs).toISOString();
+    const warned = await this.#drain('warn', warnBound, { warnedAt: at });
+    for (const rescue of warned) await this.#warned(rescue);
+    const gaveUp = await this.#drain('give-up', at, { status: 'gave-up' });
+    for (const rescue of gaveUp) await this.#gaveUp(rescue);
+    return expired.length + warned.length + gaveUp.length;
+  }
+
+  async #expired(rescue: RescueRow, at: string): Promise<void> {
+    // The store deleted the backup's rows with the status change; prune removes its parts.
+    if (rescue.backupId !== null) {
+      await this.#deps.history.append({ at, ownerId: rescue.ownerId, handsetId: rescue.handsetId, backupId: rescue.backupId, event: 'backup-deleted', detail: `rescue ${rescue.id} expired` });
+    }
+    const message = `the data saved from the handset with phone number ${rescue.phone} under control number ${rescue.controlNumber ?? '-'} was erased at the end of its retention period`;
+    await audit(this.#deps, subjectOf(rescue), 'expired', message);
+    await this.#deps.notifier.notify({ ownerId: rescue.ownerId, handsetId: rescue.handsetId, kind: 'rescue-expired', message });
+  }
+
+  async #warned(rescue: RescueRow): Promise<void> {
+    const message = `the data saved from the handset with phone number ${rescue.phone} will be erased at ${rescue.expiresAt ?? '-'}; restore it before then`;
+    await audit(this.#deps, subjectOf(rescue), 'expiry-warning', message);
+    await this.#deps.notifier.notify({ ownerId: rescue.ownerId, handsetId: rescue.handsetId, kind: 'rescue-expiring', message });
+  }
+
+  async #gaveUp(rescue: RescueRow): Promise<void> {
+    const tried = rescue.lastAttemptAt === null ? 'it never connected' : `last attempt ${rescue.lastAttemptAt}`;
+    const message = `the rescue of the handset with phone number ${rescue.phone} gave up at the end of its window (${tried})`;
+    await audit(this.#deps, subjectOf(rescue), 'gave-up', message);
+    await this.#deps.notifier.notify({ ownerId: rescue.ownerId, handsetId: rescue.handsetId, kind: 'rescue-gave-up', message });
+  }
+
+  /** The rows as they are after the change (the notices read their control number and expiry). */
+  async #drain(which: DueRescues, bound: string, update: RescueUpdate): Promise<RescueRow[]> {
+    const all: RescueRow[] = [];
+    for (;;) {
+      const taken = await this.#deps.rescues.takeDue(which, bound, BATCH, () => update);
+      all.push(...taken.map((t) => t.after));
+      if (taken.length < BATCH) return all;
+    }
+  }
+}

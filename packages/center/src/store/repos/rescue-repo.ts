@@ -1,0 +1,123 @@
+import type { Engine } from '../engine.ts';
+import { OPEN_RESCUE_STATES } from '../migrations/0003-rescue.ts';
+import type { Db } from '../schema.ts';
+import type { DueRescues, RescueMatch, RescueRepo, RescueStatus, RescueUpdate } from '../store.ts';
+import { deleteBackupRows } from './backup-rows.ts';
+import { rescueChanges, rescueValues, toRescue } from './rescue-rows.ts';
+
+/** States in which the center still keeps the rescue's saved data (R4 applies). */
+const KEPT_STATES = ['saved', 'erased', 'restored'] as const satisfies readonly RescueStatus[];
+/** States in which the handset has yet to send its memory (R5 applies). */
+const TO_SAVE_STATES = ['waiting-for-handset', 'saving'] as const satisfies readonly RescueStatus[];
+
+export function rescueRepo(engine: Engine): RescueRepo {
+  const { db } = engine;
+  const findOpen = async (phone: string) => {
+    const row = await db.selectFrom('rescues').selectAll().where('phone', '=', phone).where('status', 'in', OPEN_RESCUE_STATES).executeTakeFirst();
+    return row && toRescue(row);
+  };
+  return {
+    async create(row) {
+      try {
+        await db.insertInto('rescues').values(rescueValues(row)).execute();
+        return true;
+      } catch (error) {
+        // rescues_one_open: another request (maybe on another center) made the open rescue first.
+        if (engine.isUniqueViolation(error) && (await findOpen(row.phone))) return false;
+        throw error;
+      }
+    },
+
+    async find(id) {
+      const row = await db.selectFrom('rescues').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toRescue(row);
+    },
+
+    findOpen,
+
+    async listByPhone(ownerId, phone) {
+      const rows = await db
+        .selectFrom('rescues')
+        .selectAll()
+        .where('owner_id', '=', ownerId)
+        .where('phone', '=', phone)
+        .orderBy('requested_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      return rows.map(toRescue);
+    },
+
+    async findByControl(phone, controlNumber) {
+      const row = await db
+        .selectFrom('rescues')
+        .selectAll()
+        .where('phone', '=', phone)
+        .where('control_number', '=', controlNumber)
+        .executeTakeFirst();
+      return row && toRescue(row);
+    },
+
+    async findByBackup(backupId) {
+      const row = await db.selectFrom('rescues').selectAll().where('backup_id', '=', backupId).executeTakeFirst();
+      return row && toRescue(row);
+    },
+
+    async listForChannel(handsetId) {
+      const rows = await db
+        .selectFrom('rescues')
+        .selectAll()
+        .where('handset_id', '=', handsetId)
+        .where((eb) =>
+          eb.or([
+            eb('status', 'in', TO_SAVE_STATES),
+            eb.and([eb('status', 'in', ['saved', 'restored']), eb('erased_at', 'is', null)]),
+          ]),
+        )
+        .orderBy('requested_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toRescue);
+    },
+
+    transition: (match, update) => transition(db, match, update),
+
+    async takeDue(which, bound, limit, decide) {
+      return db.transaction().execute(async (trx) => {
+        const rows = await dueQuery(trx, which, bound)
+          .orderBy('id')
+          .limit(limit)
+          // Another center's sweep holds its rows; take the others rather than wait.
+          .$if(engine.rowLocks, (qb) => qb.forUpdate().skipLocked())
+          .execute();
+        const taken = [];
+        for (const row of rows) {
+          const before = toRescue(row);
+          const after = await transition(trx, { id: before.id, status: before.status }, decide(before));
+          if (!after) continue;
+          if (which === 'expire' && before.backupId !== null) await deleteBackupRows(trx, before.backupId);
+          taken.push({ before, after });
+        }
+        return taken;
+      });
+    },
+  };
+}
+
+function dueQuery(db: Db, which: DueRescues, bound: string) {
+  const query = db.selectFrom('rescues').selectAll();
+  switch (which) {
+    case 'warn':
+      return query.where('status', 'in', KEPT_STATES).where('warned_at', 'is', null).where('expires_at', '<=', bound);
+    case 'expire':
+      return query.where('status', 'in', KEPT_STATES).where('expires_at', '<=', bound);
+    case 'give-up':
+      return query.where('status', 'in', TO_SAVE_STATES).where('window_ends_at', '<=', bound);
+  }
+}
+
+async function transition(db: Db, match: RescueMatch, update: RescueUpdate) {
+  let query = db.updateTable('rescues').set(rescueChanges(update)).where('id', '=', match.id).where('status', '=', match.status);
+  if (match.unerased) query = query.where('erased_at', 'is', null);
+  const row = await query.returningAll().executeTakeFirst();
+  return row && toRescue(row);
+}

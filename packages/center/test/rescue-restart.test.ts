@@ -1,0 +1,95 @@
+/**
+ * The rescue across centers (PostgreSQL, LISTEN/NOTIFY): a request made on
+ * one center reaches the handset held by another; the center restarts
+ * between the save and the erase, and the erase still happens exactly once
+ * when the handset reconnects, with the saved data still restorable.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ManualClock } from '@phonesafe/protocol';
+import { loadConfig } from '../src/config/config.ts';
+import { createLogger } from '../src/logging/logger.ts';
+import { startCenter, type RunningCenter } from '../src/server.ts';
+import { openStore } from '../src/store/index.ts';
+import type { Store } from '../src/store/store.ts';
+import { ChannelClient, settle, until } from './channel-client.ts';
+import { call, createPostgresDatabase, expectProblem, expectStatus, newOwner, type TestOwner } from './http-harness.ts';
+import { remote } from './remote-harness.ts';
+import { desk, enrollPhone, newPhone, rescueStatus, saveMemory } from './rescue-fixtures.ts';
+
+describe('rescue across centers and a restart', () => {
+  let database: { url: string; drop(): Promise<void> };
+  const clock = new ManualClock('2026-03-02T10:00:00.000Z');
+  const dirs: string[] = [];
+  const centers: RunningCenter[] = [];
+  let store: Store;
+  let owner: TestOwner;
+
+  async function center(): Promise<RunningCenter> {
+    const data = await mkdtemp(join(tmpdir(), 'phonesafe-rescue-'));
+    dirs.push(data);
+    const config = loadConfig({ data, db: database.url, port: 0, tickMs: 0, centerSecret: 's'.repeat(40), logLevel: 'silent' }, {});
+    const running = await startCenter(config, { clock, logger: createLogger(config) });
+    centers.push(running);
+    return running;
+  }
+
+  before(async () => {
+    database = await createPostgresDatabase();
+    store = await openStore(database.url);
+  });
+  after(async () => {
+    for (const c of centers) await c.close().catch(() => {});
+    await store?.close();
+    await database?.drop();
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('request on center 2 reaches the handset on center 1; restart between save and erase; erase once; restore', async () => {
+    const one = await center();
+    const two = await center();
+    const api1 = remote(one.url);
+    const api2 = remote(two.url);
+    owner = await newOwner(api1);
+    const phone = newPhone();
+    const lost = await enrollPhone(api1, owner, 'lost', phone, '2580');
+    const channel = await ChannelClient.connect(one.url, lost.credential);
+
+    const asked = await desk(api2, 'requests', { phone, code: '2580' });
+    expectStatus(asked, 202);
+    const reference = asked.json<{ reference: string }>().reference;
+    const save = await channel.next('rescue-save');
+    assert.equal(save.rescueId, reference);
+    await until(async () => (await store.rescues.find(reference))?.lastAttemptAt, 'the attempt recorded by center 1');
+    await settle();
+    assert.equal((await store.rescueAudit.list(owner.ownerId, phone)).filter((a) => a.event === 'attempt').length, 1, 'one attempt, by the center holding the socket');
+
+    // The handset saves, then loses its channel before the erase request; center 1 then stops.
+    await channel.close();
+    const backupId = await saveMemory(api1, owner, lost, reference);
+    assert.equal((await store.rescues.find(reference))?.status, 'saved');
+    await one.close();
+
+    const three = await center();
+    const back = await ChannelClient.connect(three.url, lost.credential);
+    const erase = await back.next('rescue-erase');
+    assert.deepEqual([erase.rescueId, erase.backupId], [reference, backupId]);
+    const api3 = remote(three.url);
+    expectStatus(await call(api3, 'POST', `/v1/rescue/${reference}/erased`, { bearer: lost.credential, json: { backupId, erasedItems: 2 } }), 204);
+    // The erase revoked the lost handset's credential: a second report, or a new channel, is refused.
+    expectProblem(await call(api3, 'POST', `/v1/rescue/${reference}/erased`, { bearer: lost.credential, json: { backupId, erasedItems: 2 } }), 'UNAUTHENTICATED', 401);
+    await back.close();
+    await assert.rejects(ChannelClient.connect(three.url, lost.credential));
+
+    const status = await rescueStatus(api2, phone, '2580');
+    assert.equal(status.rescues[0]?.status, 'erased');
+    assert.equal(status.audit.filter((a) => a.event === 'erased').length, 1, 'the erase recorded once');
+    assert.equal((await store.notices.list(owner.ownerId)).filter((n) => n.kind === 'rescue-erased').length, 1);
+    const restored = await desk(api2, 'restore', { phone, code: '2580', control: status.rescues[0]?.controlNumber });
+    expectStatus(restored, 201);
+    assert.equal(restored.json().handsetName, 'lost');
+  });
+});

@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { loadConfig, startCenter } from '@phonesafe/center';
+import { CenterClient, loginOwner, ManualClock } from '@phonesafe/protocol';
+import type { WebSocket } from 'ws';
+import { HandsetAgent, type EnrollRequest } from '../src/index.ts';
+import { EventLog } from './events.ts';
+import { tempDir, writeTree } from './helpers.ts';
+import { RescuePeer } from './rescue-peer.ts';
+
+export const OWNER = 'owner@example.com';
+const PASSWORD = 'correct horse battery staple';
+
+/** A real center, the rescue proxy in front of it, and helpers to make handsets and trees. */
+export interface RescueWorld {
+  root: string;
+  centerUrl: string;
+  peer: RescuePeer;
+  /** A handset enrolled through the proxy (`direct`: at the center itself, e.g. a replacement). */
+  handset(name: string, options?: { direct?: boolean; phone?: string; code?: string }): Promise<HandsetAgent>;
+  /** `handset run` against the proxy, stopped at the end of the test; returns its events and its n-th connection. */
+  run(agent: HandsetAgent, connection: number): Promise<{ events: EventLog; socket: WebSocket }>;
+  owner(): Promise<CenterClient>;
+  /** Writes `files` into a fresh directory and returns it. */
+  tree(files: Record<string, string | Uint8Array>): Promise<string>;
+}
+
+export async function rescueWorld(t: TestContext): Promise<RescueWorld> {
+  const root = await tempDir(t, 'rescue');
+  const center = await startCenter(loadConfig({ port: 0, data: join(root, 'center'), logLevel: 'silent' }, {}));
+  t.after(() => center.close());
+  const peer = await RescuePeer.start(center.url);
+  t.after(() => peer.close());
+  let trees = 0;
+  return {
+    root,
+    centerUrl: center.url,
+    peer,
+    async handset(name, options = {}) {
+      const agent = await HandsetAgent.open(join(root, name), { clock: new ManualClock() });
+      t.after(() => agent.close());
+      const request: EnrollRequest = { center: options.direct ? center.url : peer.url, owner: OWNER, password: PASSWORD, name };
+      if (options.phone) request.phone = options.phone;
+      if (options.code) request.code = options.code;
+      await agent.enroll(request);
+      return agent;
+    },
+    async run(agent, connection) {
+      const events = new EventLog();
+      const controller = new AbortController();
+      const loop = agent.run({ signal: controller.signal, onEvent: events.sink, reconnect: { initialMs: 20, maxMs: 100 } });
+      t.after(async () => {
+        controller.abort();
+        await loop;
+      });
+      return { events, socket: await peer.connection(connection) };
+    },
+    async owner() {
+      const session = await loginOwner(new CenterClient({ baseUrl: center.url }), OWNER, PASSWORD);
+      t.after(() => session.client.close());
+      return session.client;
+    },
+    async tree(files) {
+      const dir = join(root, `tree-${++trees}`);
+      await writeTree(dir, files);
+      return dir;
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * The lost-handset rescue desk from the pc (seed 004, SPEC R1–R5;
+ * docs/design/rescue.md). Request, status and restore need no owner login:
+ * the phone number and the code number set in advance are the credential,
+ * so these calls use a bare client. Setting the code needs the owner.
+ */
+import {
+  CenterClient,
+  RescueRestoreResponse,
+  RescueStatusResponse,
+  RescueView,
+  PhoneSafeError,
+  type RescueView as RescueViewType,
+} from '@phonesafe/protocol';
+import { centerUrl, type PcSession } from './session.ts';
+
+export type RescueStatusResult = ReturnType<typeof RescueStatusResponse.parse>;
+export type RescueRestoreResult = ReturnType<typeof RescueRestoreResponse.parse>;
+export type { RescueViewType as RescueViewResult };
+
+/** A client without credentials, for the calls where the code number is the credential. */
+export interface RescueDesk {
+  readonly center: string;
+  readonly client: CenterClient;
+  close(): Promise<void>;
+}
+
+export function openRescueDesk(options: { center: string; ca?: string }): RescueDesk {
+  const baseUrl = centerUrl(options.center);
+  const client = new CenterClient(options.ca ? { baseUrl, ca: options.ca } : { baseUrl });
+  return { center: baseUrl, client, close: () => client.close() };
+}
+
+export interface RescueCredential {
+  phone: string;
+  code: string;
+}
+
+/** R1: asks the center to save and erase the handset with this phone number; answered at once (the work waits for the handset). */
+export function requestRescue(desk: RescueDesk, credential: RescueCredential): Promise<RescueViewType> {
+  return desk.client.http.json(RescueView, { method: 'POST', path: '/v1/rescue/requests', json: { phone: credential.phone, code: credential.code } });
+}
+
+/** The rescues of this phone number (status, control number once saved, times) and the audit trail. */
+export function rescueStatus(desk: RescueDesk, credential: RescueCredential): Promise<RescueStatusResult> {
+  return desk.client.http.json(RescueStatusResponse, { method: 'POST', path: '/v1/rescue/status', json: { phone: credential.phone, code: credential.code } });
+}
+
+export interface RescueRestoreOptions extends RescueCredential {
+  /** The control number the owner was told when the data was saved (dashes and spaces are ignored). */
+  control: string;
+  /** One of the owner's handsets; default: the newest handset with this phone number (e.g. a replacement). */
+  toHandset?: string;
+}
+
+/** R3: a restore order of the saved data, applied by the handset over its live channel. */
+export function rescueRestore(desk: RescueDesk, options: RescueRestoreOptions): Promise<RescueRestoreResult> {
+  const json = {
+    phone: options.phone,
+    code: options.code,
+    control: normalizeControl(options.control),
+    ...(options.toHandset ? { toHandset: options.toHandset } : {}),
+  };
+  return desk.client.http.json(RescueRestoreResponse, { method: 'POST', path: '/v1/rescue/restore', json });
+}
+
+/** The owner sets or changes the code number of one of its handsets' phone numbers. */
+export async function setRescueCode(session: PcSession, credential: RescueCredential): Promise<void> {
+  await session.owner.client.http.raw({ method: 'PUT', path: '/v1/rescue/code', json: { phone: credential.phone, code: credential.code } });
+}
+
+const PHONE = /^\+?[0-9]{6,15}$/;
+const CODE = /^[0-9]{4,12}$/;
+
+/** `+81 90-1234-5678` → `+819012345678`; refused here (USAGE) rather than spending one of the tries at the center. */
+export function normalizePhone(value: string): string {
+  const phone = value.replace(/[\s().-]/g, '');
+  if (!PHONE.test(phone)) throw new PhoneSafeError('USAGE', `a phone number is 6-15 digits, optionally with a leading +, not '${value}'`);
+  return phone;
+}
+
+/** Checks the shape of a code number without ever putting it in the message. */
+export function checkCode(code: string): string {
+  if (!CODE.test(code)) throw new PhoneSafeError('USAGE', 'a code number is 4-12 digits');
+  return code;
+}
+
+/** Control numbers are shown as 4-4-4-4; dashes and spaces are ignored on input. */
+export function normalizeControl(value: string): string {
+  const control = value.replace(/[\s-]/g, '');
+  if (!/^[0-9]{16}$/.test(control)) throw new PhoneSafeError('USAGE', `a control number is 16 digits (shown as 1234-5678-9012-3456), not '${value}'`);
+  // A typo is caught here, before it counts as a wrong control number at the center.
+  if (!luhnValid(control)) throw new PhoneSafeError('USAGE', `the control number ${formatControl(control)} does not check out (a mistyped digit?)`);
+  return control;
+}
+
+/** The Luhn check over all digits, the last being the check digit. */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** `1234567890123456` → `1234-5678-9012-3456`, as the notices show it. */
+export function formatControl(control: string): string {
+  const digits = control.replace(/[\s-]/g, '');
+  return /^[0-9]{16}$/.test(digits) ? digits.replace(/(\d{4})(?=\d)/g, '$1-') : control;
+}
