@@ -17,6 +17,15 @@ export interface HttpOptions {
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
+/**
+ * Methods the wire protocol makes idempotent (a part PUT is keyed by its id).
+ * A connection can fail before any answer, typically when the center closes
+ * an idle keep-alive socket just as it is reused; such a request is sent
+ * again after a short pause, up to three more times. POSTs are not repeated.
+ */
+const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(['GET', 'PUT', 'DELETE']);
+const RETRY_DELAYS_MS = [50, 250, 1000];
+
 export interface RawRequest {
   method: HttpMethod;
   path: string;
@@ -86,14 +95,23 @@ export class Http {
       headers['content-type'] = 'application/octet-stream';
     }
     if (payload) headers['content-length'] = payload.length;
-    let res: RawResponse;
-    try {
-      res = await this.#send(req, headers, payload);
-    } catch (cause) {
-      throw new PhoneSafeError('NETWORK', `cannot reach the center at ${this.baseUrl}: ${(cause as Error).message}`, {}, { cause });
-    }
+    const res = await this.#sendWithRetries(req, headers, payload);
     if (res.status >= 400) throw problemOf(res);
     return res;
+  }
+
+  async #sendWithRetries(req: RawRequest, headers: Record<string, string | number>, payload: Uint8Array | undefined): Promise<RawResponse> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#send(req, headers, payload);
+      } catch (cause) {
+        const delay = IDEMPOTENT.has(req.method) ? RETRY_DELAYS_MS[attempt] : undefined;
+        if (delay === undefined) {
+          throw new PhoneSafeError('NETWORK', `cannot reach the center at ${this.baseUrl}: ${(cause as Error).message}`, {}, { cause });
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 
   #send(req: RawRequest, headers: Record<string, string | number>, payload: Uint8Array | undefined): Promise<RawResponse> {
