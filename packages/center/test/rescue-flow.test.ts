@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { REVOKED } from '../src/channel/channel-registry.ts';
 import { isControlNumber } from '../src/rescue/control-number.ts';
 import { ChannelClient, settle, until } from './channel-client.ts';
 import { call, expectProblem, expectStatus, newOwner, putPart, randomChunk, runBackup, sealBackup, startHarness, type Harness, type TestOwner } from './http-harness.ts';
@@ -57,14 +58,16 @@ describe('rescue desk: request, save, erase, restore', () => {
     expectProblem(await call(h, 'POST', erasedPath, { bearer: owner.token, json: { backupId, erasedItems: 2 } }), 'FORBIDDEN', 403);
     expectStatus(await call(h, 'POST', erasedPath, { bearer: lost.credential, json: { backupId, erasedItems: 2 } }), 204);
     // Once erased, the lost handset's credential is revoked: a finder reaches nothing through it.
-    expectProblem(await call(h, 'POST', erasedPath, { bearer: lost.credential, json: { backupId, erasedItems: 2 } }), 'UNAUTHENTICATED', 401);
-    expectProblem(await call(h, 'GET', '/v1/backups', { bearer: lost.credential }), 'UNAUTHENTICATED', 401);
-    expectProblem(await call(h, 'GET', `/v1/backups/${backupId}`, { bearer: lost.credential }), 'UNAUTHENTICATED', 401);
+    expectProblem(await call(h, 'POST', erasedPath, { bearer: lost.credential, json: { backupId, erasedItems: 2 } }), 'CREDENTIAL_REVOKED', 401);
+    expectProblem(await call(h, 'GET', '/v1/backups', { bearer: lost.credential }), 'CREDENTIAL_REVOKED', 401);
+    expectProblem(await call(h, 'GET', `/v1/backups/${backupId}`, { bearer: lost.credential }), 'CREDENTIAL_REVOKED', 401);
     assert.equal((await notices('rescue-erased')).length, 1, 'the first report only');
 
-    // The lost handset cannot even open its channel again.
-    await channel.close();
-    await assert.rejects(ChannelClient.connect(url, lost.credential));
+    // Its open channel is told, then closed by the center; it cannot open one again.
+    await channel.next('credential-revoked');
+    assert.equal(await channel.closed, REVOKED);
+    const refused = await ChannelClient.refusedUpgrade(url, `Bearer ${lost.credential}`);
+    assert.deepEqual([refused.status, JSON.parse(refused.body).code], [401, 'CREDENTIAL_REVOKED']);
 
     h.clock.advance(60_000);
     const replacement = await enrollPhone(h, owner, 'replacement', phone);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '@phonesafe/protocol';
+import { REVOKED } from '../src/channel/channel-registry.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import { startCenter, type RunningCenter } from '../src/server.ts';
@@ -78,10 +79,12 @@ describe('rescue across centers and a restart', () => {
     const erase = await back.next('rescue-erase');
     assert.deepEqual([erase.rescueId, erase.backupId], [reference, backupId]);
     const api3 = remote(three.url);
-    expectStatus(await call(api3, 'POST', `/v1/rescue/${reference}/erased`, { bearer: lost.credential, json: { backupId, erasedItems: 2 } }), 204);
+    // Reported to center 2: center 3, which holds the channel, hears of the revocation over the bus and closes it.
+    expectStatus(await call(api2, 'POST', `/v1/rescue/${reference}/erased`, { bearer: lost.credential, json: { backupId, erasedItems: 2 } }), 204);
+    await back.next('credential-revoked');
+    assert.equal(await back.closed, REVOKED);
     // The erase revoked the lost handset's credential: a second report, or a new channel, is refused.
-    expectProblem(await call(api3, 'POST', `/v1/rescue/${reference}/erased`, { bearer: lost.credential, json: { backupId, erasedItems: 2 } }), 'UNAUTHENTICATED', 401);
-    await back.close();
+    expectProblem(await call(api3, 'POST', `/v1/rescue/${reference}/erased`, { bearer: lost.credential, json: { backupId, erasedItems: 2 } }), 'CREDENTIAL_REVOKED', 401);
     await assert.rejects(ChannelClient.connect(three.url, lost.credential));
 
     const status = await rescueStatus(api2, phone, '2580');

@@ -9,6 +9,7 @@ import { PhoneSafeError, type ErrorCode } from '@phonesafe/protocol';
 const EXIT_CODES = {
   USAGE: 2,
   UNAUTHENTICATED: 3,
+  CREDENTIAL_REVOKED: 3,
   FORBIDDEN: 3,
   NOT_ENROLLED: 3,
   LOCKED: 3,

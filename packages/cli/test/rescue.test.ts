@@ -97,6 +97,22 @@ async function savedThenErased(run: RunningHandset): Promise<{ saved: RunEvent; 
   return { saved, erased };
 }
 
+/**
+ * After reporting the erase, the lost handset's `run` ends by itself (exit 3,
+ * CREDENTIAL_REVOKED): the center revoked its credential, and the handset
+ * deleted its enrolment and the owner's key.
+ */
+async function assertForgotten(run: RunningHandset, dir: string, env: Env): Promise<void> {
+  const revoked = await run.next((e) => e.event === 'revoked', 'the revoked credential');
+  assert.ok(revoked.event === 'revoked' && /revoke/.test(revoked.detail), JSON.stringify(revoked));
+  const end = await run.stop();
+  assert.equal(end.code, 3, end.stderr);
+  assert.match(end.stderr, /CREDENTIAL_REVOKED/);
+  const status = await cliJson<{ enrolled: boolean }>(['handset', 'status', '--data', dir], env);
+  assert.equal(status.enrolled, false);
+  assert.deepEqual([existsSync(join(dir, 'identity.json')), existsSync(join(dir, 'data.key'))], [false, false]);
+}
+
 const digits = (s: string) => s.replace(/[^0-9]/g, '');
 
 test('lost handset: saved under a control number and erased, restored onto a replacement, expired after the retention period', { timeout: 240_000 }, async (t) => {
@@ -137,8 +153,9 @@ test('lost handset: saved under a control number and erased, restored onto a rep
   assert.equal(applied.event === 'restore-applied' && applied.restoreId, order.restoreId);
   assert.deepEqual(await exportDigest(w, b, 'b'), original, "B holds exactly A's data");
 
-  // A's memory is erased; it keeps its identity (so it can still be reached).
+  // A's memory is erased, and so are its enrolment and the owner's key: a finder reaches nothing through it.
   assert.deepEqual(await exportDigest(w, a, 'a'), {});
+  await assertForgotten(runA, a, w.env);
   assert.equal(status.rescues.length, 1);
   assert.equal(rescue.reference, view.reference);
   assert.equal(rescue.files, Object.keys(original).length);
@@ -166,7 +183,7 @@ test('lost handset: saved under a control number and erased, restored onto a rep
   const after = await cliJson<{ notices: Notice[] }>(['pc', 'notices'], w.env);
   assert.ok(after.notices.some((n) => n.kind === 'rescue-expired'), JSON.stringify(after.notices));
 
-  for (const run of [runA, runB]) assert.equal((await run.stop()).code, 0);
+  assert.equal((await runB.stop()).code, 0);
 });
 
 test('lost handset switched off: the rescue waits, then saves and erases when it comes back; the data goes to a replacement', { timeout: 180_000 }, async (t) => {
@@ -194,6 +211,7 @@ test('lost handset switched off: the rescue waits, then saves and erases when it
   const runA = runHandset(t, a, w.env);
   await savedThenErased(runA);
   assert.deepEqual(await exportDigest(w, a, 'a'), {});
+  await assertForgotten(runA, a, w.env);
   const status = await statusUntil(w, (s) => s.rescues[0]?.status === 'erased', 'erased');
   const rescue = status.rescues[0]!;
   assert.equal(rescue.reference, view.reference);
@@ -209,7 +227,7 @@ test('lost handset switched off: the rescue waits, then saves and erases when it
 
   const restored = await statusUntil(w, (s) => s.audit.some((e) => e.event === 'restore-requested'), 'restore in the audit trail');
   assert.ok(restored.rescues[0]);
-  for (const run of [runA, runB]) assert.equal((await run.stop()).code, 0);
+  assert.equal((await runB.stop()).code, 0);
 });
 
 test('three wrong code numbers lock the desk for a number; an unregistered number answers exactly the same', { timeout: 120_000 }, async (t) => {

@@ -14,6 +14,7 @@ import { readinessOf, type Readiness } from './device/readiness.ts';
 import { HistoryStore, type LocalHistoryEntry } from './history/history-store.ts';
 import { enrollAtCenter, type ConnectCenter, type EnrollRequest } from './identity/enroll.ts';
 import { IdentityStore, type Identity } from './identity/identity-store.ts';
+import { forgetEnrolment } from './identity/unenrol.ts';
 import { layoutOf, prepareLayout, type Layout } from './layout.ts';
 import { exportTree, importTree, type SaveItem } from './memory/import-export.ts';
 import { MemoryStore } from './memory/memory-store.ts';
@@ -240,6 +241,7 @@ export class HandsetAgent {
       applyPendingRestores: () => this.#applyPending(this.#restoreDeps(), { deferUnanswerable: true }),
       rescueSave: (request: { rescueId: string }) => this.#backupTurn((deps) => saveForRescue({ ...deps, rescues: this.#rescues }, request.rescueId)),
       rescueErase: (request: { rescueId: string; backupId: string }) => this.#backupTurn((deps) => eraseForRescue({ ...deps, rescues: this.#rescues }, request)),
+      revoked: () => this.#unenrol(),
       registerSchedule: () => this.#registerSchedule(),
     };
     return runChannel(host, options);
@@ -299,6 +301,15 @@ export class HandsetAgent {
         await this.#enrolled?.copier.copy(item);
       }),
     );
+
+  /** The center revoked the credential (identity/unenrol.ts); a second call finds nothing to do. */
+  async #unenrol(): Promise<void> {
+    const enrolled = this.#enrolled;
+    if (!enrolled) return;
+    this.#enrolled = undefined;
+    await forgetEnrolment({ db: this.#db, writes: this.#writes, profile: this.#profile, index: this.#index, area: this.#area, openBackups: this.#openBackups, identities: this.#identities });
+    await enrolled.session.client.close();
+  }
 
   #runBackup(run: BackupRun): Promise<BackupResult> {
     return this.#backupTurn((deps) => runBackup(deps, run));

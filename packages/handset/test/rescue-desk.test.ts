@@ -2,14 +2,17 @@
  * Seed 004 end to end with the real center's rescue desk: the owner asks with
  * phone number + code number, the center reaches the running handset, which
  * saves all of its memory and erases it; the control number then restores it
- * onto a replacement with the same phone number. Skipped while the center
- * does not serve the desk's routes yet.
+ * onto a replacement with the same phone number. The center revokes the
+ * erased handset's credential, and the handset forgets it and the key.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { CenterClient, PhoneSafeError, RescueRestoreResponse, RescueStatusResponse, RescueView } from '@phonesafe/protocol';
-import type { HandsetAgent } from '../src/index.ts';
+import { layoutOf } from '../src/layout.ts';
+import { HandsetAgent } from '../src/index.ts';
 import { EventLog } from './events.ts';
 import { readTree } from './helpers.ts';
 import { rescueWorld } from './rescue-world.ts';
@@ -25,22 +28,35 @@ test('rescue desk: request, save and erase while running, restore onto a replace
   const desk = new CenterClient({ baseUrl: w.centerUrl });
   t.after(() => desk.close());
 
-  let requested;
-  try {
-    requested = await desk.http.json(RescueView, { method: 'POST', path: '/v1/rescue/requests', json: { phone: PHONE, code: CODE } });
-  } catch (error) {
-    if (error instanceof PhoneSafeError && error.code === 'NOT_FOUND') return t.skip('the center does not serve /v1/rescue yet');
-    throw error;
-  }
+  const requested = await desk.http.json(RescueView, { method: 'POST', path: '/v1/rescue/requests', json: { phone: PHONE, code: CODE } });
   assert.equal(requested.status, 'waiting-for-handset');
 
+  // The enrolment as it was, to play a handset that crashed before it could forget it.
+  const layout = layoutOf(join(w.root, 'phone-1'));
+  const enrolment = [await readFile(layout.identity), await readFile(layout.dataKey)] as const;
+
   phone.setBusy(60 * 60_000);
-  const events = running(t, phone);
+  const { events, loop } = running(t, phone);
   await events.next('rescue-save');
   const saved = await events.next('rescue-saved');
   const erased = await events.next('rescue-erased');
   assert.deepEqual([erased.backupId, erased.erasedItems], [saved.backupId, 3]);
   assert.equal(phone.status().items, 0);
+  await assert.rejects(loop, { code: 'CREDENTIAL_REVOKED' });
+  assert.equal((await events.next('revoked')).type, 'revoked');
+  assert.equal(phone.status().enrolled, false, 'the erased handset forgot its enrolment');
+  assert.deepEqual([existsSync(layout.identity), existsSync(layout.dataKey)], [false, false]);
+
+  // Had it crashed before forgetting, the center's refusal of its channel makes it forget then.
+  await writeFile(layout.identity, enrolment[0]);
+  await writeFile(layout.dataKey, enrolment[1]);
+  const restarted = await HandsetAgent.open(layout.root);
+  t.after(() => restarted.close());
+  assert.equal(restarted.status().enrolled, true);
+  const again = running(t, restarted);
+  await assert.rejects(again.loop, { code: 'CREDENTIAL_REVOKED' });
+  assert.match((await again.events.next('revoked')).detail, /CREDENTIAL_REVOKED/);
+  assert.deepEqual([restarted.status().enrolled, existsSync(layout.identity), existsSync(layout.dataKey)], [false, false, false]);
 
   const status = await until(
     () => desk.http.json(RescueStatusResponse, { method: 'POST', path: '/v1/rescue/status', json: { phone: PHONE, code: CODE } }),
@@ -49,7 +65,7 @@ test('rescue desk: request, save and erase while running, restore onto a replace
   const control = status.rescues[0]!.controlNumber!;
 
   const replacement = await w.handset('phone-2', { direct: true, phone: PHONE });
-  const onReplacement = running(t, replacement);
+  const { events: onReplacement } = running(t, replacement);
   await onReplacement.next('connected');
   const order = await desk.http.json(RescueRestoreResponse, { method: 'POST', path: '/v1/rescue/restore', json: { phone: PHONE, code: CODE, control } });
   assert.equal(order.handsetName, 'phone-2');
@@ -60,15 +76,19 @@ test('rescue desk: request, save and erase while running, restore onto a replace
   assert.deepEqual(await readTree(out), await readTree(original));
 });
 
-function running(t: TestContext, agent: HandsetAgent): EventLog {
+function running(t: TestContext, agent: HandsetAgent): { events: EventLog; loop: Promise<void> } {
   const events = new EventLog();
   const controller = new AbortController();
   const loop = agent.run({ signal: controller.signal, onEvent: events.sink, reconnect: { initialMs: 20, maxMs: 100 } });
+  // Handled at once: a reported erase ends the loop before the test looks.
+  const ended = loop.catch((error: unknown) => {
+    if (!(error instanceof PhoneSafeError && error.code === 'CREDENTIAL_REVOKED')) throw error;
+  });
   t.after(async () => {
     controller.abort();
-    await loop;
+    await ended;
   });
-  return events;
+  return { events, loop };
 }
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {

@@ -21,6 +21,8 @@ export class RescuePeer {
   readonly erasedReports: Array<{ rescueId: string; body: unknown; authorization: string | undefined }> = [];
   /** Part uploads answered with 503 after this many more succeed; undefined: none fail. */
   failPartsAfter: number | undefined;
+  /** This many more erase reports are answered 503 (recorded all the same): the report did not arrive. */
+  failErasedReports = 0;
   readonly #center: URL;
   readonly #server: Server;
   readonly #wss: WebSocketServer;
@@ -79,6 +81,7 @@ export class RescuePeer {
     const erased = /^\/v1\/rescue\/([^/]+)\/erased$/.exec(req.url ?? '');
     if (req.method === 'POST' && erased) {
       this.erasedReports.push({ rescueId: decodeURIComponent(erased[1]!), body: JSON.parse(body.toString()), authorization: req.headers.authorization });
+      if (this.failErasedReports-- > 0) return unavailable(res);
       res.writeHead(204).end();
       return;
     }
@@ -89,9 +92,7 @@ export class RescuePeer {
       body = Buffer.from(JSON.stringify(forwarded));
     }
     if (req.method === 'PUT' && req.url?.startsWith('/v1/parts/') && this.failPartsAfter !== undefined && this.failPartsAfter-- <= 0) {
-      res.writeHead(503, { 'content-type': 'application/problem+json' });
-      res.end(JSON.stringify({ type: 'about:blank', title: 'The center is unavailable', status: 503, code: 'UNAVAILABLE', detail: 'test fault' }));
-      return;
+      return unavailable(res);
     }
     this.#forward(req, body, res);
   }
@@ -114,4 +115,9 @@ export class RescuePeer {
   #wake(): void {
     for (const wake of this.#waiters.splice(0)) wake();
   }
+}
+
+function unavailable(res: ServerResponse): void {
+  res.writeHead(503, { 'content-type': 'application/problem+json' });
+  res.end(JSON.stringify({ type: 'about:blank', title: 'The center is unavailable', status: 503, code: 'UNAVAILABLE', detail: 'test fault' }));
 }

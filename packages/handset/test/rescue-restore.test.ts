@@ -1,7 +1,8 @@
 /**
  * R3 on the handset: nothing new — the center places a B6 restore order of
  * the rescue's backup and the pending-restore path applies it. Onto the
- * erased handset, or a replacement with an empty memory, policy 'ask' with
+ * erased handset enrolled again (the erase ended its enrolment), or a
+ * replacement with an empty memory, policy 'ask' with
  * no way to ask does not stop it (there is nothing to overwrite), and the
  * export equals the original byte for byte (offloaded content included).
  */
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { HandsetAgent } from '../src/index.ts';
 import { readTree } from './helpers.ts';
-import { rescueWorld } from './rescue-world.ts';
+import { OWNER, PASSWORD, rescueWorld } from './rescue-world.ts';
 
 const FILES = {
   'contacts/alice.vcf': 'BEGIN:VCARD\nFN:Alice\nTEL:+81312345678\nEND:VCARD\n',
@@ -21,7 +22,7 @@ const FILES = {
   'appdata/big.bin': randomBytes(3 * 1024 * 1024),
 };
 
-test('the rescue restores onto the erased handset and onto a replacement with the same phone number', async (t) => {
+test('the rescue restores onto the erased handset once it is enrolled again, and onto a replacement with the same phone number', async (t) => {
   const w = await rescueWorld(t);
   const phone = await w.handset('phone-1', { phone: '+819012345678', code: '4321' });
   assert.equal(phone.status().phone, '+819012345678');
@@ -29,17 +30,20 @@ test('the rescue restores onto the erased handset and onto a replacement with th
   await phone.importTree(original);
   await phone.offload({ kinds: ['media'] });
 
-  const { events, socket } = await w.run(phone, 1);
+  const { events, socket, loop } = await w.run(phone, 1);
   await events.next('connected');
   w.peer.sendSave(socket, 'rescue-r');
   const { backupId } = await events.next('rescue-saved');
   w.peer.sendErase(socket, 'rescue-r', backupId);
   assert.equal((await events.next('rescue-erased')).erasedItems, 5);
-  assert.equal(phone.status().items, 0);
+  await assert.rejects(loop, { code: 'CREDENTIAL_REVOKED' });
+  assert.deepEqual([phone.status().items, phone.status().enrolled], [0, false]);
 
+  // Found again: the owner enrols it anew (its old credential is revoked), under a new name.
+  await phone.enroll({ center: w.centerUrl, owner: OWNER, password: PASSWORD, name: 'phone-1-found', phone: '+819012345678' });
   const replacement = await w.handset('phone-2', { direct: true, phone: '+819012345678' });
   const owner = await w.owner();
-  for (const name of ['phone-1', 'phone-2']) await owner.startRestore({ backupId, toHandset: name, overwrite: 'ask' });
+  for (const name of ['phone-1-found', 'phone-2']) await owner.startRestore({ backupId, toHandset: name, overwrite: 'ask' });
 
   // The center pushes restore-pending on its own channel, which the proxy does not carry: apply as `handset run` does on a push.
   const [applied] = await phone.applyPendingRestores();

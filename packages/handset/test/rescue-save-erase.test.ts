@@ -3,15 +3,17 @@
  * memory whatever the settings and the owner's business, rescue-erase removes
  * exactly what was saved and reports it — once, however often it is asked —
  * and refuses when the backup id is not the rescue's or the save never
- * committed. A real center behind a proxy that plays the rescue desk's part
+ * committed. Once reported, the handset forgets its enrolment and key. A real center behind a proxy that plays the rescue desk's part
  * of the channel (rescue-peer.ts).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { HandsetDb } from '../src/db/database.ts';
+import type { HandsetAgent } from '../src/index.ts';
 import { layoutOf } from '../src/layout.ts';
 import { readTree } from './helpers.ts';
 import { rescueWorld } from './rescue-world.ts';
@@ -34,7 +36,7 @@ test('rescue-save backs up every kind while the owner is busy; rescue-erase eras
   phone.setBusy(60 * 60_000);
   phone.setDeviceState({ idle: false });
 
-  const { events, socket } = await w.run(phone, 1);
+  const { events, socket, loop } = await w.run(phone, 1);
   await events.next('connected');
   w.peer.sendSave(socket, 'rescue-1');
   assert.equal((await events.next('rescue-save')).rescueId, 'rescue-1');
@@ -44,6 +46,12 @@ test('rescue-save backs up every kind while the owner is busy; rescue-erase eras
   assert.deepEqual(start, { kinds: ['appdata', 'apps', 'bookmarks', 'calendar', 'contacts', 'mail', 'media', 'other', 'rights', 'settings', 'wallet'], trigger: 'rescue', rescueId: 'rescue-1' });
   assert.equal(phone.settings().targets.kinds.join(), 'contacts', 'the settings would have saved contacts only');
 
+  // A repeated save for the same rescue sends nothing new.
+  const startsBefore = w.peer.backupStarts.length;
+  w.peer.sendSave(socket, 'rescue-1');
+  const repeated = await events.next('rescue-saved');
+  assert.deepEqual([repeated.backupId, repeated.again, w.peer.backupStarts.length], [saved.backupId, true, startsBefore]);
+
   // The owner's handset keeps being used after the snapshot: a change and a new item were never saved.
   await phone.importTree(await w.tree({ 'contacts/bob.vcf': 'BEGIN:VCARD\nFN:Bob (new number)\nEND:VCARD\n', 'contacts/carol.vcf': 'BEGIN:VCARD\nFN:Carol\nEND:VCARD\n' }));
 
@@ -52,22 +60,23 @@ test('rescue-save backs up every kind while the owner is busy; rescue-erase eras
   assert.deepEqual([refused.step, refused.code], ['erase', 'FORBIDDEN']);
   assert.equal(phone.status().items, 6, 'nothing is erased for a backup id that is not the rescue\'s');
 
+  // The erase happens, but its report does not arrive: the handset stays enrolled, to report it when asked again.
+  w.peer.failErasedReports = 1;
   w.peer.sendErase(socket, 'rescue-1', saved.backupId);
-  const erased = await events.next('rescue-erased');
-  assert.deepEqual([erased.backupId, erased.erasedItems, erased.keptItems, erased.again], [saved.backupId, 4, 1, false]);
-  const out = join(w.root, 'after-erase');
-  await phone.exportTree(out);
-  assert.deepEqual([...(await readTree(out)).keys()].sort(), ['contacts/bob.vcf', 'contacts/carol.vcf']);
+  const unreported = await events.next('rescue-failed');
+  assert.deepEqual([unreported.step, unreported.code], ['erase', 'UNAVAILABLE']);
+  const kept = ['contacts/bob.vcf', 'contacts/carol.vcf'];
+  assert.deepEqual(await exported(phone, join(w.root, 'after-erase')), kept);
   const status = phone.status();
-  assert.deepEqual([status.items, status.stubs.length, status.enrolled, status.name], [2, 0, true, 'phone-1'], 'identity kept (R3)');
+  assert.deepEqual([status.items, status.stubs.length, status.enrolled], [2, 0, true]);
   const layout = layoutOf(join(w.root, 'phone-1'));
   assert.equal((await readdir(layout.memory)).length, 2, 'only the kept items have content files');
-  assert.equal(await leftoverVersions(layout.database), 2, 'profile rows of erased items are gone');
+  assert.equal(await count(layout.database, 'SELECT count(DISTINCT item_id) AS n FROM profile'), 2, 'profile rows of erased items are gone');
 
-  // Asked again (e.g. after a reconnect): reported again, nothing more erased.
+  // Asked again (the center asks on every reconnect until it has the report): reported, nothing more erased.
   w.peer.sendErase(socket, 'rescue-1', saved.backupId);
-  const again = await events.next('rescue-erased');
-  assert.deepEqual([again.erasedItems, again.again], [4, true]);
+  const erased = await events.next('rescue-erased');
+  assert.deepEqual([erased.backupId, erased.erasedItems, erased.keptItems, erased.again], [saved.backupId, 4, 1, true]);
   assert.equal(phone.status().items, 2);
   assert.deepEqual(
     w.peer.erasedReports.map((r) => [r.rescueId, r.body]),
@@ -75,11 +84,17 @@ test('rescue-save backs up every kind while the owner is busy; rescue-erase eras
   );
   assert.ok(w.peer.erasedReports.every((r) => r.authorization?.startsWith('Bearer ')), 'reported with the handset credential');
 
-  // A repeated save for the same rescue sends nothing new.
-  const startsBefore = w.peer.backupStarts.length;
-  w.peer.sendSave(socket, 'rescue-1');
-  const repeated = await events.next('rescue-saved');
-  assert.deepEqual([repeated.backupId, repeated.again, w.peer.backupStarts.length], [saved.backupId, true, startsBefore]);
+  // The report revokes the credential: the loop ends, and the handset forgets its enrolment, the owner's key and
+  // everything sealed with it; the items that changed after the save stay, as plain memory.
+  await assert.rejects(loop, { code: 'CREDENTIAL_REVOKED' });
+  assert.deepEqual(events.types().slice(-2), ['revoked', 'stopped']);
+  const after = phone.status();
+  assert.deepEqual([after.enrolled, after.items, after.pendingParts, after.pendingVersions], [false, 2, 0, 0]);
+  assert.deepEqual([existsSync(layout.identity), existsSync(layout.dataKey)], [false, false]);
+  assert.deepEqual(await readdir(layout.backupArea), []);
+  assert.equal(await count(layout.database, 'SELECT count(*) AS n FROM parts'), 0, 'no keyed part ids left');
+  assert.deepEqual(await exported(phone, join(w.root, 'after-revoke')), kept);
+  await assert.rejects(async () => phone.notices(), { code: 'NOT_ENROLLED' });
 });
 
 test('a transfer that breaks erases nothing; the next rescue-save resumes the open backup', async (t) => {
@@ -138,11 +153,16 @@ test('without the completion notice the erase asks the center: its manifest must
   assert.equal(phone.status().items, 0);
 });
 
-async function leftoverVersions(database: string): Promise<number> {
+async function count(database: string, sql: string): Promise<number> {
   const db = new HandsetDb(database);
   try {
-    return db.get<{ n: number }>('SELECT count(DISTINCT item_id) AS n FROM profile')?.n ?? 0;
+    return db.get<{ n: number }>(sql)?.n ?? 0;
   } finally {
     db.close();
   }
+}
+
+async function exported(phone: HandsetAgent, out: string): Promise<string[]> {
+  await phone.exportTree(out);
+  return [...(await readTree(out)).keys()].sort();
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { loadConfig, startCenter } from '@phonesafe/center';
-import { CenterClient, loginOwner, ManualClock } from '@phonesafe/protocol';
+import { CenterClient, loginOwner, ManualClock, PhoneSafeError } from '@phonesafe/protocol';
 import type { WebSocket } from 'ws';
 import { HandsetAgent, type EnrollRequest } from '../src/index.ts';
 import { EventLog } from './events.ts';
@@ -9,7 +9,7 @@ import { tempDir, writeTree } from './helpers.ts';
 import { RescuePeer } from './rescue-peer.ts';
 
 export const OWNER = 'owner@example.com';
-const PASSWORD = 'correct horse battery staple';
+export const PASSWORD = 'correct horse battery staple';
 
 /** A real center, the rescue proxy in front of it, and helpers to make handsets and trees. */
 export interface RescueWorld {
@@ -18,8 +18,12 @@ export interface RescueWorld {
   peer: RescuePeer;
   /** A handset enrolled through the proxy (`direct`: at the center itself, e.g. a replacement). */
   handset(name: string, options?: { direct?: boolean; phone?: string; code?: string }): Promise<HandsetAgent>;
-  /** `handset run` against the proxy, stopped at the end of the test; returns its events and its n-th connection. */
-  run(agent: HandsetAgent, connection: number): Promise<{ events: EventLog; socket: WebSocket }>;
+  /**
+   * `handset run` against the proxy, stopped at the end of the test; returns
+   * its events, its n-th connection and the loop itself (which ends with
+   * CREDENTIAL_REVOKED after a reported erase).
+   */
+  run(agent: HandsetAgent, connection: number): Promise<{ events: EventLog; socket: WebSocket; loop: Promise<void> }>;
   owner(): Promise<CenterClient>;
   /** Writes `files` into a fresh directory and returns it. */
   tree(files: Record<string, string | Uint8Array>): Promise<string>;
@@ -49,11 +53,15 @@ export async function rescueWorld(t: TestContext): Promise<RescueWorld> {
       const events = new EventLog();
       const controller = new AbortController();
       const loop = agent.run({ signal: controller.signal, onEvent: events.sink, reconnect: { initialMs: 20, maxMs: 100 } });
+      // Handled at once: a reported erase ends the loop before the test looks.
+      const ended = loop.catch((error: unknown) => {
+        if (!(error instanceof PhoneSafeError && error.code === 'CREDENTIAL_REVOKED')) throw error;
+      });
       t.after(async () => {
         controller.abort();
-        await loop;
+        await ended;
       });
-      return { events, socket: await peer.connection(connection) };
+      return { events, socket: await peer.connection(connection), loop };
     },
     async owner() {
       const session = await loginOwner(new CenterClient({ baseUrl: center.url }), OWNER, PASSWORD);

@@ -10,6 +10,7 @@ export const ERRORS = {
   BAD_REQUEST: { status: 400, retryable: false, title: 'The request is malformed' },
   VALIDATION_FAILED: { status: 400, retryable: false, title: 'The request does not match its schema' },
   UNAUTHENTICATED: { status: 401, retryable: false, title: 'Credentials are missing or wrong' },
+  CREDENTIAL_REVOKED: { status: 401, retryable: false, title: 'This handset was erased by the rescue desk; its credential no longer works' },
   FORBIDDEN: { status: 403, retryable: false, title: 'Not allowed for this owner or handset' },
   NOT_FOUND: { status: 404, retryable: false, title: 'No such resource' },
   OWNER_EXISTS: { status: 409, retryable: false, title: 'An owner with this e-mail address exists' },

@@ -11,6 +11,8 @@ export type Refusal = z.infer<typeof ChannelRefusal>;
 
 /** Close code for a socket replaced by a newer connection of the same handset (4000-4999: application codes). */
 export const REPLACED = 4000;
+/** Close code after `credential-revoked`: the credential no longer opens a channel. */
+export const REVOKED = 4001;
 
 /**
  * The handsets connected to THIS center process, one socket each: a handset
@@ -32,11 +34,16 @@ export class ChannelRegistry {
     return true;
   }
 
-  /** Sends when the handset is connected here; every message is checked against its schema first. */
+  /**
+   * Sends when the handset is connected here; every message is checked
+   * against its schema first. A revoked credential's socket is closed after
+   * its notice: it was authenticated by a credential that no longer holds.
+   */
   send(handsetId: string, message: CenterMessage): boolean {
     const socket = this.#sockets.get(handsetId);
     if (!socket) return false;
     socket.send(JSON.stringify(CenterMessage.parse(message)));
+    if (message.type === 'credential-revoked') socket.close(REVOKED, 'credential revoked');
     return true;
   }
 

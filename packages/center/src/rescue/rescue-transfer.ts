@@ -12,6 +12,7 @@ import type { Notifier } from '../notices/notifier.ts';
 import type { PushBus } from '../push/push-bus.ts';
 import type { HandsetRepo, RescueAuditRepo, RescueRepo, RescueRow } from '../store/store.ts';
 import { formatControlNumber, newControlNumber } from './control-number.ts';
+import { newId } from '../ids.ts';
 import { audit, channelRequest, subjectOf } from './rescue-records.ts';
 
 export interface RescueTransferDeps {
@@ -48,10 +49,13 @@ export class RescueTransfer {
   /** Publishes the request a rescue needs now; the center holding the handset's socket sends it. */
   async nudge(rescue: RescueRow): Promise<void> {
     const message = channelRequest(rescue);
-    if (!message) return;
-    // Best effort: a handset that misses it gets it again when it next connects.
-    await this.#deps.bus.publish(rescue.handsetId, message).catch((error: unknown) => {
-      this.#deps.log.warn({ err: error, rescueId: rescue.id }, 'could not publish a rescue request');
+    if (message) await this.#publish(rescue.handsetId, message);
+  }
+
+  /** Best effort: a handset that misses a request gets it again when it next connects, and a revoked one cannot connect. */
+  async #publish(handsetId: string, message: CenterMessage): Promise<void> {
+    await this.#deps.bus.publish(handsetId, message).catch((error: unknown) => {
+      this.#deps.log.warn({ err: error, handsetId, type: message.type }, 'could not publish a channel message');
     });
   }
 
@@ -121,6 +125,8 @@ export class RescueTransfer {
     // The lost handset still holds its credential and the owner's data key:
     // whoever found it must not reach the owner's data through it (seed 004).
     await this.#deps.handsets.revoke(handset.handsetId, erasedAt);
+    // A channel it still holds, on whichever center, is told and closed.
+    await this.#publish(handset.handsetId, { type: 'credential-revoked', requestId: newId() });
     await audit(this.#deps, subjectOf(changed), 'erased', `the handset erased ${report.erasedItems} saved items; its credential is revoked`);
     await this.#deps.notifier.notify({
       ownerId: changed.ownerId,

@@ -210,6 +210,8 @@ export function toRunEvent(e: ChannelEvent, attempts: Map<string, number>): RunE
       return { at, event: 'refused', requestId: e.requestId ?? null, code: e.code, detail: e.detail };
     case 'invalid-message':
       return { at, event: 'invalid-message', detail: e.detail };
+    case 'revoked':
+      return { at, event: 'revoked', detail: e.detail };
     case 'stopped':
       return { at, event: 'stopped' };
   }
@@ -258,6 +260,8 @@ export function eventText(e: RunEvent): string {
       return `the center refused a message: ${e.code}: ${e.detail}`;
     case 'invalid-message':
       return `ignored an invalid message: ${e.detail}`;
+    case 'revoked':
+      return `${e.detail}: this handset's enrolment and the owner's key are deleted`;
     case 'stopped':
       return 'stopped';
   }

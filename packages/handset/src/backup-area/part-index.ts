@@ -79,6 +79,11 @@ export class PartIndex {
     this.#db.run('DELETE FROM parts WHERE NOT EXISTS (SELECT 1 FROM profile_parts pp WHERE pp.part_id = parts.id)');
   }
 
+  /** Every part: their ids are keyed by an owner's key the handset no longer has (identity/unenrol.ts). */
+  clear(): void {
+    this.#db.run('DELETE FROM parts');
+  }
+
   #upsert(ref: PartRef, atCenter: 0 | 1): void {
     this.#db.run(
       `INSERT INTO parts (id, sealed_size, sha256, at_center) VALUES (?, ?, ?, ?)

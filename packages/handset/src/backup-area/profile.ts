@@ -106,6 +106,11 @@ export class Profile {
     this.#db.run('DELETE FROM profile WHERE item_id = ?', itemId);
   }
 
+  /** Every recorded version: the owner's key they were sealed with is gone (identity/unenrol.ts). */
+  clear(): void {
+    this.#db.run('DELETE FROM profile');
+  }
+
   /** Versions waiting to be sent (for the handset's status). */
   unsentCount(): number {
     return this.#db.get<{ n: number }>('SELECT count(*) AS n FROM profile WHERE sent = 0')?.n ?? 0;

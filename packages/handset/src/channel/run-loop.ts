@@ -1,4 +1,4 @@
-import type { BackupStartRequest, CenterMessage, ScheduleView } from '@phonesafe/protocol';
+import { PhoneSafeError, type BackupStartRequest, type CenterMessage, type ScheduleView } from '@phonesafe/protocol';
 import type { RescueErased } from '../rescue/erase.ts';
 import type { RescueSaved } from '../rescue/save.ts';
 import type { Readiness } from '../device/readiness.ts';
@@ -22,6 +22,8 @@ export interface ChannelHost {
   rescueErase(request: RescueErase): Promise<RescueErased>;
   /** Tells the center the schedule it has not heard of yet; undefined when it is up to date. */
   registerSchedule(): Promise<ScheduleView | undefined>;
+  /** The center revoked the credential: forget the enrolment and the owner's key (identity/unenrol.ts). */
+  revoked(): Promise<void>;
 }
 
 type RescueSave = Extract<CenterMessage, { type: 'rescue-save' }>;
@@ -42,11 +44,20 @@ export interface RunOptions {
  * or OK and then the backup in the background — runs the rescue desk's save
  * and erase requests (R2) in the background, and applies pending restores
  * when told and on every connection (a restore pushed while the handset was
- * away is not lost). Reconnects with backoff until the signal aborts.
+ * away is not lost). Reconnects with backoff until the signal aborts, or
+ * until the center revokes the credential (after a rescue erase): then the
+ * handset forgets its enrolment and `run` rejects with CREDENTIAL_REVOKED.
  */
 export async function runChannel(host: ChannelHost, options: RunOptions): Promise<void> {
   const emit: EventSink = (event) => options.onEvent?.(event);
   const backoff = new Backoff(options.reconnect);
+  const halt = new AbortController();
+  const signal = AbortSignal.any([options.signal, halt.signal]);
+  let revoked: string | undefined;
+  const onRevoked = (detail: string) => {
+    revoked ??= detail;
+    halt.abort();
+  };
   const inFlight = new Set<Promise<void>>();
   const track = (work: Promise<void>) => {
     inFlight.add(work);
@@ -90,7 +101,11 @@ export async function runChannel(host: ChannelHost, options: RunOptions): Promis
     const { rescueId } = request;
     track(
       host.rescueErase(request).then(
-        (erased) => emit({ type: 'rescue-erased', ...erased }),
+        (erased) => {
+          emit({ type: 'rescue-erased', ...erased });
+          // The center revokes the credential when it takes the report: the loop ends and the handset forgets it.
+          onRevoked('the rescue erase is reported, which revokes this handset\'s credential');
+        },
         (error: unknown) => emit({ type: 'rescue-failed', rescueId, step: 'erase', ...failureOf(error) }),
       ),
     );
@@ -100,12 +115,13 @@ export async function runChannel(host: ChannelHost, options: RunOptions): Promis
     if (message.type === 'backup-start') onBackupStart(connection, message);
     else if (message.type === 'rescue-save') onRescueSave(message);
     else if (message.type === 'rescue-erase') onRescueErase(message);
+    else if (message.type === 'credential-revoked') onRevoked('the center revoked this handset\'s credential');
     else track(restores());
   };
 
-  while (!options.signal.aborted) {
-    const { opened, reason } = await connectOnce(host.endpoint, {
-      signal: options.signal,
+  while (!signal.aborted) {
+    const { opened, reason, refusedCode } = await connectOnce(host.endpoint, {
+      signal,
       heartbeatMs: options.heartbeatMs ?? 30_000,
       onOpen: () => {
         backoff.reset();
@@ -125,11 +141,18 @@ export async function runChannel(host: ChannelHost, options: RunOptions): Promis
         else emit({ type: 'invalid-message', detail: incoming.detail });
       },
     });
-    if (options.signal.aborted) break;
+    if (refusedCode === 'CREDENTIAL_REVOKED') onRevoked(reason);
+    if (signal.aborted) break;
     const retryInMs = backoff.next();
     emit({ type: 'disconnected', reason: opened ? reason : `could not connect: ${reason}`, retryInMs });
-    await sleep(retryInMs, options.signal);
+    await sleep(retryInMs, signal);
   }
   await Promise.allSettled([...inFlight]);
+  if (revoked !== undefined) {
+    // After the work in flight: a rescue erase still reporting needs the credential.
+    await host.revoked();
+    emit({ type: 'revoked', detail: revoked });
+  }
   emit({ type: 'stopped' });
+  if (revoked !== undefined) throw new PhoneSafeError('CREDENTIAL_REVOKED', `${revoked}; the enrolment and the owner's key are deleted from this handset: enrol it again to use it`);
 }

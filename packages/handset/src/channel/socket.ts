@@ -19,6 +19,13 @@ export interface Connection {
   send(text: string): void;
 }
 
+export interface ConnectionEnd {
+  opened: boolean;
+  reason: string;
+  /** The error code of a refused upgrade (problem+json), e.g. CREDENTIAL_REVOKED. */
+  refusedCode?: string;
+}
+
 export interface ConnectHandlers {
   signal: AbortSignal;
   /** A ping every this many ms; a connection that did not answer the previous one is dropped as dead. */
@@ -33,7 +40,7 @@ export interface ConnectHandlers {
  * the `ws` package rather than the browser-style global WebSocket). Resolves
  * once the connection is over, with whether it ever opened and why it ended.
  */
-export function connectOnce(endpoint: ChannelEndpoint, handlers: ConnectHandlers): Promise<{ opened: boolean; reason: string }> {
+export function connectOnce(endpoint: ChannelEndpoint, handlers: ConnectHandlers): Promise<ConnectionEnd> {
   return new Promise((resolve) => {
     const ws = new WebSocket(endpoint.url, {
       headers: { authorization: `Bearer ${endpoint.credential}` },
@@ -47,6 +54,7 @@ export function connectOnce(endpoint: ChannelEndpoint, handlers: ConnectHandlers
     };
     let opened = false;
     let reason: string | undefined;
+    let refusedCode: string | undefined;
     let alive = true;
     let heartbeat: NodeJS.Timeout | undefined;
 
@@ -59,7 +67,10 @@ export function connectOnce(endpoint: ChannelEndpoint, handlers: ConnectHandlers
       response.setEncoding('utf8');
       response.on('data', (piece: string) => (body += piece.slice(0, 2_000)));
       response.on('end', () => {
-        reason ??= `the center refused the channel: HTTP ${response.statusCode}${problemDetail(body)}`;
+        const problem = parseProblem(body);
+        refusedCode = problem?.code;
+        const why = problem ? ` (${problem.code ? `${problem.code}: ` : ''}${problem.detail})` : '';
+        reason ??= `the center refused the channel: HTTP ${response.statusCode}${why}`;
         ws.terminate();
       });
     });
@@ -85,16 +96,21 @@ export function connectOnce(endpoint: ChannelEndpoint, handlers: ConnectHandlers
     ws.on('close', (code, why) => {
       clearInterval(heartbeat);
       handlers.signal.removeEventListener('abort', stop);
-      resolve({ opened, reason: reason ?? `closed by the center (${code}${why.length ? `: ${why.toString()}` : ''})` });
+      resolve({
+        opened,
+        reason: reason ?? `closed by the center (${code}${why.length ? `: ${why.toString()}` : ''})`,
+        ...(refusedCode ? { refusedCode } : {}),
+      });
     });
   });
 }
 
-function problemDetail(body: string): string {
+function parseProblem(body: string): { code?: string; detail: string } | undefined {
   try {
     const problem = JSON.parse(body) as { code?: unknown; detail?: unknown };
-    return typeof problem.detail === 'string' ? ` (${typeof problem.code === 'string' ? `${problem.code}: ` : ''}${problem.detail})` : '';
+    if (typeof problem.detail !== 'string') return undefined;
+    return { detail: problem.detail, ...(typeof problem.code === 'string' ? { code: problem.code } : {}) };
   } catch {
-    return '';
+    return undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { PhoneSafeError } from '@phonesafe/protocol';
 import type { Layout } from '../layout.ts';
 import { writeFileAtomic } from '../util/atomic-file.ts';
@@ -47,6 +47,12 @@ export class IdentityStore {
   async save(identity: Identity, dataKey: Buffer): Promise<void> {
     await writeFileAtomic(this.#layout.dataKey, dataKey, SECRET_MODE);
     await writeFileAtomic(this.#layout.identity, `${JSON.stringify(identity, null, 2)}\n`, SECRET_MODE);
+  }
+
+  /** The reverse of save, in the reverse order; a second call finds nothing to remove. */
+  async forget(): Promise<void> {
+    await rm(this.#layout.identity, { force: true });
+    await rm(this.#layout.dataKey, { force: true });
   }
 }
 

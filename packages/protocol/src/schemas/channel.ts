@@ -38,7 +38,17 @@ export const RestorePendingNotice = z.strictObject({
   requestId: Id,
 });
 
-export const CenterMessage = z.discriminatedUnion('type', [BackupStartRequest, RestorePendingNotice, RescueSaveRequest, RescueEraseRequest]);
+/**
+ * The handset's credential was revoked (it reported a rescue erase, seed 004):
+ * the center closes the socket right after this, and the handset forgets its
+ * enrolment and the owner's key, so a finder cannot use them.
+ */
+export const CredentialRevokedNotice = z.strictObject({
+  type: z.literal('credential-revoked'),
+  requestId: Id,
+});
+
+export const CenterMessage = z.discriminatedUnion('type', [BackupStartRequest, RestorePendingNotice, RescueSaveRequest, RescueEraseRequest, CredentialRevokedNotice]);
 export type CenterMessage = z.infer<typeof CenterMessage>;
 
 export const BackupStartAnswer = z.strictObject({

@@ -1,0 +1,41 @@
+import { pruneArea, type BackupArea } from '../backup-area/backup-area.ts';
+import type { PartIndex } from '../backup-area/part-index.ts';
+import type { Profile } from '../backup-area/profile.ts';
+import type { HandsetDb } from '../db/database.ts';
+import type { OpenBackupStore } from '../transfer/open-backup.ts';
+import type { Serial } from '../util/serial.ts';
+import type { IdentityStore } from './identity-store.ts';
+
+export interface UnenrolDeps {
+  db: HandsetDb;
+  /** Serialises writes to the memory and the backup area (see agent.ts). */
+  writes: Serial;
+  profile: Profile;
+  index: PartIndex;
+  area: BackupArea;
+  openBackups: OpenBackupStore;
+  identities: IdentityStore;
+}
+
+/**
+ * Ends the enrolment once the center has revoked the handset's credential
+ * (it reported a rescue erase, seed 004): whoever holds the handset now must
+ * not reach the owner's data through what is left on it. What was sealed or
+ * keyed with the owner's key goes first (backup-area copies, profile, part
+ * index, an open backup), then the credential and the key. A crash between
+ * the two leaves an enrolled handset without copies, which its next backup
+ * would remake and which the center refuses anyway, so the next refusal
+ * forgets again. The memory and history stay: an item changed after the
+ * rescue's snapshot was never saved, so it is not erased (rescue/erase.ts).
+ */
+export async function forgetEnrolment(deps: UnenrolDeps): Promise<void> {
+  await deps.writes.run(async () => {
+    deps.db.transaction(() => {
+      deps.openBackups.clear();
+      deps.profile.clear();
+      deps.index.clear();
+    });
+    await pruneArea(deps.index, deps.area);
+    await deps.identities.forget();
+  });
+}
