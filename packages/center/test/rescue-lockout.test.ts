@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { expectProblem, expectStatus, newOwner, startHarness, type Harness, type TestOwner } from './http-harness.ts';
+import { codeKey, FORGET_AFTER_MS } from '../src/rescue/lockout.ts';
 import { desk, enrollPhone, newPhone, rescueStatus, saveMemory } from './rescue-fixtures.ts';
 
 const LOCK_MS = 15 * 60_000;
@@ -87,6 +88,26 @@ describe('rescue desk lockouts', () => {
     expectStatus(await desk(h, 'restore', { phone, code: '2468', control }), 201);
     const events = (await rescueStatus(h, phone, '2468')).audit.map((e) => e.event);
     assert.deepEqual(events.filter((e) => e === 'wrong-control' || e === 'locked'), ['wrong-control', 'wrong-control', 'wrong-control', 'locked']);
+  });
+
+  it('wrong tries are forgotten a day after the last one, and the sweep deletes their counters', async () => {
+    const known = newPhone();
+    const unknown = newPhone();
+    await enrollPhone(h, owner, 'forgetful', known, '8642');
+    const wrong = (phone: string) => desk(h, 'status', { phone, code: '0000' });
+    for (const phone of [known, unknown]) for (let i = 0; i < 2; i++) expectProblem(await wrong(phone), 'UNAUTHENTICATED', 401);
+    await h.scheduler.tick();
+    assert.ok(await h.store.rescueCodes.findAttempt(codeKey(unknown)), 'recent wrong tries still count');
+
+    h.clock.advance(FORGET_AFTER_MS + 1000);
+    await h.scheduler.tick();
+    assert.equal(await h.store.rescueCodes.findAttempt(codeKey(unknown)), undefined, 'the unknown number leaves nothing behind');
+    assert.equal(await h.store.rescueCodes.findAttempt(codeKey(known)), undefined);
+    // Two wrong tries a day ago do not count towards today's three.
+    expectProblem(await wrong(known), 'UNAUTHENTICATED', 401);
+    expectProblem(await wrong(known), 'UNAUTHENTICATED', 401);
+    expectProblem(await wrong(known), 'UNAUTHENTICATED', 401);
+    expectProblem(await wrong(known), 'LOCKED', 429);
   });
 
   it('the lock settings are configurable', async () => {

@@ -64,12 +64,32 @@ export function registerRescueConformance(getStore: () => Store): void {
 
       const key = `code:${phone}`;
       assert.equal(await store.rescueCodes.findAttempt(key), undefined);
-      await Promise.all(Array.from({ length: 8 }, () => store.rescueCodes.changeAttempt(key, (c) => ({ ...c, failures: c.failures + 1 }))));
-      assert.deepEqual(await store.rescueCodes.findAttempt(key), { key, failures: 8, lockedUntil: null });
-      const locked = await store.rescueCodes.changeAttempt(key, (c) => ({ ...c, failures: 0, lockedUntil: at(99) }));
-      assert.deepEqual(locked, { key, failures: 0, lockedUntil: at(99) });
+      await Promise.all(Array.from({ length: 8 }, () => store.rescueCodes.changeAttempt(key, (c) => ({ ...c, failures: c.failures + 1, lastFailureAt: at(5) }))));
+      assert.deepEqual(await store.rescueCodes.findAttempt(key), { key, failures: 8, lockedUntil: null, lastFailureAt: at(5) });
+      const locked = await store.rescueCodes.changeAttempt(key, (c) => ({ ...c, failures: 0, lockedUntil: at(99), lastFailureAt: at(6) }));
+      assert.deepEqual(locked, { key, failures: 0, lockedUntil: at(99), lastFailureAt: at(6) });
       await store.rescueCodes.deleteAttempt(key);
       assert.equal(await store.rescueCodes.findAttempt(key), undefined);
+    });
+
+    test('stale attempts are deleted unless still locked or recent', async () => {
+      const store = getStore();
+      const rows = {
+        stale: { failures: 2, lockedUntil: null, lastFailureAt: at(1) },
+        legacy: { failures: 1, lockedUntil: null, lastFailureAt: null },
+        recent: { failures: 2, lockedUntil: null, lastFailureAt: at(10) },
+        locked: { failures: 0, lockedUntil: at(60), lastFailureAt: at(1) },
+        lockEnded: { failures: 0, lockedUntil: at(40), lastFailureAt: at(1) },
+      };
+      const keys = Object.fromEntries(Object.keys(rows).map((name) => [name, `code:${name}:${phoneNumber()}`]));
+      for (const [name, row] of Object.entries(rows)) {
+        const key = keys[name]!;
+        await store.rescueCodes.changeAttempt(key, () => ({ key, ...row }));
+      }
+      // Other suites' rows may go too: the count is at least this test's three.
+      assert.ok((await store.rescueCodes.deleteStaleAttempts(at(5), at(50))) >= 3);
+      const left = Object.fromEntries(await Promise.all(Object.entries(keys).map(async ([name, key]) => [name, (await store.rescueCodes.findAttempt(key)) !== undefined])));
+      assert.deepEqual(left, { stale: false, legacy: false, recent: true, locked: true, lockEnded: false });
     });
 
     test('one open rescue per phone number; lookups by phone, control, backup and channel', async () => {

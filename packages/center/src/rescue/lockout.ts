@@ -3,12 +3,20 @@
  * one key lock it for `lockMs`. Keys exist whether or not the phone number is
  * registered, so a lock says nothing about registration. The counter lives
  * in the database, so every center sharing it counts the same tries.
+ *
+ * Wrong tries are forgotten FORGET_AFTER_MS after the last one: an owner who
+ * mistypes once a month is never locked for it, and the counters that anyone
+ * guessing at numbers leaves behind can be deleted (forgetStale, from the
+ * rescue sweep) without changing any answer. The window is long next to the
+ * lock, so a guesser spreading tries out still gets only a few a day.
  */
 import { PhoneSafeError, type Clock } from '@phonesafe/protocol';
 import type { RescueCodeRepo } from '../store/store.ts';
 
+export const FORGET_AFTER_MS = 24 * 3600_000;
+
 export interface LockoutDeps {
-  attempts: Pick<RescueCodeRepo, 'findAttempt' | 'changeAttempt' | 'deleteAttempt'>;
+  attempts: Pick<RescueCodeRepo, 'findAttempt' | 'changeAttempt' | 'deleteAttempt' | 'deleteStaleAttempts'>;
   clock: Clock;
   maxTries: number;
   lockMs: number;
@@ -33,13 +41,16 @@ export class Lockout {
   async failed(key: string): Promise<boolean> {
     const now = this.#deps.clock.now();
     let locked = false;
+    const at = now.toISOString();
+    const forgottenBefore = new Date(now.getTime() - FORGET_AFTER_MS).toISOString();
     await this.#deps.attempts.changeAttempt(key, (current) => {
-      const failures = current.failures + 1;
+      const earlier = current.lastFailureAt !== null && current.lastFailureAt >= forgottenBefore ? current.failures : 0;
+      const failures = earlier + 1;
       locked = failures >= this.#deps.maxTries;
       // Locking starts a fresh count: after the lock period the owner has maxTries again.
       return locked
-        ? { key, failures: 0, lockedUntil: new Date(now.getTime() + this.#deps.lockMs).toISOString() }
-        : { key, failures, lockedUntil: current.lockedUntil };
+        ? { key, failures: 0, lockedUntil: new Date(now.getTime() + this.#deps.lockMs).toISOString(), lastFailureAt: at }
+        : { key, failures, lockedUntil: current.lockedUntil, lastFailureAt: at };
     });
     return locked;
   }
@@ -47,6 +58,11 @@ export class Lockout {
   /** A right answer forgets the wrong ones before it. */
   async succeeded(key: string): Promise<void> {
     await this.#deps.attempts.deleteAttempt(key);
+  }
+
+  /** Deletes the counters that no longer count (see above); answers how many. */
+  forgetStale(now: Date): Promise<number> {
+    return this.#deps.attempts.deleteStaleAttempts(new Date(now.getTime() - FORGET_AFTER_MS).toISOString(), now.toISOString());
   }
 }
 

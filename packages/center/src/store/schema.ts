@@ -149,6 +149,8 @@ export interface RescueAttemptsTable {
   key: string;
   failures: number;
   locked_until: string | null;
+  /** Null on rows from before migration 0004. */
+  last_failure_at: string | null;
 }
 
 export interface RescuesTable {

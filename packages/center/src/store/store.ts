@@ -206,6 +206,7 @@ export interface RescueAttemptRow {
   key: string;
   failures: number;
   lockedUntil: string | null;
+  lastFailureAt: string | null;
 }
 
 export interface RescueAuditRow {
@@ -374,6 +375,8 @@ export interface RescueCodeRepo {
   /** Read-modify-write of one counter under a row lock, so concurrent wrong tries all count. */
   changeAttempt(key: string, change: (current: RescueAttemptRow) => RescueAttemptRow): Promise<RescueAttemptRow>;
   deleteAttempt(key: string): Promise<void>;
+  /** Deletes counters whose last wrong try is before `before` (or unknown) and that are not locked at `now`; answers how many. */
+  deleteStaleAttempts(before: string, now: string): Promise<number>;
 }
 
 export interface RescueAuditRepo {

@@ -27,7 +27,11 @@ export function rescueCodeRepo(engine: Engine): RescueCodeRepo {
     async changeAttempt(key, change) {
       return db.transaction().execute(async (trx) => {
         // Make sure a row exists to lock, then read it under the lock (PostgreSQL) or the SQLite write transaction.
-        await trx.insertInto('rescue_attempts').values({ key, failures: 0, locked_until: null }).onConflict((oc) => oc.column('key').doNothing()).execute();
+        await trx
+          .insertInto('rescue_attempts')
+          .values({ key, failures: 0, locked_until: null, last_failure_at: null })
+          .onConflict((oc) => oc.column('key').doNothing())
+          .execute();
         const current = await trx
           .selectFrom('rescue_attempts')
           .selectAll()
@@ -35,7 +39,11 @@ export function rescueCodeRepo(engine: Engine): RescueCodeRepo {
           .$if(engine.rowLocks, (qb) => qb.forUpdate())
           .executeTakeFirstOrThrow();
         const next = change(toAttempt(current));
-        await trx.updateTable('rescue_attempts').set({ failures: next.failures, locked_until: next.lockedUntil }).where('key', '=', key).execute();
+        await trx
+          .updateTable('rescue_attempts')
+          .set({ failures: next.failures, locked_until: next.lockedUntil, last_failure_at: next.lastFailureAt })
+          .where('key', '=', key)
+          .execute();
         return { ...next, key };
       });
     },
@@ -43,9 +51,18 @@ export function rescueCodeRepo(engine: Engine): RescueCodeRepo {
     async deleteAttempt(key) {
       await db.deleteFrom('rescue_attempts').where('key', '=', key).execute();
     },
+
+    async deleteStaleAttempts(before, now) {
+      const result = await db
+        .deleteFrom('rescue_attempts')
+        .where((eb) => eb.or([eb('last_failure_at', 'is', null), eb('last_failure_at', '<', before)]))
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 }
 
 function toAttempt(row: RescueAttemptsTable): RescueAttemptRow {
-  return { key: row.key, failures: row.failures, lockedUntil: row.locked_until };
+  return { key: row.key, failures: row.failures, lockedUntil: row.locked_until, lastFailureAt: row.last_failure_at };
 }
