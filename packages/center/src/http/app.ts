@@ -3,7 +3,7 @@
  * dependencies. Routes are thin; each capability's service holds the logic.
  */
 import type { Clock } from '@phonesafe/protocol';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import { Authenticator } from '../auth/authenticator.ts';
 import { backupRoutes } from '../backup/backup-routes.ts';
@@ -81,7 +81,9 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
     clock,
     transferTimeoutMs: config.transferTimeoutMs,
   });
-  const options = { loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: JSON_BODY_LIMIT, exposeHeadRoutes: false };
+  // Fastify's own request lines are off: request-log.ts writes one line per request, secrets redacted.
+  const logController = new LogController({ disableRequestLogging: true });
+  const options = { loggerInstance: logger as FastifyBaseLogger, logController, bodyLimit: JSON_BODY_LIMIT, exposeHeadRoutes: false };
   // An HTTPS server answers the same routes; only its raw server type differs, which no route touches.
   const fastify = server.https ? (Fastify({ ...options, https: server.https }) as unknown as ReturnType<typeof Fastify>) : Fastify(options);
   const app: App = fastify.withTypeProvider();
