@@ -108,8 +108,11 @@ async function assertForgotten(run: RunningHandset, dir: string, env: Env): Prom
   const end = await run.stop();
   assert.equal(end.code, 3, end.stderr);
   assert.match(end.stderr, /CREDENTIAL_REVOKED/);
-  const status = await cliJson<{ enrolled: boolean }>(['handset', 'status', '--data', dir], env);
-  assert.equal(status.enrolled, false);
+  const erased = await run.next((e) => e.event === 'rescue-erased', 'the rescue erase');
+  const status = await cliJson<{ enrolled: boolean; rescueErase?: { rescueId: string } }>(['handset', 'status', '--data', dir], env);
+  assert.deepEqual([status.enrolled, status.rescueErase?.rescueId], [false, erased.event === 'rescue-erased' && erased.rescueId]);
+  const human = await cli(['handset', 'status', '--data', dir], env);
+  assert.match(human.stdout, /not enrolled\nerased by the rescue desk at .*; enrol it again to use it/);
   assert.deepEqual([existsSync(join(dir, 'identity.json')), existsSync(join(dir, 'data.key'))], [false, false]);
 }
 

@@ -127,6 +127,7 @@ export class HandsetAgent {
     const identity = this.#enrolled?.session.identity;
     const pending = this.#index.pending();
     const lastBackup = this.#settings.lastBackup();
+    const rescueErase = this.#rescues.lastErased();
     return {
       enrolled: identity !== undefined,
       ...(identity ? { handsetId: identity.handsetId, name: identity.name, center: identity.center, owner: identity.owner, ...(identity.phone ? { phone: identity.phone } : {}) } : {}),
@@ -136,6 +137,7 @@ export class HandsetAgent {
       pendingVersions: this.#profile.unsentCount(),
       ...(lastBackup ? { lastBackup } : {}),
       stubs: this.#memory.offloaded().map((item) => ({ id: item.id, path: item.path, kind: item.kind, size: item.size, summary: item.summary ?? '' })),
+      ...(rescueErase ? { rescueErase } : {}),
       device: this.deviceState(),
     };
   }

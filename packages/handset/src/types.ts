@@ -31,6 +31,8 @@ export interface HandsetStatus {
   lastBackup?: LastBackup;
   /** Items whose content was moved to the center (B9), listed as stubs; `items` counts them too. */
   stubs: StubInfo[];
+  /** The last rescue erase (seed 004): it ended the enrolment, so a handset found again shows why it is not enrolled. */
+  rescueErase?: { rescueId: string; at: string };
   device: DeviceState & { writing: boolean };
 }
 

@@ -132,6 +132,7 @@ export function handsetCommands(program: Command): void {
     withHandset(flags, { applyPending: true }, async (agent, out) => {
       out.result(agent.status(), (s) => [
         s.enrolled ? `handset '${s.name}' (${s.handsetId}) of ${s.owner} at ${s.center}` : 'not enrolled',
+        ...(s.rescueErase ? [`erased by the rescue desk at ${humanTime(s.rescueErase.at)} (rescue ${s.rescueErase.rescueId})${s.enrolled ? '' : '; enrol it again to use it'}`] : []),
         `${plural(s.items, 'item')} in memory`,
         `waiting to be backed up: ${plural(s.pendingVersions, 'version')}, ${plural(s.pendingParts, 'part')} (${humanBytes(s.pendingBytes)})`,
         s.lastBackup ? `last backup: ${s.lastBackup.backupId} at ${humanTime(s.lastBackup.at)}` : 'no backup yet',

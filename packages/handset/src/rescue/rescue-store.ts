@@ -75,6 +75,12 @@ export class RescueStore {
     this.#db.run('UPDATE rescues SET backup_id = ?, committed = 1 WHERE rescue_id = ?', backupId, rescueId);
   }
 
+  /** The latest erase, for the handset's status. */
+  lastErased(): { rescueId: string; at: string } | undefined {
+    const row = this.#db.get<{ rescue_id: string; erased_at: string }>('SELECT rescue_id, erased_at FROM rescues WHERE erased_at IS NOT NULL ORDER BY erased_at DESC LIMIT 1');
+    return row && { rescueId: row.rescue_id, at: row.erased_at };
+  }
+
   /** Part of the erase's transaction (rescue/erase.ts): the erase and its record happen together. */
   markErased(rescueId: string, at: string, items: number, kept: number): void {
     this.#db.run('UPDATE rescues SET erased_at = ?, erased_items = ?, kept_items = ? WHERE rescue_id = ?', at, items, kept, rescueId);
