@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { FORGET_AFTER_MS } from '../src/auth/lockout.ts';
 import {
   call,
   enroll,
@@ -101,6 +102,37 @@ describe('HTTP API refusals', () => {
     expectProblem(wrongKey, 'UNAUTHENTICATED', 401);
     expectProblem(unknown, 'UNAUTHENTICATED', 401);
     assert.equal(wrongKey.body, unknown.body);
+  });
+
+  it('5 wrong passwords lock the address for 15 minutes, alike for an unknown e-mail; the owner is told; tries a day old are forgotten', async () => {
+    const login = (email: string, authKey: string) => call(h, 'POST', '/v1/owners/login', { json: { email, authKey } });
+    const wrong = Buffer.alloc(32).toString('base64');
+    const nobody = 'nobody@example.org';
+    for (let i = 1; i <= 5; i++) {
+      const a = await login(owner.email, wrong);
+      const b = await login(nobody, wrong);
+      expectProblem(a, 'UNAUTHENTICATED', 401);
+      assert.equal(a.body, b.body, `try ${i} answers alike`);
+    }
+    // Locked now, even for the right password; the unknown address answers the same.
+    const locked = expectProblem(await login(owner.email, owner.authKey), 'LOCKED', 429);
+    expectProblem(await login(nobody, owner.authKey), 'LOCKED', 429);
+    assert.equal(locked.extra['lockedUntil'], new Date(h.clock.now().getTime() + 15 * 60_000).toISOString());
+    const notices = (await h.store.notices.list(owner.ownerId)).filter((n) => n.kind === 'login-locked');
+    assert.equal(notices.length, 1);
+    assert.ok(!notices[0]?.message.includes(owner.authKey));
+
+    h.clock.advance(15 * 60_000);
+    // The lock lifts; a right password forgets the wrong ones.
+    expectStatus(await login(owner.email, owner.authKey), 200);
+    assert.equal(await h.store.wrongTries.find(`login:${owner.email}`), undefined);
+    // Four wrong tries, a day, four more: still no lock, and the sweep leaves no counter behind.
+    for (let i = 0; i < 4; i++) expectProblem(await login(nobody, wrong), 'UNAUTHENTICATED', 401);
+    h.clock.advance(FORGET_AFTER_MS + 1000);
+    for (let i = 0; i < 4; i++) expectProblem(await login(nobody, wrong), 'UNAUTHENTICATED', 401);
+    h.clock.advance(FORGET_AFTER_MS + 1000);
+    await h.scheduler.tick();
+    assert.equal(await h.store.wrongTries.find(`login:${nobody}`), undefined);
   });
 
   it('registering an e-mail twice → OWNER_EXISTS; a handset name twice → HANDSET_NAME_TAKEN', async () => {

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { expectProblem, expectStatus, newOwner, startHarness, type Harness, type TestOwner } from './http-harness.ts';
-import { codeKey, FORGET_AFTER_MS } from '../src/rescue/lockout.ts';
+import { FORGET_AFTER_MS } from '../src/auth/lockout.ts';
+import { codeKey } from '../src/rescue/rescue-gate.ts';
 import { desk, enrollPhone, newPhone, rescueStatus, saveMemory } from './rescue-fixtures.ts';
 
 const LOCK_MS = 15 * 60_000;
@@ -97,12 +98,12 @@ describe('rescue desk lockouts', () => {
     const wrong = (phone: string) => desk(h, 'status', { phone, code: '0000' });
     for (const phone of [known, unknown]) for (let i = 0; i < 2; i++) expectProblem(await wrong(phone), 'UNAUTHENTICATED', 401);
     await h.scheduler.tick();
-    assert.ok(await h.store.rescueCodes.findAttempt(codeKey(unknown)), 'recent wrong tries still count');
+    assert.ok(await h.store.wrongTries.find(codeKey(unknown)), 'recent wrong tries still count');
 
     h.clock.advance(FORGET_AFTER_MS + 1000);
     await h.scheduler.tick();
-    assert.equal(await h.store.rescueCodes.findAttempt(codeKey(unknown)), undefined, 'the unknown number leaves nothing behind');
-    assert.equal(await h.store.rescueCodes.findAttempt(codeKey(known)), undefined);
+    assert.equal(await h.store.wrongTries.find(codeKey(unknown)), undefined, 'the unknown number leaves nothing behind');
+    assert.equal(await h.store.wrongTries.find(codeKey(known)), undefined);
     // Two wrong tries a day ago do not count towards today's three.
     expectProblem(await wrong(known), 'UNAUTHENTICATED', 401);
     expectProblem(await wrong(known), 'UNAUTHENTICATED', 401);

@@ -1,4 +1,4 @@
-/** The rescue desk's part of the Store contract (rescue.md): phone numbers, codes, wrong-try counters, rescues, audit. */
+/** The rescue desk's part of the Store contract (rescue.md): phone numbers, codes, rescues, audit; and the wrong-try counters it shares with logins. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { newControlNumber } from '../src/rescue/control-number.ts';
@@ -63,13 +63,13 @@ export function registerRescueConformance(getStore: () => Store): void {
       assert.equal(await store.rescueCodes.findCode(phoneNumber()), undefined);
 
       const key = `code:${phone}`;
-      assert.equal(await store.rescueCodes.findAttempt(key), undefined);
-      await Promise.all(Array.from({ length: 8 }, () => store.rescueCodes.changeAttempt(key, (c) => ({ ...c, failures: c.failures + 1, lastFailureAt: at(5) }))));
-      assert.deepEqual(await store.rescueCodes.findAttempt(key), { key, failures: 8, lockedUntil: null, lastFailureAt: at(5) });
-      const locked = await store.rescueCodes.changeAttempt(key, (c) => ({ ...c, failures: 0, lockedUntil: at(99), lastFailureAt: at(6) }));
+      assert.equal(await store.wrongTries.find(key), undefined);
+      await Promise.all(Array.from({ length: 8 }, () => store.wrongTries.change(key, (c) => ({ ...c, failures: c.failures + 1, lastFailureAt: at(5) }))));
+      assert.deepEqual(await store.wrongTries.find(key), { key, failures: 8, lockedUntil: null, lastFailureAt: at(5) });
+      const locked = await store.wrongTries.change(key, (c) => ({ ...c, failures: 0, lockedUntil: at(99), lastFailureAt: at(6) }));
       assert.deepEqual(locked, { key, failures: 0, lockedUntil: at(99), lastFailureAt: at(6) });
-      await store.rescueCodes.deleteAttempt(key);
-      assert.equal(await store.rescueCodes.findAttempt(key), undefined);
+      await store.wrongTries.delete(key);
+      assert.equal(await store.wrongTries.find(key), undefined);
     });
 
     test('stale attempts are deleted unless still locked or recent', async () => {
@@ -84,11 +84,11 @@ export function registerRescueConformance(getStore: () => Store): void {
       const keys = Object.fromEntries(Object.keys(rows).map((name) => [name, `code:${name}:${phoneNumber()}`]));
       for (const [name, row] of Object.entries(rows)) {
         const key = keys[name]!;
-        await store.rescueCodes.changeAttempt(key, () => ({ key, ...row }));
+        await store.wrongTries.change(key, () => ({ key, ...row }));
       }
       // Other suites' rows may go too: the count is at least this test's three.
-      assert.ok((await store.rescueCodes.deleteStaleAttempts(at(5), at(50))) >= 3);
-      const left = Object.fromEntries(await Promise.all(Object.entries(keys).map(async ([name, key]) => [name, (await store.rescueCodes.findAttempt(key)) !== undefined])));
+      assert.ok((await store.wrongTries.deleteStale(at(5), at(50))) >= 3);
+      const left = Object.fromEntries(await Promise.all(Object.entries(keys).map(async ([name, key]) => [name, (await store.wrongTries.find(key)) !== undefined])));
       assert.deepEqual(left, { stale: false, legacy: false, recent: true, locked: true, lockEnded: false });
     });
 

@@ -38,6 +38,8 @@ const ENV_NAMES = {
   rescueWindowDays: 'PHONESAFE_RESCUE_WINDOW_DAYS',
   rescueRetentionDays: 'PHONESAFE_RESCUE_RETENTION_DAYS',
   rescueWarnDays: 'PHONESAFE_RESCUE_WARN_DAYS',
+  loginMaxTries: 'PHONESAFE_LOGIN_MAX_TRIES',
+  loginLockSeconds: 'PHONESAFE_LOGIN_LOCK_SECONDS',
 } as const;
 
 type Setting = keyof typeof ENV_NAMES;
@@ -78,6 +80,9 @@ const RawConfig = z.strictObject({
   rescueWindowDays: z.coerce.number().int().min(1).max(10 * 365).default(365),
   rescueRetentionDays: z.coerce.number().int().min(1).max(10 * 365).default(30),
   rescueWarnDays: z.coerce.number().int().min(0).max(365).default(3),
+  // Owner login: 5 wrong passwords in a row lock the e-mail address for 15 minutes (auth/lockout.ts).
+  loginMaxTries: z.coerce.number().int().min(1).max(1000).default(5),
+  loginLockSeconds: z.coerce.number().int().min(1).max(24 * 3600).default(900),
 });
 
 export interface CenterConfig {
@@ -108,12 +113,16 @@ export interface CenterConfig {
   clock: string | null;
   /** The rescue desk (rescue.md). */
   rescue: RescuePolicy;
+  login: LockPolicy;
 }
 
-export interface RescuePolicy {
-  /** Wrong code (or control) numbers in a row before the phone number locks. */
+export interface LockPolicy {
+  /** Wrong tries in a row before the key locks. */
   maxTries: number;
   lockMs: number;
+}
+
+export interface RescuePolicy extends LockPolicy {
   /** R5: how long a request waits for the handset to connect. */
   windowMs: number;
   /** R4: how long saved data is kept. */
@@ -167,6 +176,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       retentionMs: c.rescueRetentionDays * DAY_MS,
       warnMs: c.rescueWarnDays * DAY_MS,
     },
+    login: { maxTries: c.loginMaxTries, lockMs: c.loginLockSeconds * 1000 },
   };
 }
 

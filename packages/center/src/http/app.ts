@@ -6,6 +6,7 @@ import type { Clock } from '@phonesafe/protocol';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import { Authenticator } from '../auth/authenticator.ts';
+import { Lockout } from '../auth/lockout.ts';
 import { backupRoutes } from '../backup/backup-routes.ts';
 import { BackupService } from '../backup/backup-service.ts';
 import { partRoutes } from '../backup/part-routes.ts';
@@ -44,7 +45,7 @@ import { useZodSchemas, type App } from './zod.ts';
 /** wire-protocol.md: a JSON body is at most 64 MiB (an end notice of a large backup). */
 const JSON_BODY_LIMIT = 64 * 1024 * 1024;
 
-export type AppConfig = Pick<CenterConfig, 'maxPartBytes' | 'retention' | 'defaultRetry' | 'transferTimeoutMs' | 'quotaBytes' | 'rescue'> & { centerSecret: string };
+export type AppConfig = Pick<CenterConfig, 'maxPartBytes' | 'retention' | 'defaultRetry' | 'transferTimeoutMs' | 'quotaBytes' | 'rescue' | 'login'> & { centerSecret: string };
 
 export interface AppDeps {
   store: Store;
@@ -96,7 +97,8 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   app.get('/v1/health', { config: { auth: 'public' }, schema: { response: { 200: z.strictObject({ status: z.literal('ok') }) } } }, async () => ({
     status: 'ok' as const,
   }));
-  ownerRoutes(app, new OwnerService({ owners: store.owners, clock, centerSecret: config.centerSecret }));
+  const loginLockout = new Lockout({ tries: store.wrongTries, clock, ...config.login });
+  ownerRoutes(app, new OwnerService({ owners: store.owners, clock, centerSecret: config.centerSecret, lockout: loginLockout, notifier }));
   const restores = new RestoreService({
     restores: store.restores,
     backups: store.backups,
@@ -139,6 +141,7 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
     defaultRetry: config.defaultRetry,
     log: logger,
     rescues: rescue.sweep,
+    wrongTries: store.wrongTries,
   });
   // Stop ticking before the store closes (the store's own onClose hook is added after this one).
   app.addHook('onClose', () => scheduler.stop());

@@ -1,16 +1,18 @@
 /**
- * The scheduler tick of live-channel.md: materialise → expire → claim, each
+ * The scheduler tick of live-channel.md: materialise → expire → claim (then
+ * the rescue sweep and forgetting old wrong tries), each
  * step a transaction over rows locked with SKIP LOCKED, so any number of
  * centers can tick against one database and every job is taken by one. "Now"
  * comes from the injected Clock; tests call tick() directly.
  */
 import type { Clock, NgReason, RetryPolicy } from '@phonesafe/protocol';
+import { forgetStaleTries } from '../auth/lockout.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { PushBus } from '../push/push-bus.ts';
 import { nextRun } from '../schedules/next-run.ts';
 import { effectiveRetry } from '../schedules/retry-policy.ts';
-import type { DueJobs, JobRepo, JobRow, JobUpdate, ScheduleRepo } from '../store/store.ts';
+import type { DueJobs, JobRepo, JobRow, JobUpdate, ScheduleRepo, WrongTryRepo } from '../store/store.ts';
 import { failed, newJob, requested, startRequest } from './job-rules.ts';
 import type { JobService } from './job-service.ts';
 
@@ -27,6 +29,7 @@ export interface SchedulerDeps {
   log: Logger;
   /** The rescue desk's step (R4 expiry, R5 window). */
   rescues: { sweep(now: Date): Promise<number> };
+  wrongTries: Pick<WrongTryRepo, 'deleteStale'>;
 }
 
 export interface TickReport {
@@ -79,6 +82,7 @@ export class Scheduler {
       });
     }
     const rescues = await this.#deps.rescues.sweep(now);
+    await forgetStaleTries(this.#deps.wrongTries, now);
     return { made, expired, requested: claimed.length, rescues };
   }
 

@@ -2,6 +2,8 @@ import { createHmac } from 'node:crypto';
 import { DEFAULT_KDF_COST, PhoneSafeError, type Clock, type KdfParams } from '@phonesafe/protocol';
 import { issueCredential } from '../auth/credentials.ts';
 import { newId } from '../ids.ts';
+import type { Lockout } from '../auth/lockout.ts';
+import type { Notifier } from '../notices/notifier.ts';
 import type { OwnerRepo } from '../store/store.ts';
 import { burnAuthKeyCheck, hashAuthKey, verifyAuthKey } from './auth-key-hash.ts';
 
@@ -14,6 +16,9 @@ export interface OwnerServiceDeps {
   clock: Clock;
   /** Keys the fake prelogin answers for unknown e-mails. */
   centerSecret: string;
+  /** Wrong passwords per e-mail address, counted for unknown addresses too. */
+  lockout: Lockout;
+  notifier: Notifier;
 }
 
 export interface RegisterInput {
@@ -63,15 +68,27 @@ export class OwnerService {
     return { ownerId };
   }
 
-  /** Unknown e-mail and wrong key give the same answer after the same work. */
+  /**
+   * Unknown e-mail and wrong key give the same answer after the same work,
+   * and count alike towards the address's lock (LOCKED, even for the right
+   * password, until it lifts). The owner hears of a lock: someone may be
+   * guessing the password.
+   */
   async login(email: string, authKeyBase64: string): Promise<LoginResult> {
+    const key = loginKey(email);
+    await this.#deps.lockout.assertOpen(key);
     const authKey = Buffer.from(authKeyBase64, 'base64');
     const owner = await this.#deps.owners.findByEmail(email);
-    if (!owner) {
-      await burnAuthKeyCheck(authKey);
+    const right = owner ? await verifyAuthKey(authKey, owner.authHash) : (await burnAuthKeyCheck(authKey), false);
+    if (!owner || !right) {
+      const locked = await this.#deps.lockout.failed(key);
+      if (locked && owner) {
+        const message = `owner login for ${email} was locked after repeated wrong passwords; if that was not you, someone may be guessing your password`;
+        await this.#deps.notifier.notify({ ownerId: owner.id, handsetId: null, kind: 'login-locked', message });
+      }
       throw new PhoneSafeError('UNAUTHENTICATED', 'unknown e-mail or wrong password');
     }
-    if (!(await verifyAuthKey(authKey, owner.authHash))) throw new PhoneSafeError('UNAUTHENTICATED', 'unknown e-mail or wrong password');
+    await this.#deps.lockout.succeeded(key);
 
     const now = this.#deps.clock.now();
     const tokenId = newId();
@@ -83,6 +100,8 @@ export class OwnerService {
     return { ownerId: owner.id, token: credential, expiresAt, kdf: owner.kdf, wrappedDataKey: owner.wrappedDataKey };
   }
 }
+
+const loginKey = (email: string) => `login:${email}`;
 
 function decodeAuthKey(authKey: string): Buffer {
   const bytes = Buffer.from(authKey, 'base64');

@@ -6,7 +6,7 @@ import type { Notifier } from '../notices/notifier.ts';
 import type { PushBus } from '../push/push-bus.ts';
 import type { RestoreService } from '../restore/restore-service.ts';
 import type { Store } from '../store/store.ts';
-import { Lockout } from './lockout.ts';
+import { Lockout } from '../auth/lockout.ts';
 import { RescueGate } from './rescue-gate.ts';
 import { RescueService } from './rescue-service.ts';
 import { RescueSweep } from './rescue-sweep.ts';
@@ -30,7 +30,7 @@ export interface RescueDesk {
 
 export function buildRescueDesk(deps: RescueDeskDeps): RescueDesk {
   const { store, notifier, clock, policy } = deps;
-  const lockout = new Lockout({ attempts: store.rescueCodes, clock, maxTries: policy.maxTries, lockMs: policy.lockMs });
+  const lockout = new Lockout({ tries: store.wrongTries, clock, maxTries: policy.maxTries, lockMs: policy.lockMs });
   const gate = new RescueGate({
     codes: store.rescueCodes,
     rescues: store.rescues,
@@ -62,6 +62,6 @@ export function buildRescueDesk(deps: RescueDeskDeps): RescueDesk {
     clock,
     windowMs: policy.windowMs,
   });
-  const sweep = new RescueSweep({ rescues: store.rescues, audit: store.rescueAudit, history: store.history, lockout, notifier, clock, warnMs: policy.warnMs });
+  const sweep = new RescueSweep({ rescues: store.rescues, audit: store.rescueAudit, history: store.history, notifier, clock, warnMs: policy.warnMs });
   return { desk, transfer, sweep };
 }

@@ -8,7 +8,7 @@ import { PhoneSafeError, type Clock } from '@phonesafe/protocol';
 import type { Notifier } from '../notices/notifier.ts';
 import type { HandsetRepo, RescueAuditRepo, RescueCodeRepo, RescueCodeRow, RescueRepo, RescueRow } from '../store/store.ts';
 import { isControlNumber } from './control-number.ts';
-import { codeKey, controlKey, type Lockout } from './lockout.ts';
+import type { Lockout } from '../auth/lockout.ts';
 import { audit } from './rescue-records.ts';
 import { burnCodeCheck, verifyCode } from './code-hash.ts';
 
@@ -24,6 +24,8 @@ export interface RescueGateDeps {
 }
 
 const WRONG_CODE = 'wrong phone number or code number';
+export const codeKey = (phone: string) => `code:${phone}`;
+export const controlKey = (phone: string) => `control:${phone}`;
 const WRONG_CONTROL = 'wrong phone number, code number or control number';
 
 export class RescueGate {

@@ -1,13 +1,12 @@
 /**
  * The rescue step of the scheduler tick (R4, R5): warn before saved data
  * expires, erase it at expiry, and give up on a handset that never came back
- * within the window; also delete wrong-try counters that no longer count. Each kind is drained in transactions over rows locked
+ * within the window. Each kind is drained in transactions over rows locked
  * with SKIP LOCKED, so any number of centers can sweep one database.
  */
 import type { Clock } from '@phonesafe/protocol';
 import type { Notifier } from '../notices/notifier.ts';
 import type { DueRescues, HistoryRepo, RescueAuditRepo, RescueRepo, RescueRow, RescueUpdate } from '../store/store.ts';
-import type { Lockout } from './lockout.ts';
 import { audit, subjectOf } from './rescue-records.ts';
 
 /** Rows per transaction, as in the job steps. */
@@ -17,7 +16,6 @@ export interface RescueSweepDeps {
   rescues: Pick<RescueRepo, 'takeDue'>;
   audit: Pick<RescueAuditRepo, 'append'>;
   history: Pick<HistoryRepo, 'append'>;
-  lockout: Pick<Lockout, 'forgetStale'>;
   notifier: Notifier;
   clock: Clock;
   warnMs: number;
@@ -40,7 +38,6 @@ export class RescueSweep {
     for (const rescue of warned) await this.#warned(rescue);
     const gaveUp = await this.#drain('give-up', at, { status: 'gave-up' });
     for (const rescue of gaveUp) await this.#gaveUp(rescue);
-    await this.#deps.lockout.forgetStale(now);
     return expired.length + warned.length + gaveUp.length;
   }
 

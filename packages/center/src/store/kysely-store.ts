@@ -14,6 +14,7 @@ import { rescueCodeRepo } from './repos/rescue-code-repo.ts';
 import { rescueRepo } from './repos/rescue-repo.ts';
 import { restoreRepo } from './repos/restore-repo.ts';
 import { scheduleRepo } from './repos/schedule-repo.ts';
+import { wrongTryRepo } from './repos/wrong-try-repo.ts';
 import type { Store } from './store.ts';
 
 export function kyselyStore(engine: Engine): Store {
@@ -31,6 +32,7 @@ export function kyselyStore(engine: Engine): Store {
     rescues: rescueRepo(engine),
     rescueCodes: rescueCodeRepo(engine),
     rescueAudit: rescueAuditRepo(engine),
+    wrongTries: wrongTryRepo(engine),
 
     async migrate() {
       const migrator = new Migrator({ db: engine.db, provider: migrationProvider(engine.dialect) });

@@ -144,8 +144,8 @@ export interface RescueCodesTable {
   set_at: string;
 }
 
-export interface RescueAttemptsTable {
-  /** `code:<phone>` or `control:<phone>`. */
+export interface WrongTriesTable {
+  /** `code:<phone>`, `control:<phone>` (rescue desk) or `login:<email>`. */
   key: string;
   failures: number;
   locked_until: string | null;
@@ -196,7 +196,7 @@ export interface Database {
   jobs: JobsTable;
   notices: NoticesTable;
   rescue_codes: RescueCodesTable;
-  rescue_attempts: RescueAttemptsTable;
+  wrong_tries: WrongTriesTable;
   rescues: RescuesTable;
   rescue_audit: RescueAuditTable;
 }

@@ -202,7 +202,8 @@ export interface RescueCodeRow {
   setAt: string;
 }
 
-export interface RescueAttemptRow {
+/** A wrong-try counter (auth/lockout.ts). */
+export interface WrongTryRow {
   key: string;
   failures: number;
   lockedUntil: string | null;
@@ -371,12 +372,15 @@ export interface RescueCodeRepo {
   /** Inserts or replaces the phone number's code. */
   putCode(row: RescueCodeRow): Promise<void>;
   findCode(phone: string): Promise<RescueCodeRow | undefined>;
-  findAttempt(key: string): Promise<RescueAttemptRow | undefined>;
+}
+
+export interface WrongTryRepo {
+  find(key: string): Promise<WrongTryRow | undefined>;
   /** Read-modify-write of one counter under a row lock, so concurrent wrong tries all count. */
-  changeAttempt(key: string, change: (current: RescueAttemptRow) => RescueAttemptRow): Promise<RescueAttemptRow>;
-  deleteAttempt(key: string): Promise<void>;
+  change(key: string, change: (current: WrongTryRow) => WrongTryRow): Promise<WrongTryRow>;
+  delete(key: string): Promise<void>;
   /** Deletes counters whose last wrong try is before `before` (or unknown) and that are not locked at `now`; answers how many. */
-  deleteStaleAttempts(before: string, now: string): Promise<number>;
+  deleteStale(before: string, now: string): Promise<number>;
 }
 
 export interface RescueAuditRepo {
@@ -399,6 +403,7 @@ export interface Store {
   rescues: RescueRepo;
   rescueCodes: RescueCodeRepo;
   rescueAudit: RescueAuditRepo;
+  wrongTries: WrongTryRepo;
   /** Applies pending migrations. Idempotent; safe to call at every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;

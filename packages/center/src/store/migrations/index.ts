@@ -8,7 +8,7 @@ import type { DialectName } from '../engine.ts';
 import { initialSchema } from './0001-initial.ts';
 import { jobsSchema } from './0002-jobs.ts';
 import { rescueSchema } from './0003-rescue.ts';
-import { rescueAttemptAge } from './0004-rescue-attempt-age.ts';
+import { wrongTriesSchema } from './0004-wrong-tries.ts';
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
   return {
@@ -17,7 +17,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0001-initial': initialSchema(dialect),
         '0002-jobs': jobsSchema(),
         '0003-rescue': rescueSchema(dialect),
-        '0004-rescue-attempt-age': rescueAttemptAge(),
+        '0004-wrong-tries': wrongTriesSchema(),
       };
     },
   };

@@ -1,22 +1,24 @@
 /**
- * Wrong-try counting (rescue.md, Lockout): `maxTries` wrong tries in a row for
- * one key lock it for `lockMs`. Keys exist whether or not the phone number is
- * registered, so a lock says nothing about registration. The counter lives
- * in the database, so every center sharing it counts the same tries.
+ * Wrong-try counting for secrets a person types: the rescue desk's code and
+ * control numbers (rescue.md, Lockout) and the owner's password at login.
+ * `maxTries` wrong tries in a row for one key lock it for `lockMs`. Keys are
+ * counted whether or not the phone number or e-mail address is registered,
+ * so a lock says nothing about registration. The counter lives in the
+ * database, so every center sharing it counts the same tries.
  *
  * Wrong tries are forgotten FORGET_AFTER_MS after the last one: an owner who
  * mistypes once a month is never locked for it, and the counters that anyone
- * guessing at numbers leaves behind can be deleted (forgetStale, from the
- * rescue sweep) without changing any answer. The window is long next to the
- * lock, so a guesser spreading tries out still gets only a few a day.
+ * guessing leaves behind can be deleted (forgetStaleTries, a scheduler
+ * step) without changing any answer. The window is long next to the lock,
+ * so a guesser spreading tries out still gets only a few a day.
  */
 import { PhoneSafeError, type Clock } from '@phonesafe/protocol';
-import type { RescueCodeRepo } from '../store/store.ts';
+import type { WrongTryRepo } from '../store/store.ts';
 
 export const FORGET_AFTER_MS = 24 * 3600_000;
 
 export interface LockoutDeps {
-  attempts: Pick<RescueCodeRepo, 'findAttempt' | 'changeAttempt' | 'deleteAttempt' | 'deleteStaleAttempts'>;
+  tries: WrongTryRepo;
   clock: Clock;
   maxTries: number;
   lockMs: number;
@@ -31,7 +33,7 @@ export class Lockout {
 
   /** Throws LOCKED while the key is locked, whatever the caller would have sent. */
   async assertOpen(key: string): Promise<void> {
-    const row = await this.#deps.attempts.findAttempt(key);
+    const row = await this.#deps.tries.find(key);
     if (row?.lockedUntil && row.lockedUntil > this.#deps.clock.now().toISOString()) {
       throw new PhoneSafeError('LOCKED', `too many wrong tries; try again after ${row.lockedUntil}`, { lockedUntil: row.lockedUntil });
     }
@@ -43,7 +45,7 @@ export class Lockout {
     let locked = false;
     const at = now.toISOString();
     const forgottenBefore = new Date(now.getTime() - FORGET_AFTER_MS).toISOString();
-    await this.#deps.attempts.changeAttempt(key, (current) => {
+    await this.#deps.tries.change(key, (current) => {
       const earlier = current.lastFailureAt !== null && current.lastFailureAt >= forgottenBefore ? current.failures : 0;
       const failures = earlier + 1;
       locked = failures >= this.#deps.maxTries;
@@ -57,14 +59,12 @@ export class Lockout {
 
   /** A right answer forgets the wrong ones before it. */
   async succeeded(key: string): Promise<void> {
-    await this.#deps.attempts.deleteAttempt(key);
+    await this.#deps.tries.delete(key);
   }
 
-  /** Deletes the counters that no longer count (see above); answers how many. */
-  forgetStale(now: Date): Promise<number> {
-    return this.#deps.attempts.deleteStaleAttempts(new Date(now.getTime() - FORGET_AFTER_MS).toISOString(), now.toISOString());
-  }
 }
 
-export const codeKey = (phone: string) => `code:${phone}`;
-export const controlKey = (phone: string) => `control:${phone}`;
+/** Deletes the counters that no longer count (see above); a step of the scheduler tick. Answers how many. */
+export function forgetStaleTries(tries: Pick<WrongTryRepo, 'deleteStale'>, now: Date): Promise<number> {
+  return tries.deleteStale(new Date(now.getTime() - FORGET_AFTER_MS).toISOString(), now.toISOString());
+}
