@@ -181,6 +181,26 @@ describe('live channel and scheduled backups', () => {
     assert.deepEqual(listed.json().backups, []);
   });
 
+  it('a backup that failed after OK is reported: NG transfer-failed now, not at the deadline; only the running job\'s own report counts', async () => {
+    const d = await scheduledHandset('reporter');
+    const e = await scheduledHandset('onlooker');
+    h.clock.set(d.slot);
+    await h.scheduler.tick();
+    const request = await d.channel.next('backup-start');
+    const report = { type: 'backup-failed', requestId: request.requestId, code: 'NETWORK' };
+    // Before the OK the job is not running: nothing to fail.
+    assert.equal((await d.channel.refused(report)).code, 'NOT_FOUND');
+    d.channel.send({ type: 'backup-start-answer', requestId: request.requestId, answer: 'OK' });
+    await until(async () => (await jobsOf(d.handsetId)).find((j) => j.status === 'running'), 'running');
+    assert.equal((await e.channel.refused(report)).code, 'NOT_FOUND', 'another handset cannot fail the job');
+    assert.equal((await d.channel.refused({ ...report, code: 'a detail with /a/file/name' })).code, 'VALIDATION_FAILED', 'a code, never free text');
+    d.channel.send(report);
+    const retried = await until(async () => (await jobsOf(d.handsetId)).find((j) => j.status === 'pending'), 'NG transfer-failed');
+    assert.deepEqual([retried.reasons, retried.attempt, retried.dueAt], [['transfer-failed'], 2, new Date(d.slot.getTime() + 600_000).toISOString()]);
+    assert.equal((await d.channel.refused(report)).code, 'NOT_FOUND', 'a repeated report changes nothing');
+    assert.equal((await jobsOf(d.handsetId)).length, 1);
+  });
+
   it('silence past answerBy is NG no-answer; after maxTries the center gives up and tells the owner', async () => {
     const d = await scheduledHandset('delta', { maxTries: 3, intervalSeconds: 300, answerTimeoutSeconds: 30 });
     h.clock.set(d.slot);

@@ -12,6 +12,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
  */
 export class ChannelPeer {
   readonly url: string;
+  /** How every backup start is refused (the peer stores nothing). */
+  startProblem = { status: 422, code: 'QUOTA_EXCEEDED', detail: 'owner is over quota (10 GiB)' };
   readonly backupStarts: unknown[] = [];
   readonly schedules: unknown[] = [];
   /** Upgrade requests, with the Authorization header each carried. */
@@ -120,7 +122,8 @@ export class ChannelPeer {
       if (req.method === 'POST' && req.url === '/v1/backups') {
         this.backupStarts.push(JSON.parse(body));
         this.#wake();
-        return json(422, { type: 'about:blank', title: 'The owner is over quota', status: 422, code: 'QUOTA_EXCEEDED', detail: 'owner is over quota (10 GiB)' }, 'application/problem+json');
+        const { status, code, detail } = this.startProblem;
+        return json(status, { type: 'about:blank', title: code, status, code, detail }, 'application/problem+json');
       }
       json(404, { type: 'about:blank', title: 'No such resource', status: 404, code: 'NOT_FOUND' }, 'application/problem+json');
     });

@@ -68,6 +68,24 @@ test('backup start: NG operating while the owner is busy, OK when free, then the
   assert.deepEqual(peer.backupStarts[1], { kinds: ['contacts', 'media'], trigger: 'schedule', jobId: 'job-kinds-001' }, 'kinds the center names win over the targets');
 });
 
+test('a backup that fails after its OK is reported to the center by its error code only; over quota is not (the center refused it itself)', async (t) => {
+  const { peer, events } = await running(t, 'channel-failure-report');
+  const socket = await peer.connection(1);
+  await events.next('connected');
+  peer.startProblem = { status: 503, code: 'UNAVAILABLE', detail: 'the center at /srv/phonesafe is restarting' };
+  const requestId = peer.sendBackupStart(socket, { jobId: 'job-fails-0001' });
+  assert.deepEqual(await peer.nextFrame(socket), { type: 'backup-start-answer', requestId, answer: 'OK' });
+  assert.equal((await events.next('backup-failed')).code, 'UNAVAILABLE');
+  assert.deepEqual(await peer.nextFrame(socket), { type: 'backup-failed', requestId, code: 'UNAVAILABLE' });
+
+  peer.startProblem = { status: 422, code: 'QUOTA_EXCEEDED', detail: 'over quota' };
+  const quota = peer.sendBackupStart(socket, { jobId: 'job-quota-0001' });
+  assert.deepEqual(await peer.nextFrame(socket), { type: 'backup-start-answer', requestId: quota, answer: 'OK' });
+  assert.equal((await events.next('backup-failed')).code, 'QUOTA_EXCEEDED');
+  const marker = peer.sendBackupStart(socket, { jobId: 'job-after-0001' });
+  assert.deepEqual(await peer.nextFrame(socket), { type: 'backup-start-answer', requestId: marker, answer: 'OK' }, 'no report came between');
+});
+
 test('every frame is validated: a malformed request is reported and not answered; a refusal is reported', async (t) => {
   const { peer, events } = await running(t, 'channel-validation');
   const socket = await peer.connection(1);

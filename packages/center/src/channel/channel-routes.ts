@@ -21,7 +21,7 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
 
 export interface ChannelDeps {
   bus: Pick<PushBus, 'subscribe'>;
-  jobs: Pick<JobService, 'answer' | 'disconnected'>;
+  jobs: Pick<JobService, 'answer' | 'transferFailed' | 'disconnected'>;
   log: Logger;
   rescues: Pick<RescueTransfer, 'pending' | 'sent'>;
 }

@@ -7,7 +7,7 @@ import { HandsetMessage, PhoneSafeError } from '@phonesafe/protocol';
 import type { JobService } from '../jobs/job-service.ts';
 import type { Refusal } from './channel-registry.ts';
 
-export async function handleHandsetMessage(raw: string, handsetId: string, jobs: Pick<JobService, 'answer'>): Promise<Refusal | undefined> {
+export async function handleHandsetMessage(raw: string, handsetId: string, jobs: Pick<JobService, 'answer' | 'transferFailed'>): Promise<Refusal | undefined> {
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -21,7 +21,9 @@ export async function handleHandsetMessage(raw: string, handsetId: string, jobs:
     return { type: 'refused', ...requestId, code: 'VALIDATION_FAILED', detail };
   }
   try {
-    await jobs.answer(handsetId, parsed.data);
+    const message = parsed.data;
+    if (message.type === 'backup-start-answer') await jobs.answer(handsetId, message);
+    else await jobs.transferFailed(handsetId, message);
     return undefined;
   } catch (error) {
     if (error instanceof PhoneSafeError) return { type: 'refused', ...requestId, code: error.code, detail: error.detail };

@@ -4,7 +4,7 @@
  * change is a conditional transition, so an answer that arrives twice, late,
  * or from the wrong handset changes nothing and is refused.
  */
-import { PhoneSafeError, type BackupStartAnswer, type Clock, type NgReason } from '@phonesafe/protocol';
+import { PhoneSafeError, type BackupFailedReport, type BackupStartAnswer, type Clock, type NgReason } from '@phonesafe/protocol';
 import type { HandsetRepo, JobRepo, JobRow, ScheduleRepo } from '../store/store.ts';
 import type { Notifier } from '../notices/notifier.ts';
 import { done, failed, running } from './job-rules.ts';
@@ -38,6 +38,18 @@ export class JobService {
         : await this.fail(job, answer.reason ?? UNSAID_REASON);
     // The row moved between the read and the update (timeout, another center): the answer came too late.
     if (!changed) throw notWaiting(answer.requestId);
+    return changed;
+  }
+
+  /**
+   * The handset gave up on the transfer it had said OK to: NG transfer-failed
+   * now rather than at the transfer deadline. Throws NOT_FOUND unless the
+   * request is this handset's and its job is still running.
+   */
+  async transferFailed(handsetId: string, report: BackupFailedReport): Promise<JobRow> {
+    const job = await this.#deps.jobs.findByRequest(handsetId, report.requestId);
+    const changed = job?.status === 'running' ? await this.fail(job, 'transfer-failed') : undefined;
+    if (!changed) throw new PhoneSafeError('NOT_FOUND', `no running job for request ${report.requestId}`);
     return changed;
   }
 

@@ -1,4 +1,4 @@
-import { BackupStartAnswer, CenterMessage, ChannelRefusal, type NgReason } from '@phonesafe/protocol';
+import { BackupFailedReport, BackupStartAnswer, CenterMessage, ChannelRefusal, type NgReason } from '@phonesafe/protocol';
 import type { z } from 'zod';
 
 export type Refusal = z.infer<typeof ChannelRefusal>;
@@ -27,4 +27,9 @@ export function answerFrame(requestId: string, readiness: { ok: true } | { ok: f
     readiness.ok ? { type: 'backup-start-answer', requestId, answer: 'OK' } : { type: 'backup-start-answer', requestId, answer: 'NG', reason: readiness.reason },
   );
   return JSON.stringify(answer);
+}
+
+/** The report of a backup that failed after its OK, checked against the schema before it leaves. */
+export function failedFrame(requestId: string, code: string): string {
+  return JSON.stringify(BackupFailedReport.parse({ type: 'backup-failed', requestId, code }));
 }

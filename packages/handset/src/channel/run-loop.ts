@@ -6,7 +6,7 @@ import type { RestoreResult, TriggeredBackup } from '../types.ts';
 import { failureOf } from '../util/failure.ts';
 import { Backoff, sleep, type BackoffOptions } from './backoff.ts';
 import type { EventSink } from './events.ts';
-import { answerFrame, parseIncoming } from './messages.ts';
+import { answerFrame, failedFrame, parseIncoming } from './messages.ts';
 import { connectOnce, type ChannelEndpoint, type Connection } from './socket.ts';
 
 /** What the run loop needs from the agent; the loop knows the channel, the agent knows the handset. */
@@ -79,9 +79,13 @@ export async function runChannel(host: ChannelHost, options: RunOptions): Promis
     emit({ type: 'answered', requestId, jobId, ...(readiness.ok ? { answer: 'OK' } : { answer: 'NG', reason: readiness.reason }) });
     if (!readiness.ok) return;
     track(
-      host.backup(request).then((outcome) =>
-        emit(outcome.ok ? { type: 'backup-done', jobId, result: outcome.result } : { type: 'backup-failed', jobId, code: outcome.code, detail: outcome.detail }),
-      ),
+      host.backup(request).then((outcome) => {
+        if (outcome.ok) return emit({ type: 'backup-done', jobId, result: outcome.result });
+        emit({ type: 'backup-failed', jobId, code: outcome.code, detail: outcome.detail });
+        // The center retries at once instead of at the transfer deadline. It refused the
+        // start itself over quota, so that job has moved on already.
+        if (outcome.code !== 'QUOTA_EXCEEDED') connection.send(failedFrame(requestId, outcome.code));
+      }),
     );
   };
 

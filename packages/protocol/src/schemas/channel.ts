@@ -59,7 +59,19 @@ export const BackupStartAnswer = z.strictObject({
 });
 export type BackupStartAnswer = z.infer<typeof BackupStartAnswer>;
 
-export const HandsetMessage = z.discriminatedUnion('type', [BackupStartAnswer]);
+/**
+ * The backup a start request's OK began did not complete (the handset gave up
+ * on it): the center retries after the interval instead of waiting out the
+ * transfer deadline. Only the error code travels: a detail could name a file.
+ */
+export const BackupFailedReport = z.strictObject({
+  type: z.literal('backup-failed'),
+  requestId: Id,
+  code: z.string().regex(/^[A-Z_]{1,40}$/),
+});
+export type BackupFailedReport = z.infer<typeof BackupFailedReport>;
+
+export const HandsetMessage = z.discriminatedUnion('type', [BackupStartAnswer, BackupFailedReport]);
 export type HandsetMessage = z.infer<typeof HandsetMessage>;
 
 /** Sent by the center when it refuses a handset message (then the message has no effect). */
