@@ -1,8 +1,8 @@
 /** Part uploads keep "a row never points at bytes that are not stored", also after an interrupted upload and under races. */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { sha256Hex } from '@phonesafe/protocol';
-import { enroll, expectStatus, newOwner, putPart, randomChunk, startHarness, type Harness, type TestOwner } from './http-harness.ts';
+import { encodePartBatch, PartBatchAck, sha256Hex, type SealedPart } from '@phonesafe/protocol';
+import { call, enroll, expectProblem, expectStatus, newOwner, putPart, randomChunk, startHarness, type Harness, type TestOwner } from './http-harness.ts';
 
 describe('HTTP API: storing parts', () => {
   let h: Harness;
@@ -41,6 +41,50 @@ describe('HTTP API: storing parts', () => {
     assert.deepEqual(answers.map((res) => res.statusCode).sort(), [201, 409]);
     const winner = answers[0]!.statusCode === 201 ? a : b;
     assert.equal(await assertRowMatchesBlob(a.id), winner.sha256);
+  });
+
+  const putBatch = (bearer: string, body: Buffer) => call(h, 'PUT', '/v1/parts', { bearer, body, headers: { 'content-type': 'application/octet-stream' } });
+  const batchOf = (parts: readonly SealedPart[]) => encodePartBatch(parts.map((p) => ({ ref: { id: p.id, size: p.bytes.length, sha256: p.sha256 }, bytes: p.bytes })));
+  const stored = (parts: readonly SealedPart[]) => Promise.all(parts.map(async (p) => (await h.store.parts.find(owner.ownerId, p.id)) !== undefined || (await h.blobs.has(owner.ownerId, p.id))));
+
+  it('a batch stores every part as PUT /v1/parts/:id would, and answers one ack per part in order; again, all existing', async () => {
+    const parts = [100, 0, 70_000, 3].map((size) => owner.keys.sealPart(randomChunk(size), { compress: false }));
+    const first = await putBatch(credential, batchOf(parts));
+    expectStatus(first, 200);
+    const acks = PartBatchAck.parse(first.json()).acks;
+    assert.deepEqual(acks.map((a) => [a.ack.id, a.ack.sha256, a.stored]), parts.map((p) => [p.id, p.sha256, 'new']));
+    for (const p of parts) assert.equal(await assertRowMatchesBlob(p.id), p.sha256);
+    const again = PartBatchAck.parse((await putBatch(credential, batchOf(parts))).json()).acks;
+    assert.deepEqual(again.map((a) => a.stored), ['existing', 'existing', 'existing', 'existing']);
+  });
+
+  it('a part stored with other bytes is answered with the stored ref, not a conflict', async () => {
+    const plain = randomChunk(5000);
+    const theirs = owner.keys.sealPart(plain, { compress: false });
+    const mine = owner.keys.sealPart(plain, { compress: false });
+    expectStatus(await putPart(h, credential, theirs), 201);
+    const [ack] = PartBatchAck.parse((await putBatch(credential, batchOf([mine]))).json()).acks;
+    assert.deepEqual([ack?.ack.sha256, ack?.stored], [theirs.sha256, 'existing']);
+    assert.equal(await assertRowMatchesBlob(mine.id), theirs.sha256);
+  });
+
+  it('a bad batch stores nothing: one wrong hash, a truncated body, a repeated id, a malformed index, an owner credential', async () => {
+    const parts = [10, 20, 30].map((size) => owner.keys.sealPart(randomChunk(size), { compress: false }));
+    const refs = parts.map((p) => ({ ref: { id: p.id, size: p.bytes.length, sha256: p.sha256 }, bytes: p.bytes }));
+    const wrongHash = encodePartBatch(refs.map((r, i) => (i === 2 ? { ...r, ref: { ...r.ref, sha256: parts[0]!.sha256 } } : r)));
+    expectProblem(await putBatch(credential, wrongHash), 'PART_HASH_MISMATCH', 422);
+    const full = batchOf(parts);
+    expectProblem(await putBatch(credential, full.subarray(0, full.length - 1)), 'BAD_REQUEST', 400);
+    const twice = Buffer.from(full);
+    const index = JSON.parse(twice.subarray(4, 4 + twice.readUInt32BE(0)).toString()) as { parts: unknown[] };
+    const dupIndex = Buffer.from(JSON.stringify({ parts: [index.parts[0], index.parts[0]] }));
+    const dup = Buffer.concat([Buffer.alloc(4), dupIndex, parts[0]!.bytes, parts[0]!.bytes]);
+    dup.writeUInt32BE(dupIndex.length);
+    expectProblem(await putBatch(credential, dup), 'VALIDATION_FAILED', 400);
+    expectProblem(await putBatch(credential, Buffer.from([0, 0, 0, 5, 123, 125])), 'BAD_REQUEST', 400);
+    expectProblem(await putBatch(credential, Buffer.from([0, 0, 0, 2, 123, 125])), 'VALIDATION_FAILED', 400);
+    expectProblem(await putBatch(owner.token, full), 'FORBIDDEN', 403);
+    assert.deepEqual(await stored(parts), [false, false, false]);
   });
 
   it('concurrent uploads of the same bytes are idempotent: one new, the rest existing', async () => {

@@ -1,4 +1,4 @@
-import { MissingPartsRequest, MissingPartsResponse, PartAck, PartId, Sha256Hex } from '@phonesafe/protocol';
+import { decodePartBatch, MAX_BATCH_BYTES, MissingPartsRequest, MissingPartsResponse, PartAck, PartBatchAck, PartId, Sha256Hex } from '@phonesafe/protocol';
 import { z } from 'zod';
 import { withRawBody } from '../http/raw-body.ts';
 import type { App } from '../http/zod.ts';
@@ -26,6 +26,16 @@ export function partRoutes(app: App, parts: PartService, maxPartBytes: number): 
         const ack = await parts.put(req.caller.ownerId, req.params.id, req.body, req.headers[SHA_HEADER]);
         return reply.code(ack.stored === 'new' ? 201 : 200).send(ack);
       },
+    );
+    scoped.put(
+      '/v1/parts',
+      {
+        // The index of a full batch is well under 1 MiB.
+        config: { auth: 'handset', tooLarge: 'PART_TOO_LARGE' },
+        bodyLimit: MAX_BATCH_BYTES + 1024 * 1024,
+        schema: { body: z.instanceof(Buffer), response: { 200: PartBatchAck } },
+      },
+      async (req) => ({ acks: await parts.putBatch(req.caller.ownerId, decodePartBatch(req.body)) }),
     );
   });
   app.get('/v1/parts/:id', { config: { auth: 'any' }, schema: { params: PartParams } }, async (req, reply) => {

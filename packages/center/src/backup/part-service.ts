@@ -37,20 +37,43 @@ export class PartService {
    * row, so a row never points at a missing blob. Idempotent: the same bytes
    * again answer 'existing'; other bytes under a recorded id are PART_CONFLICT.
    */
-  async put(ownerId: string, id: string, bytes: Buffer, declaredSha256: string): Promise<PartAck> {
+  async put(ownerId: string, id: string, bytes: Uint8Array, declaredSha256: string): Promise<PartAck> {
+    const ref = this.#checked(id, bytes, declaredSha256);
+    const ack = await this.#store(ownerId, ref, bytes);
+    if (ack.ack.sha256 !== ref.sha256) throw new PhoneSafeError('PART_CONFLICT', `part ${id} is stored with other bytes`, { id });
+    return ack;
+  }
+
+  /**
+   * A batch of parts (protocol schemas/part-batch.ts): every part is checked
+   * before any is stored, so a bad batch stores nothing; then each is stored
+   * as by `put`, except that an id stored with other bytes is answered with
+   * the stored ref rather than PART_CONFLICT.
+   */
+  async putBatch(ownerId: string, batch: ReadonlyArray<{ ref: PartRef; bytes: Uint8Array }>): Promise<PartAck[]> {
+    const checked = batch.map(({ ref, bytes }) => ({ ref: this.#checked(ref.id, bytes, ref.sha256), bytes }));
+    const acks: PartAck[] = [];
+    for (const { ref, bytes } of checked) acks.push(await this.#store(ownerId, ref, bytes));
+    return acks;
+  }
+
+  #checked(id: string, bytes: Uint8Array, declaredSha256: string): PartRef {
     if (bytes.length > this.#deps.maxPartBytes) {
       throw new PhoneSafeError('PART_TOO_LARGE', `a part is at most ${this.#deps.maxPartBytes} bytes`);
     }
     const ref: PartRef = { id, size: bytes.length, sha256: sha256Hex(bytes) };
     if (ref.sha256 !== declaredSha256) {
-      throw new PhoneSafeError('PART_HASH_MISMATCH', `the body's SHA-256 is ${ref.sha256}, the header says ${declaredSha256}`);
+      throw new PhoneSafeError('PART_HASH_MISMATCH', `part ${id}: the bytes' SHA-256 is ${ref.sha256}, ${declaredSha256} was declared`, { id });
     }
+    return ref;
+  }
+
+  /** The stored ref of a recorded id (whatever its bytes), else stores `bytes` and records them. */
+  #store(ownerId: string, ref: PartRef, bytes: Uint8Array): Promise<PartAck> {
+    const { id } = ref;
     return this.#uploads.run(`${ownerId}/${id}`, async () => {
       const known = await this.#deps.parts.find(ownerId, id);
-      if (known) {
-        if (known.sha256 !== ref.sha256) throw new PhoneSafeError('PART_CONFLICT', `part ${id} is stored with other bytes`, { id });
-        return { ack: known, stored: 'existing' };
-      }
+      if (known) return { ack: known, stored: 'existing' };
       // No row: any blob under this id was left by an upload interrupted
       // before its record, and sealing is randomised, so it holds other bytes.
       // `put` replaces it atomically, so the row always describes what is stored.

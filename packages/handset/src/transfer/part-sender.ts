@@ -6,7 +6,16 @@ import type { ProgressFn } from '../types.ts';
 
 /** The protocol's request limit is 100,000 ids; smaller batches keep each answer quick. */
 const MISSING_BATCH = 5_000;
+/** Requests in flight: single large parts or batches of small ones. */
 const CONCURRENT_UPLOADS = 4;
+/**
+ * Parts up to this size travel in batches (PUT /v1/parts) of up to
+ * BATCH_BYTES: most items of a handset are small, and one request per part
+ * cost more than their bytes. Larger parts go one per request, as before.
+ */
+const SMALL_PART_BYTES = 256 * 1024;
+const BATCH_BYTES = 4 * 1024 * 1024;
+const BATCH_PARTS = 500;
 
 export interface SenderDeps {
   session: Session;
@@ -46,20 +55,26 @@ export class PartSender {
   }
 
   async upload(ids: readonly string[], onProgress?: ProgressFn): Promise<{ parts: number; bytes: number }> {
-    const total = ids.reduce((sum, id) => sum + (this.#deps.index.ref(id)?.size ?? 0), 0);
+    const refs = ids.map((id) => {
+      const ref = this.#deps.index.ref(id);
+      if (!ref) throw new PhoneSafeError('LOCAL_IO', `part ${id} is missing from the backup area`);
+      return ref;
+    });
+    const total = refs.reduce((sum, ref) => sum + ref.size, 0);
     const sent = { parts: 0, bytes: 0 };
     let done = 0;
-    await forEachConcurrent(ids, CONCURRENT_UPLOADS, async (id) => {
-      const bytes = await this.#deps.area.read(id);
-      const ref = this.#deps.index.ref(id);
-      if (!bytes || !ref) throw new PhoneSafeError('LOCAL_IO', `part ${id} is missing from the backup area`);
-      const answer = await this.#put({ id, bytes, sha256: ref.sha256 });
-      this.#deps.index.recordAtCenter(answer.ref);
-      if (answer.sent) {
-        sent.parts++;
-        sent.bytes += bytes.length;
-      }
-      done += bytes.length;
+    await forEachConcurrent(requestsOf(refs), CONCURRENT_UPLOADS, async (group) => {
+      const parts = await Promise.all(group.map(async (ref) => ({ ref, bytes: await this.#read(ref.id) })));
+      const answers = parts.length === 1 ? [await this.#put({ id: parts[0]!.ref.id, bytes: parts[0]!.bytes, sha256: parts[0]!.ref.sha256 })] : await this.#putBatch(parts);
+      answers.forEach((answer, i) => {
+        const size = parts[i]!.bytes.length;
+        this.#deps.index.recordAtCenter(answer.ref);
+        if (answer.sent) {
+          sent.parts++;
+          sent.bytes += size;
+        }
+        done += size;
+      });
       onProgress?.({ phase: 'upload', done, total, unit: 'bytes' });
     });
     return sent;
@@ -68,6 +83,18 @@ export class PartSender {
   /** Uploads one sealed part held in memory (the manifest) and returns the ref the center keeps. */
   async sendSealed(part: Pick<SealedPart, 'id' | 'bytes' | 'sha256'>): Promise<PartRef> {
     return (await this.#put(part)).ref;
+  }
+
+  async #read(id: string): Promise<Buffer> {
+    const bytes = await this.#deps.area.read(id);
+    if (!bytes) throw new PhoneSafeError('LOCAL_IO', `part ${id} is missing from the backup area`);
+    return bytes;
+  }
+
+  /** One ack per part, in order; a part the center holds with other bytes comes back as the stored ref, not sent. */
+  async #putBatch(parts: ReadonlyArray<{ ref: PartRef; bytes: Uint8Array }>): Promise<Array<{ ref: PartRef; sent: boolean }>> {
+    const acks = await this.#deps.session.client.putParts(parts);
+    return acks.map(({ ack }, i) => ({ ref: ack, sent: ack.sha256 === parts[i]!.ref.sha256 }));
   }
 
   /** The part's acknowledgement; when the center holds other bytes under this id, the ref of those. */
@@ -83,4 +110,26 @@ export class PartSender {
       return { ref: stored, sent: false };
     }
   }
+}
+
+/** The upload's requests: each large part alone, small ones grouped up to BATCH_BYTES / BATCH_PARTS, in order. */
+function requestsOf(refs: readonly PartRef[]): PartRef[][] {
+  const requests: PartRef[][] = [];
+  let batch: PartRef[] = [];
+  let bytes = 0;
+  for (const ref of refs) {
+    if (ref.size > SMALL_PART_BYTES) {
+      requests.push([ref]);
+      continue;
+    }
+    if (batch.length > 0 && (bytes + ref.size > BATCH_BYTES || batch.length === BATCH_PARTS)) {
+      requests.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(ref);
+    bytes += ref.size;
+  }
+  if (batch.length > 0) requests.push(batch);
+  return requests;
 }

@@ -6,6 +6,7 @@ import * as O from '../schemas/owner.ts';
 import * as R from '../schemas/restore.ts';
 import * as RS from '../schemas/rescue.ts';
 import * as S from '../schemas/schedule.ts';
+import { encodePartBatch, PartBatchAck, type BatchPart } from '../schemas/part-batch.ts';
 import { Http, type HttpOptions } from './http.ts';
 
 /** Typed calls of wire protocol v1 (docs/design/wire-protocol.md). */
@@ -54,6 +55,12 @@ export class CenterClient {
   }
   putPart(id: string, bytes: Uint8Array, sha256: string = sha256Hex(bytes)) {
     return this.http.json(B.PartAck, { method: 'PUT', path: `/v1/parts/${id}`, body: bytes, headers: { 'x-phonesafe-sha256': sha256 } });
+  }
+  /** Several small parts in one request (schemas/part-batch.ts); one ack per part, in order. */
+  async putParts(parts: readonly BatchPart[]): Promise<B.PartAck[]> {
+    const body = encodePartBatch(parts);
+    const answer = await this.http.json(PartBatchAck, { method: 'PUT', path: '/v1/parts', body });
+    return answer.acks;
   }
   endBackup(backupId: string, notice: B.EndNotice) {
     return this.http.json(B.CompletionNotice, { method: 'POST', path: `/v1/backups/${backupId}/end`, json: notice });

@@ -7,3 +7,4 @@ export * from './channel.ts';
 export * from './schedule.ts';
 export * from './notice.ts';
 export * from './rescue.ts';
+export * from './part-batch.ts';
