@@ -1,7 +1,7 @@
 /** Part uploads keep "a row never points at bytes that are not stored", also after an interrupted upload and under races. */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { encodePartBatch, PartBatchAck, sha256Hex, type SealedPart } from '@phonesafe/protocol';
+import { decodePartBatch, encodePartBatch, PartBatchAck, sha256Hex, type SealedPart } from '@phonesafe/protocol';
 import { call, enroll, expectProblem, expectStatus, newOwner, putPart, randomChunk, startHarness, type Harness, type TestOwner } from './http-harness.ts';
 
 describe('HTTP API: storing parts', () => {
@@ -85,6 +85,28 @@ describe('HTTP API: storing parts', () => {
     expectProblem(await putBatch(credential, Buffer.from([0, 0, 0, 2, 123, 125])), 'VALIDATION_FAILED', 400);
     expectProblem(await putBatch(owner.token, full), 'FORBIDDEN', 403);
     assert.deepEqual(await stored(parts), [false, false, false]);
+  });
+
+  it('a fetch answers the stored parts as a batch, in the order asked; unknown, foreign, damaged or too many bytes are refused', async () => {
+    const parts = [300, 0, 5000].map((size) => owner.keys.sealPart(randomChunk(size), { compress: false }));
+    expectStatus(await putBatch(credential, batchOf(parts)), 200);
+    const fetch = (bearer: string, ids: string[]) => call(h, 'POST', '/v1/parts/fetch', { bearer, json: { ids } });
+    const ids = [parts[2]!.id, parts[0]!.id, parts[1]!.id];
+    for (const bearer of [credential, owner.token]) {
+      const answer = await fetch(bearer, ids);
+      expectStatus(answer, 200);
+      const fetched = decodePartBatch(answer.rawPayload);
+      assert.deepEqual(fetched.map((p) => [p.ref.id, sha256Hex(p.bytes)]), ids.map((id) => [id, parts.find((p) => p.id === id)!.sha256]));
+    }
+    expectProblem(await fetch(credential, [parts[0]!.id, 'f'.repeat(64)]), 'NOT_FOUND', 404);
+    const stranger = await newOwner(h);
+    expectProblem(await fetch(stranger.token, [parts[0]!.id]), 'NOT_FOUND', 404);
+    expectProblem(await fetch(credential, [parts[0]!.id, parts[0]!.id]), 'VALIDATION_FAILED', 400);
+    await h.blobs.put(owner.ownerId, parts[2]!.id, Buffer.from('damaged'));
+    expectProblem(await fetch(credential, ids), 'PART_DAMAGED', 500);
+    const big = [1, 2].map(() => owner.keys.sealPart(randomChunk(4.5 * 1024 * 1024), { compress: false }));
+    for (const p of big) expectStatus(await putPart(h, credential, p), 201);
+    expectProblem(await fetch(credential, big.map((p) => p.id)), 'VALIDATION_FAILED', 400);
   });
 
   it('concurrent uploads of the same bytes are idempotent: one new, the rest existing', async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, utimes, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileContent, forEachConcurrent, PhoneSafeError, readManifest, selectFiles, type DataKind, type ManifestFile } from '@phonesafe/protocol';
+import { fileContent, forEachConcurrent, partsInBatches, PhoneSafeError, readManifest, selectFiles, type DataKind, type ManifestFile } from '@phonesafe/protocol';
 import type { ProgressFn } from './progress.ts';
 import { assertParentInside, resolveInside } from './safe-path.ts';
 import type { PcSession } from './session.ts';
@@ -30,7 +30,8 @@ export async function download(session: PcSession, options: DownloadOptions): Pr
   const detail = await client.getBackup(options.backupId);
   const manifest = await readManifest(client, keys, detail.manifest);
   const files = selectFiles(manifest, options.kinds);
-  const written = await writeFiles(options.out, files, (file) => fileContent(client, keys, file), options.onProgress);
+  const parts = partsInBatches(client, files);
+  const written = await writeFiles(options.out, files, (file) => fileContent(parts, keys, file), options.onProgress);
   return { backupId: options.backupId, out: options.out, ...written };
 }
 

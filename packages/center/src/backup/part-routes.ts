@@ -1,4 +1,4 @@
-import { decodePartBatch, MAX_BATCH_BYTES, MissingPartsRequest, MissingPartsResponse, PartAck, PartBatchAck, PartId, Sha256Hex } from '@phonesafe/protocol';
+import { decodePartBatch, encodePartBatch, FetchPartsRequest, MAX_BATCH_BYTES, MissingPartsRequest, MissingPartsResponse, PartAck, PartBatchAck, PartId, Sha256Hex } from '@phonesafe/protocol';
 import { z } from 'zod';
 import { withRawBody } from '../http/raw-body.ts';
 import type { App } from '../http/zod.ts';
@@ -37,6 +37,10 @@ export function partRoutes(app: App, parts: PartService, maxPartBytes: number): 
       },
       async (req) => ({ acks: await parts.putBatch(req.caller.ownerId, decodePartBatch(req.body)) }),
     );
+  });
+  app.post('/v1/parts/fetch', { config: { auth: 'any' }, schema: { body: FetchPartsRequest } }, async (req, reply) => {
+    const batch = await parts.getBatch(req.caller.ownerId, req.body.ids);
+    return reply.type('application/octet-stream').send(encodePartBatch(batch));
   });
   app.get('/v1/parts/:id', { config: { auth: 'any' }, schema: { params: PartParams } }, async (req, reply) => {
     const { bytes, sha256 } = await parts.get(req.caller.ownerId, req.params.id);

@@ -1,4 +1,4 @@
-import { PhoneSafeError, sha256Hex, type Clock, type PartAck, type PartRef } from '@phonesafe/protocol';
+import { MAX_BATCH_BYTES, PhoneSafeError, sha256Hex, type Clock, type PartAck, type PartRef } from '@phonesafe/protocol';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { PartRepo } from '../store/store.ts';
 import { KeyedLock } from './keyed-lock.ts';
@@ -87,11 +87,35 @@ export class PartService {
   async get(ownerId: string, id: string): Promise<{ bytes: Uint8Array; sha256: string }> {
     const ref = await this.#deps.parts.find(ownerId, id);
     if (!ref) throw new PhoneSafeError('NOT_FOUND', `no part ${id}`);
+    return { bytes: await this.#read(ownerId, ref), sha256: ref.sha256 };
+  }
+
+  /**
+   * Several stored parts (POST /v1/parts/fetch), each checked as by `get`.
+   * Their recorded sizes must add up to at most MAX_BATCH_BYTES, so one
+   * request never holds more than that in memory.
+   */
+  async getBatch(ownerId: string, ids: readonly string[]): Promise<Array<{ ref: PartRef; bytes: Uint8Array }>> {
+    const refs = new Map((await this.#deps.parts.findStored(ownerId, [...ids])).map((ref) => [ref.id, ref]));
+    const absent = ids.find((id) => !refs.has(id));
+    if (absent) throw new PhoneSafeError('NOT_FOUND', `no part ${absent}`);
+    const total = [...refs.values()].reduce((sum, ref) => sum + ref.size, 0);
+    if (total > MAX_BATCH_BYTES) throw new PhoneSafeError('VALIDATION_FAILED', `body.ids: the parts hold ${total} bytes; a fetch answers at most ${MAX_BATCH_BYTES}`);
+    const batch: Array<{ ref: PartRef; bytes: Uint8Array }> = [];
+    for (const id of ids) {
+      const ref = refs.get(id)!;
+      batch.push({ ref, bytes: await this.#read(ownerId, ref) });
+    }
+    return batch;
+  }
+
+  async #read(ownerId: string, ref: PartRef): Promise<Uint8Array> {
+    const { id } = ref;
     const bytes = await this.#deps.blobs.get(ownerId, id);
     if (!bytes) throw new PhoneSafeError('PART_DAMAGED', `part ${id} is recorded but its bytes are missing`, { id });
     if (bytes.length !== ref.size || sha256Hex(bytes) !== ref.sha256) {
       throw new PhoneSafeError('PART_DAMAGED', `part ${id} no longer matches its recorded SHA-256`, { id });
     }
-    return { bytes, sha256: ref.sha256 };
+    return bytes;
   }
 }

@@ -1,4 +1,4 @@
-import { fileContent, PhoneSafeError, type ManifestFile } from '@phonesafe/protocol';
+import { fileContent, partsOneByOne, PhoneSafeError, type ManifestFile } from '@phonesafe/protocol';
 import type { Profile } from '../backup-area/profile.ts';
 import type { MemoryStore } from '../memory/memory-store.ts';
 import type { Session } from '../session.ts';
@@ -42,7 +42,7 @@ export async function fetchItem(deps: FetchDeps, itemIdOrPath: string): Promise<
     parts: entry.parts.map((part) => ({ id: part.id, size: part.plainSize })),
   };
   const { client, keys } = deps.session;
-  const staged = await deps.memory.stage(fileContent(client, keys, file));
+  const staged = await deps.memory.stage(fileContent(partsOneByOne(client), keys, file));
   if (staged.sha256 !== item.sha256 || staged.size !== item.size) {
     await deps.memory.discard(staged);
     throw new PhoneSafeError('PART_DAMAGED', `${item.path}: fetched content does not match the item's checksum`);

@@ -1,4 +1,4 @@
-import { forEachConcurrent, PhoneSafeError, type PartRef, type SealedPart } from '@phonesafe/protocol';
+import { forEachConcurrent, PhoneSafeError, planBatches, type PartRef, type SealedPart } from '@phonesafe/protocol';
 import type { BackupArea } from '../backup-area/backup-area.ts';
 import type { PartIndex } from '../backup-area/part-index.ts';
 import type { Session } from '../session.ts';
@@ -6,16 +6,12 @@ import type { ProgressFn } from '../types.ts';
 
 /** The protocol's request limit is 100,000 ids; smaller batches keep each answer quick. */
 const MISSING_BATCH = 5_000;
-/** Requests in flight: single large parts or batches of small ones. */
-const CONCURRENT_UPLOADS = 4;
 /**
- * Parts up to this size travel in batches (PUT /v1/parts) of up to
- * BATCH_BYTES: most items of a handset are small, and one request per part
- * cost more than their bytes. Larger parts go one per request, as before.
+ * Requests in flight: single large parts, or batches of small ones
+ * (PUT /v1/parts, planBatches): most items of a handset are small, and one
+ * request per part cost more than their bytes.
  */
-const SMALL_PART_BYTES = 256 * 1024;
-const BATCH_BYTES = 4 * 1024 * 1024;
-const BATCH_PARTS = 500;
+const CONCURRENT_UPLOADS = 4;
 
 export interface SenderDeps {
   session: Session;
@@ -63,7 +59,7 @@ export class PartSender {
     const total = refs.reduce((sum, ref) => sum + ref.size, 0);
     const sent = { parts: 0, bytes: 0 };
     let done = 0;
-    await forEachConcurrent(requestsOf(refs), CONCURRENT_UPLOADS, async (group) => {
+    await forEachConcurrent(planBatches(refs, (ref) => ref.size), CONCURRENT_UPLOADS, async (group) => {
       const parts = await Promise.all(group.map(async (ref) => ({ ref, bytes: await this.#read(ref.id) })));
       const answers = parts.length === 1 ? [await this.#put({ id: parts[0]!.ref.id, bytes: parts[0]!.bytes, sha256: parts[0]!.ref.sha256 })] : await this.#putBatch(parts);
       answers.forEach((answer, i) => {
@@ -112,24 +108,3 @@ export class PartSender {
   }
 }
 
-/** The upload's requests: each large part alone, small ones grouped up to BATCH_BYTES / BATCH_PARTS, in order. */
-function requestsOf(refs: readonly PartRef[]): PartRef[][] {
-  const requests: PartRef[][] = [];
-  let batch: PartRef[] = [];
-  let bytes = 0;
-  for (const ref of refs) {
-    if (ref.size > SMALL_PART_BYTES) {
-      requests.push([ref]);
-      continue;
-    }
-    if (batch.length > 0 && (bytes + ref.size > BATCH_BYTES || batch.length === BATCH_PARTS)) {
-      requests.push(batch);
-      batch = [];
-      bytes = 0;
-    }
-    batch.push(ref);
-    bytes += ref.size;
-  }
-  if (batch.length > 0) requests.push(batch);
-  return requests;
-}

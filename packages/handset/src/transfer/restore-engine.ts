@@ -1,4 +1,4 @@
-import { fileContent, forEachConcurrent, PhoneSafeError, readManifest, selectFiles, type Clock, type DataKind, type ManifestFile, type OverwritePolicy, type PartRef, type RestoreOrder } from '@phonesafe/protocol';
+import { fileContent, forEachConcurrent, partsInBatches, PhoneSafeError, readManifest, selectFiles, type Clock, type DataKind, type ManifestFile, type OverwritePolicy, type PartRef, type RestoreOrder } from '@phonesafe/protocol';
 import type { PartIndex } from '../backup-area/part-index.ts';
 import type { Profile } from '../backup-area/profile.ts';
 import type { HistoryStore } from '../history/history-store.ts';
@@ -56,8 +56,9 @@ export async function runRestore(deps: RestoreDeps, plan: RestorePlan, ask?: Ask
     done += bytes;
     onProgress?.({ phase: 'restore', done, total, unit: 'bytes' });
   };
+  const parts = partsInBatches(client, selection.write);
   await forEachConcurrent(selection.write, FILES_IN_FLIGHT, async (file) => {
-    const staged = await deps.memory.stage(countingBytes(fileContent(client, keys, file), report));
+    const staged = await deps.memory.stage(countingBytes(fileContent(parts, keys, file), report));
     await deps.writes.run(async () => {
       const item = await deps.memory.commit(file.path, staged);
       for (const part of file.parts) deps.index.recordAtCenter(refs.get(part.id)!);

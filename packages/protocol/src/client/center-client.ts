@@ -6,7 +6,8 @@ import * as O from '../schemas/owner.ts';
 import * as R from '../schemas/restore.ts';
 import * as RS from '../schemas/rescue.ts';
 import * as S from '../schemas/schedule.ts';
-import { encodePartBatch, PartBatchAck, type BatchPart } from '../schemas/part-batch.ts';
+import { PhoneSafeError } from '../errors.ts';
+import { decodePartBatch, encodePartBatch, PartBatchAck, type BatchPart } from '../schemas/part-batch.ts';
 import { Http, type HttpOptions } from './http.ts';
 
 /** Typed calls of wire protocol v1 (docs/design/wire-protocol.md). */
@@ -61,6 +62,15 @@ export class CenterClient {
     const body = encodePartBatch(parts);
     const answer = await this.http.json(PartBatchAck, { method: 'PUT', path: '/v1/parts', body });
     return answer.acks;
+  }
+  /** The sealed bytes of several stored parts in one request (restores of many small items). */
+  async fetchParts(ids: readonly string[]): Promise<Map<string, Buffer>> {
+    const { body } = await this.http.raw({ method: 'POST', path: '/v1/parts/fetch', json: { ids } });
+    const parts = decodePartBatch(body);
+    const byId = new Map(parts.map((part) => [part.ref.id, Buffer.from(part.bytes.buffer, part.bytes.byteOffset, part.bytes.byteLength)]));
+    const absent = ids.find((id) => !byId.has(id));
+    if (absent) throw new PhoneSafeError('PART_MISSING', `the center did not send part ${absent}`);
+    return byId;
   }
   endBackup(backupId: string, notice: B.EndNotice) {
     return this.http.json(B.CompletionNotice, { method: 'POST', path: `/v1/backups/${backupId}/end`, json: notice });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PhoneSafeError } from '../errors.ts';
 import { PartAck } from './backup.ts';
-import { PartRef } from './common.ts';
+import { PartId, PartRef } from './common.ts';
 
 /**
  * Many small sealed parts in one `PUT /v1/parts` (wire-protocol.md, Part
@@ -13,10 +13,42 @@ import { PartRef } from './common.ts';
  * Each part is stored and acknowledged exactly as by `PUT /v1/parts/:id`,
  * except that an id the center already holds with other bytes is answered
  * with the stored ref (`existing`) instead of PART_CONFLICT: the sender names
- * the stored copy either way.
+ * the stored copy either way. `POST /v1/parts/fetch {ids}` answers with a
+ * batch body the same way, for restores of many small items.
  */
 export const MAX_BATCH_PARTS = 1_000;
 export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+/**
+ * How clients batch: parts up to SMALL_PART_BYTES, up to BATCH_BYTES and
+ * BATCH_PARTS per request (half the limits, so sealing overhead never
+ * reaches them); larger parts travel one per request.
+ */
+export const SMALL_PART_BYTES = 256 * 1024;
+export const BATCH_BYTES = 4 * 1024 * 1024;
+export const BATCH_PARTS = 500;
+
+/** Groups items in order: each large one alone, small ones up to BATCH_BYTES / BATCH_PARTS. */
+export function planBatches<T>(items: readonly T[], sizeOf: (item: T) => number): T[][] {
+  const requests: T[][] = [];
+  let batch: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = sizeOf(item);
+    if (size > SMALL_PART_BYTES) {
+      requests.push([item]);
+      continue;
+    }
+    if (batch.length > 0 && (bytes + size > BATCH_BYTES || batch.length === BATCH_PARTS)) {
+      requests.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(item);
+    bytes += size;
+  }
+  if (batch.length > 0) requests.push(batch);
+  return requests;
+}
 
 export const PartBatchIndex = z.strictObject({
   parts: z
@@ -29,6 +61,15 @@ export type PartBatchIndex = z.infer<typeof PartBatchIndex>;
 
 export const PartBatchAck = z.strictObject({ acks: z.array(PartAck) });
 export type PartBatchAck = z.infer<typeof PartBatchAck>;
+
+/** `POST /v1/parts/fetch`: the stored parts, answered as a batch body; their sizes add up to at most MAX_BATCH_BYTES. */
+export const FetchPartsRequest = z.strictObject({
+  ids: z
+    .array(PartId)
+    .min(1)
+    .max(MAX_BATCH_PARTS)
+    .refine((ids) => new Set(ids).size === ids.length, 'a part id appears twice'),
+});
 
 export interface BatchPart {
   ref: PartRef;
