@@ -61,7 +61,8 @@ export class PartSender {
     let done = 0;
     await forEachConcurrent(planBatches(refs, (ref) => ref.size), CONCURRENT_UPLOADS, async (group) => {
       const parts = await Promise.all(group.map(async (ref) => ({ ref, bytes: await this.#read(ref.id) })));
-      const answers = parts.length === 1 ? [await this.#put({ id: parts[0]!.ref.id, bytes: parts[0]!.bytes, sha256: parts[0]!.ref.sha256 })] : await this.#putBatch(parts);
+      const [only] = parts;
+      const answers = parts.length === 1 && only ? [await this.#put({ id: only.ref.id, bytes: only.bytes, sha256: only.ref.sha256 })] : await this.#putBatch(parts);
       answers.forEach((answer, i) => {
         const size = parts[i]!.bytes.length;
         this.#deps.index.recordAtCenter(answer.ref);
