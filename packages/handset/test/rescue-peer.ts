@@ -19,7 +19,7 @@ export class RescuePeer {
   readonly url: string;
   readonly backupStarts: Array<Record<string, unknown>> = [];
   readonly erasedReports: Array<{ rescueId: string; body: unknown; authorization: string | undefined }> = [];
-  /** Part uploads answered with 503 after this many more succeed; undefined: none fail. */
+  /** Part uploads (single parts or batches) answered with 503 after this many more succeed; undefined: none fail. */
   failPartsAfter: number | undefined;
   /** This many more erase reports are answered 503 (recorded all the same): the report did not arrive. */
   failErasedReports = 0;
@@ -91,7 +91,8 @@ export class RescuePeer {
       const { rescueId: _recorded, ...forwarded } = start;
       body = Buffer.from(JSON.stringify(forwarded));
     }
-    if (req.method === 'PUT' && req.url?.startsWith('/v1/parts/') && this.failPartsAfter !== undefined && this.failPartsAfter-- <= 0) {
+    const partUpload = req.method === 'PUT' && (req.url === '/v1/parts' || req.url?.startsWith('/v1/parts/'));
+    if (partUpload && this.failPartsAfter !== undefined && this.failPartsAfter-- <= 0) {
       return unavailable(res);
     }
     this.#forward(req, body, res);
