@@ -60,7 +60,9 @@ export class PartSender {
     const sent = { parts: 0, bytes: 0 };
     let done = 0;
     await forEachConcurrent(planBatches(refs, (ref) => ref.size), CONCURRENT_UPLOADS, async (group) => {
-      const parts = await Promise.all(group.map(async (ref) => ({ ref, bytes: await this.#read(ref.id) })));
+      // One file at a time: a batch holds up to 500 parts, and reading them all at once ran out of file descriptors.
+      const parts: Array<{ ref: PartRef; bytes: Buffer }> = [];
+      for (const ref of group) parts.push({ ref, bytes: await this.#read(ref.id) });
       const [only] = parts;
       const answers = parts.length === 1 && only ? [await this.#put({ id: only.ref.id, bytes: only.bytes, sha256: only.ref.sha256 })] : await this.#putBatch(parts);
       answers.forEach((answer, i) => {
