@@ -9,13 +9,12 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
-import { CenterClient, PhoneSafeError, RescueRestoreResponse, RescueStatusResponse, RescueView } from '@phonesafe/protocol';
+import { test } from 'node:test';
+import { CenterClient, RescueRestoreResponse, RescueStatusResponse, RescueView } from '@phonesafe/protocol';
 import { layoutOf } from '../src/layout.ts';
 import { HandsetAgent } from '../src/index.ts';
-import { EventLog } from './events.ts';
 import { readTree } from './helpers.ts';
-import { rescueWorld } from './rescue-world.ts';
+import { rescueWorld, runLoop } from './rescue-world.ts';
 
 const PHONE = '+819011112222';
 const CODE = '246810';
@@ -36,7 +35,7 @@ test('rescue desk: request, save and erase while running, restore onto a replace
   const enrolment = [await readFile(layout.identity), await readFile(layout.dataKey)] as const;
 
   phone.setBusy(60 * 60_000);
-  const { events, loop } = running(t, phone);
+  const { events, loop } = runLoop(t, phone);
   await events.next('rescue-save');
   const saved = await events.next('rescue-saved');
   const erased = await events.next('rescue-erased');
@@ -53,7 +52,7 @@ test('rescue desk: request, save and erase while running, restore onto a replace
   const restarted = await HandsetAgent.open(layout.root);
   t.after(() => restarted.close());
   assert.equal(restarted.status().enrolled, true);
-  const again = running(t, restarted);
+  const again = runLoop(t, restarted);
   await assert.rejects(again.loop, { code: 'CREDENTIAL_REVOKED' });
   assert.match((await again.events.next('revoked')).detail, /CREDENTIAL_REVOKED/);
   assert.deepEqual([restarted.status().enrolled, existsSync(layout.identity), existsSync(layout.dataKey)], [false, false, false]);
@@ -65,7 +64,7 @@ test('rescue desk: request, save and erase while running, restore onto a replace
   const control = status.rescues[0]!.controlNumber!;
 
   const replacement = await w.handset('phone-2', { direct: true, phone: PHONE });
-  const { events: onReplacement } = running(t, replacement);
+  const { events: onReplacement } = runLoop(t, replacement);
   await onReplacement.next('connected');
   const order = await desk.http.json(RescueRestoreResponse, { method: 'POST', path: '/v1/rescue/restore', json: { phone: PHONE, code: CODE, control } });
   assert.equal(order.handsetName, 'phone-2');
@@ -75,21 +74,6 @@ test('rescue desk: request, save and erase while running, restore onto a replace
   await replacement.exportTree(out);
   assert.deepEqual(await readTree(out), await readTree(original));
 });
-
-function running(t: TestContext, agent: HandsetAgent): { events: EventLog; loop: Promise<void> } {
-  const events = new EventLog();
-  const controller = new AbortController();
-  const loop = agent.run({ signal: controller.signal, onEvent: events.sink, reconnect: { initialMs: 20, maxMs: 100 } });
-  // Handled at once: a reported erase ends the loop before the test looks.
-  const ended = loop.catch((error: unknown) => {
-    if (!(error instanceof PhoneSafeError && error.code === 'CREDENTIAL_REVOKED')) throw error;
-  });
-  t.after(async () => {
-    controller.abort();
-    await ended;
-  });
-  return { events, loop };
-}
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -50,17 +50,7 @@ export async function rescueWorld(t: TestContext): Promise<RescueWorld> {
       return agent;
     },
     async run(agent, connection) {
-      const events = new EventLog();
-      const controller = new AbortController();
-      const loop = agent.run({ signal: controller.signal, onEvent: events.sink, reconnect: { initialMs: 20, maxMs: 100 } });
-      // Handled at once: a reported erase ends the loop before the test looks.
-      const ended = loop.catch((error: unknown) => {
-        if (!(error instanceof PhoneSafeError && error.code === 'CREDENTIAL_REVOKED')) throw error;
-      });
-      t.after(async () => {
-        controller.abort();
-        await ended;
-      });
+      const { events, loop } = runLoop(t, agent);
       return { events, socket: await peer.connection(connection), loop };
     },
     async owner() {
@@ -74,4 +64,24 @@ export async function rescueWorld(t: TestContext): Promise<RescueWorld> {
       return dir;
     },
   };
+}
+
+/**
+ * `handset run` for a test, stopped at its end. The loop ends by itself with
+ * CREDENTIAL_REVOKED after a reported erase; that end is expected, any other
+ * failure fails the test.
+ */
+export function runLoop(t: TestContext, agent: HandsetAgent): { events: EventLog; loop: Promise<void> } {
+  const events = new EventLog();
+  const controller = new AbortController();
+  const loop = agent.run({ signal: controller.signal, onEvent: events.sink, reconnect: { initialMs: 20, maxMs: 100 } });
+  // Handled at once: a reported erase ends the loop before the test looks.
+  const ended = loop.catch((error: unknown) => {
+    if (!(error instanceof PhoneSafeError && error.code === 'CREDENTIAL_REVOKED')) throw error;
+  });
+  t.after(async () => {
+    controller.abort();
+    await ended;
+  });
+  return { events, loop };
 }

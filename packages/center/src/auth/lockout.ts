@@ -61,7 +61,6 @@ export class Lockout {
   async succeeded(key: string): Promise<void> {
     await this.#deps.tries.delete(key);
   }
-
 }
 
 /** Deletes the counters that no longer count (see above); a step of the scheduler tick. Answers how many. */
