@@ -16,13 +16,13 @@ afterEach(async () => center.cleanup());
 async function storePart(ownerId: string, content: string, createdAt = at(1)) {
   const bytes = new TextEncoder().encode(content);
   const part = { id: sha256(`id:${content}`), size: bytes.byteLength, sha256: sha256(bytes) };
-  await center.blobs.put(ownerId, part.id, bytes);
+  await center.blobs.put({ ownerId, id: part.id, sha256: part.sha256 }, bytes);
   await center.store.parts.record(ownerId, part, createdAt);
   return part;
 }
 
-function blobPath(ownerId: string, id: string): string {
-  return join(center.blobRoot, ownerId, id.slice(0, 2), id);
+function blobPath(ownerId: string, part: { id: string; sha256: string }): string {
+  return join(center.blobRoot, ownerId, part.id.slice(0, 2), `${part.id}.${part.sha256}`);
 }
 
 test('verify reads every blob and reports damaged and missing ones', async () => {
@@ -37,10 +37,10 @@ test('verify reads every blob and reports damaged and missing ones', async () =>
     bytes: good.size + flipped.size + lost.size,
   });
 
-  const bytes = await readFile(blobPath(a.owner.id, flipped.id));
+  const bytes = await readFile(blobPath(a.owner.id, flipped));
   bytes[3]! ^= 0x01;
-  await writeFile(blobPath(a.owner.id, flipped.id), bytes);
-  await rm(blobPath(b.owner.id, lost.id));
+  await writeFile(blobPath(a.owner.id, flipped), bytes);
+  await rm(blobPath(b.owner.id, lost));
   const report = await verifyStore(center.store, center.blobs);
   assert.equal(report.checked, 3);
   assert.equal(report.bytes, good.size + flipped.size);

@@ -68,18 +68,29 @@ export class PartService {
     return ref;
   }
 
-  /** The stored ref of a recorded id (whatever its bytes), else stores `bytes` and records them. */
+  /**
+   * The stored ref of a recorded id (whatever its bytes), else stores `bytes`
+   * and records them. The blob's name carries its hash, so uploads of one id
+   * with other bytes (another handset, another center) never touch each
+   * other's blob; the one whose row loses deletes its own blob at once.
+   */
   #store(ownerId: string, ref: PartRef, bytes: Uint8Array): Promise<PartAck> {
     const { id } = ref;
     return this.#uploads.run(`${ownerId}/${id}`, async () => {
       const known = await this.#deps.parts.find(ownerId, id);
       if (known) return { ack: known, stored: 'existing' };
-      // No row: any blob under this id was left by an upload interrupted
-      // before its record, and sealing is randomised, so it holds other bytes.
-      // `put` replaces it atomically, so the row always describes what is stored.
-      await this.#deps.blobs.put(ownerId, id, bytes);
-      const stored = await this.#deps.parts.record(ownerId, ref, this.#deps.clock.now().toISOString());
-      return { ack: ref, stored };
+      const key = { ownerId, id, sha256: ref.sha256 };
+      await this.#deps.blobs.put(key, bytes);
+      try {
+        return { ack: ref, stored: await this.#deps.parts.record(ownerId, ref, this.#deps.clock.now().toISOString()) };
+      } catch (error) {
+        if (!(error instanceof PhoneSafeError) || error.code !== 'PART_CONFLICT') throw error;
+      }
+      // Another upload recorded other bytes first: ours are no part's blob.
+      await this.#deps.blobs.delete(key);
+      const winner = await this.#deps.parts.find(ownerId, id);
+      if (!winner) throw new PhoneSafeError('INTERNAL', `part ${id} was recorded and is gone`);
+      return { ack: winner, stored: 'existing' };
     });
   }
 
@@ -111,7 +122,7 @@ export class PartService {
 
   async #read(ownerId: string, ref: PartRef): Promise<Uint8Array> {
     const { id } = ref;
-    const bytes = await this.#deps.blobs.get(ownerId, id);
+    const bytes = await this.#deps.blobs.get({ ownerId, id, sha256: ref.sha256 });
     if (!bytes) throw new PhoneSafeError('PART_DAMAGED', `part ${id} is recorded but its bytes are missing`, { id });
     if (bytes.length !== ref.size || sha256Hex(bytes) !== ref.sha256) {
       throw new PhoneSafeError('PART_DAMAGED', `part ${id} no longer matches its recorded SHA-256`, { id });

@@ -25,7 +25,8 @@ export async function prune(store: Store, blobs: BlobStore, options: { olderThan
     // Blob first, then row: a crash in between leaves a row whose blob is
     // gone, which the next prune removes and verify reports, rather than an
     // orphan blob nothing would ever find again.
-    await blobs.delete(ownerId, id);
+    if (part) await blobs.delete({ ownerId, id, sha256: part.sha256 });
+    await blobs.delete({ ownerId, id, sha256: null });
     await store.parts.remove(ownerId, id);
     report.removedParts += 1;
     report.removedBytes += part?.size ?? 0;

@@ -30,7 +30,7 @@ export async function verifyStore(store: Store, blobs: BlobStore): Promise<Verif
     const page = await store.parts.listAll(after, PAGE_SIZE);
     for (const part of page) {
       report.checked += 1;
-      const bytes = await blobs.get(part.ownerId, part.id);
+      const bytes = await blobs.get(part);
       if (bytes === undefined) {
         report.damaged.push({ ownerId: part.ownerId, id: part.id, reason: 'missing' });
         continue;
