@@ -4,10 +4,12 @@ import type { PartRepo } from '../store/store.ts';
 import { KeyedLock } from './keyed-lock.ts';
 
 export interface PartServiceDeps {
-  parts: Pick<PartRepo, 'find' | 'findStored' | 'record'>;
+  parts: Pick<PartRepo, 'find' | 'findStored' | 'record' | 'touch'>;
   blobs: BlobStore;
   clock: Clock;
   maxPartBytes: number;
+  /** Prune's grace period: a part answered as present is kept at least half of it (see `#fence`). */
+  pruneGraceMs: number;
 }
 
 /** Sealed parts, scoped by owner: one owner's part ids say nothing about another's. */
@@ -27,7 +29,8 @@ export class PartService {
    * name it in its end notice.
    */
   async missing(ownerId: string, ids: string[]): Promise<{ missing: string[]; present: PartRef[] }> {
-    const present = await this.#deps.parts.findStored(ownerId, ids);
+    await this.#fence(ownerId, ids);
+    const present = (await this.#deps.parts.findStored(ownerId, ids)).map(refOf);
     const stored = new Set(present.map((p) => p.id));
     return { missing: [...new Set(ids)].filter((id) => !stored.has(id)), present };
   }
@@ -77,8 +80,9 @@ export class PartService {
   #store(ownerId: string, ref: PartRef, bytes: Uint8Array): Promise<PartAck> {
     const { id } = ref;
     return this.#uploads.run(`${ownerId}/${id}`, async () => {
+      await this.#fence(ownerId, [id]);
       const known = await this.#deps.parts.find(ownerId, id);
-      if (known) return { ack: known, stored: 'existing' };
+      if (known) return { ack: refOf(known), stored: 'existing' };
       const key = { ownerId, id, sha256: ref.sha256 };
       await this.#deps.blobs.put(key, bytes);
       try {
@@ -90,8 +94,23 @@ export class PartService {
       await this.#deps.blobs.delete(key);
       const winner = await this.#deps.parts.find(ownerId, id);
       if (!winner) throw new PhoneSafeError('INTERNAL', `part ${id} was recorded and is gone`);
-      return { ack: winner, stored: 'existing' };
+      return { ack: refOf(winner), stored: 'existing' };
     });
+  }
+
+  /**
+   * Before a part is answered as present, its `used_at` is brought within
+   * half the grace period, so prune (which takes parts unused for the whole
+   * period) leaves it for at least the other half: the handset then commits
+   * the backup that reuses it instead of failing with PART_MISSING. Rows are
+   * written only when stale, so a backup's many questions cost few writes.
+   * Touch first, read after: a touch waits for a prune deleting the row, and
+   * the read then finds it gone.
+   */
+  async #fence(ownerId: string, ids: string[]): Promise<void> {
+    const now = this.#deps.clock.now();
+    const staleBefore = new Date(now.getTime() - this.#deps.pruneGraceMs / 2).toISOString();
+    await this.#deps.parts.touch(ownerId, ids, staleBefore, now.toISOString());
   }
 
   /** The stored bytes, checked against the recorded hash. Throws NOT_FOUND or PART_DAMAGED. */
@@ -107,7 +126,7 @@ export class PartService {
    * request never holds more than that in memory.
    */
   async getBatch(ownerId: string, ids: readonly string[]): Promise<Array<{ ref: PartRef; bytes: Uint8Array }>> {
-    const refs = new Map((await this.#deps.parts.findStored(ownerId, [...ids])).map((ref) => [ref.id, ref]));
+    const refs = new Map((await this.#deps.parts.findStored(ownerId, [...ids])).map((part) => [part.id, refOf(part)]));
     const absent = ids.find((id) => !refs.has(id));
     if (absent) throw new PhoneSafeError('NOT_FOUND', `no part ${absent}`);
     const total = [...refs.values()].reduce((sum, ref) => sum + ref.size, 0);
@@ -129,4 +148,8 @@ export class PartService {
     }
     return bytes;
   }
+}
+
+function refOf(part: PartRef): PartRef {
+  return { id: part.id, size: part.size, sha256: part.sha256 };
 }

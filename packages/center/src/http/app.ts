@@ -45,7 +45,7 @@ import { useZodSchemas, type App } from './zod.ts';
 /** wire-protocol.md: a JSON body is at most 64 MiB (an end notice of a large backup). */
 const JSON_BODY_LIMIT = 64 * 1024 * 1024;
 
-export type AppConfig = Pick<CenterConfig, 'maxPartBytes' | 'retention' | 'defaultRetry' | 'transferTimeoutMs' | 'quotaBytes' | 'rescue' | 'login'> & { centerSecret: string };
+export type AppConfig = Pick<CenterConfig, 'maxPartBytes' | 'retention' | 'defaultRetry' | 'transferTimeoutMs' | 'quotaBytes' | 'rescue' | 'login' | 'pruneGraceMs'> & { centerSecret: string };
 
 export interface AppDeps {
   store: Store;
@@ -125,7 +125,7 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
       rescues: rescue.transfer,
     }),
   );
-  partRoutes(app, new PartService({ parts: store.parts, blobs, clock, maxPartBytes: config.maxPartBytes }), config.maxPartBytes);
+  partRoutes(app, new PartService({ parts: store.parts, blobs, clock, maxPartBytes: config.maxPartBytes, pruneGraceMs: config.pruneGraceMs }), config.maxPartBytes);
   restoreRoutes(app, restores);
   rescueRoutes(app, rescue.desk, rescue.transfer);
   historyRoutes(app, new HistoryService({ history: store.history, handsets: store.handsets }));

@@ -255,17 +255,45 @@ export interface HandsetRepo {
   revoke(id: string, at: string): Promise<void>;
 }
 
+/** A recorded part: its ref, and whether its stored bytes were found missing or wrong. */
+export interface StoredPart extends PartRef {
+  damaged: boolean;
+}
+
+/**
+ * Prune and commit exclude each other (storage-format.md): `commit` reads the
+ * parts it references under a share lock, and `removeIfUnreferenced` deletes
+ * under an exclusive one after checking again; on SQLite every transaction
+ * holds the database's write lock. A part answered as present is `touch`ed,
+ * so prune leaves it for the grace period.
+ */
 export interface PartRepo {
-  /** Of `ids`, the parts recorded for this owner (any order). */
-  findStored(ownerId: string, ids: string[]): Promise<PartRef[]>;
-  find(ownerId: string, id: string): Promise<PartRef | undefined>;
-  /** Idempotent: recording an existing (owner, id) with the same sha256 is a no-op returning 'existing'. */
+  /** Of `ids`, the parts recorded for this owner (any order), damaged ones included. */
+  findStored(ownerId: string, ids: string[]): Promise<StoredPart[]>;
+  find(ownerId: string, id: string): Promise<StoredPart | undefined>;
+  /** Idempotent: recording an existing (owner, id) with the same sha256 is a no-op returning 'existing'; other bytes are PART_CONFLICT. */
   record(ownerId: string, part: PartRef, createdAt: string): Promise<'new' | 'existing'>;
-  /** Parts no committed or open backup references, created before `olderThan`. */
+  /**
+   * Sets `used_at` to `now` for those of `ids` last used (or, never used,
+   * created) before `staleBefore`; fresher rows are not written. Waits for a
+   * prune holding one of the rows, so a row found after the touch is not
+   * pruned within the grace period.
+   */
+  touch(ownerId: string, ids: string[], staleBefore: string, now: string): Promise<void>;
+  /** Candidates for prune: parts no committed or open backup references, created and last used before `olderThan`. */
   listUnreferenced(olderThan: string): Promise<Array<{ ownerId: string; id: string }>>;
+  /**
+   * Prune's delete of one candidate, in one transaction: locks the row, checks
+   * again that no backup references it and that it was neither created nor
+   * used since `olderThan`, and deletes it. Answers the deleted row, or
+   * undefined (nothing changed) when it no longer qualifies.
+   */
+  removeIfUnreferenced(ownerId: string, id: string, olderThan: string): Promise<PartRef | undefined>;
   remove(ownerId: string, id: string): Promise<void>;
   /** Every part, in pages, for `center verify`. */
-  listAll(afterKey: { ownerId: string; id: string } | null, limit: number): Promise<Array<{ ownerId: string } & PartRef>>;
+  listAll(afterKey: { ownerId: string; id: string } | null, limit: number): Promise<Array<{ ownerId: string } & StoredPart>>;
+  /** Parts committed backups reference that have no row (a part lost to a fault), at most `limit`. */
+  listReferencedUnrecorded(limit: number): Promise<Array<{ ownerId: string; id: string; backupId: string }>>;
   totalBytes(ownerId: string): Promise<number>;
 }
 
@@ -278,7 +306,9 @@ export interface BackupRepo {
   parts(backupId: string): Promise<PartRef[]>;
   /**
    * Atomically: checks the backup is open, writes files and part references,
-   * sets status committed with counts and manifest. All or nothing.
+   * sets status committed with counts and manifest. All or nothing. The
+   * parts are read under a share lock, so a prune deleting one of them makes
+   * the commit wait and then refuse it; a damaged part counts as missing.
    * Throws BACKUP_NOT_OPEN, PART_MISSING (extra.missing = ids) or
    * END_NOTICE_MISMATCH (extra.mismatched = ids) and commits nothing.
    */

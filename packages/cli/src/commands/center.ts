@@ -52,7 +52,7 @@ export function centerCommands(program: Command): void {
     const out = new Output(Boolean(flags.json));
     const { loadConfig, runPrune } = await centerPackage();
     const result = await runPrune(loadConfig({ data: flags.data, db: flags.db }), processClock());
-    out.result(result, (r) => `removed ${plural(r.removedParts, 'unreferenced part')} (${humanBytes(r.removedBytes)})`);
+    out.result(result, (r) => `removed ${plural(r.removedParts, 'unreferenced part')} (${humanBytes(r.removedBytes)}) and ${plural(r.removedBlobs, 'blob')} without a part`);
   });
 }
 
