@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Store } from '../src/store/store.ts';
+import { rejectsWith } from './store-conformance.ts';
 import { at, openWithParts, partRef, seedOwner, uid } from './store-fixtures.ts';
 
 export function registerPartConformance(s: () => Store): void {
@@ -59,6 +60,35 @@ export function registerPartConformance(s: () => Store): void {
       assert.deepEqual(await ofOwner(), []);
       await s().parts.remove(owner.id, lost.id);
       assert.deepEqual(await ofOwner(), [{ ownerId: owner.id, id: lost.id, backupId: backup.id }]);
+    });
+
+    test('markDamaged and clearDamaged change a row only while it records that hash; a damaged part is missing to a commit', async () => {
+      const { owner, handset } = await seedOwner(s());
+      const part = partRef(uid('p'));
+      const { backup, manifest } = await openWithParts(s(), handset, [part]);
+      assert.equal(await s().parts.markDamaged(owner.id, part.id, 'f'.repeat(64)), false, 'another hash: a repair replaced it');
+      assert.equal(await s().parts.markDamaged(owner.id, part.id, part.sha256), true);
+      assert.equal(await s().parts.markDamaged(owner.id, part.id, part.sha256), false, 'already marked');
+      assert.deepEqual(await s().parts.find(owner.id, part.id), { ...part, damaged: true });
+      assert.deepEqual((await s().parts.findStored(owner.id, [part.id]))[0]?.damaged, true);
+      const extra = await rejectsWith(s().backups.commit({ backupId: backup.id, ownerId: owner.id, committedAt: at(5), manifest, parts: [part], files: [] }), 'PART_MISSING');
+      assert.deepEqual(extra['missing'], [part.id]);
+      assert.equal(await s().parts.clearDamaged(owner.id, part.id, part.sha256), true);
+      assert.equal(await s().parts.clearDamaged(owner.id, part.id, part.sha256), false);
+      await s().backups.commit({ backupId: backup.id, ownerId: owner.id, committedAt: at(5), manifest, parts: [part], files: [] });
+    });
+
+    test('repair replaces size and hash of a damaged row once, and a touch of it counts', async () => {
+      const { owner } = await seedOwner(s());
+      const part = partRef(uid('p'));
+      await s().parts.record(owner.id, part, at(1));
+      const fresh = { id: part.id, size: part.size + 3, sha256: 'a'.repeat(64) };
+      assert.equal(await s().parts.repair(owner.id, part.sha256, fresh, at(20)), false, 'not damaged');
+      await s().parts.markDamaged(owner.id, part.id, part.sha256);
+      assert.equal(await s().parts.repair(owner.id, part.sha256, fresh, at(20)), true);
+      assert.equal(await s().parts.repair(owner.id, part.sha256, { ...fresh, sha256: 'b'.repeat(64) }, at(20)), false, 'the second repair loses');
+      assert.deepEqual(await s().parts.find(owner.id, part.id), { ...fresh, damaged: false });
+      assert.deepEqual(await mine(owner.id, at(20)), [], 'repaired at minute 20: in use');
     });
   });
 }

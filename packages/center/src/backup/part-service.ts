@@ -1,10 +1,11 @@
 import { MAX_BATCH_BYTES, PhoneSafeError, sha256Hex, type Clock, type PartAck, type PartRef } from '@phonesafe/protocol';
 import type { BlobStore } from '../store/blob-store.ts';
-import type { PartRepo } from '../store/store.ts';
+import type { PartRepo, StoredPart } from '../store/store.ts';
 import { KeyedLock } from './keyed-lock.ts';
+import { refOf, writePart } from './part-writer.ts';
 
 export interface PartServiceDeps {
-  parts: Pick<PartRepo, 'find' | 'findStored' | 'record' | 'touch'>;
+  parts: Pick<PartRepo, 'find' | 'findStored' | 'record' | 'touch' | 'repair' | 'markDamaged' | 'clearDamaged'>;
   blobs: BlobStore;
   clock: Clock;
   maxPartBytes: number;
@@ -26,19 +27,20 @@ export class PartService {
    * Which parts must still be sent, and how the others are stored: a part
    * another handset of this owner sent has other sealed bytes (random nonce)
    * than the asker's copy, so the asker needs the stored size and hash to
-   * name it in its end notice.
+   * name it in its end notice. A damaged part is missing: the asker sends it
+   * again, which repairs it.
    */
   async missing(ownerId: string, ids: string[]): Promise<{ missing: string[]; present: PartRef[] }> {
     await this.#fence(ownerId, ids);
-    const present = (await this.#deps.parts.findStored(ownerId, ids)).map(refOf);
+    const present = (await this.#deps.parts.findStored(ownerId, ids)).filter((part) => !part.damaged).map(refOf);
     const stored = new Set(present.map((p) => p.id));
     return { missing: [...new Set(ids)].filter((id) => !stored.has(id)), present };
   }
 
   /**
-   * B5: stores one sealed part. The blob is written (atomically) before its
-   * row, so a row never points at a missing blob. Idempotent: the same bytes
-   * again answer 'existing'; other bytes under a recorded id are PART_CONFLICT.
+   * B5: stores one sealed part (part-writer.ts). Idempotent: the same bytes
+   * again answer 'existing'; other bytes under a recorded intact id are
+   * PART_CONFLICT; under a damaged one they repair it ('new').
    */
   async put(ownerId: string, id: string, bytes: Uint8Array, declaredSha256: string): Promise<PartAck> {
     const ref = this.#checked(id, bytes, declaredSha256);
@@ -71,30 +73,11 @@ export class PartService {
     return ref;
   }
 
-  /**
-   * The stored ref of a recorded id (whatever its bytes), else stores `bytes`
-   * and records them. The blob's name carries its hash, so uploads of one id
-   * with other bytes (another handset, another center) never touch each
-   * other's blob; the one whose row loses deletes its own blob at once.
-   */
+  /** Through `writePart`, one upload of an id at a time in this process; the fence first, so prune leaves a row found here. */
   #store(ownerId: string, ref: PartRef, bytes: Uint8Array): Promise<PartAck> {
-    const { id } = ref;
-    return this.#uploads.run(`${ownerId}/${id}`, async () => {
-      await this.#fence(ownerId, [id]);
-      const known = await this.#deps.parts.find(ownerId, id);
-      if (known) return { ack: refOf(known), stored: 'existing' };
-      const key = { ownerId, id, sha256: ref.sha256 };
-      await this.#deps.blobs.put(key, bytes);
-      try {
-        return { ack: ref, stored: await this.#deps.parts.record(ownerId, ref, this.#deps.clock.now().toISOString()) };
-      } catch (error) {
-        if (!(error instanceof PhoneSafeError) || error.code !== 'PART_CONFLICT') throw error;
-      }
-      // Another upload recorded other bytes first: ours are no part's blob.
-      await this.#deps.blobs.delete(key);
-      const winner = await this.#deps.parts.find(ownerId, id);
-      if (!winner) throw new PhoneSafeError('INTERNAL', `part ${id} was recorded and is gone`);
-      return { ack: refOf(winner), stored: 'existing' };
+    return this.#uploads.run(`${ownerId}/${ref.id}`, async () => {
+      await this.#fence(ownerId, [ref.id]);
+      return writePart(this.#deps, ownerId, ref, bytes);
     });
   }
 
@@ -115,9 +98,9 @@ export class PartService {
 
   /** The stored bytes, checked against the recorded hash. Throws NOT_FOUND or PART_DAMAGED. */
   async get(ownerId: string, id: string): Promise<{ bytes: Uint8Array; sha256: string }> {
-    const ref = await this.#deps.parts.find(ownerId, id);
-    if (!ref) throw new PhoneSafeError('NOT_FOUND', `no part ${id}`);
-    return { bytes: await this.#read(ownerId, ref), sha256: ref.sha256 };
+    const part = await this.#deps.parts.find(ownerId, id);
+    if (!part) throw new PhoneSafeError('NOT_FOUND', `no part ${id}`);
+    return { bytes: await this.#read(ownerId, part), sha256: part.sha256 };
   }
 
   /**
@@ -126,30 +109,29 @@ export class PartService {
    * request never holds more than that in memory.
    */
   async getBatch(ownerId: string, ids: readonly string[]): Promise<Array<{ ref: PartRef; bytes: Uint8Array }>> {
-    const refs = new Map((await this.#deps.parts.findStored(ownerId, [...ids])).map((part) => [part.id, refOf(part)]));
+    const refs = new Map((await this.#deps.parts.findStored(ownerId, [...ids])).map((part) => [part.id, part]));
     const absent = ids.find((id) => !refs.has(id));
     if (absent) throw new PhoneSafeError('NOT_FOUND', `no part ${absent}`);
     const total = [...refs.values()].reduce((sum, ref) => sum + ref.size, 0);
     if (total > MAX_BATCH_BYTES) throw new PhoneSafeError('VALIDATION_FAILED', `body.ids: the parts hold ${total} bytes; a fetch answers at most ${MAX_BATCH_BYTES}`);
     const batch: Array<{ ref: PartRef; bytes: Uint8Array }> = [];
     for (const id of ids) {
-      const ref = refs.get(id)!;
-      batch.push({ ref, bytes: await this.#read(ownerId, ref) });
+      const part = refs.get(id)!;
+      batch.push({ ref: refOf(part), bytes: await this.#read(ownerId, part) });
     }
     return batch;
   }
 
-  async #read(ownerId: string, ref: PartRef): Promise<Uint8Array> {
-    const { id } = ref;
-    const bytes = await this.#deps.blobs.get({ ownerId, id, sha256: ref.sha256 });
-    if (!bytes) throw new PhoneSafeError('PART_DAMAGED', `part ${id} is recorded but its bytes are missing`, { id });
-    if (bytes.length !== ref.size || sha256Hex(bytes) !== ref.sha256) {
-      throw new PhoneSafeError('PART_DAMAGED', `part ${id} no longer matches its recorded SHA-256`, { id });
+  /** Bad bytes found here mark the part damaged, so the next backup holding it sends it again; good ones lift a stale mark. */
+  async #read(ownerId: string, part: StoredPart): Promise<Uint8Array> {
+    const { id } = part;
+    const bytes = await this.#deps.blobs.get({ ownerId, id, sha256: part.sha256 });
+    const problem = !bytes ? 'its bytes are missing' : bytes.length !== part.size || sha256Hex(bytes) !== part.sha256 ? 'it no longer matches its recorded SHA-256' : undefined;
+    if (problem || !bytes) {
+      await this.#deps.parts.markDamaged(ownerId, id, part.sha256);
+      throw new PhoneSafeError('PART_DAMAGED', `part ${id} is recorded but ${problem}`, { id });
     }
+    if (part.damaged) await this.#deps.parts.clearDamaged(ownerId, id, part.sha256);
     return bytes;
   }
-}
-
-function refOf(part: PartRef): PartRef {
-  return { id: part.id, size: part.size, sha256: part.sha256 };
 }

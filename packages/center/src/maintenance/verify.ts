@@ -1,8 +1,10 @@
 /**
  * `center verify`: reads every stored blob and compares its SHA-256 with the
  * hash recorded in `parts`, so silent disk damage is found before a restore
- * needs the data; then checks that every part a committed backup references
- * has a row at all.
+ * needs the data, and marks what it finds damaged: the center then answers
+ * those parts as missing, so the next backup of a handset still holding them
+ * sends them again (storage-format.md, "Healing"). Then it checks that every
+ * part a committed backup references has a row at all.
  */
 import { createHash } from 'node:crypto';
 import type { BlobStore } from '../store/blob-store.ts';
@@ -37,8 +39,16 @@ export async function verifyStore(store: Store, blobs: BlobStore): Promise<Verif
       const bytes = await blobs.get(part);
       report.bytes += bytes?.byteLength ?? 0;
       const reason = bytes === undefined ? 'missing' : createHash('sha256').update(bytes).digest('hex') !== part.sha256 ? 'hash-mismatch' : undefined;
-      // A prune beside us may have deleted the part, or a re-upload repaired it, since the page was read.
-      if (reason && (await store.parts.find(part.ownerId, part.id))?.sha256 === part.sha256) {
+      if (!reason) {
+        // Good bytes again (a blob restored by hand, a transient fault): the handset need not send it.
+        if (part.damaged) await store.parts.clearDamaged(part.ownerId, part.id, part.sha256);
+        continue;
+      }
+      // The mark asks the next backup holding the part to send it again. A
+      // prune beside us may have deleted it, or a re-upload repaired it, since
+      // the page was read: then the row has gone or changed, and nothing is marked.
+      await store.parts.markDamaged(part.ownerId, part.id, part.sha256);
+      if ((await store.parts.find(part.ownerId, part.id))?.sha256 === part.sha256) {
         report.damaged.push({ ownerId: part.ownerId, id: part.id, reason });
       }
     }

@@ -292,6 +292,17 @@ export interface PartRepo {
   remove(ownerId: string, id: string): Promise<void>;
   /** Every part, in pages, for `center verify`. */
   listAll(afterKey: { ownerId: string; id: string } | null, limit: number): Promise<Array<{ ownerId: string } & StoredPart>>;
+  /** Marks the part damaged if its row still records `sha256` (a repair may have replaced it); answers whether it changed. */
+  markDamaged(ownerId: string, id: string, sha256: string): Promise<boolean>;
+  /** Lifts the mark if the row still records `sha256` (its bytes checked good again); answers whether it changed. */
+  clearDamaged(ownerId: string, id: string, sha256: string): Promise<boolean>;
+  /**
+   * A re-upload of a damaged part: sets size, sha256 (the new bytes' blob is
+   * already stored), used_at and clears the mark, only if the row is still
+   * damaged with `damagedSha256`. One conditional update, so of two repairs
+   * at once exactly one wins; answers whether this one did.
+   */
+  repair(ownerId: string, damagedSha256: string, part: PartRef, at: string): Promise<boolean>;
   /** Parts committed backups reference that have no row (a part lost to a fault), at most `limit`. */
   listReferencedUnrecorded(limit: number): Promise<Array<{ ownerId: string; id: string; backupId: string }>>;
   totalBytes(ownerId: string): Promise<number>;

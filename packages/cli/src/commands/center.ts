@@ -35,7 +35,7 @@ export function centerCommands(program: Command): void {
     .option('--json', 'print {"url": ...} as one JSON document on stdout')
     .action((flags: ServeFlags) => serve(flags));
 
-  storeVerb(center, 'verify', 'read every stored part and check it against its recorded hash').action(async (flags: StoreFlags) => {
+  storeVerb(center, 'verify', 'read every stored part and check it against its recorded hash; damaged parts are marked, so the next backup holding them sends them again').action(async (flags: StoreFlags) => {
     const out = new Output(Boolean(flags.json));
     const { loadConfig, runVerify } = await centerPackage();
     const report = await runVerify(loadConfig({ data: flags.data, db: flags.db }));

@@ -82,6 +82,28 @@ export function partRepo(engine: Engine): PartRepo {
 
     removeIfUnreferenced: (ownerId, id, olderThan) => removeIfUnreferenced(engine, ownerId, id, olderThan),
 
+    async markDamaged(ownerId, id, sha256) {
+      const result = await db.updateTable('parts').set({ damaged: 1 }).where('owner_id', '=', ownerId).where('id', '=', id).where('sha256', '=', sha256).where('damaged', '=', 0).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async clearDamaged(ownerId, id, sha256) {
+      const result = await db.updateTable('parts').set({ damaged: 0 }).where('owner_id', '=', ownerId).where('id', '=', id).where('sha256', '=', sha256).where('damaged', '=', 1).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async repair(ownerId, damagedSha256, part, at) {
+      const result = await db
+        .updateTable('parts')
+        .set({ size: part.size, sha256: part.sha256, damaged: 0, used_at: at })
+        .where('owner_id', '=', ownerId)
+        .where('id', '=', part.id)
+        .where('sha256', '=', damagedSha256)
+        .where('damaged', '=', 1)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
     async remove(ownerId, id) {
       await db.deleteFrom('parts').where('owner_id', '=', ownerId).where('id', '=', id).execute();
     },
