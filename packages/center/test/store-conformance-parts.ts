@@ -91,4 +91,37 @@ export function registerPartConformance(s: () => Store): void {
       assert.deepEqual(await mine(owner.id, at(20)), [], 'repaired at minute 20: in use');
     });
   });
+
+  describe('quota: limits, open rescue saves, the last notice', () => {
+    test('an owner has a quota override and a limit of its own, each null until set', async () => {
+      const { owner } = await seedOwner(s());
+      assert.deepEqual([await s().owners.quotaBytes(owner.id), await s().owners.quotaLimitBytes(owner.id)], [null, null]);
+      await s().owners.setQuotaBytes(owner.id, 2 ** 40);
+      await s().owners.setQuotaLimitBytes(owner.id, 5 * 2 ** 30);
+      assert.deepEqual([await s().owners.quotaBytes(owner.id), await s().owners.quotaLimitBytes(owner.id)], [2 ** 40, 5 * 2 ** 30]);
+      await s().owners.setQuotaLimitBytes(owner.id, null);
+      assert.equal(await s().owners.quotaLimitBytes(owner.id), null);
+    });
+
+    test('hasOpen: an open backup of this handset with this trigger; committed or other triggers do not count', async () => {
+      const { owner, handset } = await seedOwner(s());
+      assert.equal(await s().backups.hasOpen(handset.id, 'rescue'), false);
+      const { backup, manifest } = await openWithParts(s(), handset, [], { trigger: 'rescue' });
+      await openWithParts(s(), handset, [], { trigger: 'manual' });
+      assert.equal(await s().backups.hasOpen(handset.id, 'rescue'), true);
+      await s().backups.commit({ backupId: backup.id, ownerId: owner.id, committedAt: at(5), manifest, parts: [], files: [] });
+      assert.equal(await s().backups.hasOpen(handset.id, 'rescue'), false);
+      assert.equal(await s().backups.hasOpen(handset.id, 'manual'), true);
+    });
+
+    test('lastAt answers the time of the newest notice of a kind for the owner', async () => {
+      const { owner } = await seedOwner(s());
+      const other = await seedOwner(s());
+      assert.equal(await s().notices.lastAt(owner.id, 'over-quota'), undefined);
+      for (const [minute, kind, ownerId] of [[3, 'over-quota', owner.id], [7, 'over-quota', owner.id], [9, 'backup-made', owner.id], [11, 'over-quota', other.owner.id]] as const) {
+        await s().notices.add({ id: uid('n'), ownerId, handsetId: null, kind, message: 'm', at: at(minute) });
+      }
+      assert.equal(await s().notices.lastAt(owner.id, 'over-quota'), at(7));
+    });
+  });
 }

@@ -8,3 +8,4 @@ export * from './schedule.ts';
 export * from './rescue.ts';
 export * from './safe-path.ts';
 export type * from './progress.ts';
+export * from './quota.ts';

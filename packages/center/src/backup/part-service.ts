@@ -1,4 +1,5 @@
 import { MAX_BATCH_BYTES, PhoneSafeError, sha256Hex, type Clock, type PartAck, type PartRef } from '@phonesafe/protocol';
+import type { HandsetCaller } from '../auth/caller.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { PartRepo, StoredPart } from '../store/store.ts';
 import { KeyedLock } from './keyed-lock.ts';
@@ -11,6 +12,8 @@ export interface PartServiceDeps {
   maxPartBytes: number;
   /** Prune's grace period: a part answered as present is kept at least half of it (see `#fence`). */
   pruneGraceMs: number;
+  /** Throws QUOTA_EXCEEDED when `newBytes` more would take the owner over its quota (backup/quota.ts). */
+  checkQuota: (handset: HandsetCaller, newBytes: number) => Promise<void>;
 }
 
 /** Sealed parts, scoped by owner: one owner's part ids say nothing about another's. */
@@ -42,8 +45,10 @@ export class PartService {
    * again answer 'existing'; other bytes under a recorded intact id are
    * PART_CONFLICT; under a damaged one they repair it ('new').
    */
-  async put(ownerId: string, id: string, bytes: Uint8Array, declaredSha256: string): Promise<PartAck> {
+  async put(handset: HandsetCaller, id: string, bytes: Uint8Array, declaredSha256: string): Promise<PartAck> {
+    const { ownerId } = handset;
     const ref = this.#checked(id, bytes, declaredSha256);
+    await this.#checkQuota(handset, [ref]);
     const ack = await this.#store(ownerId, ref, bytes);
     if (ack.ack.sha256 !== ref.sha256) throw new PhoneSafeError('PART_CONFLICT', `part ${id} is stored with other bytes`, { id });
     return ack;
@@ -55,11 +60,19 @@ export class PartService {
    * as by `put`, except that an id stored with other bytes is answered with
    * the stored ref rather than PART_CONFLICT.
    */
-  async putBatch(ownerId: string, batch: ReadonlyArray<{ ref: PartRef; bytes: Uint8Array }>): Promise<PartAck[]> {
+  async putBatch(handset: HandsetCaller, batch: ReadonlyArray<{ ref: PartRef; bytes: Uint8Array }>): Promise<PartAck[]> {
     const checked = batch.map(({ ref, bytes }) => ({ ref: this.#checked(ref.id, bytes, ref.sha256), bytes }));
+    await this.#checkQuota(handset, checked.map(({ ref }) => ref));
     const acks: PartAck[] = [];
-    for (const { ref, bytes } of checked) acks.push(await this.#store(ownerId, ref, bytes));
+    for (const { ref, bytes } of checked) acks.push(await this.#store(handset.ownerId, ref, bytes));
     return acks;
+  }
+
+  /** The whole request is refused, storing nothing, if its parts the center does not hold yet would not fit; repairs and duplicates cost nothing. */
+  async #checkQuota(handset: HandsetCaller, refs: readonly PartRef[]): Promise<void> {
+    const known = new Set((await this.#deps.parts.findStored(handset.ownerId, refs.map((ref) => ref.id))).map((part) => part.id));
+    const newBytes = refs.filter((ref) => !known.has(ref.id)).reduce((sum, ref) => sum + ref.size, 0);
+    await this.#deps.checkQuota(handset, newBytes);
   }
 
   #checked(id: string, bytes: Uint8Array, declaredSha256: string): PartRef {

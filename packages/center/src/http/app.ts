@@ -11,7 +11,8 @@ import { backupRoutes } from '../backup/backup-routes.ts';
 import { BackupService } from '../backup/backup-service.ts';
 import { partRoutes } from '../backup/part-routes.ts';
 import { PartService } from '../backup/part-service.ts';
-import { checkQuota } from '../backup/quota.ts';
+import { Quota } from '../backup/quota.ts';
+import { quotaRoutes } from '../backup/quota-routes.ts';
 import type { ChannelRegistry } from '../channel/channel-registry.ts';
 import { channelRoutes } from '../channel/channel-routes.ts';
 import type { CenterConfig } from '../config/config.ts';
@@ -109,6 +110,8 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
     completed: (order) => rescue.desk.restoreCompleted(order),
   });
   const rescue = buildRescueDesk({ store, restores, notifier, bus, clock, log: logger, policy: config.rescue });
+  const quota = new Quota({ owners: store.owners, parts: store.parts, backups: store.backups, notices: store.notices, jobs: store.jobs, jobService: jobs, notifier, clock, defaultBytes: config.quotaBytes });
+  quotaRoutes(app, quota);
   handsetRoutes(app, new HandsetService({ handsets: store.handsets, clock, setRescueCode: (ownerId, phone, code) => rescue.desk.setCode(ownerId, phone, code) }));
   backupRoutes(
     app,
@@ -120,12 +123,13 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
       clock,
       log: logger,
       maxPartBytes: config.maxPartBytes,
-      checkQuota: (handset) => checkQuota({ owners: store.owners, parts: store.parts, notifier, defaultBytes: config.quotaBytes }, handset),
+      checkQuota: (handset) => quota.checkStart(handset),
       jobs,
       rescues: rescue.transfer,
     }),
   );
-  partRoutes(app, new PartService({ parts: store.parts, blobs, clock, maxPartBytes: config.maxPartBytes, pruneGraceMs: config.pruneGraceMs }), config.maxPartBytes);
+  const parts = new PartService({ parts: store.parts, blobs, clock, maxPartBytes: config.maxPartBytes, pruneGraceMs: config.pruneGraceMs, checkQuota: (handset, bytes) => quota.checkUpload(handset, bytes) });
+  partRoutes(app, parts, config.maxPartBytes);
   restoreRoutes(app, restores);
   rescueRoutes(app, rescue.desk, rescue.transfer);
   historyRoutes(app, new HistoryService({ history: store.history, handsets: store.handsets }));

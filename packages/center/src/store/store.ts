@@ -237,9 +237,12 @@ export interface OwnerRepo {
   addToken(token: { id: string; ownerId: string; secretHash: string; expiresAt: string }): Promise<void>;
   findToken(id: string): Promise<{ ownerId: string; secretHash: string; expiresAt: string } | undefined>;
   deleteExpiredTokens(now: string): Promise<number>;
-  /** The owner's quota override; null when the center's default applies. */
+  /** The owner's quota override, set by the operator; null when the center's default applies. */
   quotaBytes(ownerId: string): Promise<number | null>;
   setQuotaBytes(ownerId: string, bytes: number | null): Promise<void>;
+  /** The owner's own lower limit; null when it has none. */
+  quotaLimitBytes(ownerId: string): Promise<number | null>;
+  setQuotaLimitBytes(ownerId: string, bytes: number | null): Promise<void>;
 }
 
 export interface HandsetRepo {
@@ -328,6 +331,8 @@ export interface BackupRepo {
   remove(ownerId: string, id: string): Promise<boolean>;
   /** Open backups started before `before`, for expiry. */
   listStaleOpen(before: string): Promise<BackupRow[]>;
+  /** Whether the handset has an open backup with this trigger (a rescue save in progress is outside the quota). */
+  hasOpen(handsetId: string, trigger: string): Promise<boolean>;
 }
 
 export interface RestoreRepo {
@@ -383,6 +388,8 @@ export interface JobRepo {
 
 export interface NoticeRepo {
   add(row: NoticeRow): Promise<void>;
+  /** When the owner's newest notice of this kind was made; undefined when it has none. */
+  lastAt(ownerId: string, kind: NoticeRow['kind']): Promise<string | undefined>;
   /** Newest first, with the handset's name; `handsetId` narrows to one handset's notices. */
   list(ownerId: string, handsetId?: string, limit?: number): Promise<Array<NoticeRow & { handsetName: string | null }>>;
 }

@@ -17,6 +17,7 @@ import {
 } from '@phonesafe/pc';
 import { PhoneSafeError, type DataKind, type OverwritePolicy, type RetryPolicy, type ScheduleSpec, type ScheduleView, daily, monthly, once, weekly } from '@phonesafe/protocol';
 import { durationOption, formatDuration } from '../duration.ts';
+import { pcQuotaCommands } from './pc-quota.ts';
 import { pcRescueCommands } from './pc-rescue.ts';
 import { noticeLines } from '../notices.ts';
 import { kindsOption, readCaFile, verb } from '../options.ts';
@@ -120,6 +121,7 @@ export function pcCommands(program: Command): void {
   );
 
   pcRescueCommands(pc, (name, description) => pcVerb(pc, name, description), withSession);
+  pcQuotaCommands((name, description) => pcVerb(pc, name, description), withSession);
 }
 
 interface ScheduleFlags extends PcFlags {

@@ -8,3 +8,4 @@ export * from './schedule.ts';
 export * from './notice.ts';
 export * from './rescue.ts';
 export * from './part-batch.ts';
+export * from './quota.ts';
