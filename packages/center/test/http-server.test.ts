@@ -35,7 +35,7 @@ describe('startCenter', () => {
       assert.ok(center.port > 0);
       assert.equal(center.url, `http://127.0.0.1:${center.port}`);
       const res = await fetch(`${center.url}/v1/health`);
-      assert.deepEqual(await res.json(), { status: 'ok' });
+      assert.equal(((await res.json()) as { status: string }).status, 'ok');
       assert.deepEqual(await readdir(join(data, 'blobs', 'tmp')), ['in-flight']);
     } finally {
       await center.close();
@@ -76,7 +76,7 @@ describe('startCenter', () => {
           .on('error', reject)
           .end();
       });
-      assert.deepEqual(JSON.parse(body), { status: 'ok' });
+      assert.equal(JSON.parse(body).status, 'ok');
     } finally {
       await center.close();
     }

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, test } from 'node:test';
 import { forgetByPolicy } from '../src/maintenance/forget.ts';
 import { prune } from '../src/maintenance/prune.ts';
 import { verifyStore } from '../src/maintenance/verify.ts';
+import { openStore } from '../src/store/index.ts';
 import { at, openWithParts, partRef, seedOwner, sha256, uid } from './store-fixtures.ts';
 import { tempCenter, type TempCenter } from './temp-center.ts';
 
@@ -35,6 +37,7 @@ test('verify reads every blob and reports damaged and missing ones', async () =>
     checked: 3,
     damaged: [],
     bytes: good.size + flipped.size + lost.size,
+    database: { status: 'ok', detail: 'PRAGMA integrity_check: ok' },
   });
 
   const bytes = await readFile(blobPath(a.owner.id, flipped));
@@ -171,8 +174,25 @@ test('a legacy blob (named by part id only) is read and verified, and pruned wit
   await writeFile(join(center.blobRoot, owner.id, part.id.slice(0, 2), part.id), bytes);
   await center.store.parts.record(owner.id, part, at(1));
   assert.deepEqual(await center.blobs.get({ ownerId: owner.id, ...part }), bytes);
-  assert.deepEqual(await verifyStore(center.store, center.blobs), { checked: 1, damaged: [], bytes: bytes.byteLength });
+  assert.deepEqual(await verifyStore(center.store, center.blobs), { checked: 1, damaged: [], bytes: bytes.byteLength, database: { status: 'ok', detail: 'PRAGMA integrity_check: ok' } });
   const report = await prune(center.store, center.blobs, { olderThan: at(30), staleOpenBefore: at(0) });
   assert.equal(report.removedParts, 1);
   assert.equal(await center.blobs.has(owner.id, part.id), false);
+});
+
+test("verify runs SQLite's integrity check and reports what it finds", async () => {
+  const { owner } = await seedOwner(center.store);
+  for (const content of ['one', 'two', 'three']) await storePart(owner.id, content);
+  const clean = await verifyStore(center.store, center.blobs);
+  assert.deepEqual(clean.database, { status: 'ok', detail: 'PRAGMA integrity_check: ok' });
+
+  // An index that no longer matches its table, as a damaged disk page would leave it.
+  await center.store.close();
+  const raw = new DatabaseSync(center.dbFile, { defensive: false });
+  raw.exec("PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = 'CREATE INDEX parts_created ON parts(sha256)' WHERE name = 'parts_created'; PRAGMA writable_schema = OFF;");
+  raw.close();
+  center.store = await openStore(`sqlite:${center.dbFile}`);
+  const damaged = await verifyStore(center.store, center.blobs);
+  assert.equal(damaged.database?.status, 'damaged');
+  assert.match(damaged.database?.detail ?? '', /missing from index parts_created/);
 });

@@ -11,6 +11,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, statfs } from 'node:f
 import { join } from 'node:path';
 import { PhoneSafeError } from '@phonesafe/protocol';
 import type { BlobEntry, BlobKey, BlobName, BlobStore, BlobStoreProbe } from '../store/blob-store.ts';
+import { asStorageFault } from '../store/storage-fault.ts';
 
 // The same shapes the wire schemas accept (Id, PartId). Checking them here
 // too means no caller can reach outside ROOT; an owner id is at least 8
@@ -32,7 +33,12 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async put(key: BlobKey, bytes: Uint8Array): Promise<void> {
-    await this.#writeThenRename(bytes, this.#path(key));
+    const target = this.#path(key);
+    try {
+      await this.#writeThenRename(bytes, target);
+    } catch (error) {
+      throw asStorageFault(error) ?? error;
+    }
   }
 
   async get(key: BlobKey): Promise<Uint8Array | undefined> {

@@ -4,7 +4,6 @@
  */
 import type { Clock } from '@phonesafe/protocol';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
-import { z } from 'zod';
 import { Authenticator } from '../auth/authenticator.ts';
 import { Lockout } from '../auth/lockout.ts';
 import { backupRoutes } from '../backup/backup-routes.ts';
@@ -23,7 +22,9 @@ import { HistoryService } from '../history/history-service.ts';
 import { JobService } from '../jobs/job-service.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
 import type { Logger } from '../logging/logger.ts';
+import { healthRoutes } from './health-routes.ts';
 import { useRequestLog } from './request-log.ts';
+import { noticeStorageFull } from './storage-notices.ts';
 import { forgetByPolicy } from '../maintenance/forget.ts';
 import { noticeRoutes } from '../notices/notice-routes.ts';
 import { NoticeService } from '../notices/notice-service.ts';
@@ -95,9 +96,8 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   app.setNotFoundHandler(notFound);
   useRouteAuth(app, new Authenticator({ owners: store.owners, handsets: store.handsets, clock }));
 
-  app.get('/v1/health', { config: { auth: 'public' }, schema: { response: { 200: z.strictObject({ status: z.literal('ok') }) } } }, async () => ({
-    status: 'ok' as const,
-  }));
+  healthRoutes(app, { store, blobs, minFreeBytes: config.maxPartBytes });
+  noticeStorageFull(app, { notices: store.notices, notifier, clock });
   const loginLockout = new Lockout({ tries: store.wrongTries, clock, ...config.login });
   ownerRoutes(app, new OwnerService({ owners: store.owners, clock, centerSecret: config.centerSecret, lockout: loginLockout, notifier }));
   const restores = new RestoreService({

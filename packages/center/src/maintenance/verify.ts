@@ -4,11 +4,12 @@
  * needs the data, and marks what it finds damaged: the center then answers
  * those parts as missing, so the next backup of a handset still holding them
  * sends them again (storage-format.md, "Healing"). Then it checks that every
- * part a committed backup references has a row at all.
+ * part a committed backup references has a row at all. It begins with the
+ * database's own integrity check (Store.checkIntegrity).
  */
 import { createHash } from 'node:crypto';
 import type { BlobStore } from '../store/blob-store.ts';
-import type { Store } from '../store/store.ts';
+import type { DatabaseCheck, Store } from '../store/store.ts';
 
 /** Parts read per page; bounds memory to one page of rows plus one blob. */
 const PAGE_SIZE = 500;
@@ -27,10 +28,13 @@ export interface VerifyReport {
   damaged: DamagedPart[];
   /** Bytes read from the blob store. */
   bytes: number;
+  /** The database's own integrity check. */
+  database: DatabaseCheck;
 }
 
 export async function verifyStore(store: Store, blobs: BlobStore): Promise<VerifyReport> {
-  const report: VerifyReport = { checked: 0, damaged: [], bytes: 0 };
+  // First: a damaged database would make what follows say wrong things.
+  const report: VerifyReport = { checked: 0, damaged: [], bytes: 0, database: await store.checkIntegrity() };
   let after: { ownerId: string; id: string } | null = null;
   for (;;) {
     const page = await store.parts.listAll(after, PAGE_SIZE);

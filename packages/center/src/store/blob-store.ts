@@ -16,6 +16,7 @@
  *   blob when another upload's row won, and the bytes a repair replaced).
  * - `cleanTemporary` removes only temporary files older than its bound, so a
  *   center starting beside a live one never deletes that one's uploads in flight.
+ * - Out of space, `put` throws PhoneSafeError STORAGE_FULL and leaves nothing behind.
  */
 export interface BlobKey {
   ownerId: string;

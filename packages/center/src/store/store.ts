@@ -437,6 +437,12 @@ export interface RescueAuditRepo {
   list(ownerId: string, phone: string): Promise<RescueAuditRow[]>;
 }
 
+export interface DatabaseCheck {
+  status: 'ok' | 'damaged' | 'skipped';
+  /** What was checked and what it found, or why it was skipped. */
+  detail: string;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   owners: OwnerRepo;
@@ -454,5 +460,14 @@ export interface Store {
   wrongTries: WrongTryRepo;
   /** Applies pending migrations. Idempotent; safe to call at every start. */
   migrate(): Promise<void>;
+  /** Resolves when the database answers a query (`/v1/health`). */
+  ping(): Promise<void>;
+  /**
+   * The database's own integrity check (`center verify`): SQLite's
+   * `PRAGMA integrity_check`, PostgreSQL's amcheck extension over the
+   * schema's indexes and tables (created if the role may). `skipped` says why
+   * it could not run.
+   */
+  checkIntegrity(): Promise<DatabaseCheck>;
   close(): Promise<void>;
 }

@@ -37,15 +37,17 @@ export function centerCommands(program: Command): void {
     .option('--json', 'print {"url": ...} as one JSON document on stdout')
     .action((flags: ServeFlags) => serve(flags));
 
-  storeVerb(center, 'verify', 'read every stored part and check it against its recorded hash; damaged parts are marked, so the next backup holding them sends them again').action(async (flags: StoreFlags) => {
+  storeVerb(center, 'verify', "run the database's integrity check, read every stored part and check it against its recorded hash; damaged parts are marked, so the next backup holding them sends them again").action(async (flags: StoreFlags) => {
     const out = new Output(Boolean(flags.json));
     const { loadConfig, runVerify } = await centerPackage();
     const report = await runVerify(loadConfig({ data: flags.data, db: flags.db }));
     out.result(report, (r) => [
+      `database: ${r.database.status} (${r.database.detail})`,
       `checked ${plural(r.checked, 'part')} (${humanBytes(r.bytes)}): ${r.damaged.length === 0 ? 'no damage' : `${plural(r.damaged.length, 'damaged part')}`}`,
       ...columns(r.damaged.map((d) => ['  owner ' + d.ownerId, 'part ' + d.id, d.reason])),
     ]);
-    if (report.damaged.length > 0) {
+    if (report.database.status === 'damaged') failAfterOutput('DATABASE_DAMAGED', report.database.detail);
+    else if (report.damaged.length > 0) {
       failAfterOutput('PART_DAMAGED', `${plural(report.damaged.length, 'damaged part')}: ${report.damaged.map((d) => d.id).join(', ')}`);
     }
   });

@@ -9,3 +9,4 @@ export * from './notice.ts';
 export * from './rescue.ts';
 export * from './part-batch.ts';
 export * from './quota.ts';
+export * from './health.ts';
