@@ -39,6 +39,11 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
       await store.migrate();
     });
 
+    test('ping answers, and the integrity check of a sound database is ok', async () => {
+      await store.ping();
+      assert.equal((await store.checkIntegrity()).status, 'ok');
+    });
+
     describe('owners', () => {
       test('create then find by e-mail and id, KDF params intact', async () => {
         const owner = ownerRow();
