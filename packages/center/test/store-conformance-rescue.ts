@@ -68,6 +68,9 @@ export function registerRescueConformance(getStore: () => Store): void {
       assert.deepEqual(await store.wrongTries.find(key), { key, failures: 8, lockedUntil: null, lastFailureAt: at(5) });
       const locked = await store.wrongTries.change(key, (c) => ({ ...c, failures: 0, lockedUntil: at(99), lastFailureAt: at(6) }));
       assert.deepEqual(locked, { key, failures: 0, lockedUntil: at(99), lastFailureAt: at(6) });
+      assert.equal(await store.wrongTries.change(key, () => null), null, 'answering null deletes the counter');
+      assert.equal(await store.wrongTries.find(key), undefined);
+      await store.wrongTries.change(key, (c) => ({ ...c, failures: 1 }));
       await store.wrongTries.delete(key);
       assert.equal(await store.wrongTries.find(key), undefined);
     });

@@ -75,20 +75,19 @@ export class OwnerService {
    * guessing the password.
    */
   async login(email: string, authKeyBase64: string): Promise<LoginResult> {
-    const key = loginKey(email);
-    await this.#deps.lockout.assertOpen(key);
+    // Reserved before the slow check, so parallel guesses get no more checks than sequential ones.
+    const reserved = await this.#deps.lockout.reserve(loginKey(email));
     const authKey = Buffer.from(authKeyBase64, 'base64');
     const owner = await this.#deps.owners.findByEmail(email);
     const right = owner ? await verifyAuthKey(authKey, owner.authHash) : (await burnAuthKeyCheck(authKey), false);
     if (!owner || !right) {
-      const locked = await this.#deps.lockout.failed(key);
-      if (locked && owner) {
+      if (reserved.locked && owner) {
         const message = `owner login for ${email} was locked after repeated wrong passwords; if that was not you, someone may be guessing your password`;
         await this.#deps.notifier.notify({ ownerId: owner.id, handsetId: null, kind: 'login-locked', message });
       }
       throw new PhoneSafeError('UNAUTHENTICATED', 'unknown e-mail or wrong password');
     }
-    await this.#deps.lockout.succeeded(key);
+    await this.#deps.lockout.succeeded(reserved);
 
     const now = this.#deps.clock.now();
     const tokenId = newId();

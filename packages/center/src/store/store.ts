@@ -376,8 +376,12 @@ export interface RescueCodeRepo {
 
 export interface WrongTryRepo {
   find(key: string): Promise<WrongTryRow | undefined>;
-  /** Read-modify-write of one counter under a row lock, so concurrent wrong tries all count. */
-  change(key: string, change: (current: WrongTryRow) => WrongTryRow): Promise<WrongTryRow>;
+  /**
+   * Read-modify-write of one counter in one transaction under a row lock, so
+   * concurrent tries all count (a missing counter reads as zero). `change`
+   * answering null deletes the counter. Answers the counter as written.
+   */
+  change(key: string, change: (current: WrongTryRow) => WrongTryRow | null): Promise<WrongTryRow | null>;
   delete(key: string): Promise<void>;
   /** Deletes counters whose last wrong try is before `before` (or unknown) and that are not locked at `now`; answers how many. */
   deleteStale(before: string, now: string): Promise<number>;
