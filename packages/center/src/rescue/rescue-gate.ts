@@ -8,16 +8,15 @@
  */
 import { PhoneSafeError, type Clock } from '@phonesafe/protocol';
 import type { Notifier } from '../notices/notifier.ts';
-import type { HandsetRepo, RescueAuditRepo, RescueCodeRepo, RescueCodeRow, RescueRepo, RescueRow } from '../store/store.ts';
+import type { RescueAuditRepo, RescueCodeRepo, RescueCodeRow, RescueRepo, RescueRow } from '../store/store.ts';
 import { isControlNumber } from './control-number.ts';
 import type { Lockout, ReservedTry } from '../auth/lockout.ts';
-import { audit } from './rescue-records.ts';
+import { audit, ownerNotice } from './rescue-records.ts';
 import { burnCodeCheck, verifyCode } from './code-hash.ts';
 
 export interface RescueGateDeps {
   codes: Pick<RescueCodeRepo, 'findCode'>;
   rescues: Pick<RescueRepo, 'findByControl'>;
-  handsets: Pick<HandsetRepo, 'newestByPhone'>;
   audit: Pick<RescueAuditRepo, 'append'>;
   notifier: Notifier;
   clock: Clock;
@@ -74,8 +73,7 @@ export class RescueGate {
     if (!reserved.locked) return;
     const message = `the rescue desk locked phone number ${phone} for ${duration(this.#deps.lockMs)} after repeated wrong ${what}`;
     await audit(this.#deps, subject, 'locked', message);
-    const handset = await this.#deps.handsets.newestByPhone(phone);
-    await this.#deps.notifier.notify({ ownerId: owner.ownerId, handsetId: handset?.ownerId === owner.ownerId ? handset.id : null, kind: 'rescue-locked', message });
+    await this.#deps.notifier.notify(ownerNotice(owner.ownerId, 'rescue-locked', message));
   }
 }
 

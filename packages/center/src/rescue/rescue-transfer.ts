@@ -13,7 +13,7 @@ import type { PushBus } from '../push/push-bus.ts';
 import type { HandsetRepo, RescueAuditRepo, RescueRepo, RescueRow } from '../store/store.ts';
 import { formatControlNumber, newControlNumber } from './control-number.ts';
 import { newId } from '../ids.ts';
-import { audit, channelRequest, subjectOf } from './rescue-records.ts';
+import { audit, channelRequest, ownerNotice, subjectOf } from './rescue-records.ts';
 
 export interface RescueTransferDeps {
   rescues: Pick<RescueRepo, 'find' | 'findByBackup' | 'listForChannel' | 'transition'>;
@@ -100,12 +100,9 @@ export class RescueTransfer {
     if (!saved) return;
     const shown = formatControlNumber(controlNumber);
     await audit(this.#deps, subjectOf(saved), 'saved', `${backup.fileCount} files saved under control number ${shown}, kept until ${expiresAt}`);
-    await this.#deps.notifier.notify({
-      ownerId: saved.ownerId,
-      handsetId: saved.handsetId,
-      kind: 'rescue-saved',
-      message: `the memory of the handset with phone number ${saved.phone} is saved under control number ${shown} (${backup.fileCount} files, kept until ${expiresAt})`,
-    });
+    await this.#deps.notifier.notify(
+      ownerNotice(saved.ownerId, 'rescue-saved', `the memory of the handset with phone number ${saved.phone} is saved under control number ${shown} (${backup.fileCount} files, kept until ${expiresAt})`),
+    );
     await this.nudge(saved);
   }
 
@@ -128,11 +125,8 @@ export class RescueTransfer {
     // A channel it still holds, on whichever center, is told and closed.
     await this.#publish(handset.handsetId, { type: 'credential-revoked', requestId: newId() });
     await audit(this.#deps, subjectOf(changed), 'erased', `the handset erased ${report.erasedItems} saved items; its credential is revoked`);
-    await this.#deps.notifier.notify({
-      ownerId: changed.ownerId,
-      handsetId: changed.handsetId,
-      kind: 'rescue-erased',
-      message: `the handset with phone number ${changed.phone} erased its saved memory (${report.erasedItems} items)`,
-    });
+    await this.#deps.notifier.notify(
+      ownerNotice(changed.ownerId, 'rescue-erased', `the handset with phone number ${changed.phone} erased its saved memory (${report.erasedItems} items)`),
+    );
   }
 }
