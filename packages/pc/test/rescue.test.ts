@@ -5,9 +5,10 @@ import { checkCode, formatControl, luhnValid, normalizeControl, normalizePhone, 
 
 const usage = (fn: () => unknown) => assert.throws(fn, (e: unknown) => e instanceof PhoneSafeError && e.code === 'USAGE');
 
-test('phone numbers: separators dropped, shape checked', () => {
+test('phone numbers: the canonical form, separators dropped, a missing + added; a national number refused', () => {
   assert.equal(normalizePhone('+81 90-1234-5678'), '+819012345678');
-  assert.equal(normalizePhone('(030) 123456'), '030123456');
+  assert.equal(normalizePhone('81 (90) 1234 5678'), '+819012345678');
+  assert.throws(() => normalizePhone('(030) 123456'), (e: unknown) => e instanceof PhoneSafeError && e.code === 'USAGE' && /country code/.test(e.detail));
   usage(() => normalizePhone('12345'));
   usage(() => normalizePhone('+81 90 abc'));
 });

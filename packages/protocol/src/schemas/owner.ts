@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Base64, Email, HandsetName, Id, Timestamp } from './common.ts';
+import { PhoneNumber } from './phone.ts';
 
 /**
  * Key-derivation parameters. The owner's password never leaves the client:
@@ -44,7 +45,7 @@ export type LoginResponse = z.infer<typeof LoginResponse>;
 /** `phone` (MSISDN) and `code` (rescue desk code number, seed 004) are optional; a replacement handset is enrolled with the same phone. */
 export const EnrollHandsetRequest = z.strictObject({
   name: HandsetName,
-  phone: z.string().regex(/^\+?[0-9]{6,15}$/).optional(),
+  phone: PhoneNumber.optional(),
   code: z.string().regex(/^[0-9]{4,12}$/).optional(),
 });
 export const EnrollHandsetResponse = z.strictObject({

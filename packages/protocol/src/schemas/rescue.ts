@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { HandsetName, Id, Timestamp } from './common.ts';
+import { PhoneNumber } from './phone.ts';
 
 /**
  * The lost-handset rescue desk (seed 004, SPEC R1–R5; docs/design/rescue.md).
  * No owner password: the code number set in advance is the credential, as at
  * a carrier's phone desk; lockouts protect it.
  */
-export const PhoneNumber = z.string().regex(/^\+?[0-9]{6,15}$/, 'a phone number is 6-15 digits, optionally with a leading +');
 export const CodeNumber = z.string().regex(/^[0-9]{4,12}$/, 'a code number is 4-12 digits');
 /** 16 digits shown as 4-4-4-4; the last is a Luhn check digit. Dashes and spaces are ignored on input. */
 export const ControlNumber = z.string().transform((s) => s.replace(/[\s-]/g, '')).pipe(z.string().regex(/^[0-9]{16}$/, 'a control number is 16 digits'));
