@@ -15,6 +15,7 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, retryable: false, title: 'No such resource' },
   OWNER_EXISTS: { status: 409, retryable: false, title: 'An owner with this e-mail address exists' },
   HANDSET_NAME_TAKEN: { status: 409, retryable: false, title: 'The owner already has a handset with this name' },
+  RESCUE_IN_PROGRESS: { status: 409, retryable: false, title: 'A rescue of this phone number still needs its code number; it cannot change until the rescue ends' },
   BACKUP_NOT_OPEN: { status: 409, retryable: false, title: 'The backup is not open for transfer' },
   PART_CONFLICT: { status: 409, retryable: false, title: 'A part with this id is stored with other bytes' },
   PART_TOO_LARGE: { status: 413, retryable: false, title: 'The part is larger than the center accepts' },

@@ -9,6 +9,8 @@ export interface HandsetServiceDeps {
   clock: Clock;
   /** Stores a phone number's rescue code (the rescue desk hashes it). */
   setRescueCode: (ownerId: string, phone: string, code: string) => Promise<void>;
+  /** Throws when the code may not be set now (a rescue of the number still needs the current one); checked before anything is stored. */
+  assertRescueCodeMayChange: (ownerId: string, phone: string, code: string) => Promise<void>;
 }
 
 export interface EnrollInput {
@@ -37,6 +39,7 @@ export class HandsetService {
     if (phone !== undefined) {
       const holder = await this.#deps.handsets.newestByPhone(phone);
       if (holder && holder.ownerId !== ownerId) throw new PhoneSafeError('FORBIDDEN', `phone number ${phone} belongs to another owner`);
+      if (code !== undefined) await this.#deps.assertRescueCodeMayChange(ownerId, phone, code);
     }
     const handsetId = newId();
     const { credential, secretHash } = issueCredential('handset', handsetId);

@@ -13,10 +13,11 @@ import { isControlNumber } from './control-number.ts';
 import type { Lockout, ReservedTry } from '../auth/lockout.ts';
 import { audit, ownerNotice } from './rescue-records.ts';
 import { burnCodeCheck, verifyCode } from './code-hash.ts';
+import { isRescueControl } from './rescue-controls.ts';
 
 export interface RescueGateDeps {
   codes: Pick<RescueCodeRepo, 'findCode'>;
-  rescues: Pick<RescueRepo, 'findByControl'>;
+  rescues: Pick<RescueRepo, 'listByPhone'>;
   audit: Pick<RescueAuditRepo, 'append'>;
   notifier: Notifier;
   clock: Clock;
@@ -49,13 +50,17 @@ export class RescueGate {
     throw new PhoneSafeError('UNAUTHENTICATED', WRONG_CODE);
   }
 
-  /** The rescue saved under `control` for this (already checked) phone number; throws LOCKED, UNAUTHENTICATED or CONTROL_EXPIRED. */
-  async checkControl(code: RescueCodeRow, control: string): Promise<RescueRow> {
-    const reserved = await this.#deps.lockout.reserve(controlKey(code.phone));
+  /**
+   * The rescue saved under `control` for this (already checked) phone number
+   * and `code`, the code number that opens its sealed control number;
+   * throws LOCKED, UNAUTHENTICATED or CONTROL_EXPIRED.
+   */
+  async checkControl(owner: RescueCodeRow, code: string, control: string): Promise<RescueRow> {
+    const reserved = await this.#deps.lockout.reserve(controlKey(owner.phone));
     // A number failing its check digit is wrong without a look-up, but counts the same.
-    const rescue = isControlNumber(control) ? await this.#deps.rescues.findByControl(code.phone, control) : undefined;
-    if (!rescue || rescue.ownerId !== code.ownerId) {
-      await this.#wrong(reserved, code.phone, code, 'wrong-control', 'a wrong control number was given', 'control numbers');
+    const rescue = isControlNumber(control) ? await this.#findControl(owner, code, control) : undefined;
+    if (!rescue) {
+      await this.#wrong(reserved, owner.phone, owner, 'wrong-control', 'a wrong control number was given', 'control numbers');
       throw new PhoneSafeError('UNAUTHENTICATED', WRONG_CONTROL);
     }
     await this.#deps.lockout.succeeded(reserved);
@@ -63,6 +68,14 @@ export class RescueGate {
       throw new PhoneSafeError('CONTROL_EXPIRED', `the data saved under this control number was erased at ${rescue.expiresAt ?? 'its expiry'}`);
     }
     return rescue;
+  }
+
+  /** Control numbers are sealed, not looked up: each saved rescue of the number is opened with the code and compared. */
+  async #findControl(owner: RescueCodeRow, code: string, control: string): Promise<RescueRow | undefined> {
+    for (const rescue of await this.#deps.rescues.listByPhone(owner.ownerId, owner.phone)) {
+      if (await isRescueControl(rescue, control, code)) return rescue;
+    }
+    return undefined;
   }
 
   /** The wrong try was counted when reserved; a registered number's owner sees it in the audit and hears of the lock it set. */

@@ -46,7 +46,7 @@ export class RescueSweep {
     if (rescue.backupId !== null) {
       await this.#deps.history.append({ at, ownerId: rescue.ownerId, handsetId: rescue.handsetId, backupId: rescue.backupId, event: 'backup-deleted', detail: `rescue ${rescue.id} expired` });
     }
-    const message = `the data saved from the handset with phone number ${rescue.phone} under control number ${rescue.controlNumber ?? '-'} was erased at the end of its retention period`;
+    const message = `the data saved from the handset with phone number ${rescue.phone} (rescue ${rescue.id}) was erased at the end of its retention period`;
     await audit(this.#deps, subjectOf(rescue), 'expired', message);
     await this.#deps.notifier.notify(ownerNotice(rescue.ownerId, 'rescue-expired', message));
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Base64, Email, HandsetName, Id, Timestamp } from './common.ts';
 import { PhoneNumber } from './phone.ts';
+import { NewCodeNumber } from './rescue.ts';
 
 /**
  * Key-derivation parameters. The owner's password never leaves the client:
@@ -46,7 +47,7 @@ export type LoginResponse = z.infer<typeof LoginResponse>;
 export const EnrollHandsetRequest = z.strictObject({
   name: HandsetName,
   phone: PhoneNumber.optional(),
-  code: z.string().regex(/^[0-9]{4,12}$/).optional(),
+  code: NewCodeNumber.optional(),
 });
 export const EnrollHandsetResponse = z.strictObject({
   handsetId: Id,
