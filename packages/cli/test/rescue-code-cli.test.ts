@@ -40,3 +40,21 @@ test('--code warns on stderr in plain and --json mode; PHONESAFE_RESCUE_CODE doe
   assert.equal(quiet.code, 0, quiet.stderr);
   assert.doesNotMatch(quiet.stderr, /warning/);
 });
+
+test('a replacement enrolled with a registered number says the number has its code number (it still works)', { timeout: 120_000 }, async (t) => {
+  const { root, center, env, enroll } = await world(t);
+  const coded = { PHONESAFE_RESCUE_CODE: CODE };
+  assert.equal((await enroll('lost', [], coded)).code, 0);
+
+  const replacement = await enroll('replacement', []);
+  assert.equal(replacement.code, 0, replacement.stderr);
+  assert.match(replacement.stdout, /phone \+819087654321, rescue desk code number set/);
+  assert.doesNotMatch(replacement.stdout, /no rescue code number yet/);
+  assert.equal(JSON.parse((await enroll('replacement-2', ['--json'])).stdout).rescueCode, true);
+  const status = await cli(['pc', 'rescue-status', '--phone', PHONE, '--json'], { ...env, ...coded });
+  assert.equal(status.code, 0, status.stderr);
+
+  // A number with no code yet says so.
+  const fresh = await cli(['handset', 'enroll', '--center', center.url, '--owner', OWNER, '--name', 'fresh', '--data', join(root, 'fresh'), '--phone', '+819011112222'], env);
+  assert.match(fresh.stdout, /no rescue code number yet \(pc rescue-code sets one\)/);
+});

@@ -116,6 +116,7 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
       clock,
       setRescueCode: (ownerId, phone, code) => rescue.desk.setCode(ownerId, phone, code),
       assertRescueCodeMayChange: (ownerId, phone, code) => rescue.desk.assertCodeMayChange(ownerId, phone, code),
+      hasRescueCode: async (ownerId, phone) => (await store.rescueCodes.findCode(phone))?.ownerId === ownerId,
     }),
   );
   backupRoutes(

@@ -43,7 +43,8 @@ export function handsetCommands(program: Command): void {
           ...(flags.phone !== undefined ? { phone: flags.phone } : {}),
           ...(code !== undefined ? { code } : {}),
         });
-        const view = { ...result, phone: flags.phone ?? null, rescueCode: code !== undefined };
+        // The center says whether the number has a code: a replacement keeps the lost handset's.
+        const view = { ...result, phone: flags.phone ?? null };
         out.result(view, (r) => [
           `enrolled handset '${r.name}' (${r.handsetId}) for ${flags.owner} at ${flags.center}${r.ownerRegistered ? '; new owner registered' : ''}`,
           ...(r.phone ? [`phone ${r.phone}${r.rescueCode ? ', rescue desk code number set' : '; no rescue code number yet (pc rescue-code sets one)'}`] : []),

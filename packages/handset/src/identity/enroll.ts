@@ -22,7 +22,10 @@ export interface EnrollRequest {
  * given) and returns what the handset keeps: its identity and the unwrapped
  * data key. The password and the code number are used here only and never stored.
  */
-export async function enrollAtCenter(request: EnrollRequest, connect: ConnectCenter): Promise<{ identity: Identity; dataKey: Buffer; ownerRegistered: boolean }> {
+export async function enrollAtCenter(
+  request: EnrollRequest,
+  connect: ConnectCenter,
+): Promise<{ identity: Identity; dataKey: Buffer; ownerRegistered: boolean; rescueCode: boolean }> {
   const center = connect({ baseUrl: request.center, ...(request.ca ? { ca: request.ca } : {}) });
   try {
     const session = await loginOrRegister(center, request.owner, request.password);
@@ -37,7 +40,7 @@ export async function enrollAtCenter(request: EnrollRequest, connect: ConnectCen
       owner: session.email,
       ...(request.phone ? { phone: request.phone } : {}),
     };
-    return { identity, dataKey: session.dataKey, ownerRegistered: session.registered };
+    return { identity, dataKey: session.dataKey, ownerRegistered: session.registered, rescueCode: enrolled.rescueCode };
   } finally {
     await center.close();
   }

@@ -54,6 +54,12 @@ export const EnrollHandsetResponse = z.strictObject({
   name: HandsetName,
   /** Bearer credential for this handset alone; the center keeps only its hash. */
   credential: z.string(),
+  /**
+   * Whether the handset's phone number has a rescue desk code number now:
+   * given with this enrolment or set before (a replacement enrolled with a
+   * lost handset's number keeps its code). False without a phone number.
+   */
+  rescueCode: z.boolean(),
 });
 export type EnrollHandsetResponse = z.infer<typeof EnrollHandsetResponse>;
 
