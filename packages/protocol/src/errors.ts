@@ -13,6 +13,7 @@ export const ERRORS = {
   CREDENTIAL_REVOKED: { status: 401, retryable: false, title: 'This handset was erased by the rescue desk; its credential no longer works' },
   FORBIDDEN: { status: 403, retryable: false, title: 'Not allowed for this owner or handset' },
   NOT_FOUND: { status: 404, retryable: false, title: 'No such resource' },
+  // No longer sent: a taken address is answered like a new one (wire-protocol.md). Kept, as codes are never removed.
   OWNER_EXISTS: { status: 409, retryable: false, title: 'An owner with this e-mail address exists' },
   HANDSET_NAME_TAKEN: { status: 409, retryable: false, title: 'The owner already has a handset with this name' },
   BACKUP_NOT_OPEN: { status: 409, retryable: false, title: 'The backup is not open for transfer' },

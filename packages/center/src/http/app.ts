@@ -98,7 +98,7 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
     status: 'ok' as const,
   }));
   const loginLockout = new Lockout({ tries: store.wrongTries, clock, ...config.login });
-  ownerRoutes(app, new OwnerService({ owners: store.owners, clock, centerSecret: config.centerSecret, lockout: loginLockout, notifier }));
+  ownerRoutes(app, new OwnerService({ owners: store.owners, clock, centerSecret: config.centerSecret, lockout: loginLockout, notifier, notices: store.notices }));
   const restores = new RestoreService({
     restores: store.restores,
     backups: store.backups,

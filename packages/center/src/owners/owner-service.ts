@@ -4,10 +4,14 @@ import { issueCredential } from '../auth/credentials.ts';
 import { newId } from '../ids.ts';
 import type { Lockout } from '../auth/lockout.ts';
 import type { Notifier } from '../notices/notifier.ts';
-import type { OwnerRepo } from '../store/store.ts';
+import type { NoticeRepo, OwnerRepo } from '../store/store.ts';
 import { burnAuthKeyCheck, hashAuthKey, verifyAuthKey } from './auth-key-hash.ts';
 
 const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
+/** An owner hears of registrations of their address at most this often. */
+const REGISTRATION_NOTICE_EVERY_MS = 24 * 3600_000;
+/** How many of the owner's newest notices are looked through for the last such notice. */
+const RECENT_NOTICES = 50;
 /** encryption.md: the auth key is a 32-byte HKDF output. */
 const AUTH_KEY_BYTES = 32;
 
@@ -19,6 +23,7 @@ export interface OwnerServiceDeps {
   /** Wrong passwords per e-mail address, counted for unknown addresses too. */
   lockout: Lockout;
   notifier: Notifier;
+  notices: Pick<NoticeRepo, 'list'>;
 }
 
 export interface RegisterInput {
@@ -55,17 +60,35 @@ export class OwnerService {
     return { kdf: { algorithm: 'scrypt', salt: salt.toString('base64'), ...DEFAULT_KDF_COST } };
   }
 
+  /**
+   * A taken address gets the answer a new one gets (201 with an owner id,
+   * after the same scrypt work) and changes nothing: registration must not
+   * tell who is registered. The id answered for a taken address is fresh and
+   * never stored. The client finds out by logging in, which the login
+   * lockout counts. The address's owner is told (at most once a day).
+   */
   async register(input: RegisterInput): Promise<{ ownerId: string }> {
     const ownerId = newId();
-    await this.#deps.owners.create({
-      id: ownerId,
-      email: input.email,
-      authHash: await hashAuthKey(decodeAuthKey(input.authKey)),
-      kdf: input.kdf,
-      wrappedDataKey: input.wrappedDataKey,
-      createdAt: this.#deps.clock.now().toISOString(),
-    });
+    const authHash = await hashAuthKey(decodeAuthKey(input.authKey));
+    const createdAt = this.#deps.clock.now().toISOString();
+    try {
+      await this.#deps.owners.create({ id: ownerId, email: input.email, authHash, kdf: input.kdf, wrappedDataKey: input.wrappedDataKey, createdAt });
+    } catch (error) {
+      if (!(error instanceof PhoneSafeError && error.code === 'OWNER_EXISTS')) throw error;
+      await this.#registrationAttempted(input.email);
+    }
     return { ownerId };
+  }
+
+  async #registrationAttempted(email: string): Promise<void> {
+    const owner = await this.#deps.owners.findByEmail(email);
+    if (!owner) return;
+    const dayAgo = new Date(this.#deps.clock.now().getTime() - REGISTRATION_NOTICE_EVERY_MS).toISOString();
+    // Anyone may register: without this, anyone could fill an owner's notices.
+    const recent = await this.#deps.notices.list(owner.id, undefined, RECENT_NOTICES);
+    if (recent.some((notice) => notice.kind === 'registration-attempt' && notice.at > dayAgo)) return;
+    const message = `someone tried to register ${email} as a new owner; nothing was changed. If that was you, log in with your password instead`;
+    await this.#deps.notifier.notify({ ownerId: owner.id, handsetId: null, kind: 'registration-attempt', message });
   }
 
   /**

@@ -28,7 +28,11 @@ export async function loginOwner(center: CenterClient, email: string, password: 
 
 /**
  * Registers a new owner: the data key is made here and leaves only wrapped
- * with a key derived from the password (docs/design/encryption.md).
+ * with a key derived from the password (docs/design/encryption.md). The
+ * center answers a taken address as it answers a new one (so registration
+ * cannot tell who is registered), so whether it took is read from the
+ * prelogin answer: our own salt back means the address is now ours. A taken
+ * address is UNAUTHENTICATED, saying so, without a login try.
  */
 export async function registerOwner(center: CenterClient, email: string, password: string, cost = DEFAULT_KDF_COST): Promise<OwnerSession> {
   const kdf = newKdfParams(cost);
@@ -40,15 +44,25 @@ export async function registerOwner(center: CenterClient, email: string, passwor
     kdf,
     wrappedDataKey: wrapDataKey(secrets.kek, dataKey),
   });
-  return loginOwner(center, email, password);
+  const { kdf: stored } = await center.prelogin(email);
+  if (stored.salt !== kdf.salt) {
+    throw new PhoneSafeError('UNAUTHENTICATED', `${email} is registered already, with another password: use that password (or another e-mail address)`);
+  }
+  const login = await center.login({ email, authKey: secrets.authKey.toString('base64') });
+  return { ownerId: login.ownerId, email, client: center.as(login.token), dataKey, keys: new OwnerKeys(dataKey) };
 }
 
-/** Logs in, registering the owner first when the e-mail is new (first handset enrolment). */
+/**
+ * Logs in, registering the owner first when that fails (first handset
+ * enrolment). Logging in first means an owner's next handsets never
+ * register again, so the owner hears of registrations only when someone
+ * without the password tried one.
+ */
 export async function loginOrRegister(center: CenterClient, email: string, password: string): Promise<OwnerSession & { registered: boolean }> {
   try {
-    return { ...(await registerOwner(center, email, password)), registered: true };
+    return { ...(await loginOwner(center, email, password)), registered: false };
   } catch (error) {
-    if (!(error instanceof PhoneSafeError) || error.code !== 'OWNER_EXISTS') throw error;
+    if (!(error instanceof PhoneSafeError) || error.code !== 'UNAUTHENTICATED') throw error;
   }
-  return { ...(await loginOwner(center, email, password)), registered: false };
+  return { ...(await registerOwner(center, email, password)), registered: true };
 }
