@@ -26,7 +26,7 @@ export class Authenticator {
     if (parsed.kind === 'owner') {
       const ownerId = await this.#ownerToken(parsed.id, parsed.secret);
       if (access === 'handset') throw forbidden(access);
-      return { kind: 'owner', ownerId };
+      return { kind: 'owner', ownerId, tokenId: parsed.id };
     }
     const handset = await this.#handset(parsed.id, parsed.secret);
     if (access === 'owner') throw forbidden(access);

@@ -4,7 +4,7 @@ import { issueCredential } from '../auth/credentials.ts';
 import { newId } from '../ids.ts';
 import type { Lockout } from '../auth/lockout.ts';
 import type { Notifier } from '../notices/notifier.ts';
-import type { NoticeRepo, OwnerRepo } from '../store/store.ts';
+import type { NoticeRepo, OwnerRepo, OwnerRow } from '../store/store.ts';
 import { burnAuthKeyCheck, hashAuthKey, verifyAuthKey } from './auth-key-hash.ts';
 
 const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
@@ -28,6 +28,13 @@ export interface OwnerServiceDeps {
 
 export interface RegisterInput {
   email: string;
+  authKey: string;
+  kdf: KdfParams;
+  wrappedDataKey: string;
+}
+
+export interface PasswordChange {
+  currentAuthKey: string;
   authKey: string;
   kdf: KdfParams;
   wrappedDataKey: string;
@@ -122,9 +129,53 @@ export class OwnerService {
     await this.#deps.owners.addToken({ id: tokenId, ownerId: owner.id, secretHash, expiresAt });
     return { ownerId: owner.id, token: credential, expiresAt, kdf: owner.kdf, wrappedDataKey: owner.wrappedDataKey };
   }
+
+  /** Ends the caller's session (its token); the owner's other sessions and the handsets go on. */
+  async logout(session: { tokenId: string }): Promise<void> {
+    await this.#deps.owners.deleteToken(session.tokenId);
+  }
+
+  /**
+   * Replaces the owner's auth key, KDF parameters and wrapped data key, and
+   * ends every session but the caller's, in one transaction. The current
+   * password is checked as a login checks it: a wrong one is a wrong try
+   * under the login lockout (LOCKED while the address is locked), so a
+   * stolen token cannot guess it any faster. Handsets keep their own
+   * credentials and the data key, so they are not affected.
+   */
+  async changePassword(session: { ownerId: string; tokenId: string }, change: PasswordChange): Promise<{ endedSessions: number }> {
+    const owner = await this.#deps.owners.findById(session.ownerId);
+    if (!owner) throw new PhoneSafeError('UNAUTHENTICATED', 'no such owner');
+    await this.#checkCurrentPassword(owner, decodeAuthKey(change.currentAuthKey));
+    const endedSessions = await this.#deps.owners.changeSecrets({
+      ownerId: owner.id,
+      expectedAuthHash: owner.authHash,
+      authHash: await hashAuthKey(decodeAuthKey(change.authKey)),
+      kdf: change.kdf,
+      wrappedDataKey: change.wrappedDataKey,
+      keepTokenId: session.tokenId,
+    });
+    if (endedSessions === undefined) throw new PhoneSafeError('UNAUTHENTICATED', 'the password was changed meanwhile, in another session; log in again');
+    return { endedSessions };
+  }
+
+  async #checkCurrentPassword(owner: OwnerRow, authKey: Buffer): Promise<void> {
+    const key = loginKey(owner.email);
+    await this.#deps.lockout.assertOpen(key);
+    if (await verifyAuthKey(authKey, owner.authHash)) {
+      await this.#deps.lockout.succeeded(key);
+      return;
+    }
+    if (await this.#deps.lockout.failed(key)) {
+      await this.#deps.notifier.notify({ ownerId: owner.id, handsetId: null, kind: 'login-locked', message: lockedMessage(owner.email) });
+    }
+    throw new PhoneSafeError('UNAUTHENTICATED', 'the current password is wrong');
+  }
 }
 
 const loginKey = (email: string) => `login:${email}`;
+const lockedMessage = (email: string) =>
+  `owner login for ${email} was locked after repeated wrong passwords; if that was not you, someone may be guessing your password`;
 
 function decodeAuthKey(authKey: string): Buffer {
   const bytes = Buffer.from(authKey, 'base64');

@@ -229,6 +229,15 @@ export interface CommitInput {
   files: BackupFileRow[];
 }
 
+export interface SecretsChange {
+  ownerId: string;
+  expectedAuthHash: string;
+  authHash: string;
+  kdf: KdfParams;
+  wrappedDataKey: string;
+  keepTokenId: string;
+}
+
 export interface OwnerRepo {
   /** Throws PhoneSafeError OWNER_EXISTS when the e-mail is taken. */
   create(row: OwnerRow): Promise<void>;
@@ -237,6 +246,17 @@ export interface OwnerRepo {
   addToken(token: { id: string; ownerId: string; secretHash: string; expiresAt: string }): Promise<void>;
   findToken(id: string): Promise<{ ownerId: string; secretHash: string; expiresAt: string } | undefined>;
   deleteExpiredTokens(now: string): Promise<number>;
+  /** Logout: the token is refused from now on. Idempotent. */
+  deleteToken(id: string): Promise<void>;
+  /**
+   * A password change, in one transaction: replaces the auth hash, KDF
+   * parameters and wrapped data key, and deletes every token of the owner
+   * but `keepTokenId` (the other sessions end). Only while the stored hash
+   * is still `expectedAuthHash` (the one the current password was checked
+   * against): otherwise another change came first, nothing changes and the
+   * answer is undefined. Answers how many tokens were deleted.
+   */
+  changeSecrets(change: SecretsChange): Promise<number | undefined>;
   /** The owner's quota override; null when the center's default applies. */
   quotaBytes(ownerId: string): Promise<number | null>;
   setQuotaBytes(ownerId: string, bytes: number | null): Promise<void>;

@@ -60,6 +60,20 @@ export const RegisterOwnerRequest = z.strictObject({
 export const RegisterOwnerResponse = z.strictObject({ ownerId: Id });
 
 export const LoginRequest = z.strictObject({ email: Email, authKey: AuthKey });
+
+/**
+ * `PUT /v1/owners/password`: the current password's auth key (checked like a
+ * login) and the new secrets, derived on the client; the data key itself is
+ * unchanged, only wrapped again with the new key-encryption key.
+ */
+export const ChangePasswordRequest = z.strictObject({
+  currentAuthKey: AuthKey,
+  authKey: AuthKey,
+  kdf: KdfParams,
+  wrappedDataKey: Base64,
+});
+/** How many other sessions (owner tokens) the change ended. */
+export const ChangePasswordResponse = z.strictObject({ endedSessions: z.number().int().nonnegative() });
 export const LoginResponse = z.strictObject({
   ownerId: Id,
   token: z.string(),
