@@ -109,7 +109,10 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
     completed: (order) => rescue.desk.restoreCompleted(order),
   });
   const rescue = buildRescueDesk({ store, restores, notifier, bus, clock, log: logger, policy: config.rescue });
-  handsetRoutes(app, new HandsetService({ handsets: store.handsets, clock, setRescueCode: (ownerId, phone, code) => rescue.desk.setCode(ownerId, phone, code) }));
+  handsetRoutes(
+    app,
+    new HandsetService({ handsets: store.handsets, clock, bus, notifier, log: logger, setRescueCode: (ownerId, phone, code) => rescue.desk.setCode(ownerId, phone, code) }),
+  );
   backupRoutes(
     app,
     new BackupService({

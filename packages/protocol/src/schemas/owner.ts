@@ -102,6 +102,10 @@ export const HandsetInfo = z.strictObject({
   name: HandsetName,
   enrolledAt: Timestamp,
   lastSeenAt: Timestamp.nullable(),
+  /** The phone number it was enrolled with (rescue desk), if any. */
+  phone: z.string().nullable(),
+  /** When its credential was revoked (by the owner, or after a rescue erase); null while it works. */
+  revokedAt: Timestamp.nullable(),
 });
 export type HandsetInfo = z.infer<typeof HandsetInfo>;
 export const HandsetList = z.strictObject({ handsets: z.array(HandsetInfo) });
