@@ -66,3 +66,31 @@ export async function loginOrRegister(center: CenterClient, email: string, passw
   }
   return { ...(await registerOwner(center, email, password)), registered: true };
 }
+
+/**
+ * Changes the owner's password (docs/design/encryption.md): the data key
+ * this session holds is wrapped again with a key derived from the new
+ * password under fresh KDF parameters, so nothing stored is re-sealed and
+ * handsets, which keep their own credential and data key, go on working. The
+ * center checks `currentPassword` like a login and ends every other session.
+ */
+export async function changeOwnerPassword(
+  session: OwnerSession,
+  currentPassword: string,
+  newPassword: string,
+  cost = DEFAULT_KDF_COST,
+): Promise<{ endedSessions: number }> {
+  const { kdf: currentKdf } = await session.client.prelogin(session.email);
+  const current = await deriveOwnerSecrets(currentPassword, currentKdf);
+  const kdf = newKdfParams(cost);
+  const next = await deriveOwnerSecrets(newPassword, kdf);
+  const wrappedDataKey = wrapDataKey(next.kek, session.dataKey);
+  // What is sent must open with the new password, or the owner would lose the key.
+  if (!unwrapDataKey(next.kek, wrappedDataKey).equals(session.dataKey)) throw new PhoneSafeError('DECRYPT_FAILED', 'the data key did not wrap again');
+  return session.client.changePassword({
+    currentAuthKey: current.authKey.toString('base64'),
+    authKey: next.authKey.toString('base64'),
+    kdf,
+    wrappedDataKey,
+  });
+}
