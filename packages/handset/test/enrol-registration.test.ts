@@ -44,3 +44,20 @@ test('the first handset registers the owner, the second logs in, a wrong passwor
   const notices = (await owner.client.notices()).filter((n) => n.kind === 'registration-attempt');
   assert.equal(notices.length, 1);
 });
+
+test('handsets of a new owner enrolled at the same time all get in; one of them registered the owner', async (t) => {
+  const root = await tempDir(t, 'enrol-race');
+  const center = await startCenter(loadConfig({ port: 0, data: join(root, 'center'), logLevel: 'silent' }, {}));
+  t.after(() => center.close());
+  // Four: one fewer than the login lockout's limit, which the first failed logins count towards.
+  const names = ['race-1', 'race-2', 'race-3', 'race-4'];
+  const results = await Promise.all(
+    names.map(async (name) => {
+      const agent = await HandsetAgent.open(join(root, name), { clock: new ManualClock() });
+      t.after(() => agent.close());
+      return agent.enroll({ center: center.url, owner: 'racing@example.com', password: PASSWORD, name });
+    }),
+  );
+  assert.deepEqual(results.map((r) => r.name), names);
+  assert.equal(results.filter((r) => r.ownerRegistered).length, 1);
+});
