@@ -98,7 +98,7 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
     status: 'ok' as const,
   }));
   const loginLockout = new Lockout({ tries: store.wrongTries, clock, ...config.login });
-  ownerRoutes(app, new OwnerService({ owners: store.owners, clock, centerSecret: config.centerSecret, lockout: loginLockout, notifier }));
+  ownerRoutes(app, new OwnerService({ owners: store.owners, clock, centerSecret: config.centerSecret, lockout: loginLockout, notifier, notices: store.notices }));
   const restores = new RestoreService({
     restores: store.restores,
     backups: store.backups,
@@ -114,6 +114,9 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
     new HandsetService({
       handsets: store.handsets,
       clock,
+      bus,
+      notifier,
+      log: logger,
       setRescueCode: (ownerId, phone, code) => rescue.desk.setCode(ownerId, phone, code),
       assertRescueCodeMayChange: (ownerId, phone, code) => rescue.desk.assertCodeMayChange(ownerId, phone, code),
       hasRescueCode: async (ownerId, phone) => (await store.rescueCodes.findCode(phone))?.ownerId === ownerId,
