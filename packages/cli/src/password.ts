@@ -32,10 +32,13 @@ export async function readNewPassword(): Promise<string> {
 /**
  * A rescue desk code number (seed 004): the `--code` flag, else
  * PHONESAFE_RESCUE_CODE, else a prompt on the terminal without echo. Never
- * printed back. `optional`: undefined instead of asking or failing when
- * neither flag nor variable gives one.
+ * printed back. The flag is accepted with a warning on stderr (stdout stays
+ * clean for --json): any local user can read it in the process list.
+ * `optional`: undefined instead of asking or failing when neither flag nor
+ * variable gives one.
  */
 export async function readRescueCode(flag: string | undefined, options: { optional?: boolean } = {}): Promise<string | undefined> {
+  if (flag !== undefined) process.stderr.write(`phonesafe: ${CODE_FLAG_WARNING}\n`);
   const given = flag ?? (process.env.PHONESAFE_RESCUE_CODE || undefined);
   if (given !== undefined) return given;
   if (options.optional) return undefined;
@@ -44,6 +47,9 @@ export async function readRescueCode(flag: string | undefined, options: { option
   }
   return readSecret('Code number: ');
 }
+
+const CODE_FLAG_WARNING =
+  'warning: --code puts the code number in the process list, where every local user can read it; prefer PHONESAFE_RESCUE_CODE or the prompt';
 
 /** Reads one line from the terminal without echoing it. */
 export function readSecret(prompt: string): Promise<string> {

@@ -184,15 +184,15 @@ export class HandsetAgent {
     });
   }
 
-  /** Enrolls at a center (registering the owner on a first handset) and makes the copies items are owed. */
-  async enroll(request: EnrollRequest): Promise<{ handsetId: string; name: string; ownerRegistered: boolean; schedule: ScheduleRegistration }> {
+  /** Enrolls at a center (registering the owner on a first handset) and makes the copies items are owed; `rescueCode`: the phone number has a rescue code at the center. */
+  async enroll(request: EnrollRequest): Promise<{ handsetId: string; name: string; ownerRegistered: boolean; rescueCode: boolean; schedule: ScheduleRegistration }> {
     if (this.#enrolled) throw new PhoneSafeError('USAGE', `this handset is already enrolled as ${this.#enrolled.session.identity.name}`);
-    const { identity, dataKey, ownerRegistered } = await enrollAtCenter(request, this.#connect);
+    const { identity, dataKey, ownerRegistered, rescueCode } = await enrollAtCenter(request, this.#connect);
     await this.#identities.save(identity, dataKey);
     const copier = this.#startSession(identity, dataKey);
     await copyUncopied(this.#profile, copier, this.#writes);
     const schedule = (await this.#tryRegisterSchedule()) ?? { registered: true, schedule: this.#settings.get().triggers.schedule, nextRunAt: null };
-    return { handsetId: identity.handsetId, name: identity.name, ownerRegistered, schedule };
+    return { handsetId: identity.handsetId, name: identity.name, ownerRegistered, rescueCode, schedule };
   }
 
   /**

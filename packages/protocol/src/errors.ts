@@ -16,6 +16,7 @@ export const ERRORS = {
   // No longer sent: a taken address is answered like a new one (wire-protocol.md). Kept, as codes are never removed.
   OWNER_EXISTS: { status: 409, retryable: false, title: 'An owner with this e-mail address exists' },
   HANDSET_NAME_TAKEN: { status: 409, retryable: false, title: 'The owner already has a handset with this name' },
+  RESCUE_IN_PROGRESS: { status: 409, retryable: false, title: 'A rescue of this phone number still needs its code number; it cannot change until the rescue ends' },
   HANDSET_REVOKED: { status: 409, retryable: false, title: 'The handset is revoked and takes no new work' },
   BACKUP_NOT_OPEN: { status: 409, retryable: false, title: 'The backup is not open for transfer' },
   PART_CONFLICT: { status: 409, retryable: false, title: 'A part with this id is stored with other bytes' },

@@ -16,6 +16,10 @@ export interface HandsetServiceDeps {
   log: Logger;
   /** Stores a phone number's rescue code (the rescue desk hashes it). */
   setRescueCode: (ownerId: string, phone: string, code: string) => Promise<void>;
+  /** Whether the owner's phone number has a rescue code number. */
+  hasRescueCode: (ownerId: string, phone: string) => Promise<boolean>;
+  /** Throws when the code may not be set now (a rescue of the number still needs the current one); checked before anything is stored. */
+  assertRescueCodeMayChange: (ownerId: string, phone: string, code: string) => Promise<void>;
 }
 
 export interface EnrollInput {
@@ -38,12 +42,13 @@ export class HandsetService {
    * HANDSET_NAME_TAKEN, or FORBIDDEN when the phone number is another owner's
    * (a phone number belongs to one owner, rescue.md).
    */
-  async enroll(ownerId: string, input: EnrollInput): Promise<{ handsetId: string; name: string; credential: string }> {
+  async enroll(ownerId: string, input: EnrollInput): Promise<{ handsetId: string; name: string; credential: string; rescueCode: boolean }> {
     const { name, phone, code } = input;
     if (code !== undefined && phone === undefined) throw new PhoneSafeError('VALIDATION_FAILED', 'body.code: a code number needs the phone number it protects');
     if (phone !== undefined) {
       const holder = await this.#deps.handsets.newestByPhone(phone);
       if (holder && holder.ownerId !== ownerId) throw new PhoneSafeError('FORBIDDEN', `phone number ${phone} belongs to another owner`);
+      if (code !== undefined) await this.#deps.assertRescueCodeMayChange(ownerId, phone, code);
     }
     const handsetId = newId();
     const { credential, secretHash } = issueCredential('handset', handsetId);
@@ -58,7 +63,8 @@ export class HandsetService {
       revokedAt: null,
     });
     if (phone !== undefined && code !== undefined) await this.#deps.setRescueCode(ownerId, phone, code);
-    return { handsetId, name, credential };
+    const rescueCode = phone !== undefined && (code !== undefined || (await this.#deps.hasRescueCode(ownerId, phone)));
+    return { handsetId, name, credential, rescueCode };
   }
 
   async list(ownerId: string): Promise<{ handsets: HandsetInfo[] }> {

@@ -111,7 +111,16 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   const rescue = buildRescueDesk({ store, restores, notifier, bus, clock, log: logger, policy: config.rescue });
   handsetRoutes(
     app,
-    new HandsetService({ handsets: store.handsets, clock, bus, notifier, log: logger, setRescueCode: (ownerId, phone, code) => rescue.desk.setCode(ownerId, phone, code) }),
+    new HandsetService({
+      handsets: store.handsets,
+      clock,
+      bus,
+      notifier,
+      log: logger,
+      setRescueCode: (ownerId, phone, code) => rescue.desk.setCode(ownerId, phone, code),
+      assertRescueCodeMayChange: (ownerId, phone, code) => rescue.desk.assertCodeMayChange(ownerId, phone, code),
+      hasRescueCode: async (ownerId, phone) => (await store.rescueCodes.findCode(phone))?.ownerId === ownerId,
+    }),
   );
   backupRoutes(
     app,

@@ -105,20 +105,18 @@ export class OwnerService {
    * guessing the password.
    */
   async login(email: string, authKeyBase64: string): Promise<LoginResult> {
-    const key = loginKey(email);
-    await this.#deps.lockout.assertOpen(key);
+    // Reserved before the slow check, so parallel guesses get no more checks than sequential ones.
+    const reserved = await this.#deps.lockout.reserve(loginKey(email));
     const authKey = Buffer.from(authKeyBase64, 'base64');
     const owner = await this.#deps.owners.findByEmail(email);
     const right = owner ? await verifyAuthKey(authKey, owner.authHash) : (await burnAuthKeyCheck(authKey), false);
     if (!owner || !right) {
-      const locked = await this.#deps.lockout.failed(key);
-      if (locked && owner) {
-        const message = `owner login for ${email} was locked after repeated wrong passwords; if that was not you, someone may be guessing your password`;
-        await this.#deps.notifier.notify({ ownerId: owner.id, handsetId: null, kind: 'login-locked', message });
+      if (reserved.locked && owner) {
+        await this.#deps.notifier.notify({ ownerId: owner.id, handsetId: null, kind: 'login-locked', message: lockedMessage(email) });
       }
       throw new PhoneSafeError('UNAUTHENTICATED', 'unknown e-mail or wrong password');
     }
-    await this.#deps.lockout.succeeded(key);
+    await this.#deps.lockout.succeeded(reserved);
 
     const now = this.#deps.clock.now();
     const tokenId = newId();
@@ -160,13 +158,13 @@ export class OwnerService {
   }
 
   async #checkCurrentPassword(owner: OwnerRow, authKey: Buffer): Promise<void> {
-    const key = loginKey(owner.email);
-    await this.#deps.lockout.assertOpen(key);
+    // Reserved before the slow check, as at login.
+    const reserved = await this.#deps.lockout.reserve(loginKey(owner.email));
     if (await verifyAuthKey(authKey, owner.authHash)) {
-      await this.#deps.lockout.succeeded(key);
+      await this.#deps.lockout.succeeded(reserved);
       return;
     }
-    if (await this.#deps.lockout.failed(key)) {
+    if (reserved.locked) {
       await this.#deps.notifier.notify({ ownerId: owner.id, handsetId: null, kind: 'login-locked', message: lockedMessage(owner.email) });
     }
     throw new PhoneSafeError('UNAUTHENTICATED', 'the current password is wrong');

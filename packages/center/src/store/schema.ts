@@ -164,7 +164,12 @@ export interface RescuesTable {
   last_attempt_at: string | null;
   request_id: string | null;
   backup_id: string | null;
+  /** Always null since migration 0007 (kept: SQLite cannot drop a unique column); see control_seal. */
   control_number: string | null;
+  /** Migration 0007: the control number sealed under the code number (rescue/control-seal.ts). */
+  control_seal: string | null;
+  /** Migration 0007: a scrypt hash of a control number stored in clear before it. */
+  control_hash: string | null;
   saved_at: string | null;
   erased_at: string | null;
   expires_at: string | null;

@@ -165,8 +165,14 @@ export interface RescueRow {
   requestId: string | null;
   /** The rescue's backup (the save), once the handset started it. */
   backupId: string | null;
-  /** 16 digits, issued when the save committed. */
-  controlNumber: string | null;
+  /**
+   * The control number (16 digits), sealed under the code number when the
+   * rescue is requested (rescue/control-seal.ts); it is valid and shown only
+   * once `savedAt` is set. Never stored in clear.
+   */
+  controlSeal: string | null;
+  /** A control number stored in clear before migration 0007, as a scrypt hash; null for every later rescue. */
+  controlHash: string | null;
   savedAt: string | null;
   erasedAt: string | null;
   expiresAt: string | null;
@@ -175,7 +181,7 @@ export interface RescueRow {
 }
 
 export type RescueUpdate = Partial<
-  Pick<RescueRow, 'status' | 'lastAttemptAt' | 'requestId' | 'backupId' | 'controlNumber' | 'savedAt' | 'erasedAt' | 'expiresAt' | 'warnedAt' | 'files'>
+  Pick<RescueRow, 'status' | 'lastAttemptAt' | 'requestId' | 'backupId' | 'controlSeal' | 'savedAt' | 'erasedAt' | 'expiresAt' | 'warnedAt' | 'files'>
 >;
 
 /** What a rescue transition expects to find; it changes nothing when the row has moved on. */
@@ -184,6 +190,8 @@ export interface RescueMatch {
   status: RescueStatus;
   /** When true, the erase must not have been reported yet. */
   unerased?: boolean;
+  /** When true, the rescue must have no sealed control number yet. */
+  unsealed?: boolean;
 }
 
 /** The rescue sweep's kinds of due rows (R4, R5). */
@@ -379,11 +387,10 @@ export interface RescueRepo {
   findOpen(phone: string): Promise<RescueRow | undefined>;
   /** The owner's rescues of this phone number, newest first. */
   listByPhone(ownerId: string, phone: string): Promise<RescueRow[]>;
-  findByControl(phone: string, controlNumber: string): Promise<RescueRow | undefined>;
   findByBackup(backupId: string): Promise<RescueRow | undefined>;
   /** The handset's rescues the channel still has to act on: to save (waiting, saving) or to erase (saved or restored, erase not reported). */
   listForChannel(handsetId: string): Promise<RescueRow[]>;
-  /** `UPDATE … WHERE id = ? AND status = ? [AND erased_at IS NULL]`; undefined when the row no longer matches. */
+  /** `UPDATE … WHERE id = ? AND status = ? [AND erased_at IS NULL] [AND control_seal IS NULL]`; undefined when the row no longer matches. */
   transition(match: RescueMatch, update: RescueUpdate): Promise<RescueRow | undefined>;
   /**
    * The rescue sweep, one transaction: locks up to `limit` rows of `which`
@@ -401,8 +408,12 @@ export interface RescueCodeRepo {
 
 export interface WrongTryRepo {
   find(key: string): Promise<WrongTryRow | undefined>;
-  /** Read-modify-write of one counter under a row lock, so concurrent wrong tries all count. */
-  change(key: string, change: (current: WrongTryRow) => WrongTryRow): Promise<WrongTryRow>;
+  /**
+   * Read-modify-write of one counter in one transaction under a row lock, so
+   * concurrent tries all count (a missing counter reads as zero). `change`
+   * answering null deletes the counter. Answers the counter as written.
+   */
+  change(key: string, change: (current: WrongTryRow) => WrongTryRow | null): Promise<WrongTryRow | null>;
   delete(key: string): Promise<void>;
   /** Deletes counters whose last wrong try is before `before` (or unknown) and that are not locked at `now`; answers how many. */
   deleteStale(before: string, now: string): Promise<number>;

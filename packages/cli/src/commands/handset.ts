@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { HandsetAgent } from '@phonesafe/handset';
-import { checkCode, normalizePhone } from '@phonesafe/pc';
+import { checkNewCode, normalizePhone } from '@phonesafe/pc';
 import { PhoneSafeError, type DataKind, type OverwritePolicy } from '@phonesafe/protocol';
 import { processClock } from '../clock.ts';
 import { liveHandsetCommands } from './handset-live.ts';
@@ -25,13 +25,13 @@ export function handsetCommands(program: Command): void {
     .requiredOption('--name <name>', 'handset name, unique per owner')
     .option('--ca <file>', 'PEM file of the CA that signed an HTTPS center certificate')
     .option('--phone <number>', "the handset's phone number, for the lost-handset rescue desk (a replacement is enrolled with the same number)", normalizePhone)
-    .option('--code <digits>', 'the rescue desk code number for that phone number, 4-12 digits (else PHONESAFE_RESCUE_CODE; later: pc rescue-code)')
+    .option('--code <digits>', 'the rescue desk code number for that phone number, 8-12 digits (else PHONESAFE_RESCUE_CODE; later: pc rescue-code)')
     .action((flags: HandsetFlags & { center: string; owner: string; name: string; ca?: string; phone?: string; code?: string }) =>
       withHandset(flags, { applyPending: false }, async (agent, out) => {
         if (flags.code !== undefined && flags.phone === undefined) throw new PhoneSafeError('USAGE', '--code needs --phone: the code number belongs to a phone number');
         // The code from the variable only goes with a phone number; it is never printed.
         const code = flags.phone !== undefined ? await readRescueCode(flags.code, { optional: true }) : undefined;
-        if (code !== undefined) checkCode(code);
+        if (code !== undefined) checkNewCode(code);
         const password = await readPassword(`Password for ${flags.owner}: `);
         const ca = flags.ca ? await readCaFile(flags.ca) : undefined;
         const result = await agent.enroll({
@@ -43,7 +43,8 @@ export function handsetCommands(program: Command): void {
           ...(flags.phone !== undefined ? { phone: flags.phone } : {}),
           ...(code !== undefined ? { code } : {}),
         });
-        const view = { ...result, phone: flags.phone ?? null, rescueCode: code !== undefined };
+        // The center says whether the number has a code: a replacement keeps the lost handset's.
+        const view = { ...result, phone: flags.phone ?? null };
         out.result(view, (r) => [
           `enrolled handset '${r.name}' (${r.handsetId}) for ${flags.owner} at ${flags.center}${r.ownerRegistered ? '; new owner registered' : ''}`,
           ...(r.phone ? [`phone ${r.phone}${r.rescueCode ? ', rescue desk code number set' : '; no rescue code number yet (pc rescue-code sets one)'}`] : []),

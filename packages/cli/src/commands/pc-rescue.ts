@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   checkCode,
+  checkNewCode,
   formatControl,
   loadProfile,
   normalizeControl,
@@ -43,10 +44,10 @@ type WithSession = (flags: { center?: string; owner?: string; ca?: string; json?
 export function pcRescueCommands(pc: Command, ownerVerb: OwnerVerb, withSession: WithSession): void {
   ownerVerb('rescue-code', 'set or change the code number the rescue desk asks for, for the phone number of one of your handsets')
     .requiredOption('--phone <number>', "the handset's phone number", normalizePhone)
-    .option('--code <digits>', 'the code number, 4-12 digits (else PHONESAFE_RESCUE_CODE, else asked without echo)')
+    .option('--code <digits>', 'the code number, 8-12 digits (else PHONESAFE_RESCUE_CODE, else asked without echo)')
     .action((flags: DeskFlags & { owner?: string }) =>
       withSession(flags, async (session, out) => {
-        const code = checkCode((await readRescueCode(flags.code))!);
+        const code = checkNewCode((await readRescueCode(flags.code))!);
         await setRescueCode(session, { phone: flags.phone, code });
         out.result({ phone: flags.phone, codeSet: true }, (r) => `code number set for ${r.phone}: with it, the rescue desk saves and erases a lost handset (pc rescue)`);
       }),

@@ -23,7 +23,10 @@ export interface EnrollRequest {
  * data key. The password and the code number are used here only and never
  * stored; the owner's session ends with the enrolment.
  */
-export async function enrollAtCenter(request: EnrollRequest, connect: ConnectCenter): Promise<{ identity: Identity; dataKey: Buffer; ownerRegistered: boolean }> {
+export async function enrollAtCenter(
+  request: EnrollRequest,
+  connect: ConnectCenter,
+): Promise<{ identity: Identity; dataKey: Buffer; ownerRegistered: boolean; rescueCode: boolean }> {
   const center = connect({ baseUrl: request.center, ...(request.ca ? { ca: request.ca } : {}) });
   try {
     const session = await loginOrRegister(center, request.owner, request.password);
@@ -40,7 +43,7 @@ export async function enrollAtCenter(request: EnrollRequest, connect: ConnectCen
     };
     // The owner's session was for this enrolment only; the handset goes on with its own credential.
     await session.client.logout().catch(() => {});
-    return { identity, dataKey: session.dataKey, ownerRegistered: session.registered };
+    return { identity, dataKey: session.dataKey, ownerRegistered: session.registered, rescueCode: enrolled.rescueCode };
   } finally {
     await center.close();
   }

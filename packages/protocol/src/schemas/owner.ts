@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { Base64, Email, HandsetName, Id, Timestamp } from './common.ts';
+import { PhoneNumber } from './phone.ts';
+import { NewCodeNumber } from './rescue.ts';
 
 /**
  * scrypt's cost bounds (encryption.md): a phone derives with these, so they
@@ -86,14 +88,20 @@ export type LoginResponse = z.infer<typeof LoginResponse>;
 /** `phone` (MSISDN) and `code` (rescue desk code number, seed 004) are optional; a replacement handset is enrolled with the same phone. */
 export const EnrollHandsetRequest = z.strictObject({
   name: HandsetName,
-  phone: z.string().regex(/^\+?[0-9]{6,15}$/).optional(),
-  code: z.string().regex(/^[0-9]{4,12}$/).optional(),
+  phone: PhoneNumber.optional(),
+  code: NewCodeNumber.optional(),
 });
 export const EnrollHandsetResponse = z.strictObject({
   handsetId: Id,
   name: HandsetName,
   /** Bearer credential for this handset alone; the center keeps only its hash. */
   credential: z.string(),
+  /**
+   * Whether the handset's phone number has a rescue desk code number now:
+   * given with this enrolment or set before (a replacement enrolled with a
+   * lost handset's number keeps its code). False without a phone number.
+   */
+  rescueCode: z.boolean(),
 });
 export type EnrollHandsetResponse = z.infer<typeof EnrollHandsetResponse>;
 
