@@ -189,8 +189,8 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
         const { owner, handset } = await seedOwner(store);
         const other = await seedOwner(store);
         const base = { ownerId: owner.id, backupId: uid('backup'), handsetId: handset.id, status: 'pending' as const, completedAt: null };
-        const later = { ...base, id: uid('restore'), kinds: null, deleteAfter: true, overwrite: 'yes' as const, requestedAt: at(8) };
-        const sooner = { ...base, id: uid('restore'), kinds: ['mail' as const], deleteAfter: false, overwrite: 'ask' as const, requestedAt: at(7) };
+        const later = { ...base, id: uid('restore'), kinds: null, deleteAfter: true, overwrite: 'yes' as const, placedBy: 'owner' as const, requestedAt: at(8) };
+        const sooner = { ...base, id: uid('restore'), kinds: ['mail' as const], deleteAfter: false, overwrite: 'ask' as const, placedBy: null, requestedAt: at(7) };
         await store.restores.create(later);
         await store.restores.create(sooner);
         assert.deepEqual(await store.restores.find(owner.id, later.id), later);

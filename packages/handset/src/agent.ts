@@ -273,7 +273,7 @@ export class HandsetAgent {
     const from = options.fromHandset ?? deps.session.identity.name;
     const backupId = options.backupId ?? (await deps.session.client.listBackups(from))[0]?.backupId;
     if (!backupId) throw new PhoneSafeError('NOT_FOUND', `handset ${from} has no backup to restore`);
-    const plan = { backupId, kinds: options.kinds ?? null, overwrite: options.overwrite, deleteAfter: options.deleteAfter ?? false };
+    const plan = { backupId, kinds: options.kinds ?? null, overwrite: options.overwrite };
     return runRestore(deps, plan, options.ask, options.onProgress);
   }
 

@@ -99,8 +99,6 @@ export interface RestoreOptions {
   kinds?: DataKind[];
   overwrite: 'ask' | 'yes' | 'no';
   ask?: AskOverwrite;
-  /** Ask the center to delete the backup once the restore completes. */
-  deleteAfter?: boolean;
   onProgress?: ProgressFn;
 }
 

@@ -32,7 +32,11 @@ export class RestoreService {
     this.#deps = deps;
   }
 
+  /** Only the owner may ask for the backup to be deleted once restored: a handset's order with `deleteAfter` is FORBIDDEN. */
   async start(caller: Caller, input: StartRestoreInput): Promise<RestoreOrder> {
+    if (caller.kind === 'handset' && input.deleteAfter) {
+      throw new PhoneSafeError('FORBIDDEN', 'body.deleteAfter: only the owner may ask for a backup to be deleted after its restore');
+    }
     const backup = await loadCommittedBackup(this.#deps.backups, caller.ownerId, input.backupId);
     const handsetId = await this.#destination(caller, input.toHandset);
     const row: RestoreRow = {
@@ -43,6 +47,7 @@ export class RestoreService {
       kinds: input.kinds ?? null,
       deleteAfter: input.deleteAfter,
       overwrite: input.overwrite,
+      placedBy: caller.kind,
       status: 'pending',
       requestedAt: this.#deps.clock.now().toISOString(),
       completedAt: null,
@@ -66,9 +71,9 @@ export class RestoreService {
   }
 
   /**
-   * Marks the order completed and, when it said so, deletes the backup (rows
-   * only; prune removes the blobs). Completing again answers the same way, so
-   * a handset that lost the answer can simply retry.
+   * Marks the order completed and, when the owner's order said so, deletes
+   * the backup (rows only; prune removes the blobs). Completing again answers
+   * the same way, so a handset that lost the answer can simply retry.
    */
   async complete(caller: Caller, restoreId: string, report: { restored: number; skipped: number }) {
     const order = await this.#deps.restores.find(caller.ownerId, restoreId);
@@ -77,7 +82,7 @@ export class RestoreService {
     }
     const done = { restoreId, status: 'completed' as const };
     if (order.status === 'completed') {
-      return { ...done, backupDeleted: order.deleteAfter && !(await this.#deps.backups.find(caller.ownerId, order.backupId)) };
+      return { ...done, backupDeleted: deletes(order) && !(await this.#deps.backups.find(caller.ownerId, order.backupId)) };
     }
     const at = this.#deps.clock.now().toISOString();
     await this.#deps.restores.complete(restoreId, at);
@@ -90,7 +95,7 @@ export class RestoreService {
       detail: `${report.restored} restored, ${report.skipped} skipped`,
     });
     await this.#deps.completed(order);
-    const backup = order.deleteAfter ? await this.#deps.backups.find(caller.ownerId, order.backupId) : undefined;
+    const backup = deletes(order) ? await this.#deps.backups.find(caller.ownerId, order.backupId) : undefined;
     if (backup) await deleteBackup(this.#deps, backup, at, `deleted after restore ${restoreId}`);
     return { ...done, backupDeleted: backup !== undefined };
   }
@@ -108,6 +113,11 @@ export class RestoreService {
     if (!handset) throw new PhoneSafeError('NOT_FOUND', `no handset named ${toHandset}`);
     return handset.id;
   }
+}
+
+/** Deletion after restore is the owner's decision alone. */
+function deletes(order: RestoreRow): boolean {
+  return order.deleteAfter && order.placedBy === 'owner';
 }
 
 function toOrder(row: RestoreRow): RestoreOrder {

@@ -83,6 +83,8 @@ export interface RestoresTable {
   kinds: string | null;
   delete_after: number;
   overwrite: OverwritePolicy;
+  /** 'owner' or 'handset' (migration 0008); null for orders stored before it. */
+  placed_by: 'owner' | 'handset' | null;
   status: 'pending' | 'completed';
   requested_at: string;
   completed_at: string | null;

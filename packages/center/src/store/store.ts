@@ -68,8 +68,11 @@ export interface RestoreRow {
   backupId: string;
   handsetId: string;
   kinds: DataKind[] | null;
+  /** Honoured only when `placedBy` is 'owner': only the owner may have a backup deleted. */
   deleteAfter: boolean;
   overwrite: OverwritePolicy;
+  /** Who placed the order; null for orders stored before this was recorded (they never delete). */
+  placedBy: 'owner' | 'handset' | null;
   status: 'pending' | 'completed';
   requestedAt: string;
   completedAt: string | null;

@@ -93,8 +93,7 @@ export function handsetCommands(program: Command): void {
     .option('--from-handset <name>', "restore another of the owner's handsets' latest backup (e.g. onto a replacement)")
     .addOption(kindsOption())
     .addOption(new Option('--overwrite <policy>', 'items this handset already has: ask, yes or no').choices(['ask', 'yes', 'no']).default('ask'))
-    .option('--delete-after', 'have the center delete the backup once restored')
-    .action((flags: HandsetFlags & { backup?: string; fromHandset?: string; kinds?: DataKind[]; overwrite: OverwritePolicy; deleteAfter?: boolean }) =>
+    .action((flags: HandsetFlags & { backup?: string; fromHandset?: string; kinds?: DataKind[]; overwrite: OverwritePolicy }) =>
       withHandset(flags, { applyPending: false }, async (agent, out) => {
         const result = await withProgress(out, (onProgress) =>
           agent.restore({
@@ -102,7 +101,6 @@ export function handsetCommands(program: Command): void {
             fromHandset: flags.fromHandset,
             kinds: flags.kinds,
             overwrite: flags.overwrite,
-            deleteAfter: Boolean(flags.deleteAfter),
             ...askOption(),
             onProgress,
           }).catch((error: unknown) => {

@@ -15,13 +15,14 @@ export interface PendingOptions {
 
 /**
  * Restores the pc placed for this handset (B6: "the handset applies it the
- * next time it talks to the center"), each with the order's own kinds,
- * overwrite policy and delete-after choice.
+ * next time it talks to the center"), each with the order's own kinds and
+ * overwrite policy; the center deletes the backup afterwards if the owner's
+ * order said so.
  */
 export async function applyPendingRestores(deps: RestoreDeps, options: PendingOptions = {}): Promise<RestoreResult[]> {
   const results: RestoreResult[] = [];
   for (const order of await deps.session.client.pendingRestores()) {
-    const plan = { backupId: order.backupId, kinds: order.kinds, overwrite: order.overwrite, deleteAfter: order.deleteAfter, order };
+    const plan = { backupId: order.backupId, kinds: order.kinds, overwrite: order.overwrite, order };
     try {
       results.push(await runRestore(deps, plan, options.ask, options.onProgress));
     } catch (error) {

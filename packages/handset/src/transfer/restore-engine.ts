@@ -24,12 +24,15 @@ export interface RestoreDeps {
 /** Most handset items are one small part: fetching one file at a time would wait on a round trip per item. */
 const FILES_IN_FLIGHT = 4;
 
-/** What to restore: a backup, a kind filter, the overwrite policy; `order` when the pc already placed it. */
+/**
+ * What to restore: a backup, a kind filter, the overwrite policy; `order`
+ * when the owner already placed it. The handset's own orders never ask for
+ * the backup to be deleted: only the owner may (the center refuses it).
+ */
 export interface RestorePlan {
   backupId: string;
   kinds: DataKind[] | null;
   overwrite: OverwritePolicy;
-  deleteAfter: boolean;
   order?: RestoreOrder;
 }
 
@@ -48,7 +51,7 @@ export async function runRestore(deps: RestoreDeps, plan: RestorePlan, ask?: Ask
   const refs = new Map(detail.parts.map((ref) => [ref.id, ref]));
   for (const file of files) checkRestorable(file, refs);
   const selection = await selectForRestore(files, deps.memory, plan.overwrite, ask);
-  const order = plan.order ?? (await client.startRestore({ backupId: plan.backupId, ...(plan.kinds ? { kinds: plan.kinds } : {}), deleteAfter: plan.deleteAfter, overwrite: plan.overwrite }));
+  const order = plan.order ?? (await client.startRestore({ backupId: plan.backupId, ...(plan.kinds ? { kinds: plan.kinds } : {}), overwrite: plan.overwrite }));
 
   const total = selection.write.reduce((sum, file) => sum + file.size, 0);
   let done = 0;

@@ -9,6 +9,7 @@ import { initialSchema } from './0001-initial.ts';
 import { jobsSchema } from './0002-jobs.ts';
 import { rescueSchema } from './0003-rescue.ts';
 import { wrongTriesSchema } from './0004-wrong-tries.ts';
+import { restoreOrdersSchema } from './0008-restore-orders.ts';
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
   return {
@@ -18,6 +19,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0002-jobs': jobsSchema(),
         '0003-rescue': rescueSchema(dialect),
         '0004-wrong-tries': wrongTriesSchema(),
+        '0008-restore-orders': restoreOrdersSchema(),
       };
     },
   };
