@@ -100,6 +100,8 @@ export interface RestoreOptions {
   overwrite: 'ask' | 'yes' | 'no';
   ask?: AskOverwrite;
   onProgress?: ProgressFn;
+  /** Told of each pending order (applied first) that could not be applied; the restore goes on. */
+  onPendingFailed?: (failure: { restoreId: string; code: ErrorCode; detail: string }) => void;
 }
 
 export interface RestoreResult {

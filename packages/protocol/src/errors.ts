@@ -16,6 +16,7 @@ export const ERRORS = {
   OWNER_EXISTS: { status: 409, retryable: false, title: 'An owner with this e-mail address exists' },
   HANDSET_NAME_TAKEN: { status: 409, retryable: false, title: 'The owner already has a handset with this name' },
   BACKUP_NOT_OPEN: { status: 409, retryable: false, title: 'The backup is not open for transfer' },
+  RESTORE_NOT_PENDING: { status: 409, retryable: false, title: 'The restore order is no longer pending' },
   PART_CONFLICT: { status: 409, retryable: false, title: 'A part with this id is stored with other bytes' },
   PART_TOO_LARGE: { status: 413, retryable: false, title: 'The part is larger than the center accepts' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, title: 'Unsupported content type' },

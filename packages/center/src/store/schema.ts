@@ -3,7 +3,7 @@
  * text, booleans as 0/1 so both dialects bind the same values). Repositories
  * map these to the camelCase rows of `store.ts`; nothing else imports this.
  */
-import type { OverwritePolicy } from '@phonesafe/protocol';
+import type { ErrorCode, OverwritePolicy, RestoreStatus } from '@phonesafe/protocol';
 import type { Generated, Kysely } from 'kysely';
 import type { HistoryRow, JobStatus, NoticeRow, RescueAuditRow, RescueStatus } from './store.ts';
 
@@ -85,9 +85,13 @@ export interface RestoresTable {
   overwrite: OverwritePolicy;
   /** 'owner' or 'handset' (migration 0008); null for orders stored before it. */
   placed_by: 'owner' | 'handset' | null;
-  status: 'pending' | 'completed';
+  status: RestoreStatus;
   requested_at: string;
   completed_at: string | null;
+  /** Failed tries, the last one's error code, when it is offered again (migration 0008). */
+  attempts: number;
+  last_code: ErrorCode | null;
+  next_try_at: string | null;
 }
 
 export interface HistoryTable {

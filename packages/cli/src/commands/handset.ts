@@ -103,6 +103,7 @@ export function handsetCommands(program: Command): void {
             overwrite: flags.overwrite,
             ...askOption(),
             onProgress,
+            onPendingFailed: (f) => pendingFailed(out, f),
           }).catch((error: unknown) => {
             throw withOverwriteHint(error);
           }),
@@ -170,12 +171,16 @@ async function withHandset(flags: HandsetFlags, options: { applyPending: boolean
 /** A pending restore that cannot be applied now must not block the command asked for: warn and go on. */
 async function applyPending(agent: HandsetAgent, out: Output): Promise<void> {
   try {
-    const applied = await withProgress(out, (onProgress) => agent.applyPendingRestores({ ...askOption(), onProgress }));
+    const applied = await withProgress(out, (onProgress) => agent.applyPendingRestores({ ...askOption(), onProgress, onFailed: (f) => pendingFailed(out, f) }));
     for (const r of applied) out.note(`applied restore ${r.restoreId} of backup ${r.backupId}: ${plural(r.restored, 'file')} restored, ${r.alreadyThere} already there, ${r.skipped} kept unchanged`);
   } catch (error) {
     if (!(error instanceof PhoneSafeError)) throw error;
     if (error.code !== 'NOT_ENROLLED') out.note(`warning: pending restores not applied: ${error.code}: ${error.detail}`);
   }
+}
+
+function pendingFailed(out: Output, failure: { restoreId: string; code: string; detail: string }): void {
+  out.note(`warning: restore ${failure.restoreId} could not be applied (the center offers it again later; pc restore --cancel ends it): ${failure.code}: ${failure.detail}`);
 }
 
 /** The agent names the conflicting files; the CLI adds how to answer. */

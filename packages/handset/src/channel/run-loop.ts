@@ -1,4 +1,4 @@
-import { PhoneSafeError, type BackupStartRequest, type CenterMessage, type ScheduleView } from '@phonesafe/protocol';
+import { PhoneSafeError, type BackupStartRequest, type CenterMessage, type ErrorCode, type ScheduleView } from '@phonesafe/protocol';
 import type { RescueErased } from '../rescue/erase.ts';
 import type { RescueSaved } from '../rescue/save.ts';
 import type { Readiness } from '../device/readiness.ts';
@@ -15,7 +15,8 @@ export interface ChannelHost {
   readiness(): Readiness;
   /** Runs the backup an accepted request asked for; failures come back as results. */
   backup(request: BackupStartRequest): Promise<TriggeredBackup>;
-  applyPendingRestores(): Promise<RestoreResult[]>;
+  /** Applies the due restore orders; one that fails is reported and passed to `onFailed`, never thrown. */
+  applyPendingRestores(onFailed: (failure: { restoreId: string; code: ErrorCode; detail: string }) => void): Promise<RestoreResult[]>;
   /** R2: saves all of the memory for the rescue (rescue/save.ts); throws when it could not. */
   rescueSave(request: RescueSave): Promise<RescueSaved>;
   /** R2: erases what the rescue saved and reports it (rescue/erase.ts); throws when it did not. */
@@ -65,7 +66,7 @@ export async function runChannel(host: ChannelHost, options: RunOptions): Promis
   };
 
   const restores = () =>
-    host.applyPendingRestores().then(
+    host.applyPendingRestores(({ restoreId, code, detail }) => emit({ type: 'restore-failed', restoreId, code, detail })).then(
       (results) => results.forEach((result) => emit({ type: 'restore-applied', result })),
       (error: unknown) => emit({ type: 'restore-failed', ...failureOf(error) }),
     );
