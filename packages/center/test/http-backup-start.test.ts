@@ -23,4 +23,14 @@ describe('backup start: trigger and rescue id', () => {
     assert.match(problem.detail, /rescueId/);
     assert.deepEqual(await h.store.backups.listStaleOpen('9999-12-31T00:00:00.000Z'), []);
   });
+
+  it('the kinds covered completely must be kinds of the backup; they are stored for retention per kind', async () => {
+    const owner = await newOwner(h);
+    const phone = await enroll(h, owner, 'phone');
+    const stray = await call(h, 'POST', '/v1/backups', { bearer: phone.credential, json: { kinds: ['contacts'], complete: ['media'] } });
+    assert.match(expectProblem(stray, 'VALIDATION_FAILED', 400).detail, /body\.complete: media/);
+    const ok = await call(h, 'POST', '/v1/backups', { bearer: phone.credential, json: { kinds: ['media', 'contacts'], complete: ['contacts'] } });
+    assert.equal(ok.statusCode, 201);
+    assert.deepEqual((await h.store.backups.find(owner.ownerId, ok.json().backupId))?.complete, ['contacts']);
+  });
 });

@@ -59,6 +59,8 @@ export interface BackupsTable {
   manifest_id: string | null;
   manifest_size: number | null;
   manifest_sha256: string | null;
+  /** Kinds covered completely, JSON (migration 0008); null for backups made before. */
+  complete_kinds: string | null;
 }
 
 export interface BackupFilesTable {

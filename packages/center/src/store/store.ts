@@ -46,7 +46,10 @@ export interface BackupRow {
   ownerId: string;
   handsetId: string;
   handsetName: string;
+  /** Kinds the backup holds items of (as the handset declared them). */
   kinds: DataKind[];
+  /** Of `kinds`, those it covers completely (every item of the kind); null for backups made before this was recorded. */
+  complete: DataKind[] | null;
   trigger: string;
   status: 'open' | 'committed';
   startedAt: string;

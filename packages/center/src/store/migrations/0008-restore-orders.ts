@@ -6,6 +6,10 @@
  * backup). And the tries of an order that failed: how many, the last error
  * code, and when it is offered again (restore/restore-retry.ts); statuses
  * `failed` (given up) and `cancelled` (by the owner) join pending/completed.
+ *
+ * And on `backups`, the kinds a backup covers completely (`complete_kinds`,
+ * JSON), for retention per kind; null for backups made before, which
+ * retention counts as covering all their kinds.
  */
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
@@ -17,6 +21,7 @@ export function restoreOrdersSchema(): Migration {
       await db.schema.alterTable('restores').addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0)).execute();
       await db.schema.alterTable('restores').addColumn('last_code', 'text').execute();
       await db.schema.alterTable('restores').addColumn('next_try_at', 'text').execute();
+      await db.schema.alterTable('backups').addColumn('complete_kinds', 'text').execute();
     },
   };
 }
