@@ -271,10 +271,9 @@ export class HandsetAgent {
   async restore(options: RestoreOptions): Promise<RestoreResult> {
     const deps = this.#restoreDeps();
     await this.#applyPending(deps, { ask: options.ask, onProgress: options.onProgress, deferUnanswerable: true, onFailed: options.onPendingFailed });
-    const from = options.fromHandset ?? deps.session.identity.name;
-    const backupId = options.backupId ?? (await deps.session.client.listBackups(from))[0]?.backupId;
-    if (!backupId) throw new PhoneSafeError('NOT_FOUND', `handset ${from} has no backup to restore`);
-    const plan = { backupId, kinds: options.kinds ?? null, overwrite: options.overwrite };
+    // No backup named: the newest version of each item across that handset's backups (restore-engine.ts).
+    const from = options.backupId ? { backupId: options.backupId } : { handset: options.fromHandset ?? deps.session.identity.name };
+    const plan = { from, kinds: options.kinds ?? null, overwrite: options.overwrite };
     return runRestore(deps, plan, options.ask, options.onProgress);
   }
 

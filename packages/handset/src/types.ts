@@ -90,11 +90,18 @@ export interface BackupResult {
   /** Sealed bytes the backup references at the center (from the completion notice). */
   storedBytes: number;
   committedAt: string;
+  /**
+   * Offloaded items (B9) left out of this backup because the center no
+   * longer holds their content: they stay stubs but cannot be fetched; the
+   * owner should know. Absent when none.
+   */
+  lostStubs?: string[];
 }
 
 export interface RestoreOptions {
+  /** One backup to restore; without it, the newest version of each item across `fromHandset`'s backups. */
   backupId?: string;
-  /** Name of the handset whose newest backup to restore; this handset when not given. */
+  /** The handset whose backups to restore from (without `backupId`); this handset when not given. */
   fromHandset?: string;
   kinds?: DataKind[];
   overwrite: 'ask' | 'yes' | 'no';

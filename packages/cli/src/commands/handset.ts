@@ -84,13 +84,14 @@ export function handsetCommands(program: Command): void {
         out.result(result, (r) => [
           `backup ${r.backupId} committed at ${humanTime(r.committedAt)}: ${plural(r.files, 'file')}`,
           `sent ${plural(r.sentParts, 'part')} (${humanBytes(r.sentBytes)}), reused ${plural(r.reusedParts, 'part')}; stored ${humanBytes(r.storedBytes)}`,
+          ...(r.lostStubs ? [`warning: the center no longer holds ${plural(r.lostStubs.length, 'offloaded item')}; left out, they cannot be fetched:`, ...capped(r.lostStubs).map((p) => `  ${p}`)] : []),
         ]);
       }),
     );
 
-  handsetVerb(handset, 'restore', "restore a backup into this handset (default: this handset's latest)")
-    .option('--backup <id>', 'backup to restore')
-    .option('--from-handset <name>', "restore another of the owner's handsets' latest backup (e.g. onto a replacement)")
+  handsetVerb(handset, 'restore', "restore into this handset: one backup, or (default) the newest version of every item across this or another handset's backups")
+    .option('--backup <id>', 'one backup to restore')
+    .option('--from-handset <name>', "restore another of the owner's handsets (e.g. onto a replacement): the newest version of every item across its backups")
     .addOption(kindsOption())
     .addOption(new Option('--overwrite <policy>', 'items this handset already has: ask, yes or no').choices(['ask', 'yes', 'no']).default('ask'))
     .action((flags: HandsetFlags & { backup?: string; fromHandset?: string; kinds?: DataKind[]; overwrite: OverwritePolicy }) =>

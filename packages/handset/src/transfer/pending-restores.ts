@@ -38,7 +38,7 @@ export interface PendingOptions {
 export async function applyPendingRestores(deps: RestoreDeps, options: PendingOptions = {}): Promise<RestoreResult[]> {
   const results: RestoreResult[] = [];
   for (const order of await deps.session.client.pendingRestores()) {
-    const plan = { backupId: order.backupId, kinds: order.kinds, overwrite: order.overwrite, order };
+    const plan = { from: { backupId: order.backupId }, kinds: order.kinds, overwrite: order.overwrite, order };
     try {
       results.push(await runRestore(deps, plan, options.ask, options.onProgress));
     } catch (error) {
