@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RestoreListEntry, RestoreOrder } from '@phonesafe/protocol';
 import { flipByte, largestBlob } from './helpers/blobs.ts';
-import { cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
+import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
 import { writeTree } from './helpers/tree.ts';
 import type { BackupJson } from './helpers/types.ts';
 
@@ -50,6 +50,7 @@ test('a restore order that fails is reported, retried later, never blocks a back
   const cancelled = await cliJson<RestoreOrder>(['pc', 'restore', '--cancel', order.restoreId], env);
   assert.equal(cancelled.status, 'cancelled');
   assert.equal((await listed())?.status, 'cancelled');
+  assert.match((await cli(['pc', 'restores'], env)).stdout, new RegExp(`^${order.restoreId}\\s.*to B\\s.*cancelled\\s+1 failed try \\(last PART_DAMAGED\\)$`, 'm'));
   await cliJson<BackupJson>(['handset', 'backup', '--data', b], env);
   assert.deepEqual([(await listed())?.status, (await listed())?.attempts], ['cancelled', 1]);
 
