@@ -108,7 +108,21 @@ export interface RestoreOptions {
   ask?: AskOverwrite;
   onProgress?: ProgressFn;
   /** Told of each pending order (applied first) that could not be applied; the restore goes on. */
-  onPendingFailed?: (failure: { restoreId: string; code: ErrorCode; detail: string }) => void;
+  onPendingFailed?: (failure: PendingFailure) => void;
+}
+
+/**
+ * A pending restore order that could not be applied. `reported`: the center
+ * was told (its code only) and offers it again after a backoff; otherwise it
+ * stays due and is tried at the next contact (the center out of reach, or an
+ * order that must ask the owner and could not).
+ */
+export interface PendingFailure {
+  restoreId: string;
+  backupId: string;
+  code: ErrorCode;
+  detail: string;
+  reported: boolean;
 }
 
 export interface RestoreResult {

@@ -71,3 +71,19 @@ test('a rescue save does not apply pending restores, and a failing one does not 
   assert.equal(saved.files, 2);
   assert.deepEqual(w.peer.requests.slice(asked).filter((r) => r.startsWith('GET /v1/restores/pending')), [], 'no pending restores asked for');
 });
+
+test('an order that must ask the owner and cannot is left pending, not reported as a failed try', async (t) => {
+  const w = await rescueWorld(t);
+  const phone = await w.handset('phone-1');
+  await phone.importTree(await w.tree(FILES));
+  const { backupId } = await phone.backup();
+  await phone.importTree(await w.tree({ 'notes/todo.txt': 'buy bread\n' }));
+  const owner = await w.owner();
+  const order = await owner.startRestore({ backupId, toHandset: 'phone-1', overwrite: 'ask' });
+
+  const failures: Array<{ code: string; reported: boolean }> = [];
+  assert.deepEqual(await phone.applyPendingRestores({ onFailed: (f) => void failures.push(f) }), []);
+  assert.deepEqual(failures.map((f) => [f.code, f.reported]), [['OVERWRITE_REFUSED', false]]);
+  const [listed] = await owner.listRestores();
+  assert.deepEqual([listed?.restoreId, listed?.status, listed?.attempts], [order.restoreId, 'pending', 0]);
+});

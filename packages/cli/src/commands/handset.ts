@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { HandsetAgent } from '@phonesafe/handset';
+import type { HandsetAgent, PendingFailure } from '@phonesafe/handset';
 import { checkCode, normalizePhone } from '@phonesafe/pc';
 import { PhoneSafeError, type DataKind, type OverwritePolicy } from '@phonesafe/protocol';
 import { processClock } from '../clock.ts';
@@ -180,8 +180,9 @@ async function applyPending(agent: HandsetAgent, out: Output): Promise<void> {
   }
 }
 
-function pendingFailed(out: Output, failure: { restoreId: string; code: string; detail: string }): void {
-  out.note(`warning: restore ${failure.restoreId} could not be applied (the center offers it again later; pc restore --cancel ends it): ${failure.code}: ${failure.detail}`);
+function pendingFailed(out: Output, failure: PendingFailure): void {
+  const next = failure.reported ? 'the center offers it again later; pc restore --cancel ends it' : 'it stays pending';
+  out.note(`warning: restore ${failure.restoreId} could not be applied (${next}): ${failure.code}: ${failure.detail}`);
 }
 
 /** The agent names the conflicting files; the CLI adds how to answer. */

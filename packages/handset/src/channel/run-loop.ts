@@ -1,8 +1,8 @@
-import { PhoneSafeError, type BackupStartRequest, type CenterMessage, type ErrorCode, type ScheduleView } from '@phonesafe/protocol';
+import { PhoneSafeError, type BackupStartRequest, type CenterMessage, type ScheduleView } from '@phonesafe/protocol';
 import type { RescueErased } from '../rescue/erase.ts';
 import type { RescueSaved } from '../rescue/save.ts';
 import type { Readiness } from '../device/readiness.ts';
-import type { RestoreResult, TriggeredBackup } from '../types.ts';
+import type { PendingFailure, RestoreResult, TriggeredBackup } from '../types.ts';
 import { failureOf } from '../util/failure.ts';
 import { Backoff, sleep, type BackoffOptions } from './backoff.ts';
 import type { EventSink } from './events.ts';
@@ -16,7 +16,7 @@ export interface ChannelHost {
   /** Runs the backup an accepted request asked for; failures come back as results. */
   backup(request: BackupStartRequest): Promise<TriggeredBackup>;
   /** Applies the due restore orders; one that fails is reported and passed to `onFailed`, never thrown. */
-  applyPendingRestores(onFailed: (failure: { restoreId: string; code: ErrorCode; detail: string }) => void): Promise<RestoreResult[]>;
+  applyPendingRestores(onFailed: (failure: PendingFailure) => void): Promise<RestoreResult[]>;
   /** R2: saves all of the memory for the rescue (rescue/save.ts); throws when it could not. */
   rescueSave(request: RescueSave): Promise<RescueSaved>;
   /** R2: erases what the rescue saved and reports it (rescue/erase.ts); throws when it did not. */

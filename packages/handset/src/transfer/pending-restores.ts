@@ -1,16 +1,9 @@
 import { PhoneSafeError, type ErrorCode } from '@phonesafe/protocol';
-import type { AskOverwrite, ProgressFn, RestoreResult } from '../types.ts';
+import type { AskOverwrite, PendingFailure, ProgressFn, RestoreResult } from '../types.ts';
 import { failureOf } from '../util/failure.ts';
 import { runRestore, type RestoreDeps } from './restore-engine.ts';
 
-/** An order that could not be applied; `reported` when the center was told (its code only). */
-export interface PendingFailure {
-  restoreId: string;
-  backupId: string;
-  code: ErrorCode;
-  detail: string;
-  reported: boolean;
-}
+export type { PendingFailure };
 
 export interface PendingOptions {
   ask?: AskOverwrite;
@@ -31,9 +24,11 @@ export interface PendingOptions {
  * overwrite policy; the center deletes the backup afterwards if the owner's
  * order said so. One order's failure never stops the others nor the caller:
  * a retryable one (the center out of reach) leaves the order pending for the
- * next contact; any other is reported to the center with its error code only
- * (never a detail, which could name a file), and the center offers the order
- * again after a backoff. Throws only when the orders cannot be listed.
+ * next contact, and so does one that must ask the owner and cannot
+ * (OVERWRITE_REFUSED: not the order's fault); any other is reported to the
+ * center with its error code only (never a detail, which could name a
+ * file), and the center offers the order again after a backoff. Throws only
+ * when the orders cannot be listed.
  */
 export async function applyPendingRestores(deps: RestoreDeps, options: PendingOptions = {}): Promise<RestoreResult[]> {
   const results: RestoreResult[] = [];
@@ -46,7 +41,7 @@ export async function applyPendingRestores(deps: RestoreDeps, options: PendingOp
       if (unanswerable && options.deferUnanswerable) continue;
       const failure = failureOf(error);
       const retryable = !(error instanceof PhoneSafeError) || error.retryable;
-      const reported = !retryable && (await report(deps, order.restoreId, failure.code));
+      const reported = !retryable && !unanswerable && (await report(deps, order.restoreId, failure.code));
       options.onFailed?.({ restoreId: order.restoreId, backupId: order.backupId, ...failure, reported });
     }
   }
