@@ -19,6 +19,7 @@ export const ERRORS = {
   RESCUE_IN_PROGRESS: { status: 409, retryable: false, title: 'A rescue of this phone number still needs its code number; it cannot change until the rescue ends' },
   HANDSET_REVOKED: { status: 409, retryable: false, title: 'The handset is revoked and takes no new work' },
   BACKUP_NOT_OPEN: { status: 409, retryable: false, title: 'The backup is not open for transfer' },
+  RESTORE_NOT_PENDING: { status: 409, retryable: false, title: 'The restore order is no longer pending' },
   PART_CONFLICT: { status: 409, retryable: false, title: 'A part with this id is stored with other bytes' },
   PART_TOO_LARGE: { status: 413, retryable: false, title: 'The part is larger than the center accepts' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, title: 'Unsupported content type' },

@@ -105,6 +105,7 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
     handsets: store.handsets,
     history: store.history,
     bus,
+    notifier,
     clock,
     completed: (order) => rescue.desk.restoreCompleted(order),
   });

@@ -11,7 +11,7 @@
  * - Nothing here throws HTTP errors; unique-key violations surface as
  *   PhoneSafeError with the code named in the method comment.
  */
-import type { DataKind, KdfParams, NgReason, Notice, OverwritePolicy, PartRef, RescueStatus, RetryPolicy, ScheduleSpec } from '@phonesafe/protocol';
+import type { DataKind, ErrorCode, KdfParams, NgReason, Notice, OverwritePolicy, PartRef, RescueStatus, RestoreStatus, RetryPolicy, ScheduleSpec } from '@phonesafe/protocol';
 
 export type { RescueStatus };
 
@@ -46,7 +46,10 @@ export interface BackupRow {
   ownerId: string;
   handsetId: string;
   handsetName: string;
+  /** Kinds the backup holds items of (as the handset declared them). */
   kinds: DataKind[];
+  /** Of `kinds`, those it covers completely (every item of the kind); null for backups made before this was recorded. */
+  complete: DataKind[] | null;
   trigger: string;
   status: 'open' | 'committed';
   startedAt: string;
@@ -68,12 +71,23 @@ export interface RestoreRow {
   backupId: string;
   handsetId: string;
   kinds: DataKind[] | null;
+  /** Honoured only when `placedBy` is 'owner': only the owner may have a backup deleted. */
   deleteAfter: boolean;
   overwrite: OverwritePolicy;
-  status: 'pending' | 'completed';
+  /** Who placed the order; null for orders stored before this was recorded (they never delete). */
+  placedBy: 'owner' | 'handset' | null;
+  status: RestoreStatus;
   requestedAt: string;
   completedAt: string | null;
+  /** Failed tries the destination reported. */
+  attempts: number;
+  lastCode: ErrorCode | null;
+  /** A pending order is offered to its handset only from this time on; null: now. */
+  nextTryAt: string | null;
 }
+
+/** What a failure report or a cancel may change on a restore order. */
+export type RestoreUpdate = Partial<Pick<RestoreRow, 'status' | 'attempts' | 'lastCode' | 'nextTryAt' | 'completedAt'>>;
 
 export interface HistoryRow {
   at: string;
@@ -325,8 +339,18 @@ export interface BackupRepo {
 export interface RestoreRepo {
   create(row: RestoreRow): Promise<void>;
   find(ownerId: string, id: string): Promise<RestoreRow | undefined>;
-  listPending(handsetId: string): Promise<RestoreRow[]>;
-  complete(id: string, at: string): Promise<void>;
+  /** The handset's pending orders due at `now` (next_try_at null or <= now), oldest first. */
+  listPending(handsetId: string, now: string): Promise<RestoreRow[]>;
+  /** The owner's orders in any status, newest first, at most `limit`. */
+  listByOwner(ownerId: string, limit?: number): Promise<RestoreRow[]>;
+  /** pending → completed; no change (and false) when the order is no longer pending. */
+  complete(id: string, at: string): Promise<boolean>;
+  /**
+   * The one other way an order changes: `UPDATE … WHERE id = ? AND status = ?
+   * AND attempts = ?`, so two reports of one try count once. Answers the new
+   * row, or undefined (nothing changed) when the row has moved on.
+   */
+  transition(match: { id: string; status: RestoreStatus; attempts: number }, update: RestoreUpdate): Promise<RestoreRow | undefined>;
 }
 
 export interface HistoryRepo {

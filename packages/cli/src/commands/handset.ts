@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { HandsetAgent } from '@phonesafe/handset';
+import type { HandsetAgent, PendingFailure } from '@phonesafe/handset';
 import { checkNewCode, normalizePhone } from '@phonesafe/pc';
 import { PhoneSafeError, type DataKind, type OverwritePolicy } from '@phonesafe/protocol';
 import { processClock } from '../clock.ts';
@@ -85,17 +85,17 @@ export function handsetCommands(program: Command): void {
         out.result(result, (r) => [
           `backup ${r.backupId} committed at ${humanTime(r.committedAt)}: ${plural(r.files, 'file')}`,
           `sent ${plural(r.sentParts, 'part')} (${humanBytes(r.sentBytes)}), reused ${plural(r.reusedParts, 'part')}; stored ${humanBytes(r.storedBytes)}`,
+          ...(r.lostStubs ? [`warning: the center no longer holds ${plural(r.lostStubs.length, 'offloaded item')}; left out, they cannot be fetched:`, ...capped(r.lostStubs).map((p) => `  ${p}`)] : []),
         ]);
       }),
     );
 
-  handsetVerb(handset, 'restore', "restore a backup into this handset (default: this handset's latest)")
-    .option('--backup <id>', 'backup to restore')
-    .option('--from-handset <name>', "restore another of the owner's handsets' latest backup (e.g. onto a replacement)")
+  handsetVerb(handset, 'restore', "restore into this handset: one backup, or (default) the newest version of every item across this or another handset's backups")
+    .option('--backup <id>', 'one backup to restore')
+    .option('--from-handset <name>', "restore another of the owner's handsets (e.g. onto a replacement): the newest version of every item across its backups")
     .addOption(kindsOption())
     .addOption(new Option('--overwrite <policy>', 'items this handset already has: ask, yes or no').choices(['ask', 'yes', 'no']).default('ask'))
-    .option('--delete-after', 'have the center delete the backup once restored')
-    .action((flags: HandsetFlags & { backup?: string; fromHandset?: string; kinds?: DataKind[]; overwrite: OverwritePolicy; deleteAfter?: boolean }) =>
+    .action((flags: HandsetFlags & { backup?: string; fromHandset?: string; kinds?: DataKind[]; overwrite: OverwritePolicy }) =>
       withHandset(flags, { applyPending: false }, async (agent, out) => {
         const result = await withProgress(out, (onProgress) =>
           agent.restore({
@@ -103,9 +103,9 @@ export function handsetCommands(program: Command): void {
             fromHandset: flags.fromHandset,
             kinds: flags.kinds,
             overwrite: flags.overwrite,
-            deleteAfter: Boolean(flags.deleteAfter),
             ...askOption(),
             onProgress,
+            onPendingFailed: (f) => pendingFailed(out, f),
           }).catch((error: unknown) => {
             throw withOverwriteHint(error);
           }),
@@ -173,12 +173,17 @@ async function withHandset(flags: HandsetFlags, options: { applyPending: boolean
 /** A pending restore that cannot be applied now must not block the command asked for: warn and go on. */
 async function applyPending(agent: HandsetAgent, out: Output): Promise<void> {
   try {
-    const applied = await withProgress(out, (onProgress) => agent.applyPendingRestores({ ...askOption(), onProgress }));
+    const applied = await withProgress(out, (onProgress) => agent.applyPendingRestores({ ...askOption(), onProgress, onFailed: (f) => pendingFailed(out, f) }));
     for (const r of applied) out.note(`applied restore ${r.restoreId} of backup ${r.backupId}: ${plural(r.restored, 'file')} restored, ${r.alreadyThere} already there, ${r.skipped} kept unchanged`);
   } catch (error) {
     if (!(error instanceof PhoneSafeError)) throw error;
     if (error.code !== 'NOT_ENROLLED') out.note(`warning: pending restores not applied: ${error.code}: ${error.detail}`);
   }
+}
+
+function pendingFailed(out: Output, failure: PendingFailure): void {
+  const next = failure.reported ? 'the center offers it again later; pc restore --cancel ends it' : 'it stays pending';
+  out.note(`warning: restore ${failure.restoreId} could not be applied (${next}): ${failure.code}: ${failure.detail}`);
 }
 
 /** The agent names the conflicting files; the CLI adds how to answer. */

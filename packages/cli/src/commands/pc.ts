@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import {
+  cancelRestore,
   describeSchedule,
   download,
   getSchedule,
   listBackups,
   listNotices,
+  listRestores,
   loadProfile,
   openSession,
   pcConfigDir,
@@ -66,13 +68,16 @@ export function pcCommands(program: Command): void {
     );
 
   pcVerb(pc, 'restore', 'order a handset to restore a backup: a handset running `handset run` applies it at once, another when it next talks to the center')
-    .requiredOption('--backup <id>', 'backup to restore')
-    .requiredOption('--to <handset>', 'name of the destination handset')
+    .option('--backup <id>', 'backup to restore (with --to)')
+    .option('--to <handset>', 'name of the destination handset')
     .addOption(kindsOption())
     .option('--delete-after', 'have the center delete the backup once restored')
     .addOption(new Option('--overwrite <policy>', 'items the handset already has (default: the handset asks)').choices(['yes', 'no']))
-    .action((flags: PcFlags & { backup: string; to: string; kinds?: DataKind[]; deleteAfter?: boolean; overwrite?: 'yes' | 'no' }) =>
+    .option('--cancel <restoreId>', 'instead: cancel a pending restore order (see pc restores)')
+    .action((flags: RestoreFlags) =>
       withSession(flags, async (session, out) => {
+        if (flags.cancel !== undefined) return cancelOrder(session, out, flags);
+        if (flags.backup === undefined || flags.to === undefined) throw new PhoneSafeError('USAGE', 'pc restore needs --backup and --to (or --cancel ID)');
         const overwrite: OverwritePolicy = flags.overwrite ?? 'ask';
         const order = await pushRestore(session, {
           backupId: flags.backup,
@@ -82,6 +87,17 @@ export function pcCommands(program: Command): void {
           overwrite,
         });
         out.result(order, (o) => `restore ${o.restoreId} of backup ${o.backupId} is pending for handset '${flags.to}' (overwrite: ${o.overwrite})`);
+      }),
+    );
+
+  pcVerb(pc, 'restores', 'restore orders, newest first: pending (with failed tries and the next try), completed, failed (given up) or cancelled')
+    .action((flags: PcFlags) =>
+      withSession(flags, async (session, out) => {
+        const restores = await listRestores(session);
+        out.result({ restores }, ({ restores: list }) => [
+          ...columns(list.map((r) => [r.restoreId, humanTime(r.requestedAt), `to ${r.handsetName}`, `backup ${r.backupId}`, r.status, restoreTries(r)])),
+          plural(list.length, 'restore order'),
+        ]);
       }),
     );
 
@@ -122,6 +138,29 @@ export function pcCommands(program: Command): void {
 
   pcOwnerCommands(pc, pcVerb, withSession);
   pcRescueCommands(pc, (name, description) => pcVerb(pc, name, description), withSession);
+}
+
+interface RestoreFlags extends PcFlags {
+  backup?: string;
+  to?: string;
+  kinds?: DataKind[];
+  deleteAfter?: boolean;
+  overwrite?: 'yes' | 'no';
+  cancel?: string;
+}
+
+async function cancelOrder(session: PcSession, out: Output, flags: RestoreFlags): Promise<void> {
+  const given = (['backup', 'to', 'kinds', 'deleteAfter', 'overwrite'] as const).filter((k) => flags[k] !== undefined);
+  if (given.length > 0) throw new PhoneSafeError('USAGE', `--cancel takes no other restore option (${given.map((k) => `--${k === 'deleteAfter' ? 'delete-after' : k}`).join(', ')})`);
+  const order = await cancelRestore(session, flags.cancel!);
+  out.result(order, (o) => `restore ${o.restoreId} of backup ${o.backupId} is cancelled`);
+}
+
+/** Failed tries of an order, and when a pending one is offered again. */
+function restoreTries(r: { status: string; attempts: number; lastCode: string | null; nextTryAt: string | null }): string {
+  if (r.attempts === 0) return '';
+  const tries = `${plural(r.attempts, 'failed try', 'failed tries')} (last ${r.lastCode})`;
+  return r.status === 'pending' && r.nextTryAt ? `${tries}, next try ${humanTime(r.nextTryAt)}` : tries;
 }
 
 interface ScheduleFlags extends PcFlags {

@@ -116,6 +116,18 @@ export class CenterClient {
   completeRestore(restoreId: string, req: z.input<typeof R.RestoreComplete>) {
     return this.http.json(R.RestoreCompleteResponse, { method: 'POST', path: `/v1/restores/${restoreId}/complete`, json: req });
   }
+  /** Handset: the order could not be applied (error code only); the center offers it again after a backoff. */
+  reportRestoreFailed(restoreId: string, req: z.input<typeof R.RestoreFailedReport>) {
+    return this.http.json(R.RestoreOrder, { method: 'POST', path: `/v1/restores/${restoreId}/failed`, json: req });
+  }
+  /** Owner: the order is not to be applied any more. */
+  cancelRestore(restoreId: string) {
+    return this.http.json(R.RestoreOrder, { method: 'POST', path: `/v1/restores/${restoreId}/cancel` });
+  }
+  /** Owner: every restore order, newest first, with its status. */
+  async listRestores() {
+    return (await this.http.json(R.RestoreList, { method: 'GET', path: '/v1/restores' })).restores;
+  }
   async history() {
     return (await this.http.json(R.HistoryList, { method: 'GET', path: '/v1/history' })).events;
   }

@@ -3,7 +3,15 @@ import { HandsetName, Id, Kind, PartId, PartRef, Timestamp } from './common.ts';
 
 /** B3/B4 start request from the handset; the center answers with an open backup. */
 export const StartBackupRequest = z.strictObject({
+  /** Kinds the backup holds items of. */
   kinds: z.array(Kind).min(1),
+  /**
+   * Of `kinds`, those it covers completely (every item of the kind, not
+   * only those a target filter picked), for retention per kind. Absent
+   * (handsets before this field): retention counts every kind as complete,
+   * which can only keep more.
+   */
+  complete: z.array(Kind).optional(),
   trigger: z.enum(['manual', 'size', 'power-on', 'schedule', 'retry', 'rescue']).default('manual'),
   /** Set when this backup answers a center's backup start request (B3): the job it completes. */
   jobId: Id.optional(),

@@ -10,6 +10,7 @@ import { jobsSchema } from './0002-jobs.ts';
 import { rescueSchema } from './0003-rescue.ts';
 import { wrongTriesSchema } from './0004-wrong-tries.ts';
 import { rescueHardening } from './0007-rescue-hardening.ts';
+import { restoreOrdersSchema } from './0008-restore-orders.ts';
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
   return {
@@ -20,6 +21,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0003-rescue': rescueSchema(dialect),
         '0004-wrong-tries': wrongTriesSchema(),
         '0007-rescue-hardening': rescueHardening(),
+        '0008-restore-orders': restoreOrdersSchema(),
       };
     },
   };
