@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { encodePartBatch, MAX_BATCH_BYTES, PartBatchAck, type BatchPart } from '@phonesafe/protocol';
 import { call, enroll, expectProblem, expectStatus, newOwner, startHarness, type Harness, type TestOwner } from './http-harness.ts';
@@ -58,4 +59,40 @@ describe('HTTP API edges', () => {
     assert.match(problem.detail, /8388609 bytes.*at most 8388608/);
     assert.deepEqual(await stored(over), [false, false, false]);
   });
+
+  it('GET /v1/channel without an Upgrade header → 426 UPGRADE_REQUIRED; without a credential still UNAUTHENTICATED', async () => {
+    const plain = await call(h, 'GET', '/v1/channel', { bearer: phone.credential });
+    const problem = expectProblem(plain, 'UPGRADE_REQUIRED', 426);
+    assert.match(problem.detail, /WebSocket/);
+    assert.equal(plain.headers['upgrade'], 'websocket');
+    expectProblem(await call(h, 'GET', '/v1/channel'), 'UNAUTHENTICATED', 401);
+  });
+
+  it('headers over the limit → 431 HEADERS_TOO_LARGE and a malformed request → 400 BAD_REQUEST, both problem+json', async () => {
+    const url = new URL(await h.app.listen({ host: '127.0.0.1', port: 0 }));
+    const huge = await rawExchange(url, `GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Filler: ${'a'.repeat(20_000)}\r\n\r\n`);
+    assertRawProblem(huge, 431, 'HEADERS_TOO_LARGE');
+    const garbage = await rawExchange(url, 'NOT HTTP AT ALL\r\n\r\n');
+    assertRawProblem(garbage, 400, 'BAD_REQUEST');
+  });
 });
+
+/** Writes `request` on a fresh TCP connection and collects everything the server sends until it closes. */
+function rawExchange(url: URL, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, () => socket.write(request));
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (piece: string) => (answer += piece));
+    socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? resolve(answer) : reject(error)));
+    socket.on('close', () => resolve(answer));
+  });
+}
+
+function assertRawProblem(answer: string, status: number, code: string): void {
+  const [head = '', body = ''] = answer.split('\r\n\r\n');
+  assert.match(head, new RegExp(`^HTTP/1\\.1 ${status} `), answer);
+  assert.match(head, /\r\ncontent-type: application\/problem\+json/i);
+  const problem = JSON.parse(body) as { code: string; status: number; type: string; retryable: boolean };
+  assert.deepEqual([problem.code, problem.status, problem.type], [code, status, `urn:phonesafe:problem:${code}`]);
+}

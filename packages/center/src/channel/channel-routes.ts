@@ -5,7 +5,8 @@
  * push bus reach the handset through whichever center holds its socket.
  */
 import websocket from '@fastify/websocket';
-import type { CenterMessage } from '@phonesafe/protocol';
+import { PhoneSafeError, type CenterMessage } from '@phonesafe/protocol';
+import type { FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { asHandset } from '../auth/caller.ts';
 import type { App } from '../http/zod.ts';
@@ -43,28 +44,39 @@ export function channelRoutes(app: App, deps: ChannelDeps): ChannelRegistry {
   app.addHook('onClose', async () => unsubscribe());
 
   app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
+  const onSocket = (socket: WebSocket, req: FastifyRequest): void => {
+    const { handsetId } = asHandset(req.caller);
+    const log = deps.log.child({ handsetId });
+    registry.add(handsetId, socket);
+    // A rescue waiting for this handset goes out the moment it connects (R5), to this socket directly.
+    deps.rescues
+      .pending(handsetId)
+      .then((messages) => messages.forEach((message) => deliver(handsetId, message)))
+      .catch((error: unknown) => log.error({ err: error }, 'could not send waiting rescue requests'));
+    socket.on('message', (data: RawData) => {
+      handleHandsetMessage(text(data), handsetId, deps.jobs)
+        .then((refusal) => refusal && registry.refuse(socket, refusal))
+        .catch((error: unknown) => {
+          log.error({ err: error }, 'channel message failed');
+          registry.refuse(socket, { type: 'refused', code: 'INTERNAL', detail: 'the center could not handle the message' });
+        });
+    });
+    socket.on('close', () => {
+      if (!registry.remove(handsetId, socket) || closing) return;
+      deps.jobs.disconnected(handsetId).catch((error: unknown) => log.error({ err: error }, 'could not record a dropped channel'));
+    });
+  };
   app.register(async (scoped: App) => {
-    scoped.get('/v1/channel', { websocket: true, config: { auth: 'handset' } }, (socket: WebSocket, req) => {
-      const { handsetId } = asHandset(req.caller);
-      const log = deps.log.child({ handsetId });
-      registry.add(handsetId, socket);
-      // A rescue waiting for this handset goes out the moment it connects (R5), to this socket directly.
-      deps.rescues
-        .pending(handsetId)
-        .then((messages) => messages.forEach((message) => deliver(handsetId, message)))
-        .catch((error: unknown) => log.error({ err: error }, 'could not send waiting rescue requests'));
-      socket.on('message', (data: RawData) => {
-        handleHandsetMessage(text(data), handsetId, deps.jobs)
-          .then((refusal) => refusal && registry.refuse(socket, refusal))
-          .catch((error: unknown) => {
-            log.error({ err: error }, 'channel message failed');
-            registry.refuse(socket, { type: 'refused', code: 'INTERNAL', detail: 'the center could not handle the message' });
-          });
-      });
-      socket.on('close', () => {
-        if (!registry.remove(handsetId, socket) || closing) return;
-        deps.jobs.disconnected(handsetId).catch((error: unknown) => log.error({ err: error }, 'could not record a dropped channel'));
-      });
+    // An upgrade request reaches `wsHandler`, a plain GET `handler`; both pass the auth hook first.
+    scoped.route({
+      method: 'GET',
+      url: '/v1/channel',
+      config: { auth: 'handset' },
+      wsHandler: onSocket,
+      handler: async (_req, reply) => {
+        reply.header('upgrade', 'websocket');
+        throw new PhoneSafeError('UPGRADE_REQUIRED', '/v1/channel is a WebSocket: send the request with Upgrade: websocket');
+      },
     });
   });
   return registry;

@@ -39,6 +39,7 @@ import { ScheduleService } from '../schedules/schedule-service.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { Store } from '../store/store.ts';
 import { useRouteAuth } from './auth.ts';
+import { clientErrorHandler } from './client-error.ts';
 import { notFound, sendProblem } from './problem.ts';
 import { useZodSchemas, type App } from './zod.ts';
 
@@ -84,7 +85,7 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   });
   // Fastify's own request lines are off: request-log.ts writes one line per request, secrets redacted.
   const logController = new LogController({ disableRequestLogging: true });
-  const options = { loggerInstance: logger as FastifyBaseLogger, logController, bodyLimit: JSON_BODY_LIMIT, exposeHeadRoutes: false };
+  const options = { loggerInstance: logger as FastifyBaseLogger, logController, bodyLimit: JSON_BODY_LIMIT, exposeHeadRoutes: false, clientErrorHandler };
   // An HTTPS server answers the same routes; only its raw server type differs, which no route touches.
   const fastify = server.https ? (Fastify({ ...options, https: server.https }) as unknown as ReturnType<typeof Fastify>) : Fastify(options);
   const app: App = fastify.withTypeProvider();
