@@ -18,6 +18,7 @@ export const ERRORS = {
   BACKUP_NOT_OPEN: { status: 409, retryable: false, title: 'The backup is not open for transfer' },
   PART_CONFLICT: { status: 409, retryable: false, title: 'A part with this id is stored with other bytes' },
   PART_TOO_LARGE: { status: 413, retryable: false, title: 'The part is larger than the center accepts' },
+  BODY_TOO_LARGE: { status: 413, retryable: false, title: 'The request body is larger than this endpoint accepts' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, title: 'Unsupported content type' },
   UPGRADE_REQUIRED: { status: 426, retryable: false, title: 'This endpoint is a WebSocket: send an Upgrade request' },
   HEADERS_TOO_LARGE: { status: 431, retryable: false, title: 'The request headers are larger than the center accepts' },

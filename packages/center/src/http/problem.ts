@@ -42,7 +42,7 @@ function toPhoneSafeError(error: unknown, request: FastifyRequest): PhoneSafeErr
   if (error instanceof z.ZodError) return validationFailed(error);
   const { code, statusCode } = error as Partial<FastifyError>;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    const answer: ErrorCode = request.routeOptions.config.tooLarge ?? 'BAD_REQUEST';
+    const answer: ErrorCode = request.routeOptions.config.tooLarge ?? 'BODY_TOO_LARGE';
     return new PhoneSafeError(answer, `the body is larger than ${request.routeOptions.bodyLimit} bytes`);
   }
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
