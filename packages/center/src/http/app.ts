@@ -39,6 +39,7 @@ import { ScheduleService } from '../schedules/schedule-service.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { Store } from '../store/store.ts';
 import { useRouteAuth } from './auth.ts';
+import { BodyGate, useBodyGate } from './body-gate.ts';
 import { clientErrorHandler } from './client-error.ts';
 import { notFound, sendProblem } from './problem.ts';
 import { useZodSchemas, type App } from './zod.ts';
@@ -46,7 +47,7 @@ import { useZodSchemas, type App } from './zod.ts';
 /** wire-protocol.md: a JSON body is at most 64 MiB (an end notice of a large backup). */
 const JSON_BODY_LIMIT = 64 * 1024 * 1024;
 
-export type AppConfig = Pick<CenterConfig, 'maxPartBytes' | 'retention' | 'defaultRetry' | 'transferTimeoutMs' | 'quotaBytes' | 'rescue' | 'login'> & { centerSecret: string };
+export type AppConfig = Pick<CenterConfig, 'maxPartBytes' | 'retention' | 'defaultRetry' | 'transferTimeoutMs' | 'quotaBytes' | 'rescue' | 'login' | 'bodies'> & { centerSecret: string };
 
 export interface AppDeps {
   store: Store;
@@ -60,11 +61,12 @@ export interface AppDeps {
   notifier?: Notifier;
 }
 
-/** The HTTP app and what runs beside it: the scheduler (started by the caller) and this process's channel registry. */
+/** The HTTP app and what runs beside it: the scheduler (started by the caller), this process's channel registry, the bound on large bodies. */
 export interface BuiltApp {
   app: App;
   scheduler: Scheduler;
   channel: ChannelRegistry;
+  bodies: BodyGate;
 }
 
 export interface ServerOptions {
@@ -94,6 +96,8 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   app.setErrorHandler(sendProblem);
   app.setNotFoundHandler(notFound);
   useRouteAuth(app, new Authenticator({ owners: store.owners, handsets: store.handsets, clock }));
+  const bodies = new BodyGate(config.bodies);
+  useBodyGate(app, bodies);
 
   app.get('/v1/health', { config: { auth: 'public' }, schema: { response: { 200: z.strictObject({ status: z.literal('ok') }) } } }, async () => ({
     status: 'ok' as const,
@@ -146,5 +150,5 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   });
   // Stop ticking before the store closes (the store's own onClose hook is added after this one).
   app.addHook('onClose', () => scheduler.stop());
-  return { app, scheduler, channel };
+  return { app, scheduler, channel, bodies };
 }
