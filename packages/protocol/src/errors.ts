@@ -29,6 +29,7 @@ export const ERRORS = {
   QUOTA_EXCEEDED: { status: 422, retryable: false, title: 'The owner is over quota' },
   CONTROL_EXPIRED: { status: 410, retryable: false, title: 'The control number has expired; its saved data was erased' },
   LOCKED: { status: 429, retryable: true, title: 'Too many wrong tries; locked for a while' },
+  RATE_LIMITED: { status: 429, retryable: true, title: 'Too many messages; slow down' },
   PART_DAMAGED: { status: 500, retryable: false, title: 'A stored part is damaged' },
   INTERNAL: { status: 500, retryable: true, title: 'Internal error' },
   UNAVAILABLE: { status: 503, retryable: true, title: 'The center is unavailable' },

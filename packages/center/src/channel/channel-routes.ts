@@ -5,7 +5,7 @@
  * push bus reach the handset through whichever center holds its socket.
  */
 import websocket from '@fastify/websocket';
-import { PhoneSafeError, type CenterMessage } from '@phonesafe/protocol';
+import { PhoneSafeError, type CenterMessage, type Clock } from '@phonesafe/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { asHandset } from '../auth/caller.ts';
@@ -14,8 +14,9 @@ import type { JobService } from '../jobs/job-service.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { PushBus } from '../push/push-bus.ts';
 import type { RescueTransfer } from '../rescue/rescue-transfer.ts';
-import { ChannelRegistry } from './channel-registry.ts';
+import { ChannelRegistry, POLICY_VIOLATION } from './channel-registry.ts';
 import { handleHandsetMessage } from './handset-message.ts';
+import { TokenBucket, type RateLimit } from './rate-limit.ts';
 
 /** Channel messages are small; a larger one is not a handset speaking the protocol. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -25,6 +26,9 @@ export interface ChannelDeps {
   jobs: Pick<JobService, 'answer' | 'transferFailed' | 'disconnected'>;
   log: Logger;
   rescues: Pick<RescueTransfer, 'pending' | 'sent'>;
+  clock: Clock;
+  /** Messages per socket (rate-limit.ts). */
+  rate: RateLimit;
 }
 
 export function channelRoutes(app: App, deps: ChannelDeps): ChannelRegistry {
@@ -53,7 +57,18 @@ export function channelRoutes(app: App, deps: ChannelDeps): ChannelRegistry {
       .pending(handsetId)
       .then((messages) => messages.forEach((message) => deliver(handsetId, message)))
       .catch((error: unknown) => log.error({ err: error }, 'could not send waiting rescue requests'));
+    const bucket = new TokenBucket(deps.rate, deps.clock);
+    let limited = false;
     socket.on('message', (data: RawData) => {
+      // A flood is refused once and the socket closed; what it still sends is not read.
+      if (limited) return;
+      if (!bucket.take()) {
+        limited = true;
+        log.warn({ burst: deps.rate.burst, perSecond: deps.rate.perSecond }, 'channel socket over its rate limit: closed');
+        registry.refuse(socket, { type: 'refused', code: 'RATE_LIMITED', detail: `more than ${deps.rate.burst} messages at once or ${deps.rate.perSecond} a second` });
+        socket.close(POLICY_VIOLATION, 'rate limit');
+        return;
+      }
       handleHandsetMessage(text(data), handsetId, deps.jobs)
         .then((refusal) => refusal && registry.refuse(socket, refusal))
         .catch((error: unknown) => {

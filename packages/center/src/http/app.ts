@@ -47,7 +47,7 @@ import { useZodSchemas, type App } from './zod.ts';
 /** wire-protocol.md: a JSON body is at most 64 MiB (an end notice of a large backup). */
 const JSON_BODY_LIMIT = 64 * 1024 * 1024;
 
-export type AppConfig = Pick<CenterConfig, 'maxPartBytes' | 'retention' | 'defaultRetry' | 'transferTimeoutMs' | 'quotaBytes' | 'rescue' | 'login' | 'bodies'> & { centerSecret: string };
+export type AppConfig = Pick<CenterConfig, 'maxPartBytes' | 'retention' | 'defaultRetry' | 'transferTimeoutMs' | 'quotaBytes' | 'rescue' | 'login' | 'bodies' | 'channel'> & { centerSecret: string };
 
 export interface AppDeps {
   store: Store;
@@ -136,7 +136,7 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   historyRoutes(app, new HistoryService({ history: store.history, handsets: store.handsets }));
   scheduleRoutes(app, new ScheduleService({ schedules: store.schedules, handsets: store.handsets, clock, defaultRetry: config.defaultRetry }));
   noticeRoutes(app, new NoticeService(store.notices));
-  const channel = channelRoutes(app, { bus, jobs, log: logger, rescues: rescue.transfer });
+  const channel = channelRoutes(app, { bus, jobs, log: logger, rescues: rescue.transfer, clock, rate: config.channel });
   const scheduler = new Scheduler({
     schedules: store.schedules,
     jobs: store.jobs,
