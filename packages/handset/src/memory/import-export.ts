@@ -1,10 +1,15 @@
-import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { dirname, join } from 'node:path';
 import type { ExportResult, ImportResult, ProgressFn } from '../types.ts';
 import type { StagedFile } from '../util/atomic-file.ts';
 import { countingBytes } from '../util/progress.ts';
 import type { MemoryStore } from './memory-store.ts';
 import { readPieces, safeSegments, sha256OfFile, walkFiles, type TreeFile } from './tree.ts';
+
+/** Read size of an export copy: large pieces, so a 1 GiB export is not thousands of small reads. */
+const COPY_CHUNK = 1024 * 1024;
 
 /** Commits staged content as the item at `path` and does what follows a save (the backup copy). */
 export type SaveItem = (path: string, staged: StagedFile) => Promise<void>;
@@ -54,7 +59,8 @@ export async function exportTree(out: string, memory: MemoryStore, onProgress?: 
   for (const item of items) {
     const target = join(out, ...safeSegments(item.path));
     await mkdir(dirname(target), { recursive: true });
-    await copyFile(memory.contentPath(item.id), target);
+    // Streamed rather than copyFile, which would give the export the memory file's 0600: what the owner exports follows the umask.
+    await pipeline(createReadStream(memory.contentPath(item.id), { highWaterMark: COPY_CHUNK }), createWriteStream(target));
     done += item.size;
     onProgress?.({ phase: 'export', done, total, unit: 'bytes' });
   }
