@@ -36,8 +36,8 @@ import { openResources } from '../src/resources.ts';
 import type { BlobStore } from '../src/store/blob-store.ts';
 import type { Store } from '../src/store/store.ts';
 
-/** Cheap KDF cost for tests; the center treats every cost alike. */
-const TEST_KDF_COST = { N: 1024, r: 8, p: 1 };
+/** The cheapest KDF cost the protocol allows (KdfParams: 2^14, 16 MiB); the center treats every cost alike. */
+export const TEST_KDF_COST = { N: 1 << 14, r: 8, p: 1 };
 
 export interface Harness {
   app: App;

@@ -67,6 +67,34 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
         assert.equal(await store.owners.findToken(boundary.id), undefined);
         assert.ok(await store.owners.findToken(live.id));
       });
+
+      test('deleteToken ends one token, idempotently', async () => {
+        const { owner } = await seedOwner(store);
+        const [a, b] = [uid('tok'), uid('tok')];
+        for (const id of [a, b]) await store.owners.addToken({ id, ownerId: owner.id, secretHash: 'h', expiresAt: at(50) });
+        await store.owners.deleteToken(a);
+        await store.owners.deleteToken(a);
+        assert.equal(await store.owners.findToken(a), undefined);
+        assert.ok(await store.owners.findToken(b));
+      });
+
+      test('changeSecrets replaces the secrets and ends the other tokens, only while the hash is the one checked', async () => {
+        const { owner } = await seedOwner(store);
+        const other = await seedOwner(store);
+        const [mine, stale, theirs] = [uid('tok'), uid('tok'), uid('tok')];
+        await store.owners.addToken({ id: mine, ownerId: owner.id, secretHash: 'h', expiresAt: at(50) });
+        await store.owners.addToken({ id: stale, ownerId: owner.id, secretHash: 'h', expiresAt: at(50) });
+        await store.owners.addToken({ id: theirs, ownerId: other.owner.id, secretHash: 'h', expiresAt: at(50) });
+        const kdf = { algorithm: 'scrypt' as const, salt: 'bmV3c2FsdG5ld3NhbHRuZXc=', N: 16384, r: 8, p: 1 };
+        const change = { ownerId: owner.id, expectedAuthHash: owner.authHash, authHash: 'scrypt$new', kdf, wrappedDataKey: 'bmV3', keepTokenId: mine };
+        assert.equal(await store.owners.changeSecrets(change), 1);
+        assert.deepEqual(await store.owners.findById(owner.id), { ...owner, authHash: 'scrypt$new', kdf, wrappedDataKey: 'bmV3' });
+        assert.deepEqual([!!(await store.owners.findToken(mine)), !!(await store.owners.findToken(stale)), !!(await store.owners.findToken(theirs))], [true, false, true]);
+        // A second change checked against the old hash lost the race: nothing changes.
+        assert.equal(await store.owners.changeSecrets({ ...change, authHash: 'scrypt$late', keepTokenId: stale }), undefined);
+        assert.equal((await store.owners.findById(owner.id))?.authHash, 'scrypt$new');
+        assert.ok(await store.owners.findToken(mine));
+      });
     });
 
     describe('handsets', () => {

@@ -15,6 +15,21 @@ export async function readPassword(prompt: string): Promise<string> {
 }
 
 /**
+ * A new owner password (`pc passwd`): PHONESAFE_NEW_PASSWORD, else asked
+ * twice on the terminal without echo. Never from a flag.
+ */
+export async function readNewPassword(): Promise<string> {
+  const fromEnv = process.env.PHONESAFE_NEW_PASSWORD;
+  if (fromEnv) return fromEnv;
+  if (!process.stdin.isTTY) {
+    throw new PhoneSafeError('USAGE', 'a new password is needed: set PHONESAFE_NEW_PASSWORD or run on a terminal to be asked');
+  }
+  const first = await readSecret('New password: ');
+  if ((await readSecret('New password again: ')) !== first) throw new PhoneSafeError('USAGE', 'the two new passwords differ');
+  return first;
+}
+
+/**
  * A rescue desk code number (seed 004): the `--code` flag, else
  * PHONESAFE_RESCUE_CODE, else a prompt on the terminal without echo. Never
  * printed back. `optional`: undefined instead of asking or failing when

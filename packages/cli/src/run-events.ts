@@ -24,7 +24,7 @@ export type RunEvent = { at: string } & (
   | { event: 'rescue-failed'; rescueId: string; step: 'save' | 'erase'; code: string; detail: string }
   | { event: 'refused'; requestId: string | null; code: string; detail: string }
   | { event: 'invalid-message'; detail: string }
-  /** The center revoked the credential after a rescue erase: the handset forgot its enrolment and key; `run` ends (exit 3). */
+  /** The center revoked the credential (the owner revoked the handset, or after a rescue erase): the handset forgot its enrolment and key; `run` ends (exit 3). */
   | { event: 'revoked'; detail: string }
   | { event: 'stopped' }
 );

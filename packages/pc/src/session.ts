@@ -1,6 +1,9 @@
 import { CenterClient, loginOwner, PhoneSafeError, type HttpOptions, type HttpTimeouts, type OwnerSession } from '@phonesafe/protocol';
 
-/** An owner logged in from the pc. Close it to release the connections. */
+/**
+ * An owner logged in from the pc. Close it to log out and release the
+ * connections: the pc keeps no token, so none outlives the session.
+ */
 export interface PcSession {
   readonly center: string;
   readonly owner: OwnerSession;
@@ -22,7 +25,12 @@ export async function openSession(options: OpenSessionOptions): Promise<PcSessio
   const client = new CenterClient(clientOptions(baseUrl, options));
   try {
     const owner = await loginOwner(client, options.owner, options.password);
-    return { center: baseUrl, owner, close: () => client.close() };
+    const close = async () => {
+      // Best effort: a session the center cannot be told about ends with its token's lifetime (1 h).
+      await owner.client.logout().catch(() => {});
+      await client.close();
+    };
+    return { center: baseUrl, owner, close };
   } catch (error) {
     await client.close();
     throw error;

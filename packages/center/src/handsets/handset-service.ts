@@ -2,11 +2,18 @@ import { PhoneSafeError, type Clock, type HandsetInfo } from '@phonesafe/protoco
 import type { Caller } from '../auth/caller.ts';
 import { issueCredential } from '../auth/credentials.ts';
 import { newId } from '../ids.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Notifier } from '../notices/notifier.ts';
+import type { PushBus } from '../push/push-bus.ts';
 import type { HandsetRepo } from '../store/store.ts';
 
 export interface HandsetServiceDeps {
   handsets: HandsetRepo;
   clock: Clock;
+  /** Reaches the center holding a revoked handset's channel, to close it. */
+  bus: Pick<PushBus, 'publish'>;
+  notifier: Notifier;
+  log: Logger;
   /** Stores a phone number's rescue code (the rescue desk hashes it). */
   setRescueCode: (ownerId: string, phone: string, code: string) => Promise<void>;
 }
@@ -57,8 +64,41 @@ export class HandsetService {
   async list(ownerId: string): Promise<{ handsets: HandsetInfo[] }> {
     const rows = await this.#deps.handsets.listByOwner(ownerId);
     return {
-      handsets: rows.map((row) => ({ handsetId: row.id, name: row.name, enrolledAt: row.enrolledAt, lastSeenAt: row.lastSeenAt })),
+      handsets: rows.map((row) => ({
+        handsetId: row.id,
+        name: row.name,
+        enrolledAt: row.enrolledAt,
+        lastSeenAt: row.lastSeenAt,
+        phone: row.phone,
+        revokedAt: row.revokedAt,
+      })),
     };
+  }
+
+  /**
+   * The owner cuts off a handset, e.g. a lost one that never comes back
+   * online (a finder may have copied its identity files): its credential is
+   * refused on every call and channel upgrade from now on, it gets no more
+   * start requests (schedule cleared, active job cancelled, in the same
+   * transaction), and a channel it holds on any center is told and closed.
+   * Its backups stay the owner's. Idempotent: revoking again changes nothing
+   * but sends the channel notice again (a lost publish is not fatal).
+   * Restore orders for it are left as they are: nothing can fetch them.
+   */
+  async revoke(ownerId: string, name: string): Promise<void> {
+    const handset = await this.#deps.handsets.findByName(ownerId, name);
+    if (!handset) throw new PhoneSafeError('NOT_FOUND', `no handset named ${name}`);
+    const first = await this.#deps.handsets.revoke(handset.id, this.#deps.clock.now().toISOString());
+    await this.#deps.bus.publish(handset.id, { type: 'credential-revoked', requestId: newId() }).catch((error: unknown) => {
+      this.#deps.log.warn({ err: error, handsetId: handset.id }, 'could not publish a credential revocation');
+    });
+    if (!first) return;
+    await this.#deps.notifier.notify({
+      ownerId,
+      handsetId: handset.id,
+      kind: 'handset-revoked',
+      message: `handset ${name} is revoked: its credential no longer works and it gets no more backup requests; its backups are kept`,
+    });
   }
 
   whoami(caller: Caller): { ownerId: string; handsetId: string | null; handsetName: string | null } {

@@ -103,7 +103,7 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
     status: 'ok' as const,
   }));
   const loginLockout = new Lockout({ tries: store.wrongTries, clock, ...config.login });
-  ownerRoutes(app, new OwnerService({ owners: store.owners, clock, centerSecret: config.centerSecret, lockout: loginLockout, notifier }));
+  ownerRoutes(app, new OwnerService({ owners: store.owners, clock, centerSecret: config.centerSecret, lockout: loginLockout, notifier, notices: store.notices }));
   const restores = new RestoreService({
     restores: store.restores,
     backups: store.backups,
@@ -114,7 +114,10 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
     completed: (order) => rescue.desk.restoreCompleted(order),
   });
   const rescue = buildRescueDesk({ store, restores, notifier, bus, clock, log: logger, policy: config.rescue });
-  handsetRoutes(app, new HandsetService({ handsets: store.handsets, clock, setRescueCode: (ownerId, phone, code) => rescue.desk.setCode(ownerId, phone, code) }));
+  handsetRoutes(
+    app,
+    new HandsetService({ handsets: store.handsets, clock, bus, notifier, log: logger, setRescueCode: (ownerId, phone, code) => rescue.desk.setCode(ownerId, phone, code) }),
+  );
   backupRoutes(
     app,
     new BackupService({

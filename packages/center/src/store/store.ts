@@ -94,8 +94,8 @@ export interface ScheduleRow {
   updatedAt: string;
 }
 
-/** live-channel.md: pending → requested → running → done, back to pending on a retry, or gave-up. */
-export type JobStatus = 'pending' | 'requested' | 'running' | 'done' | 'gave-up';
+/** live-channel.md: pending → requested → running → done, back to pending on a retry, or gave-up; cancelled when the handset is revoked. */
+export type JobStatus = 'pending' | 'requested' | 'running' | 'done' | 'gave-up' | 'cancelled';
 
 export interface JobRow {
   id: string;
@@ -229,6 +229,15 @@ export interface CommitInput {
   files: BackupFileRow[];
 }
 
+export interface SecretsChange {
+  ownerId: string;
+  expectedAuthHash: string;
+  authHash: string;
+  kdf: KdfParams;
+  wrappedDataKey: string;
+  keepTokenId: string;
+}
+
 export interface OwnerRepo {
   /** Throws PhoneSafeError OWNER_EXISTS when the e-mail is taken. */
   create(row: OwnerRow): Promise<void>;
@@ -237,6 +246,17 @@ export interface OwnerRepo {
   addToken(token: { id: string; ownerId: string; secretHash: string; expiresAt: string }): Promise<void>;
   findToken(id: string): Promise<{ ownerId: string; secretHash: string; expiresAt: string } | undefined>;
   deleteExpiredTokens(now: string): Promise<number>;
+  /** Logout: the token is refused from now on. Idempotent. */
+  deleteToken(id: string): Promise<void>;
+  /**
+   * A password change, in one transaction: replaces the auth hash, KDF
+   * parameters and wrapped data key, and deletes every token of the owner
+   * but `keepTokenId` (the other sessions end). Only while the stored hash
+   * is still `expectedAuthHash` (the one the current password was checked
+   * against): otherwise another change came first, nothing changes and the
+   * answer is undefined. Answers how many tokens were deleted.
+   */
+  changeSecrets(change: SecretsChange): Promise<number | undefined>;
   /** The owner's quota override; null when the center's default applies. */
   quotaBytes(ownerId: string): Promise<number | null>;
   setQuotaBytes(ownerId: string, bytes: number | null): Promise<void>;
@@ -251,8 +271,13 @@ export interface HandsetRepo {
   /** The handset most recently enrolled with this phone number, of any owner. */
   newestByPhone(phone: string): Promise<HandsetRow | undefined>;
   touch(id: string, at: string): Promise<void>;
-  /** From now on the handset's credential is refused (idempotent; the first time is kept). */
-  revoke(id: string, at: string): Promise<void>;
+  /**
+   * From now on the handset's credential is refused, and it gets no more
+   * work: in one transaction, revoked_at is set (the first time is kept), its
+   * schedule cleared and its active job cancelled. Idempotent; answers true
+   * when this call revoked it.
+   */
+  revoke(id: string, at: string): Promise<boolean>;
 }
 
 export interface PartRepo {
@@ -307,7 +332,7 @@ export interface ScheduleRepo {
   put(row: ScheduleRow): Promise<void>;
   /**
    * Step 1 of a scheduler tick, in one transaction: locks up to `limit`
-   * schedules with next_run_at <= now (skipping rows another center holds),
+   * schedules with next_run_at <= now of handsets not revoked (skipping rows another center holds),
    * asks `plan` for each, inserts its job unless the handset already has an
    * active one, and moves next_run_at to the planned value. Answers the jobs made.
    */

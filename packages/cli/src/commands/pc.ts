@@ -18,6 +18,7 @@ import {
 import { PhoneSafeError, type DataKind, type OverwritePolicy, type RetryPolicy, type ScheduleSpec, type ScheduleView, daily, monthly, once, weekly } from '@phonesafe/protocol';
 import { durationOption, formatDuration } from '../duration.ts';
 import { httpTimeouts } from '../http-timeouts.ts';
+import { pcOwnerCommands } from './pc-owner.ts';
 import { pcRescueCommands } from './pc-rescue.ts';
 import { noticeLines } from '../notices.ts';
 import { kindsOption, readCaFile, verb } from '../options.ts';
@@ -34,7 +35,7 @@ interface PcFlags {
 
 /** `phonesafe pc <verb>`: the owner's view of the center, from a PC. */
 export function pcCommands(program: Command): void {
-  const pc = program.command('pc').description("the owner's PC: list backups, download them, send restores to a handset, the lost-handset rescue desk");
+  const pc = program.command('pc').description("the owner's PC: list backups, download them, send restores to a handset, handsets and password, the lost-handset rescue desk");
 
   pcVerb(pc, 'backups', 'list committed backups (newest first) and their files')
     .option('--handset <name>', "only this handset's backups")
@@ -120,6 +121,7 @@ export function pcCommands(program: Command): void {
     }),
   );
 
+  pcOwnerCommands(pc, pcVerb, withSession);
   pcRescueCommands(pc, (name, description) => pcVerb(pc, name, description), withSession);
 }
 
@@ -166,11 +168,12 @@ function pcVerb(pc: Command, name: string, description: string): Command {
 }
 
 /**
- * Logs in as the owner for one command. The center and owner used are
- * remembered (never the password) once the login succeeded, so the next
- * command needs neither flag.
+ * Logs in as the owner for one command, and out again when it ends. The
+ * center and owner used are remembered (never the password or a token) once
+ * the login succeeded, so the next command needs neither flag. `run` gets
+ * the password for the one verb that needs it again (`pc passwd`).
  */
-async function withSession(flags: PcFlags, run: (session: PcSession, out: Output) => Promise<void>): Promise<void> {
+async function withSession(flags: PcFlags, run: (session: PcSession, out: Output, password: string) => Promise<void>): Promise<void> {
   const out = new Output(Boolean(flags.json));
   const dir = pcConfigDir();
   const profile = await loadProfile(dir);
@@ -181,7 +184,7 @@ async function withSession(flags: PcFlags, run: (session: PcSession, out: Output
   const session = await openSession({ center: target.center, owner: target.owner, password, ...(ca ? { ca } : {}), timeouts: httpTimeouts() });
   try {
     if (target.center !== profile.center || target.owner !== profile.owner || target.ca !== profile.ca) await saveProfile(dir, target);
-    await run(session, out);
+    await run(session, out, password);
   } finally {
     await session.close();
   }

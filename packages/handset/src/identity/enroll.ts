@@ -20,7 +20,8 @@ export interface EnrollRequest {
  * Logs the owner in (registering the owner on a first handset), enrolls this
  * handset under `name` (with its phone number and rescue code number, when
  * given) and returns what the handset keeps: its identity and the unwrapped
- * data key. The password and the code number are used here only and never stored.
+ * data key. The password and the code number are used here only and never
+ * stored; the owner's session ends with the enrolment.
  */
 export async function enrollAtCenter(request: EnrollRequest, connect: ConnectCenter): Promise<{ identity: Identity; dataKey: Buffer; ownerRegistered: boolean }> {
   const center = connect({ baseUrl: request.center, ...(request.ca ? { ca: request.ca } : {}) });
@@ -37,6 +38,8 @@ export async function enrollAtCenter(request: EnrollRequest, connect: ConnectCen
       owner: session.email,
       ...(request.phone ? { phone: request.phone } : {}),
     };
+    // The owner's session was for this enrolment only; the handset goes on with its own credential.
+    await session.client.logout().catch(() => {});
     return { identity, dataKey: session.dataKey, ownerRegistered: session.registered };
   } finally {
     await center.close();
