@@ -157,14 +157,14 @@ describe('HTTP API refusals', () => {
     assert.equal(await h.blobs.has(owner.ownerId, big.id), false);
   });
 
-  it('a JSON body over the 64 MiB limit → BAD_REQUEST, refused on its content-length', async () => {
+  it('a JSON body over the 64 MiB limit → BODY_TOO_LARGE, refused on its content-length', async () => {
     const res = await h.app.inject({
       method: 'POST',
       url: '/v1/parts/missing',
       headers: { authorization: `Bearer ${phone.credential}`, 'content-type': 'application/json', 'content-length': String(64 * 1024 * 1024 + 1) },
       payload: '{"ids":[]}',
     });
-    const problem = expectProblem(res, 'BAD_REQUEST', 400);
+    const problem = expectProblem(res, 'BODY_TOO_LARGE', 413);
     assert.match(problem.detail, /larger than 67108864 bytes/);
   });
 

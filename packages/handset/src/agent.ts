@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { CenterClient, OwnerKeys, PhoneSafeError, systemClock, type Clock, type DataKind, type ErrorCode, type HistoryEvent, type Notice, type ScheduleSpec, type ScheduleView } from '@phonesafe/protocol';
+import { CenterClient, OwnerKeys, PhoneSafeError, systemClock, type Clock, type DataKind, type ErrorCode, type HistoryEvent, type HttpTimeouts, type Notice, type ScheduleSpec, type ScheduleView } from '@phonesafe/protocol';
 import { BackupArea } from './backup-area/backup-area.ts';
 import { copyUncopied } from './backup-area/catch-up.ts';
 import { Copier } from './backup-area/copier.ts';
@@ -55,6 +55,8 @@ export interface AgentOptions {
   clock?: Clock;
   /** How to reach the center; tests put faults here. A plain CenterClient by default. */
   connect?: ConnectCenter;
+  /** Connect and inactivity timeouts of every request to the center (the client's defaults otherwise). */
+  timeouts?: HttpTimeouts;
 }
 
 /**
@@ -94,7 +96,9 @@ export class HandsetAgent {
     const db = new HandsetDb(layout.database);
     this.#db = db;
     this.#clock = options.clock ?? systemClock;
-    this.#connect = options.connect ?? ((o) => new CenterClient(o));
+    const connect = options.connect ?? ((o) => new CenterClient(o));
+    const timeouts = options.timeouts;
+    this.#connect = timeouts ? (o) => connect({ ...o, timeouts }) : connect;
     this.#identities = new IdentityStore(layout);
     this.#memory = new MemoryStore(db, layout.memory, this.#clock);
     this.#area = new BackupArea(layout.backupArea);

@@ -11,9 +11,10 @@ import {
   RescueStatusResponse,
   RescueView,
   PhoneSafeError,
+  type HttpTimeouts,
   type RescueView as RescueViewType,
 } from '@phonesafe/protocol';
-import { centerUrl, type PcSession } from './session.ts';
+import { centerUrl, clientOptions, type PcSession } from './session.ts';
 
 export type RescueStatusResult = ReturnType<typeof RescueStatusResponse.parse>;
 export type RescueRestoreResult = ReturnType<typeof RescueRestoreResponse.parse>;
@@ -26,9 +27,9 @@ export interface RescueDesk {
   close(): Promise<void>;
 }
 
-export function openRescueDesk(options: { center: string; ca?: string }): RescueDesk {
+export function openRescueDesk(options: { center: string; ca?: string; timeouts?: HttpTimeouts }): RescueDesk {
   const baseUrl = centerUrl(options.center);
-  const client = new CenterClient(options.ca ? { baseUrl, ca: options.ca } : { baseUrl });
+  const client = new CenterClient(clientOptions(baseUrl, options));
   return { center: baseUrl, client, close: () => client.close() };
 }
 

@@ -1,4 +1,4 @@
-import { CenterClient, loginOwner, PhoneSafeError, type OwnerSession } from '@phonesafe/protocol';
+import { CenterClient, loginOwner, PhoneSafeError, type HttpOptions, type HttpTimeouts, type OwnerSession } from '@phonesafe/protocol';
 
 /**
  * An owner logged in from the pc. Close it to log out and release the
@@ -16,11 +16,13 @@ export interface OpenSessionOptions {
   password: string;
   /** PEM of the CA to trust for an HTTPS center with its own certificate. */
   ca?: string;
+  /** Connect and inactivity timeouts of every request (the client's defaults otherwise). */
+  timeouts?: HttpTimeouts;
 }
 
 export async function openSession(options: OpenSessionOptions): Promise<PcSession> {
   const baseUrl = centerUrl(options.center);
-  const client = new CenterClient(options.ca ? { baseUrl, ca: options.ca } : { baseUrl });
+  const client = new CenterClient(clientOptions(baseUrl, options));
   try {
     const owner = await loginOwner(client, options.owner, options.password);
     const close = async () => {
@@ -33,6 +35,11 @@ export async function openSession(options: OpenSessionOptions): Promise<PcSessio
     await client.close();
     throw error;
   }
+}
+
+/** What the pc's clients are made with: the center, and the CA and timeouts when given. */
+export function clientOptions(baseUrl: string, options: { ca?: string; timeouts?: HttpTimeouts }): HttpOptions {
+  return { baseUrl, ...(options.ca ? { ca: options.ca } : {}), ...(options.timeouts ? { timeouts: options.timeouts } : {}) };
 }
 
 /** The center URL checked (http or https) and without a trailing slash. */

@@ -39,13 +39,15 @@ import { ScheduleService } from '../schedules/schedule-service.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { Store } from '../store/store.ts';
 import { useRouteAuth } from './auth.ts';
+import { BodyGate, useBodyGate } from './body-gate.ts';
+import { clientErrorHandler } from './client-error.ts';
 import { notFound, sendProblem } from './problem.ts';
 import { useZodSchemas, type App } from './zod.ts';
 
 /** wire-protocol.md: a JSON body is at most 64 MiB (an end notice of a large backup). */
 const JSON_BODY_LIMIT = 64 * 1024 * 1024;
 
-export type AppConfig = Pick<CenterConfig, 'maxPartBytes' | 'retention' | 'defaultRetry' | 'transferTimeoutMs' | 'quotaBytes' | 'rescue' | 'login'> & { centerSecret: string };
+export type AppConfig = Pick<CenterConfig, 'maxPartBytes' | 'retention' | 'defaultRetry' | 'transferTimeoutMs' | 'quotaBytes' | 'rescue' | 'login' | 'bodies' | 'channel'> & { centerSecret: string };
 
 export interface AppDeps {
   store: Store;
@@ -59,11 +61,12 @@ export interface AppDeps {
   notifier?: Notifier;
 }
 
-/** The HTTP app and what runs beside it: the scheduler (started by the caller) and this process's channel registry. */
+/** The HTTP app and what runs beside it: the scheduler (started by the caller), this process's channel registry, the bound on large bodies. */
 export interface BuiltApp {
   app: App;
   scheduler: Scheduler;
   channel: ChannelRegistry;
+  bodies: BodyGate;
 }
 
 export interface ServerOptions {
@@ -84,7 +87,7 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   });
   // Fastify's own request lines are off: request-log.ts writes one line per request, secrets redacted.
   const logController = new LogController({ disableRequestLogging: true });
-  const options = { loggerInstance: logger as FastifyBaseLogger, logController, bodyLimit: JSON_BODY_LIMIT, exposeHeadRoutes: false };
+  const options = { loggerInstance: logger as FastifyBaseLogger, logController, bodyLimit: JSON_BODY_LIMIT, exposeHeadRoutes: false, clientErrorHandler };
   // An HTTPS server answers the same routes; only its raw server type differs, which no route touches.
   const fastify = server.https ? (Fastify({ ...options, https: server.https }) as unknown as ReturnType<typeof Fastify>) : Fastify(options);
   const app: App = fastify.withTypeProvider();
@@ -93,6 +96,8 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   app.setErrorHandler(sendProblem);
   app.setNotFoundHandler(notFound);
   useRouteAuth(app, new Authenticator({ owners: store.owners, handsets: store.handsets, clock }));
+  const bodies = new BodyGate(config.bodies);
+  useBodyGate(app, bodies);
 
   app.get('/v1/health', { config: { auth: 'public' }, schema: { response: { 200: z.strictObject({ status: z.literal('ok') }) } } }, async () => ({
     status: 'ok' as const,
@@ -144,7 +149,7 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   historyRoutes(app, new HistoryService({ history: store.history, handsets: store.handsets }));
   scheduleRoutes(app, new ScheduleService({ schedules: store.schedules, handsets: store.handsets, clock, defaultRetry: config.defaultRetry }));
   noticeRoutes(app, new NoticeService(store.notices));
-  const channel = channelRoutes(app, { bus, jobs, log: logger, rescues: rescue.transfer });
+  const channel = channelRoutes(app, { bus, jobs, log: logger, rescues: rescue.transfer, clock, rate: config.channel });
   const scheduler = new Scheduler({
     schedules: store.schedules,
     jobs: store.jobs,
@@ -158,5 +163,5 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   });
   // Stop ticking before the store closes (the store's own onClose hook is added after this one).
   app.addHook('onClose', () => scheduler.stop());
-  return { app, scheduler, channel };
+  return { app, scheduler, channel, bodies };
 }

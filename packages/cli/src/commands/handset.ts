@@ -3,6 +3,7 @@ import type { HandsetAgent, PendingFailure } from '@phonesafe/handset';
 import { checkNewCode, normalizePhone } from '@phonesafe/pc';
 import { PhoneSafeError, type DataKind, type OverwritePolicy } from '@phonesafe/protocol';
 import { processClock } from '../clock.ts';
+import { httpTimeouts } from '../http-timeouts.ts';
 import { liveHandsetCommands } from './handset-live.ts';
 import { kindsOption, readCaFile, verb } from '../options.ts';
 import { capped, columns, humanBytes, humanTime, plural, Output } from '../output.ts';
@@ -161,7 +162,7 @@ async function withHandset(flags: HandsetFlags, options: { applyPending: boolean
   const out = new Output(Boolean(flags.json));
   // Loaded on use, like the other role packages, to keep unrelated verbs quick to start.
   const { HandsetAgent: Agent } = await import('@phonesafe/handset');
-  const agent = await Agent.open(flags.data, { clock: processClock() });
+  const agent = await Agent.open(flags.data, { clock: processClock(), timeouts: httpTimeouts() });
   try {
     if (options.applyPending) await applyPending(agent, out);
     await run(agent, out);

@@ -26,6 +26,7 @@ import {
   type RescueStatusResult,
   type RescueViewResult,
 } from '@phonesafe/pc';
+import { httpTimeouts } from '../http-timeouts.ts';
 import { readCaFile, verb } from '../options.ts';
 import { columns, humanTime, plural, Output } from '../output.ts';
 import { readRescueCode } from '../password.ts';
@@ -108,7 +109,7 @@ async function withDesk(flags: DeskFlags, run: (desk: RescueDesk, credential: { 
   const target = resolveCenter({ center: flags.center, ca: flags.ca && resolve(flags.ca) }, process.env, profile);
   const code = checkCode((await readRescueCode(flags.code))!);
   const ca = target.ca ? await readCaFile(target.ca) : undefined;
-  const desk = openRescueDesk({ center: target.center, ...(ca ? { ca } : {}) });
+  const desk = openRescueDesk({ center: target.center, ...(ca ? { ca } : {}), timeouts: httpTimeouts() });
   try {
     await run(desk, { phone: flags.phone, code }, out);
     if (!profile.center) await saveProfile(dir, { ...profile, center: target.center, ...(target.ca ? { ca: target.ca } : {}) });

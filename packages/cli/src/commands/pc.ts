@@ -19,6 +19,7 @@ import {
 } from '@phonesafe/pc';
 import { PhoneSafeError, type DataKind, type OverwritePolicy, type RetryPolicy, type ScheduleSpec, type ScheduleView, daily, monthly, once, weekly } from '@phonesafe/protocol';
 import { durationOption, formatDuration } from '../duration.ts';
+import { httpTimeouts } from '../http-timeouts.ts';
 import { pcOwnerCommands } from './pc-owner.ts';
 import { pcRescueCommands } from './pc-rescue.ts';
 import { noticeLines } from '../notices.ts';
@@ -219,7 +220,7 @@ async function withSession(flags: PcFlags, run: (session: PcSession, out: Output
   const target = resolveTarget({ center: flags.center, owner: flags.owner, ca: flags.ca && resolve(flags.ca) }, process.env, profile);
   const password = await readPassword(`Password for ${target.owner}: `);
   const ca = target.ca ? await readCaFile(target.ca) : undefined;
-  const session = await openSession({ center: target.center, owner: target.owner, password, ...(ca ? { ca } : {}) });
+  const session = await openSession({ center: target.center, owner: target.owner, password, ...(ca ? { ca } : {}), timeouts: httpTimeouts() });
   try {
     if (target.center !== profile.center || target.owner !== profile.owner || target.ca !== profile.ca) await saveProfile(dir, target);
     await run(session, out, password);

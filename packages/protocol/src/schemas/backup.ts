@@ -3,8 +3,14 @@ import { HandsetName, Id, Kind, PartId, PartRef, Timestamp } from './common.ts';
 
 /** B3/B4 start request from the handset; the center answers with an open backup. */
 export const StartBackupRequest = z.strictObject({
-  /** Kinds the backup holds items of. */
-  kinds: z.array(Kind).min(1),
+  // A kind named twice is a confused sender: refused rather than silently merged.
+  kinds: z
+    .array(Kind)
+    .min(1)
+    .superRefine((kinds, ctx) => {
+      const twice = kinds.find((kind, i) => kinds.indexOf(kind) !== i);
+      if (twice !== undefined) ctx.addIssue({ code: 'custom', message: `the kind '${twice}' appears twice` });
+    }),
   /**
    * Of `kinds`, those it covers completely (every item of the kind, not
    * only those a target filter picked), for retention per kind. Absent
