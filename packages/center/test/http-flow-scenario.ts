@@ -6,14 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { sha256Hex } from '@phonesafe/protocol';
-import { call, enroll, expectStatus, newOwner, putPart, randomChunk, sealBackup, type Harness } from './http-harness.ts';
+import { call, enroll, expectStatus, newOwner, putPart, randomChunk, sealBackup, TEST_KDF_COST, type Harness } from './http-harness.ts';
 
 export async function runFullHandsetFlow(h: Harness): Promise<{ ownerToken: string; credential: string; authKey: string }> {
   const owner = await newOwner(h, 'Anna@Example.org');
 
   const prelogin = await call(h, 'POST', '/v1/owners/prelogin', { json: { email: 'anna@example.org' } });
   expectStatus(prelogin, 200);
-  assert.equal(prelogin.json().kdf.N, 1024, 'a registered owner gets its own KDF parameters back');
+  assert.equal(prelogin.json().kdf.N, TEST_KDF_COST.N, 'a registered owner gets its own KDF parameters back');
 
   const phone = await enroll(h, owner, 'Anna phone');
   assert.match(phone.credential, /^h1\./);

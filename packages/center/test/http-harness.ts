@@ -25,6 +25,7 @@ import pg from 'pg';
 import { resolveCenterSecret } from '../src/config/center-secret.ts';
 import { loadConfig, type ConfigOverrides } from '../src/config/config.ts';
 import type { ChannelRegistry } from '../src/channel/channel-registry.ts';
+import type { BodyGate } from '../src/http/body-gate.ts';
 import { buildApp } from '../src/http/app.ts';
 import type { App } from '../src/http/zod.ts';
 import type { Scheduler } from '../src/jobs/scheduler.ts';
@@ -35,8 +36,8 @@ import { openResources } from '../src/resources.ts';
 import type { BlobStore } from '../src/store/blob-store.ts';
 import type { Store } from '../src/store/store.ts';
 
-/** Cheap KDF cost for tests; the center treats every cost alike. */
-const TEST_KDF_COST = { N: 1024, r: 8, p: 1 };
+/** The cheapest KDF cost the protocol allows (KdfParams: 2^14, 16 MiB); the center treats every cost alike. */
+export const TEST_KDF_COST = { N: 1 << 14, r: 8, p: 1 };
 
 export interface Harness {
   app: App;
@@ -46,6 +47,7 @@ export interface Harness {
   /** Not ticking by itself: tests call `scheduler.tick()` after moving the clock. */
   scheduler: Scheduler;
   channel: ChannelRegistry;
+  bodies: BodyGate;
   bus: PushBus;
   data: string;
   /** Every log line the center wrote. */
@@ -67,7 +69,7 @@ export async function startHarness(overrides: ConfigOverrides = {}, clock = new 
   });
   const logger = createLogger({ logLevel: 'debug' }, sink);
   const bus = await openPushBus(store, config.db, () => {});
-  const { app, scheduler, channel } = buildApp({ store, blobs, clock, logger, bus, config: { ...config, centerSecret: await resolveCenterSecret(config) } });
+  const { app, scheduler, channel, bodies } = buildApp({ store, blobs, clock, logger, bus, config: { ...config, centerSecret: await resolveCenterSecret(config) } });
   await app.ready();
   return {
     app,
@@ -76,6 +78,7 @@ export async function startHarness(overrides: ConfigOverrides = {}, clock = new 
     clock,
     scheduler,
     channel,
+    bodies,
     bus,
     data,
     logs,

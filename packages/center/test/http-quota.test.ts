@@ -79,11 +79,11 @@ describe('HTTP API: quota on stored bytes', () => {
     const owner = await newOwner(h);
     await relogin(h, owner);
     const phone = newPhone();
-    const lost = await enrollPhone(h, owner, 'lost', phone, '1357');
+    const lost = await enrollPhone(h, owner, 'lost', phone, '13572468');
     for (const part of sealed(owner, 3)) expectStatus(await putPart(h, lost.credential, part), 201);
     const channel = await ChannelClient.connect(url, lost.credential);
     try {
-      expectStatus(await desk(h, 'requests', { phone, code: '1357' }), 202);
+      expectStatus(await desk(h, 'requests', { phone, code: '13572468' }), 202);
       const save = await channel.next('rescue-save');
       await saveMemory(h, owner, lost, save.rescueId);
     } finally {

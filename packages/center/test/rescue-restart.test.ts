@@ -56,10 +56,10 @@ describe('rescue across centers and a restart', () => {
     const api2 = remote(two.url);
     owner = await newOwner(api1);
     const phone = newPhone();
-    const lost = await enrollPhone(api1, owner, 'lost', phone, '2580');
+    const lost = await enrollPhone(api1, owner, 'lost', phone, '25802580');
     const channel = await ChannelClient.connect(one.url, lost.credential);
 
-    const asked = await desk(api2, 'requests', { phone, code: '2580' });
+    const asked = await desk(api2, 'requests', { phone, code: '25802580' });
     expectStatus(asked, 202);
     const reference = asked.json<{ reference: string }>().reference;
     const save = await channel.next('rescue-save');
@@ -87,11 +87,11 @@ describe('rescue across centers and a restart', () => {
     expectProblem(await call(api3, 'POST', `/v1/rescue/${reference}/erased`, { bearer: lost.credential, json: { backupId, erasedItems: 2 } }), 'CREDENTIAL_REVOKED', 401);
     await assert.rejects(ChannelClient.connect(three.url, lost.credential));
 
-    const status = await rescueStatus(api2, phone, '2580');
+    const status = await rescueStatus(api2, phone, '25802580');
     assert.equal(status.rescues[0]?.status, 'erased');
     assert.equal(status.audit.filter((a) => a.event === 'erased').length, 1, 'the erase recorded once');
     assert.equal((await store.notices.list(owner.ownerId)).filter((n) => n.kind === 'rescue-erased').length, 1);
-    const restored = await desk(api2, 'restore', { phone, code: '2580', control: status.rescues[0]?.controlNumber });
+    const restored = await desk(api2, 'restore', { phone, code: '25802580', control: status.rescues[0]?.controlNumber });
     expectStatus(restored, 201);
     assert.equal(restored.json().handsetName, 'lost');
   });

@@ -24,10 +24,10 @@ describe('rescue retention and window', () => {
 
   it('warns at expiry - 3 days, erases at expiry, then the control number is CONTROL_EXPIRED', async () => {
     const phone = newPhone();
-    const lost = await enrollPhone(h, owner, 'kept', phone, '4321');
-    const reference = (await desk(h, 'requests', { phone, code: '4321' })).json<{ reference: string }>().reference;
+    const lost = await enrollPhone(h, owner, 'kept', phone, '43214321');
+    const reference = (await desk(h, 'requests', { phone, code: '43214321' })).json<{ reference: string }>().reference;
     const backupId = await saveMemory(h, owner, lost, reference);
-    const saved = (await rescueStatus(h, phone, '4321')).rescues[0];
+    const saved = (await rescueStatus(h, phone, '43214321')).rescues[0];
     const expiresAt = Date.parse(saved?.expiresAt ?? '');
     assert.equal(expiresAt, h.clock.now().getTime() + 30 * DAY);
 
@@ -38,7 +38,7 @@ describe('rescue retention and window', () => {
     assert.equal((await h.scheduler.tick()).rescues, 1);
     await h.scheduler.tick();
     assert.equal((await kinds()).filter((k) => k === 'rescue-expiring').length, 1, 'warned once');
-    expectStatus(await desk(h, 'restore', { phone, code: '4321', control: saved?.controlNumber }), 201);
+    expectStatus(await desk(h, 'restore', { phone, code: '43214321', control: saved?.controlNumber }), 201);
 
     h.clock.set(new Date(expiresAt - 1));
     await h.scheduler.tick();
@@ -50,8 +50,8 @@ describe('rescue retention and window', () => {
     const history = await h.store.history.list(owner.ownerId);
     assert.ok(history.some((e) => e.backupId === backupId && e.event === 'backup-deleted'));
 
-    expectProblem(await desk(h, 'restore', { phone, code: '4321', control: saved?.controlNumber }), 'CONTROL_EXPIRED', 410);
-    const status = await rescueStatus(h, phone, '4321');
+    expectProblem(await desk(h, 'restore', { phone, code: '43214321', control: saved?.controlNumber }), 'CONTROL_EXPIRED', 410);
+    const status = await rescueStatus(h, phone, '43214321');
     assert.equal(status.rescues[0]?.status, 'expired');
     const events = status.audit.map((a) => a.event);
     assert.ok(events.includes('expiry-warning') && events.includes('expired'), events.join());
@@ -62,8 +62,8 @@ describe('rescue retention and window', () => {
     try {
       const o = await newOwner(strict);
       const phone = newPhone();
-      const handset = await enrollPhone(strict, o, 'policy', phone, '5555');
-      const reference = (await desk(strict, 'requests', { phone, code: '5555' })).json<{ reference: string }>().reference;
+      const handset = await enrollPhone(strict, o, 'policy', phone, '55555555');
+      const reference = (await desk(strict, 'requests', { phone, code: '55555555' })).json<{ reference: string }>().reference;
       const rescueBackup = await saveMemory(strict, o, handset, reference);
       strict.clock.advance(60_000);
       // Two ordinary backups after it: keepLast 1 keeps the newest ordinary one and leaves the rescue save alone.
@@ -80,16 +80,16 @@ describe('rescue retention and window', () => {
   it('gives up after the window when the handset never connects (R5), and tells the owner', async () => {
     const phone = newPhone();
     await relogin(h, owner);
-    await enrollPhone(h, owner, 'gone', phone, '8642');
+    await enrollPhone(h, owner, 'gone', phone, '86428642');
     h.clock.advance(60_000);
     const requestedAt = h.clock.now().getTime();
-    expectStatus(await desk(h, 'requests', { phone, code: '8642' }), 202);
+    expectStatus(await desk(h, 'requests', { phone, code: '86428642' }), 202);
     h.clock.set(new Date(requestedAt + 365 * DAY - 1));
     await h.scheduler.tick();
-    assert.equal((await rescueStatus(h, phone, '8642')).rescues[0]?.status, 'waiting-for-handset');
+    assert.equal((await rescueStatus(h, phone, '86428642')).rescues[0]?.status, 'waiting-for-handset');
     h.clock.set(new Date(requestedAt + 365 * DAY));
     await h.scheduler.tick();
-    const status = await rescueStatus(h, phone, '8642');
+    const status = await rescueStatus(h, phone, '86428642');
     assert.equal(status.rescues[0]?.status, 'gave-up');
     assert.equal(status.audit.at(-1)?.event, 'gave-up');
     assert.match(status.audit.at(-1)?.detail ?? '', /never connected/);

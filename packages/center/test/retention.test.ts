@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { selectForgotten, type RetentionPolicy } from '../src/backup/retention.ts';
+import { DATA_KINDS, type DataKind } from '@phonesafe/protocol';
+import { selectForgotten, selectForgottenByKind, type RetentionPolicy } from '../src/backup/retention.ts';
 
 const NONE: RetentionPolicy = { keepLast: 0, keepDaily: 0, keepWeekly: 0, keepMonthly: 0 };
 
@@ -85,4 +86,44 @@ test('the newest backup is always kept', () => {
     keep: ['2026-05-31T23:59'],
     forget: ['2026-05-01T00:00'],
   });
+});
+
+/** Backups of one handset, oldest first: [name, minute of 2026-01-01, kinds, kinds covered completely (null: before that was recorded)]. */
+function history(...rows: Array<[string, number, DataKind[], DataKind[] | null]>) {
+  return rows.map(([id, minute, kinds, complete]) => ({ id, committedAt: new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString(), kinds, complete }));
+}
+
+test('per kind: ten contacts-only backups never push out the newest backup that holds media', () => {
+  const rows = history(
+    ['full', 0, [...DATA_KINDS], [...DATA_KINDS]],
+    ...Array.from({ length: 11 }, (_, i): [string, number, DataKind[], DataKind[]] => [`c${i + 1}`, i + 1, ['contacts'], ['contacts']]),
+  );
+  const { keep, forget } = selectForgottenByKind(rows, { ...NONE, keepLast: 10 });
+  assert.ok(keep.includes('full'), 'the only backup of every other kind is kept');
+  assert.deepEqual(forget, ['c1'], 'contacts keep their ten newest');
+  assert.equal(keep.length, 11);
+  // The same history counted as one list forgets the full backup.
+  assert.ok(selectForgotten(rows, { ...NONE, keepLast: 10 }).forget.includes('full'));
+});
+
+test('per kind: the newest backup of every kind, and the newest complete one, are always kept', () => {
+  const rows = history(
+    ['media-full', 0, ['media'], ['media']],
+    ['media-jpg-1', 1, ['media', 'contacts'], ['contacts']],
+    ['media-jpg-2', 2, ['media', 'contacts'], ['contacts']],
+    ['media-jpg-3', 3, ['media', 'contacts'], ['contacts']],
+    ['mail-old', 4, ['mail'], ['mail']],
+    ['mail-new', 5, ['mail'], ['mail']],
+  );
+  const { keep, forget } = selectForgottenByKind(rows, { ...NONE, keepLast: 1 });
+  // media: newest holding media (jpg-3) and the newest covering media completely (media-full); contacts: jpg-3; mail: mail-new.
+  assert.deepEqual(keep, ['mail-new', 'media-jpg-3', 'media-full']);
+  assert.deepEqual(forget, ['mail-old', 'media-jpg-2', 'media-jpg-1']);
+});
+
+test('per kind: a backup recorded before completeness was known counts as covering its kinds; all-zero keeps all', () => {
+  const rows = history(['old-full', 0, ['media', 'contacts'], null], ['partial', 1, ['media'], []], ['newer-partial', 2, ['media'], []]);
+  assert.deepEqual(selectForgottenByKind(rows, { ...NONE, keepLast: 1 }), { keep: ['newer-partial', 'old-full'], forget: ['partial'] });
+  assert.deepEqual(selectForgottenByKind(rows, NONE).forget, []);
+  assert.deepEqual(selectForgottenByKind([], { ...NONE, keepLast: 1 }), { keep: [], forget: [] });
 });

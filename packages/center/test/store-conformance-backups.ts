@@ -35,6 +35,17 @@ export function registerBackupConformance(getStore: () => Store): void {
       assert.deepEqual(await store.backups.parts(input.backupId), []);
     }
 
+    test('the kinds a backup covers completely come back as stored, null when not recorded', async () => {
+      const store = getStore();
+      const { handset } = await seedOwner(store);
+      const known = backupRow(handset, { kinds: ['contacts', 'media'], complete: ['contacts'] });
+      const unknown = backupRow(handset);
+      await store.backups.open(known);
+      await store.backups.open(unknown);
+      assert.deepEqual((await store.backups.find(handset.ownerId, known.id))?.complete, ['contacts']);
+      assert.equal((await store.backups.find(handset.ownerId, unknown.id))?.complete, null);
+    });
+
     test('an open backup is found by its owner only and never listed', async () => {
       const { store, owner, backup } = await ready();
       assert.deepEqual(await store.backups.find(owner.id, backup.id), backup);

@@ -42,6 +42,38 @@ export async function pendingJob(store: Store, handset?: HandsetRow): Promise<{ 
 }
 
 export function registerJobConformance(getStore: () => Store): void {
+  describe('handset revocation', () => {
+    test('revoke: first time only, schedule cleared and active job cancelled in the same step; finished jobs stay', async () => {
+      const store = getStore();
+      const { handset, job } = await pendingJob(store);
+      const done = await store.jobs.transition({ id: job.id, status: 'pending' }, { status: 'done', updatedAt: at(11) });
+      assert.equal(done?.status, 'done');
+      await store.schedules.put(scheduleRow(handset, { nextRunAt: at(20) }));
+      const [active] = await materialise(store, at(20), [handset], at(40));
+      assert.ok(active);
+
+      assert.equal(await store.handsets.revoke(handset.id, at(21)), true);
+      assert.equal(await store.handsets.revoke(handset.id, at(22)), false);
+      assert.equal((await store.handsets.findById(handset.id))?.revokedAt, at(21));
+      assert.deepEqual((await store.jobs.listByHandset(handset.id)).map((j) => [j.id, j.status]), [[job.id, 'done'], [active.id, 'cancelled']]);
+      assert.equal(await store.jobs.findActive(handset.id), undefined);
+      const schedule = await store.schedules.find(handset.id);
+      assert.deepEqual([schedule?.spec, schedule?.nextRunAt], [null, null]);
+    });
+
+    test('materialiseDue skips the schedules of revoked handsets', async () => {
+      const store = getStore();
+      const { owner, handset } = await seedOwner(store);
+      const other = handsetRow(owner.id);
+      await store.handsets.create(other);
+      await store.handsets.revoke(handset.id, at(5));
+      // A schedule written after the revocation (a race with it): still never run.
+      await store.schedules.put(scheduleRow(handset));
+      await store.schedules.put(scheduleRow(other));
+      assert.deepEqual((await materialise(store, at(10), [handset, other])).map((j) => j.handsetId), [other.id]);
+    });
+  });
+
   describe('schedules', () => {
     test('put inserts then replaces; find answers undefined for a handset without one', async () => {
       const store = getStore();

@@ -1,7 +1,6 @@
 /** The rescue desk's part of the Store contract (rescue.md): phone numbers, codes, rescues, audit; and the wrong-try counters it shares with logins. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { newControlNumber } from '../src/rescue/control-number.ts';
 import type { HandsetRow, RescueRow, Store } from '../src/store/store.ts';
 import { at, handsetRow, openWithParts, partRef, seedOwner, uid } from './store-fixtures.ts';
 
@@ -24,7 +23,8 @@ export function rescueRow(handset: HandsetRow, phone: string, overrides: Partial
     lastAttemptAt: null,
     requestId: null,
     backupId: null,
-    controlNumber: null,
+    controlSeal: null,
+    controlHash: null,
     savedAt: null,
     erasedAt: null,
     expiresAt: null,
@@ -68,6 +68,9 @@ export function registerRescueConformance(getStore: () => Store): void {
       assert.deepEqual(await store.wrongTries.find(key), { key, failures: 8, lockedUntil: null, lastFailureAt: at(5) });
       const locked = await store.wrongTries.change(key, (c) => ({ ...c, failures: 0, lockedUntil: at(99), lastFailureAt: at(6) }));
       assert.deepEqual(locked, { key, failures: 0, lockedUntil: at(99), lastFailureAt: at(6) });
+      assert.equal(await store.wrongTries.change(key, () => null), null, 'answering null deletes the counter');
+      assert.equal(await store.wrongTries.find(key), undefined);
+      await store.wrongTries.change(key, (c) => ({ ...c, failures: 1 }));
       await store.wrongTries.delete(key);
       assert.equal(await store.wrongTries.find(key), undefined);
     });
@@ -92,11 +95,10 @@ export function registerRescueConformance(getStore: () => Store): void {
       assert.deepEqual(left, { stale: false, legacy: false, recent: true, locked: true, lockEnded: false });
     });
 
-    test('one open rescue per phone number; lookups by phone, control, backup and channel', async () => {
+    test('one open rescue per phone number; lookups by phone, backup and channel; a seal is set once', async () => {
       const store = getStore();
       const { handset, phone } = await phoneHandset(store);
-      const first = rescueRow(handset, phone);
-      const control = newControlNumber();
+      const first = rescueRow(handset, phone, { controlHash: 'scrypt$legacy' });
       assert.equal(await store.rescues.create(first), true);
       assert.equal(await store.rescues.create(rescueRow(handset, phone)), false, 'a second open rescue is refused');
       assert.deepEqual(await store.rescues.findOpen(phone), first);
@@ -105,14 +107,15 @@ export function registerRescueConformance(getStore: () => Store): void {
       const backupId = uid('backup');
       const saved = await store.rescues.transition(
         { id: first.id, status: 'waiting-for-handset' },
-        { status: 'saved', backupId, controlNumber: control, savedAt: at(20), expiresAt: at(500), files: 3 },
+        { status: 'saved', backupId, savedAt: at(20), expiresAt: at(500), files: 3 },
       );
       assert.equal(saved?.status, 'saved');
       assert.equal(await store.rescues.transition({ id: first.id, status: 'saving' }, { status: 'erased' }), undefined, 'a stale transition changes nothing');
-      assert.deepEqual(await store.rescues.findByControl(phone, control), saved);
-      assert.equal(await store.rescues.findByControl(phoneNumber(), control), undefined, 'the control number is per phone number');
-      assert.deepEqual(await store.rescues.findByBackup(backupId), saved);
-      assert.deepEqual(await store.rescues.listForChannel(handset.id), [saved], 'saved and not erased: the channel still has to erase');
+      const sealed = await store.rescues.transition({ id: first.id, status: 'saved', unsealed: true }, { controlSeal: 'seal1$a' });
+      assert.deepEqual([sealed?.controlSeal, sealed?.controlHash], ['seal1$a', 'scrypt$legacy']);
+      assert.equal(await store.rescues.transition({ id: first.id, status: 'saved', unsealed: true }, { controlSeal: 'seal1$b' }), undefined, 'sealed once');
+      assert.deepEqual(await store.rescues.findByBackup(backupId), sealed);
+      assert.deepEqual(await store.rescues.listForChannel(handset.id), [sealed], 'saved and not erased: the channel still has to erase');
 
       const erased = await store.rescues.transition({ id: first.id, status: 'saved', unerased: true }, { status: 'erased', erasedAt: at(30) });
       assert.equal(erased?.erasedAt, at(30));
@@ -131,7 +134,7 @@ export function registerRescueConformance(getStore: () => Store): void {
       const { handset, phone } = await phoneHandset(store);
       const { backup, manifest } = await openWithParts(store, handset, [partRef('rescue-a')], { trigger: 'rescue' });
       await store.backups.commit({ backupId: backup.id, ownerId: handset.ownerId, committedAt: at(20), manifest, parts: [partRef('rescue-a'), manifest], files: [{ ref: 'f'.repeat(32), size: 8, parts: [partRef('rescue-a').id] }] });
-      const kept = rescueRow(handset, phone, { status: 'erased', backupId: backup.id, savedAt: at(20), erasedAt: at(21), expiresAt: at(600), controlNumber: newControlNumber() });
+      const kept = rescueRow(handset, phone, { status: 'erased', backupId: backup.id, savedAt: at(20), erasedAt: at(21), expiresAt: at(600), controlSeal: 'seal1$kept' });
       assert.equal(await store.rescues.create(kept), true);
       const { handset: other, phone: otherPhone } = await phoneHandset(store);
       const waiting = rescueRow(other, otherPhone, { windowEndsAt: at(700) });

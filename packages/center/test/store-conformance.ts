@@ -73,6 +73,34 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
         assert.equal(await store.owners.findToken(boundary.id), undefined);
         assert.ok(await store.owners.findToken(live.id));
       });
+
+      test('deleteToken ends one token, idempotently', async () => {
+        const { owner } = await seedOwner(store);
+        const [a, b] = [uid('tok'), uid('tok')];
+        for (const id of [a, b]) await store.owners.addToken({ id, ownerId: owner.id, secretHash: 'h', expiresAt: at(50) });
+        await store.owners.deleteToken(a);
+        await store.owners.deleteToken(a);
+        assert.equal(await store.owners.findToken(a), undefined);
+        assert.ok(await store.owners.findToken(b));
+      });
+
+      test('changeSecrets replaces the secrets and ends the other tokens, only while the hash is the one checked', async () => {
+        const { owner } = await seedOwner(store);
+        const other = await seedOwner(store);
+        const [mine, stale, theirs] = [uid('tok'), uid('tok'), uid('tok')];
+        await store.owners.addToken({ id: mine, ownerId: owner.id, secretHash: 'h', expiresAt: at(50) });
+        await store.owners.addToken({ id: stale, ownerId: owner.id, secretHash: 'h', expiresAt: at(50) });
+        await store.owners.addToken({ id: theirs, ownerId: other.owner.id, secretHash: 'h', expiresAt: at(50) });
+        const kdf = { algorithm: 'scrypt' as const, salt: 'bmV3c2FsdG5ld3NhbHRuZXc=', N: 16384, r: 8, p: 1 };
+        const change = { ownerId: owner.id, expectedAuthHash: owner.authHash, authHash: 'scrypt$new', kdf, wrappedDataKey: 'bmV3', keepTokenId: mine };
+        assert.equal(await store.owners.changeSecrets(change), 1);
+        assert.deepEqual(await store.owners.findById(owner.id), { ...owner, authHash: 'scrypt$new', kdf, wrappedDataKey: 'bmV3' });
+        assert.deepEqual([!!(await store.owners.findToken(mine)), !!(await store.owners.findToken(stale)), !!(await store.owners.findToken(theirs))], [true, false, true]);
+        // A second change checked against the old hash lost the race: nothing changes.
+        assert.equal(await store.owners.changeSecrets({ ...change, authHash: 'scrypt$late', keepTokenId: stale }), undefined);
+        assert.equal((await store.owners.findById(owner.id))?.authHash, 'scrypt$new');
+        assert.ok(await store.owners.findToken(mine));
+      });
     });
 
     describe('handsets', () => {
@@ -192,20 +220,42 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
     registerRescueConformance(s);
 
     describe('restores', () => {
-      test('create, find scoped, pending oldest first, complete', async () => {
+      const orders = async () => {
         const { owner, handset } = await seedOwner(store);
-        const other = await seedOwner(store);
-        const base = { ownerId: owner.id, backupId: uid('backup'), handsetId: handset.id, status: 'pending' as const, completedAt: null };
-        const later = { ...base, id: uid('restore'), kinds: null, deleteAfter: true, overwrite: 'yes' as const, requestedAt: at(8) };
-        const sooner = { ...base, id: uid('restore'), kinds: ['mail' as const], deleteAfter: false, overwrite: 'ask' as const, requestedAt: at(7) };
+        const base = { ownerId: owner.id, backupId: uid('backup'), handsetId: handset.id, status: 'pending' as const, completedAt: null, attempts: 0, lastCode: null, nextTryAt: null };
+        const later = { ...base, id: uid('restore'), kinds: null, deleteAfter: true, overwrite: 'yes' as const, placedBy: 'owner' as const, requestedAt: at(8) };
+        const sooner = { ...base, id: uid('restore'), kinds: ['mail' as const], deleteAfter: false, overwrite: 'ask' as const, placedBy: null, requestedAt: at(7) };
         await store.restores.create(later);
         await store.restores.create(sooner);
+        return { owner, handset, later, sooner };
+      };
+
+      test('create, find scoped, pending oldest first, complete once', async () => {
+        const { owner, handset, later, sooner } = await orders();
+        const other = await seedOwner(store);
         assert.deepEqual(await store.restores.find(owner.id, later.id), later);
         assert.equal(await store.restores.find(other.owner.id, later.id), undefined);
-        assert.deepEqual(await store.restores.listPending(handset.id), [sooner, later]);
-        await store.restores.complete(sooner.id, at(9));
-        assert.deepEqual(await store.restores.listPending(handset.id), [later]);
+        assert.deepEqual(await store.restores.listPending(handset.id, at(9)), [sooner, later]);
+        assert.equal(await store.restores.complete(sooner.id, at(9)), true);
+        assert.equal(await store.restores.complete(sooner.id, at(10)), false, 'only a pending order completes');
+        assert.deepEqual(await store.restores.listPending(handset.id, at(9)), [later]);
         assert.deepEqual(await store.restores.find(owner.id, sooner.id), { ...sooner, status: 'completed', completedAt: at(9) });
+        assert.deepEqual((await store.restores.listByOwner(owner.id)).map((r) => r.id), [later.id, sooner.id], 'newest first, any status');
+        assert.deepEqual(await store.restores.listByOwner(other.owner.id), []);
+      });
+
+      test('a failed try waits for its next try; transitions are conditional on status and attempts', async () => {
+        const { owner, handset, later, sooner } = await orders();
+        const tried = await store.restores.transition({ id: sooner.id, status: 'pending', attempts: 0 }, { attempts: 1, lastCode: 'PART_DAMAGED', nextTryAt: at(12) });
+        assert.deepEqual(tried, { ...sooner, attempts: 1, lastCode: 'PART_DAMAGED', nextTryAt: at(12) });
+        assert.equal(await store.restores.transition({ id: sooner.id, status: 'pending', attempts: 0 }, { attempts: 1 }), undefined, 'the same try counts once');
+        assert.deepEqual((await store.restores.listPending(handset.id, at(11))).map((r) => r.id), [later.id]);
+        assert.deepEqual((await store.restores.listPending(handset.id, at(12))).map((r) => r.id), [sooner.id, later.id]);
+        const cancelled = await store.restores.transition({ id: later.id, status: 'pending', attempts: 0 }, { status: 'cancelled', completedAt: at(13) });
+        assert.deepEqual([cancelled?.status, cancelled?.completedAt], ['cancelled', at(13)]);
+        assert.equal(await store.restores.complete(later.id, at(14)), false);
+        assert.deepEqual((await store.restores.listPending(handset.id, at(20))).map((r) => r.id), [sooner.id]);
+        assert.equal((await store.restores.find(owner.id, later.id))?.status, 'cancelled');
       });
     });
 

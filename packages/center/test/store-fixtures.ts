@@ -55,6 +55,7 @@ export function backupRow(handset: HandsetRow, overrides: Partial<BackupRow> = {
     handsetId: handset.id,
     handsetName: handset.name,
     kinds: ['contacts', 'media'],
+    complete: null,
     trigger: 'manual',
     status: 'open',
     startedAt: at(2),

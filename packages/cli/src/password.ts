@@ -15,12 +15,30 @@ export async function readPassword(prompt: string): Promise<string> {
 }
 
 /**
+ * A new owner password (`pc passwd`): PHONESAFE_NEW_PASSWORD, else asked
+ * twice on the terminal without echo. Never from a flag.
+ */
+export async function readNewPassword(): Promise<string> {
+  const fromEnv = process.env.PHONESAFE_NEW_PASSWORD;
+  if (fromEnv) return fromEnv;
+  if (!process.stdin.isTTY) {
+    throw new PhoneSafeError('USAGE', 'a new password is needed: set PHONESAFE_NEW_PASSWORD or run on a terminal to be asked');
+  }
+  const first = await readSecret('New password: ');
+  if ((await readSecret('New password again: ')) !== first) throw new PhoneSafeError('USAGE', 'the two new passwords differ');
+  return first;
+}
+
+/**
  * A rescue desk code number (seed 004): the `--code` flag, else
  * PHONESAFE_RESCUE_CODE, else a prompt on the terminal without echo. Never
- * printed back. `optional`: undefined instead of asking or failing when
- * neither flag nor variable gives one.
+ * printed back. The flag is accepted with a warning on stderr (stdout stays
+ * clean for --json): any local user can read it in the process list.
+ * `optional`: undefined instead of asking or failing when neither flag nor
+ * variable gives one.
  */
 export async function readRescueCode(flag: string | undefined, options: { optional?: boolean } = {}): Promise<string | undefined> {
+  if (flag !== undefined) process.stderr.write(`phonesafe: ${CODE_FLAG_WARNING}\n`);
   const given = flag ?? (process.env.PHONESAFE_RESCUE_CODE || undefined);
   if (given !== undefined) return given;
   if (options.optional) return undefined;
@@ -29,6 +47,9 @@ export async function readRescueCode(flag: string | undefined, options: { option
   }
   return readSecret('Code number: ');
 }
+
+const CODE_FLAG_WARNING =
+  'warning: --code puts the code number in the process list, where every local user can read it; prefer PHONESAFE_RESCUE_CODE or the prompt';
 
 /** Reads one line from the terminal without echoing it. */
 export function readSecret(prompt: string): Promise<string> {

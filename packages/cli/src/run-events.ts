@@ -13,7 +13,8 @@ export type RunEvent = { at: string } & (
   | { event: 'backup-committed'; trigger: string; jobId: string | null; backupId: string; files: number; sentBytes: number; committedAt: string }
   | { event: 'backup-failed'; jobId: string | null; code: string; detail: string }
   | { event: 'restore-applied'; restoreId: string; backupId: string; restored: number; alreadyThere: number; skipped: number }
-  | { event: 'restore-failed'; code: string; detail: string }
+  /** `restoreId` null: the pending orders could not be listed. A named order was reported to the center, which offers it again later. */
+  | { event: 'restore-failed'; restoreId: string | null; code: string; detail: string }
   /** Seed 004: the rescue desk asked this handset to save all of its memory (R2). */
   | { event: 'rescue-save'; rescueId: string; requestId: string }
   /** `again`: the save was already committed (a repeated request). */
@@ -24,7 +25,7 @@ export type RunEvent = { at: string } & (
   | { event: 'rescue-failed'; rescueId: string; step: 'save' | 'erase'; code: string; detail: string }
   | { event: 'refused'; requestId: string | null; code: string; detail: string }
   | { event: 'invalid-message'; detail: string }
-  /** The center revoked the credential after a rescue erase: the handset forgot its enrolment and key; `run` ends (exit 3). */
+  /** The center revoked the credential (the owner revoked the handset, or after a rescue erase): the handset forgot its enrolment and key; `run` ends (exit 3). */
   | { event: 'revoked'; detail: string }
   | { event: 'stopped' }
 );

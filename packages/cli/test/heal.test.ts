@@ -5,9 +5,10 @@
  * verify is clean and a restore onto another handset is byte-identical.
  */
 import { strict as assert } from 'node:assert';
-import { open, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
+import { flipByte } from './helpers/blobs.ts';
 import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
 import { handsetTree, listFiles, treeDigest, writeTree } from './helpers/tree.ts';
 import type { BackupJson } from './helpers/types.ts';
@@ -65,18 +66,4 @@ async function largestBlobs(blobs: string, count: number): Promise<string[]> {
   sized.sort((x, y) => y.size - x.size);
   assert.ok(sized.length >= count, 'the center stored blobs');
   return sized.slice(0, count).map((s) => s.path);
-}
-
-async function flipByte(file: string): Promise<void> {
-  const handle = await open(file, 'r+');
-  try {
-    const { size } = await handle.stat();
-    const at = Math.floor(size / 2);
-    const byte = Buffer.alloc(1);
-    await handle.read(byte, 0, 1, at);
-    byte[0] = byte[0]! ^ 0xff;
-    await handle.write(byte, 0, 1, at);
-  } finally {
-    await handle.close();
-  }
 }

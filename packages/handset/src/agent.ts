@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { CenterClient, OwnerKeys, PhoneSafeError, systemClock, type Clock, type DataKind, type ErrorCode, type HistoryEvent, type Notice, type ScheduleSpec, type ScheduleView } from '@phonesafe/protocol';
+import { CenterClient, OwnerKeys, PhoneSafeError, systemClock, type Clock, type DataKind, type ErrorCode, type HistoryEvent, type HttpTimeouts, type Notice, type ScheduleSpec, type ScheduleView } from '@phonesafe/protocol';
 import { BackupArea } from './backup-area/backup-area.ts';
 import { copyUncopied } from './backup-area/catch-up.ts';
 import { Copier } from './backup-area/copier.ts';
@@ -30,7 +30,7 @@ import { OpenBackupStore } from './transfer/open-backup.ts';
 import { eraseForRescue } from './rescue/erase.ts';
 import { RescueStore } from './rescue/rescue-store.ts';
 import { saveForRescue } from './rescue/save.ts';
-import { applyPendingRestores, type PendingOptions } from './transfer/pending-restores.ts';
+import { applyPendingRestores, type PendingFailure, type PendingOptions } from './transfer/pending-restores.ts';
 import { runRestore, type RestoreDeps } from './transfer/restore-engine.ts';
 import type { BackupOptions, BackupResult, BackupTrigger, ExportResult, HandsetStatus, ImportResult, ProgressFn, RestoreOptions, RestoreResult, TriggeredBackup } from './types.ts';
 import { failureOf } from './util/failure.ts';
@@ -55,6 +55,8 @@ export interface AgentOptions {
   clock?: Clock;
   /** How to reach the center; tests put faults here. A plain CenterClient by default. */
   connect?: ConnectCenter;
+  /** Connect and inactivity timeouts of every request to the center (the client's defaults otherwise). */
+  timeouts?: HttpTimeouts;
 }
 
 /**
@@ -94,7 +96,9 @@ export class HandsetAgent {
     const db = new HandsetDb(layout.database);
     this.#db = db;
     this.#clock = options.clock ?? systemClock;
-    this.#connect = options.connect ?? ((o) => new CenterClient(o));
+    const connect = options.connect ?? ((o) => new CenterClient(o));
+    const timeouts = options.timeouts;
+    this.#connect = timeouts ? (o) => connect({ ...o, timeouts }) : connect;
     this.#identities = new IdentityStore(layout);
     this.#memory = new MemoryStore(db, layout.memory, this.#clock);
     this.#area = new BackupArea(layout.backupArea);
@@ -184,15 +188,15 @@ export class HandsetAgent {
     });
   }
 
-  /** Enrolls at a center (registering the owner on a first handset) and makes the copies items are owed. */
-  async enroll(request: EnrollRequest): Promise<{ handsetId: string; name: string; ownerRegistered: boolean; schedule: ScheduleRegistration }> {
+  /** Enrolls at a center (registering the owner on a first handset) and makes the copies items are owed; `rescueCode`: the phone number has a rescue code at the center. */
+  async enroll(request: EnrollRequest): Promise<{ handsetId: string; name: string; ownerRegistered: boolean; rescueCode: boolean; schedule: ScheduleRegistration }> {
     if (this.#enrolled) throw new PhoneSafeError('USAGE', `this handset is already enrolled as ${this.#enrolled.session.identity.name}`);
-    const { identity, dataKey, ownerRegistered } = await enrollAtCenter(request, this.#connect);
+    const { identity, dataKey, ownerRegistered, rescueCode } = await enrollAtCenter(request, this.#connect);
     await this.#identities.save(identity, dataKey);
     const copier = this.#startSession(identity, dataKey);
     await copyUncopied(this.#profile, copier, this.#writes);
     const schedule = (await this.#tryRegisterSchedule()) ?? { registered: true, schedule: this.#settings.get().triggers.schedule, nextRunAt: null };
-    return { handsetId: identity.handsetId, name: identity.name, ownerRegistered, schedule };
+    return { handsetId: identity.handsetId, name: identity.name, ownerRegistered, rescueCode, schedule };
   }
 
   /**
@@ -240,9 +244,10 @@ export class HandsetAgent {
       endpoint: { url: channelUrl(identity.center), credential: identity.credential, ...(identity.ca ? { ca: identity.ca } : {}) },
       readiness: () => this.readiness(),
       backup: (request: { jobId: string; kinds?: DataKind[] }) => this.#triggered('schedule', request),
-      applyPendingRestores: () => this.#applyPending(this.#restoreDeps(), { deferUnanswerable: true }),
-      rescueSave: (request: { rescueId: string }) => this.#backupTurn((deps) => saveForRescue({ ...deps, rescues: this.#rescues }, request.rescueId)),
-      rescueErase: (request: { rescueId: string; backupId: string }) => this.#backupTurn((deps) => eraseForRescue({ ...deps, rescues: this.#rescues }, request)),
+      applyPendingRestores: (onFailed: (failure: PendingFailure) => void) => this.#applyPending(this.#restoreDeps(), { deferUnanswerable: true, onFailed }),
+      // A lost handset saves and is erased; it does not receive data first (no pending restores).
+      rescueSave: (request: { rescueId: string }) => this.#backupTurn((deps) => saveForRescue({ ...deps, rescues: this.#rescues }, request.rescueId), false),
+      rescueErase: (request: { rescueId: string; backupId: string }) => this.#backupTurn((deps) => eraseForRescue({ ...deps, rescues: this.#rescues }, request), false),
       revoked: () => this.#unenrol(),
       registerSchedule: () => this.#registerSchedule(),
     };
@@ -269,15 +274,18 @@ export class HandsetAgent {
 
   async restore(options: RestoreOptions): Promise<RestoreResult> {
     const deps = this.#restoreDeps();
-    await this.#applyPending(deps, { ask: options.ask, onProgress: options.onProgress, deferUnanswerable: true });
-    const from = options.fromHandset ?? deps.session.identity.name;
-    const backupId = options.backupId ?? (await deps.session.client.listBackups(from))[0]?.backupId;
-    if (!backupId) throw new PhoneSafeError('NOT_FOUND', `handset ${from} has no backup to restore`);
-    const plan = { backupId, kinds: options.kinds ?? null, overwrite: options.overwrite, deleteAfter: options.deleteAfter ?? false };
+    await this.#applyPending(deps, { ask: options.ask, onProgress: options.onProgress, deferUnanswerable: true, onFailed: options.onPendingFailed });
+    // No backup named: the newest version of each item across that handset's backups (restore-engine.ts).
+    const from = options.backupId ? { backupId: options.backupId } : { handset: options.fromHandset ?? deps.session.identity.name };
+    const plan = { from, kinds: options.kinds ?? null, overwrite: options.overwrite };
     return runRestore(deps, plan, options.ask, options.onProgress);
   }
 
-  /** Applies the restores the pc ordered for this handset; throws OVERWRITE_REFUSED when one must ask and cannot. */
+  /**
+   * Applies the restores the owner ordered for this handset and answers those
+   * applied; an order that cannot be applied is reported (see
+   * pending-restores.ts) and passed to `onFailed`, the others go on.
+   */
   applyPendingRestores(options: Omit<PendingOptions, 'deferUnanswerable'> = {}): Promise<RestoreResult[]> {
     return this.#applyPending(this.#restoreDeps(), options);
   }
@@ -286,7 +294,7 @@ export class HandsetAgent {
   async history(): Promise<{ local: LocalHistoryEntry[]; center: HistoryEvent[] }> {
     if (!this.#enrolled) return { local: this.#history.list(), center: [] };
     const deps = this.#restoreDeps();
-    await this.#applyPending(deps, { deferUnanswerable: true });
+    await this.#applyPendingQuietly(deps);
     const center = await deps.session.client.history();
     return { local: this.#history.list(), center };
   }
@@ -318,12 +326,13 @@ export class HandsetAgent {
   }
 
   /**
-   * Work that must not overlap a backup (a backup, a rescue save or erase),
-   * after the pending restores so that what they bring is included.
+   * Work that must not overlap a backup (a backup, a rescue save or erase).
+   * A backup comes after the pending restores, so that what they bring is
+   * included; a rescue does not apply them (`applyPending` false).
    */
-  async #backupTurn<T>(work: (deps: BackupDeps) => Promise<T>): Promise<T> {
+  async #backupTurn<T>(work: (deps: BackupDeps) => Promise<T>, applyPending = true): Promise<T> {
     const deps = this.#backupDeps();
-    await this.#applyPending(deps, { deferUnanswerable: true });
+    if (applyPending) await this.#applyPendingQuietly(deps);
     return this.#backups.run(() => work(deps));
   }
 
@@ -345,6 +354,19 @@ export class HandsetAgent {
 
   #applyPending(deps: RestoreDeps, options: PendingOptions): Promise<RestoreResult[]> {
     return this.#pendingRestores.run(() => applyPendingRestores(deps, options));
+  }
+
+  /**
+   * Before a backup or a history call: pending restores never stop them. A
+   * failing order is reported by applyPendingRestores; a center out of reach
+   * for the listing is the backup's own failure to report, not this one's.
+   */
+  async #applyPendingQuietly(deps: RestoreDeps): Promise<void> {
+    try {
+      await this.#applyPending(deps, { deferUnanswerable: true });
+    } catch (error) {
+      if (!(error instanceof PhoneSafeError)) throw error;
+    }
   }
 
   /** Registers the schedule the center has not heard of yet; undefined when it is up to date or the handset is not enrolled. */

@@ -14,6 +14,7 @@ export type { FetchResult } from './offload/fetch.ts';
 export type { RescueErased } from './rescue/erase.ts';
 export type { RescueSaved } from './rescue/save.ts';
 export type { OffloadRequest, OffloadResult, OffloadStep } from './offload/offload.ts';
+export type { PendingFailure } from './transfer/pending-restores.ts';
 export { DEFAULT_SETTINGS, type SettingsPatch, type Targets, type Triggers } from './settings/schema.ts';
 export { settingPatch, SETTING_KEYS, type SettingKey } from './settings/setter.ts';
 export type { HandsetSettings, LastBackup } from './settings/settings.ts';

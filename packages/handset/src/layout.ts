@@ -1,6 +1,6 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isTempName } from './util/atomic-file.ts';
+import { isTempName, PRIVATE_FILE_MODE } from './util/atomic-file.ts';
 
 /**
  * The handset's data directory. This module is the one place that knows it:
@@ -13,6 +13,8 @@ import { isTempName } from './util/atomic-file.ts';
  *
  * Files are written to a `.tmp-*` name in the same folder and renamed into
  * place, so a killed process leaves at most temporary files, removed at open.
+ * Everything here is the handset user's alone: folders 0700 (tightened at
+ * open when they existed with looser modes), files 0600.
  */
 export interface Layout {
   root: string;
@@ -34,13 +36,26 @@ export function layoutOf(root: string): Layout {
   };
 }
 
-/** Creates the folders of a new handset and clears what an interrupted write left behind. */
+const PRIVATE_DIR_MODE = 0o700;
+
+/**
+ * Creates the folders of a new handset (or tightens those of an existing
+ * one), clears what an interrupted write left behind, and creates the
+ * database file 0600 before SQLite opens it (SQLite gives its -wal and -shm
+ * files the database file's mode).
+ */
 export async function prepareLayout(layout: Layout): Promise<void> {
-  await mkdir(layout.root, { recursive: true, mode: 0o700 });
   for (const dir of [layout.root, layout.memory, layout.backupArea]) {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    await chmod(dir, PRIVATE_DIR_MODE);
     for (const name of await readdir(dir)) {
       if (isTempName(name)) await rm(join(dir, name), { force: true });
     }
+  }
+  await (await open(layout.database, 'a', PRIVATE_FILE_MODE)).close();
+  for (const file of [layout.database, `${layout.database}-wal`, `${layout.database}-shm`]) {
+    await chmod(file, PRIVATE_FILE_MODE).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
   }
 }

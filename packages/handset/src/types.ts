@@ -90,18 +90,39 @@ export interface BackupResult {
   /** Sealed bytes the backup references at the center (from the completion notice). */
   storedBytes: number;
   committedAt: string;
+  /**
+   * Offloaded items (B9) left out of this backup because the center no
+   * longer holds their content: they stay stubs but cannot be fetched; the
+   * owner should know. Absent when none.
+   */
+  lostStubs?: string[];
 }
 
 export interface RestoreOptions {
+  /** One backup to restore; without it, the newest version of each item across `fromHandset`'s backups. */
   backupId?: string;
-  /** Name of the handset whose newest backup to restore; this handset when not given. */
+  /** The handset whose backups to restore from (without `backupId`); this handset when not given. */
   fromHandset?: string;
   kinds?: DataKind[];
   overwrite: 'ask' | 'yes' | 'no';
   ask?: AskOverwrite;
-  /** Ask the center to delete the backup once the restore completes. */
-  deleteAfter?: boolean;
   onProgress?: ProgressFn;
+  /** Told of each pending order (applied first) that could not be applied; the restore goes on. */
+  onPendingFailed?: (failure: PendingFailure) => void;
+}
+
+/**
+ * A pending restore order that could not be applied. `reported`: the center
+ * was told (its code only) and offers it again after a backoff; otherwise it
+ * stays due and is tried at the next contact (the center out of reach, or an
+ * order that must ask the owner and could not).
+ */
+export interface PendingFailure {
+  restoreId: string;
+  backupId: string;
+  code: ErrorCode;
+  detail: string;
+  reported: boolean;
 }
 
 export interface RestoreResult {

@@ -15,6 +15,9 @@ export class ChannelPeer {
   /** How every backup start is refused (the peer stores nothing). */
   startProblem = { status: 422, code: 'QUOTA_EXCEEDED', detail: 'owner is over quota (10 GiB)' };
   readonly backupStarts: unknown[] = [];
+  /** When set, backup starts are recorded and never answered: a center gone silent. */
+  stallBackupStarts = false;
+  readonly #stalled: ServerResponse[] = [];
   readonly schedules: unknown[] = [];
   /** Upgrade requests, with the Authorization header each carried. */
   readonly upgrades: Array<string | undefined> = [];
@@ -95,6 +98,7 @@ export class ChannelPeer {
 
   async close(): Promise<void> {
     for (const socket of this.#sockets) socket.terminate();
+    for (const res of this.#stalled) res.destroy();
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
@@ -122,6 +126,7 @@ export class ChannelPeer {
       if (req.method === 'POST' && req.url === '/v1/backups') {
         this.backupStarts.push(JSON.parse(body));
         this.#wake();
+        if (this.stallBackupStarts) return void this.#stalled.push(res);
         const { status, code, detail } = this.startProblem;
         return json(status, { type: 'about:blank', title: code, status, code, detail }, 'application/problem+json');
       }

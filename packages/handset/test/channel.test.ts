@@ -59,13 +59,13 @@ test('backup start: NG operating while the owner is busy, OK when free, then the
   assert.equal((await events.next('request')).attempt, 2);
   // The backup follows the answer: targets per settings (contacts by default), trigger schedule, the job's id.
   const failed = await events.next('backup-failed');
-  assert.deepEqual(peer.backupStarts, [{ kinds: ['contacts'], trigger: 'schedule', jobId: 'job-free-0001' }]);
+  assert.deepEqual(peer.backupStarts, [{ kinds: ['contacts'], complete: ['contacts'], trigger: 'schedule', jobId: 'job-free-0001' }]);
   assert.deepEqual(failed, { type: 'backup-failed', jobId: 'job-free-0001', code: 'QUOTA_EXCEEDED', detail: 'owner is over quota (10 GiB)' }, 'over quota is a result, not a crash');
 
   const named = peer.sendBackupStart(socket, { jobId: 'job-kinds-001', kinds: ['media', 'contacts'] });
   assert.deepEqual(await peer.nextFrame(socket), { type: 'backup-start-answer', requestId: named, answer: 'OK' });
   await events.next('backup-failed');
-  assert.deepEqual(peer.backupStarts[1], { kinds: ['contacts', 'media'], trigger: 'schedule', jobId: 'job-kinds-001' }, 'kinds the center names win over the targets');
+  assert.deepEqual(peer.backupStarts[1], { kinds: ['contacts', 'media'], complete: ['contacts', 'media'], trigger: 'schedule', jobId: 'job-kinds-001' }, 'kinds the center names win over the targets');
 });
 
 test('a backup that fails after its OK is reported to the center by its error code only; over quota is not (the center refused it itself)', async (t) => {

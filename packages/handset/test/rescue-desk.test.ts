@@ -17,7 +17,7 @@ import { readTree } from './helpers.ts';
 import { rescueWorld, runLoop } from './rescue-world.ts';
 
 const PHONE = '+819011112222';
-const CODE = '246810';
+const CODE = '24681012';
 
 test('rescue desk: request, save and erase while running, restore onto a replacement by control number', async (t) => {
   const w = await rescueWorld(t);

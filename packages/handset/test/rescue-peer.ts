@@ -11,14 +11,17 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * call goes to the real center.
  *
  * The center's rescue bookkeeping is not under test here: the proxy records
- * each backup start and `POST /v1/rescue/:id/erased`, forwards starts
- * without the rescue id (the center would refuse a rescue it does not know)
- * and answers the erase report itself. `failPartsAfter` breaks a transfer.
+ * each backup start and `POST /v1/rescue/:id/erased`, forwards a rescue
+ * save's start as a manual backup (the center would refuse a rescue it does
+ * not know, and a rescue trigger without one) and answers the erase report
+ * itself. `failPartsAfter` breaks a transfer.
  */
 export class RescuePeer {
   readonly url: string;
   readonly backupStarts: Array<Record<string, unknown>> = [];
   readonly erasedReports: Array<{ rescueId: string; body: unknown; authorization: string | undefined }> = [];
+  /** Every HTTP request seen, as "METHOD /path", oldest first. */
+  readonly requests: string[] = [];
   /** Part uploads (single parts or batches) answered with 503 after this many more succeed; undefined: none fail. */
   failPartsAfter: number | undefined;
   /** This many more erase reports are answered 503 (recorded all the same): the report did not arrive. */
@@ -75,6 +78,7 @@ export class RescuePeer {
   }
 
   async #http(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.requests.push(`${req.method} ${req.url}`);
     const pieces: Buffer[] = [];
     for await (const piece of req) pieces.push(piece as Buffer);
     let body = Buffer.concat(pieces);
@@ -89,7 +93,7 @@ export class RescuePeer {
       const start = JSON.parse(body.toString()) as Record<string, unknown>;
       this.backupStarts.push(start);
       const { rescueId: _recorded, ...forwarded } = start;
-      body = Buffer.from(JSON.stringify(forwarded));
+      body = Buffer.from(JSON.stringify(start.trigger === 'rescue' ? { ...forwarded, trigger: 'manual' } : forwarded));
     }
     const partUpload = req.method === 'PUT' && (req.url === '/v1/parts' || req.url?.startsWith('/v1/parts/'));
     if (partUpload && this.failPartsAfter !== undefined && this.failPartsAfter-- <= 0) {

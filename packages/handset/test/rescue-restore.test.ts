@@ -24,7 +24,7 @@ const FILES = {
 
 test('the rescue restores onto the erased handset once it is enrolled again, and onto a replacement with the same phone number', async (t) => {
   const w = await rescueWorld(t);
-  const phone = await w.handset('phone-1', { phone: '+819012345678', code: '4321' });
+  const phone = await w.handset('phone-1', { phone: '+819012345678', code: '43214321' });
   assert.equal(phone.status().phone, '+819012345678');
   const original = await w.tree(FILES);
   await phone.importTree(original);

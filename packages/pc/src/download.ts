@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, utimes, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileContent, forEachConcurrent, partsInBatches, PhoneSafeError, readManifest, selectFiles, type DataKind, type ManifestFile } from '@phonesafe/protocol';
+import { fileContent, forEachConcurrent, partsInBatches, PhoneSafeError, readManifest, selectFiles, TargetDir, type DataKind, type ManifestFile } from '@phonesafe/protocol';
 import type { ProgressFn } from './progress.ts';
-import { assertParentInside, resolveInside } from './safe-path.ts';
+import { resolveInside } from './safe-path.ts';
 import type { PcSession } from './session.ts';
 
 /** Most files are one small part: one at a time, a download would wait a round trip per file. */
@@ -38,10 +35,11 @@ export async function download(session: PcSession, options: DownloadOptions): Pr
 export type FileToWrite = Pick<ManifestFile, 'path' | 'size' | 'modifiedAt'>;
 
 /**
- * Writes each file to OUT/<path> through a temporary file in the same
- * directory, renamed into place only once its content has passed the
- * checksum, so a damaged part never leaves a wrong file behind. Every path
- * is checked before anything is written.
+ * Writes each file to OUT/<path> through TargetDir: every path is checked
+ * (syntax, and no symbolic link already under OUT on the way) before any
+ * directory or file is made, and each file goes to a temporary file renamed
+ * into place only once its content has passed the checksum, so a damaged
+ * part never leaves a wrong file behind.
  */
 export async function writeFiles<F extends FileToWrite>(
   out: string,
@@ -49,53 +47,26 @@ export async function writeFiles<F extends FileToWrite>(
   contentOf: (file: F) => AsyncIterable<Uint8Array>,
   onProgress?: ProgressFn,
 ): Promise<{ files: number; bytes: number }> {
-  const plan = files.map((file) => ({ file, dest: resolveInside(out, file.path) }));
+  for (const file of files) resolveInside(out, file.path);
+  const target = await TargetDir.open(out, files.map((file) => file.path));
   const total = files.reduce((sum, f) => sum + f.size, 0);
   let done = 0;
   onProgress?.({ phase: 'download', done, total, unit: 'bytes' });
-  await localIo(out, () => mkdir(out, { recursive: true }));
-  await forEachConcurrent(plan, FILES_IN_FLIGHT, async ({ file, dest }) => {
-    await localIo(file.path, () => mkdir(dirname(dest), { recursive: true }));
-    await assertParentInside(out, dest);
-    const temp = join(dirname(dest), `.phonesafe-${randomBytes(6).toString('hex')}.tmp`);
-    try {
-      const handle = await localIo(file.path, () => open(temp, 'wx', 0o600));
-      try {
-        for await (const chunk of contentOf(file)) {
-          await localIo(file.path, () => writeAll(handle, chunk));
-          done += chunk.length;
-          onProgress?.({ phase: 'download', done, total, unit: 'bytes' });
-        }
-        await localIo(file.path, () => handle.sync());
-      } finally {
-        await handle.close();
+  await forEachConcurrent(files, FILES_IN_FLIGHT, async (file) => {
+    const counted = async function* () {
+      for await (const chunk of contentOf(file)) {
+        yield chunk;
+        done += chunk.length;
+        onProgress?.({ phase: 'download', done, total, unit: 'bytes' });
       }
-      await localIo(file.path, () => rename(temp, dest));
+    };
+    try {
+      await target.write(file.path, counted(), { mtime: new Date(file.modifiedAt) });
     } catch (error) {
-      await rm(temp, { force: true });
       throw withPath(file.path, error);
     }
-    const mtime = new Date(file.modifiedAt);
-    await localIo(file.path, () => utimes(dest, mtime, mtime));
   });
-  return { files: plan.length, bytes: done };
-}
-
-/** `write` may be short; loop until the chunk is on disk. */
-async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
-  for (let offset = 0; offset < chunk.length; ) {
-    const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
-    offset += bytesWritten;
-  }
-}
-
-async function localIo<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof PhoneSafeError) throw error;
-    throw new PhoneSafeError('LOCAL_IO', `${what}: ${(error as Error).message}`, {}, { cause: error });
-  }
+  return { files: files.length, bytes: done };
 }
 
 /** Names the file in errors that come from the center or decryption, which know only part ids. */

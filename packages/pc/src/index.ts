@@ -5,6 +5,7 @@ export * from './backups.ts';
 export * from './download.ts';
 export * from './restore.ts';
 export * from './schedule.ts';
+export * from './handsets.ts';
 export * from './rescue.ts';
 export * from './safe-path.ts';
 export type * from './progress.ts';

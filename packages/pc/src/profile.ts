@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -51,11 +51,15 @@ export async function loadProfile(dir: string): Promise<PcProfile> {
   return profile;
 }
 
-/** Written atomically and readable by the user alone (it names the owner's e-mail). */
+/**
+ * Written atomically and readable by the user alone (it names the owner's
+ * e-mail): the file 0600, its directory 0700, tightened if it existed.
+ */
 export async function saveProfile(dir: string, profile: PcProfile): Promise<void> {
   const clean: PcProfile = { center: profile.center, owner: profile.owner, ca: profile.ca };
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 });
+    await chmod(dir, 0o700);
     const temp = join(dir, `.${FILE}.${randomBytes(6).toString('hex')}`);
     await writeFile(temp, JSON.stringify(clean, null, 2) + '\n', { mode: 0o600 });
     await rename(temp, join(dir, FILE));

@@ -5,14 +5,16 @@
  * so these calls use a bare client. Setting the code needs the owner.
  */
 import {
+  canonicalPhone,
   CenterClient,
   RescueRestoreResponse,
   RescueStatusResponse,
   RescueView,
   PhoneSafeError,
+  type HttpTimeouts,
   type RescueView as RescueViewType,
 } from '@phonesafe/protocol';
-import { centerUrl, type PcSession } from './session.ts';
+import { centerUrl, clientOptions, type PcSession } from './session.ts';
 
 export type RescueStatusResult = ReturnType<typeof RescueStatusResponse.parse>;
 export type RescueRestoreResult = ReturnType<typeof RescueRestoreResponse.parse>;
@@ -25,9 +27,9 @@ export interface RescueDesk {
   close(): Promise<void>;
 }
 
-export function openRescueDesk(options: { center: string; ca?: string }): RescueDesk {
+export function openRescueDesk(options: { center: string; ca?: string; timeouts?: HttpTimeouts }): RescueDesk {
   const baseUrl = centerUrl(options.center);
-  const client = new CenterClient(options.ca ? { baseUrl, ca: options.ca } : { baseUrl });
+  const client = new CenterClient(clientOptions(baseUrl, options));
   return { center: baseUrl, client, close: () => client.close() };
 }
 
@@ -69,19 +71,25 @@ export async function setRescueCode(session: PcSession, credential: RescueCreden
   await session.owner.client.http.raw({ method: 'PUT', path: '/v1/rescue/code', json: { phone: credential.phone, code: credential.code } });
 }
 
-const PHONE = /^\+?[0-9]{6,15}$/;
 const CODE = /^[0-9]{4,12}$/;
+const NEW_CODE = /^[0-9]{8,12}$/;
 
-/** `+81 90-1234-5678` → `+819012345678`; refused here (USAGE) rather than spending one of the tries at the center. */
+/** `+81 90-1234-5678` → `+819012345678`, the center's canonical form; refused here (USAGE) rather than spending one of the tries at the center. */
 export function normalizePhone(value: string): string {
-  const phone = value.replace(/[\s().-]/g, '');
-  if (!PHONE.test(phone)) throw new PhoneSafeError('USAGE', `a phone number is 6-15 digits, optionally with a leading +, not '${value}'`);
-  return phone;
+  const check = canonicalPhone(value);
+  if (!check.ok) throw new PhoneSafeError('USAGE', `${check.problem}, not '${value}'`);
+  return check.phone;
 }
 
-/** Checks the shape of a code number without ever putting it in the message. */
+/** Checks the shape of a code number given at the desk (one set before the 8-digit minimum still works), never putting it in the message. */
 export function checkCode(code: string): string {
   if (!CODE.test(code)) throw new PhoneSafeError('USAGE', 'a code number is 4-12 digits');
+  return code;
+}
+
+/** Checks a code number being set: 8-12 digits (rescue.md, Code numbers); never put in the message. */
+export function checkNewCode(code: string): string {
+  if (!NEW_CODE.test(code)) throw new PhoneSafeError('USAGE', 'a new code number is 8-12 digits');
   return code;
 }
 

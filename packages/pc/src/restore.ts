@@ -1,4 +1,4 @@
-import type { DataKind, OverwritePolicy, RestoreOrder } from '@phonesafe/protocol';
+import type { DataKind, OverwritePolicy, RestoreListEntry, RestoreOrder } from '@phonesafe/protocol';
 import type { PcSession } from './session.ts';
 
 export interface PushRestoreOptions {
@@ -19,4 +19,14 @@ export function pushRestore(session: PcSession, options: PushRestoreOptions): Pr
     deleteAfter: options.deleteAfter,
     overwrite: options.overwrite,
   });
+}
+
+/** Every restore order of the owner, newest first, with its status and failed tries. */
+export function listRestores(session: PcSession): Promise<RestoreListEntry[]> {
+  return session.owner.client.listRestores();
+}
+
+/** The owner's "do not apply it": a pending order becomes cancelled; a completed or given-up one is RESTORE_NOT_PENDING. */
+export function cancelRestore(session: PcSession, restoreId: string): Promise<RestoreOrder> {
+  return session.owner.client.cancelRestore(restoreId);
 }

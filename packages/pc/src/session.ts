@@ -1,6 +1,9 @@
-import { CenterClient, loginOwner, PhoneSafeError, type OwnerSession } from '@phonesafe/protocol';
+import { CenterClient, loginOwner, PhoneSafeError, type HttpOptions, type HttpTimeouts, type OwnerSession } from '@phonesafe/protocol';
 
-/** An owner logged in from the pc. Close it to release the connections. */
+/**
+ * An owner logged in from the pc. Close it to log out and release the
+ * connections: the pc keeps no token, so none outlives the session.
+ */
 export interface PcSession {
   readonly center: string;
   readonly owner: OwnerSession;
@@ -13,18 +16,30 @@ export interface OpenSessionOptions {
   password: string;
   /** PEM of the CA to trust for an HTTPS center with its own certificate. */
   ca?: string;
+  /** Connect and inactivity timeouts of every request (the client's defaults otherwise). */
+  timeouts?: HttpTimeouts;
 }
 
 export async function openSession(options: OpenSessionOptions): Promise<PcSession> {
   const baseUrl = centerUrl(options.center);
-  const client = new CenterClient(options.ca ? { baseUrl, ca: options.ca } : { baseUrl });
+  const client = new CenterClient(clientOptions(baseUrl, options));
   try {
     const owner = await loginOwner(client, options.owner, options.password);
-    return { center: baseUrl, owner, close: () => client.close() };
+    const close = async () => {
+      // Best effort: a session the center cannot be told about ends with its token's lifetime (1 h).
+      await owner.client.logout().catch(() => {});
+      await client.close();
+    };
+    return { center: baseUrl, owner, close };
   } catch (error) {
     await client.close();
     throw error;
   }
+}
+
+/** What the pc's clients are made with: the center, and the CA and timeouts when given. */
+export function clientOptions(baseUrl: string, options: { ca?: string; timeouts?: HttpTimeouts }): HttpOptions {
+  return { baseUrl, ...(options.ca ? { ca: options.ca } : {}), ...(options.timeouts ? { timeouts: options.timeouts } : {}) };
 }
 
 /** The center URL checked (http or https) and without a trailing slash. */

@@ -1,13 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { PhoneSafeError } from '@phonesafe/protocol';
-import { checkCode, formatControl, luhnValid, normalizeControl, normalizePhone, resolveCenter } from '../src/index.ts';
+import { checkCode, checkNewCode, formatControl, luhnValid, normalizeControl, normalizePhone, resolveCenter } from '../src/index.ts';
 
 const usage = (fn: () => unknown) => assert.throws(fn, (e: unknown) => e instanceof PhoneSafeError && e.code === 'USAGE');
 
-test('phone numbers: separators dropped, shape checked', () => {
+test('phone numbers: the canonical form, separators dropped, a missing + added; a national number refused', () => {
   assert.equal(normalizePhone('+81 90-1234-5678'), '+819012345678');
-  assert.equal(normalizePhone('(030) 123456'), '030123456');
+  assert.equal(normalizePhone('81 (90) 1234 5678'), '+819012345678');
+  assert.throws(() => normalizePhone('(030) 123456'), (e: unknown) => e instanceof PhoneSafeError && e.code === 'USAGE' && /country code/.test(e.detail));
   usage(() => normalizePhone('12345'));
   usage(() => normalizePhone('+81 90 abc'));
 });
@@ -16,6 +17,12 @@ test('code numbers: 4-12 digits, never repeated in the error', () => {
   assert.equal(checkCode('4711'), '4711');
   assert.throws(() => checkCode('47a1'), (e: unknown) => e instanceof PhoneSafeError && !e.detail.includes('47a1'));
   usage(() => checkCode('123'));
+});
+
+test('new code numbers: 8-12 digits', () => {
+  assert.equal(checkNewCode('47114711'), '47114711');
+  usage(() => checkNewCode('4711471'));
+  assert.throws(() => checkNewCode('4711'), (e: unknown) => e instanceof PhoneSafeError && !e.detail.includes('4711'));
 });
 
 test('control numbers: 16 digits with a Luhn check digit, dashes and spaces ignored', () => {

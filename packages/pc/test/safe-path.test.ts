@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdir, readdir, readFile, symlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from './temp.ts';
@@ -68,13 +68,43 @@ test('a content failure midway leaves neither the file nor a temporary file', as
   assert.deepEqual(await tree(out), ['media']);
 });
 
-test('a symlink under the output directory cannot lead a file outside it', async (t) => {
+function refusedLink(path: string): (error: unknown) => boolean {
+  return (error) => error instanceof PhoneSafeError && error.code === 'LOCAL_IO' && error.detail.includes(path) && /symbolic link/.test(error.detail);
+}
+
+test('a symlink to a directory outside: refused naming it, nothing created or written outside, nothing written inside', async (t) => {
   const base = await tempDir(t);
   const out = join(base, 'out');
   const elsewhere = join(base, 'elsewhere');
   await mkdir(out);
   await mkdir(elsewhere);
   await symlink(elsewhere, join(out, 'media'));
-  await assert.rejects(writeFiles(out, [{ path: 'media/x.jpg', size: 1, modifiedAt: at }], () => chunks('x')), refused);
-  assert.deepEqual(await tree(elsewhere), []);
+  const files = [
+    { path: 'contacts/a.vcf', size: 1, modifiedAt: at },
+    { path: 'media/2025/x.jpg', size: 1, modifiedAt: at },
+  ];
+  await assert.rejects(writeFiles(out, files, () => chunks('x')), refusedLink('media'));
+  assert.deepEqual(await tree(elsewhere), [], 'no directory made outside');
+  assert.deepEqual(await tree(out), ['media'], 'every path is checked before anything is created');
+});
+
+test('a symlink to a file outside: refused naming it, the file outside unchanged, the link left alone', async (t) => {
+  const base = await tempDir(t);
+  const out = join(base, 'out');
+  const outside = join(base, 'precious.txt');
+  await mkdir(join(out, 'contacts'), { recursive: true });
+  await writeFile(outside, 'keep me');
+  await symlink(outside, join(out, 'contacts/a.vcf'));
+  await assert.rejects(writeFiles(out, [{ path: 'contacts/a.vcf', size: 1, modifiedAt: at }], () => chunks('x')), refusedLink('contacts/a.vcf'));
+  assert.equal(await readFile(outside, 'utf8'), 'keep me');
+  assert.equal((await lstat(join(out, 'contacts/a.vcf'))).isSymbolicLink(), true);
+});
+
+test('the output directory itself may be a symlink (the owner chose it)', async (t) => {
+  const base = await tempDir(t);
+  const real = join(base, 'real');
+  await mkdir(real);
+  await symlink(real, join(base, 'out'));
+  await writeFiles(join(base, 'out'), [{ path: 'a/b.txt', size: 2, modifiedAt: at }], () => chunks('hi'));
+  assert.equal(await readFile(join(real, 'a/b.txt'), 'utf8'), 'hi');
 });

@@ -7,3 +7,4 @@ export * from './crypto/index.ts';
 export * from './chunking/index.ts';
 export * from './client/index.ts';
 export * from './util/concurrent.ts';
+export * from './local/index.ts';

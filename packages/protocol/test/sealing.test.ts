@@ -5,7 +5,8 @@ import {
   deriveOwnerSecrets, newDataKey, newKdfParams, OwnerKeys, PhoneSafeError, unwrapDataKey, wrapDataKey,
 } from '@phonesafe/protocol';
 
-const cheap = { N: 1024, r: 8, p: 1 };
+/** The cheapest cost KdfParams allows (2^14, 16 MiB). */
+const cheap = { N: 1 << 14, r: 8, p: 1 };
 
 test('a sealed part opens to its plaintext, compressed or not', () => {
   const keys = new OwnerKeys(newDataKey());

@@ -26,7 +26,7 @@ export class Authenticator {
     if (parsed.kind === 'owner') {
       const ownerId = await this.#ownerToken(parsed.id, parsed.secret);
       if (access === 'handset') throw forbidden(access);
-      return { kind: 'owner', ownerId };
+      return { kind: 'owner', ownerId, tokenId: parsed.id };
     }
     const handset = await this.#handset(parsed.id, parsed.secret);
     if (access === 'owner') throw forbidden(access);
@@ -46,7 +46,7 @@ export class Authenticator {
     const valid = secretMatches(secret, handset?.credentialHash);
     if (!handset || !valid) throw unauthenticated();
     if (handset.revokedAt !== null) {
-      throw new PhoneSafeError('CREDENTIAL_REVOKED', 'this handset was erased by the rescue desk; enrol it again to use it');
+      throw new PhoneSafeError('CREDENTIAL_REVOKED', "this handset's credential is revoked (by its owner, or after a rescue erase); enrol it again to use it");
     }
     return handset;
   }

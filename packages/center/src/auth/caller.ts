@@ -6,6 +6,8 @@ export type Caller = OwnerCaller | HandsetCaller;
 export interface OwnerCaller {
   kind: 'owner';
   ownerId: string;
+  /** The token the owner authenticated with (logout ends it); absent for a caller the center makes itself. */
+  tokenId?: string;
 }
 
 export interface HandsetCaller {
@@ -13,6 +15,12 @@ export interface HandsetCaller {
   ownerId: string;
   handsetId: string;
   handsetName: string;
+}
+
+/** Narrows a caller on an owner-only route to the owner's session (its token). */
+export function asOwnerSession(caller: Caller): { ownerId: string; tokenId: string } {
+  if (caller.kind !== 'owner' || caller.tokenId === undefined) throw new PhoneSafeError('FORBIDDEN', 'only an owner logged in with a token may do this');
+  return { ownerId: caller.ownerId, tokenId: caller.tokenId };
 }
 
 /** Who may call a route; declared on every route (see http/auth.ts). */

@@ -24,6 +24,17 @@ export interface LockoutDeps {
   lockMs: number;
 }
 
+/**
+ * One try reserved by `Lockout.reserve`: already counted as wrong. `locked`
+ * says whether this try reached the limit and set the lock (then its owner
+ * notice is due if the answer turns out wrong).
+ */
+export interface ReservedTry {
+  readonly key: string;
+  readonly locked: boolean;
+  readonly lockedUntil: string | null;
+}
+
 export class Lockout {
   readonly #deps: LockoutDeps;
 
@@ -31,35 +42,49 @@ export class Lockout {
     this.#deps = deps;
   }
 
-  /** Throws LOCKED while the key is locked, whatever the caller would have sent. */
-  async assertOpen(key: string): Promise<void> {
-    const row = await this.#deps.tries.find(key);
-    if (row?.lockedUntil && row.lockedUntil > this.#deps.clock.now().toISOString()) {
-      throw new PhoneSafeError('LOCKED', `too many wrong tries; try again after ${row.lockedUntil}`, { lockedUntil: row.lockedUntil });
-    }
-  }
-
-  /** Counts a wrong try; answers true when this try locked the key. */
-  async failed(key: string): Promise<boolean> {
+  /**
+   * Reserves a try before the (slow) check of the secret, atomically on the
+   * counter row: LOCKED while the key is locked, whatever the caller would
+   * have sent; otherwise the try is counted as wrong in advance, and the one
+   * that reaches `maxTries` sets the lock at once, so tries running beside
+   * it are refused. At most `maxTries` secrets are ever checked per key and
+   * lock period, however many arrive at the same moment on however many
+   * centers. Follow with `succeeded` when the secret was right.
+   */
+  async reserve(key: string): Promise<ReservedTry> {
     const now = this.#deps.clock.now();
-    let locked = false;
     const at = now.toISOString();
     const forgottenBefore = new Date(now.getTime() - FORGET_AFTER_MS).toISOString();
+    const outcome: { refusedUntil: string | null; lockedUntil: string | null } = { refusedUntil: null, lockedUntil: null };
     await this.#deps.tries.change(key, (current) => {
+      if (current.lockedUntil && current.lockedUntil > at) {
+        outcome.refusedUntil = current.lockedUntil;
+        return current;
+      }
       const earlier = current.lastFailureAt !== null && current.lastFailureAt >= forgottenBefore ? current.failures : 0;
       const failures = earlier + 1;
-      locked = failures >= this.#deps.maxTries;
+      if (failures < this.#deps.maxTries) return { key, failures, lockedUntil: current.lockedUntil, lastFailureAt: at };
       // Locking starts a fresh count: after the lock period the owner has maxTries again.
-      return locked
-        ? { key, failures: 0, lockedUntil: new Date(now.getTime() + this.#deps.lockMs).toISOString(), lastFailureAt: at }
-        : { key, failures, lockedUntil: current.lockedUntil, lastFailureAt: at };
+      outcome.lockedUntil = new Date(now.getTime() + this.#deps.lockMs).toISOString();
+      return { key, failures: 0, lockedUntil: outcome.lockedUntil, lastFailureAt: at };
     });
-    return locked;
+    const { refusedUntil, lockedUntil } = outcome;
+    if (refusedUntil !== null) throw new PhoneSafeError('LOCKED', `too many wrong tries; try again after ${refusedUntil}`, { lockedUntil: refusedUntil });
+    return { key, locked: lockedUntil !== null, lockedUntil };
   }
 
-  /** A right answer forgets the wrong ones before it. */
-  async succeeded(key: string): Promise<void> {
-    await this.#deps.tries.delete(key);
+  /**
+   * The reserved try was right: it forgets the wrong ones before it. A lock
+   * this try set is lifted; a lock another try set stays (that try was
+   * wrong, and the tries refused meanwhile were never checked).
+   */
+  async succeeded(reserved: ReservedTry): Promise<void> {
+    const at = this.#deps.clock.now().toISOString();
+    await this.#deps.tries.change(reserved.key, (current) => {
+      const ownLock = reserved.locked && current.lockedUntil === reserved.lockedUntil;
+      const otherLock = !ownLock && current.lockedUntil !== null && current.lockedUntil > at;
+      return otherLock ? { ...current, failures: 0 } : null;
+    });
   }
 }
 

@@ -26,6 +26,7 @@ export interface BackupServiceDeps {
 
 export interface StartInput {
   kinds: DataKind[];
+  complete?: DataKind[] | undefined;
   trigger: string;
   jobId?: string | undefined;
   rescueId?: string | undefined;
@@ -42,11 +43,19 @@ export class BackupService {
    * With `jobId` the backup answers a center-initiated job (B3), which must be
    * this handset's and running; with `rescueId` (and trigger `rescue`) it is
    * the save of a rescue (R2), which must be this handset's and not saved yet.
+   * Trigger `rescue` always names its rescue: rescue saves are outside the
+   * owner's retention and kept only until their rescue expires, so one with
+   * no rescue would never be dropped.
    */
   async start(handset: HandsetCaller, request: StartInput) {
     if (request.rescueId !== undefined && (request.trigger !== 'rescue' || request.jobId !== undefined)) {
       throw new PhoneSafeError('VALIDATION_FAILED', 'body.rescueId: a rescue save has trigger "rescue" and no jobId');
     }
+    if (request.trigger === 'rescue' && request.rescueId === undefined) {
+      throw new PhoneSafeError('VALIDATION_FAILED', 'body.rescueId: trigger "rescue" is the save of a rescue and must name it');
+    }
+    const stray = request.complete?.find((kind) => !request.kinds.includes(kind));
+    if (stray) throw new PhoneSafeError('VALIDATION_FAILED', `body.complete: ${stray} is not one of the backup's kinds`);
     const job = request.jobId === undefined ? undefined : await this.#deps.jobs.runningJob(handset.handsetId, request.jobId);
     const rescue = request.rescueId === undefined ? undefined : await this.#deps.rescues.toSave(handset, request.rescueId);
     try {
@@ -64,6 +73,7 @@ export class BackupService {
       handsetId: handset.handsetId,
       handsetName: handset.handsetName,
       kinds: request.kinds,
+      complete: request.complete ? [...new Set(request.complete)].sort() : null,
       trigger: request.trigger,
       status: 'open',
       startedAt: this.#deps.clock.now().toISOString(),

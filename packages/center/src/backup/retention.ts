@@ -1,3 +1,5 @@
+import type { DataKind } from '@phonesafe/protocol';
+
 /**
  * Which committed backups a retention policy keeps, with restic `forget`
  * semantics: walk the backups newest first; `keepLast` keeps the first N; each
@@ -60,6 +62,37 @@ export function selectForgotten(
     (kept ? keep : forget).push(backup.id);
   });
   return { keep, forget };
+}
+
+export interface KindCandidate extends RetentionCandidate {
+  /** Kinds the backup holds items of. */
+  kinds: readonly DataKind[];
+  /** Kinds it covers completely; null for a backup recorded before this was known (then: all of `kinds`). */
+  complete: readonly DataKind[] | null;
+}
+
+/**
+ * Retention per kind (storage-format.md, B8): the policy applies, for each
+ * kind, to the backups that hold items of it, and again to the backups that
+ * cover it completely; a backup is kept if any of those lists keeps it. So
+ * backups of one kind (ten scheduled contacts-only ones) never push out the
+ * newest backup of another, and the newest backup of each kind and the
+ * newest complete one of each kind are always kept. Pure, like
+ * selectForgotten; the answer lists newest first.
+ */
+export function selectForgottenByKind(backups: readonly KindCandidate[], policy: RetentionPolicy): { keep: string[]; forget: string[] } {
+  const lists = new Map<string, KindCandidate[]>();
+  const add = (key: string, backup: KindCandidate) => lists.set(key, [...(lists.get(key) ?? []), backup]);
+  for (const backup of backups) {
+    for (const kind of new Set(backup.kinds)) add(`holds:${kind}`, backup);
+    for (const kind of new Set(backup.complete ?? backup.kinds)) add(`complete:${kind}`, backup);
+  }
+  const kept = new Set<string>();
+  for (const list of lists.values()) for (const id of selectForgotten(list, policy).keep) kept.add(id);
+  // A backup that names no kind at all (none are made) is kept: retention never drops what it cannot place.
+  for (const backup of backups) if (backup.kinds.length === 0) kept.add(backup.id);
+  const { keep: ordered } = selectForgotten(backups, { keepLast: 0, keepDaily: 0, keepWeekly: 0, keepMonthly: 0 });
+  return { keep: ordered.filter((id) => kept.has(id)), forget: ordered.filter((id) => !kept.has(id)) };
 }
 
 /** ISO-8601 week of a UTC instant, e.g. "2026-W01" (weeks start Monday; week 1 holds the year's first Thursday). */

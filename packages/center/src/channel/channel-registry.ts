@@ -13,6 +13,8 @@ export type Refusal = z.infer<typeof ChannelRefusal>;
 export const REPLACED = 4000;
 /** Close code after `credential-revoked`: the credential no longer opens a channel. */
 export const REVOKED = 4001;
+/** Close code (RFC 6455 policy violation) for a socket that sent more messages than its rate limit. */
+export const POLICY_VIOLATION = 1008;
 
 /**
  * The handsets connected to THIS center process, one socket each: a handset

@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PhoneSafeError } from '@phonesafe/protocol';
 import type { CenterConfig } from './config.ts';
+import { DATA_DIR_MODE } from './data-dir.ts';
 
 const SECRET_FILE = 'center-secret';
 
@@ -22,7 +23,7 @@ export async function resolveCenterSecret(config: Pick<CenterConfig, 'data' | 'c
     }
   }
   const secret = randomBytes(32).toString('hex');
-  await mkdir(config.data, { recursive: true });
+  await mkdir(config.data, { recursive: true, mode: DATA_DIR_MODE });
   try {
     // 'wx': if two starts race, the second fails here and reads the winner's secret.
     await writeFile(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });

@@ -40,6 +40,10 @@ const ENV_NAMES = {
   rescueWarnDays: 'PHONESAFE_RESCUE_WARN_DAYS',
   loginMaxTries: 'PHONESAFE_LOGIN_MAX_TRIES',
   loginLockSeconds: 'PHONESAFE_LOGIN_LOCK_SECONDS',
+  bodyReads: 'PHONESAFE_BODY_READS',
+  bodyQueue: 'PHONESAFE_BODY_QUEUE',
+  channelBurst: 'PHONESAFE_CHANNEL_BURST',
+  channelRate: 'PHONESAFE_CHANNEL_RATE',
 } as const;
 
 type Setting = keyof typeof ENV_NAMES;
@@ -83,6 +87,12 @@ const RawConfig = z.strictObject({
   // Owner login: 5 wrong passwords in a row lock the e-mail address for 15 minutes (auth/lockout.ts).
   loginMaxTries: z.coerce.number().int().min(1).max(1000).default(5),
   loginLockSeconds: z.coerce.number().int().min(1).max(24 * 3600).default(900),
+  // Large bodies read at once, and requests that may wait for that (http/body-gate.ts).
+  bodyReads: z.coerce.number().int().min(1).max(1000).default(8),
+  bodyQueue: z.coerce.number().int().min(0).max(100_000).default(4096),
+  // Channel messages per socket: a burst of 50, then 10 a second (channel/rate-limit.ts).
+  channelBurst: z.coerce.number().int().min(1).max(100_000).default(50),
+  channelRate: z.coerce.number().positive().max(100_000).default(10),
 });
 
 export interface CenterConfig {
@@ -114,6 +124,10 @@ export interface CenterConfig {
   /** The rescue desk (rescue.md). */
   rescue: RescuePolicy;
   login: LockPolicy;
+  /** How many large request bodies are read at once, and how many requests may wait for that. */
+  bodies: { reading: number; waiting: number };
+  /** Messages a channel socket may send: `burst` at once, `perSecond` over time. */
+  channel: { burst: number; perSecond: number };
 }
 
 export interface LockPolicy {
@@ -177,6 +191,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       warnMs: c.rescueWarnDays * DAY_MS,
     },
     login: { maxTries: c.loginMaxTries, lockMs: c.loginLockSeconds * 1000 },
+    bodies: { reading: c.bodyReads, waiting: c.bodyQueue },
+    channel: { burst: c.channelBurst, perSecond: c.channelRate },
   };
 }
 

@@ -2,13 +2,24 @@ import { PhoneSafeError, type Clock, type HandsetInfo } from '@phonesafe/protoco
 import type { Caller } from '../auth/caller.ts';
 import { issueCredential } from '../auth/credentials.ts';
 import { newId } from '../ids.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Notifier } from '../notices/notifier.ts';
+import type { PushBus } from '../push/push-bus.ts';
 import type { HandsetRepo } from '../store/store.ts';
 
 export interface HandsetServiceDeps {
   handsets: HandsetRepo;
   clock: Clock;
+  /** Reaches the center holding a revoked handset's channel, to close it. */
+  bus: Pick<PushBus, 'publish'>;
+  notifier: Notifier;
+  log: Logger;
   /** Stores a phone number's rescue code (the rescue desk hashes it). */
   setRescueCode: (ownerId: string, phone: string, code: string) => Promise<void>;
+  /** Whether the owner's phone number has a rescue code number. */
+  hasRescueCode: (ownerId: string, phone: string) => Promise<boolean>;
+  /** Throws when the code may not be set now (a rescue of the number still needs the current one); checked before anything is stored. */
+  assertRescueCodeMayChange: (ownerId: string, phone: string, code: string) => Promise<void>;
 }
 
 export interface EnrollInput {
@@ -31,12 +42,13 @@ export class HandsetService {
    * HANDSET_NAME_TAKEN, or FORBIDDEN when the phone number is another owner's
    * (a phone number belongs to one owner, rescue.md).
    */
-  async enroll(ownerId: string, input: EnrollInput): Promise<{ handsetId: string; name: string; credential: string }> {
+  async enroll(ownerId: string, input: EnrollInput): Promise<{ handsetId: string; name: string; credential: string; rescueCode: boolean }> {
     const { name, phone, code } = input;
     if (code !== undefined && phone === undefined) throw new PhoneSafeError('VALIDATION_FAILED', 'body.code: a code number needs the phone number it protects');
     if (phone !== undefined) {
       const holder = await this.#deps.handsets.newestByPhone(phone);
       if (holder && holder.ownerId !== ownerId) throw new PhoneSafeError('FORBIDDEN', `phone number ${phone} belongs to another owner`);
+      if (code !== undefined) await this.#deps.assertRescueCodeMayChange(ownerId, phone, code);
     }
     const handsetId = newId();
     const { credential, secretHash } = issueCredential('handset', handsetId);
@@ -51,14 +63,48 @@ export class HandsetService {
       revokedAt: null,
     });
     if (phone !== undefined && code !== undefined) await this.#deps.setRescueCode(ownerId, phone, code);
-    return { handsetId, name, credential };
+    const rescueCode = phone !== undefined && (code !== undefined || (await this.#deps.hasRescueCode(ownerId, phone)));
+    return { handsetId, name, credential, rescueCode };
   }
 
   async list(ownerId: string): Promise<{ handsets: HandsetInfo[] }> {
     const rows = await this.#deps.handsets.listByOwner(ownerId);
     return {
-      handsets: rows.map((row) => ({ handsetId: row.id, name: row.name, enrolledAt: row.enrolledAt, lastSeenAt: row.lastSeenAt })),
+      handsets: rows.map((row) => ({
+        handsetId: row.id,
+        name: row.name,
+        enrolledAt: row.enrolledAt,
+        lastSeenAt: row.lastSeenAt,
+        phone: row.phone,
+        revokedAt: row.revokedAt,
+      })),
     };
+  }
+
+  /**
+   * The owner cuts off a handset, e.g. a lost one that never comes back
+   * online (a finder may have copied its identity files): its credential is
+   * refused on every call and channel upgrade from now on, it gets no more
+   * start requests (schedule cleared, active job cancelled, in the same
+   * transaction), and a channel it holds on any center is told and closed.
+   * Its backups stay the owner's. Idempotent: revoking again changes nothing
+   * but sends the channel notice again (a lost publish is not fatal).
+   * Restore orders for it are left as they are: nothing can fetch them.
+   */
+  async revoke(ownerId: string, name: string): Promise<void> {
+    const handset = await this.#deps.handsets.findByName(ownerId, name);
+    if (!handset) throw new PhoneSafeError('NOT_FOUND', `no handset named ${name}`);
+    const first = await this.#deps.handsets.revoke(handset.id, this.#deps.clock.now().toISOString());
+    await this.#deps.bus.publish(handset.id, { type: 'credential-revoked', requestId: newId() }).catch((error: unknown) => {
+      this.#deps.log.warn({ err: error, handsetId: handset.id }, 'could not publish a credential revocation');
+    });
+    if (!first) return;
+    await this.#deps.notifier.notify({
+      ownerId,
+      handsetId: handset.id,
+      kind: 'handset-revoked',
+      message: `handset ${name} is revoked: its credential no longer works and it gets no more backup requests; its backups are kept`,
+    });
   }
 
   whoami(caller: Caller): { ownerId: string; handsetId: string | null; handsetName: string | null } {

@@ -41,13 +41,15 @@ import { ScheduleService } from '../schedules/schedule-service.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { Store } from '../store/store.ts';
 import { useRouteAuth } from './auth.ts';
+import { BodyGate, useBodyGate } from './body-gate.ts';
+import { clientErrorHandler } from './client-error.ts';
 import { notFound, sendProblem } from './problem.ts';
 import { useZodSchemas, type App } from './zod.ts';
 
 /** wire-protocol.md: a JSON body is at most 64 MiB (an end notice of a large backup). */
 const JSON_BODY_LIMIT = 64 * 1024 * 1024;
 
-export type AppConfig = Pick<CenterConfig, 'maxPartBytes' | 'retention' | 'defaultRetry' | 'transferTimeoutMs' | 'quotaBytes' | 'rescue' | 'login' | 'pruneGraceMs'> & { centerSecret: string };
+export type AppConfig = Pick<CenterConfig, 'maxPartBytes' | 'retention' | 'defaultRetry' | 'transferTimeoutMs' | 'quotaBytes' | 'rescue' | 'login' | 'bodies' | 'channel' | 'pruneGraceMs'> & { centerSecret: string };
 
 export interface AppDeps {
   store: Store;
@@ -61,11 +63,12 @@ export interface AppDeps {
   notifier?: Notifier;
 }
 
-/** The HTTP app and what runs beside it: the scheduler (started by the caller) and this process's channel registry. */
+/** The HTTP app and what runs beside it: the scheduler (started by the caller), this process's channel registry, the bound on large bodies. */
 export interface BuiltApp {
   app: App;
   scheduler: Scheduler;
   channel: ChannelRegistry;
+  bodies: BodyGate;
 }
 
 export interface ServerOptions {
@@ -86,7 +89,7 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   });
   // Fastify's own request lines are off: request-log.ts writes one line per request, secrets redacted.
   const logController = new LogController({ disableRequestLogging: true });
-  const options = { loggerInstance: logger as FastifyBaseLogger, logController, bodyLimit: JSON_BODY_LIMIT, exposeHeadRoutes: false };
+  const options = { loggerInstance: logger as FastifyBaseLogger, logController, bodyLimit: JSON_BODY_LIMIT, exposeHeadRoutes: false, clientErrorHandler };
   // An HTTPS server answers the same routes; only its raw server type differs, which no route touches.
   const fastify = server.https ? (Fastify({ ...options, https: server.https }) as unknown as ReturnType<typeof Fastify>) : Fastify(options);
   const app: App = fastify.withTypeProvider();
@@ -95,24 +98,39 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   app.setErrorHandler(sendProblem);
   app.setNotFoundHandler(notFound);
   useRouteAuth(app, new Authenticator({ owners: store.owners, handsets: store.handsets, clock }));
+  const bodies = new BodyGate(config.bodies);
+  useBodyGate(app, bodies);
 
   healthRoutes(app, { store, blobs, minFreeBytes: config.maxPartBytes });
   noticeStorageFull(app, { notices: store.notices, notifier, clock });
   const loginLockout = new Lockout({ tries: store.wrongTries, clock, ...config.login });
-  ownerRoutes(app, new OwnerService({ owners: store.owners, clock, centerSecret: config.centerSecret, lockout: loginLockout, notifier }));
+  ownerRoutes(app, new OwnerService({ owners: store.owners, clock, centerSecret: config.centerSecret, lockout: loginLockout, notifier, notices: store.notices }));
   const restores = new RestoreService({
     restores: store.restores,
     backups: store.backups,
     handsets: store.handsets,
     history: store.history,
     bus,
+    notifier,
     clock,
     completed: (order) => rescue.desk.restoreCompleted(order),
   });
   const rescue = buildRescueDesk({ store, restores, notifier, bus, clock, log: logger, policy: config.rescue });
   const quota = new Quota({ owners: store.owners, parts: store.parts, backups: store.backups, notices: store.notices, jobs: store.jobs, jobService: jobs, notifier, clock, defaultBytes: config.quotaBytes });
   quotaRoutes(app, quota);
-  handsetRoutes(app, new HandsetService({ handsets: store.handsets, clock, setRescueCode: (ownerId, phone, code) => rescue.desk.setCode(ownerId, phone, code) }));
+  handsetRoutes(
+    app,
+    new HandsetService({
+      handsets: store.handsets,
+      clock,
+      bus,
+      notifier,
+      log: logger,
+      setRescueCode: (ownerId, phone, code) => rescue.desk.setCode(ownerId, phone, code),
+      assertRescueCodeMayChange: (ownerId, phone, code) => rescue.desk.assertCodeMayChange(ownerId, phone, code),
+      hasRescueCode: async (ownerId, phone) => (await store.rescueCodes.findCode(phone))?.ownerId === ownerId,
+    }),
+  );
   backupRoutes(
     app,
     new BackupService({
@@ -135,7 +153,7 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   historyRoutes(app, new HistoryService({ history: store.history, handsets: store.handsets }));
   scheduleRoutes(app, new ScheduleService({ schedules: store.schedules, handsets: store.handsets, clock, defaultRetry: config.defaultRetry }));
   noticeRoutes(app, new NoticeService(store.notices));
-  const channel = channelRoutes(app, { bus, jobs, log: logger, rescues: rescue.transfer });
+  const channel = channelRoutes(app, { bus, jobs, log: logger, rescues: rescue.transfer, clock, rate: config.channel });
   const scheduler = new Scheduler({
     schedules: store.schedules,
     jobs: store.jobs,
@@ -149,5 +167,5 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   });
   // Stop ticking before the store closes (the store's own onClose hook is added after this one).
   app.addHook('onClose', () => scheduler.stop());
-  return { app, scheduler, channel };
+  return { app, scheduler, channel, bodies };
 }

@@ -13,20 +13,22 @@ export function sendProblem(error: unknown, request: FastifyRequest, reply: Fast
   const problem = toPhoneSafeError(error, request);
   if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, 'request failed');
   else request.log.info({ code: problem.code, detail: problem.detail }, 'request refused');
-  return reply
-    .code(problem.status)
-    .type('application/problem+json; charset=utf-8')
-    .send(
-      JSON.stringify({
-        type: `urn:phonesafe:problem:${problem.code}`,
-        title: ERRORS[problem.code].title,
-        status: problem.status,
-        code: problem.code,
-        detail: problem.detail,
-        retryable: problem.retryable,
-        extra: problem.extra,
-      }),
-    );
+  return reply.code(problem.status).type(PROBLEM_TYPE).send(problemBody(problem));
+}
+
+export const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
+
+/** The problem+json document of an error the center answers (its status is the registry's). */
+export function problemBody(problem: PhoneSafeError): string {
+  return JSON.stringify({
+    type: `urn:phonesafe:problem:${problem.code}`,
+    title: ERRORS[problem.code].title,
+    status: problem.status,
+    code: problem.code,
+    detail: problem.detail,
+    retryable: problem.retryable,
+    extra: problem.extra,
+  });
 }
 
 export function notFound(request: FastifyRequest): never {
@@ -41,7 +43,7 @@ function toPhoneSafeError(error: unknown, request: FastifyRequest): PhoneSafeErr
   if (error instanceof z.ZodError) return validationFailed(error);
   const { code, statusCode } = error as Partial<FastifyError>;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    const answer: ErrorCode = request.routeOptions.config.tooLarge ?? 'BAD_REQUEST';
+    const answer: ErrorCode = request.routeOptions.config.tooLarge ?? 'BODY_TOO_LARGE';
     return new PhoneSafeError(answer, `the body is larger than ${request.routeOptions.bodyLimit} bytes`);
   }
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {

@@ -1,9 +1,10 @@
 /**
- * Applies an owner's retention policy to one handset's committed backups
- * (storage-format.md, B8): removes the backups the policy drops and records
- * each in the history. Their blobs stay until `prune` finds them unreferenced.
+ * Applies an owner's retention policy to one handset's committed backups,
+ * per kind (storage-format.md, B8): removes the backups the policy drops for
+ * every kind they hold and records each in the history. Their blobs stay
+ * until `prune` finds them unreferenced.
  */
-import { selectForgotten, type RetentionPolicy } from '../backup/retention.ts';
+import { selectForgottenByKind, type RetentionPolicy } from '../backup/retention.ts';
 import type { Store } from '../store/store.ts';
 
 /** Returns the ids of the forgotten backups, newest first. */
@@ -16,8 +17,8 @@ export async function forgetByPolicy(
 ): Promise<string[]> {
   // A rescue's save has its own retention period (R4, rescue/rescue-sweep.ts); the owner's policy never counts or drops it.
   const committed = (await store.backups.listCommitted(ownerId, handsetId)).filter((backup) => backup.trigger !== 'rescue');
-  const { forget } = selectForgotten(
-    committed.map((backup) => ({ id: backup.id, committedAt: backup.committedAt ?? backup.startedAt })),
+  const { forget } = selectForgottenByKind(
+    committed.map((backup) => ({ id: backup.id, committedAt: backup.committedAt ?? backup.startedAt, kinds: backup.kinds, complete: backup.complete })),
     policy,
   );
   const forgotten: string[] = [];

@@ -6,14 +6,21 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { scryptAsync } from '@phonesafe/protocol';
 
+export interface ScryptCost {
+  N: number;
+  r: number;
+  p: number;
+}
+
 // The auth key is a 256-bit HKDF output, not a password: a moderate cost suffices.
-const COST = { N: 1 << 14, r: 8, p: 1 } as const;
+const COST: ScryptCost = { N: 1 << 14, r: 8, p: 1 };
 const HASH_BYTES = 32;
 
-export async function hashAuthKey(authKey: Buffer): Promise<string> {
+/** `cost` is for secrets that need more than the auth key's (rescue code numbers). */
+export async function hashAuthKey(authKey: Buffer, cost: ScryptCost = COST): Promise<string> {
   const salt = randomBytes(16);
-  const hash = await scryptAsync(authKey, salt, HASH_BYTES, COST);
-  return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64'), hash.toString('base64')].join('$');
+  const hash = await scryptAsync(authKey, salt, HASH_BYTES, cost);
+  return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64'), hash.toString('base64')].join('$');
 }
 
 /** False for a wrong key and for a stored value of another format. */
@@ -27,6 +34,6 @@ export async function verifyAuthKey(authKey: Buffer, stored: string): Promise<bo
 }
 
 /** Spends the same time as a verification, for unknown e-mails (no timing oracle for registration). */
-export async function burnAuthKeyCheck(authKey: Buffer): Promise<void> {
-  await scryptAsync(authKey, Buffer.alloc(16), HASH_BYTES, COST);
+export async function burnAuthKeyCheck(authKey: Buffer, cost: ScryptCost = COST): Promise<void> {
+  await scryptAsync(authKey, Buffer.alloc(16), HASH_BYTES, cost);
 }

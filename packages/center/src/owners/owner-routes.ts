@@ -1,9 +1,20 @@
-import { LoginRequest, LoginResponse, PreloginRequest, PreloginResponse, RegisterOwnerRequest, RegisterOwnerResponse } from '@phonesafe/protocol';
+import {
+  ChangePasswordRequest,
+  ChangePasswordResponse,
+  LoginRequest,
+  LoginResponse,
+  PreloginRequest,
+  PreloginResponse,
+  RegisterOwnerRequest,
+  RegisterOwnerResponse,
+} from '@phonesafe/protocol';
+import { asOwnerSession } from '../auth/caller.ts';
 import type { App } from '../http/zod.ts';
 import type { OwnerService } from './owner-service.ts';
 
 export function ownerRoutes(app: App, owners: OwnerService): void {
   const open = { auth: 'public' } as const;
+  const owner = { auth: 'owner' } as const;
   app.post('/v1/owners/prelogin', { config: open, schema: { body: PreloginRequest, response: { 200: PreloginResponse } } }, (req) =>
     owners.prelogin(req.body.email),
   );
@@ -12,5 +23,12 @@ export function ownerRoutes(app: App, owners: OwnerService): void {
   );
   app.post('/v1/owners/login', { config: open, schema: { body: LoginRequest, response: { 200: LoginResponse } } }, (req) =>
     owners.login(req.body.email, req.body.authKey),
+  );
+  app.post('/v1/owners/logout', { config: owner }, async (req, reply) => {
+    await owners.logout(asOwnerSession(req.caller));
+    return reply.code(204).send();
+  });
+  app.put('/v1/owners/password', { config: owner, schema: { body: ChangePasswordRequest, response: { 200: ChangePasswordResponse } } }, (req) =>
+    owners.changePassword(asOwnerSession(req.caller), req.body),
   );
 }

@@ -34,7 +34,6 @@ export function buildRescueDesk(deps: RescueDeskDeps): RescueDesk {
   const gate = new RescueGate({
     codes: store.rescueCodes,
     rescues: store.rescues,
-    handsets: store.handsets,
     audit: store.rescueAudit,
     notifier,
     clock,

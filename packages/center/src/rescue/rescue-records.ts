@@ -4,16 +4,17 @@
  */
 import type { CenterMessage, Clock, RescueView } from '@phonesafe/protocol';
 import { newId } from '../ids.ts';
+import type { NoticeInput } from '../notices/notifier.ts';
 import type { RescueAuditRepo, RescueAuditRow, RescueRow } from '../store/store.ts';
-import { formatControlNumber } from './control-number.ts';
 
-export function toView(row: RescueRow): RescueView {
+/** `controlNumber` as shown (4-4-4-4), opened by the caller (rescue-controls.ts); the row never holds it in clear. */
+export function toView(row: RescueRow, controlNumber: string | null): RescueView {
   return {
     reference: row.id,
     status: row.status,
     requestedAt: row.requestedAt,
     lastAttemptAt: row.lastAttemptAt,
-    controlNumber: row.controlNumber === null ? null : formatControlNumber(row.controlNumber),
+    controlNumber,
     savedAt: row.savedAt,
     erasedAt: row.erasedAt,
     expiresAt: row.expiresAt,
@@ -49,3 +50,12 @@ export function audit(
 }
 
 export const subjectOf = (row: RescueRow) => ({ ownerId: row.ownerId, phone: row.phone, rescueId: row.id });
+
+/**
+ * Every rescue notice is the owner's alone (`handsetId` null): stored
+ * against the lost handset, it would be readable with that handset's
+ * credential, which a finder may hold until the erase is reported.
+ */
+export function ownerNotice(ownerId: string, kind: Extract<NoticeInput['kind'], `rescue-${string}`>, message: string): NoticeInput {
+  return { ownerId, handsetId: null, kind, message };
+}

@@ -7,17 +7,18 @@ import { PhoneSafeError, type Clock, type RescueStatusResponse, type RescueView 
 import type { z } from 'zod';
 import { newId } from '../ids.ts';
 import type { RestoreService } from '../restore/restore-service.ts';
-import type { HandsetRepo, HandsetRow, RescueAuditRepo, RescueCodeRepo, RescueRepo, RestoreRow } from '../store/store.ts';
-import { hashCode } from './code-hash.ts';
+import type { HandsetRepo, HandsetRow, RescueAuditRepo, RescueCodeRepo, RescueRepo, RescueStatus, RestoreRow } from '../store/store.ts';
+import { hashCode, verifyCode } from './code-hash.ts';
+import { newSealedControl, sealMissing, viewWithControl } from './rescue-controls.ts';
 import type { RescueGate } from './rescue-gate.ts';
-import { audit, subjectOf, toView } from './rescue-records.ts';
+import { audit, subjectOf } from './rescue-records.ts';
 import type { RescueTransfer } from './rescue-transfer.ts';
 
 export interface RescueServiceDeps {
   gate: RescueGate;
   transfer: Pick<RescueTransfer, 'nudge'>;
-  rescues: Pick<RescueRepo, 'create' | 'findOpen' | 'listByPhone' | 'findByBackup' | 'transition'>;
-  codes: Pick<RescueCodeRepo, 'putCode'>;
+  rescues: Pick<RescueRepo, 'create' | 'find' | 'findOpen' | 'listByPhone' | 'findByBackup' | 'transition'>;
+  codes: Pick<RescueCodeRepo, 'putCode' | 'findCode'>;
   handsets: Pick<HandsetRepo, 'newestByPhone' | 'findByName'>;
   audit: Pick<RescueAuditRepo, 'append' | 'list'>;
   restores: Pick<RestoreService, 'start'>;
@@ -31,6 +32,9 @@ export interface RescueRestoreInput {
   control: string;
   toHandset?: string | undefined;
 }
+
+/** Rescues whose control number no longer opens anything: a code number may change once all of its number's rescues are here. */
+const ENDED = new Set<RescueStatus>(['expired', 'gave-up']);
 
 /** B6 as the pc does it by default: the handset asks before overwriting what it has. */
 const RESTORE_OVERWRITE = 'ask';
@@ -46,7 +50,24 @@ export class RescueService {
   async setCode(ownerId: string, phone: string, code: string): Promise<void> {
     const handset = await this.#deps.handsets.newestByPhone(phone);
     if (!handset || handset.ownerId !== ownerId) throw new PhoneSafeError('NOT_FOUND', `no handset of this owner has phone number ${phone}`);
+    await this.assertCodeMayChange(ownerId, phone, code);
     await this.#deps.codes.putCode({ phone, ownerId, codeHash: await hashCode(code), setAt: this.#deps.clock.now().toISOString() });
+  }
+
+  /**
+   * Throws RESCUE_IN_PROGRESS when `code` would replace another code number
+   * while a rescue of the number is going on or keeps its data: that
+   * rescue's control number is sealed under the current code, and the
+   * center cannot re-seal it without it. Giving the current code again is
+   * fine (it is hashed anew, at the current cost).
+   */
+  async assertCodeMayChange(ownerId: string, phone: string, code: string): Promise<void> {
+    const current = await this.#deps.codes.findCode(phone);
+    if (!current) return;
+    const busy = (await this.#deps.rescues.listByPhone(ownerId, phone)).find((r) => !ENDED.has(r.status));
+    if (!busy || (await verifyCode(code, current.codeHash))) return;
+    const until = busy.expiresAt === null ? 'it ends' : `it expires at ${busy.expiresAt}`;
+    throw new PhoneSafeError('RESCUE_IN_PROGRESS', `rescue ${busy.id} of phone number ${phone} needs the current code number until ${until}`);
   }
 
   /** R1: answered at once; the save happens when the handset is reachable. Asking again answers the open rescue. */
@@ -55,12 +76,13 @@ export class RescueService {
     const open = await this.#deps.rescues.findOpen(phone);
     if (open) {
       await this.#deps.transfer.nudge(open);
-      return toView(open);
+      return viewWithControl(await sealMissing(this.#deps.rescues, open, code), code);
     }
     const handset = await this.#phoneHandset(owner.ownerId, phone);
     const now = this.#deps.clock.now();
+    const id = newId();
     const row = {
-      id: newId(),
+      id,
       ownerId: owner.ownerId,
       phone,
       handsetId: handset.id,
@@ -70,7 +92,9 @@ export class RescueService {
       lastAttemptAt: null,
       requestId: null,
       backupId: null,
-      controlNumber: null,
+      // Issued now, while the code number is at hand to seal it; valid once the save commits.
+      controlSeal: await newSealedControl(code, id),
+      controlHash: null,
       savedAt: null,
       erasedAt: null,
       expiresAt: null,
@@ -80,20 +104,22 @@ export class RescueService {
     if (!(await this.#deps.rescues.create(row))) {
       // A simultaneous request made the open rescue first: answer that one.
       const raced = await this.#deps.rescues.findOpen(phone);
-      if (raced) return toView(raced);
+      if (raced) return viewWithControl(raced, code);
       throw new PhoneSafeError('UNAVAILABLE', 'the rescue request collided with another; ask again');
     }
     await audit(this.#deps, subjectOf(row), 'requested', `rescue requested for handset ${handset.name}; waiting until ${row.windowEndsAt}`);
     await this.#deps.transfer.nudge(row);
-    return toView(row);
+    return viewWithControl(row, code);
   }
 
   async status(phone: string, code: string): Promise<z.input<typeof RescueStatusResponse>> {
     const owner = await this.#deps.gate.checkCode(phone, code);
-    const [rescues, trail] = await Promise.all([this.#deps.rescues.listByPhone(owner.ownerId, phone), this.#deps.audit.list(owner.ownerId, phone)]);
+    const [rows, trail] = await Promise.all([this.#deps.rescues.listByPhone(owner.ownerId, phone), this.#deps.audit.list(owner.ownerId, phone)]);
+    const rescues = [];
+    for (const row of rows) rescues.push(await viewWithControl(await sealMissing(this.#deps.rescues, row, code), code));
     return {
       phone,
-      rescues: rescues.map(toView),
+      rescues,
       audit: trail.map((row) => ({ at: row.at, reference: row.rescueId, event: row.event, detail: row.detail })),
     };
   }
@@ -101,7 +127,7 @@ export class RescueService {
   /** R3: a restore order of the rescue's save for the handset with that number (e.g. a replacement) or the named one. */
   async restore(input: RescueRestoreInput) {
     const owner = await this.#deps.gate.checkCode(input.phone, input.code);
-    const rescue = await this.#deps.gate.checkControl(owner, input.control);
+    const rescue = await this.#deps.gate.checkControl(owner, input.code, input.control);
     if (rescue.backupId === null) throw new PhoneSafeError('CONTROL_EXPIRED', 'no saved data is kept under this control number');
     const handset =
       input.toHandset === undefined ? await this.#phoneHandset(owner.ownerId, input.phone) : await this.#deps.handsets.findByName(owner.ownerId, input.toHandset);

@@ -7,7 +7,7 @@
 import type { Clock } from '@phonesafe/protocol';
 import type { Notifier } from '../notices/notifier.ts';
 import type { DueRescues, HistoryRepo, RescueAuditRepo, RescueRepo, RescueRow, RescueUpdate } from '../store/store.ts';
-import { audit, subjectOf } from './rescue-records.ts';
+import { audit, ownerNotice, subjectOf } from './rescue-records.ts';
 
 /** Rows per transaction, as in the job steps. */
 const BATCH = 100;
@@ -46,22 +46,22 @@ export class RescueSweep {
     if (rescue.backupId !== null) {
       await this.#deps.history.append({ at, ownerId: rescue.ownerId, handsetId: rescue.handsetId, backupId: rescue.backupId, event: 'backup-deleted', detail: `rescue ${rescue.id} expired` });
     }
-    const message = `the data saved from the handset with phone number ${rescue.phone} under control number ${rescue.controlNumber ?? '-'} was erased at the end of its retention period`;
+    const message = `the data saved from the handset with phone number ${rescue.phone} (rescue ${rescue.id}) was erased at the end of its retention period`;
     await audit(this.#deps, subjectOf(rescue), 'expired', message);
-    await this.#deps.notifier.notify({ ownerId: rescue.ownerId, handsetId: rescue.handsetId, kind: 'rescue-expired', message });
+    await this.#deps.notifier.notify(ownerNotice(rescue.ownerId, 'rescue-expired', message));
   }
 
   async #warned(rescue: RescueRow): Promise<void> {
     const message = `the data saved from the handset with phone number ${rescue.phone} will be erased at ${rescue.expiresAt ?? '-'}; restore it before then`;
     await audit(this.#deps, subjectOf(rescue), 'expiry-warning', message);
-    await this.#deps.notifier.notify({ ownerId: rescue.ownerId, handsetId: rescue.handsetId, kind: 'rescue-expiring', message });
+    await this.#deps.notifier.notify(ownerNotice(rescue.ownerId, 'rescue-expiring', message));
   }
 
   async #gaveUp(rescue: RescueRow): Promise<void> {
     const tried = rescue.lastAttemptAt === null ? 'it never connected' : `last attempt ${rescue.lastAttemptAt}`;
     const message = `the rescue of the handset with phone number ${rescue.phone} gave up at the end of its window (${tried})`;
     await audit(this.#deps, subjectOf(rescue), 'gave-up', message);
-    await this.#deps.notifier.notify({ ownerId: rescue.ownerId, handsetId: rescue.handsetId, kind: 'rescue-gave-up', message });
+    await this.#deps.notifier.notify(ownerNotice(rescue.ownerId, 'rescue-gave-up', message));
   }
 
   /** The rows as they are after the change (the notices read their control number and expiry). */

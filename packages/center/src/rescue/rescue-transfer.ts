@@ -11,9 +11,8 @@ import type { Logger } from '../logging/logger.ts';
 import type { Notifier } from '../notices/notifier.ts';
 import type { PushBus } from '../push/push-bus.ts';
 import type { HandsetRepo, RescueAuditRepo, RescueRepo, RescueRow } from '../store/store.ts';
-import { formatControlNumber, newControlNumber } from './control-number.ts';
 import { newId } from '../ids.ts';
-import { audit, channelRequest, subjectOf } from './rescue-records.ts';
+import { audit, channelRequest, ownerNotice, subjectOf } from './rescue-records.ts';
 
 export interface RescueTransferDeps {
   rescues: Pick<RescueRepo, 'find' | 'findByBackup' | 'listForChannel' | 'transition'>;
@@ -86,26 +85,20 @@ export class RescueTransfer {
     if (!changed) throw new PhoneSafeError('NOT_FOUND', `rescue ${rescue.id} is no longer waiting for its save`);
   }
 
-  /** The save committed: issue the control number, tell the owner, then ask the handset to erase. */
+  /** The save committed: its control number (sealed at the request) becomes valid; tell the owner, then ask the handset to erase. */
   async backupCommitted(backup: CommittedSave): Promise<void> {
     const rescue = await this.#deps.rescues.findByBackup(backup.id);
     if (!rescue || rescue.status !== 'saving') return;
     const savedAt = backup.committedAt;
     const expiresAt = new Date(Date.parse(savedAt) + this.#deps.retentionMs).toISOString();
-    const controlNumber = newControlNumber();
-    const saved = await this.#deps.rescues.transition(
-      { id: rescue.id, status: 'saving' },
-      { status: 'saved', controlNumber, savedAt, expiresAt, files: backup.fileCount },
-    );
+    const saved = await this.#deps.rescues.transition({ id: rescue.id, status: 'saving' }, { status: 'saved', savedAt, expiresAt, files: backup.fileCount });
     if (!saved) return;
-    const shown = formatControlNumber(controlNumber);
-    await audit(this.#deps, subjectOf(saved), 'saved', `${backup.fileCount} files saved under control number ${shown}, kept until ${expiresAt}`);
-    await this.#deps.notifier.notify({
-      ownerId: saved.ownerId,
-      handsetId: saved.handsetId,
-      kind: 'rescue-saved',
-      message: `the memory of the handset with phone number ${saved.phone} is saved under control number ${shown} (${backup.fileCount} files, kept until ${expiresAt})`,
-    });
+    await audit(this.#deps, subjectOf(saved), 'saved', `${backup.fileCount} files saved, kept until ${expiresAt}`);
+    // The center cannot read the control number without the code number; rescue-status shows it.
+    const message =
+      `the memory of the handset with phone number ${saved.phone} is saved (${backup.fileCount} files, kept until ${expiresAt}); ` +
+      'its control number, needed to restore it, is shown by `phonesafe pc rescue-status` with the phone number and code number';
+    await this.#deps.notifier.notify(ownerNotice(saved.ownerId, 'rescue-saved', message));
     await this.nudge(saved);
   }
 
@@ -128,11 +121,8 @@ export class RescueTransfer {
     // A channel it still holds, on whichever center, is told and closed.
     await this.#publish(handset.handsetId, { type: 'credential-revoked', requestId: newId() });
     await audit(this.#deps, subjectOf(changed), 'erased', `the handset erased ${report.erasedItems} saved items; its credential is revoked`);
-    await this.#deps.notifier.notify({
-      ownerId: changed.ownerId,
-      handsetId: changed.handsetId,
-      kind: 'rescue-erased',
-      message: `the handset with phone number ${changed.phone} erased its saved memory (${report.erasedItems} items)`,
-    });
+    await this.#deps.notifier.notify(
+      ownerNotice(changed.ownerId, 'rescue-erased', `the handset with phone number ${changed.phone} erased its saved memory (${report.erasedItems} items)`),
+    );
   }
 }

@@ -29,8 +29,11 @@ export class ScheduleService {
     return this.#view(await this.#handsetByName(ownerId, handsetName));
   }
 
+  /** HANDSET_REVOKED for a revoked handset: its schedule would never run. */
   async put(ownerId: string, handsetName: string, input: PutSchedule): Promise<ScheduleView> {
-    return this.#put(await this.#handsetByName(ownerId, handsetName), input);
+    const handset = await this.#handsetByName(ownerId, handsetName);
+    if (handset.revokedAt !== null) throw new PhoneSafeError('HANDSET_REVOKED', `handset ${handsetName} is revoked; it takes no schedule`);
+    return this.#put(handset, input);
   }
 
   async getOwn(caller: HandsetCaller): Promise<ScheduleView> {

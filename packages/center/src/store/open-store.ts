@@ -25,6 +25,7 @@ function engineFor(url: string): Engine {
   const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
   if (path === ':memory:') return sqliteEngine(path);
   const file = resolve(path);
-  mkdirSync(dirname(file), { recursive: true });
+  // A folder made here is the owner's alone; one that exists (perhaps shared) is left as it is.
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   return sqliteEngine(file);
 }

@@ -3,7 +3,7 @@
  * text, booleans as 0/1 so both dialects bind the same values). Repositories
  * map these to the camelCase rows of `store.ts`; nothing else imports this.
  */
-import type { OverwritePolicy } from '@phonesafe/protocol';
+import type { ErrorCode, OverwritePolicy, RestoreStatus } from '@phonesafe/protocol';
 import type { Generated, Kysely } from 'kysely';
 import type { HistoryRow, JobStatus, NoticeRow, RescueAuditRow, RescueStatus } from './store.ts';
 
@@ -65,6 +65,8 @@ export interface BackupsTable {
   manifest_id: string | null;
   manifest_size: number | null;
   manifest_sha256: string | null;
+  /** Kinds covered completely, JSON (migration 0008); null for backups made before. */
+  complete_kinds: string | null;
 }
 
 export interface BackupFilesTable {
@@ -89,9 +91,15 @@ export interface RestoresTable {
   kinds: string | null;
   delete_after: number;
   overwrite: OverwritePolicy;
-  status: 'pending' | 'completed';
+  /** 'owner' or 'handset' (migration 0008); null for orders stored before it. */
+  placed_by: 'owner' | 'handset' | null;
+  status: RestoreStatus;
   requested_at: string;
   completed_at: string | null;
+  /** Failed tries, the last one's error code, when it is offered again (migration 0008). */
+  attempts: number;
+  last_code: ErrorCode | null;
+  next_try_at: string | null;
 }
 
 export interface HistoryTable {
@@ -170,7 +178,12 @@ export interface RescuesTable {
   last_attempt_at: string | null;
   request_id: string | null;
   backup_id: string | null;
+  /** Always null since migration 0007 (kept: SQLite cannot drop a unique column); see control_seal. */
   control_number: string | null;
+  /** Migration 0007: the control number sealed under the code number (rescue/control-seal.ts). */
+  control_seal: string | null;
+  /** Migration 0007: a scrypt hash of a control number stored in clear before it. */
+  control_hash: string | null;
   saved_at: string | null;
   erased_at: string | null;
   expires_at: string | null;

@@ -4,6 +4,7 @@
  * native npm module: `DatabaseSync` ships with Node, but its statements take
  * spread parameters and do not say whether they return rows.
  */
+import { chmodSync, closeSync, openSync } from 'node:fs';
 import { DatabaseSync, type SQLInputValue, type SQLOutputValue, type StatementSync } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
@@ -11,8 +12,11 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 const BUSY_TIMEOUT_MS = 5_000;
 /** Kysely compiles the same few dozen statements over and over; preparing each anew cost 10% of a transfer's CPU. */
 const STATEMENT_CACHE_SIZE = 256;
+/** The database holds every owner's metadata: readable by the center's user alone. */
+const FILE_MODE = 0o600;
 
 export function openSqliteDatabase(path: string): SqliteDatabase {
+  if (path !== ':memory:') ownerOnly(path);
   const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
   // WAL lets readers proceed while a commit writes; foreign keys are off by
   // default in SQLite. synchronous = NORMAL: a commit is safe from a killed
@@ -40,6 +44,23 @@ export function openSqliteDatabase(path: string): SqliteDatabase {
     },
     close: () => db.close(),
   };
+}
+
+/**
+ * The database file is created 0600 before SQLite opens it, and an existing
+ * one (with its -wal and -shm) is tightened to 0600: SQLite creates its -wal
+ * and -shm files with the database file's mode, so all three stay the
+ * owner's alone.
+ */
+function ownerOnly(path: string): void {
+  closeSync(openSync(path, 'a', FILE_MODE));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, FILE_MODE);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
 }
 
 /**

@@ -11,7 +11,7 @@
  * - Nothing here throws HTTP errors; unique-key violations surface as
  *   PhoneSafeError with the code named in the method comment.
  */
-import type { DataKind, KdfParams, NgReason, Notice, OverwritePolicy, PartRef, RescueStatus, RetryPolicy, ScheduleSpec } from '@phonesafe/protocol';
+import type { DataKind, ErrorCode, KdfParams, NgReason, Notice, OverwritePolicy, PartRef, RescueStatus, RestoreStatus, RetryPolicy, ScheduleSpec } from '@phonesafe/protocol';
 
 export type { RescueStatus };
 
@@ -46,7 +46,10 @@ export interface BackupRow {
   ownerId: string;
   handsetId: string;
   handsetName: string;
+  /** Kinds the backup holds items of (as the handset declared them). */
   kinds: DataKind[];
+  /** Of `kinds`, those it covers completely (every item of the kind); null for backups made before this was recorded. */
+  complete: DataKind[] | null;
   trigger: string;
   status: 'open' | 'committed';
   startedAt: string;
@@ -68,12 +71,23 @@ export interface RestoreRow {
   backupId: string;
   handsetId: string;
   kinds: DataKind[] | null;
+  /** Honoured only when `placedBy` is 'owner': only the owner may have a backup deleted. */
   deleteAfter: boolean;
   overwrite: OverwritePolicy;
-  status: 'pending' | 'completed';
+  /** Who placed the order; null for orders stored before this was recorded (they never delete). */
+  placedBy: 'owner' | 'handset' | null;
+  status: RestoreStatus;
   requestedAt: string;
   completedAt: string | null;
+  /** Failed tries the destination reported. */
+  attempts: number;
+  lastCode: ErrorCode | null;
+  /** A pending order is offered to its handset only from this time on; null: now. */
+  nextTryAt: string | null;
 }
+
+/** What a failure report or a cancel may change on a restore order. */
+export type RestoreUpdate = Partial<Pick<RestoreRow, 'status' | 'attempts' | 'lastCode' | 'nextTryAt' | 'completedAt'>>;
 
 export interface HistoryRow {
   at: string;
@@ -94,8 +108,8 @@ export interface ScheduleRow {
   updatedAt: string;
 }
 
-/** live-channel.md: pending → requested → running → done, back to pending on a retry, or gave-up. */
-export type JobStatus = 'pending' | 'requested' | 'running' | 'done' | 'gave-up';
+/** live-channel.md: pending → requested → running → done, back to pending on a retry, or gave-up; cancelled when the handset is revoked. */
+export type JobStatus = 'pending' | 'requested' | 'running' | 'done' | 'gave-up' | 'cancelled';
 
 export interface JobRow {
   id: string;
@@ -165,8 +179,14 @@ export interface RescueRow {
   requestId: string | null;
   /** The rescue's backup (the save), once the handset started it. */
   backupId: string | null;
-  /** 16 digits, issued when the save committed. */
-  controlNumber: string | null;
+  /**
+   * The control number (16 digits), sealed under the code number when the
+   * rescue is requested (rescue/control-seal.ts); it is valid and shown only
+   * once `savedAt` is set. Never stored in clear.
+   */
+  controlSeal: string | null;
+  /** A control number stored in clear before migration 0007, as a scrypt hash; null for every later rescue. */
+  controlHash: string | null;
   savedAt: string | null;
   erasedAt: string | null;
   expiresAt: string | null;
@@ -175,7 +195,7 @@ export interface RescueRow {
 }
 
 export type RescueUpdate = Partial<
-  Pick<RescueRow, 'status' | 'lastAttemptAt' | 'requestId' | 'backupId' | 'controlNumber' | 'savedAt' | 'erasedAt' | 'expiresAt' | 'warnedAt' | 'files'>
+  Pick<RescueRow, 'status' | 'lastAttemptAt' | 'requestId' | 'backupId' | 'controlSeal' | 'savedAt' | 'erasedAt' | 'expiresAt' | 'warnedAt' | 'files'>
 >;
 
 /** What a rescue transition expects to find; it changes nothing when the row has moved on. */
@@ -184,6 +204,8 @@ export interface RescueMatch {
   status: RescueStatus;
   /** When true, the erase must not have been reported yet. */
   unerased?: boolean;
+  /** When true, the rescue must have no sealed control number yet. */
+  unsealed?: boolean;
 }
 
 /** The rescue sweep's kinds of due rows (R4, R5). */
@@ -229,6 +251,15 @@ export interface CommitInput {
   files: BackupFileRow[];
 }
 
+export interface SecretsChange {
+  ownerId: string;
+  expectedAuthHash: string;
+  authHash: string;
+  kdf: KdfParams;
+  wrappedDataKey: string;
+  keepTokenId: string;
+}
+
 export interface OwnerRepo {
   /** Throws PhoneSafeError OWNER_EXISTS when the e-mail is taken. */
   create(row: OwnerRow): Promise<void>;
@@ -237,6 +268,17 @@ export interface OwnerRepo {
   addToken(token: { id: string; ownerId: string; secretHash: string; expiresAt: string }): Promise<void>;
   findToken(id: string): Promise<{ ownerId: string; secretHash: string; expiresAt: string } | undefined>;
   deleteExpiredTokens(now: string): Promise<number>;
+  /** Logout: the token is refused from now on. Idempotent. */
+  deleteToken(id: string): Promise<void>;
+  /**
+   * A password change, in one transaction: replaces the auth hash, KDF
+   * parameters and wrapped data key, and deletes every token of the owner
+   * but `keepTokenId` (the other sessions end). Only while the stored hash
+   * is still `expectedAuthHash` (the one the current password was checked
+   * against): otherwise another change came first, nothing changes and the
+   * answer is undefined. Answers how many tokens were deleted.
+   */
+  changeSecrets(change: SecretsChange): Promise<number | undefined>;
   /** The owner's quota override, set by the operator; null when the center's default applies. */
   quotaBytes(ownerId: string): Promise<number | null>;
   setQuotaBytes(ownerId: string, bytes: number | null): Promise<void>;
@@ -254,8 +296,13 @@ export interface HandsetRepo {
   /** The handset most recently enrolled with this phone number, of any owner. */
   newestByPhone(phone: string): Promise<HandsetRow | undefined>;
   touch(id: string, at: string): Promise<void>;
-  /** From now on the handset's credential is refused (idempotent; the first time is kept). */
-  revoke(id: string, at: string): Promise<void>;
+  /**
+   * From now on the handset's credential is refused, and it gets no more
+   * work: in one transaction, revoked_at is set (the first time is kept), its
+   * schedule cleared and its active job cancelled. Idempotent; answers true
+   * when this call revoked it.
+   */
+  revoke(id: string, at: string): Promise<boolean>;
 }
 
 /** A recorded part: its ref, and whether its stored bytes were found missing or wrong. */
@@ -338,8 +385,18 @@ export interface BackupRepo {
 export interface RestoreRepo {
   create(row: RestoreRow): Promise<void>;
   find(ownerId: string, id: string): Promise<RestoreRow | undefined>;
-  listPending(handsetId: string): Promise<RestoreRow[]>;
-  complete(id: string, at: string): Promise<void>;
+  /** The handset's pending orders due at `now` (next_try_at null or <= now), oldest first. */
+  listPending(handsetId: string, now: string): Promise<RestoreRow[]>;
+  /** The owner's orders in any status, newest first, at most `limit`. */
+  listByOwner(ownerId: string, limit?: number): Promise<RestoreRow[]>;
+  /** pending → completed; no change (and false) when the order is no longer pending. */
+  complete(id: string, at: string): Promise<boolean>;
+  /**
+   * The one other way an order changes: `UPDATE … WHERE id = ? AND status = ?
+   * AND attempts = ?`, so two reports of one try count once. Answers the new
+   * row, or undefined (nothing changed) when the row has moved on.
+   */
+  transition(match: { id: string; status: RestoreStatus; attempts: number }, update: RestoreUpdate): Promise<RestoreRow | undefined>;
 }
 
 export interface HistoryRepo {
@@ -353,7 +410,7 @@ export interface ScheduleRepo {
   put(row: ScheduleRow): Promise<void>;
   /**
    * Step 1 of a scheduler tick, in one transaction: locks up to `limit`
-   * schedules with next_run_at <= now (skipping rows another center holds),
+   * schedules with next_run_at <= now of handsets not revoked (skipping rows another center holds),
    * asks `plan` for each, inserts its job unless the handset already has an
    * active one, and moves next_run_at to the planned value. Answers the jobs made.
    */
@@ -402,11 +459,10 @@ export interface RescueRepo {
   findOpen(phone: string): Promise<RescueRow | undefined>;
   /** The owner's rescues of this phone number, newest first. */
   listByPhone(ownerId: string, phone: string): Promise<RescueRow[]>;
-  findByControl(phone: string, controlNumber: string): Promise<RescueRow | undefined>;
   findByBackup(backupId: string): Promise<RescueRow | undefined>;
   /** The handset's rescues the channel still has to act on: to save (waiting, saving) or to erase (saved or restored, erase not reported). */
   listForChannel(handsetId: string): Promise<RescueRow[]>;
-  /** `UPDATE … WHERE id = ? AND status = ? [AND erased_at IS NULL]`; undefined when the row no longer matches. */
+  /** `UPDATE … WHERE id = ? AND status = ? [AND erased_at IS NULL] [AND control_seal IS NULL]`; undefined when the row no longer matches. */
   transition(match: RescueMatch, update: RescueUpdate): Promise<RescueRow | undefined>;
   /**
    * The rescue sweep, one transaction: locks up to `limit` rows of `which`
@@ -424,8 +480,12 @@ export interface RescueCodeRepo {
 
 export interface WrongTryRepo {
   find(key: string): Promise<WrongTryRow | undefined>;
-  /** Read-modify-write of one counter under a row lock, so concurrent wrong tries all count. */
-  change(key: string, change: (current: WrongTryRow) => WrongTryRow): Promise<WrongTryRow>;
+  /**
+   * Read-modify-write of one counter in one transaction under a row lock, so
+   * concurrent tries all count (a missing counter reads as zero). `change`
+   * answering null deletes the counter. Answers the counter as written.
+   */
+  change(key: string, change: (current: WrongTryRow) => WrongTryRow | null): Promise<WrongTryRow | null>;
   delete(key: string): Promise<void>;
   /** Deletes counters whose last wrong try is before `before` (or unknown) and that are not locked at `now`; answers how many. */
   deleteStale(before: string, now: string): Promise<number>;

@@ -197,7 +197,7 @@ export function toRunEvent(e: ChannelEvent, attempts: Map<string, number>): RunE
         skipped: e.result.skipped,
       };
     case 'restore-failed':
-      return { at, event: 'restore-failed', code: e.code, detail: e.detail };
+      return { at, event: 'restore-failed', restoreId: e.restoreId ?? null, code: e.code, detail: e.detail };
     case 'rescue-save':
       return { at, event: 'rescue-save', rescueId: e.rescueId, requestId: e.requestId };
     case 'rescue-saved':
@@ -247,7 +247,7 @@ export function eventText(e: RunEvent): string {
     case 'restore-applied':
       return `restore ${e.restoreId} of backup ${e.backupId} applied: ${plural(e.restored, 'file')} restored, ${e.alreadyThere} already there, ${e.skipped} kept unchanged`;
     case 'restore-failed':
-      return `restore failed: ${e.code}: ${e.detail}`;
+      return e.restoreId ? `restore ${e.restoreId} could not be applied (the center offers it again later): ${e.code}: ${e.detail}` : `pending restores not fetched: ${e.code}: ${e.detail}`;
     case 'rescue-save':
       return `rescue ${e.rescueId}: the center asks to save all of this handset's memory`;
     case 'rescue-saved':

@@ -1,8 +1,9 @@
 import { Option, type Command } from 'commander';
-import type { HandsetAgent } from '@phonesafe/handset';
-import { checkCode, normalizePhone } from '@phonesafe/pc';
+import type { HandsetAgent, PendingFailure } from '@phonesafe/handset';
+import { checkNewCode, normalizePhone } from '@phonesafe/pc';
 import { PhoneSafeError, type DataKind, type OverwritePolicy } from '@phonesafe/protocol';
 import { processClock } from '../clock.ts';
+import { httpTimeouts } from '../http-timeouts.ts';
 import { liveHandsetCommands } from './handset-live.ts';
 import { kindsOption, readCaFile, verb } from '../options.ts';
 import { capped, columns, humanBytes, humanTime, plural, Output } from '../output.ts';
@@ -25,13 +26,13 @@ export function handsetCommands(program: Command): void {
     .requiredOption('--name <name>', 'handset name, unique per owner')
     .option('--ca <file>', 'PEM file of the CA that signed an HTTPS center certificate')
     .option('--phone <number>', "the handset's phone number, for the lost-handset rescue desk (a replacement is enrolled with the same number)", normalizePhone)
-    .option('--code <digits>', 'the rescue desk code number for that phone number, 4-12 digits (else PHONESAFE_RESCUE_CODE; later: pc rescue-code)')
+    .option('--code <digits>', 'the rescue desk code number for that phone number, 8-12 digits (else PHONESAFE_RESCUE_CODE; later: pc rescue-code)')
     .action((flags: HandsetFlags & { center: string; owner: string; name: string; ca?: string; phone?: string; code?: string }) =>
       withHandset(flags, { applyPending: false }, async (agent, out) => {
         if (flags.code !== undefined && flags.phone === undefined) throw new PhoneSafeError('USAGE', '--code needs --phone: the code number belongs to a phone number');
         // The code from the variable only goes with a phone number; it is never printed.
         const code = flags.phone !== undefined ? await readRescueCode(flags.code, { optional: true }) : undefined;
-        if (code !== undefined) checkCode(code);
+        if (code !== undefined) checkNewCode(code);
         const password = await readPassword(`Password for ${flags.owner}: `);
         const ca = flags.ca ? await readCaFile(flags.ca) : undefined;
         const result = await agent.enroll({
@@ -43,7 +44,8 @@ export function handsetCommands(program: Command): void {
           ...(flags.phone !== undefined ? { phone: flags.phone } : {}),
           ...(code !== undefined ? { code } : {}),
         });
-        const view = { ...result, phone: flags.phone ?? null, rescueCode: code !== undefined };
+        // The center says whether the number has a code: a replacement keeps the lost handset's.
+        const view = { ...result, phone: flags.phone ?? null };
         out.result(view, (r) => [
           `enrolled handset '${r.name}' (${r.handsetId}) for ${flags.owner} at ${flags.center}${r.ownerRegistered ? '; new owner registered' : ''}`,
           ...(r.phone ? [`phone ${r.phone}${r.rescueCode ? ', rescue desk code number set' : '; no rescue code number yet (pc rescue-code sets one)'}`] : []),
@@ -84,17 +86,17 @@ export function handsetCommands(program: Command): void {
         out.result(result, (r) => [
           `backup ${r.backupId} committed at ${humanTime(r.committedAt)}: ${plural(r.files, 'file')}`,
           `sent ${plural(r.sentParts, 'part')} (${humanBytes(r.sentBytes)}), reused ${plural(r.reusedParts, 'part')}; stored ${humanBytes(r.storedBytes)}`,
+          ...(r.lostStubs ? [`warning: the center no longer holds ${plural(r.lostStubs.length, 'offloaded item')}; left out, they cannot be fetched:`, ...capped(r.lostStubs).map((p) => `  ${p}`)] : []),
         ]);
       }),
     );
 
-  handsetVerb(handset, 'restore', "restore a backup into this handset (default: this handset's latest)")
-    .option('--backup <id>', 'backup to restore')
-    .option('--from-handset <name>', "restore another of the owner's handsets' latest backup (e.g. onto a replacement)")
+  handsetVerb(handset, 'restore', "restore into this handset: one backup, or (default) the newest version of every item across this or another handset's backups")
+    .option('--backup <id>', 'one backup to restore')
+    .option('--from-handset <name>', "restore another of the owner's handsets (e.g. onto a replacement): the newest version of every item across its backups")
     .addOption(kindsOption())
     .addOption(new Option('--overwrite <policy>', 'items this handset already has: ask, yes or no').choices(['ask', 'yes', 'no']).default('ask'))
-    .option('--delete-after', 'have the center delete the backup once restored')
-    .action((flags: HandsetFlags & { backup?: string; fromHandset?: string; kinds?: DataKind[]; overwrite: OverwritePolicy; deleteAfter?: boolean }) =>
+    .action((flags: HandsetFlags & { backup?: string; fromHandset?: string; kinds?: DataKind[]; overwrite: OverwritePolicy }) =>
       withHandset(flags, { applyPending: false }, async (agent, out) => {
         const result = await withProgress(out, (onProgress) =>
           agent.restore({
@@ -102,9 +104,9 @@ export function handsetCommands(program: Command): void {
             fromHandset: flags.fromHandset,
             kinds: flags.kinds,
             overwrite: flags.overwrite,
-            deleteAfter: Boolean(flags.deleteAfter),
             ...askOption(),
             onProgress,
+            onPendingFailed: (f) => pendingFailed(out, f),
           }).catch((error: unknown) => {
             throw withOverwriteHint(error);
           }),
@@ -160,7 +162,7 @@ async function withHandset(flags: HandsetFlags, options: { applyPending: boolean
   const out = new Output(Boolean(flags.json));
   // Loaded on use, like the other role packages, to keep unrelated verbs quick to start.
   const { HandsetAgent: Agent } = await import('@phonesafe/handset');
-  const agent = await Agent.open(flags.data, { clock: processClock() });
+  const agent = await Agent.open(flags.data, { clock: processClock(), timeouts: httpTimeouts() });
   try {
     if (options.applyPending) await applyPending(agent, out);
     await run(agent, out);
@@ -172,12 +174,17 @@ async function withHandset(flags: HandsetFlags, options: { applyPending: boolean
 /** A pending restore that cannot be applied now must not block the command asked for: warn and go on. */
 async function applyPending(agent: HandsetAgent, out: Output): Promise<void> {
   try {
-    const applied = await withProgress(out, (onProgress) => agent.applyPendingRestores({ ...askOption(), onProgress }));
+    const applied = await withProgress(out, (onProgress) => agent.applyPendingRestores({ ...askOption(), onProgress, onFailed: (f) => pendingFailed(out, f) }));
     for (const r of applied) out.note(`applied restore ${r.restoreId} of backup ${r.backupId}: ${plural(r.restored, 'file')} restored, ${r.alreadyThere} already there, ${r.skipped} kept unchanged`);
   } catch (error) {
     if (!(error instanceof PhoneSafeError)) throw error;
     if (error.code !== 'NOT_ENROLLED') out.note(`warning: pending restores not applied: ${error.code}: ${error.detail}`);
   }
+}
+
+function pendingFailed(out: Output, failure: PendingFailure): void {
+  const next = failure.reported ? 'the center offers it again later; pc restore --cancel ends it' : 'it stays pending';
+  out.note(`warning: restore ${failure.restoreId} could not be applied (${next}): ${failure.code}: ${failure.detail}`);
 }
 
 /** The agent names the conflicting files; the CLI adds how to answer. */

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   checkCode,
+  checkNewCode,
   formatControl,
   loadProfile,
   normalizeControl,
@@ -25,6 +26,7 @@ import {
   type RescueStatusResult,
   type RescueViewResult,
 } from '@phonesafe/pc';
+import { httpTimeouts } from '../http-timeouts.ts';
 import { readCaFile, verb } from '../options.ts';
 import { columns, humanTime, plural, Output } from '../output.ts';
 import { readRescueCode } from '../password.ts';
@@ -43,10 +45,10 @@ type WithSession = (flags: { center?: string; owner?: string; ca?: string; json?
 export function pcRescueCommands(pc: Command, ownerVerb: OwnerVerb, withSession: WithSession): void {
   ownerVerb('rescue-code', 'set or change the code number the rescue desk asks for, for the phone number of one of your handsets')
     .requiredOption('--phone <number>', "the handset's phone number", normalizePhone)
-    .option('--code <digits>', 'the code number, 4-12 digits (else PHONESAFE_RESCUE_CODE, else asked without echo)')
+    .option('--code <digits>', 'the code number, 8-12 digits (else PHONESAFE_RESCUE_CODE, else asked without echo)')
     .action((flags: DeskFlags & { owner?: string }) =>
       withSession(flags, async (session, out) => {
-        const code = checkCode((await readRescueCode(flags.code))!);
+        const code = checkNewCode((await readRescueCode(flags.code))!);
         await setRescueCode(session, { phone: flags.phone, code });
         out.result({ phone: flags.phone, codeSet: true }, (r) => `code number set for ${r.phone}: with it, the rescue desk saves and erases a lost handset (pc rescue)`);
       }),
@@ -107,7 +109,7 @@ async function withDesk(flags: DeskFlags, run: (desk: RescueDesk, credential: { 
   const target = resolveCenter({ center: flags.center, ca: flags.ca && resolve(flags.ca) }, process.env, profile);
   const code = checkCode((await readRescueCode(flags.code))!);
   const ca = target.ca ? await readCaFile(target.ca) : undefined;
-  const desk = openRescueDesk({ center: target.center, ...(ca ? { ca } : {}) });
+  const desk = openRescueDesk({ center: target.center, ...(ca ? { ca } : {}), timeouts: httpTimeouts() });
   try {
     await run(desk, { phone: flags.phone, code }, out);
     if (!profile.center) await saveProfile(dir, { ...profile, center: target.center, ...(target.ca ? { ca: target.ca } : {}) });

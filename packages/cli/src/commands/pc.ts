@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import {
+  cancelRestore,
   describeSchedule,
   download,
   getSchedule,
   listBackups,
   listNotices,
+  listRestores,
   loadProfile,
   openSession,
   pcConfigDir,
@@ -17,6 +19,8 @@ import {
 } from '@phonesafe/pc';
 import { PhoneSafeError, type DataKind, type OverwritePolicy, type RetryPolicy, type ScheduleSpec, type ScheduleView, daily, monthly, once, weekly } from '@phonesafe/protocol';
 import { durationOption, formatDuration } from '../duration.ts';
+import { httpTimeouts } from '../http-timeouts.ts';
+import { pcOwnerCommands } from './pc-owner.ts';
 import { pcQuotaCommands } from './pc-quota.ts';
 import { pcRescueCommands } from './pc-rescue.ts';
 import { noticeLines } from '../notices.ts';
@@ -34,7 +38,7 @@ interface PcFlags {
 
 /** `phonesafe pc <verb>`: the owner's view of the center, from a PC. */
 export function pcCommands(program: Command): void {
-  const pc = program.command('pc').description("the owner's PC: list backups, download them, send restores to a handset, the lost-handset rescue desk");
+  const pc = program.command('pc').description("the owner's PC: list backups, download them, send restores to a handset, handsets and password, the lost-handset rescue desk");
 
   pcVerb(pc, 'backups', 'list committed backups (newest first) and their files')
     .option('--handset <name>', "only this handset's backups")
@@ -66,13 +70,16 @@ export function pcCommands(program: Command): void {
     );
 
   pcVerb(pc, 'restore', 'order a handset to restore a backup: a handset running `handset run` applies it at once, another when it next talks to the center')
-    .requiredOption('--backup <id>', 'backup to restore')
-    .requiredOption('--to <handset>', 'name of the destination handset')
+    .option('--backup <id>', 'backup to restore (with --to)')
+    .option('--to <handset>', 'name of the destination handset')
     .addOption(kindsOption())
     .option('--delete-after', 'have the center delete the backup once restored')
     .addOption(new Option('--overwrite <policy>', 'items the handset already has (default: the handset asks)').choices(['yes', 'no']))
-    .action((flags: PcFlags & { backup: string; to: string; kinds?: DataKind[]; deleteAfter?: boolean; overwrite?: 'yes' | 'no' }) =>
+    .option('--cancel <restoreId>', 'instead: cancel a pending restore order (see pc restores)')
+    .action((flags: RestoreFlags) =>
       withSession(flags, async (session, out) => {
+        if (flags.cancel !== undefined) return cancelOrder(session, out, flags);
+        if (flags.backup === undefined || flags.to === undefined) throw new PhoneSafeError('USAGE', 'pc restore needs --backup and --to (or --cancel ID)');
         const overwrite: OverwritePolicy = flags.overwrite ?? 'ask';
         const order = await pushRestore(session, {
           backupId: flags.backup,
@@ -82,6 +89,17 @@ export function pcCommands(program: Command): void {
           overwrite,
         });
         out.result(order, (o) => `restore ${o.restoreId} of backup ${o.backupId} is pending for handset '${flags.to}' (overwrite: ${o.overwrite})`);
+      }),
+    );
+
+  pcVerb(pc, 'restores', 'restore orders, newest first: pending (with failed tries and the next try), completed, failed (given up) or cancelled')
+    .action((flags: PcFlags) =>
+      withSession(flags, async (session, out) => {
+        const restores = await listRestores(session);
+        out.result({ restores }, ({ restores: list }) => [
+          ...columns(list.map((r) => [r.restoreId, humanTime(r.requestedAt), `to ${r.handsetName}`, `backup ${r.backupId}`, r.status, restoreTries(r)])),
+          plural(list.length, 'restore order'),
+        ]);
       }),
     );
 
@@ -120,8 +138,32 @@ export function pcCommands(program: Command): void {
     }),
   );
 
+  pcOwnerCommands(pc, pcVerb, withSession);
   pcRescueCommands(pc, (name, description) => pcVerb(pc, name, description), withSession);
   pcQuotaCommands((name, description) => pcVerb(pc, name, description), withSession);
+}
+
+interface RestoreFlags extends PcFlags {
+  backup?: string;
+  to?: string;
+  kinds?: DataKind[];
+  deleteAfter?: boolean;
+  overwrite?: 'yes' | 'no';
+  cancel?: string;
+}
+
+async function cancelOrder(session: PcSession, out: Output, flags: RestoreFlags): Promise<void> {
+  const given = (['backup', 'to', 'kinds', 'deleteAfter', 'overwrite'] as const).filter((k) => flags[k] !== undefined);
+  if (given.length > 0) throw new PhoneSafeError('USAGE', `--cancel takes no other restore option (${given.map((k) => `--${k === 'deleteAfter' ? 'delete-after' : k}`).join(', ')})`);
+  const order = await cancelRestore(session, flags.cancel!);
+  out.result(order, (o) => `restore ${o.restoreId} of backup ${o.backupId} is cancelled`);
+}
+
+/** Failed tries of an order, and when a pending one is offered again. */
+function restoreTries(r: { status: string; attempts: number; lastCode: string | null; nextTryAt: string | null }): string {
+  if (r.attempts === 0) return '';
+  const tries = `${plural(r.attempts, 'failed try', 'failed tries')} (last ${r.lastCode})`;
+  return r.status === 'pending' && r.nextTryAt ? `${tries}, next try ${humanTime(r.nextTryAt)}` : tries;
 }
 
 interface ScheduleFlags extends PcFlags {
@@ -167,11 +209,12 @@ function pcVerb(pc: Command, name: string, description: string): Command {
 }
 
 /**
- * Logs in as the owner for one command. The center and owner used are
- * remembered (never the password) once the login succeeded, so the next
- * command needs neither flag.
+ * Logs in as the owner for one command, and out again when it ends. The
+ * center and owner used are remembered (never the password or a token) once
+ * the login succeeded, so the next command needs neither flag. `run` gets
+ * the password for the one verb that needs it again (`pc passwd`).
  */
-async function withSession(flags: PcFlags, run: (session: PcSession, out: Output) => Promise<void>): Promise<void> {
+async function withSession(flags: PcFlags, run: (session: PcSession, out: Output, password: string) => Promise<void>): Promise<void> {
   const out = new Output(Boolean(flags.json));
   const dir = pcConfigDir();
   const profile = await loadProfile(dir);
@@ -179,10 +222,10 @@ async function withSession(flags: PcFlags, run: (session: PcSession, out: Output
   const target = resolveTarget({ center: flags.center, owner: flags.owner, ca: flags.ca && resolve(flags.ca) }, process.env, profile);
   const password = await readPassword(`Password for ${target.owner}: `);
   const ca = target.ca ? await readCaFile(target.ca) : undefined;
-  const session = await openSession({ center: target.center, owner: target.owner, password, ...(ca ? { ca } : {}) });
+  const session = await openSession({ center: target.center, owner: target.owner, password, ...(ca ? { ca } : {}), timeouts: httpTimeouts() });
   try {
     if (target.center !== profile.center || target.owner !== profile.owner || target.ca !== profile.ca) await saveProfile(dir, target);
-    await run(session, out);
+    await run(session, out, password);
   } finally {
     await session.close();
   }

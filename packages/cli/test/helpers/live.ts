@@ -18,6 +18,8 @@ export interface RunningHandset {
   next(match: (e: RunEvent) => boolean, what: string): Promise<RunEvent>;
   /** SIGTERM and wait: `handset run` must end cleanly. */
   stop(): Promise<CliResult>;
+  /** Waits for `handset run` to end by itself (e.g. once its credential is revoked). */
+  ended(): Promise<CliResult>;
 }
 
 export function runHandset(t: TestContext, dir: string, env: Env): RunningHandset {
@@ -49,6 +51,7 @@ export function runHandset(t: TestContext, dir: string, env: Env): RunningHandse
       });
     },
     stop: () => end('SIGTERM'),
+    ended: () => done,
   };
 }
 

@@ -15,7 +15,8 @@ export type ChannelEvent =
   | { type: 'backup-done'; jobId: string; result: BackupResult }
   | { type: 'backup-failed'; jobId: string; code: ErrorCode; detail: string }
   | { type: 'restore-applied'; result: RestoreResult }
-  | { type: 'restore-failed'; code: ErrorCode; detail: string }
+  /** A restore order could not be applied (`restoreId`; reported to the center), or the orders could not be listed (no id). */
+  | { type: 'restore-failed'; restoreId?: string; code: ErrorCode; detail: string }
   /** R2: the center asked for a rescue save; it starts at once, busy or idle (the handset never answers NG to a rescue). */
   | { type: 'rescue-save'; requestId: string; rescueId: string }
   /** The rescue's backup is committed (or was already: `again`). */
@@ -30,7 +31,7 @@ export type ChannelEvent =
   | { type: 'refused'; requestId?: string | undefined; code: string; detail: string }
   /** A frame that did not validate; it was ignored. */
   | { type: 'invalid-message'; detail: string }
-  /** The center revoked the credential (after a rescue erase): the enrolment and the owner's key are deleted; the loop ends. */
+  /** The center revoked the credential (by the owner, or after a rescue erase): the enrolment and the owner's key are deleted; the loop ends. */
   | { type: 'revoked'; detail: string }
   | { type: 'stopped' };
 

@@ -2,7 +2,7 @@ import { PhoneSafeError, type BackupStartRequest, type CenterMessage, type Sched
 import type { RescueErased } from '../rescue/erase.ts';
 import type { RescueSaved } from '../rescue/save.ts';
 import type { Readiness } from '../device/readiness.ts';
-import type { RestoreResult, TriggeredBackup } from '../types.ts';
+import type { PendingFailure, RestoreResult, TriggeredBackup } from '../types.ts';
 import { failureOf } from '../util/failure.ts';
 import { Backoff, sleep, type BackoffOptions } from './backoff.ts';
 import type { EventSink } from './events.ts';
@@ -15,7 +15,8 @@ export interface ChannelHost {
   readiness(): Readiness;
   /** Runs the backup an accepted request asked for; failures come back as results. */
   backup(request: BackupStartRequest): Promise<TriggeredBackup>;
-  applyPendingRestores(): Promise<RestoreResult[]>;
+  /** Applies the due restore orders; one that fails is reported and passed to `onFailed`, never thrown. */
+  applyPendingRestores(onFailed: (failure: PendingFailure) => void): Promise<RestoreResult[]>;
   /** R2: saves all of the memory for the rescue (rescue/save.ts); throws when it could not. */
   rescueSave(request: RescueSave): Promise<RescueSaved>;
   /** R2: erases what the rescue saved and reports it (rescue/erase.ts); throws when it did not. */
@@ -65,7 +66,7 @@ export async function runChannel(host: ChannelHost, options: RunOptions): Promis
   };
 
   const restores = () =>
-    host.applyPendingRestores().then(
+    host.applyPendingRestores(({ restoreId, code, detail }) => emit({ type: 'restore-failed', restoreId, code, detail })).then(
       (results) => results.forEach((result) => emit({ type: 'restore-applied', result })),
       (error: unknown) => emit({ type: 'restore-failed', ...failureOf(error) }),
     );

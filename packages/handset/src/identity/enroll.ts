@@ -20,9 +20,13 @@ export interface EnrollRequest {
  * Logs the owner in (registering the owner on a first handset), enrolls this
  * handset under `name` (with its phone number and rescue code number, when
  * given) and returns what the handset keeps: its identity and the unwrapped
- * data key. The password and the code number are used here only and never stored.
+ * data key. The password and the code number are used here only and never
+ * stored; the owner's session ends with the enrolment.
  */
-export async function enrollAtCenter(request: EnrollRequest, connect: ConnectCenter): Promise<{ identity: Identity; dataKey: Buffer; ownerRegistered: boolean }> {
+export async function enrollAtCenter(
+  request: EnrollRequest,
+  connect: ConnectCenter,
+): Promise<{ identity: Identity; dataKey: Buffer; ownerRegistered: boolean; rescueCode: boolean }> {
   const center = connect({ baseUrl: request.center, ...(request.ca ? { ca: request.ca } : {}) });
   try {
     const session = await loginOrRegister(center, request.owner, request.password);
@@ -37,7 +41,9 @@ export async function enrollAtCenter(request: EnrollRequest, connect: ConnectCen
       owner: session.email,
       ...(request.phone ? { phone: request.phone } : {}),
     };
-    return { identity, dataKey: session.dataKey, ownerRegistered: session.registered };
+    // The owner's session was for this enrolment only; the handset goes on with its own credential.
+    await session.client.logout().catch(() => {});
+    return { identity, dataKey: session.dataKey, ownerRegistered: session.registered, rescueCode: enrolled.rescueCode };
   } finally {
     await center.close();
   }

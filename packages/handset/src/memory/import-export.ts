@@ -1,10 +1,13 @@
-import { copyFile, mkdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { TargetDir } from '@phonesafe/protocol';
 import type { ExportResult, ImportResult, ProgressFn } from '../types.ts';
 import type { StagedFile } from '../util/atomic-file.ts';
 import { countingBytes } from '../util/progress.ts';
 import type { MemoryStore } from './memory-store.ts';
-import { readPieces, safeSegments, sha256OfFile, walkFiles, type TreeFile } from './tree.ts';
+import { readPieces, sha256OfFile, walkFiles, type TreeFile } from './tree.ts';
+
+/** Read size of an export copy: large pieces, so a 1 GiB export is not thousands of small reads. */
+const COPY_CHUNK = 1024 * 1024;
 
 /** Commits staged content as the item at `path` and does what follows a save (the backup copy). */
 export type SaveItem = (path: string, staged: StagedFile) => Promise<void>;
@@ -44,17 +47,18 @@ export async function importTree(src: string, memory: MemoryStore, save: SaveIte
 /**
  * Writes every item the handset holds under `out` at its path, byte for
  * byte. Offloaded items (B9) are not on the handset: they are counted, not
- * written; `fetch` brings one back first.
+ * written; `fetch` brings one back first. `out` is the owner's choice; below
+ * it nothing is written through a symbolic link, and every path is checked
+ * before anything is created (TargetDir).
  */
 export async function exportTree(out: string, memory: MemoryStore, onProgress?: ProgressFn): Promise<ExportResult> {
   const all = memory.list();
   const items = all.filter((item) => !item.offloaded);
   const total = items.reduce((sum, item) => sum + item.size, 0);
+  const target = await TargetDir.open(out, items.map((item) => item.path));
   let done = 0;
   for (const item of items) {
-    const target = join(out, ...safeSegments(item.path));
-    await mkdir(dirname(target), { recursive: true });
-    await copyFile(memory.contentPath(item.id), target);
+    await target.write(item.path, readPieces(memory.contentPath(item.id)), { mode: 0o644 });
     done += item.size;
     onProgress?.({ phase: 'export', done, total, unit: 'bytes' });
   }

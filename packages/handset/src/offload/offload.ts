@@ -56,9 +56,11 @@ export interface OffloadResult {
  *      content in place; a stray file left by a failure after 3 is cleared
  *      by the next offload.
  *
- * Later backups keep naming the stub's version in their generation (its
- * profile record stays), so the newest backup always references it and
- * retention never drops the only copy.
+ * Every later backup names the stub's version in its generation, whatever
+ * its scope (transfer/backup-scope.ts; its profile record stays), so the
+ * newest backup always references it and retention never drops the only
+ * copy. Should the center lose it anyway, backups leave that stub out and
+ * say so (BackupResult.lostStubs) rather than fail.
  */
 export async function offloadItems(deps: OffloadDeps, request: OffloadRequest): Promise<OffloadResult> {
   const { memory, profile } = deps;

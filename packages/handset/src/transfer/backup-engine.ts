@@ -12,7 +12,7 @@ import type { SettingsStore } from '../settings/settings.ts';
 import type { BackupResult, BackupTrigger, ProgressFn } from '../types.ts';
 import type { Serial } from '../util/serial.ts';
 import { endNoticeOf, manifestOf, partIdsOf } from './generation.ts';
-import { scopeKey, selectGeneration, type BackupScope } from './backup-scope.ts';
+import { completeOfKey, scopeKey, selectGeneration, type BackupScope } from './backup-scope.ts';
 import type { OpenBackup, OpenBackupStore } from './open-backup.ts';
 import { PartSender } from './part-sender.ts';
 
@@ -57,21 +57,26 @@ export interface BackupDeps {
 export async function runBackup(deps: BackupDeps, run: BackupRun): Promise<BackupResult> {
   const { session, index, profile } = deps;
   await copyUncopied(profile, deps.copier, deps.writes, run.onProgress);
-  const open = await openOrResume(deps, run);
+  let open = await openOrResume(deps, run);
   run.onOpen?.(open);
-  const entries = open.generation.map((key) => {
+  let entries = open.generation.map((key) => {
     const entry = profile.get(key);
     if (!entry) throw new PhoneSafeError('LOCAL_IO', `the open backup's item ${key.itemId} v${key.version} has no profile record`);
     return entry;
   });
 
-  const ids = partIdsOf(entries);
   const sender = new PartSender(deps);
-  const missing = await sender.missing(ids);
+  let missing = await sender.missing(partIdsOf(entries));
+  const lost = await lostStubs(deps, entries, missing);
+  if (lost.length > 0) {
+    ({ open, entries, missing } = leaveOut(deps, open, entries, missing, lost));
+    run.onOpen?.(open);
+  }
+  const ids = partIdsOf(entries);
   await recopyAbsent(deps, open, entries, missing);
   const sent = await sender.upload(missing, run.onProgress);
 
-  const manifest = await sender.sendSealed(sealManifest(session.keys, manifestOf(session.identity, open, entries)));
+  const manifest = await sender.sendSealed(sealManifest(session.keys, manifestOf(session.identity, open, completeOfKey(open.scope), entries)));
   const notice = endNoticeOf(session.keys, manifest, entries, (id) => index.ref(id));
   const { committed, completion } = await endOrReopen(deps, open, notice, run);
   await completeLocally(deps, committed, completion, sent.bytes);
@@ -87,6 +92,7 @@ export async function runBackup(deps: BackupDeps, run: BackupRun): Promise<Backu
     reusedParts: ids.length - sent.parts,
     storedBytes: completion.storedBytes,
     committedAt: completion.committedAt,
+    ...(lost.length > 0 ? { lostStubs: lost.map((entry) => entry.path) } : {}),
   };
 }
 
@@ -99,8 +105,9 @@ async function openOrResume(deps: BackupDeps, run: BackupRun): Promise<OpenBacku
   const scope = scopeKey(run.scope, run.jobId, run.rescueId);
   const recorded = deps.openBackups.get();
   if (recorded && recorded.scope === scope) return recorded;
-  const { kinds, entries } = selectGeneration(deps.profile, run.scope);
-  const started = await deps.session.client.startBackup(startRequestOf(kinds, run));
+  const stubs = deps.memory.offloaded().flatMap((item) => deps.profile.get({ itemId: item.id, version: item.version }) ?? []);
+  const { kinds, entries } = selectGeneration(deps.profile, run.scope, stubs);
+  const started = await deps.session.client.startBackup(startRequestOf(kinds, scope, run));
   const open: OpenBackup = {
     backupId: started.backupId,
     kinds,
@@ -112,9 +119,38 @@ async function openOrResume(deps: BackupDeps, run: BackupRun): Promise<OpenBacku
   return open;
 }
 
-/** The start request: the job or rescue the backup completes at the center travels with it. */
-function startRequestOf(kinds: DataKind[], run: BackupRun): Parameters<CenterClient['startBackup']>[0] {
-  return { kinds, trigger: run.trigger, ...(run.jobId ? { jobId: run.jobId } : {}), ...(run.rescueId ? { rescueId: run.rescueId } : {}) };
+/** The start request: what it covers completely, and the job or rescue the backup completes at the center. */
+function startRequestOf(kinds: DataKind[], scope: string | null, run: BackupRun): Parameters<CenterClient['startBackup']>[0] {
+  const complete = completeOfKey(scope).filter((kind) => kinds.includes(kind));
+  return { kinds, complete, trigger: run.trigger, ...(run.jobId ? { jobId: run.jobId } : {}), ...(run.rescueId ? { rescueId: run.rescueId } : {}) };
+}
+
+/**
+ * Offloaded stubs (B9) the center lacks a part of that nothing here can seal
+ * again (their content is only at the center: it lost it). They cannot be
+ * sent, and one lost item must not block every later backup: they are left
+ * out of the generation and named in the result; the stub stays.
+ */
+async function lostStubs(deps: BackupDeps, entries: readonly ProfileEntry[], missing: readonly string[]): Promise<ProfileEntry[]> {
+  if (missing.length === 0) return [];
+  const isStub = (entry: ProfileEntry) => {
+    const item = deps.memory.byId(entry.itemId);
+    return item?.offloaded === true && item.version === entry.version;
+  };
+  const sealable = new Set(entries.filter((entry) => !isStub(entry)).flatMap((entry) => entry.parts.map((part) => part.id)));
+  const gone = new Set<string>();
+  for (const id of missing) if (!sealable.has(id) && !(await deps.area.has(id))) gone.add(id);
+  return entries.filter((entry) => isStub(entry) && entry.parts.some((part) => gone.has(part.id)));
+}
+
+/** The open backup without `lost`, recorded so a resumed run sends the same; missing parts only they used are dropped. */
+function leaveOut(deps: BackupDeps, open: OpenBackup, entries: readonly ProfileEntry[], missing: readonly string[], lost: readonly ProfileEntry[]) {
+  const dropped = new Set(lost.map((entry) => `${entry.itemId}@${entry.version}`));
+  const kept = entries.filter((entry) => !dropped.has(`${entry.itemId}@${entry.version}`));
+  const reduced: OpenBackup = { ...open, generation: open.generation.filter((key) => !dropped.has(`${key.itemId}@${key.version}`)) };
+  deps.openBackups.save(reduced);
+  const used = new Set(partIdsOf(kept));
+  return { open: reduced, entries: kept, missing: missing.filter((id) => used.has(id)) };
 }
 
 /**
@@ -150,7 +186,7 @@ async function endOrReopen(deps: BackupDeps, open: OpenBackup, notice: EndNotice
   } catch (error) {
     if (!(error instanceof PhoneSafeError) || (error.code !== 'BACKUP_NOT_OPEN' && error.code !== 'NOT_FOUND')) throw error;
   }
-  const started = await client.startBackup(startRequestOf(open.kinds, run));
+  const started = await client.startBackup(startRequestOf(open.kinds, open.scope, run));
   const reopened = { ...open, backupId: started.backupId };
   deps.openBackups.save(reopened);
   run.onOpen?.(reopened);

@@ -13,20 +13,54 @@ export type BackupScope = { kinds: readonly DataKind[] } | { targets: Targets };
 /** Every kind: what an explicit backup with no kinds covers. */
 export const ALL_KINDS: BackupScope = { kinds: DATA_KINDS };
 
+/** A generation a backup started now would send, and what it declares. */
+export interface SelectedGeneration {
+  /** Kinds it holds items of, declared to the center (at least one). */
+  kinds: DataKind[];
+  /** Of those, the kinds it covers completely (manifest `complete`, retention per kind). */
+  complete: DataKind[];
+  entries: ProfileEntry[];
+}
+
 /**
- * The generation a backup started now would send (the newest copied version
- * of every item in scope) and the kinds it declares to the center. The center
- * needs at least one kind; a targets selection that names no kind and
- * matches nothing is declared as 'other'.
+ * The generation a backup started now would send: the newest copied version
+ * of every item in scope, plus every offloaded stub (B9) whatever the scope.
+ * A stub's content exists only at the center, so every generation names it
+ * and retention never drops its only copy; it costs no upload (its parts
+ * are at the center) and declares no kind of its own. The center needs at
+ * least one kind; a targets selection that names no kind and matches
+ * nothing is declared as 'other'.
  */
-export function selectGeneration(profile: Profile, scope: BackupScope): { kinds: DataKind[]; entries: ProfileEntry[] } {
-  if ('kinds' in scope) {
-    const kinds = [...new Set(scope.kinds.length ? scope.kinds : DATA_KINDS)].sort();
-    return { kinds, entries: profile.newest(kinds) };
+export function selectGeneration(profile: Profile, scope: BackupScope, stubs: readonly ProfileEntry[] = []): SelectedGeneration {
+  const complete = completeOf(scope);
+  const inScope = 'kinds' in scope ? profile.newest(complete) : profile.newest(DATA_KINDS).filter((entry) => isTarget(entry, scope.targets));
+  const declared = [...new Set([...complete, ...inScope.map((entry) => entry.kind)])].sort();
+  const named = new Set(inScope.map((entry) => entry.itemId));
+  const entries = [...inScope, ...stubs.filter((stub) => !named.has(stub.itemId))].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { kinds: declared.length ? declared : ['other'], complete, entries };
+}
+
+/** The kinds a scope covers completely: all its kinds, or the targets' kinds (extensions, apps and keywords pick only some items). */
+export function completeOf(scope: BackupScope): DataKind[] {
+  if ('kinds' in scope) return [...new Set(scope.kinds.length ? scope.kinds : DATA_KINDS)].sort();
+  return [...new Set(scope.targets.kinds)].sort();
+}
+
+/**
+ * The same for an open backup, from its recorded scope key (scopeKey): a
+ * resumed backup declares what it was opened for. A backup opened before
+ * scopes were recorded is never resumed; an unreadable key covers nothing.
+ */
+export function completeOfKey(key: string | null): DataKind[] {
+  if (key === null) return [];
+  try {
+    const parsed = JSON.parse(key) as { kinds?: DataKind[]; targets?: Targets };
+    if (Array.isArray(parsed.kinds)) return completeOf({ kinds: parsed.kinds });
+    if (parsed.targets && Array.isArray(parsed.targets.kinds)) return completeOf({ targets: parsed.targets });
+  } catch {
+    // Not JSON: cover nothing, which only makes a later restore look further back.
   }
-  const entries = profile.newest(DATA_KINDS).filter((entry) => isTarget(entry, scope.targets));
-  const kinds = [...new Set([...scope.targets.kinds, ...entries.map((entry) => entry.kind)])].sort();
-  return { kinds: kinds.length ? kinds : ['other'], entries };
+  return [];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { PhoneSafeError, type EndNotice, type Manifest, type OwnerKeys, type PartRef } from '@phonesafe/protocol';
+import { PhoneSafeError, type DataKind, type EndNotice, type Manifest, type OwnerKeys, type PartRef } from '@phonesafe/protocol';
 import type { ProfileEntry } from '../backup-area/profile.ts';
 import type { Identity } from '../identity/identity-store.ts';
 import type { OpenBackup } from './open-backup.ts';
@@ -13,8 +13,8 @@ export function partIdsOf(entries: readonly ProfileEntry[]): string[] {
   return [...new Set(entries.flatMap((entry) => entry.parts.map((part) => part.id)))];
 }
 
-/** The sealed manifest's content: names, kinds and sizes travel only inside it. */
-export function manifestOf(identity: Identity, open: OpenBackup, entries: readonly ProfileEntry[]): Manifest {
+/** The sealed manifest's content: names, kinds and sizes travel only inside it; `complete`: the kinds it covers completely. */
+export function manifestOf(identity: Identity, open: OpenBackup, complete: readonly DataKind[], entries: readonly ProfileEntry[]): Manifest {
   return {
     format: 'phonesafe-manifest',
     version: 1,
@@ -22,6 +22,7 @@ export function manifestOf(identity: Identity, open: OpenBackup, entries: readon
     handsetName: identity.name,
     createdAt: open.startedAt,
     kinds: open.kinds,
+    complete: [...complete],
     files: entries.map((entry) => ({
       path: entry.path,
       kind: entry.kind,

@@ -1,4 +1,4 @@
-import { fileContent, forEachConcurrent, partsInBatches, PhoneSafeError, readManifest, selectFiles, type Clock, type DataKind, type ManifestFile, type OverwritePolicy, type PartRef, type RestoreOrder } from '@phonesafe/protocol';
+import { backupSource, fileContent, filesOfKinds, forEachConcurrent, handsetSource, partsInBatches, PhoneSafeError, type Clock, type DataKind, type ManifestFile, type OverwritePolicy, type PartRef, type RestoreOrder } from '@phonesafe/protocol';
 import type { PartIndex } from '../backup-area/part-index.ts';
 import type { Profile } from '../backup-area/profile.ts';
 import type { HistoryStore } from '../history/history-store.ts';
@@ -24,31 +24,36 @@ export interface RestoreDeps {
 /** Most handset items are one small part: fetching one file at a time would wait on a round trip per item. */
 const FILES_IN_FLIGHT = 4;
 
-/** What to restore: a backup, a kind filter, the overwrite policy; `order` when the pc already placed it. */
+/**
+ * What to restore: one backup, or a handset's newest version of each item
+ * across its backups (protocol handsetSource); a kind filter, the overwrite
+ * policy; `order` when the owner already placed it. The handset's own
+ * orders never ask for the backup to be deleted: only the owner may (the
+ * center refuses it).
+ */
 export interface RestorePlan {
-  backupId: string;
+  from: { backupId: string } | { handset: string };
   kinds: DataKind[] | null;
   overwrite: OverwritePolicy;
-  deleteAfter: boolean;
   order?: RestoreOrder;
 }
 
 /**
- * B6 on the handset: read the backup's manifest, decide per file (asking
- * before overwriting), place the restore order, stream each file into a
- * temporary file and rename it into memory, then send the completion notice.
+ * B6 on the handset: read the manifest(s), decide per file (asking before
+ * overwriting), place the restore order (naming the one or newest backup),
+ * stream each file into a temporary file and rename it into memory, then
+ * send the completion notice.
  * A restored version is recorded as already sent, with the parts it came
  * from, so the next backup does not send it back.
  */
 export async function runRestore(deps: RestoreDeps, plan: RestorePlan, ask?: AskOverwrite, onProgress?: ProgressFn): Promise<RestoreResult> {
   const { client, keys } = deps.session;
-  const detail = await client.getBackup(plan.backupId);
-  const manifest = await readManifest(client, keys, detail.manifest);
-  const files = selectFiles(manifest, plan.kinds);
-  const refs = new Map(detail.parts.map((ref) => [ref.id, ref]));
+  const source = 'backupId' in plan.from ? await backupSource(client, keys, plan.from.backupId) : await handsetSource(client, keys, plan.from.handset);
+  const { backupId, refs } = source;
+  const files = filesOfKinds(source.files, plan.kinds);
   for (const file of files) checkRestorable(file, refs);
   const selection = await selectForRestore(files, deps.memory, plan.overwrite, ask);
-  const order = plan.order ?? (await client.startRestore({ backupId: plan.backupId, ...(plan.kinds ? { kinds: plan.kinds } : {}), deleteAfter: plan.deleteAfter, overwrite: plan.overwrite }));
+  const order = plan.order ?? (await client.startRestore({ backupId, ...(plan.kinds ? { kinds: plan.kinds } : {}), overwrite: plan.overwrite }));
 
   const total = selection.write.reduce((sum, file) => sum + file.size, 0);
   let done = 0;
@@ -67,9 +72,9 @@ export async function runRestore(deps: RestoreDeps, plan: RestorePlan, ask?: Ask
   });
 
   await client.completeRestore(order.restoreId, { restored: selection.write.length, skipped: selection.skipped.length });
-  deps.history.add({ at: deps.clock.now().toISOString(), event: 'restore', backupId: plan.backupId, restoreId: order.restoreId, files: selection.write.length, bytes: total });
+  deps.history.add({ at: deps.clock.now().toISOString(), event: 'restore', backupId, restoreId: order.restoreId, files: selection.write.length, bytes: total });
   return {
-    backupId: plan.backupId,
+    backupId,
     restoreId: order.restoreId,
     restored: selection.write.length,
     skipped: selection.skipped.length,
@@ -78,7 +83,7 @@ export async function runRestore(deps: RestoreDeps, plan: RestorePlan, ask?: Ask
   };
 }
 
-/** Refuses, before anything is written, a file whose path could leave the memory or whose parts the backup does not list. */
+/** Refuses, before anything is written, a file whose path could leave the memory or whose parts its backup does not list. */
 function checkRestorable(file: ManifestFile, refs: ReadonlyMap<string, PartRef>): void {
   safeSegments(file.path);
   const unlisted = file.parts.find((part) => !refs.has(part.id));

@@ -9,6 +9,8 @@ import { dirname, join } from 'node:path';
  * cost the 1 GiB import most of its speed.
  */
 const TEMP_PREFIX = '.tmp-';
+/** Every file in the handset's data directory: memory, backup area, identity, key (layout.ts). */
+export const PRIVATE_FILE_MODE = 0o600;
 
 export function isTempName(name: string): boolean {
   return name.startsWith(TEMP_PREFIX);
@@ -18,7 +20,7 @@ export function tempPathIn(dir: string): string {
   return join(dir, `${TEMP_PREFIX}${randomUUID()}`);
 }
 
-export async function writeFileAtomic(path: string, data: Uint8Array | string, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(path: string, data: Uint8Array | string, mode = PRIVATE_FILE_MODE): Promise<void> {
   const temp = tempPathIn(dirname(path));
   try {
     await writeFile(temp, data, { mode });
@@ -45,7 +47,7 @@ export async function stageStream(dir: string, source: AsyncIterable<Uint8Array>
   const path = tempPathIn(dir);
   const hash = createHash('sha256');
   let size = 0;
-  const file = await open(path, 'wx');
+  const file = await open(path, 'wx', PRIVATE_FILE_MODE);
   try {
     for await (const piece of source) {
       hash.update(piece);

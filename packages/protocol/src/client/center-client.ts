@@ -36,12 +36,24 @@ export class CenterClient {
   login(req: z.input<typeof O.LoginRequest>) {
     return this.http.json(O.LoginResponse, { method: 'POST', path: '/v1/owners/login', json: req });
   }
+  /** Owner: ends this client's session (its token is refused from then on). */
+  async logout(): Promise<void> {
+    await this.http.raw({ method: 'POST', path: '/v1/owners/logout' });
+  }
+  /** Owner: replaces the password's secrets and ends the owner's other sessions (see changeOwnerPassword). */
+  changePassword(req: z.input<typeof O.ChangePasswordRequest>) {
+    return this.http.json(O.ChangePasswordResponse, { method: 'PUT', path: '/v1/owners/password', json: req });
+  }
   /** `rescue` carries the phone number and the rescue desk code number (seed 004); both optional. */
   enrollHandset(name: string, rescue: { phone?: string; code?: string } = {}) {
     return this.http.json(O.EnrollHandsetResponse, { method: 'POST', path: '/v1/handsets', json: { name, ...rescue } });
   }
   async listHandsets() {
     return (await this.http.json(O.HandsetList, { method: 'GET', path: '/v1/handsets' })).handsets;
+  }
+  /** Owner: the handset's credential is refused from now on, everywhere (idempotent). */
+  async revokeHandset(name: string): Promise<void> {
+    await this.http.raw({ method: 'POST', path: `/v1/handsets/${encodeURIComponent(name)}/revoke` });
   }
   whoami() {
     return this.http.json(O.WhoAmIResponse, { method: 'GET', path: '/v1/whoami' });
@@ -103,6 +115,18 @@ export class CenterClient {
   }
   completeRestore(restoreId: string, req: z.input<typeof R.RestoreComplete>) {
     return this.http.json(R.RestoreCompleteResponse, { method: 'POST', path: `/v1/restores/${restoreId}/complete`, json: req });
+  }
+  /** Handset: the order could not be applied (error code only); the center offers it again after a backoff. */
+  reportRestoreFailed(restoreId: string, req: z.input<typeof R.RestoreFailedReport>) {
+    return this.http.json(R.RestoreOrder, { method: 'POST', path: `/v1/restores/${restoreId}/failed`, json: req });
+  }
+  /** Owner: the order is not to be applied any more. */
+  cancelRestore(restoreId: string) {
+    return this.http.json(R.RestoreOrder, { method: 'POST', path: `/v1/restores/${restoreId}/cancel` });
+  }
+  /** Owner: every restore order, newest first, with its status. */
+  async listRestores() {
+    return (await this.http.json(R.RestoreList, { method: 'GET', path: '/v1/restores' })).restores;
   }
   async history() {
     return (await this.http.json(R.HistoryList, { method: 'GET', path: '/v1/history' })).events;

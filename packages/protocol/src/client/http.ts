@@ -13,7 +13,23 @@ export interface HttpOptions {
   ca?: string;
   /** Parallel connections to the center. */
   connections?: number;
+  timeouts?: HttpTimeouts;
 }
+
+/**
+ * How long the client waits before it gives up on a center; either ends the
+ * request with a retryable NETWORK error (retried like a lost connection,
+ * for idempotent methods only). Both are inactivity limits, not deadlines, so
+ * a large transfer over a slow link that keeps moving is never cut.
+ */
+export interface HttpTimeouts {
+  /** TCP connect (and TLS handshake) of a new connection. Default 30 s. */
+  connectMs?: number;
+  /** No byte sent or received on the connection while a request is under way. Default 120 s. */
+  idleMs?: number;
+}
+
+export const DEFAULT_TIMEOUTS: Required<HttpTimeouts> = { connectMs: 30_000, idleMs: 120_000 };
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -52,10 +68,12 @@ export class Http {
   readonly #bearer: string | undefined;
   readonly #agent: HttpAgent;
   readonly #ownsAgent: boolean;
+  readonly #timeouts: Required<HttpTimeouts>;
 
   constructor(options: HttpOptions, agent?: HttpAgent) {
     this.#base = new URL(options.baseUrl);
     this.#bearer = options.bearer;
+    this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.#ownsAgent = !agent;
     const agentOptions = { keepAlive: true, maxSockets: options.connections ?? 8 };
     this.#agent = agent ?? (this.#base.protocol === 'https:' ? new HttpsAgent({ ...agentOptions, ca: options.ca }) : new HttpAgent(agentOptions));
@@ -65,9 +83,9 @@ export class Http {
     return this.#base.toString().replace(/\/$/, '');
   }
 
-  /** Same connections, another credential. */
+  /** Same connections and timeouts, another credential. */
   withBearer(bearer: string): Http {
-    return new Http({ baseUrl: this.baseUrl, bearer }, this.#agent);
+    return new Http({ baseUrl: this.baseUrl, bearer, timeouts: this.#timeouts }, this.#agent);
   }
 
   async json<S extends z.ZodType>(schema: S, req: RawRequest): Promise<z.infer<S>> {
@@ -116,13 +134,26 @@ export class Http {
 
   #send(req: RawRequest, headers: Record<string, string | number>, payload: Uint8Array | undefined): Promise<RawResponse> {
     const url = new URL(req.path, this.#base);
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const secure = url.protocol === 'https:';
+    const send = secure ? httpsRequest : httpRequest;
+    const { connectMs, idleMs } = this.#timeouts;
     return new Promise((resolve, reject) => {
-      const outgoing = send(url, { method: req.method, headers, agent: this.#agent }, (incoming) => {
+      // `timeout` is the socket's inactivity limit for as long as this request holds it.
+      const outgoing = send(url, { method: req.method, headers, agent: this.#agent, timeout: idleMs }, (incoming) => {
         const pieces: Buffer[] = [];
         incoming.on('data', (piece: Buffer) => pieces.push(piece));
         incoming.on('error', reject);
+        // A response cut short (the request destroyed by a timeout) closes without 'end'.
+        incoming.on('close', () => incoming.complete || reject(new Error('the connection closed before the answer was complete')));
         incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(pieces) }));
+      });
+      outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer for ${seconds(idleMs)} s`)));
+      outgoing.on('socket', (socket) => {
+        // A kept-alive socket is connected already; a new one gets connectMs to connect (and shake hands).
+        if (!socket.connecting) return;
+        const timer = setTimeout(() => outgoing.destroy(new Error(`could not connect within ${seconds(connectMs)} s`)), connectMs);
+        socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(timer));
+        socket.once('close', () => clearTimeout(timer));
       });
       outgoing.on('error', reject);
       outgoing.end(payload);
@@ -132,6 +163,10 @@ export class Http {
   async close(): Promise<void> {
     if (this.#ownsAgent) this.#agent.destroy();
   }
+}
+
+function seconds(ms: number): string {
+  return String(ms / 1000);
 }
 
 function problemOf(res: RawResponse): PhoneSafeError {

@@ -26,8 +26,12 @@ export async function readManifest(client: CenterClient, keys: OwnerKeys, ref: P
 }
 
 export function selectFiles(manifest: Manifest, kinds?: readonly DataKind[] | null): ManifestFile[] {
-  if (!kinds || kinds.length === 0) return manifest.files;
-  return manifest.files.filter((f) => kinds.includes(f.kind));
+  return filesOfKinds(manifest.files, kinds);
+}
+
+/** The files of these kinds (every file for none). */
+export function filesOfKinds(files: readonly ManifestFile[], kinds?: readonly DataKind[] | null): ManifestFile[] {
+  return kinds && kinds.length > 0 ? files.filter((file) => kinds.includes(file.kind)) : [...files];
 }
 
 /** Where a restore gets the sealed bytes of a part. */

@@ -1,5 +1,6 @@
 import { hkdfSync, randomBytes, scrypt } from 'node:crypto';
-import type { KdfParams } from '../schemas/owner.ts';
+import { PhoneSafeError } from '../errors.ts';
+import { KdfParams } from '../schemas/owner.ts';
 
 /** restic uses N=2^15..2^16; 2^15 costs ~50 ms here and 32 MiB of memory. */
 export const DEFAULT_KDF_COST = { N: 1 << 15, r: 8, p: 1 } as const;
@@ -26,7 +27,17 @@ export function hkdf(key: Buffer, info: string, length = 32): Buffer {
   return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), info, length));
 }
 
+/**
+ * Throws BAD_REQUEST, before any scrypt work, for parameters out of the
+ * bounds of `KdfParams`: they may come from a center, and a hostile one
+ * must not make this process allocate what it asks for.
+ */
 export async function deriveOwnerSecrets(password: string, kdf: KdfParams): Promise<OwnerSecrets> {
+  const checked = KdfParams.safeParse(kdf);
+  if (!checked.success) {
+    const why = checked.error.issues.map((issue) => `${issue.path.join('.') || 'kdf'}: ${issue.message}`).join('; ');
+    throw new PhoneSafeError('BAD_REQUEST', `refusing KDF parameters out of bounds (${why})`);
+  }
   const master = await scryptAsync(password.normalize('NFC'), Buffer.from(kdf.salt, 'base64'), 64, kdf);
   return { authKey: hkdf(master, 'phonesafe/v1/auth'), kek: hkdf(master, 'phonesafe/v1/kek') };
 }

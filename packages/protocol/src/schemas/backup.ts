@@ -3,7 +3,21 @@ import { HandsetName, Id, Kind, PartId, PartRef, Timestamp } from './common.ts';
 
 /** B3/B4 start request from the handset; the center answers with an open backup. */
 export const StartBackupRequest = z.strictObject({
-  kinds: z.array(Kind).min(1),
+  // A kind named twice is a confused sender: refused rather than silently merged.
+  kinds: z
+    .array(Kind)
+    .min(1)
+    .superRefine((kinds, ctx) => {
+      const twice = kinds.find((kind, i) => kinds.indexOf(kind) !== i);
+      if (twice !== undefined) ctx.addIssue({ code: 'custom', message: `the kind '${twice}' appears twice` });
+    }),
+  /**
+   * Of `kinds`, those it covers completely (every item of the kind, not
+   * only those a target filter picked), for retention per kind. Absent
+   * (handsets before this field): retention counts every kind as complete,
+   * which can only keep more.
+   */
+  complete: z.array(Kind).optional(),
   trigger: z.enum(['manual', 'size', 'power-on', 'schedule', 'retry', 'rescue']).default('manual'),
   /** Set when this backup answers a center's backup start request (B3): the job it completes. */
   jobId: Id.optional(),

@@ -39,7 +39,7 @@ export const RestorePendingNotice = z.strictObject({
 });
 
 /**
- * The handset's credential was revoked (it reported a rescue erase, seed 004):
+ * The handset's credential was revoked (by its owner, or it reported a rescue erase, seed 004):
  * the center closes the socket right after this, and the handset forgets its
  * enrolment and the owner's key, so a finder cannot use them.
  */

@@ -6,6 +6,7 @@ export * from './manifest.ts';
 export * from './channel.ts';
 export * from './schedule.ts';
 export * from './notice.ts';
+export * from './phone.ts';
 export * from './rescue.ts';
 export * from './part-batch.ts';
 export * from './quota.ts';

@@ -29,6 +29,13 @@ export const Manifest = z.strictObject({
   handsetName: HandsetName,
   createdAt: Timestamp,
   kinds: z.array(Kind),
+  /**
+   * Kinds this generation covers completely: every item of the kind the
+   * handset held is in `files`, so one absent is one the handset no longer
+   * had. Other files (a target filter's picks, offloaded stubs) are only
+   * some of their kind. Absent in manifests written before: covers none.
+   */
+  complete: z.array(Kind).optional(),
   files: z.array(ManifestFile),
 });
 export type Manifest = z.infer<typeof Manifest>;

@@ -1,5 +1,27 @@
 import { z } from 'zod';
 import { Base64, Email, HandsetName, Id, Timestamp } from './common.ts';
+import { PhoneNumber } from './phone.ts';
+import { NewCodeNumber } from './rescue.ts';
+
+/**
+ * scrypt's cost bounds (encryption.md): a phone derives with these, so they
+ * are bounded to what one can afford, and a client refuses anything else
+ * from a center (a prelogin or login answer) before deriving: a hostile
+ * center must not make it allocate gigabytes. scrypt needs 128 · N · r bytes
+ * per lane; the bound counts p lanes (and so CPU time) too.
+ */
+export const KDF_BOUNDS = {
+  minN: 1 << 14,
+  maxN: 1 << 20,
+  minR: 8,
+  maxR: 16,
+  maxP: 4,
+  maxBytes: 256 * 1024 * 1024,
+  minSaltBytes: 16,
+  maxSaltBytes: 64,
+} as const;
+
+const isPowerOfTwo = (n: number) => (n & (n - 1)) === 0;
 
 /**
  * Key-derivation parameters. The owner's password never leaves the client:
@@ -7,13 +29,21 @@ import { Base64, Email, HandsetName, Id, Timestamp } from './common.ts';
  * an auth key (sent to the center, which hashes it again) and a key-encryption
  * key (never sent) that wraps the owner's data key.
  */
-export const KdfParams = z.strictObject({
-  algorithm: z.literal('scrypt'),
-  salt: Base64,
-  N: z.number().int().min(1024).max(1 << 20),
-  r: z.number().int().min(1).max(32),
-  p: z.number().int().min(1).max(16),
-});
+export const KdfParams = z
+  .strictObject({
+    algorithm: z.literal('scrypt'),
+    salt: Base64.refine((salt) => {
+      const bytes = Buffer.from(salt, 'base64').length;
+      return bytes >= KDF_BOUNDS.minSaltBytes && bytes <= KDF_BOUNDS.maxSaltBytes;
+    }, `the salt is ${KDF_BOUNDS.minSaltBytes}-${KDF_BOUNDS.maxSaltBytes} bytes`),
+    N: z.number().int().min(KDF_BOUNDS.minN).max(KDF_BOUNDS.maxN).refine(isPowerOfTwo, 'N is a power of two'),
+    r: z.number().int().min(KDF_BOUNDS.minR).max(KDF_BOUNDS.maxR),
+    p: z.number().int().min(1).max(KDF_BOUNDS.maxP),
+  })
+  .refine((kdf) => 128 * kdf.N * kdf.r * kdf.p <= KDF_BOUNDS.maxBytes, {
+    message: `128 · N · r · p is at most ${KDF_BOUNDS.maxBytes} bytes (256 MiB)`,
+    path: ['N'],
+  });
 export type KdfParams = z.infer<typeof KdfParams>;
 
 export const PreloginRequest = z.strictObject({ email: Email });
@@ -32,6 +62,20 @@ export const RegisterOwnerRequest = z.strictObject({
 export const RegisterOwnerResponse = z.strictObject({ ownerId: Id });
 
 export const LoginRequest = z.strictObject({ email: Email, authKey: AuthKey });
+
+/**
+ * `PUT /v1/owners/password`: the current password's auth key (checked like a
+ * login) and the new secrets, derived on the client; the data key itself is
+ * unchanged, only wrapped again with the new key-encryption key.
+ */
+export const ChangePasswordRequest = z.strictObject({
+  currentAuthKey: AuthKey,
+  authKey: AuthKey,
+  kdf: KdfParams,
+  wrappedDataKey: Base64,
+});
+/** How many other sessions (owner tokens) the change ended. */
+export const ChangePasswordResponse = z.strictObject({ endedSessions: z.number().int().nonnegative() });
 export const LoginResponse = z.strictObject({
   ownerId: Id,
   token: z.string(),
@@ -44,14 +88,20 @@ export type LoginResponse = z.infer<typeof LoginResponse>;
 /** `phone` (MSISDN) and `code` (rescue desk code number, seed 004) are optional; a replacement handset is enrolled with the same phone. */
 export const EnrollHandsetRequest = z.strictObject({
   name: HandsetName,
-  phone: z.string().regex(/^\+?[0-9]{6,15}$/).optional(),
-  code: z.string().regex(/^[0-9]{4,12}$/).optional(),
+  phone: PhoneNumber.optional(),
+  code: NewCodeNumber.optional(),
 });
 export const EnrollHandsetResponse = z.strictObject({
   handsetId: Id,
   name: HandsetName,
   /** Bearer credential for this handset alone; the center keeps only its hash. */
   credential: z.string(),
+  /**
+   * Whether the handset's phone number has a rescue desk code number now:
+   * given with this enrolment or set before (a replacement enrolled with a
+   * lost handset's number keeps its code). False without a phone number.
+   */
+  rescueCode: z.boolean(),
 });
 export type EnrollHandsetResponse = z.infer<typeof EnrollHandsetResponse>;
 
@@ -60,6 +110,10 @@ export const HandsetInfo = z.strictObject({
   name: HandsetName,
   enrolledAt: Timestamp,
   lastSeenAt: Timestamp.nullable(),
+  /** The phone number it was enrolled with (rescue desk), if any. */
+  phone: z.string().nullable(),
+  /** When its credential was revoked (by the owner, or after a rescue erase); null while it works. */
+  revokedAt: Timestamp.nullable(),
 });
 export type HandsetInfo = z.infer<typeof HandsetInfo>;
 export const HandsetList = z.strictObject({ handsets: z.array(HandsetInfo) });

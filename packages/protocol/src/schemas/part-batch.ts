@@ -55,7 +55,12 @@ export const PartBatchIndex = z.strictObject({
     .array(PartRef)
     .min(1)
     .max(MAX_BATCH_PARTS)
-    .refine((parts) => new Set(parts.map((p) => p.id)).size === parts.length, 'a part id appears twice'),
+    .refine((parts) => new Set(parts.map((p) => p.id)).size === parts.length, 'a part id appears twice')
+    // The parts themselves, not the body (which adds the index): a batch never holds more than MAX_BATCH_BYTES of parts.
+    .superRefine((parts, ctx) => {
+      const total = parts.reduce((sum, ref) => sum + ref.size, 0);
+      if (total > MAX_BATCH_BYTES) ctx.addIssue({ code: 'custom', message: `the parts hold ${total} bytes; a batch holds at most ${MAX_BATCH_BYTES}` });
+    }),
 });
 export type PartBatchIndex = z.infer<typeof PartBatchIndex>;
 

@@ -1,13 +1,16 @@
 import { z } from 'zod';
 import { HandsetName, Id, Timestamp } from './common.ts';
+import { PhoneNumber } from './phone.ts';
 
 /**
  * The lost-handset rescue desk (seed 004, SPEC R1–R5; docs/design/rescue.md).
  * No owner password: the code number set in advance is the credential, as at
  * a carrier's phone desk; lockouts protect it.
  */
-export const PhoneNumber = z.string().regex(/^\+?[0-9]{6,15}$/, 'a phone number is 6-15 digits, optionally with a leading +');
+/** A code number as given at the desk: codes set before the 8-digit minimum still work. */
 export const CodeNumber = z.string().regex(/^[0-9]{4,12}$/, 'a code number is 4-12 digits');
+/** A code number being set (rescue.md, Code numbers): 8-12 digits, so a stolen database is not searched in minutes. */
+export const NewCodeNumber = z.string().regex(/^[0-9]{8,12}$/, 'a new code number is 8-12 digits');
 /** 16 digits shown as 4-4-4-4; the last is a Luhn check digit. Dashes and spaces are ignored on input. */
 export const ControlNumber = z.string().transform((s) => s.replace(/[\s-]/g, '')).pipe(z.string().regex(/^[0-9]{16}$/, 'a control number is 16 digits'));
 
@@ -66,7 +69,7 @@ export const RescueRestoreResponse = z.strictObject({
 });
 
 /** Owner sets or changes the code number of one of its phone numbers (owner auth). */
-export const SetRescueCodeRequest = z.strictObject({ phone: PhoneNumber, code: CodeNumber });
+export const SetRescueCodeRequest = z.strictObject({ phone: PhoneNumber, code: NewCodeNumber });
 
 /** Channel: the center asks the handset to save all of its memory (R2). */
 export const RescueSaveRequest = z.strictObject({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERRORS, type ErrorCode } from '../errors.ts';
 import { HandsetName, Id, Kind, Timestamp } from './common.ts';
 
 export const OverwritePolicy = z.enum(['ask', 'yes', 'no']);
@@ -16,6 +17,15 @@ export const StartRestoreRequest = z.strictObject({
   deleteAfter: z.boolean().default(false),
   overwrite: OverwritePolicy.default('ask'),
 });
+/**
+ * pending (waiting to be applied, or to be tried again at `nextTryAt`),
+ * completed, failed (given up after the last try), cancelled (by the owner).
+ */
+export const RestoreStatus = z.enum(['pending', 'completed', 'failed', 'cancelled']);
+export type RestoreStatus = z.infer<typeof RestoreStatus>;
+/** One of the registry's codes (errors.ts), nothing else: a report never carries text. */
+export const ErrorCodeName = z.enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]);
+
 export const RestoreOrder = z.strictObject({
   restoreId: Id,
   backupId: Id,
@@ -23,20 +33,38 @@ export const RestoreOrder = z.strictObject({
   kinds: z.array(Kind).nullable(),
   deleteAfter: z.boolean(),
   overwrite: OverwritePolicy,
-  status: z.enum(['pending', 'completed']),
+  status: RestoreStatus,
   requestedAt: Timestamp,
+  /** Failed tries reported by the handset so far. */
+  attempts: z.number().int().nonnegative(),
+  /** The code of the last failed try; null before any. */
+  lastCode: ErrorCodeName.nullable(),
+  /** A pending order that failed is offered again from this time; null when it is due now (or not pending). */
+  nextTryAt: Timestamp.nullable(),
 });
 export type RestoreOrder = z.infer<typeof RestoreOrder>;
+/** Pending orders of the calling handset that are due now, oldest first. */
 export const PendingRestores = z.strictObject({ restores: z.array(RestoreOrder) });
+/** The owner's orders, newest first. */
+export const RestoreList = z.strictObject({ restores: z.array(RestoreOrder.extend({ handsetName: HandsetName })) });
+export type RestoreListEntry = z.infer<typeof RestoreList>['restores'][number];
+
+/**
+ * The destination could not apply an order (a non-retryable failure): only
+ * the error code travels, never a detail that could name a file. The center
+ * offers the order again after a backoff, and gives up after the last try.
+ */
+export const RestoreFailedReport = z.strictObject({ code: ErrorCodeName });
 
 /** B6 completion notice from the destination; the center then deletes the backup if asked. */
 export const RestoreComplete = z.strictObject({
   restored: z.number().int().nonnegative(),
   skipped: z.number().int().nonnegative(),
 });
+/** `status` is the order's: an order the owner cancelled (or the center gave up) meanwhile stays so, and deletes nothing. */
 export const RestoreCompleteResponse = z.strictObject({
   restoreId: Id,
-  status: z.literal('completed'),
+  status: z.enum(['completed', 'failed', 'cancelled']),
   backupDeleted: z.boolean(),
 });
 

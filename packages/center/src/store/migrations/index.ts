@@ -10,6 +10,8 @@ import { jobsSchema } from './0002-jobs.ts';
 import { rescueSchema } from './0003-rescue.ts';
 import { wrongTriesSchema } from './0004-wrong-tries.ts';
 import { partIntegritySchema } from './0005-part-integrity.ts';
+import { rescueHardening } from './0007-rescue-hardening.ts';
+import { restoreOrdersSchema } from './0008-restore-orders.ts';
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
   return {
@@ -20,6 +22,8 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0003-rescue': rescueSchema(dialect),
         '0004-wrong-tries': wrongTriesSchema(),
         '0005-part-integrity': partIntegritySchema(),
+        '0007-rescue-hardening': rescueHardening(),
+        '0008-restore-orders': restoreOrdersSchema(),
       };
     },
   };

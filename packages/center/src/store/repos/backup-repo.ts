@@ -14,6 +14,7 @@ export function backupRepo(engine: Engine): BackupRepo {
           owner_id: row.ownerId,
           handset_id: row.handsetId,
           kinds: JSON.stringify(row.kinds),
+          complete_kinds: row.complete === null ? null : JSON.stringify(row.complete),
           trigger: row.trigger,
           status: 'open',
           started_at: row.startedAt,

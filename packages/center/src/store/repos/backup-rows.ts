@@ -28,6 +28,7 @@ export function toBackup(row: SelectedBackup): BackupRow {
     handsetId: row.handset_id,
     handsetName: row.handset_name,
     kinds: JSON.parse(row.kinds) as DataKind[],
+    complete: row.complete_kinds === null ? null : (JSON.parse(row.complete_kinds) as DataKind[]),
     trigger: row.trigger,
     status: row.status,
     startedAt: row.started_at,

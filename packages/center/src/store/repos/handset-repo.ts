@@ -1,4 +1,5 @@
 import type { Engine } from '../engine.ts';
+import { ACTIVE_JOB_STATES } from '../migrations/0002-jobs.ts';
 import type { HandsetsTable } from '../schema.ts';
 import type { HandsetRepo, HandsetRow } from '../store.ts';
 import { insertUnique } from './unique.ts';
@@ -66,7 +67,18 @@ export function handsetRepo(engine: Engine): HandsetRepo {
     },
 
     async revoke(id, at) {
-      await db.updateTable('handsets').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+      return db.transaction().execute(async (trx) => {
+        const revoked = await trx.updateTable('handsets').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+        // A schedule row the scheduler holds is waited for, so the job it may be making is seen and cancelled here.
+        await trx.updateTable('schedules').set({ spec: null, next_run_at: null, updated_at: at }).where('handset_id', '=', id).execute();
+        await trx
+          .updateTable('jobs')
+          .set({ status: 'cancelled', answer_by: null, run_deadline: null, updated_at: at })
+          .where('handset_id', '=', id)
+          .where('status', 'in', ACTIVE_JOB_STATES)
+          .execute();
+        return Number(revoked.numUpdatedRows) > 0;
+      });
     },
   };
 }

@@ -73,6 +73,24 @@ export function ownerRepo(engine: Engine): OwnerRepo {
       const result = await db.deleteFrom('owner_tokens').where('expires_at', '<=', now).executeTakeFirst();
       return Number(result.numDeletedRows);
     },
+
+    async deleteToken(id) {
+      await db.deleteFrom('owner_tokens').where('id', '=', id).execute();
+    },
+
+    async changeSecrets(change) {
+      return db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable('owners')
+          .set({ auth_hash: change.authHash, kdf: JSON.stringify(change.kdf), wrapped_data_key: change.wrappedDataKey })
+          .where('id', '=', change.ownerId)
+          .where('auth_hash', '=', change.expectedAuthHash)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) === 0) return undefined;
+        const ended = await trx.deleteFrom('owner_tokens').where('owner_id', '=', change.ownerId).where('id', '!=', change.keepTokenId).executeTakeFirst();
+        return Number(ended.numDeletedRows);
+      });
+    },
   };
 }
 

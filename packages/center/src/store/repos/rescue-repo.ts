@@ -47,16 +47,6 @@ export function rescueRepo(engine: Engine): RescueRepo {
       return rows.map(toRescue);
     },
 
-    async findByControl(phone, controlNumber) {
-      const row = await db
-        .selectFrom('rescues')
-        .selectAll()
-        .where('phone', '=', phone)
-        .where('control_number', '=', controlNumber)
-        .executeTakeFirst();
-      return row && toRescue(row);
-    },
-
     async findByBackup(backupId) {
       const row = await db.selectFrom('rescues').selectAll().where('backup_id', '=', backupId).executeTakeFirst();
       return row && toRescue(row);
@@ -118,6 +108,7 @@ function dueQuery(db: Db, which: DueRescues, bound: string) {
 async function transition(db: Db, match: RescueMatch, update: RescueUpdate) {
   let query = db.updateTable('rescues').set(rescueChanges(update)).where('id', '=', match.id).where('status', '=', match.status);
   if (match.unerased) query = query.where('erased_at', 'is', null);
+  if (match.unsealed) query = query.where('control_seal', 'is', null);
   const row = await query.returningAll().executeTakeFirst();
   return row && toRescue(row);
 }

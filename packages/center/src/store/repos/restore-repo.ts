@@ -1,7 +1,7 @@
 import type { DataKind } from '@phonesafe/protocol';
 import type { Engine } from '../engine.ts';
 import type { RestoresTable } from '../schema.ts';
-import type { RestoreRepo, RestoreRow } from '../store.ts';
+import type { RestoreRepo, RestoreRow, RestoreUpdate } from '../store.ts';
 
 export function restoreRepo(engine: Engine): RestoreRepo {
   const { db } = engine;
@@ -17,9 +17,13 @@ export function restoreRepo(engine: Engine): RestoreRepo {
           kinds: row.kinds === null ? null : JSON.stringify(row.kinds),
           delete_after: row.deleteAfter ? 1 : 0,
           overwrite: row.overwrite,
+          placed_by: row.placedBy,
           status: row.status,
           requested_at: row.requestedAt,
           completed_at: row.completedAt,
+          attempts: row.attempts,
+          last_code: row.lastCode,
+          next_try_at: row.nextTryAt,
         })
         .execute();
     },
@@ -35,26 +39,63 @@ export function restoreRepo(engine: Engine): RestoreRepo {
     },
 
     /** Oldest first: a handset applies restores in the order they were asked for. */
-    async listPending(handsetId) {
+    async listPending(handsetId, now) {
       const rows = await db
         .selectFrom('restores')
         .selectAll()
         .where('handset_id', '=', handsetId)
         .where('status', '=', 'pending')
+        .where((eb) => eb.or([eb('next_try_at', 'is', null), eb('next_try_at', '<=', now)]))
         .orderBy('requested_at')
         .orderBy('id')
         .execute();
       return rows.map(toRestore);
     },
 
+    async listByOwner(ownerId, limit = 200) {
+      const rows = await db
+        .selectFrom('restores')
+        .selectAll()
+        .where('owner_id', '=', ownerId)
+        .orderBy('requested_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(toRestore);
+    },
+
     async complete(id, at) {
-      await db
+      const result = await db
         .updateTable('restores')
-        .set({ status: 'completed', completed_at: at })
+        .set({ status: 'completed', completed_at: at, next_try_at: null })
         .where('id', '=', id)
         .where('status', '=', 'pending')
-        .execute();
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
+
+    async transition(match, update) {
+      const result = await db
+        .updateTable('restores')
+        .set(columnsOf(update))
+        .where('id', '=', match.id)
+        .where('status', '=', match.status)
+        .where('attempts', '=', match.attempts)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return undefined;
+      const row = await db.selectFrom('restores').selectAll().where('id', '=', match.id).executeTakeFirst();
+      return row && toRestore(row);
+    },
+  };
+}
+
+function columnsOf(update: RestoreUpdate): Partial<RestoresTable> {
+  return {
+    ...(update.status !== undefined ? { status: update.status } : {}),
+    ...(update.attempts !== undefined ? { attempts: update.attempts } : {}),
+    ...(update.lastCode !== undefined ? { last_code: update.lastCode } : {}),
+    ...(update.nextTryAt !== undefined ? { next_try_at: update.nextTryAt } : {}),
+    ...(update.completedAt !== undefined ? { completed_at: update.completedAt } : {}),
   };
 }
 
@@ -67,8 +108,12 @@ function toRestore(row: RestoresTable): RestoreRow {
     kinds: row.kinds === null ? null : (JSON.parse(row.kinds) as DataKind[]),
     deleteAfter: row.delete_after !== 0,
     overwrite: row.overwrite,
+    placedBy: row.placed_by,
     status: row.status,
     requestedAt: row.requested_at,
     completedAt: row.completed_at,
+    attempts: Number(row.attempts),
+    lastCode: row.last_code,
+    nextTryAt: row.next_try_at,
   };
 }

@@ -37,6 +37,10 @@ export function scheduleRepo(engine: Engine): ScheduleRepo {
           .selectFrom('schedules')
           .selectAll()
           .where('next_run_at', '<=', now)
+          // Revocation clears the schedule; this also covers a schedule written in a race with it.
+          .where(({ exists, not, selectFrom }) =>
+            not(exists(selectFrom('handsets').select('handsets.id').whereRef('handsets.id', '=', 'schedules.handset_id').where('handsets.revoked_at', 'is not', null))),
+          )
           .orderBy('next_run_at')
           .orderBy('handset_id')
           .limit(limit)

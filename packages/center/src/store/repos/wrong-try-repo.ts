@@ -25,6 +25,10 @@ export function wrongTryRepo(engine: Engine): WrongTryRepo {
           .$if(engine.rowLocks, (qb) => qb.forUpdate())
           .executeTakeFirstOrThrow();
         const next = change(toWrongTry(current));
+        if (next === null) {
+          await trx.deleteFrom('wrong_tries').where('key', '=', key).execute();
+          return null;
+        }
         await trx
           .updateTable('wrong_tries')
           .set({ failures: next.failures, locked_until: next.lockedUntil, last_failure_at: next.lastFailureAt })
