@@ -196,3 +196,14 @@ test("verify runs SQLite's integrity check and reports what it finds", async () 
   assert.equal(damaged.database?.status, 'damaged');
   assert.match(damaged.database?.detail ?? '', /missing from index parts_created/);
 });
+
+test('prune with no grace period still leaves a young blob without a row: its upload may be about to record it', async () => {
+  const { owner } = await seedOwner(center.store);
+  const young = { ownerId: owner.id, id: sha256('id:young'), sha256: sha256('young bytes') };
+  await center.blobs.put(young, new TextEncoder().encode('young bytes'));
+  const tenMinutesAgo = new Date(Date.now() - 10 * 60_000);
+  await utimes(join(center.blobRoot, owner.id, young.id.slice(0, 2), `${young.id}.${young.sha256}`), tenMinutesAgo, tenMinutesAgo);
+  const report = await prune(center.store, center.blobs, { olderThan: at(0), staleOpenBefore: at(0), files: { graceMs: 0 } });
+  assert.equal(report.removedBlobs, 0);
+  assert.equal(await center.blobs.has(owner.id, young.id), true);
+});

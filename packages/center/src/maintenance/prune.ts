@@ -26,7 +26,9 @@ export interface PruneOptions {
   /**
    * Blob files are judged by their write times, which come from the file
    * system's clock, not the center's: `clock` reads it (the system clock by
-   * default), and a blob without a row goes once `graceMs` old (1 h).
+   * default), and a blob without a row goes once `graceMs` old (1 h), never
+   * younger than 15 minutes: an upload records its row right after its blob,
+   * so only a blob that old cannot be one whose row is on its way.
    */
   files?: { clock?: Clock; graceMs?: number };
 }
@@ -34,6 +36,7 @@ export interface PruneOptions {
 /** An open backup untouched this long is a transfer that will not come back (wire-protocol.md, rule 5). */
 export const STALE_OPEN_MS = 24 * 3600 * 1000;
 const DEFAULT_GRACE_MS = 3600 * 1000;
+const LEFTOVER_MIN_AGE_MS = 15 * 60 * 1000;
 /** Blobs looked up per query during the sweep. */
 const SWEEP_PAGE = 500;
 
@@ -55,7 +58,7 @@ export async function prune(store: Store, blobs: BlobStore, options: PruneOption
     report.removedParts += 1;
     report.removedBytes += removed.size;
   }
-  const graceMs = options.files?.graceMs ?? DEFAULT_GRACE_MS;
+  const graceMs = Math.max(options.files?.graceMs ?? DEFAULT_GRACE_MS, LEFTOVER_MIN_AGE_MS);
   report.removedBlobs = await sweepLeftovers(store, blobs, new Date(fileClock.now().getTime() - graceMs).toISOString());
   return report;
 }
