@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { clockFromSpec, PhoneSafeError, type Clock } from '@phonesafe/protocol';
+import { clockFromSpec, PhoneSafeError, systemClock, type Clock } from '@phonesafe/protocol';
 import { resolveCenterSecret } from './config/center-secret.ts';
 import type { CenterConfig } from './config/config.ts';
 import { buildApp } from './http/app.ts';
@@ -8,6 +8,13 @@ import type { Scheduler } from './jobs/scheduler.ts';
 import { openPushBus } from './push/open-push-bus.ts';
 import type { PushBus } from './push/push-bus.ts';
 import { openResources } from './resources.ts';
+
+/**
+ * A temporary blob file lives while one upload writes and syncs it; one this
+ * old was left by a killed center. Younger ones may belong to another center
+ * on the same blob directory.
+ */
+const TEMPORARY_MAX_AGE_MS = 15 * 60_000;
 
 export interface RunningCenter {
   /** Where the center answers, with the port actually bound (useful with port 0). */
@@ -33,7 +40,8 @@ export async function startCenter(config: CenterConfig, options: StartOptions = 
   let built: ReturnType<typeof buildApp>;
   let bus: PushBus | undefined;
   try {
-    const removed = await blobs.cleanTemporary();
+    // File times come from the system clock, whatever clock the center runs on.
+    const removed = await blobs.cleanTemporary(new Date(systemClock.now().getTime() - TEMPORARY_MAX_AGE_MS).toISOString());
     if (removed > 0) logger.info({ removed }, 'removed temporary blobs left by an interrupted upload');
     bus = await openPushBus(store, config.db, (error) => logger.warn({ err: error }, 'push bus error'));
     built = buildApp({ store, blobs, clock, config: { ...config, centerSecret }, logger, bus }, { https });

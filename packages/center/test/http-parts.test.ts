@@ -1,5 +1,7 @@
 /** Part uploads keep "a row never points at bytes that are not stored", also after an interrupted upload and under races. */
 import assert from 'node:assert/strict';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { decodePartBatch, encodePartBatch, PartBatchAck, sha256Hex, type SealedPart } from '@phonesafe/protocol';
 import { call, enroll, expectProblem, expectStatus, newOwner, putPart, randomChunk, startHarness, type Harness, type TestOwner } from './http-harness.ts';
@@ -15,25 +17,32 @@ describe('HTTP API: storing parts', () => {
   });
   afterEach(() => h.close());
 
-  async function assertRowMatchesBlob(id: string): Promise<string> {
+  /** The blob files stored for a part id. */
+  const blobFiles = async (id: string) => (await readdir(join(h.data, 'blobs', owner.ownerId, id.slice(0, 2)))).filter((name) => name.startsWith(id));
+
+  /** The row's blob holds the bytes it describes, and (unless told) no other blob of the id is left. */
+  async function assertRowMatchesBlob(id: string, others = 0): Promise<string> {
     const row = await h.store.parts.find(owner.ownerId, id);
-    const blob = await h.blobs.get(owner.ownerId, id);
-    assert.ok(row && blob);
+    assert.ok(row);
+    const blob = await h.blobs.get({ ownerId: owner.ownerId, id, sha256: row.sha256 });
+    assert.ok(blob);
     assert.equal(sha256Hex(blob), row.sha256);
+    assert.equal((await blobFiles(id)).length, 1 + others, `blobs of ${id}: ${(await blobFiles(id)).join(', ')}`);
     return row.sha256;
   }
 
-  it('replaces a blob an interrupted upload left without a row, so the row describes the stored bytes', async () => {
+  it('a blob an interrupted upload left without a row never stands for the row of a later upload', async () => {
     const plain = randomChunk(2000);
     const interrupted = owner.keys.sealPart(plain, { compress: false });
-    await h.blobs.put(owner.ownerId, interrupted.id, interrupted.bytes); // the center died before recording it
+    // The center died before recording it; prune removes such leftovers once they are old.
+    await h.blobs.put({ ownerId: owner.ownerId, id: interrupted.id, sha256: interrupted.sha256 }, interrupted.bytes);
     const resent = owner.keys.sealPart(plain, { compress: false });
     assert.equal(resent.id, interrupted.id);
     expectStatus(await putPart(h, credential, resent), 201);
-    assert.equal(await assertRowMatchesBlob(resent.id), resent.sha256);
+    assert.equal(await assertRowMatchesBlob(resent.id, 1), resent.sha256);
   });
 
-  it('two concurrent uploads of one part with different sealings: one wins, the other is refused, row and blob agree', async () => {
+  it('two concurrent uploads of one part with different sealings: one wins, the other is refused and leaves no blob, row and blob agree', async () => {
     const plain = randomChunk(50_000);
     const a = owner.keys.sealPart(plain, { compress: false });
     const b = owner.keys.sealPart(plain, { compress: false });
@@ -102,11 +111,35 @@ describe('HTTP API: storing parts', () => {
     const stranger = await newOwner(h);
     expectProblem(await fetch(stranger.token, [parts[0]!.id]), 'NOT_FOUND', 404);
     expectProblem(await fetch(credential, [parts[0]!.id, parts[0]!.id]), 'VALIDATION_FAILED', 400);
-    await h.blobs.put(owner.ownerId, parts[2]!.id, Buffer.from('damaged'));
+    // Rot on disk: other bytes under the part's blob name.
+    await h.blobs.put({ ownerId: owner.ownerId, id: parts[2]!.id, sha256: parts[2]!.sha256 }, Buffer.from('damaged'));
     expectProblem(await fetch(credential, ids), 'PART_DAMAGED', 500);
     const big = [1, 2].map(() => owner.keys.sealPart(randomChunk(4.5 * 1024 * 1024), { compress: false }));
     for (const p of big) expectStatus(await putPart(h, credential, p), 201);
     expectProblem(await fetch(credential, big.map((p) => p.id)), 'VALIDATION_FAILED', 400);
+  });
+
+  it('blob files are 0600 and blob directories 0700, whatever the umask allows', async () => {
+    const parts = [10, 300_000].map((size) => owner.keys.sealPart(randomChunk(size), { compress: false }));
+    expectStatus(await putBatch(credential, batchOf(parts.slice(0, 1))), 200);
+    expectStatus(await putPart(h, credential, parts[1]!), 201);
+    const root = join(h.data, 'blobs');
+    const seen = { files: 0, dirs: 0 };
+    const walk = async (dir: string): Promise<void> => {
+      assert.equal((await stat(dir)).mode & 0o777, 0o700, `directory ${dir}`);
+      seen.dirs += 1;
+      for (const entry of await readdir(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) await walk(path);
+        else {
+          assert.equal((await stat(path)).mode & 0o777, 0o600, `file ${path}`);
+          seen.files += 1;
+        }
+      }
+    };
+    await walk(root);
+    assert.equal(seen.files, 2);
+    assert.ok(seen.dirs >= 3, 'root, tmp, owner and fan-out directories');
   });
 
   it('concurrent uploads of the same bytes are idempotent: one new, the rest existing', async () => {

@@ -221,7 +221,10 @@ describe('HTTP API refusals', () => {
     expectProblem(await call(h, 'PATCH', '/v1/backups'), 'NOT_FOUND', 404);
   });
 
-  const blobPath = (id: string) => join(h.data, 'blobs', owner.ownerId, id.slice(0, 2), id);
+  const blobPath = (id: string) => {
+    const part = [...backup.parts, backup.manifest].find((p) => p.id === id)!;
+    return join(h.data, 'blobs', owner.ownerId, id.slice(0, 2), `${id}.${part.sha256}`);
+  };
 
   it('a flipped byte in a stored blob → PART_DAMAGED; a vanished blob too', async () => {
     await sendAll();

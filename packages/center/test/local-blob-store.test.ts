@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { LocalBlobStore } from '../src/blobs/local-blob-store.ts';
+import type { BlobEntry } from '../src/store/blob-store.ts';
 import { sha256 } from './store-fixtures.ts';
 
 const OWNER = 'owner-0001';
 const ID = sha256('some part');
+const ONE = new Uint8Array([1, 2, 3]);
+const TWO = new Uint8Array([9]);
+const key = (bytes: Uint8Array) => ({ ownerId: OWNER, id: ID, sha256: sha256(bytes) });
+const anHourAgo = () => new Date(Date.now() - 3600_000);
 let dir: string;
 let root: string;
 let blobs: LocalBlobStore;
@@ -19,49 +24,109 @@ beforeEach(async () => {
 });
 afterEach(async () => rm(dir, { recursive: true, force: true }));
 
-test('put stores the bytes under owner/fan-out/id and leaves no temporary file', async () => {
+test('put stores the bytes under owner/fan-out/id.sha256 and leaves no temporary file', async () => {
   const bytes = new TextEncoder().encode('sealed bytes');
-  await blobs.put(OWNER, ID, bytes);
-  assert.deepEqual(await readFile(join(root, OWNER, ID.slice(0, 2), ID)), Buffer.from(bytes));
-  assert.deepEqual(await blobs.get(OWNER, ID), bytes);
+  await blobs.put(key(bytes), bytes);
+  assert.deepEqual(await readFile(join(root, OWNER, ID.slice(0, 2), `${ID}.${sha256(bytes)}`)), Buffer.from(bytes));
+  assert.deepEqual(await blobs.get(key(bytes)), bytes);
   assert.equal(await blobs.has(OWNER, ID), true);
   assert.deepEqual(await readdir(join(root, 'tmp')), []);
 });
 
-test('put of an existing key replaces it whole and leaves no temporary file', async () => {
-  await blobs.put(OWNER, ID, new Uint8Array([1, 2, 3]));
-  await blobs.put(OWNER, ID, new Uint8Array([9]));
-  assert.deepEqual(await blobs.get(OWNER, ID), new Uint8Array([9]));
+test('two byte strings of one part id get two names; neither replaces the other', async () => {
+  await blobs.put(key(ONE), ONE);
+  await blobs.put(key(TWO), TWO);
+  assert.deepEqual(await blobs.get(key(ONE)), ONE);
+  assert.deepEqual(await blobs.get(key(TWO)), TWO);
+  await blobs.put(key(ONE), ONE);
+  assert.deepEqual((await readdir(join(root, OWNER, ID.slice(0, 2)))).sort(), [`${ID}.${sha256(ONE)}`, `${ID}.${sha256(TWO)}`].sort());
   assert.deepEqual(await readdir(join(root, 'tmp')), []);
+});
+
+test('a legacy blob (named by part id only) is read when no hash-named one exists, and listed as legacy', async () => {
+  await mkdir(join(root, OWNER, ID.slice(0, 2)), { recursive: true });
+  await writeFile(join(root, OWNER, ID.slice(0, 2), ID), ONE);
+  assert.deepEqual(await blobs.get(key(ONE)), ONE);
+  assert.equal(await blobs.has(OWNER, ID), true);
+  await blobs.put(key(TWO), TWO);
+  assert.deepEqual(await blobs.get(key(TWO)), TWO, 'the hash-named blob wins');
+  const listed = await all(blobs.list());
+  assert.deepEqual(listed.map((e) => e.sha256).sort(), [sha256(TWO), null].sort());
+  await blobs.delete({ ownerId: OWNER, id: ID, sha256: null });
+  assert.equal(await blobs.get(key(ONE)), undefined);
 });
 
 test('a failed put leaves neither the blob nor a temporary file', async () => {
   // A plain file where the owner's directory belongs makes the rename step fail.
   await mkdir(root, { recursive: true });
   await writeFile(join(root, OWNER), 'in the way');
-  await assert.rejects(blobs.put(OWNER, ID, new Uint8Array([1])));
+  await assert.rejects(blobs.put(key(ONE), ONE));
   assert.deepEqual(await readdir(join(root, 'tmp')), []);
   await rm(join(root, OWNER));
   assert.equal(await blobs.has(OWNER, ID), false);
 });
 
-test('get and has of an absent blob; delete is idempotent', async () => {
-  assert.equal(await blobs.get(OWNER, ID), undefined);
+test('get and has of an absent blob; delete is idempotent and exact', async () => {
+  assert.equal(await blobs.get(key(ONE)), undefined);
   assert.equal(await blobs.has(OWNER, ID), false);
-  await blobs.put(OWNER, ID, new Uint8Array([1]));
-  await blobs.delete(OWNER, ID);
-  await blobs.delete(OWNER, ID);
-  assert.equal(await blobs.get(OWNER, ID), undefined);
+  await blobs.put(key(ONE), ONE);
+  await blobs.put(key(TWO), TWO);
+  await blobs.delete(key(ONE));
+  await blobs.delete(key(ONE));
+  assert.equal(await blobs.get(key(ONE)), undefined);
+  assert.deepEqual(await blobs.get(key(TWO)), TWO);
 });
 
-test('cleanTemporary removes leftovers and counts them', async () => {
-  assert.equal(await blobs.cleanTemporary(), 0);
-  await blobs.put(OWNER, ID, new Uint8Array([1]));
-  await writeFile(join(root, 'tmp', 'crashed-1'), 'partial');
-  await writeFile(join(root, 'tmp', 'crashed-2'), 'partial');
-  assert.equal(await blobs.cleanTemporary(), 2);
+test('deleteIfOlder deletes an old blob and keeps one written after the bound', async () => {
+  await blobs.put(key(ONE), ONE);
+  await blobs.put(key(TWO), TWO);
+  const path = join(root, OWNER, ID.slice(0, 2), `${ID}.${sha256(ONE)}`);
+  await utimes(path, anHourAgo(), anHourAgo());
+  const bound = new Date(Date.now() - 60_000).toISOString();
+  assert.equal(await blobs.deleteIfOlder(key(ONE), bound), true);
+  assert.equal(await blobs.deleteIfOlder(key(TWO), bound), false);
+  assert.equal(await blobs.deleteIfOlder(key(ONE), bound), false, 'already gone');
+  assert.equal(await blobs.get(key(ONE)), undefined);
+  assert.deepEqual(await blobs.get(key(TWO)), TWO);
   assert.deepEqual(await readdir(join(root, 'tmp')), []);
+});
+
+test('list answers every blob with its write time, and skips temporary files and strangers', async () => {
+  const other = sha256('other part');
+  await blobs.put(key(ONE), ONE);
+  await blobs.put({ ownerId: 'owner-0002', id: other, sha256: sha256(TWO) }, TWO);
+  await writeFile(join(root, 'tmp', 'x'), 'partial');
+  await writeFile(join(root, OWNER, ID.slice(0, 2), 'README'), 'not a blob');
+  const listed = await all(blobs.list());
+  assert.deepEqual(
+    listed.map(({ ownerId, id, sha256: hash }) => ({ ownerId, id, sha256: hash })).sort((a, b) => a.ownerId.localeCompare(b.ownerId)),
+    [
+      { ownerId: OWNER, id: ID, sha256: sha256(ONE) },
+      { ownerId: 'owner-0002', id: other, sha256: sha256(TWO) },
+    ],
+  );
+  for (const entry of listed) assert.ok(Math.abs(Date.parse(entry.writtenAt) - Date.now()) < 3600_000);
+});
+
+test('cleanTemporary removes leftovers older than its bound and counts them', async () => {
+  assert.equal(await blobs.cleanTemporary(new Date().toISOString()), 0);
+  await blobs.put(key(ONE), ONE);
+  for (const name of ['crashed-1', 'crashed-2', 'in-flight']) await writeFile(join(root, 'tmp', name), 'partial');
+  for (const name of ['crashed-1', 'crashed-2']) await utimes(join(root, 'tmp', name), anHourAgo(), anHourAgo());
+  assert.equal(await blobs.cleanTemporary(new Date(Date.now() - 60_000).toISOString()), 2);
+  assert.deepEqual(await readdir(join(root, 'tmp')), ['in-flight']);
   assert.equal(await blobs.has(OWNER, ID), true);
+});
+
+test('probe: writable with free bytes; not writable names the error code only', async () => {
+  const probe = await blobs.probe();
+  assert.equal(probe.writable, true);
+  assert.ok(probe.freeBytes !== null && probe.freeBytes > 0);
+  assert.deepEqual(await readdir(join(root, 'tmp')), []);
+  await writeFile(join(dir, 'file'), 'x');
+  const broken = await new LocalBlobStore(join(dir, 'file', 'blobs')).probe();
+  assert.equal(broken.writable, false);
+  assert.match(broken.problem ?? '', /^E[A-Z]+$/);
 });
 
 test('ids that could leave the root are refused before touching the disk', async () => {
@@ -75,9 +140,17 @@ test('ids that could leave the root are refused before touching the disk', async
     [OWNER, ''],
   ];
   for (const [ownerId, id] of bad) {
-    await assert.rejects(blobs.put(ownerId, id, new Uint8Array([1])), { code: 'VALIDATION_FAILED' });
-    await assert.rejects(blobs.get(ownerId, id), { code: 'VALIDATION_FAILED' });
-    await assert.rejects(blobs.delete(ownerId, id), { code: 'VALIDATION_FAILED' });
+    const name = { ownerId, id, sha256: sha256(ONE) };
+    await assert.rejects(blobs.put(name, ONE), { code: 'VALIDATION_FAILED' });
+    await assert.rejects(blobs.get(name), { code: 'VALIDATION_FAILED' });
+    await assert.rejects(blobs.delete(name), { code: 'VALIDATION_FAILED' });
   }
+  await assert.rejects(blobs.put({ ownerId: OWNER, id: ID, sha256: '../x' }, ONE), { code: 'VALIDATION_FAILED' });
   assert.deepEqual(await readdir(dir), []);
 });
+
+async function all(entries: AsyncIterable<BlobEntry>): Promise<BlobEntry[]> {
+  const out: BlobEntry[] = [];
+  for await (const entry of entries) out.push(entry);
+  return out;
+}

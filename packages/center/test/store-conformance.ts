@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Store } from '../src/store/store.ts';
 import { registerBackupConformance } from './store-conformance-backups.ts';
 import { registerJobConformance } from './store-conformance-jobs.ts';
+import { registerPartConformance } from './store-conformance-parts.ts';
 import { registerRescueConformance } from './store-conformance-rescue.ts';
 import { at, handsetRow, openWithParts, ownerRow, partRef, seedOwner, uid } from './store-fixtures.ts';
 
@@ -36,6 +37,11 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
     test('migrate is idempotent', async () => {
       await store.migrate();
       await store.migrate();
+    });
+
+    test('ping answers, and the integrity check of a sound database is ok', async () => {
+      await store.ping();
+      assert.equal((await store.checkIntegrity()).status, 'ok');
     });
 
     describe('owners', () => {
@@ -127,7 +133,7 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
         const part = partRef(uid('p'));
         assert.equal(await store.parts.record(a.owner.id, part, at(1)), 'new');
         assert.equal(await store.parts.record(a.owner.id, part, at(2)), 'existing');
-        assert.deepEqual(await store.parts.find(a.owner.id, part.id), part);
+        assert.deepEqual(await store.parts.find(a.owner.id, part.id), { ...part, damaged: false });
         assert.equal(await store.parts.find(b.owner.id, part.id), undefined);
         assert.equal(await store.parts.record(b.owner.id, part, at(2)), 'new');
       });
@@ -138,7 +144,7 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
         await store.parts.record(owner.id, part, at(1));
         const extra = await rejectsWith(store.parts.record(owner.id, { ...part, sha256: 'f'.repeat(64) }, at(2)), 'PART_CONFLICT');
         assert.equal(extra['id'], part.id);
-        assert.deepEqual(await store.parts.find(owner.id, part.id), part);
+        assert.deepEqual(await store.parts.find(owner.id, part.id), { ...part, damaged: false });
       });
 
       test('findStored answers refs of one owner only, and takes thousands of ids', async () => {
@@ -148,7 +154,7 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
         for (const [i, part] of parts.entries()) await store.parts.record(i % 3 === 0 ? b.owner.id : a.owner.id, part, at(1));
         const ids = parts.map((p) => p.id).reverse();
         const byId = (x: { id: string }, y: { id: string }) => x.id.localeCompare(y.id);
-        const expected = parts.filter((_, i) => i % 3 !== 0).sort(byId);
+        const expected = parts.filter((_, i) => i % 3 !== 0).map((p) => ({ ...p, damaged: false })).sort(byId);
         assert.deepEqual((await store.parts.findStored(a.owner.id, ids)).sort(byId), expected);
         assert.deepEqual(await store.parts.findStored(a.owner.id, []), []);
       });
@@ -208,6 +214,7 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
       });
     });
 
+    registerPartConformance(s);
     registerBackupConformance(s);
     registerJobConformance(s);
     registerRescueConformance(s);

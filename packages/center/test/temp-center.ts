@@ -8,6 +8,8 @@ import type { Store } from '../src/store/store.ts';
 
 export interface TempCenter {
   store: Store;
+  /** The SQLite file behind `store`. */
+  dbFile: string;
   blobs: LocalBlobStore;
   blobRoot: string;
   cleanup: () => Promise<void>;
@@ -15,15 +17,18 @@ export interface TempCenter {
 
 export async function tempCenter(): Promise<TempCenter> {
   const dir = await mkdtemp(join(tmpdir(), 'phonesafe-center-'));
-  const store = await openStore(`sqlite:${join(dir, 'center.db')}`);
+  const dbFile = join(dir, 'center.db');
+  const store = await openStore(`sqlite:${dbFile}`);
   const blobRoot = join(dir, 'blobs');
-  return {
+  const center: TempCenter = {
     store,
+    dbFile,
     blobs: new LocalBlobStore(blobRoot),
     blobRoot,
     cleanup: async () => {
-      await store.close();
+      await center.store.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return center;
 }

@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { open, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
 import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
 import { handsetTree, listFiles, treeDigest, writeTree } from './helpers/tree.ts';
@@ -31,7 +32,7 @@ test('a damaged part is reported by verify and stops restores without writing a 
   // The largest blob holds a piece of the 12 MiB photo: every full restore needs it.
   const victim = await largestBlob(join(data, 'blobs'));
   await flipByte(victim);
-  const partId = basename(victim);
+  const partId = basename(victim).split('.')[0]!;
 
   const verify = await cliFails(['center', 'verify', '--data', data], env, 7, 'PART_DAMAGED');
   assert.match(verify.stdout, new RegExp(partId));
@@ -84,3 +85,19 @@ async function flipByte(file: string): Promise<void> {
     await handle.close();
   }
 }
+
+test("a damaged database is reported by center verify through the database's own check (exit 7, DATABASE_DAMAGED)", async (t) => {
+  const root = await tempDir(t);
+  const data = join(root, 'center');
+  const env = ownerEnv(root, 'unused');
+  const clean = await cliJson<{ database: { status: string } }>(['center', 'verify', '--data', data], env);
+  assert.equal(clean.database.status, 'ok');
+  // An index that no longer matches its table, as a damaged disk page would leave it.
+  const raw = new DatabaseSync(join(data, 'center.db'), { defensive: false });
+  raw.exec("INSERT INTO owners (id, email, auth_hash, kdf, wrapped_data_key, created_at) VALUES ('owner-0001', 'x@example.org', 'h', '{}', 'k', '2026-01-01T00:00:00.000Z')");
+  raw.exec("INSERT INTO owner_tokens (id, owner_id, secret_hash, expires_at) VALUES ('token-0001', 'owner-0001', 's', '2026-01-01T01:00:00.000Z')");
+  raw.exec("PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = 'CREATE INDEX owner_tokens_expires ON owner_tokens(secret_hash)' WHERE name = 'owner_tokens_expires'; PRAGMA writable_schema = OFF;");
+  raw.close();
+  const failed = await cliFails(['center', 'verify', '--data', data], env, 7, 'DATABASE_DAMAGED');
+  assert.match(failed.stdout, /database: damaged/);
+});

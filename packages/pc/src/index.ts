@@ -9,3 +9,4 @@ export * from './handsets.ts';
 export * from './rescue.ts';
 export * from './safe-path.ts';
 export type * from './progress.ts';
+export * from './quota.ts';

@@ -35,8 +35,10 @@ export const ERRORS = {
   LOCKED: { status: 429, retryable: true, title: 'Too many wrong tries; locked for a while' },
   RATE_LIMITED: { status: 429, retryable: true, title: 'Too many messages; slow down' },
   PART_DAMAGED: { status: 500, retryable: false, title: 'A stored part is damaged' },
+  DATABASE_DAMAGED: { status: 500, retryable: false, title: "The center's database failed its integrity check" },
   INTERNAL: { status: 500, retryable: true, title: 'Internal error' },
   UNAVAILABLE: { status: 503, retryable: true, title: 'The center is unavailable' },
+  STORAGE_FULL: { status: 507, retryable: true, title: 'The center is out of storage space; try again later' },
   // Client-side only codes (never sent by the center).
   NETWORK: { status: 0, retryable: true, title: 'Could not reach the center' },
   DECRYPT_FAILED: { status: 0, retryable: false, title: 'Data could not be decrypted: wrong key or damaged bytes' },

@@ -1,5 +1,6 @@
 import { decodePartBatch, encodePartBatch, FetchPartsRequest, MAX_BATCH_BYTES, MissingPartsRequest, MissingPartsResponse, PartAck, PartBatchAck, PartId, Sha256Hex } from '@phonesafe/protocol';
 import { z } from 'zod';
+import { asHandset } from '../auth/caller.ts';
 import { withRawBody } from '../http/raw-body.ts';
 import type { App } from '../http/zod.ts';
 import type { PartService } from './part-service.ts';
@@ -23,7 +24,7 @@ export function partRoutes(app: App, parts: PartService, maxPartBytes: number): 
         schema: { params: PartParams, headers: PartHeaders, body: z.instanceof(Buffer), response: { 200: PartAck, 201: PartAck } },
       },
       async (req, reply) => {
-        const ack = await parts.put(req.caller.ownerId, req.params.id, req.body, req.headers[SHA_HEADER]);
+        const ack = await parts.put(asHandset(req.caller), req.params.id, req.body, req.headers[SHA_HEADER]);
         return reply.code(ack.stored === 'new' ? 201 : 200).send(ack);
       },
     );
@@ -35,7 +36,7 @@ export function partRoutes(app: App, parts: PartService, maxPartBytes: number): 
         bodyLimit: MAX_BATCH_BYTES + 1024 * 1024,
         schema: { body: z.instanceof(Buffer), response: { 200: PartBatchAck } },
       },
-      async (req) => ({ acks: await parts.putBatch(req.caller.ownerId, decodePartBatch(req.body)) }),
+      async (req) => ({ acks: await parts.putBatch(asHandset(req.caller), decodePartBatch(req.body)) }),
     );
   });
   app.post('/v1/parts/fetch', { config: { auth: 'any' }, schema: { body: FetchPartsRequest } }, async (req, reply) => {

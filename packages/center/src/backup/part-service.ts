@@ -1,13 +1,19 @@
 import { MAX_BATCH_BYTES, PhoneSafeError, sha256Hex, type Clock, type PartAck, type PartRef } from '@phonesafe/protocol';
+import type { HandsetCaller } from '../auth/caller.ts';
 import type { BlobStore } from '../store/blob-store.ts';
-import type { PartRepo } from '../store/store.ts';
+import type { PartRepo, StoredPart } from '../store/store.ts';
 import { KeyedLock } from './keyed-lock.ts';
+import { refOf, writePart } from './part-writer.ts';
 
 export interface PartServiceDeps {
-  parts: Pick<PartRepo, 'find' | 'findStored' | 'record'>;
+  parts: Pick<PartRepo, 'find' | 'findStored' | 'record' | 'touch' | 'repair' | 'markDamaged' | 'clearDamaged'>;
   blobs: BlobStore;
   clock: Clock;
   maxPartBytes: number;
+  /** Prune's grace period: a part answered as present is kept at least half of it (see `#fence`). */
+  pruneGraceMs: number;
+  /** Throws QUOTA_EXCEEDED when `newBytes` more would take the owner over its quota (backup/quota.ts). */
+  checkQuota: (handset: HandsetCaller, newBytes: number) => Promise<void>;
 }
 
 /** Sealed parts, scoped by owner: one owner's part ids say nothing about another's. */
@@ -24,21 +30,25 @@ export class PartService {
    * Which parts must still be sent, and how the others are stored: a part
    * another handset of this owner sent has other sealed bytes (random nonce)
    * than the asker's copy, so the asker needs the stored size and hash to
-   * name it in its end notice.
+   * name it in its end notice. A damaged part is missing: the asker sends it
+   * again, which repairs it.
    */
   async missing(ownerId: string, ids: string[]): Promise<{ missing: string[]; present: PartRef[] }> {
-    const present = await this.#deps.parts.findStored(ownerId, ids);
+    await this.#fence(ownerId, ids);
+    const present = (await this.#deps.parts.findStored(ownerId, ids)).filter((part) => !part.damaged).map(refOf);
     const stored = new Set(present.map((p) => p.id));
     return { missing: [...new Set(ids)].filter((id) => !stored.has(id)), present };
   }
 
   /**
-   * B5: stores one sealed part. The blob is written (atomically) before its
-   * row, so a row never points at a missing blob. Idempotent: the same bytes
-   * again answer 'existing'; other bytes under a recorded id are PART_CONFLICT.
+   * B5: stores one sealed part (part-writer.ts). Idempotent: the same bytes
+   * again answer 'existing'; other bytes under a recorded intact id are
+   * PART_CONFLICT; under a damaged one they repair it ('new').
    */
-  async put(ownerId: string, id: string, bytes: Uint8Array, declaredSha256: string): Promise<PartAck> {
+  async put(handset: HandsetCaller, id: string, bytes: Uint8Array, declaredSha256: string): Promise<PartAck> {
+    const { ownerId } = handset;
     const ref = this.#checked(id, bytes, declaredSha256);
+    await this.#checkQuota(handset, [ref]);
     const ack = await this.#store(ownerId, ref, bytes);
     if (ack.ack.sha256 !== ref.sha256) throw new PhoneSafeError('PART_CONFLICT', `part ${id} is stored with other bytes`, { id });
     return ack;
@@ -50,11 +60,19 @@ export class PartService {
    * as by `put`, except that an id stored with other bytes is answered with
    * the stored ref rather than PART_CONFLICT.
    */
-  async putBatch(ownerId: string, batch: ReadonlyArray<{ ref: PartRef; bytes: Uint8Array }>): Promise<PartAck[]> {
+  async putBatch(handset: HandsetCaller, batch: ReadonlyArray<{ ref: PartRef; bytes: Uint8Array }>): Promise<PartAck[]> {
     const checked = batch.map(({ ref, bytes }) => ({ ref: this.#checked(ref.id, bytes, ref.sha256), bytes }));
+    await this.#checkQuota(handset, checked.map(({ ref }) => ref));
     const acks: PartAck[] = [];
-    for (const { ref, bytes } of checked) acks.push(await this.#store(ownerId, ref, bytes));
+    for (const { ref, bytes } of checked) acks.push(await this.#store(handset.ownerId, ref, bytes));
     return acks;
+  }
+
+  /** The whole request is refused, storing nothing, if its parts the center does not hold yet would not fit; repairs and duplicates cost nothing. */
+  async #checkQuota(handset: HandsetCaller, refs: readonly PartRef[]): Promise<void> {
+    const known = new Set((await this.#deps.parts.findStored(handset.ownerId, refs.map((ref) => ref.id))).map((part) => part.id));
+    const newBytes = refs.filter((ref) => !known.has(ref.id)).reduce((sum, ref) => sum + ref.size, 0);
+    await this.#deps.checkQuota(handset, newBytes);
   }
 
   #checked(id: string, bytes: Uint8Array, declaredSha256: string): PartRef {
@@ -68,26 +86,34 @@ export class PartService {
     return ref;
   }
 
-  /** The stored ref of a recorded id (whatever its bytes), else stores `bytes` and records them. */
+  /** Through `writePart`, one upload of an id at a time in this process; the fence first, so prune leaves a row found here. */
   #store(ownerId: string, ref: PartRef, bytes: Uint8Array): Promise<PartAck> {
-    const { id } = ref;
-    return this.#uploads.run(`${ownerId}/${id}`, async () => {
-      const known = await this.#deps.parts.find(ownerId, id);
-      if (known) return { ack: known, stored: 'existing' };
-      // No row: any blob under this id was left by an upload interrupted
-      // before its record, and sealing is randomised, so it holds other bytes.
-      // `put` replaces it atomically, so the row always describes what is stored.
-      await this.#deps.blobs.put(ownerId, id, bytes);
-      const stored = await this.#deps.parts.record(ownerId, ref, this.#deps.clock.now().toISOString());
-      return { ack: ref, stored };
+    return this.#uploads.run(`${ownerId}/${ref.id}`, async () => {
+      await this.#fence(ownerId, [ref.id]);
+      return writePart(this.#deps, ownerId, ref, bytes);
     });
+  }
+
+  /**
+   * Before a part is answered as present, its `used_at` is brought within
+   * half the grace period, so prune (which takes parts unused for the whole
+   * period) leaves it for at least the other half: the handset then commits
+   * the backup that reuses it instead of failing with PART_MISSING. Rows are
+   * written only when stale, so a backup's many questions cost few writes.
+   * Touch first, read after: a touch waits for a prune deleting the row, and
+   * the read then finds it gone.
+   */
+  async #fence(ownerId: string, ids: string[]): Promise<void> {
+    const now = this.#deps.clock.now();
+    const staleBefore = new Date(now.getTime() - this.#deps.pruneGraceMs / 2).toISOString();
+    await this.#deps.parts.touch(ownerId, ids, staleBefore, now.toISOString());
   }
 
   /** The stored bytes, checked against the recorded hash. Throws NOT_FOUND or PART_DAMAGED. */
   async get(ownerId: string, id: string): Promise<{ bytes: Uint8Array; sha256: string }> {
-    const ref = await this.#deps.parts.find(ownerId, id);
-    if (!ref) throw new PhoneSafeError('NOT_FOUND', `no part ${id}`);
-    return { bytes: await this.#read(ownerId, ref), sha256: ref.sha256 };
+    const part = await this.#deps.parts.find(ownerId, id);
+    if (!part) throw new PhoneSafeError('NOT_FOUND', `no part ${id}`);
+    return { bytes: await this.#read(ownerId, part), sha256: part.sha256 };
   }
 
   /**
@@ -96,26 +122,29 @@ export class PartService {
    * request never holds more than that in memory.
    */
   async getBatch(ownerId: string, ids: readonly string[]): Promise<Array<{ ref: PartRef; bytes: Uint8Array }>> {
-    const refs = new Map((await this.#deps.parts.findStored(ownerId, [...ids])).map((ref) => [ref.id, ref]));
+    const refs = new Map((await this.#deps.parts.findStored(ownerId, [...ids])).map((part) => [part.id, part]));
     const absent = ids.find((id) => !refs.has(id));
     if (absent) throw new PhoneSafeError('NOT_FOUND', `no part ${absent}`);
     const total = [...refs.values()].reduce((sum, ref) => sum + ref.size, 0);
     if (total > MAX_BATCH_BYTES) throw new PhoneSafeError('VALIDATION_FAILED', `body.ids: the parts hold ${total} bytes; a fetch answers at most ${MAX_BATCH_BYTES}`);
     const batch: Array<{ ref: PartRef; bytes: Uint8Array }> = [];
     for (const id of ids) {
-      const ref = refs.get(id)!;
-      batch.push({ ref, bytes: await this.#read(ownerId, ref) });
+      const part = refs.get(id)!;
+      batch.push({ ref: refOf(part), bytes: await this.#read(ownerId, part) });
     }
     return batch;
   }
 
-  async #read(ownerId: string, ref: PartRef): Promise<Uint8Array> {
-    const { id } = ref;
-    const bytes = await this.#deps.blobs.get(ownerId, id);
-    if (!bytes) throw new PhoneSafeError('PART_DAMAGED', `part ${id} is recorded but its bytes are missing`, { id });
-    if (bytes.length !== ref.size || sha256Hex(bytes) !== ref.sha256) {
-      throw new PhoneSafeError('PART_DAMAGED', `part ${id} no longer matches its recorded SHA-256`, { id });
+  /** Bad bytes found here mark the part damaged, so the next backup holding it sends it again; good ones lift a stale mark. */
+  async #read(ownerId: string, part: StoredPart): Promise<Uint8Array> {
+    const { id } = part;
+    const bytes = await this.#deps.blobs.get({ ownerId, id, sha256: part.sha256 });
+    const problem = !bytes ? 'its bytes are missing' : bytes.length !== part.size || sha256Hex(bytes) !== part.sha256 ? 'it no longer matches its recorded SHA-256' : undefined;
+    if (problem || !bytes) {
+      await this.#deps.parts.markDamaged(ownerId, id, part.sha256);
+      throw new PhoneSafeError('PART_DAMAGED', `part ${id} is recorded but ${problem}`, { id });
     }
+    if (part.damaged) await this.#deps.parts.clearDamaged(ownerId, id, part.sha256);
     return bytes;
   }
 }

@@ -4,14 +4,14 @@
  */
 import type { Clock } from '@phonesafe/protocol';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
-import { z } from 'zod';
 import { Authenticator } from '../auth/authenticator.ts';
 import { Lockout } from '../auth/lockout.ts';
 import { backupRoutes } from '../backup/backup-routes.ts';
 import { BackupService } from '../backup/backup-service.ts';
 import { partRoutes } from '../backup/part-routes.ts';
 import { PartService } from '../backup/part-service.ts';
-import { checkQuota } from '../backup/quota.ts';
+import { Quota } from '../backup/quota.ts';
+import { quotaRoutes } from '../backup/quota-routes.ts';
 import type { ChannelRegistry } from '../channel/channel-registry.ts';
 import { channelRoutes } from '../channel/channel-routes.ts';
 import type { CenterConfig } from '../config/config.ts';
@@ -22,7 +22,9 @@ import { HistoryService } from '../history/history-service.ts';
 import { JobService } from '../jobs/job-service.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
 import type { Logger } from '../logging/logger.ts';
+import { healthRoutes } from './health-routes.ts';
 import { useRequestLog } from './request-log.ts';
+import { noticeStorageFull } from './storage-notices.ts';
 import { forgetByPolicy } from '../maintenance/forget.ts';
 import { noticeRoutes } from '../notices/notice-routes.ts';
 import { NoticeService } from '../notices/notice-service.ts';
@@ -47,7 +49,7 @@ import { useZodSchemas, type App } from './zod.ts';
 /** wire-protocol.md: a JSON body is at most 64 MiB (an end notice of a large backup). */
 const JSON_BODY_LIMIT = 64 * 1024 * 1024;
 
-export type AppConfig = Pick<CenterConfig, 'maxPartBytes' | 'retention' | 'defaultRetry' | 'transferTimeoutMs' | 'quotaBytes' | 'rescue' | 'login' | 'bodies' | 'channel'> & { centerSecret: string };
+export type AppConfig = Pick<CenterConfig, 'maxPartBytes' | 'retention' | 'defaultRetry' | 'transferTimeoutMs' | 'quotaBytes' | 'rescue' | 'login' | 'bodies' | 'channel' | 'pruneGraceMs'> & { centerSecret: string };
 
 export interface AppDeps {
   store: Store;
@@ -99,9 +101,8 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   const bodies = new BodyGate(config.bodies);
   useBodyGate(app, bodies);
 
-  app.get('/v1/health', { config: { auth: 'public' }, schema: { response: { 200: z.strictObject({ status: z.literal('ok') }) } } }, async () => ({
-    status: 'ok' as const,
-  }));
+  healthRoutes(app, { store, blobs, minFreeBytes: config.maxPartBytes });
+  noticeStorageFull(app, { notices: store.notices, notifier, clock });
   const loginLockout = new Lockout({ tries: store.wrongTries, clock, ...config.login });
   ownerRoutes(app, new OwnerService({ owners: store.owners, clock, centerSecret: config.centerSecret, lockout: loginLockout, notifier, notices: store.notices }));
   const restores = new RestoreService({
@@ -115,6 +116,8 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
     completed: (order) => rescue.desk.restoreCompleted(order),
   });
   const rescue = buildRescueDesk({ store, restores, notifier, bus, clock, log: logger, policy: config.rescue });
+  const quota = new Quota({ owners: store.owners, parts: store.parts, backups: store.backups, notices: store.notices, jobs: store.jobs, jobService: jobs, notifier, clock, defaultBytes: config.quotaBytes });
+  quotaRoutes(app, quota);
   handsetRoutes(
     app,
     new HandsetService({
@@ -138,12 +141,13 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
       clock,
       log: logger,
       maxPartBytes: config.maxPartBytes,
-      checkQuota: (handset) => checkQuota({ owners: store.owners, parts: store.parts, notifier, defaultBytes: config.quotaBytes }, handset),
+      checkQuota: (handset) => quota.checkStart(handset),
       jobs,
       rescues: rescue.transfer,
     }),
   );
-  partRoutes(app, new PartService({ parts: store.parts, blobs, clock, maxPartBytes: config.maxPartBytes }), config.maxPartBytes);
+  const parts = new PartService({ parts: store.parts, blobs, clock, maxPartBytes: config.maxPartBytes, pruneGraceMs: config.pruneGraceMs, checkQuota: (handset, bytes) => quota.checkUpload(handset, bytes) });
+  partRoutes(app, parts, config.maxPartBytes);
   restoreRoutes(app, restores);
   rescueRoutes(app, rescue.desk, rescue.transfer);
   historyRoutes(app, new HistoryService({ history: store.history, handsets: store.handsets }));

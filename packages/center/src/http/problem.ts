@@ -1,12 +1,13 @@
 /**
  * Every error answer is `application/problem+json` with a stable code from the
  * protocol registry. Services throw PhoneSafeError; Fastify's own failures
- * (parsing, limits, validation) are translated here; anything else is a bug
- * and answers INTERNAL without details.
+ * (parsing, limits, validation) are translated here, and so is running out of
+ * space (STORAGE_FULL); anything else is a bug and answers INTERNAL without details.
  */
 import { ERRORS, PhoneSafeError, type ErrorCode } from '@phonesafe/protocol';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { asStorageFault } from '../store/storage-fault.ts';
 
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const problem = toPhoneSafeError(error, request);
@@ -52,7 +53,7 @@ function toPhoneSafeError(error: unknown, request: FastifyRequest): PhoneSafeErr
   if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
     return new PhoneSafeError('BAD_REQUEST', (error as Error).message);
   }
-  return internal();
+  return asStorageFault(error) ?? internal();
 }
 
 function validationFailed(error: z.ZodError): PhoneSafeError {

@@ -1,34 +1,94 @@
 /**
  * `center prune`: deletes parts no backup references once they are older
  * than the grace period (the caller's `olderThan`), so a transfer still in
- * flight never loses the parts it has sent.
+ * flight never loses the parts it has sent, and blobs that have no row (an
+ * upload killed between its blob and its row). Safe beside live centers:
+ * each part goes in its own transaction that checks again, under a lock the
+ * commit respects, that nothing references it (PartRepo.removeIfUnreferenced);
+ * a part a center answered as present within the grace period stays.
  */
-import type { BlobStore } from '../store/blob-store.ts';
+import { systemClock, type Clock } from '@phonesafe/protocol';
+import type { BlobEntry, BlobStore } from '../store/blob-store.ts';
 import type { Store } from '../store/store.ts';
 
 export interface PruneReport {
   droppedOpenBackups: number;
   removedParts: number;
   removedBytes: number;
+  /** Blobs without a row (crash leftovers, superseded bytes), older than the grace period. */
+  removedBlobs: number;
+}
+
+export interface PruneOptions {
+  /** By the center's clock: parts created and last used before this go. */
+  olderThan: string;
+  staleOpenBefore: string;
+  /**
+   * Blob files are judged by their write times, which come from the file
+   * system's clock, not the center's: `clock` reads it (the system clock by
+   * default), and a blob without a row goes once `graceMs` old (1 h), never
+   * younger than 15 minutes: an upload records its row right after its blob,
+   * so only a blob that old cannot be one whose row is on its way.
+   */
+  files?: { clock?: Clock; graceMs?: number };
 }
 
 /** An open backup untouched this long is a transfer that will not come back (wire-protocol.md, rule 5). */
 export const STALE_OPEN_MS = 24 * 3600 * 1000;
+const DEFAULT_GRACE_MS = 3600 * 1000;
+const LEFTOVER_MIN_AGE_MS = 15 * 60 * 1000;
+/** Blobs looked up per query during the sweep. */
+const SWEEP_PAGE = 500;
 
-export async function prune(store: Store, blobs: BlobStore, options: { olderThan: string; staleOpenBefore: string }): Promise<PruneReport> {
-  const report: PruneReport = { droppedOpenBackups: 0, removedParts: 0, removedBytes: 0 };
+export async function prune(store: Store, blobs: BlobStore, options: PruneOptions): Promise<PruneReport> {
+  const report: PruneReport = { droppedOpenBackups: 0, removedParts: 0, removedBytes: 0, removedBlobs: 0 };
+  const fileClock = options.files?.clock ?? systemClock;
   for (const backup of await store.backups.listStaleOpen(options.staleOpenBefore)) {
     if (await store.backups.remove(backup.ownerId, backup.id)) report.droppedOpenBackups += 1;
   }
   for (const { ownerId, id } of await store.parts.listUnreferenced(options.olderThan)) {
-    const part = await store.parts.find(ownerId, id);
-    // Blob first, then row: a crash in between leaves a row whose blob is
-    // gone, which the next prune removes and verify reports, rather than an
-    // orphan blob nothing would ever find again.
-    await blobs.delete(ownerId, id);
-    await store.parts.remove(ownerId, id);
+    const mark = fileClock.now().toISOString();
+    const removed = await store.parts.removeIfUnreferenced(ownerId, id, options.olderThan);
+    if (!removed) continue;
+    // Row first, then blob: with the row gone, an upload of these same bytes
+    // writes the blob anew, after `mark`, and that blob stays. A crash in
+    // between leaves a blob without a row, which the sweep below takes.
+    await blobs.deleteIfOlder({ ownerId, id, sha256: removed.sha256 }, mark);
+    await blobs.delete({ ownerId, id, sha256: null });
     report.removedParts += 1;
-    report.removedBytes += part?.size ?? 0;
+    report.removedBytes += removed.size;
   }
+  const graceMs = Math.max(options.files?.graceMs ?? DEFAULT_GRACE_MS, LEFTOVER_MIN_AGE_MS);
+  report.removedBlobs = await sweepLeftovers(store, blobs, new Date(fileClock.now().getTime() - graceMs).toISOString());
   return report;
+}
+
+/**
+ * Deletes blobs written before `before` that no row names: a hash-named blob
+ * whose part has another hash or no row, a legacy blob whose part has no row.
+ * `deleteIfOlder` keeps one an upload rewrote after it was listed.
+ */
+async function sweepLeftovers(store: Store, blobs: BlobStore, before: string): Promise<number> {
+  let removed = 0;
+  let page: BlobEntry[] = [];
+  const flush = async () => {
+    const byOwner = new Map<string, BlobEntry[]>();
+    for (const entry of page) byOwner.set(entry.ownerId, [...(byOwner.get(entry.ownerId) ?? []), entry]);
+    for (const [ownerId, entries] of byOwner) {
+      const rows = new Map((await store.parts.findStored(ownerId, entries.map((e) => e.id))).map((row) => [row.id, row]));
+      for (const entry of entries) {
+        const row = rows.get(entry.id);
+        const named = entry.sha256 === null ? row !== undefined : row?.sha256 === entry.sha256;
+        if (!named && (await blobs.deleteIfOlder(entry, before))) removed += 1;
+      }
+    }
+    page = [];
+  };
+  for await (const entry of blobs.list()) {
+    if (entry.writtenAt >= before) continue;
+    page.push(entry);
+    if (page.length >= SWEEP_PAGE) await flush();
+  }
+  await flush();
+  return removed;
 }

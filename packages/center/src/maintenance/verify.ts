@@ -1,19 +1,26 @@
 /**
  * `center verify`: reads every stored blob and compares its SHA-256 with the
  * hash recorded in `parts`, so silent disk damage is found before a restore
- * needs the data.
+ * needs the data, and marks what it finds damaged: the center then answers
+ * those parts as missing, so the next backup of a handset still holding them
+ * sends them again (storage-format.md, "Healing"). Then it checks that every
+ * part a committed backup references has a row at all. It begins with the
+ * database's own integrity check (Store.checkIntegrity).
  */
 import { createHash } from 'node:crypto';
 import type { BlobStore } from '../store/blob-store.ts';
-import type { Store } from '../store/store.ts';
+import type { DatabaseCheck, Store } from '../store/store.ts';
 
 /** Parts read per page; bounds memory to one page of rows plus one blob. */
 const PAGE_SIZE = 500;
+/** Referenced parts without a row reported at most; more means the database lost far more than verify should list. */
+const UNRECORDED_LIMIT = 10_000;
 
 export interface DamagedPart {
   ownerId: string;
   id: string;
-  reason: 'hash-mismatch' | 'missing';
+  /** `unrecorded`: a committed backup references the part, which has no row. */
+  reason: 'hash-mismatch' | 'missing' | 'unrecorded';
 }
 
 export interface VerifyReport {
@@ -21,27 +28,40 @@ export interface VerifyReport {
   damaged: DamagedPart[];
   /** Bytes read from the blob store. */
   bytes: number;
+  /** The database's own integrity check. */
+  database: DatabaseCheck;
 }
 
 export async function verifyStore(store: Store, blobs: BlobStore): Promise<VerifyReport> {
-  const report: VerifyReport = { checked: 0, damaged: [], bytes: 0 };
+  // First: a damaged database would make what follows say wrong things.
+  const report: VerifyReport = { checked: 0, damaged: [], bytes: 0, database: await store.checkIntegrity() };
   let after: { ownerId: string; id: string } | null = null;
   for (;;) {
     const page = await store.parts.listAll(after, PAGE_SIZE);
     for (const part of page) {
       report.checked += 1;
-      const bytes = await blobs.get(part.ownerId, part.id);
-      if (bytes === undefined) {
-        report.damaged.push({ ownerId: part.ownerId, id: part.id, reason: 'missing' });
+      const bytes = await blobs.get(part);
+      report.bytes += bytes?.byteLength ?? 0;
+      const reason = bytes === undefined ? 'missing' : createHash('sha256').update(bytes).digest('hex') !== part.sha256 ? 'hash-mismatch' : undefined;
+      if (!reason) {
+        // Good bytes again (a blob restored by hand, a transient fault): the handset need not send it.
+        if (part.damaged) await store.parts.clearDamaged(part.ownerId, part.id, part.sha256);
         continue;
       }
-      report.bytes += bytes.byteLength;
-      if (createHash('sha256').update(bytes).digest('hex') !== part.sha256) {
-        report.damaged.push({ ownerId: part.ownerId, id: part.id, reason: 'hash-mismatch' });
+      // The mark asks the next backup holding the part to send it again. A
+      // prune beside us may have deleted it, or a re-upload repaired it, since
+      // the page was read: then the row has gone or changed, and nothing is marked.
+      await store.parts.markDamaged(part.ownerId, part.id, part.sha256);
+      if ((await store.parts.find(part.ownerId, part.id))?.sha256 === part.sha256) {
+        report.damaged.push({ ownerId: part.ownerId, id: part.id, reason });
       }
     }
     const last = page.at(-1);
-    if (!last || page.length < PAGE_SIZE) return report;
+    if (!last || page.length < PAGE_SIZE) break;
     after = { ownerId: last.ownerId, id: last.id };
   }
+  for (const { ownerId, id } of await store.parts.listReferencedUnrecorded(UNRECORDED_LIMIT)) {
+    report.damaged.push({ ownerId, id, reason: 'unrecorded' });
+  }
+  return report;
 }

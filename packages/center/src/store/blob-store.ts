@@ -1,17 +1,66 @@
 /**
- * Where sealed part bytes live, content-addressed. Implementations write
- * atomically (temporary file, fsync, rename), so a reader never sees a
- * partial blob and a crash leaves at most a temporary file, which
- * `cleanTemporary` removes at start-up. `put` replaces any blob under the
- * key: write-once is the part service's rule (it puts only ids it has no row
- * for, so what it replaces is a blob an interrupted upload left unrecorded),
- * and only prune calls `delete`.
+ * Where sealed part bytes live. A blob is named by its owner, its part id
+ * and the SHA-256 of its bytes, so the `parts` row (which records the hash)
+ * names exactly the blob it describes. Properties every adapter keeps:
+ *
+ * - `put` is atomic (a reader sees the whole blob or none) and durable when
+ *   it returns. Sealing is randomised, so two uploads of one part id carry
+ *   different bytes and get different names: concurrent puts, in any number
+ *   of processes, never replace one another's blob. The same bytes put again
+ *   land on the same name with the same content, which is harmless; a put
+ *   over a blob whose bytes rotted on disk repairs it.
+ * - Legacy blobs, named by part id only (`sha256: null`), were written before
+ *   names carried the hash. They are read as a fallback and never written.
+ * - Who deletes: prune (the blobs of parts no backup references; leftovers
+ *   without a row, through `deleteIfOlder`), and the part service (its own
+ *   blob when another upload's row won, and the bytes a repair replaced).
+ * - `cleanTemporary` removes only temporary files older than its bound, so a
+ *   center starting beside a live one never deletes that one's uploads in flight.
+ * - Out of space, `put` throws PhoneSafeError STORAGE_FULL and leaves nothing behind.
  */
+export interface BlobKey {
+  ownerId: string;
+  id: string;
+  sha256: string;
+}
+
+/** A stored blob's name; `sha256: null` is a legacy blob. */
+export interface BlobName {
+  ownerId: string;
+  id: string;
+  sha256: string | null;
+}
+
+export interface BlobEntry extends BlobName {
+  /** When its bytes were written (ISO-8601). */
+  writtenAt: string;
+}
+
+/** What `/v1/health` reports of the blob store. */
+export interface BlobStoreProbe {
+  writable: boolean;
+  /** Bytes free to the center where blobs are written; null when unknown. */
+  freeBytes: number | null;
+  /** Why it is not writable (an error code, never a path). */
+  problem?: string;
+}
+
 export interface BlobStore {
-  put(ownerId: string, id: string, bytes: Uint8Array): Promise<void>;
-  /** The stored bytes, or undefined when there is no such blob. */
-  get(ownerId: string, id: string): Promise<Uint8Array | undefined>;
+  put(key: BlobKey, bytes: Uint8Array): Promise<void>;
+  /** The bytes named by `key`, else the part's legacy blob; undefined when neither exists. Callers check the hash. */
+  get(key: BlobKey): Promise<Uint8Array | undefined>;
+  /** Whether any blob of this part id is stored (with any hash, or legacy). */
   has(ownerId: string, id: string): Promise<boolean>;
-  delete(ownerId: string, id: string): Promise<void>;
-  cleanTemporary(): Promise<number>;
+  /** Deletes exactly this blob; idempotent. */
+  delete(name: BlobName): Promise<void>;
+  /**
+   * Deletes the blob only if its bytes were written before `before`; a put
+   * of the same name that lands meanwhile survives. Answers whether it deleted.
+   */
+  deleteIfOlder(name: BlobName, before: string): Promise<boolean>;
+  /** Every stored blob, in no particular order (prune's sweep for leftovers). */
+  list(): AsyncIterable<BlobEntry>;
+  /** Removes temporary files older than `before` (crash leftovers); answers how many. */
+  cleanTemporary(before: string): Promise<number>;
+  probe(): Promise<BlobStoreProbe>;
 }

@@ -15,9 +15,11 @@ export interface Engine {
   readonly dialect: DialectName;
   readonly db: Db;
   /**
-   * Whether `SELECT … FOR UPDATE` is needed and understood. PostgreSQL runs
-   * transactions side by side; Kysely gives SQLite one connection behind a
-   * mutex, so its transactions are already serial.
+   * Whether `SELECT … FOR UPDATE` / `FOR SHARE` are needed and understood.
+   * PostgreSQL runs transactions side by side; Kysely gives SQLite one
+   * connection behind a mutex, and every SQLite transaction takes the
+   * database's write lock at BEGIN (sqlite-database.ts), so its transactions
+   * are serial across processes too.
    */
   readonly rowLocks: boolean;
   isUniqueViolation(error: unknown): boolean;

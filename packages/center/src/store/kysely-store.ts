@@ -1,6 +1,8 @@
 /** The `Store` both dialects share: repositories over one Kysely instance. */
+import { sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { Engine } from './engine.ts';
+import { checkIntegrity } from './integrity.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { backupRepo } from './repos/backup-repo.ts';
 import { handsetRepo } from './repos/handset-repo.ts';
@@ -39,6 +41,12 @@ export function kyselyStore(engine: Engine): Store {
       const { error } = await migrator.migrateToLatest();
       if (error) throw error instanceof Error ? error : new Error(`migration failed: ${String(error)}`);
     },
+
+    async ping() {
+      await sql`SELECT 1`.execute(engine.db);
+    },
+
+    checkIntegrity: () => checkIntegrity(engine),
 
     async close() {
       await engine.db.destroy();

@@ -16,6 +16,8 @@ export interface OwnersTable {
   created_at: string;
   /** Per-owner quota override (migration 0002); null means the center's default. */
   quota_bytes: number | null;
+  /** The owner's own lower limit (migration 0005); null: none. */
+  quota_limit_bytes: number | null;
 }
 
 export interface OwnerTokensTable {
@@ -43,6 +45,10 @@ export interface PartsTable {
   size: number;
   sha256: string;
   created_at: string;
+  /** 1 when verify or a read found the blob missing or its bytes wrong (migration 0005); a re-upload repairs it. */
+  damaged: Generated<number>;
+  /** When the center last answered the part as present (migration 0005); prune counts the grace period from it. */
+  used_at: string | null;
 }
 
 export interface BackupsTable {

@@ -27,7 +27,13 @@ export function openSqliteDatabase(path: string): SqliteDatabase {
   db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
   const cache = new Map<string, SqliteStatement>();
   return {
-    prepare: (sql) => {
+    prepare: (text) => {
+      // Kysely begins every transaction with a deferred `begin`. Such a
+      // transaction asks for the write lock only at its first write, and fails
+      // at once with SQLITE_BUSY (no busy wait) when another process wrote
+      // since it first read. Taking the lock at BEGIN makes a transaction wait
+      // its turn like any statement: `center prune` beside a live center.
+      const sql = text === 'begin' ? 'begin immediate' : text;
       let statement = cache.get(sql);
       if (!statement) {
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();

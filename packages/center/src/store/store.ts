@@ -279,9 +279,12 @@ export interface OwnerRepo {
    * answer is undefined. Answers how many tokens were deleted.
    */
   changeSecrets(change: SecretsChange): Promise<number | undefined>;
-  /** The owner's quota override; null when the center's default applies. */
+  /** The owner's quota override, set by the operator; null when the center's default applies. */
   quotaBytes(ownerId: string): Promise<number | null>;
   setQuotaBytes(ownerId: string, bytes: number | null): Promise<void>;
+  /** The owner's own lower limit; null when it has none. */
+  quotaLimitBytes(ownerId: string): Promise<number | null>;
+  setQuotaLimitBytes(ownerId: string, bytes: number | null): Promise<void>;
 }
 
 export interface HandsetRepo {
@@ -302,17 +305,56 @@ export interface HandsetRepo {
   revoke(id: string, at: string): Promise<boolean>;
 }
 
+/** A recorded part: its ref, and whether its stored bytes were found missing or wrong. */
+export interface StoredPart extends PartRef {
+  damaged: boolean;
+}
+
+/**
+ * Prune and commit exclude each other (storage-format.md): `commit` reads the
+ * parts it references under a share lock, and `removeIfUnreferenced` deletes
+ * under an exclusive one after checking again; on SQLite every transaction
+ * holds the database's write lock. A part answered as present is `touch`ed,
+ * so prune leaves it for the grace period.
+ */
 export interface PartRepo {
-  /** Of `ids`, the parts recorded for this owner (any order). */
-  findStored(ownerId: string, ids: string[]): Promise<PartRef[]>;
-  find(ownerId: string, id: string): Promise<PartRef | undefined>;
-  /** Idempotent: recording an existing (owner, id) with the same sha256 is a no-op returning 'existing'. */
+  /** Of `ids`, the parts recorded for this owner (any order), damaged ones included. */
+  findStored(ownerId: string, ids: string[]): Promise<StoredPart[]>;
+  find(ownerId: string, id: string): Promise<StoredPart | undefined>;
+  /** Idempotent: recording an existing (owner, id) with the same sha256 is a no-op returning 'existing'; other bytes are PART_CONFLICT. */
   record(ownerId: string, part: PartRef, createdAt: string): Promise<'new' | 'existing'>;
-  /** Parts no committed or open backup references, created before `olderThan`. */
+  /**
+   * Sets `used_at` to `now` for those of `ids` last used (or, never used,
+   * created) before `staleBefore`; fresher rows are not written. Waits for a
+   * prune holding one of the rows, so a row found after the touch is not
+   * pruned within the grace period.
+   */
+  touch(ownerId: string, ids: string[], staleBefore: string, now: string): Promise<void>;
+  /** Candidates for prune: parts no committed or open backup references, created and last used before `olderThan`. */
   listUnreferenced(olderThan: string): Promise<Array<{ ownerId: string; id: string }>>;
+  /**
+   * Prune's delete of one candidate, in one transaction: locks the row, checks
+   * again that no backup references it and that it was neither created nor
+   * used since `olderThan`, and deletes it. Answers the deleted row, or
+   * undefined (nothing changed) when it no longer qualifies.
+   */
+  removeIfUnreferenced(ownerId: string, id: string, olderThan: string): Promise<PartRef | undefined>;
   remove(ownerId: string, id: string): Promise<void>;
   /** Every part, in pages, for `center verify`. */
-  listAll(afterKey: { ownerId: string; id: string } | null, limit: number): Promise<Array<{ ownerId: string } & PartRef>>;
+  listAll(afterKey: { ownerId: string; id: string } | null, limit: number): Promise<Array<{ ownerId: string } & StoredPart>>;
+  /** Marks the part damaged if its row still records `sha256` (a repair may have replaced it); answers whether it changed. */
+  markDamaged(ownerId: string, id: string, sha256: string): Promise<boolean>;
+  /** Lifts the mark if the row still records `sha256` (its bytes checked good again); answers whether it changed. */
+  clearDamaged(ownerId: string, id: string, sha256: string): Promise<boolean>;
+  /**
+   * A re-upload of a damaged part: sets size, sha256 (the new bytes' blob is
+   * already stored), used_at and clears the mark, only if the row is still
+   * damaged with `damagedSha256`. One conditional update, so of two repairs
+   * at once exactly one wins; answers whether this one did.
+   */
+  repair(ownerId: string, damagedSha256: string, part: PartRef, at: string): Promise<boolean>;
+  /** Parts committed backups reference that have no row (a part lost to a fault), at most `limit`. */
+  listReferencedUnrecorded(limit: number): Promise<Array<{ ownerId: string; id: string; backupId: string }>>;
   totalBytes(ownerId: string): Promise<number>;
 }
 
@@ -325,7 +367,9 @@ export interface BackupRepo {
   parts(backupId: string): Promise<PartRef[]>;
   /**
    * Atomically: checks the backup is open, writes files and part references,
-   * sets status committed with counts and manifest. All or nothing.
+   * sets status committed with counts and manifest. All or nothing. The
+   * parts are read under a share lock, so a prune deleting one of them makes
+   * the commit wait and then refuse it; a damaged part counts as missing.
    * Throws BACKUP_NOT_OPEN, PART_MISSING (extra.missing = ids) or
    * END_NOTICE_MISMATCH (extra.mismatched = ids) and commits nothing.
    */
@@ -334,6 +378,8 @@ export interface BackupRepo {
   remove(ownerId: string, id: string): Promise<boolean>;
   /** Open backups started before `before`, for expiry. */
   listStaleOpen(before: string): Promise<BackupRow[]>;
+  /** Whether the handset has an open backup with this trigger (a rescue save in progress is outside the quota). */
+  hasOpen(handsetId: string, trigger: string): Promise<boolean>;
 }
 
 export interface RestoreRepo {
@@ -399,6 +445,8 @@ export interface JobRepo {
 
 export interface NoticeRepo {
   add(row: NoticeRow): Promise<void>;
+  /** When the owner's newest notice of this kind was made; undefined when it has none. */
+  lastAt(ownerId: string, kind: NoticeRow['kind']): Promise<string | undefined>;
   /** Newest first, with the handset's name; `handsetId` narrows to one handset's notices. */
   list(ownerId: string, handsetId?: string, limit?: number): Promise<Array<NoticeRow & { handsetName: string | null }>>;
 }
@@ -449,6 +497,12 @@ export interface RescueAuditRepo {
   list(ownerId: string, phone: string): Promise<RescueAuditRow[]>;
 }
 
+export interface DatabaseCheck {
+  status: 'ok' | 'damaged' | 'skipped';
+  /** What was checked and what it found, or why it was skipped. */
+  detail: string;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   owners: OwnerRepo;
@@ -466,5 +520,14 @@ export interface Store {
   wrongTries: WrongTryRepo;
   /** Applies pending migrations. Idempotent; safe to call at every start. */
   migrate(): Promise<void>;
+  /** Resolves when the database answers a query (`/v1/health`). */
+  ping(): Promise<void>;
+  /**
+   * The database's own integrity check (`center verify`): SQLite's
+   * `PRAGMA integrity_check`, PostgreSQL's amcheck extension over the
+   * schema's indexes and tables (created if the role may). `skipped` says why
+   * it could not run.
+   */
+  checkIntegrity(): Promise<DatabaseCheck>;
   close(): Promise<void>;
 }

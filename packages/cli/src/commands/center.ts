@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import type { QuotaView } from '@phonesafe/protocol';
 import { processClock } from '../clock.ts';
 import { failAfterOutput } from '../errors.ts';
 import { verb, parsePort } from '../options.ts';
 import { columns, humanBytes, plural, Output } from '../output.ts';
+import { parseBytes } from '../size.ts';
 
 interface StoreFlags {
   data?: string;
@@ -19,7 +21,7 @@ interface ServeFlags extends StoreFlags {
   printConfig?: boolean;
 }
 
-/** `phonesafe center [serve options]`, `center verify`, `center prune`. */
+/** `phonesafe center [serve options]`, `center verify`, `center prune`, `center quota`. */
 export function centerCommands(program: Command): void {
   const center = program
     .command('center')
@@ -35,15 +37,17 @@ export function centerCommands(program: Command): void {
     .option('--json', 'print {"url": ...} as one JSON document on stdout')
     .action((flags: ServeFlags) => serve(flags));
 
-  storeVerb(center, 'verify', 'read every stored part and check it against its recorded hash').action(async (flags: StoreFlags) => {
+  storeVerb(center, 'verify', "run the database's integrity check, read every stored part and check it against its recorded hash; damaged parts are marked, so the next backup holding them sends them again").action(async (flags: StoreFlags) => {
     const out = new Output(Boolean(flags.json));
     const { loadConfig, runVerify } = await centerPackage();
     const report = await runVerify(loadConfig({ data: flags.data, db: flags.db }));
     out.result(report, (r) => [
+      `database: ${r.database.status} (${r.database.detail})`,
       `checked ${plural(r.checked, 'part')} (${humanBytes(r.bytes)}): ${r.damaged.length === 0 ? 'no damage' : `${plural(r.damaged.length, 'damaged part')}`}`,
       ...columns(r.damaged.map((d) => ['  owner ' + d.ownerId, 'part ' + d.id, d.reason])),
     ]);
-    if (report.damaged.length > 0) {
+    if (report.database.status === 'damaged') failAfterOutput('DATABASE_DAMAGED', report.database.detail);
+    else if (report.damaged.length > 0) {
       failAfterOutput('PART_DAMAGED', `${plural(report.damaged.length, 'damaged part')}: ${report.damaged.map((d) => d.id).join(', ')}`);
     }
   });
@@ -52,8 +56,30 @@ export function centerCommands(program: Command): void {
     const out = new Output(Boolean(flags.json));
     const { loadConfig, runPrune } = await centerPackage();
     const result = await runPrune(loadConfig({ data: flags.data, db: flags.db }), processClock());
-    out.result(result, (r) => `removed ${plural(r.removedParts, 'unreferenced part')} (${humanBytes(r.removedBytes)})`);
+    out.result(result, (r) => `removed ${plural(r.removedParts, 'unreferenced part')} (${humanBytes(r.removedBytes)}) and ${plural(r.removedBlobs, 'blob')} without a part`);
   });
+
+  quotaVerb(center);
+}
+
+/** `center quota`: the operator's quota of one owner. */
+function quotaVerb(center: Command): void {
+  storeVerb(center, 'quota', "show an owner's storage quota, or set it with --bytes (the owner may lower it with `pc quota --limit`)")
+    .requiredOption('--owner <email>', "the owner's e-mail address")
+    // Commander keeps no null from a parser, hence the word.
+    .option('--bytes <size>', "the owner's quota, e.g. 50G, or 'default' for the center's default (PHONESAFE_QUOTA_BYTES)", (v: string) => (v === 'default' ? v : parseBytes(v, '--bytes')))
+    .action(async (flags: StoreFlags & { owner: string; bytes?: number | 'default' }) => {
+      const out = new Output(Boolean(flags.json));
+      const { loadConfig, runQuota } = await centerPackage();
+      const bytes = flags.bytes === 'default' ? null : flags.bytes;
+      const view = await runQuota(loadConfig({ data: flags.data, db: flags.db }), flags.owner, bytes);
+      out.result(view, (v) => quotaLine(flags.owner, v));
+    });
+}
+
+function quotaLine(owner: string, v: QuotaView): string {
+  const limit = v.limitBytes === null ? 'no limit of its own' : `its own limit ${humanBytes(v.limitBytes)}`;
+  return `${owner} stores ${humanBytes(v.storedBytes)} of ${humanBytes(v.quotaBytes)} (the center's quota ${humanBytes(v.centerQuotaBytes)}, ${limit})`;
 }
 
 function storeVerb(center: Command, name: string, description: string): Command {

@@ -21,6 +21,7 @@ import { PhoneSafeError, type DataKind, type OverwritePolicy, type RetryPolicy, 
 import { durationOption, formatDuration } from '../duration.ts';
 import { httpTimeouts } from '../http-timeouts.ts';
 import { pcOwnerCommands } from './pc-owner.ts';
+import { pcQuotaCommands } from './pc-quota.ts';
 import { pcRescueCommands } from './pc-rescue.ts';
 import { noticeLines } from '../notices.ts';
 import { kindsOption, readCaFile, verb } from '../options.ts';
@@ -139,6 +140,7 @@ export function pcCommands(program: Command): void {
 
   pcOwnerCommands(pc, pcVerb, withSession);
   pcRescueCommands(pc, (name, description) => pcVerb(pc, name, description), withSession);
+  pcQuotaCommands((name, description) => pcVerb(pc, name, description), withSession);
 }
 
 interface RestoreFlags extends PcFlags {

@@ -1,4 +1,4 @@
-/** The center's stored parts as files, for tests that damage one (DATA/blobs/<owner>/<xx>/<id>). */
+/** The center's stored parts as files, for tests that damage one (DATA/blobs/<owner>/<xx>/<id>.<sha256>). */
 import { strict as assert } from 'node:assert';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -9,3 +9,5 @@ export * from './notice.ts';
 export * from './phone.ts';
 export * from './rescue.ts';
 export * from './part-batch.ts';
+export * from './quota.ts';
+export * from './health.ts';

@@ -9,6 +9,7 @@ import { initialSchema } from './0001-initial.ts';
 import { jobsSchema } from './0002-jobs.ts';
 import { rescueSchema } from './0003-rescue.ts';
 import { wrongTriesSchema } from './0004-wrong-tries.ts';
+import { partIntegritySchema } from './0005-part-integrity.ts';
 import { rescueHardening } from './0007-rescue-hardening.ts';
 import { restoreOrdersSchema } from './0008-restore-orders.ts';
 
@@ -20,6 +21,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0002-jobs': jobsSchema(),
         '0003-rescue': rescueSchema(dialect),
         '0004-wrong-tries': wrongTriesSchema(),
+        '0005-part-integrity': partIntegritySchema(),
         '0007-rescue-hardening': rescueHardening(),
         '0008-restore-orders': restoreOrdersSchema(),
       };

@@ -37,7 +37,7 @@ function commitInTransaction(engine: Engine, input: CommitInput): Promise<Backup
     // The manifest is a part too: referencing it keeps prune away from it.
     const declared = [...input.parts, input.manifest];
     checkFilesUseDeclaredParts(input, declared);
-    await checkPartsStored(trx, input.ownerId, declared);
+    await checkPartsStored(engine, trx, input.ownerId, declared);
 
     const unique = new Map(declared.map((part) => [part.id, part]));
     for (const rows of chunked(input.files.map((file, seq) => ({ file, seq })))) {
@@ -85,15 +85,23 @@ function checkFilesUseDeclaredParts(input: CommitInput, declared: PartRef[]): vo
   }
 }
 
-/** PART_MISSING for parts not stored for this owner; END_NOTICE_MISMATCH for other size or hash. */
-async function checkPartsStored(trx: Db, ownerId: string, declared: PartRef[]): Promise<void> {
-  const stored = new Map<string, { size: number; sha256: string }>();
-  for (const ids of chunked([...new Set(declared.map((part) => part.id))])) {
+/**
+ * PART_MISSING for parts not stored (or damaged) for this owner; END_NOTICE_MISMATCH for
+ * other size or hash. The rows are read FOR KEY SHARE: a prune deleting one
+ * holds it FOR UPDATE, so this waits and then finds it gone, and a prune that
+ * comes later waits for this commit and then sees its references
+ * (repos/part-prune.ts). Touches of `used_at` do not conflict with it.
+ */
+async function checkPartsStored(engine: Engine, trx: Db, ownerId: string, declared: PartRef[]): Promise<void> {
+  const stored = new Map<string, { size: number; sha256: string; damaged: number }>();
+  // Sorted, so two commits sharing parts take their locks in one order.
+  for (const ids of chunked([...new Set(declared.map((part) => part.id))].sort())) {
     const rows = await trx
       .selectFrom('parts')
-      .select(['id', 'size', 'sha256'])
+      .select(['id', 'size', 'sha256', 'damaged'])
       .where('owner_id', '=', ownerId)
       .where('id', 'in', ids)
+      .$if(engine.rowLocks, (qb) => qb.forKeyShare())
       .execute();
     for (const row of rows) stored.set(row.id, row);
   }
@@ -101,7 +109,8 @@ async function checkPartsStored(trx: Db, ownerId: string, declared: PartRef[]): 
   const mismatched = new Set<string>();
   for (const part of declared) {
     const row = stored.get(part.id);
-    if (!row) missing.add(part.id);
+    // A damaged part is missing: no new generation may reference bytes known bad.
+    if (!row || row.damaged === 1) missing.add(part.id);
     else if (row.size !== part.size || row.sha256 !== part.sha256) mismatched.add(part.id);
   }
   if (missing.size > 0) {

@@ -82,5 +82,17 @@ export function backupRepo(engine: Engine): BackupRepo {
         .execute();
       return rows.map(toBackup);
     },
+
+    async hasOpen(handsetId, trigger) {
+      const row = await db
+        .selectFrom('backups')
+        .select('id')
+        .where('handset_id', '=', handsetId)
+        .where('status', '=', 'open')
+        .where('trigger', '=', trigger)
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
   };
 }

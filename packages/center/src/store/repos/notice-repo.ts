@@ -13,6 +13,16 @@ export function noticeRepo(engine: Engine): NoticeRepo {
         .execute();
     },
 
+    async lastAt(ownerId, kind) {
+      const row = await db
+        .selectFrom('notices')
+        .select((eb) => eb.fn.max('at').as('last'))
+        .where('owner_id', '=', ownerId)
+        .where('kind', '=', kind)
+        .executeTakeFirst();
+      return row?.last ?? undefined;
+    },
+
     async list(ownerId, handsetId, limit = DEFAULT_LIMIT) {
       let query = db
         .selectFrom('notices as n')

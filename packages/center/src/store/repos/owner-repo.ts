@@ -19,6 +19,7 @@ export function ownerRepo(engine: Engine): OwnerRepo {
             wrapped_data_key: row.wrappedDataKey,
             created_at: row.createdAt,
             quota_bytes: null,
+            quota_limit_bytes: null,
           })
           .execute(),
       );
@@ -57,6 +58,15 @@ export function ownerRepo(engine: Engine): OwnerRepo {
 
     async setQuotaBytes(ownerId, bytes) {
       await db.updateTable('owners').set({ quota_bytes: bytes }).where('id', '=', ownerId).execute();
+    },
+
+    async quotaLimitBytes(ownerId) {
+      const row = await db.selectFrom('owners').select('quota_limit_bytes').where('id', '=', ownerId).executeTakeFirst();
+      return row?.quota_limit_bytes ?? null;
+    },
+
+    async setQuotaLimitBytes(ownerId, bytes) {
+      await db.updateTable('owners').set({ quota_limit_bytes: bytes }).where('id', '=', ownerId).execute();
     },
 
     async deleteExpiredTokens(now) {

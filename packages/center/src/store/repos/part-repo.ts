@@ -1,30 +1,28 @@
-import { PhoneSafeError, type PartRef } from '@phonesafe/protocol';
+import { PhoneSafeError } from '@phonesafe/protocol';
 import { sql } from 'kysely';
 import type { Engine } from '../engine.ts';
-import type { PartRepo } from '../store.ts';
+import type { PartRepo, StoredPart } from '../store.ts';
 import { chunked } from './chunked.ts';
+import { removeIfUnreferenced } from './part-prune.ts';
+
+const STORED = ['id', 'size', 'sha256', 'damaged'] as const;
+
+function toStored(row: { id: string; size: number; sha256: string; damaged: number }): StoredPart {
+  return { id: row.id, size: row.size, sha256: row.sha256, damaged: row.damaged === 1 };
+}
 
 export function partRepo(engine: Engine): PartRepo {
   const { db } = engine;
-  const find = (ownerId: string, id: string) =>
-    db
-      .selectFrom('parts')
-      .select(['id', 'size', 'sha256'])
-      .where('owner_id', '=', ownerId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+  const find = async (ownerId: string, id: string) => {
+    const row = await db.selectFrom('parts').select(STORED).where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+    return row && toStored(row);
+  };
   return {
     async findStored(ownerId, ids) {
-      const found: PartRef[] = [];
+      const found: StoredPart[] = [];
       for (const chunk of chunked([...new Set(ids)])) {
-        found.push(
-          ...(await db
-            .selectFrom('parts')
-            .select(['id', 'size', 'sha256'])
-            .where('owner_id', '=', ownerId)
-            .where('id', 'in', chunk)
-            .execute()),
-        );
+        const rows = await db.selectFrom('parts').select(STORED).where('owner_id', '=', ownerId).where('id', 'in', chunk).execute();
+        found.push(...rows.map(toStored));
       }
       return found;
     },
@@ -47,11 +45,25 @@ export function partRepo(engine: Engine): PartRepo {
       return 'existing';
     },
 
+    async touch(ownerId, ids, staleBefore, now) {
+      // Sorted, so concurrent touches of overlapping ids lock rows in one order.
+      for (const chunk of chunked([...new Set(ids)].sort())) {
+        await db
+          .updateTable('parts')
+          .set({ used_at: now })
+          .where('owner_id', '=', ownerId)
+          .where('id', 'in', chunk)
+          .where(sql<boolean>`coalesce(used_at, created_at) < ${staleBefore}`)
+          .execute();
+      }
+    },
+
     async listUnreferenced(olderThan) {
       return db
         .selectFrom('parts as p')
         .select(['p.owner_id as ownerId', 'p.id as id'])
         .where('p.created_at', '<', olderThan)
+        .where((eb) => eb.or([eb('p.used_at', 'is', null), eb('p.used_at', '<', olderThan)]))
         .where(({ not, exists, selectFrom, lit }) =>
           not(
             exists(
@@ -68,12 +80,36 @@ export function partRepo(engine: Engine): PartRepo {
         .execute();
     },
 
+    removeIfUnreferenced: (ownerId, id, olderThan) => removeIfUnreferenced(engine, ownerId, id, olderThan),
+
+    async markDamaged(ownerId, id, sha256) {
+      const result = await db.updateTable('parts').set({ damaged: 1 }).where('owner_id', '=', ownerId).where('id', '=', id).where('sha256', '=', sha256).where('damaged', '=', 0).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async clearDamaged(ownerId, id, sha256) {
+      const result = await db.updateTable('parts').set({ damaged: 0 }).where('owner_id', '=', ownerId).where('id', '=', id).where('sha256', '=', sha256).where('damaged', '=', 1).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async repair(ownerId, damagedSha256, part, at) {
+      const result = await db
+        .updateTable('parts')
+        .set({ size: part.size, sha256: part.sha256, damaged: 0, used_at: at })
+        .where('owner_id', '=', ownerId)
+        .where('id', '=', part.id)
+        .where('sha256', '=', damagedSha256)
+        .where('damaged', '=', 1)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
     async remove(ownerId, id) {
       await db.deleteFrom('parts').where('owner_id', '=', ownerId).where('id', '=', id).execute();
     },
 
     async listAll(afterKey, limit) {
-      let query = db.selectFrom('parts').select(['owner_id as ownerId', 'id', 'size', 'sha256']);
+      let query = db.selectFrom('parts').select(['owner_id as ownerId', ...STORED]);
       if (afterKey) {
         // Keyset paging on the primary key: stable while prune deletes rows between pages.
         query = query.where(({ eb, or, and }) =>
@@ -83,7 +119,24 @@ export function partRepo(engine: Engine): PartRepo {
           ]),
         );
       }
-      return query.orderBy('owner_id').orderBy('id').limit(limit).execute();
+      const rows = await query.orderBy('owner_id').orderBy('id').limit(limit).execute();
+      return rows.map((row) => ({ ownerId: row.ownerId, ...toStored(row) }));
+    },
+
+    async listReferencedUnrecorded(limit) {
+      return db
+        .selectFrom('backup_parts as bp')
+        .innerJoin('backups as b', 'b.id', 'bp.backup_id')
+        .select(['b.owner_id as ownerId', 'bp.part_id as id', (eb) => eb.fn.min('bp.backup_id').as('backupId')])
+        .where('b.status', '=', 'committed')
+        .where(({ not, exists, selectFrom, lit }) =>
+          not(exists(selectFrom('parts as p').select(lit(1).as('one')).whereRef('p.owner_id', '=', 'b.owner_id').whereRef('p.id', '=', 'bp.part_id'))),
+        )
+        .groupBy(['b.owner_id', 'bp.part_id'])
+        .orderBy('b.owner_id')
+        .orderBy('bp.part_id')
+        .limit(limit)
+        .execute();
     },
 
     async totalBytes(ownerId) {
