@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-const ADMIN_URL = process.env['PHONESAFE_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const ADMIN_URL = process.env['PHONESAFE_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `phonesafe_t_${randomBytes(6).toString('hex')}`;
@@ -12,7 +12,8 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   return { url: url.toString(), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-async function adminQuery(statement: string): Promise<void> {
+/** Runs one statement as the admin role (CREATE/DROP DATABASE, roles). */
+export async function adminQuery(statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: ADMIN_URL });
   await client.connect();
   try {

@@ -9,24 +9,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import pg from 'pg';
 import { LocalBlobStore } from '../src/blobs/local-blob-store.ts';
 import { verifyStore } from '../src/maintenance/verify.ts';
 import { openStore } from '../src/store/index.ts';
-import { createTestDatabase } from './pg-test-database.ts';
+import { ADMIN_URL, adminQuery, createTestDatabase } from './pg-test-database.ts';
 import { partRef, seedOwner, at, uid } from './store-fixtures.ts';
 
-const ADMIN_URL = process.env['PHONESAFE_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
+const admin = adminQuery;
 
 describe('verify: the database check on PostgreSQL', () => {
   it('runs amcheck on every index and table of the schema', async (t) => {

@@ -4,11 +4,11 @@
  * leaves no wrong file behind.
  */
 import { strict as assert } from 'node:assert';
-import { open, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
 import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
+import { flipByte, largestBlob } from './helpers/blobs.ts';
 import { handsetTree, listFiles, treeDigest, writeTree } from './helpers/tree.ts';
 import type { BackupJson } from './helpers/types.ts';
 
@@ -59,31 +59,6 @@ test('a damaged part is reported by verify and stops restores without writing a 
 /** Whatever was written must equal the source: a restore may stop early, never write wrong bytes. */
 function assertOnlyGoodFiles(written: Record<string, string>, source: Record<string, string>): void {
   for (const [path, sha] of Object.entries(written)) assert.equal(sha, source[path], `${path} was written with wrong content`);
-}
-
-async function largestBlob(blobs: string): Promise<string> {
-  let best = { path: '', size: -1 };
-  for (const file of await listFiles(blobs)) {
-    if (file.includes(`${join(blobs, 'tmp')}/`)) continue;
-    const { size } = await stat(file);
-    if (size > best.size) best = { path: file, size };
-  }
-  assert.ok(best.path, 'the center stored blobs');
-  return best.path;
-}
-
-async function flipByte(file: string): Promise<void> {
-  const handle = await open(file, 'r+');
-  try {
-    const { size } = await handle.stat();
-    const at = Math.floor(size / 2);
-    const byte = Buffer.alloc(1);
-    await handle.read(byte, 0, 1, at);
-    byte[0] = byte[0]! ^ 0xff;
-    await handle.write(byte, 0, 1, at);
-  } finally {
-    await handle.close();
-  }
 }
 
 test("a damaged database is reported by center verify through the database's own check (exit 7, DATABASE_DAMAGED)", async (t) => {
