@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { DATA_KINDS, isDataKind, PhoneSafeError, type DataKind } from '@phonesafe/protocol';
 
 /** A subcommand with the options every verb shares. */

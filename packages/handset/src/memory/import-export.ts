@@ -6,8 +6,6 @@ import { countingBytes } from '../util/progress.ts';
 import type { MemoryStore } from './memory-store.ts';
 import { readPieces, sha256OfFile, walkFiles, type TreeFile } from './tree.ts';
 
-/** Read size of an export copy: large pieces, so a 1 GiB export is not thousands of small reads. */
-const COPY_CHUNK = 1024 * 1024;
 
 /** Commits staged content as the item at `path` and does what follows a save (the backup copy). */
 export type SaveItem = (path: string, staged: StagedFile) => Promise<void>;

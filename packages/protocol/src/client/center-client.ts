@@ -4,7 +4,7 @@ import * as B from '../schemas/backup.ts';
 import * as N from '../schemas/notice.ts';
 import * as O from '../schemas/owner.ts';
 import * as R from '../schemas/restore.ts';
-import * as RS from '../schemas/rescue.ts';
+import type * as RS from '../schemas/rescue.ts';
 import * as S from '../schemas/schedule.ts';
 import { PhoneSafeError } from '../errors.ts';
 import { decodePartBatch, encodePartBatch, PartBatchAck, type BatchPart } from '../schemas/part-batch.ts';
