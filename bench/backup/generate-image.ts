@@ -42,8 +42,14 @@ const WORDS = (
   'tomorrow morning afternoon quarter update phone backup photos family school train ticket delivery order account ' +
   'payment reminder agenda notes minutes question answer office team client launch release version feedback design'
 ).split(' ');
-const FIRST = 'Anna Ben Chloe David Emma Felix Grace Henry Isla Jack Kate Liam Mia Noah Olivia Peter Quinn Ruth Sam Tara Uma Victor Wendy Xavier Yusuf Zoe'.split(' ');
-const LAST = 'Smith Jones Taylor Brown Williams Wilson Johnson Davies Patel Wright Walker Robinson Thompson White Hughes Edwards Green Hall Wood Harris Martin Clarke Lewis Young King Baker'.split(' ');
+const FIRST =
+  'Anna Ben Chloe David Emma Felix Grace Henry Isla Jack Kate Liam Mia Noah Olivia Peter Quinn Ruth Sam Tara Uma Victor Wendy Xavier Yusuf Zoe'.split(
+    ' ',
+  );
+const LAST =
+  'Smith Jones Taylor Brown Williams Wilson Johnson Davies Patel Wright Walker Robinson Thompson White Hughes Edwards Green Hall Wood Harris Martin Clarke Lewis Young King Baker'.split(
+    ' ',
+  );
 const CITIES = 'London Leeds Bristol Cardiff Glasgow Oxford York Bath Exeter Derby Norwich Brighton'.split(' ');
 const DOMAINS = 'example.com example.org example.net mail.example work.example'.split(' ');
 const SITES = 'news weather maps shop bank travel recipes music video forum wiki docs'.split(' ');
@@ -98,7 +104,11 @@ function dateIn2024(rng: Rng): Date {
   return new Date(Date.UTC(2024, 0, 1) + rng.int(0, 365 * 24 * 3600 - 1) * 1000);
 }
 
-const icsDate = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const icsDate = (d: Date): string =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 const hex = (rng: Rng, n: number): string => Array.from({ length: n }, () => rng.int(0, 15).toString(16)).join('');
 
 // ---------------------------------------------------------------- documents
@@ -116,9 +126,12 @@ export function vcard(rng: Rng, index: number): string {
   if (rng.chance(0.5)) lines.push(`TEL;TYPE=HOME:+44 1${rng.int(100, 999)} ${rng.int(100000, 999999)}`);
   if (rng.chance(0.4)) lines.push(`ORG:${rng.pick(LAST)} ${rng.pick(['Ltd', 'plc', 'and Sons', 'Partners'])}`);
   if (rng.chance(0.6)) {
-    lines.push(`ADR;TYPE=HOME:;;${rng.int(1, 250)} ${rng.pick(LAST)} Road;${rng.pick(CITIES)};;${rng.pick(['AB', 'CD', 'EF', 'LS'])}${rng.int(1, 30)} ${rng.int(1, 9)}XY;United Kingdom`);
+    lines.push(
+      `ADR;TYPE=HOME:;;${rng.int(1, 250)} ${rng.pick(LAST)} Road;${rng.pick(CITIES)};;${rng.pick(['AB', 'CD', 'EF', 'LS'])}${rng.int(1, 30)} ${rng.int(1, 9)}XY;United Kingdom`,
+    );
   }
-  if (rng.chance(0.3)) lines.push(`BDAY:${1950 + rng.int(0, 55)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`);
+  if (rng.chance(0.3))
+    lines.push(`BDAY:${1950 + rng.int(0, 55)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`);
   if (rng.chance(0.3)) lines.push(`NOTE:${sentence(rng)}`);
   lines.push(`UID:${hex(rng, 8)}-${index}`, `REV:${icsDate(dateIn2024(rng))}`, 'END:VCARD');
   return lines.join('\r\n') + '\r\n';
@@ -184,11 +197,19 @@ export function mail(rng: Rng, textBytes: number, attachment: Buffer | null): st
 }
 
 function bookmarks(rng: Rng, count: number): string {
-  const out = ['<!DOCTYPE NETSCAPE-Bookmark-file-1>', '<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=UTF-8">', '<TITLE>Bookmarks</TITLE>', '<H1>Bookmarks</H1>', '<DL><p>'];
+  const out = [
+    '<!DOCTYPE NETSCAPE-Bookmark-file-1>',
+    '<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=UTF-8">',
+    '<TITLE>Bookmarks</TITLE>',
+    '<H1>Bookmarks</H1>',
+    '<DL><p>',
+  ];
   for (let i = 0; i < count; i++) {
     const site = rng.pick(SITES);
     const added = Math.floor(dateIn2024(rng).getTime() / 1000);
-    out.push(`    <DT><A HREF="https://${site}.${rng.pick(DOMAINS)}/${rng.pick(WORDS)}/${hex(rng, 6)}" ADD_DATE="${added}">${sentence(rng).slice(0, 50)}</A>`);
+    out.push(
+      `    <DT><A HREF="https://${site}.${rng.pick(DOMAINS)}/${rng.pick(WORDS)}/${hex(rng, 6)}" ADD_DATE="${added}">${sentence(rng).slice(0, 50)}</A>`,
+    );
   }
   out.push('</DL><p>', '');
   return out.join('\n');
@@ -292,7 +313,8 @@ export function generateImage(dir: string, sizeMiB = 1024, seed = DEFAULT_SEED):
   const contacts = Math.max(100, Math.round(3000 * scale));
   for (let i = 1; i <= contacts; i++) add('contacts', writeText(join(dir, 'contacts', `contact-${pad(i)}.vcf`), vcard(rng, i)));
   const calendars = Math.max(20, Math.round(400 * scale));
-  for (let i = 1; i <= calendars; i++) add('calendar', writeText(join(dir, 'calendar', `cal-${pad(i, 4)}.ics`), calendar(rng, rng.int(1, 12))));
+  for (let i = 1; i <= calendars; i++)
+    add('calendar', writeText(join(dir, 'calendar', `cal-${pad(i, 4)}.ics`), calendar(rng, rng.int(1, 12))));
   add('bookmarks', writeText(join(dir, 'bookmarks.html'), bookmarks(rng, Math.max(50, Math.round(600 * scale)))));
 
   // Mail fills the rest: plain text, a quarter with a base64 attachment.
@@ -309,13 +331,25 @@ export function generateImage(dir: string, sizeMiB = 1024, seed = DEFAULT_SEED):
 }
 
 export function formatSummary(s: ImageSummary): string {
-  const rows = Object.entries(s.byKind).map(([kind, t]) => `  ${kind.padEnd(10)} ${String(t.files).padStart(6)} files ${(t.bytes / MiB).toFixed(1).padStart(9)} MiB ${((100 * t.bytes) / s.bytes).toFixed(1).padStart(5)} %`);
-  return [`image ${s.dir} (seed ${JSON.stringify(s.seed)})`, ...rows, `  ${'total'.padEnd(10)} ${String(s.files).padStart(6)} files ${(s.bytes / MiB).toFixed(1).padStart(9)} MiB`].join('\n');
+  const rows = Object.entries(s.byKind).map(
+    ([kind, t]) =>
+      `  ${kind.padEnd(10)} ${String(t.files).padStart(6)} files ${(t.bytes / MiB).toFixed(1).padStart(9)} MiB ${((100 * t.bytes) / s.bytes).toFixed(1).padStart(5)} %`,
+  );
+  return [
+    `image ${s.dir} (seed ${JSON.stringify(s.seed)})`,
+    ...rows,
+    `  ${'total'.padEnd(10)} ${String(s.files).padStart(6)} files ${(s.bytes / MiB).toFixed(1).padStart(9)} MiB`,
+  ].join('\n');
 }
 
 if (import.meta.main) {
   const { values } = parseArgs({
-    options: { out: { type: 'string' }, 'size-mib': { type: 'string', default: '1024' }, seed: { type: 'string', default: DEFAULT_SEED }, verify: { type: 'boolean', default: false } },
+    options: {
+      out: { type: 'string' },
+      'size-mib': { type: 'string', default: '1024' },
+      seed: { type: 'string', default: DEFAULT_SEED },
+      verify: { type: 'boolean', default: false },
+    },
   });
   if (!values.out) throw new Error('usage: generate-image.ts --out DIR [--size-mib N] [--seed S] [--verify]');
   const sizeMiB = Number(values['size-mib']);

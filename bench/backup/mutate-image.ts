@@ -92,7 +92,9 @@ export async function mutateImage(dir: string, seed = DEFAULT_SEED, round = 1, p
   const attachments = new ByteStream(seed, `new-mail${round}`);
   const mailBudget = used() + (budget - used()) / 3;
   for (let i = 1; used() < mailBudget; i++) {
-    const attach = rng.chance(0.3) ? attachments.take(Math.max(1024, Math.min(rng.int(20 * 1024, 512 * 1024), Math.floor((mailBudget - used()) * 0.7)))) : null;
+    const attach = rng.chance(0.3)
+      ? attachments.take(Math.max(1024, Math.min(rng.int(20 * 1024, 512 * 1024), Math.floor((mailBudget - used()) * 0.7))))
+      : null;
     write(`mail/msg-r${round}-${String(i).padStart(4, '0')}.eml`, Buffer.from(mail(rng, rng.int(300, 8000), attach)));
   }
 
@@ -122,7 +124,12 @@ export function formatMutation(m: MutationSummary): string {
 
 if (import.meta.main) {
   const { values } = parseArgs({
-    options: { image: { type: 'string' }, seed: { type: 'string', default: DEFAULT_SEED }, round: { type: 'string', default: '1' }, percent: { type: 'string', default: '1' } },
+    options: {
+      image: { type: 'string' },
+      seed: { type: 'string', default: DEFAULT_SEED },
+      round: { type: 'string', default: '1' },
+      percent: { type: 'string', default: '1' },
+    },
   });
   if (!values.image) throw new Error('usage: mutate-image.ts --image DIR [--seed S] [--round N] [--percent P]');
   console.log(formatMutation(await mutateImage(values.image, values.seed, Number(values.round), Number(values.percent))));

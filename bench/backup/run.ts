@@ -76,7 +76,11 @@ function parseJsonOutput<T>(stdout: string): T {
   try {
     return JSON.parse(stdout) as T;
   } catch {
-    const last = stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1);
+    const last = stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .at(-1);
     if (!last) throw new Error(`no JSON in output:\n${stdout.slice(-1000)}`);
     return JSON.parse(last) as T;
   }
@@ -104,7 +108,9 @@ class PhoneSafe {
   async startCenter(): Promise<void> {
     mkdirSync(this.centerDir, { recursive: true });
     const ready = /^PhoneSafe center listening on (https?:\/\/\S+)/;
-    this.center = await Service.start(process.execPath, [CLI, 'center', '--port', '0', '--data', this.centerDir], ready, { env: this.#env });
+    this.center = await Service.start(process.execPath, [CLI, 'center', '--port', '0', '--data', this.centerDir], ready, {
+      env: this.#env,
+    });
     this.url = ready.exec(this.center.readyLine)![1]!;
   }
 
@@ -296,9 +302,11 @@ async function main(): Promise<void> {
 // ---------------------------------------------------------------- output
 
 const sec = (s: number | null | undefined): string => (s == null ? '–' : `${s.toFixed(2)} s`);
-const mib = (b: number | null | undefined): string => (b == null ? '–' : Math.abs(b) < MiB ? `${(b / 1024).toFixed(1)} KiB` : `${(b / MiB).toFixed(1)} MiB`);
+const mib = (b: number | null | undefined): string =>
+  b == null ? '–' : Math.abs(b) < MiB ? `${(b / 1024).toFixed(1)} KiB` : `${(b / MiB).toFixed(1)} MiB`;
 const rss = (k: number | null | undefined): string => (k == null ? '–' : `${(k / 1024).toFixed(0)} MiB`);
-const ratio = (a: number | null | undefined, b: number | null | undefined): string => (a == null || b == null || b === 0 ? '–' : (a / b).toFixed(2));
+const ratio = (a: number | null | undefined, b: number | null | undefined): string =>
+  a == null || b == null || b === 0 ? '–' : (a / b).toFixed(2);
 
 function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -314,21 +322,95 @@ export function formatReport(r: Report): string {
   const sum = (a: Step, b: Step): number => a.seconds + b.seconds;
   /** CPU of the handset and the center over the given steps. */
   const cpu = (...steps: Step[]): number | null =>
-    steps.every((s) => s.cpuSeconds != null && s.centerCpuSeconds != null) ? steps.reduce((t, s) => t + s.cpuSeconds! + s.centerCpuSeconds!, 0) : null;
+    steps.every((s) => s.cpuSeconds != null && s.centerCpuSeconds != null)
+      ? steps.reduce((t, s) => t + s.cpuSeconds! + s.centerCpuSeconds!, 0)
+      : null;
   const steps = table(
     ['step', 'wall', 'CPU', 'peak RSS', 'center CPU', 'center RSS', 'notes'],
     [
-      ['PhoneSafe import (full)', sec(p.import.seconds), sec(p.import.cpuSeconds), rss(p.import.rssKiB), sec(p.import.centerCpuSeconds), rss(p.import.centerRssKiB), `handset data ${mib(p.handsetBytesAfterImport)}`],
-      ['PhoneSafe backup (full)', sec(p.fullBackup.seconds), sec(p.fullBackup.cpuSeconds), rss(p.fullBackup.rssKiB), sec(p.fullBackup.centerCpuSeconds), rss(p.fullBackup.centerRssKiB), `${rate(p.fullBackup.seconds)}, sent ${mib(p.fullBackup.result.sentBytes)} in ${p.fullBackup.result.sentParts} parts`],
-      ['PhoneSafe re-import (1 %)', sec(p.reimport.seconds), sec(p.reimport.cpuSeconds), rss(p.reimport.rssKiB), sec(p.reimport.centerCpuSeconds), rss(p.reimport.centerRssKiB), ''],
-      ['PhoneSafe backup (incr)', sec(p.incrBackup.seconds), sec(p.incrBackup.cpuSeconds), rss(p.incrBackup.rssKiB), sec(p.incrBackup.centerCpuSeconds), rss(p.incrBackup.centerRssKiB), `sent ${mib(p.incrBackup.result.sentBytes)} in ${p.incrBackup.result.sentParts} parts, reused ${p.incrBackup.result.reusedParts}`],
-      ['PhoneSafe restore (B from A)', sec(p.restore.seconds), sec(p.restore.cpuSeconds), rss(p.restore.rssKiB), sec(p.restore.centerCpuSeconds), rss(p.restore.centerRssKiB), rate(p.restore.seconds, restoredBytes)],
-      ['PhoneSafe export (check)', sec(p.export.seconds), sec(p.export.cpuSeconds), rss(p.export.rssKiB), sec(p.export.centerCpuSeconds), rss(p.export.centerRssKiB), `identical: ${p.restoredIdentical}`],
+      [
+        'PhoneSafe import (full)',
+        sec(p.import.seconds),
+        sec(p.import.cpuSeconds),
+        rss(p.import.rssKiB),
+        sec(p.import.centerCpuSeconds),
+        rss(p.import.centerRssKiB),
+        `handset data ${mib(p.handsetBytesAfterImport)}`,
+      ],
+      [
+        'PhoneSafe backup (full)',
+        sec(p.fullBackup.seconds),
+        sec(p.fullBackup.cpuSeconds),
+        rss(p.fullBackup.rssKiB),
+        sec(p.fullBackup.centerCpuSeconds),
+        rss(p.fullBackup.centerRssKiB),
+        `${rate(p.fullBackup.seconds)}, sent ${mib(p.fullBackup.result.sentBytes)} in ${p.fullBackup.result.sentParts} parts`,
+      ],
+      [
+        'PhoneSafe re-import (1 %)',
+        sec(p.reimport.seconds),
+        sec(p.reimport.cpuSeconds),
+        rss(p.reimport.rssKiB),
+        sec(p.reimport.centerCpuSeconds),
+        rss(p.reimport.centerRssKiB),
+        '',
+      ],
+      [
+        'PhoneSafe backup (incr)',
+        sec(p.incrBackup.seconds),
+        sec(p.incrBackup.cpuSeconds),
+        rss(p.incrBackup.rssKiB),
+        sec(p.incrBackup.centerCpuSeconds),
+        rss(p.incrBackup.centerRssKiB),
+        `sent ${mib(p.incrBackup.result.sentBytes)} in ${p.incrBackup.result.sentParts} parts, reused ${p.incrBackup.result.reusedParts}`,
+      ],
+      [
+        'PhoneSafe restore (B from A)',
+        sec(p.restore.seconds),
+        sec(p.restore.cpuSeconds),
+        rss(p.restore.rssKiB),
+        sec(p.restore.centerCpuSeconds),
+        rss(p.restore.centerRssKiB),
+        rate(p.restore.seconds, restoredBytes),
+      ],
+      [
+        'PhoneSafe export (check)',
+        sec(p.export.seconds),
+        sec(p.export.cpuSeconds),
+        rss(p.export.rssKiB),
+        sec(p.export.centerCpuSeconds),
+        rss(p.export.centerRssKiB),
+        `identical: ${p.restoredIdentical}`,
+      ],
       ...(q
         ? [
-            ['restic backup (full)', sec(q.fullBackup.seconds), sec(q.fullBackup.cpuSeconds), rss(q.fullBackup.rssKiB), '', '', `${rate(q.fullBackup.seconds)}, repo ${mib(q.repoBytesFull)}`],
-            ['restic backup (incr)', sec(q.incrBackup.seconds), sec(q.incrBackup.cpuSeconds), rss(q.incrBackup.rssKiB), '', '', `data_added ${mib(q.incrBackup.summary.data_added)}`],
-            ['restic restore', sec(q.restore.seconds), sec(q.restore.cpuSeconds), rss(q.restore.rssKiB), '', '', `${rate(q.restore.seconds, restoredBytes)}, identical: ${q.restoredIdentical}`],
+            [
+              'restic backup (full)',
+              sec(q.fullBackup.seconds),
+              sec(q.fullBackup.cpuSeconds),
+              rss(q.fullBackup.rssKiB),
+              '',
+              '',
+              `${rate(q.fullBackup.seconds)}, repo ${mib(q.repoBytesFull)}`,
+            ],
+            [
+              'restic backup (incr)',
+              sec(q.incrBackup.seconds),
+              sec(q.incrBackup.cpuSeconds),
+              rss(q.incrBackup.rssKiB),
+              '',
+              '',
+              `data_added ${mib(q.incrBackup.summary.data_added)}`,
+            ],
+            [
+              'restic restore',
+              sec(q.restore.seconds),
+              sec(q.restore.cpuSeconds),
+              rss(q.restore.rssKiB),
+              '',
+              '',
+              `${rate(q.restore.seconds, restoredBytes)}, identical: ${q.restoredIdentical}`,
+            ],
           ]
         : []),
     ],
@@ -337,17 +419,47 @@ export function formatReport(r: Report): string {
     ['figure', 'PhoneSafe', 'restic', 'ratio'],
     [
       ['full backup (transfer)', sec(p.fullBackup.seconds), sec(q?.fullBackup.seconds), ratio(p.fullBackup.seconds, q?.fullBackup.seconds)],
-      ['full import+backup', sec(sum(p.import, p.fullBackup)), sec(q?.fullBackup.seconds), ratio(sum(p.import, p.fullBackup), q?.fullBackup.seconds)],
-      ['full import+backup CPU', sec(cpu(p.import, p.fullBackup)), sec(q?.fullBackup.cpuSeconds), ratio(cpu(p.import, p.fullBackup), q?.fullBackup.cpuSeconds)],
+      [
+        'full import+backup',
+        sec(sum(p.import, p.fullBackup)),
+        sec(q?.fullBackup.seconds),
+        ratio(sum(p.import, p.fullBackup), q?.fullBackup.seconds),
+      ],
+      [
+        'full import+backup CPU',
+        sec(cpu(p.import, p.fullBackup)),
+        sec(q?.fullBackup.cpuSeconds),
+        ratio(cpu(p.import, p.fullBackup), q?.fullBackup.cpuSeconds),
+      ],
       ['stored after full', mib(p.storedBytesFull), mib(q?.repoBytesFull), ratio(p.storedBytesFull, q?.repoBytesFull)],
       ['incr backup (transfer)', sec(p.incrBackup.seconds), sec(q?.incrBackup.seconds), ratio(p.incrBackup.seconds, q?.incrBackup.seconds)],
-      ['incr re-import+backup', sec(sum(p.reimport, p.incrBackup)), sec(q?.incrBackup.seconds), ratio(sum(p.reimport, p.incrBackup), q?.incrBackup.seconds)],
-      ['incr sent / data_added', mib(p.incrBackup.result.sentBytes), mib(q?.incrBackup.summary.data_added), ratio(p.incrBackup.result.sentBytes, q?.incrBackup.summary.data_added)],
-      ['stored growth (incr)', mib(p.storedBytesIncr - p.storedBytesFull), mib(q ? q.repoBytesIncr - q.repoBytesFull : null), ratio(p.storedBytesIncr - p.storedBytesFull, q ? q.repoBytesIncr - q.repoBytesFull : null)],
+      [
+        'incr re-import+backup',
+        sec(sum(p.reimport, p.incrBackup)),
+        sec(q?.incrBackup.seconds),
+        ratio(sum(p.reimport, p.incrBackup), q?.incrBackup.seconds),
+      ],
+      [
+        'incr sent / data_added',
+        mib(p.incrBackup.result.sentBytes),
+        mib(q?.incrBackup.summary.data_added),
+        ratio(p.incrBackup.result.sentBytes, q?.incrBackup.summary.data_added),
+      ],
+      [
+        'stored growth (incr)',
+        mib(p.storedBytesIncr - p.storedBytesFull),
+        mib(q ? q.repoBytesIncr - q.repoBytesFull : null),
+        ratio(p.storedBytesIncr - p.storedBytesFull, q ? q.repoBytesIncr - q.repoBytesFull : null),
+      ],
       ['stored after incr', mib(p.storedBytesIncr), mib(q?.repoBytesIncr), ratio(p.storedBytesIncr, q?.repoBytesIncr)],
       ['full restore', sec(p.restore.seconds), sec(q?.restore.seconds), ratio(p.restore.seconds, q?.restore.seconds)],
       ['full restore CPU', sec(cpu(p.restore)), sec(q?.restore.cpuSeconds), ratio(cpu(p.restore), q?.restore.cpuSeconds)],
-      ['peak RSS, client (max)', rss(Math.max(...[p.import, p.fullBackup, p.reimport, p.incrBackup, p.restore].map((s) => s.rssKiB ?? 0))), rss(q ? Math.max(...[q.fullBackup, q.incrBackup, q.restore].map((s) => s.rssKiB ?? 0)) : null), ''],
+      [
+        'peak RSS, client (max)',
+        rss(Math.max(...[p.import, p.fullBackup, p.reimport, p.incrBackup, p.restore].map((s) => s.rssKiB ?? 0))),
+        rss(q ? Math.max(...[q.fullBackup, q.incrBackup, q.restore].map((s) => s.rssKiB ?? 0)) : null),
+        '',
+      ],
       ['peak RSS, center', rss(p.centerPeakRssKiB), '', ''],
     ],
   );

@@ -94,11 +94,15 @@ export function summarizeProfile(file: string, top = 20): ProfileSummary {
 }
 
 export function formatProfile(s: ProfileSummary, indent = '  '): string {
-  const lines = [`${indent}profiled ${(s.totalMs / 1000).toFixed(1)} s, main thread busy ${(s.busyMs / 1000).toFixed(1)} s (${((100 * s.busyMs) / Math.max(1, s.totalMs)).toFixed(0)} %)`];
+  const lines = [
+    `${indent}profiled ${(s.totalMs / 1000).toFixed(1)} s, main thread busy ${(s.busyMs / 1000).toFixed(1)} s (${((100 * s.busyMs) / Math.max(1, s.totalMs)).toFixed(0)} %)`,
+  ];
   lines.push(`${indent}self time by area (share of busy time):`);
-  for (const r of s.byArea) lines.push(`${indent}  ${String(r.share.toFixed(1)).padStart(5)} %  ${(r.ms / 1000).toFixed(1).padStart(7)} s  ${r.name}`);
+  for (const r of s.byArea)
+    lines.push(`${indent}  ${String(r.share.toFixed(1)).padStart(5)} %  ${(r.ms / 1000).toFixed(1).padStart(7)} s  ${r.name}`);
   lines.push(`${indent}self time by function:`);
-  for (const r of s.byFunction) lines.push(`${indent}  ${String(r.share.toFixed(1)).padStart(5)} %  ${(r.ms / 1000).toFixed(1).padStart(7)} s  ${r.name}`);
+  for (const r of s.byFunction)
+    lines.push(`${indent}  ${String(r.share.toFixed(1)).padStart(5)} %  ${(r.ms / 1000).toFixed(1).padStart(7)} s  ${r.name}`);
   return lines.join('\n');
 }
 

@@ -52,7 +52,8 @@ const { values: opt } = parseArgs({
 function whole(name: string, min: number, max: number): number {
   const text = String(opt[name as keyof typeof opt]);
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) throw new Error(`--${name} must be a whole number ${min}-${max}, not ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || n < min || n > max)
+    throw new Error(`--${name} must be a whole number ${min}-${max}, not ${JSON.stringify(text)}`);
   return n;
 }
 
@@ -98,7 +99,8 @@ class Worker {
     this.child.stderr!.on('data', keep);
     this.child.on('exit', () => {
       this.exited = true;
-      for (const w of this.#waiters) w.resolve({ type: 'error', error: `worker ${id} exited (${this.child.exitCode ?? this.child.signalCode})\n${this.logTail}` });
+      for (const w of this.#waiters)
+        w.resolve({ type: 'error', error: `worker ${id} exited (${this.child.exitCode ?? this.child.signalCode})\n${this.logTail}` });
       this.#waiters = [];
     });
     this.child.on('message', (raw) => {
@@ -121,7 +123,10 @@ class Worker {
     let timer: NodeJS.Timeout | undefined;
     const got = await new Promise<FromWorker>((resolve) => {
       this.#waiters.push({ type, resolve });
-      timer = setTimeout(() => resolve({ type: 'error', error: `worker ${this.id}: no '${type}' within ${timeoutMs / 1000} s` }), timeoutMs);
+      timer = setTimeout(
+        () => resolve({ type: 'error', error: `worker ${this.id}: no '${type}' within ${timeoutMs / 1000} s` }),
+        timeoutMs,
+      );
     });
     clearTimeout(timer);
     if (got.type === 'error') throw new Error(got.error);
@@ -181,7 +186,14 @@ interface Spread {
 function spread(values: number[]): Spread {
   const s = [...values].sort((a, b) => a - b);
   const r = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
-  return { n: s.length, min: r(s[0] ?? null), p50: r(percentile(s, 50)), p90: r(percentile(s, 90)), p99: r(percentile(s, 99)), max: r(s.at(-1) ?? null) };
+  return {
+    n: s.length,
+    min: r(s[0] ?? null),
+    p50: r(percentile(s, 50)),
+    p90: r(percentile(s, 90)),
+    p99: r(percentile(s, 99)),
+    max: r(s.at(-1) ?? null),
+  };
 }
 
 // ---------------------------------------------------------------- center state after the run
@@ -199,7 +211,11 @@ function readJobs(dbFile: string): JobsSummary | null {
   try {
     const db = new DatabaseSync(dbFile, { readOnly: true });
     try {
-      const rows = db.prepare('SELECT status, attempt, reasons FROM jobs').all() as Array<{ status: string; attempt: number; reasons: string }>;
+      const rows = db.prepare('SELECT status, attempt, reasons FROM jobs').all() as Array<{
+        status: string;
+        attempt: number;
+        reasons: string;
+      }>;
       const out: JobsSummary = { byStatus: {}, byAttempt: {}, reasons: {} };
       for (const row of rows) {
         out.byStatus[row.status] = (out.byStatus[row.status] ?? 0) + 1;
@@ -262,7 +278,12 @@ async function main(): Promise<void> {
   };
   const nodeArgs = opt['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
   const ready = /^PhoneSafe center listening on (https?:\/\/\S+)/;
-  center = await Service.start(process.execPath, [...nodeArgs, CLI, 'center', '--port', '0', '--host', '127.0.0.1', '--data', centerDir], ready, { env: centerEnv, cwd: ROOT });
+  center = await Service.start(
+    process.execPath,
+    [...nodeArgs, CLI, 'center', '--port', '0', '--host', '127.0.0.1', '--data', centerDir],
+    ready,
+    { env: centerEnv, cwd: ROOT },
+  );
   const url = ready.exec(center.readyLine)![1]!;
   say(`center ${url} (pid ${center.child.pid}), PHONESAFE_CLOCK=${clockSpec}, tick ${TICK_MS} ms`);
 
@@ -310,8 +331,12 @@ async function main(): Promise<void> {
 
   // 3. Set-up: enrol, import contacts, open the live channel.
   const setupStart = performance.now();
-  for (const w of workers) w.send({ type: 'setup', url, clockSpec, password: PASSWORD, contacts: CONTACTS, handsets: w.plans, concurrency: SETUP_CONCURRENCY });
-  const progress = setInterval(() => say(`set-up: ${workers.reduce((s, w) => s + w.setupReady, 0)}/${N} handsets enrolled, imported and connected`), 10_000);
+  for (const w of workers)
+    w.send({ type: 'setup', url, clockSpec, password: PASSWORD, contacts: CONTACTS, handsets: w.plans, concurrency: SETUP_CONCURRENCY });
+  const progress = setInterval(
+    () => say(`set-up: ${workers.reduce((s, w) => s + w.setupReady, 0)}/${N} handsets enrolled, imported and connected`),
+    10_000,
+  );
   let setups: Array<Extract<FromWorker, { type: 'ready' }>>;
   try {
     setups = await Promise.all(workers.map((w) => w.next('ready', SETUP_TIMEOUT_S * 1000)));
@@ -320,14 +345,22 @@ async function main(): Promise<void> {
   }
   const setupFailures = setups.flatMap((s) => s.failures);
   if (setupFailures.length > 0) {
-    throw new Error(`${setupFailures.length} handset(s) could not be set up, e.g. ${setupFailures.slice(0, 5).map((f) => `${f.name}: ${f.error}`).join('; ')}`);
+    throw new Error(
+      `${setupFailures.length} handset(s) could not be set up, e.g. ${setupFailures
+        .slice(0, 5)
+        .map((f) => `${f.name}: ${f.error}`)
+        .join('; ')}`,
+    );
   }
   const setupSeconds = (performance.now() - setupStart) / 1000;
   const contactBytes = setups.reduce((s, r) => s + r.contactBytes, 0);
-  say(`set-up done in ${setupSeconds.toFixed(1)} s: ${N} handsets connected, ${(contactBytes / MiB).toFixed(1)} MiB of contacts; center RSS peak so far ${kib(center.peakRssKiB())}`);
+  say(
+    `set-up done in ${setupSeconds.toFixed(1)} s: ${N} handsets connected, ${(contactBytes / MiB).toFixed(1)} MiB of contacts; center RSS peak so far ${kib(center.peakRssKiB())}`,
+  );
 
   // Owner sessions, to read give-up notices while waiting.
-  for (let k = 0; k < owners; k++) sessions.push(await loginOwner(new CenterClient({ baseUrl: url }), `scale-owner-${k}@example.org`, PASSWORD));
+  for (let k = 0; k < owners; k++)
+    sessions.push(await loginOwner(new CenterClient({ baseUrl: url }), `scale-owner-${k}@example.org`, PASSWORD));
 
   // 4. One minute for all: the first whole virtual minute at least --lead real seconds ahead.
   let slot = 0;
@@ -338,14 +371,22 @@ async function main(): Promise<void> {
     for (const w of workers) w.send({ type: 'schedule', value: scheduleValue });
     const results = await Promise.all(workers.map((w) => w.next('scheduled', 120_000)));
     const failures = results.flatMap((r) => r.failures);
-    if (failures.length > 0) throw new Error(`${failures.length} schedule(s) not registered, e.g. ${failures.slice(0, 3).map((f) => `${f.name}: ${f.error}`).join('; ')}`);
+    if (failures.length > 0)
+      throw new Error(
+        `${failures.length} schedule(s) not registered, e.g. ${failures
+          .slice(0, 3)
+          .map((f) => `${f.name}: ${f.error}`)
+          .join('; ')}`,
+      );
     const nextRuns = new Set(results.flatMap((r) => r.nextRunAts));
     if (nextRuns.size === 1 && nextRuns.has(new Date(slot).toISOString())) break;
     if (attempt === 3) throw new Error(`could not register one slot ahead of the clock (next runs: ${[...nextRuns].join(', ')})`);
     say(`the slot passed while registering (next runs ${[...nextRuns].join(', ')}); trying a later minute`);
   }
   const slotWall = virtualToWall(slot);
-  say(`all ${N} handsets registered ${scheduleValue} (UTC); the center runs them at ${new Date(slot).toISOString()} (in ${((slotWall - Date.now()) / 1000).toFixed(1)} s real)`);
+  say(
+    `all ${N} handsets registered ${scheduleValue} (UTC); the center runs them at ${new Date(slot).toISOString()} (in ${((slotWall - Date.now()) / 1000).toFixed(1)} s real)`,
+  );
 
   // 5. Wait for the slot, then for every handset to commit a backup or the center to give up.
   while (wallNow() < slotWall - 500) await sleep(Math.min(1000, slotWall - 500 - wallNow()));
@@ -387,7 +428,11 @@ async function main(): Promise<void> {
   const centerPeakRun = center.peakRssKiB();
   const centerCpuRun = (center.cpuSeconds() ?? 0) - cpuAtSlot;
   const centerCpuTotal = center.cpuSeconds();
-  say(timedOut ? `timed out after ${TIMEOUT_S} s: ${records.filter((r) => !finished(r)).length} handset(s) unfinished` : 'every handset finished; stopping');
+  say(
+    timedOut
+      ? `timed out after ${TIMEOUT_S} s: ${records.filter((r) => !finished(r)).length} handset(s) unfinished`
+      : 'every handset finished; stopping',
+  );
 
   // 6. Stop: workers first (their sockets close), then the center.
   for (const s of sessions) await s.client.close().catch(() => undefined);
@@ -464,7 +509,10 @@ async function main(): Promise<void> {
     backupFailures: records.reduce((s, r) => s + r.failed.length, 0),
     backupFailureCodes: countBy(records.flatMap((r) => r.failed.map((f) => f.code))),
     /** distinct failure details (ids cut out), most frequent first */
-    backupFailureDetails: topOf(countBy(records.flatMap((r) => r.failed.map((f) => `${f.code}: ${f.detail.replace(/[0-9a-f]{16,}|[0-9A-Za-z_-]{20,}/g, '…')}`))), 5),
+    backupFailureDetails: topOf(
+      countBy(records.flatMap((r) => r.failed.map((f) => `${f.code}: ${f.detail.replace(/[0-9a-f]{16,}|[0-9A-Za-z_-]{20,}/g, '…')}`))),
+      5,
+    ),
     channelDropsAfterSlot: records.reduce((s, r) => s + r.disconnects.filter((d) => d.at >= slotWall).length, 0),
     channelDropReasons: countBy(records.flatMap((r) => r.disconnects.filter((d) => d.at >= slotWall).map((d) => d.reason))),
     refused: records.reduce((s, r) => s + r.refused, 0),
@@ -479,14 +527,20 @@ async function main(): Promise<void> {
       cpuSeconds: stops.map((s) => (s ? round(s.cpuSeconds) : null)),
     },
     centerJobs: jobs,
-    unfinished: records.filter((r) => !finished(r)).map((r) => r.name).slice(0, 20),
+    unfinished: records
+      .filter((r) => !finished(r))
+      .map((r) => r.name)
+      .slice(0, 20),
     /** unfinished handsets as their workers saw them before stopping: last channel event and parts still waiting to be sent */
     stuck: stuckSummary(stops.flatMap((s) => s?.stuck ?? [])),
     cpuProfile: profile ? { file: profile.file, ...profile.summary } : null,
   };
 
   if (opt.json) process.stdout.write(JSON.stringify(result) + '\n');
-  else process.stdout.write(formatReport(result) + (profile ? `\ncenter CPU profile ${profile.file}\n${formatProfile(profile.summary)}\n` : ''));
+  else
+    process.stdout.write(
+      formatReport(result) + (profile ? `\ncenter CPU profile ${profile.file}\n${formatProfile(profile.summary)}\n` : ''),
+    );
   if (!opt.keep) rmSync(work, { recursive: true, force: true });
   else say(`kept ${work}`);
   if (timedOut || result.gaveUp > 0) process.exitCode = 1;
@@ -497,7 +551,17 @@ type Result = {
   contactsEach: number;
   workers: number;
   owners: number;
-  config: { clock: string; factor: number; tickMs: number; retryIntervalSeconds: number; answerTimeoutSeconds: number; maxTries: number; schedule: string; scheduledAt: string; timeoutSeconds: number };
+  config: {
+    clock: string;
+    factor: number;
+    tickMs: number;
+    retryIntervalSeconds: number;
+    answerTimeoutSeconds: number;
+    maxTries: number;
+    schedule: string;
+    scheduledAt: string;
+    timeoutSeconds: number;
+  };
   setup: { seconds: number; contactBytes: number };
   completed: number;
   timedOut: boolean;
@@ -541,7 +605,12 @@ function stuckSummary(stuck: Array<{ name: string; lastEvent: string; pendingPar
 function formatReport(r: Result): string {
   const s = (v: number | null) => (v === null ? '-' : `${v.toFixed(2)} s`);
   const sp = (x: Spread) => `p50 ${s(x.p50)}  p90 ${s(x.p90)}  p99 ${s(x.p99)}  max ${s(x.max)}  (n ${x.n})`;
-  const counts = (m: Record<string, number>) => (Object.keys(m).length ? ` (${Object.entries(m).map(([k, v]) => `${k} ${v}`).join(', ')})` : '');
+  const counts = (m: Record<string, number>) =>
+    Object.keys(m).length
+      ? ` (${Object.entries(m)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')})`
+      : '';
   const rss = r.workerProcesses.peakRssKiB.filter((v): v is number => v !== null);
   const cpu = r.workerProcesses.cpuSeconds.filter((v): v is number => v !== null);
   const c = r.config;
@@ -567,10 +636,18 @@ function formatReport(r: Result): string {
     `worker processes           peak RSS max ${kib(rss.length ? Math.max(...rss) : null)}, sum ${kib(rss.reduce((a, b) => a + b, 0))}; CPU ${cpu.reduce((a, b) => a + b, 0).toFixed(1)} s (set-up and run)`,
   ];
   if (r.stuck.handsets > 0) {
-    lines.push(`stuck (request, no backup)  ${r.stuck.handsets}; last channel event${counts(r.stuck.byLastEvent)}; parts still waiting${counts(r.stuck.byPendingParts)}`);
+    lines.push(
+      `stuck (request, no backup)  ${r.stuck.handsets}; last channel event${counts(r.stuck.byLastEvent)}; parts still waiting${counts(r.stuck.byPendingParts)}`,
+    );
   }
   if (r.centerJobs) {
-    lines.push(`center jobs table          ${Object.entries(r.centerJobs.byStatus).map(([k, v]) => `${k} ${v}`).join(', ')}; ended on attempt ${Object.entries(r.centerJobs.byAttempt).map(([k, v]) => `${k}: ${v}`).join(', ')}; NG reasons${counts(r.centerJobs.reasons) || ' none'}`);
+    lines.push(
+      `center jobs table          ${Object.entries(r.centerJobs.byStatus)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}; ended on attempt ${Object.entries(r.centerJobs.byAttempt)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')}; NG reasons${counts(r.centerJobs.reasons) || ' none'}`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -595,7 +672,11 @@ function countBy(keys: string[]): Record<string, number> {
 }
 
 function topOf(m: Record<string, number>, n: number): Record<string, number> {
-  return Object.fromEntries(Object.entries(m).sort((a, b) => b[1] - a[1]).slice(0, n));
+  return Object.fromEntries(
+    Object.entries(m)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n),
+  );
 }
 
 function kib(v: number | null): string {

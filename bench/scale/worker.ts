@@ -45,7 +45,14 @@ function eventOf(e: ChannelEvent): HandsetEvent | undefined {
     case 'answered':
       return { kind: 'answered', answer: e.answer, reason: e.reason ?? null, jobId: e.jobId };
     case 'backup-done':
-      return { kind: 'done', jobId: e.jobId, backupId: e.result.backupId, sentParts: e.result.sentParts, sentBytes: e.result.sentBytes, files: e.result.files };
+      return {
+        kind: 'done',
+        jobId: e.jobId,
+        backupId: e.result.backupId,
+        sentParts: e.result.sentParts,
+        sentBytes: e.result.sentBytes,
+        files: e.result.files,
+      };
     case 'backup-failed':
       return { kind: 'failed', jobId: e.jobId, code: e.code, detail: e.detail };
     case 'disconnected':
@@ -130,12 +137,21 @@ async function shutDown(): Promise<void> {
     .filter((r) => r.waiting)
     .map((r) => {
       const status = r.agent.status();
-      return { name: r.plan.name, lastEvent: r.last, pendingParts: status.pendingParts, pendingVersions: status.pendingVersions, lastBackup: status.lastBackup?.backupId ?? null };
+      return {
+        name: r.plan.name,
+        lastEvent: r.last,
+        pendingParts: status.pendingParts,
+        pendingVersions: status.pendingVersions,
+        lastBackup: status.lastBackup?.backupId ?? null,
+      };
     });
   stop.abort();
   const all = Promise.allSettled(running.map((r) => r.run));
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), STOP_GRACE_MS)))]);
+  const timedOut = await Promise.race([
+    all.then(() => false),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), STOP_GRACE_MS))),
+  ]);
   clearTimeout(timer);
   let unfinished = 0;
   if (!timedOut) await Promise.allSettled(running.map((r) => r.agent.close()));

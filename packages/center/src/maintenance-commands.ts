@@ -17,7 +17,9 @@ export function runPrune(config: CenterConfig, clock: Clock = systemClock): Prom
   const now = clock.now().getTime();
   const olderThan = new Date(now - config.pruneGraceMs).toISOString();
   const staleOpenBefore = new Date(now - STALE_OPEN_MS).toISOString();
-  return withResources(config, ({ store, blobs }) => prune(store, blobs, { olderThan, staleOpenBefore, files: { graceMs: config.pruneGraceMs } }));
+  return withResources(config, ({ store, blobs }) =>
+    prune(store, blobs, { olderThan, staleOpenBefore, files: { graceMs: config.pruneGraceMs } }),
+  );
 }
 
 /**

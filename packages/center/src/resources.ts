@@ -19,7 +19,10 @@ export async function openResources(config: Pick<CenterConfig, 'db' | 'data'>): 
 }
 
 /** Opens the resources for one task and closes them whatever happens. */
-export async function withResources<T>(config: Pick<CenterConfig, 'db' | 'data'>, task: (resources: CenterResources) => Promise<T>): Promise<T> {
+export async function withResources<T>(
+  config: Pick<CenterConfig, 'db' | 'data'>,
+  task: (resources: CenterResources) => Promise<T>,
+): Promise<T> {
   const resources = await openResources(config);
   try {
     return await task(resources);

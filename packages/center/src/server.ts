@@ -62,7 +62,12 @@ export async function startCenter(config: CenterConfig, options: StartOptions = 
     url = await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await app.close();
-    throw new PhoneSafeError('UNAVAILABLE', `cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`, {}, { cause: error });
+    throw new PhoneSafeError(
+      'UNAVAILABLE',
+      `cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`,
+      {},
+      { cause: error },
+    );
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;

@@ -7,7 +7,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ChannelClient, settle, until } from './channel-client.ts';
-import { call, enroll, expectProblem, expectStatus, newOwner, randomChunk, runBackup, sealBackup, startHarness, type Harness, type TestOwner } from './http-harness.ts';
+import {
+  call,
+  enroll,
+  expectProblem,
+  expectStatus,
+  newOwner,
+  randomChunk,
+  runBackup,
+  sealBackup,
+  startHarness,
+  type Harness,
+  type TestOwner,
+} from './http-harness.ts';
 
 const MINUTE = 60_000;
 
@@ -28,7 +40,10 @@ describe('live channel and scheduled backups', () => {
     const { handsetId, credential } = await enroll(h, owner, name);
     const at = new Date(Math.ceil((h.clock.now().getTime() + 1) / (60 * MINUTE)) * 60 * MINUTE);
     const hhmm = at.toISOString().slice(11, 16);
-    const put = await call(h, 'PUT', `/v1/handsets/${name}/schedule`, { bearer: owner.token, json: { schedule: { every: 'day', at: hhmm }, retry } });
+    const put = await call(h, 'PUT', `/v1/handsets/${name}/schedule`, {
+      bearer: owner.token,
+      json: { schedule: { every: 'day', at: hhmm }, retry },
+    });
     expectStatus(put, 200);
     const channel = await ChannelClient.connect(url, credential);
     return { handsetId, credential, channel, slot: at };
@@ -51,20 +66,33 @@ describe('live channel and scheduled backups', () => {
     assert.deepEqual(none.json().retry, { intervalSeconds: 600, answerTimeoutSeconds: 60, maxTries: 6 });
     assert.equal(none.json().nextRunAt, null);
 
-    const put = await call(h, 'PUT', '/v1/handsets/sched/schedule', { bearer: owner.token, json: { schedule: { every: 'week', weekday: 1, at: '08:00' }, retry: { maxTries: 2 } } });
+    const put = await call(h, 'PUT', '/v1/handsets/sched/schedule', {
+      bearer: owner.token,
+      json: { schedule: { every: 'week', weekday: 1, at: '08:00' }, retry: { maxTries: 2 } },
+    });
     expectStatus(put, 200);
     assert.equal(put.json().retry.maxTries, 2);
     assert.ok(put.json().nextRunAt > h.clock.now().toISOString());
 
     // The handset registers its own trigger; the owner's retry override stays.
-    const mine = await call(h, 'PUT', '/v1/handsets/me/schedule', { bearer: credential, json: { schedule: { every: 'once', on: '2026-12-24T18:00:00.000Z' } } });
+    const mine = await call(h, 'PUT', '/v1/handsets/me/schedule', {
+      bearer: credential,
+      json: { schedule: { every: 'once', on: '2026-12-24T18:00:00.000Z' } },
+    });
     expectStatus(mine, 200);
     assert.deepEqual(mine.json().schedule, { every: 'once', on: '2026-12-24T18:00:00.000Z' });
     assert.equal(mine.json().nextRunAt, '2026-12-24T18:00:00.000Z');
     assert.equal(mine.json().retry.maxTries, 2);
     expectStatus(await call(h, 'GET', '/v1/handsets/me/schedule', { bearer: credential }), 200);
 
-    expectProblem(await call(h, 'PUT', '/v1/handsets/me/schedule', { bearer: credential, json: { schedule: { every: 'once', on: '2020-01-01T00:00:00.000Z' } } }), 'VALIDATION_FAILED', 400);
+    expectProblem(
+      await call(h, 'PUT', '/v1/handsets/me/schedule', {
+        bearer: credential,
+        json: { schedule: { every: 'once', on: '2020-01-01T00:00:00.000Z' } },
+      }),
+      'VALIDATION_FAILED',
+      400,
+    );
     expectProblem(await call(h, 'PUT', '/v1/handsets/sched/schedule', { bearer: credential, json: { schedule: null } }), 'FORBIDDEN', 403);
     const stranger = await newOwner(h);
     expectProblem(await call(h, 'GET', '/v1/handsets/sched/schedule', { bearer: stranger.token }), 'NOT_FOUND', 404);
@@ -88,7 +116,14 @@ describe('live channel and scheduled backups', () => {
     const [job] = await jobsOf(a.handsetId);
     assert.equal(job?.status, 'requested');
     // Another handset cannot claim the job, answered or not.
-    expectProblem(await call(h, 'POST', '/v1/backups', { bearer: other.credential, json: { kinds: ['media'], trigger: 'schedule', jobId: request.jobId } }), 'NOT_FOUND', 404);
+    expectProblem(
+      await call(h, 'POST', '/v1/backups', {
+        bearer: other.credential,
+        json: { kinds: ['media'], trigger: 'schedule', jobId: request.jobId },
+      }),
+      'NOT_FOUND',
+      404,
+    );
     const sealed = sealBackup(owner.keys, a.handsetId, { 'b.jpg': [randomChunk(1000)] });
     const backupId = await runBackup(h, a.credential, sealed, { trigger: 'schedule', jobId: request.jobId });
     const done = await h.store.jobs.find(request.jobId);
@@ -113,7 +148,10 @@ describe('live channel and scheduled backups', () => {
     assert.equal(forged.code, 'NOT_FOUND');
     const foreign = await b.channel.refused({ type: 'backup-start-answer', requestId: first.requestId, answer: 'OK' });
     assert.equal(foreign.code, 'NOT_FOUND');
-    assert.equal((await a.channel.refused({ type: 'backup-start-answer', requestId: first.requestId, answer: 'MAYBE' })).code, 'VALIDATION_FAILED');
+    assert.equal(
+      (await a.channel.refused({ type: 'backup-start-answer', requestId: first.requestId, answer: 'MAYBE' })).code,
+      'VALIDATION_FAILED',
+    );
     assert.equal((await a.channel.refused('not json')).code, 'BAD_REQUEST');
     assert.deepEqual(await jobsOf(a.handsetId), [job], 'refused messages change nothing');
 
@@ -140,7 +178,11 @@ describe('live channel and scheduled backups', () => {
 
     // Another handset cannot use the job; the right one can.
     const sealed = sealBackup(owner.keys, a.handsetId, { 'a.jpg': [randomChunk(1000)] });
-    expectProblem(await call(h, 'POST', '/v1/backups', { bearer: b.credential, json: { kinds: ['media'], trigger: 'schedule', jobId: runningJob.id } }), 'NOT_FOUND', 404);
+    expectProblem(
+      await call(h, 'POST', '/v1/backups', { bearer: b.credential, json: { kinds: ['media'], trigger: 'schedule', jobId: runningJob.id } }),
+      'NOT_FOUND',
+      404,
+    );
     const backupId = await runBackup(h, a.credential, sealed, { trigger: 'schedule', jobId: runningJob.id });
     const doneJob = await h.store.jobs.find(runningJob.id);
     assert.equal(doneJob?.status, 'done');
@@ -175,13 +217,17 @@ describe('live channel and scheduled backups', () => {
     const retried = await until(async () => (await jobsOf(c.handsetId)).find((j) => j.status === 'pending'), 'NG disconnected');
     assert.deepEqual(retried.reasons, ['disconnected']);
     assert.equal(retried.attempt, 2);
-    expectProblem(await call(h, 'POST', '/v1/backups', { bearer: c.credential, json: { kinds: ['media'], trigger: 'schedule', jobId: running.id } }), 'NOT_FOUND', 404);
+    expectProblem(
+      await call(h, 'POST', '/v1/backups', { bearer: c.credential, json: { kinds: ['media'], trigger: 'schedule', jobId: running.id } }),
+      'NOT_FOUND',
+      404,
+    );
     await relogin();
     const listed = await call(h, 'GET', '/v1/backups?handset=charlie', { bearer: owner.token });
     assert.deepEqual(listed.json().backups, []);
   });
 
-  it('a backup that failed after OK is reported: NG transfer-failed now, not at the deadline; only the running job\'s own report counts', async () => {
+  it("a backup that failed after OK is reported: NG transfer-failed now, not at the deadline; only the running job's own report counts", async () => {
     const d = await scheduledHandset('reporter');
     const e = await scheduledHandset('onlooker');
     h.clock.set(d.slot);
@@ -193,10 +239,17 @@ describe('live channel and scheduled backups', () => {
     d.channel.send({ type: 'backup-start-answer', requestId: request.requestId, answer: 'OK' });
     await until(async () => (await jobsOf(d.handsetId)).find((j) => j.status === 'running'), 'running');
     assert.equal((await e.channel.refused(report)).code, 'NOT_FOUND', 'another handset cannot fail the job');
-    assert.equal((await d.channel.refused({ ...report, code: 'a detail with /a/file/name' })).code, 'VALIDATION_FAILED', 'a code, never free text');
+    assert.equal(
+      (await d.channel.refused({ ...report, code: 'a detail with /a/file/name' })).code,
+      'VALIDATION_FAILED',
+      'a code, never free text',
+    );
     d.channel.send(report);
     const retried = await until(async () => (await jobsOf(d.handsetId)).find((j) => j.status === 'pending'), 'NG transfer-failed');
-    assert.deepEqual([retried.reasons, retried.attempt, retried.dueAt], [['transfer-failed'], 2, new Date(d.slot.getTime() + 600_000).toISOString()]);
+    assert.deepEqual(
+      [retried.reasons, retried.attempt, retried.dueAt],
+      [['transfer-failed'], 2, new Date(d.slot.getTime() + 600_000).toISOString()],
+    );
     assert.equal((await d.channel.refused(report)).code, 'NOT_FOUND', 'a repeated report changes nothing');
     assert.equal((await jobsOf(d.handsetId)).length, 1);
   });
@@ -224,7 +277,9 @@ describe('live channel and scheduled backups', () => {
 
     await relogin();
     const notices = await call(h, 'GET', '/v1/notices', { bearer: owner.token });
-    const failed = notices.json().notices.find((n: { kind: string; handsetName: string }) => n.kind === 'backup-failed' && n.handsetName === 'delta');
+    const failed = notices
+      .json()
+      .notices.find((n: { kind: string; handsetName: string }) => n.kind === 'backup-failed' && n.handsetName === 'delta');
     assert.ok(failed, JSON.stringify(notices.json()));
     assert.match(failed.message, /backup could not be made.*delta.*3 tries.*no-answer/);
     const own = await call(h, 'GET', '/v1/notices', { bearer: d.credential });
@@ -256,7 +311,10 @@ describe('live channel and scheduled backups', () => {
     const request = await channel.next('backup-start');
     channel.send({ type: 'backup-start-answer', requestId: request.requestId, answer: 'OK' });
     await until(async () => (await jobsOf(handsetId))[0]?.status === 'running', 'running');
-    await runBackup(h, credential, sealBackup(owner.keys, handsetId, { 'h.jpg': [randomChunk(100)] }), { trigger: 'schedule', jobId: request.jobId });
+    await runBackup(h, credential, sealBackup(owner.keys, handsetId, { 'h.jpg': [randomChunk(100)] }), {
+      trigger: 'schedule',
+      jobId: request.jobId,
+    });
     assert.equal((await jobsOf(handsetId))[0]?.status, 'done');
     const view = await call(h, 'GET', '/v1/handsets/me/schedule', { bearer: credential });
     assert.deepEqual([view.json().schedule, view.json().nextRunAt], [null, null]);
@@ -283,7 +341,10 @@ describe('live channel and scheduled backups', () => {
     const running = await until(async () => (await jobsOf(g.handsetId)).find((j) => j.status === 'running'), 'running');
     await h.store.owners.setQuotaBytes(owner.ownerId, 0);
     try {
-      const refused = await call(h, 'POST', '/v1/backups', { bearer: g.credential, json: { kinds: ['media'], trigger: 'schedule', jobId: running.id } });
+      const refused = await call(h, 'POST', '/v1/backups', {
+        bearer: g.credential,
+        json: { kinds: ['media'], trigger: 'schedule', jobId: running.id },
+      });
       expectProblem(refused, 'QUOTA_EXCEEDED', 422);
       expectProblem(await call(h, 'POST', '/v1/backups', { bearer: g.credential, json: { kinds: ['media'] } }), 'QUOTA_EXCEEDED', 422);
     } finally {

@@ -22,7 +22,8 @@ test('opening a center tightens its data directory to 0700 and its database, -wa
     const { store } = await openResources({ data: dir, db: `sqlite:${join(dir, 'center.db')}` });
     try {
       assert.equal(await modeOf(dir), 0o700, dir);
-      for (const file of ['center.db', 'center.db-wal', 'center.db-shm']) assert.equal(await modeOf(join(dir, file)), 0o600, `${dir}/${file}`);
+      for (const file of ['center.db', 'center.db-wal', 'center.db-shm'])
+        assert.equal(await modeOf(join(dir, file)), 0o600, `${dir}/${file}`);
     } finally {
       await store.close();
     }

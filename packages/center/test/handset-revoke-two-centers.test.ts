@@ -52,7 +52,8 @@ describe('revoking a handset connected to another center (PostgreSQL)', () => {
     expectStatus(await call(api1, 'POST', '/v1/handsets/lost/revoke', { bearer: owner.token }), 204);
     await channel.next('credential-revoked', 0, 10_000);
     assert.equal(await channel.closed, REVOKED);
-    for (const api of [api1, api2]) expectProblem(await call(api, 'GET', '/v1/backups', { bearer: lost.credential }), 'CREDENTIAL_REVOKED', 401);
+    for (const api of [api1, api2])
+      expectProblem(await call(api, 'GET', '/v1/backups', { bearer: lost.credential }), 'CREDENTIAL_REVOKED', 401);
     const upgrade = await ChannelClient.refusedUpgrade(two.url, `Bearer ${lost.credential}`);
     assert.deepEqual([upgrade.status, JSON.parse(upgrade.body).code], [401, 'CREDENTIAL_REVOKED']);
   });

@@ -10,7 +10,19 @@ import { after, before, describe, it } from 'node:test';
 import type { CenterMessage } from '@phonesafe/protocol';
 import { REVOKED } from '../src/channel/channel-registry.ts';
 import { ChannelClient } from './channel-client.ts';
-import { call, enroll, expectProblem, expectStatus, newOwner, randomChunk, runBackup, sealBackup, startHarness, type Harness, type TestOwner } from './http-harness.ts';
+import {
+  call,
+  enroll,
+  expectProblem,
+  expectStatus,
+  newOwner,
+  randomChunk,
+  runBackup,
+  sealBackup,
+  startHarness,
+  type Harness,
+  type TestOwner,
+} from './http-harness.ts';
 
 const HOUR = 3600_000;
 
@@ -65,10 +77,13 @@ describe('revoking a handset', () => {
 
     // The owner still has its backups.
     const listed = await call(h, 'GET', '/v1/backups?handset=lost', { bearer: owner.token });
-    assert.deepEqual(listed.json().backups.map((b: { backupId: string }) => b.backupId), [backupId]);
+    assert.deepEqual(
+      listed.json().backups.map((b: { backupId: string }) => b.backupId),
+      [backupId],
+    );
   });
 
-  it('is listed as revoked, is idempotent, leaves one owner notice, and is the owner\'s alone', async () => {
+  it("is listed as revoked, is idempotent, leaves one owner notice, and is the owner's alone", async () => {
     const phone = await call(h, 'POST', '/v1/handsets', { bearer: owner.token, json: { name: 'listed', phone: '+819011112222' } });
     expectStatus(phone, 201);
     const keep = await enroll(h, owner, 'kept');
@@ -77,7 +92,8 @@ describe('revoking a handset', () => {
     h.clock.advance(60_000);
     expectStatus(await revoke('listed'), 204);
 
-    const list = (await call(h, 'GET', '/v1/handsets', { bearer: owner.token })).json<{ handsets: Array<Record<string, unknown>> }>().handsets;
+    const list = (await call(h, 'GET', '/v1/handsets', { bearer: owner.token })).json<{ handsets: Array<Record<string, unknown>> }>()
+      .handsets;
     const byName = new Map(list.map((x) => [x.name, x]));
     assert.deepEqual([byName.get('listed')?.revokedAt, byName.get('listed')?.phone], [before, '+819011112222']);
     assert.deepEqual([byName.get('kept')?.revokedAt, byName.get('kept')?.phone], [null, null]);
@@ -97,7 +113,10 @@ describe('revoking a handset', () => {
     await relogin();
     const gone = await enroll(h, owner, 'gone');
     const slot = new Date(Math.ceil((h.clock.now().getTime() + 1) / HOUR) * HOUR);
-    const schedule = { schedule: { every: 'day', at: slot.toISOString().slice(11, 16) }, retry: { maxTries: 2, intervalSeconds: 600, answerTimeoutSeconds: 60 } };
+    const schedule = {
+      schedule: { every: 'day', at: slot.toISOString().slice(11, 16) },
+      retry: { maxTries: 2, intervalSeconds: 600, answerTimeoutSeconds: 60 },
+    };
     expectStatus(await call(h, 'PUT', '/v1/handsets/gone/schedule', { bearer: owner.token, json: schedule }), 200);
     h.clock.set(slot);
     await h.scheduler.tick();
@@ -106,7 +125,10 @@ describe('revoking a handset', () => {
 
     await relogin();
     expectStatus(await revoke('gone'), 204);
-    assert.deepEqual((await h.store.jobs.listByHandset(gone.handsetId)).map((j) => j.status), ['cancelled']);
+    assert.deepEqual(
+      (await h.store.jobs.listByHandset(gone.handsetId)).map((j) => j.status),
+      ['cancelled'],
+    );
     const view = await call(h, 'GET', '/v1/handsets/gone/schedule', { bearer: owner.token });
     assert.deepEqual([view.json().schedule, view.json().nextRunAt], [null, null]);
     expectProblem(await call(h, 'PUT', '/v1/handsets/gone/schedule', { bearer: owner.token, json: schedule }), 'HANDSET_REVOKED', 409);
@@ -116,8 +138,14 @@ describe('revoking a handset', () => {
       h.clock.advance(24 * HOUR);
       await h.scheduler.tick();
     }
-    assert.deepEqual((await h.store.jobs.listByHandset(gone.handsetId)).map((j) => j.status), ['cancelled']);
+    assert.deepEqual(
+      (await h.store.jobs.listByHandset(gone.handsetId)).map((j) => j.status),
+      ['cancelled'],
+    );
     assert.equal(published.slice(mark).filter((p) => p.handsetId === gone.handsetId).length, 0);
-    assert.equal((await h.store.notices.list(owner.ownerId, gone.handsetId)).some((n) => n.kind === 'backup-failed'), false);
+    assert.equal(
+      (await h.store.notices.list(owner.ownerId, gone.handsetId)).some((n) => n.kind === 'backup-failed'),
+      false,
+    );
   });
 });

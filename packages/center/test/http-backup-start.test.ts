@@ -29,7 +29,10 @@ describe('backup start: trigger and rescue id', () => {
     const phone = await enroll(h, owner, 'phone');
     const stray = await call(h, 'POST', '/v1/backups', { bearer: phone.credential, json: { kinds: ['contacts'], complete: ['media'] } });
     assert.match(expectProblem(stray, 'VALIDATION_FAILED', 400).detail, /body\.complete: media/);
-    const ok = await call(h, 'POST', '/v1/backups', { bearer: phone.credential, json: { kinds: ['media', 'contacts'], complete: ['contacts'] } });
+    const ok = await call(h, 'POST', '/v1/backups', {
+      bearer: phone.credential,
+      json: { kinds: ['media', 'contacts'], complete: ['contacts'] },
+    });
     assert.equal(ok.statusCode, 201);
     assert.deepEqual((await h.store.backups.find(owner.ownerId, ok.json().backupId))?.complete, ['contacts']);
   });

@@ -34,7 +34,12 @@ function slowUpload(url: URL, credential: string): SlowUpload {
     port: url.port,
     path: `/v1/parts/${id}`,
     agent: false,
-    headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/octet-stream', 'content-length': BODY, 'x-phonesafe-sha256': sha256 },
+    headers: {
+      authorization: `Bearer ${credential}`,
+      'content-type': 'application/octet-stream',
+      'content-length': BODY,
+      'x-phonesafe-sha256': sha256,
+    },
   });
   const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
     req.on('response', (res: IncomingMessage) => {
@@ -73,7 +78,11 @@ describe('the bound on large bodies being read', () => {
     await until(() => h.bodies.stats().reading === 2 && h.bodies.stats().waiting === 2, 'two uploads read and two waiting', 10_000);
     for (const upload of uploads) upload.finish();
     const answers = await Promise.all(uploads.map((u) => u.answer));
-    assert.deepEqual(answers.map((a) => a.status), [201, 201, 201, 201], JSON.stringify(answers));
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [201, 201, 201, 201],
+      JSON.stringify(answers),
+    );
     for (const upload of uploads) assert.ok(await h.store.parts.find(owner.ownerId, upload.id));
     assert.deepEqual(h.bodies.stats(), { reading: 0, waiting: 0, mostReading: 2 });
   });

@@ -25,7 +25,10 @@ describe('body limits on public routes', () => {
     const email = 'big@example.org';
     const bodies: Array<[string, Record<string, unknown>]> = [
       ['/v1/owners/prelogin', { email, pad: padding(100 * 1024) }],
-      ['/v1/owners', { email, authKey: 'AAAA', kdf: { algorithm: 'scrypt', salt: 'AAAA', N: 1024, r: 8, p: 1 }, wrappedDataKey: padding(100 * 1024) }],
+      [
+        '/v1/owners',
+        { email, authKey: 'AAAA', kdf: { algorithm: 'scrypt', salt: 'AAAA', N: 1024, r: 8, p: 1 }, wrappedDataKey: padding(100 * 1024) },
+      ],
       ['/v1/owners/login', { email, authKey: padding(100 * 1024) }],
       ['/v1/rescue/requests', { phone: '+33612345678', code: padding(100 * 1024) }],
       ['/v1/rescue/restore', { phone: '+33612345678', code: '1234', control: padding(100 * 1024) }],

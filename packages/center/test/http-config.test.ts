@@ -23,15 +23,18 @@ describe('center configuration', () => {
   });
 
   it('reads the scheduler, retry, quota and clock settings (issue 3)', () => {
-    const config = loadConfig({}, {
-      PHONESAFE_TICK_MS: '50',
-      PHONESAFE_RETRY_INTERVAL_SECONDS: '30',
-      PHONESAFE_ANSWER_TIMEOUT_SECONDS: '5',
-      PHONESAFE_MAX_TRIES: '2',
-      PHONESAFE_TRANSFER_TIMEOUT_SECONDS: '120',
-      PHONESAFE_QUOTA_BYTES: '1000',
-      PHONESAFE_CLOCK: 'scaled:1767225600000:600',
-    });
+    const config = loadConfig(
+      {},
+      {
+        PHONESAFE_TICK_MS: '50',
+        PHONESAFE_RETRY_INTERVAL_SECONDS: '30',
+        PHONESAFE_ANSWER_TIMEOUT_SECONDS: '5',
+        PHONESAFE_MAX_TRIES: '2',
+        PHONESAFE_TRANSFER_TIMEOUT_SECONDS: '120',
+        PHONESAFE_QUOTA_BYTES: '1000',
+        PHONESAFE_CLOCK: 'scaled:1767225600000:600',
+      },
+    );
     assert.equal(config.tickMs, 50);
     assert.deepEqual(config.defaultRetry, { intervalSeconds: 30, answerTimeoutSeconds: 5, maxTries: 2 });
     assert.equal(config.transferTimeoutMs, 120_000);

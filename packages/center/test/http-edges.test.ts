@@ -44,14 +44,21 @@ describe('HTTP API edges', () => {
     head.writeUInt32BE(index.length);
     return Buffer.concat([head, index, ...parts.map((p) => p.bytes)]);
   }
-  const putBatch = (body: Buffer) => call(h, 'PUT', '/v1/parts', { bearer: phone.credential, body, headers: { 'content-type': 'application/octet-stream' } });
-  const stored = (parts: readonly BatchPart[]) => Promise.all(parts.map(async (p) => (await h.store.parts.find(owner.ownerId, p.ref.id)) !== undefined || h.blobs.has(owner.ownerId, p.ref.id)));
+  const putBatch = (body: Buffer) =>
+    call(h, 'PUT', '/v1/parts', { bearer: phone.credential, body, headers: { 'content-type': 'application/octet-stream' } });
+  const stored = (parts: readonly BatchPart[]) =>
+    Promise.all(
+      parts.map(async (p) => (await h.store.parts.find(owner.ownerId, p.ref.id)) !== undefined || h.blobs.has(owner.ownerId, p.ref.id)),
+    );
 
   it('a part batch of exactly 8 MiB of parts is stored; one byte more is refused and stores nothing', async () => {
     const exact = partsTotalling(MAX_BATCH_BYTES);
     const ok = await putBatch(encodePartBatch(exact));
     expectStatus(ok, 200);
-    assert.deepEqual(PartBatchAck.parse(ok.json()).acks.map((a) => a.stored), ['new', 'new', 'new']);
+    assert.deepEqual(
+      PartBatchAck.parse(ok.json()).acks.map((a) => a.stored),
+      ['new', 'new', 'new'],
+    );
 
     const over = partsTotalling(MAX_BATCH_BYTES + 1);
     assert.throws(() => encodePartBatch(over), /at most 8388608/, 'a client cannot build one either');

@@ -25,7 +25,10 @@ export async function runFullHandsetFlow(h: Harness): Promise<{ ownerToken: stri
 
   // B3/B4: start.
   const shared = randomChunk(3000);
-  const backup = sealBackup(owner.keys, phone.handsetId, { 'DCIM/a.jpg': [randomChunk(5000), shared], 'DCIM/b.jpg': [shared, randomChunk(100)] });
+  const backup = sealBackup(owner.keys, phone.handsetId, {
+    'DCIM/a.jpg': [randomChunk(5000), shared],
+    'DCIM/b.jpg': [shared, randomChunk(100)],
+  });
   const start = await call(h, 'POST', '/v1/backups', { bearer: phone.credential, json: { kinds: ['media'], trigger: 'manual' } });
   expectStatus(start, 201);
   assert.equal(start.json().status, 'open');
@@ -35,7 +38,10 @@ export async function runFullHandsetFlow(h: Harness): Promise<{ ownerToken: stri
   // B5: missing, parts (each acknowledged, idempotent), end.
   const all = [...backup.parts, backup.manifest];
   const missing = await call(h, 'POST', '/v1/parts/missing', { bearer: phone.credential, json: { ids: all.map((part) => part.id) } });
-  assert.deepEqual(missing.json().missing, all.map((part) => part.id));
+  assert.deepEqual(
+    missing.json().missing,
+    all.map((part) => part.id),
+  );
   for (const part of all) {
     const put = await putPart(h, phone.credential, part);
     expectStatus(put, 201);
@@ -57,13 +63,23 @@ export async function runFullHandsetFlow(h: Harness): Promise<{ ownerToken: stri
   assert.equal(completion.status, 'committed');
   assert.equal(completion.committedAt, h.clock.now().toISOString());
   assert.equal(completion.fileCount, 2);
-  assert.equal(completion.storedBytes, all.reduce((sum, part) => sum + part.bytes.length, 0));
+  assert.equal(
+    completion.storedBytes,
+    all.reduce((sum, part) => sum + part.bytes.length, 0),
+  );
 
   // B6: list, detail, download.
-  for (const [bearer, query] of [[owner.token, ''], [owner.token, '?handset=Anna%20phone'], [phone.credential, '']] as const) {
+  for (const [bearer, query] of [
+    [owner.token, ''],
+    [owner.token, '?handset=Anna%20phone'],
+    [phone.credential, ''],
+  ] as const) {
     const list = await call(h, 'GET', `/v1/backups${query}`, { bearer });
     expectStatus(list, 200);
-    assert.deepEqual(list.json().backups.map((b: { backupId: string }) => b.backupId), [backupId]);
+    assert.deepEqual(
+      list.json().backups.map((b: { backupId: string }) => b.backupId),
+      [backupId],
+    );
   }
   const detail = await call(h, 'GET', `/v1/backups/${backupId}`, { bearer: owner.token });
   expectStatus(detail, 200);
@@ -76,22 +92,37 @@ export async function runFullHandsetFlow(h: Harness): Promise<{ ownerToken: stri
   assert.equal(download.headers['x-phonesafe-sha256'], backup.manifest.sha256);
   assert.equal(sha256Hex(download.rawPayload), backup.manifest.sha256);
   const manifest = JSON.parse(owner.keys.openPart(backup.manifest.id, download.rawPayload).toString('utf8'));
-  assert.deepEqual(manifest.files.map((file: { path: string }) => file.path), ['DCIM/a.jpg', 'DCIM/b.jpg']);
+  assert.deepEqual(
+    manifest.files.map((file: { path: string }) => file.path),
+    ['DCIM/a.jpg', 'DCIM/b.jpg'],
+  );
 
   // B6: restore ordered by the owner for the handset, applied, completed with deleteAfter.
-  const order = await call(h, 'POST', '/v1/restores', { bearer: owner.token, json: { backupId, toHandset: 'Anna phone', deleteAfter: true } });
+  const order = await call(h, 'POST', '/v1/restores', {
+    bearer: owner.token,
+    json: { backupId, toHandset: 'Anna phone', deleteAfter: true },
+  });
   expectStatus(order, 201);
   assert.equal(order.json().status, 'pending');
   assert.equal(order.json().overwrite, 'ask');
   const { restoreId } = order.json<{ restoreId: string }>();
   const pending = await call(h, 'GET', '/v1/restores/pending', { bearer: phone.credential });
-  assert.deepEqual(pending.json().restores.map((r: { restoreId: string }) => r.restoreId), [restoreId]);
+  assert.deepEqual(
+    pending.json().restores.map((r: { restoreId: string }) => r.restoreId),
+    [restoreId],
+  );
 
   h.clock.advance(60_000);
-  const complete = await call(h, 'POST', `/v1/restores/${restoreId}/complete`, { bearer: phone.credential, json: { restored: 2, skipped: 0 } });
+  const complete = await call(h, 'POST', `/v1/restores/${restoreId}/complete`, {
+    bearer: phone.credential,
+    json: { restored: 2, skipped: 0 },
+  });
   expectStatus(complete, 200);
   assert.deepEqual(complete.json(), { restoreId, status: 'completed', backupDeleted: true });
-  const retried = await call(h, 'POST', `/v1/restores/${restoreId}/complete`, { bearer: phone.credential, json: { restored: 2, skipped: 0 } });
+  const retried = await call(h, 'POST', `/v1/restores/${restoreId}/complete`, {
+    bearer: phone.credential,
+    json: { restored: 2, skipped: 0 },
+  });
   assert.deepEqual(retried.json(), { restoreId, status: 'completed', backupDeleted: true }, 'completing again answers the same');
 
   assert.deepEqual((await call(h, 'GET', '/v1/restores/pending', { bearer: phone.credential })).json().restores, []);

@@ -70,9 +70,18 @@ describe('HTTP API: retention after each commit', () => {
       const second = await runBackup(h, phone.credential, sealBackup(owner.keys, phone.handsetId, { 'a.jpg': [randomChunk(100)] }));
       const list = await call(h, 'GET', '/v1/backups', { bearer: owner.token });
       expectStatus(list, 200);
-      assert.deepEqual(list.json().backups.map((b: { backupId: string }) => b.backupId), [second]);
+      assert.deepEqual(
+        list.json().backups.map((b: { backupId: string }) => b.backupId),
+        [second],
+      );
       const events = (await call(h, 'GET', '/v1/history', { bearer: owner.token })).json().events;
-      assert.deepEqual(events[0], { at: h.clock.now().toISOString(), event: 'backup-forgotten', handsetName: 'phone', backupId: first, detail: 'forgotten by the retention policy' });
+      assert.deepEqual(events[0], {
+        at: h.clock.now().toISOString(),
+        event: 'backup-forgotten',
+        handsetName: 'phone',
+        backupId: first,
+        detail: 'forgotten by the retention policy',
+      });
     } finally {
       await h.close();
     }

@@ -69,7 +69,14 @@ export async function startHarness(overrides: ConfigOverrides = {}, clock = new 
   });
   const logger = createLogger({ logLevel: 'debug' }, sink);
   const bus = await openPushBus(store, config.db, () => {});
-  const { app, scheduler, channel, bodies } = buildApp({ store, blobs, clock, logger, bus, config: { ...config, centerSecret: await resolveCenterSecret(config) } });
+  const { app, scheduler, channel, bodies } = buildApp({
+    store,
+    blobs,
+    clock,
+    logger,
+    bus,
+    config: { ...config, centerSecret: await resolveCenterSecret(config) },
+  });
   await app.ready();
   return {
     app,
@@ -187,7 +194,11 @@ export function sealBackup(keys: OwnerKeys, handsetId: string, files: Record<str
       modifiedAt: '2026-03-01T08:00:00.000Z',
       parts: sealed.map((part) => ({ id: part.id, size: part.plainSize })),
     });
-    noticeFiles.push({ ref: keys.fileRef(path), size: sealed.reduce((sum, part) => sum + part.bytes.length, 0), parts: sealed.map((part) => part.id) });
+    noticeFiles.push({
+      ref: keys.fileRef(path),
+      size: sealed.reduce((sum, part) => sum + part.bytes.length, 0),
+      parts: sealed.map((part) => part.id),
+    });
   }
   const manifestBody: Manifest = {
     format: 'phonesafe-manifest',
@@ -205,7 +216,12 @@ export function sealBackup(keys: OwnerKeys, handsetId: string, files: Record<str
 }
 
 /** B3-B5 as a handset does it: start, ask what is missing, send that (and the manifest), end. */
-export async function runBackup(h: Harness, credential: string, backup: SealedBackup, start: Record<string, unknown> = {}): Promise<string> {
+export async function runBackup(
+  h: Harness,
+  credential: string,
+  backup: SealedBackup,
+  start: Record<string, unknown> = {},
+): Promise<string> {
   const started = await call(h, 'POST', '/v1/backups', { bearer: credential, json: { kinds: ['media'], ...start } });
   return sendBackup(h, credential, backup, started);
 }
@@ -228,7 +244,11 @@ export function expectStatus(res: LightMyRequestResponse, status: number): void 
 }
 
 /** Asserts a problem+json answer with this code and status; returns the problem. */
-export function expectProblem(res: LightMyRequestResponse, code: string, status: number): { code: string; detail: string; extra: Record<string, unknown> } {
+export function expectProblem(
+  res: LightMyRequestResponse,
+  code: string,
+  status: number,
+): { code: string; detail: string; extra: Record<string, unknown> } {
   expectStatus(res, status);
   if (!String(res.headers['content-type']).startsWith('application/problem+json')) {
     throw new Error(`expected application/problem+json, got ${res.headers['content-type']}`);

@@ -9,7 +9,21 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { encodePartBatch, PartBatchAck, sha256Hex, type SealedPart } from '@phonesafe/protocol';
 import { verifyStore } from '../src/maintenance/verify.ts';
-import { call, enroll, expectProblem, expectStatus, newOwner, putPart, randomChunk, runBackup, sealBackup, startHarness, type Harness, type SealedBackup, type TestOwner } from './http-harness.ts';
+import {
+  call,
+  enroll,
+  expectProblem,
+  expectStatus,
+  newOwner,
+  putPart,
+  randomChunk,
+  runBackup,
+  sealBackup,
+  startHarness,
+  type Harness,
+  type SealedBackup,
+  type TestOwner,
+} from './http-harness.ts';
 
 describe('HTTP API: healing damaged parts', () => {
   let h: Harness;
@@ -36,7 +50,10 @@ describe('HTTP API: healing damaged parts', () => {
     await writeFile(blobFile(p), bytes);
   };
   const missing = async (ids: string[]) =>
-    (await call(h, 'POST', '/v1/parts/missing', { bearer: phone.credential, json: { ids } })).json<{ missing: string[]; present: Array<{ id: string }> }>();
+    (await call(h, 'POST', '/v1/parts/missing', { bearer: phone.credential, json: { ids } })).json<{
+      missing: string[];
+      present: Array<{ id: string }>;
+    }>();
   const reseal = (i: number) => owner.keys.sealPart(chunks[i]!, { compress: false });
   const ref = (p: SealedPart) => ({ id: p.id, size: p.bytes.length, sha256: p.sha256 });
 
@@ -45,18 +62,31 @@ describe('HTTP API: healing damaged parts', () => {
     await flip(p0!);
     await rm(blobFile(p1!));
     const report = await verifyStore(h.store, h.blobs);
-    assert.deepEqual(report.damaged.map((d) => [d.id, d.reason]).sort(), [[p0!.id, 'hash-mismatch'], [p1!.id, 'missing']].sort());
+    assert.deepEqual(
+      report.damaged.map((d) => [d.id, d.reason]).sort(),
+      [
+        [p0!.id, 'hash-mismatch'],
+        [p1!.id, 'missing'],
+      ].sort(),
+    );
     assert.deepEqual((await h.store.parts.find(owner.ownerId, p0!.id))?.damaged, true);
     assert.deepEqual((await h.store.parts.find(owner.ownerId, p2!.id))?.damaged, false);
 
     const answer = await missing([p0!.id, p1!.id, p2!.id]);
     assert.deepEqual(answer.missing.sort(), [p0!.id, p1!.id].sort());
-    assert.deepEqual(answer.present.map((p) => p.id), [p2!.id]);
+    assert.deepEqual(
+      answer.present.map((p) => p.id),
+      [p2!.id],
+    );
 
     // An end notice naming the damaged parts as stored commits nothing.
     const next = await call(h, 'POST', '/v1/backups', { bearer: phone.credential, json: { kinds: ['media'] } });
     const { backupId } = next.json<{ backupId: string }>();
-    const extra = expectProblem(await call(h, 'POST', `/v1/backups/${backupId}/end`, { bearer: phone.credential, json: backup.notice }), 'PART_MISSING', 422).extra;
+    const extra = expectProblem(
+      await call(h, 'POST', `/v1/backups/${backupId}/end`, { bearer: phone.credential, json: backup.notice }),
+      'PART_MISSING',
+      422,
+    ).extra;
     assert.deepEqual((extra['missing'] as string[]).sort(), [p0!.id, p1!.id].sort());
 
     // The handset seals them again (new bytes, same ids): one alone, one in a batch.
@@ -64,7 +94,11 @@ describe('HTTP API: healing damaged parts', () => {
     const single = await putPart(h, phone.credential, r0);
     expectStatus(single, 201);
     assert.deepEqual(single.json<{ ack: unknown }>().ack, ref(r0));
-    const batch = await call(h, 'PUT', '/v1/parts', { bearer: phone.credential, body: encodePartBatch([{ ref: ref(r1), bytes: r1.bytes }]), headers: { 'content-type': 'application/octet-stream' } });
+    const batch = await call(h, 'PUT', '/v1/parts', {
+      bearer: phone.credential,
+      body: encodePartBatch([{ ref: ref(r1), bytes: r1.bytes }]),
+      headers: { 'content-type': 'application/octet-stream' },
+    });
     assert.deepEqual(PartBatchAck.parse(batch.json()).acks, [{ ack: ref(r1), stored: 'new' }]);
     for (const r of [r0, r1]) {
       assert.deepEqual(await h.store.parts.find(owner.ownerId, r.id), { ...ref(r), damaged: false });
@@ -75,7 +109,11 @@ describe('HTTP API: healing damaged parts', () => {
     assert.deepEqual((await verifyStore(h.store, h.blobs)).damaged, []);
 
     const healed = sealBackup(owner.keys, phone.handsetId, {});
-    const notice = { ...backup.notice, manifest: healed.notice.manifest, parts: backup.notice.parts.map((p) => (p.id === r0.id ? ref(r0) : p.id === r1.id ? ref(r1) : p)) };
+    const notice = {
+      ...backup.notice,
+      manifest: healed.notice.manifest,
+      parts: backup.notice.parts.map((p) => (p.id === r0.id ? ref(r0) : p.id === r1.id ? ref(r1) : p)),
+    };
     expectStatus(await putPart(h, phone.credential, healed.manifest), 201);
     expectStatus(await call(h, 'POST', `/v1/backups/${backupId}/end`, { bearer: phone.credential, json: notice }), 200);
   });

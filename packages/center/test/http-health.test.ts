@@ -12,7 +12,10 @@ describe('HTTP API: health', () => {
     const res = await call(h, 'GET', '/v1/health');
     assert.equal(res.statusCode, 200);
     const body = res.json<{ status: string; storage: { database: string; blobs: string; freeBytes: number } }>();
-    assert.deepEqual({ ...body, storage: { ...body.storage, freeBytes: 0 } }, { status: 'ok', storage: { database: 'ok', blobs: 'ok', freeBytes: 0 } });
+    assert.deepEqual(
+      { ...body, storage: { ...body.storage, freeBytes: 0 } },
+      { status: 'ok', storage: { database: 'ok', blobs: 'ok', freeBytes: 0 } },
+    );
     assert.ok(body.storage.freeBytes > 0);
   });
 

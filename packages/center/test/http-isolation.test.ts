@@ -5,7 +5,20 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, enroll, expectProblem, expectStatus, newOwner, randomChunk, runBackup, sealBackup, startHarness, type Harness, type SealedBackup, type TestOwner } from './http-harness.ts';
+import {
+  call,
+  enroll,
+  expectProblem,
+  expectStatus,
+  newOwner,
+  randomChunk,
+  runBackup,
+  sealBackup,
+  startHarness,
+  type Harness,
+  type SealedBackup,
+  type TestOwner,
+} from './http-harness.ts';
 
 describe('HTTP API: one owner cannot reach another owner’s data', () => {
   let h: Harness;
@@ -58,7 +71,11 @@ describe('HTTP API: one owner cannot reach another owner’s data', () => {
   it('handset: cannot end another owner’s open backup', async () => {
     const start = await call(h, 'POST', '/v1/backups', { bearer: alicePhone.credential, json: { kinds: ['media'] } });
     const open = start.json().backupId;
-    expectProblem(await call(h, 'POST', `/v1/backups/${open}/end`, { bearer: malloryPhone.credential, json: backup.notice }), 'NOT_FOUND', 404);
+    expectProblem(
+      await call(h, 'POST', `/v1/backups/${open}/end`, { bearer: malloryPhone.credential, json: backup.notice }),
+      'NOT_FOUND',
+      404,
+    );
     assert.equal((await h.store.backups.find(alice.ownerId, open))?.status, 'open');
   });
 
@@ -71,9 +88,15 @@ describe('HTTP API: one owner cannot reach another owner’s data', () => {
     const detail = await call(h, 'GET', `/v1/backups/${backupId}`, { bearer: alice.token });
     expectStatus(detail, 200);
     const pending = await call(h, 'GET', '/v1/restores/pending', { bearer: alicePhone.credential });
-    assert.deepEqual(pending.json().restores.map((r: { restoreId: string }) => r.restoreId), [restoreId]);
+    assert.deepEqual(
+      pending.json().restores.map((r: { restoreId: string }) => r.restoreId),
+      [restoreId],
+    );
     const events = (await call(h, 'GET', '/v1/history', { bearer: alice.token })).json().events;
-    assert.deepEqual(events.map((e: { event: string }) => e.event), ['restore-requested', 'backup-committed']);
+    assert.deepEqual(
+      events.map((e: { event: string }) => e.event),
+      ['restore-requested', 'backup-committed'],
+    );
     assert.deepEqual((await call(h, 'GET', '/v1/history', { bearer: mallory.token })).json().events, []);
   });
 
@@ -81,7 +104,10 @@ describe('HTTP API: one owner cannot reach another owner’s data', () => {
     const second = await enroll(h, alice, 'tablet');
     await runBackup(h, second.credential, sealBackup(alice.keys, second.handsetId, { 'b.jpg': [randomChunk(10)] }));
     const own = (await call(h, 'GET', '/v1/history', { bearer: second.credential })).json().events;
-    assert.deepEqual(own.map((e: { handsetName: string }) => e.handsetName), ['tablet']);
+    assert.deepEqual(
+      own.map((e: { handsetName: string }) => e.handsetName),
+      ['tablet'],
+    );
     const all = (await call(h, 'GET', '/v1/history', { bearer: alice.token })).json().events;
     assert.deepEqual(new Set(all.map((e: { handsetName: string }) => e.handsetName)), new Set(['tablet', 'phone']));
   });
@@ -89,6 +115,10 @@ describe('HTTP API: one owner cannot reach another owner’s data', () => {
   it('a handset cannot end a backup another handset of the same owner started', async () => {
     const tablet = await enroll(h, alice, 'tablet 2');
     const start = await call(h, 'POST', '/v1/backups', { bearer: alicePhone.credential, json: { kinds: ['media'] } });
-    expectProblem(await call(h, 'POST', `/v1/backups/${start.json().backupId}/end`, { bearer: tablet.credential, json: backup.notice }), 'NOT_FOUND', 404);
+    expectProblem(
+      await call(h, 'POST', `/v1/backups/${start.json().backupId}/end`, { bearer: tablet.credential, json: backup.notice }),
+      'NOT_FOUND',
+      404,
+    );
   });
 });

@@ -4,7 +4,18 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { decodePartBatch, encodePartBatch, PartBatchAck, sha256Hex, type SealedPart } from '@phonesafe/protocol';
-import { call, enroll, expectProblem, expectStatus, newOwner, putPart, randomChunk, startHarness, type Harness, type TestOwner } from './http-harness.ts';
+import {
+  call,
+  enroll,
+  expectProblem,
+  expectStatus,
+  newOwner,
+  putPart,
+  randomChunk,
+  startHarness,
+  type Harness,
+  type TestOwner,
+} from './http-harness.ts';
 
 describe('HTTP API: storing parts', () => {
   let h: Harness;
@@ -18,7 +29,8 @@ describe('HTTP API: storing parts', () => {
   afterEach(() => h.close());
 
   /** The blob files stored for a part id. */
-  const blobFiles = async (id: string) => (await readdir(join(h.data, 'blobs', owner.ownerId, id.slice(0, 2)))).filter((name) => name.startsWith(id));
+  const blobFiles = async (id: string) =>
+    (await readdir(join(h.data, 'blobs', owner.ownerId, id.slice(0, 2)))).filter((name) => name.startsWith(id));
 
   /** The row's blob holds the bytes it describes, and (unless told) no other blob of the id is left. */
   async function assertRowMatchesBlob(id: string, others = 0): Promise<string> {
@@ -52,19 +64,30 @@ describe('HTTP API: storing parts', () => {
     assert.equal(await assertRowMatchesBlob(a.id), winner.sha256);
   });
 
-  const putBatch = (bearer: string, body: Buffer) => call(h, 'PUT', '/v1/parts', { bearer, body, headers: { 'content-type': 'application/octet-stream' } });
-  const batchOf = (parts: readonly SealedPart[]) => encodePartBatch(parts.map((p) => ({ ref: { id: p.id, size: p.bytes.length, sha256: p.sha256 }, bytes: p.bytes })));
-  const stored = (parts: readonly SealedPart[]) => Promise.all(parts.map(async (p) => (await h.store.parts.find(owner.ownerId, p.id)) !== undefined || (await h.blobs.has(owner.ownerId, p.id))));
+  const putBatch = (bearer: string, body: Buffer) =>
+    call(h, 'PUT', '/v1/parts', { bearer, body, headers: { 'content-type': 'application/octet-stream' } });
+  const batchOf = (parts: readonly SealedPart[]) =>
+    encodePartBatch(parts.map((p) => ({ ref: { id: p.id, size: p.bytes.length, sha256: p.sha256 }, bytes: p.bytes })));
+  const stored = (parts: readonly SealedPart[]) =>
+    Promise.all(
+      parts.map(async (p) => (await h.store.parts.find(owner.ownerId, p.id)) !== undefined || (await h.blobs.has(owner.ownerId, p.id))),
+    );
 
   it('a batch stores every part as PUT /v1/parts/:id would, and answers one ack per part in order; again, all existing', async () => {
     const parts = [100, 0, 70_000, 3].map((size) => owner.keys.sealPart(randomChunk(size), { compress: false }));
     const first = await putBatch(credential, batchOf(parts));
     expectStatus(first, 200);
     const acks = PartBatchAck.parse(first.json()).acks;
-    assert.deepEqual(acks.map((a) => [a.ack.id, a.ack.sha256, a.stored]), parts.map((p) => [p.id, p.sha256, 'new']));
+    assert.deepEqual(
+      acks.map((a) => [a.ack.id, a.ack.sha256, a.stored]),
+      parts.map((p) => [p.id, p.sha256, 'new']),
+    );
     for (const p of parts) assert.equal(await assertRowMatchesBlob(p.id), p.sha256);
     const again = PartBatchAck.parse((await putBatch(credential, batchOf(parts))).json()).acks;
-    assert.deepEqual(again.map((a) => a.stored), ['existing', 'existing', 'existing', 'existing']);
+    assert.deepEqual(
+      again.map((a) => a.stored),
+      ['existing', 'existing', 'existing', 'existing'],
+    );
   });
 
   it('a part stored with other bytes is answered with the stored ref, not a conflict', async () => {
@@ -105,7 +128,10 @@ describe('HTTP API: storing parts', () => {
       const answer = await fetch(bearer, ids);
       expectStatus(answer, 200);
       const fetched = decodePartBatch(answer.rawPayload);
-      assert.deepEqual(fetched.map((p) => [p.ref.id, sha256Hex(p.bytes)]), ids.map((id) => [id, parts.find((p) => p.id === id)!.sha256]));
+      assert.deepEqual(
+        fetched.map((p) => [p.ref.id, sha256Hex(p.bytes)]),
+        ids.map((id) => [id, parts.find((p) => p.id === id)!.sha256]),
+      );
     }
     expectProblem(await fetch(credential, [parts[0]!.id, 'f'.repeat(64)]), 'NOT_FOUND', 404);
     const stranger = await newOwner(h);
@@ -116,7 +142,14 @@ describe('HTTP API: storing parts', () => {
     expectProblem(await fetch(credential, ids), 'PART_DAMAGED', 500);
     const big = [1, 2].map(() => owner.keys.sealPart(randomChunk(4.5 * 1024 * 1024), { compress: false }));
     for (const p of big) expectStatus(await putPart(h, credential, p), 201);
-    expectProblem(await fetch(credential, big.map((p) => p.id)), 'VALIDATION_FAILED', 400);
+    expectProblem(
+      await fetch(
+        credential,
+        big.map((p) => p.id),
+      ),
+      'VALIDATION_FAILED',
+      400,
+    );
   });
 
   it('blob files are 0600 and blob directories 0700, whatever the umask allows', async () => {

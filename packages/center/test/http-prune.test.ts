@@ -17,7 +17,10 @@ describe('HTTP API: prune beside transfers', () => {
 
   const pruneNow = () => {
     const now = h.clock.now().getTime();
-    return prune(h.store, h.blobs, { olderThan: new Date(now - HOUR).toISOString(), staleOpenBefore: new Date(now - STALE_OPEN_MS).toISOString() });
+    return prune(h.store, h.blobs, {
+      olderThan: new Date(now - HOUR).toISOString(),
+      staleOpenBefore: new Date(now - STALE_OPEN_MS).toISOString(),
+    });
   };
 
   it('a part answered as present outlives a prune within the grace period, and the backup reusing it commits', async () => {
@@ -33,8 +36,14 @@ describe('HTTP API: prune beside transfers', () => {
     const start = await call(h, 'POST', '/v1/backups', { bearer: phone.credential, json: { kinds: ['media'] } });
     expectStatus(start, 201);
     const all = [...backup.parts, backup.manifest];
-    const answer = (await call(h, 'POST', '/v1/parts/missing', { bearer: phone.credential, json: { ids: all.map((p) => p.id) } })).json<{ missing: string[]; present: Array<{ id: string }> }>();
-    assert.deepEqual(answer.present.map((p) => p.id), [old!.id]);
+    const answer = (await call(h, 'POST', '/v1/parts/missing', { bearer: phone.credential, json: { ids: all.map((p) => p.id) } })).json<{
+      missing: string[];
+      present: Array<{ id: string }>;
+    }>();
+    assert.deepEqual(
+      answer.present.map((p) => p.id),
+      [old!.id],
+    );
     for (const part of all.filter((p) => answer.missing.includes(p.id))) expectStatus(await putPart(h, phone.credential, part), 201);
 
     h.clock.advance(20 * 60_000);

@@ -8,7 +8,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { encodePartBatch, type SealedPart } from '@phonesafe/protocol';
 import { ChannelClient, until } from './channel-client.ts';
-import { call, enroll, expectProblem, expectStatus, newOwner, putPart, randomChunk, startHarness, type Harness, type TestOwner } from './http-harness.ts';
+import {
+  call,
+  enroll,
+  expectProblem,
+  expectStatus,
+  newOwner,
+  putPart,
+  randomChunk,
+  startHarness,
+  type Harness,
+  type TestOwner,
+} from './http-harness.ts';
 import { desk, enrollPhone, newPhone, relogin, saveMemory } from './rescue-fixtures.ts';
 
 const HOUR = 3600_000;
@@ -23,14 +34,16 @@ describe('HTTP API: quota on stored bytes', () => {
   });
   after(async () => h?.close());
 
-  const sealed = (owner: TestOwner, n: number, size = PART) => Array.from({ length: n }, () => owner.keys.sealPart(randomChunk(size), { compress: false }));
+  const sealed = (owner: TestOwner, n: number, size = PART) =>
+    Array.from({ length: n }, () => owner.keys.sealPart(randomChunk(size), { compress: false }));
   const putBatch = (credential: string, parts: SealedPart[]) =>
     call(h, 'PUT', '/v1/parts', {
       bearer: credential,
       body: encodePartBatch(parts.map((p) => ({ ref: { id: p.id, size: p.bytes.length, sha256: p.sha256 }, bytes: p.bytes }))),
       headers: { 'content-type': 'application/octet-stream' },
     });
-  const overQuotaNotices = async (owner: TestOwner) => (await h.store.notices.list(owner.ownerId)).filter((n) => n.kind === 'over-quota').length;
+  const overQuotaNotices = async (owner: TestOwner) =>
+    (await h.store.notices.list(owner.ownerId)).filter((n) => n.kind === 'over-quota').length;
 
   it('loose parts stop at the quota, alone or in a batch: QUOTA_EXCEEDED, nothing stored, the owner told at most hourly', async () => {
     const owner = await newOwner(h);
@@ -57,7 +70,10 @@ describe('HTTP API: quota on stored bytes', () => {
     const owner = await newOwner(h);
     const phone = await enroll(h, owner, 'phone');
     const slot = new Date(Math.ceil((h.clock.now().getTime() + 1) / HOUR) * HOUR);
-    const schedule = { schedule: { every: 'day', at: slot.toISOString().slice(11, 16) }, retry: { maxTries: 3, intervalSeconds: 600, answerTimeoutSeconds: 60 } };
+    const schedule = {
+      schedule: { every: 'day', at: slot.toISOString().slice(11, 16) },
+      retry: { maxTries: 3, intervalSeconds: 600, answerTimeoutSeconds: 60 },
+    };
     expectStatus(await call(h, 'PUT', '/v1/handsets/phone/schedule', { bearer: owner.token, json: schedule }), 200);
     const channel = await ChannelClient.connect(url, phone.credential);
     try {
@@ -65,8 +81,17 @@ describe('HTTP API: quota on stored bytes', () => {
       await h.scheduler.tick();
       const request = await channel.next('backup-start');
       channel.send({ type: 'backup-start-answer', requestId: request.requestId, answer: 'OK' });
-      const running = await until(async () => (await h.store.jobs.listByHandset(phone.handsetId)).find((j) => j.status === 'running'), 'running');
-      expectStatus(await call(h, 'POST', '/v1/backups', { bearer: phone.credential, json: { kinds: ['media'], trigger: 'schedule', jobId: running.id } }), 201);
+      const running = await until(
+        async () => (await h.store.jobs.listByHandset(phone.handsetId)).find((j) => j.status === 'running'),
+        'running',
+      );
+      expectStatus(
+        await call(h, 'POST', '/v1/backups', {
+          bearer: phone.credential,
+          json: { kinds: ['media'], trigger: 'schedule', jobId: running.id },
+        }),
+        201,
+      );
       expectProblem(await putBatch(phone.credential, sealed(owner, 4)), 'QUOTA_EXCEEDED', 422);
       const job = await h.store.jobs.find(running.id);
       assert.deepEqual([job?.status, job?.reasons], ['pending', ['over-quota']]);
@@ -75,7 +100,7 @@ describe('HTTP API: quota on stored bytes', () => {
     }
   });
 
-  it('a rescue save stores the lost handset\'s memory whatever the quota', async () => {
+  it("a rescue save stores the lost handset's memory whatever the quota", async () => {
     const owner = await newOwner(h);
     await relogin(h, owner);
     const phone = newPhone();
@@ -108,7 +133,12 @@ describe('HTTP API: quota on stored bytes', () => {
 
     const lowered = await setLimit(PART + 500);
     expectStatus(lowered, 200);
-    assert.deepEqual(lowered.json(), { storedBytes: a!.bytes.length, quotaBytes: PART + 500, centerQuotaBytes: quota, limitBytes: PART + 500 });
+    assert.deepEqual(lowered.json(), {
+      storedBytes: a!.bytes.length,
+      quotaBytes: PART + 500,
+      centerQuotaBytes: quota,
+      limitBytes: PART + 500,
+    });
     expectProblem(await putPart(h, phone.credential, b!), 'QUOTA_EXCEEDED', 422);
     expectStatus(await setLimit(10 * quota), 200);
     assert.equal((await view())['quotaBytes'], quota, "the operator's quota still holds");

@@ -50,11 +50,18 @@ describe('HTTP API refusals', () => {
     assert.deepEqual(await h.store.backups.listCommitted(owner.ownerId), []);
     assert.deepEqual(await h.store.backups.files(backupId), []);
     assert.deepEqual(await h.store.backups.parts(backupId), []);
-    assert.equal((await h.store.history.list(owner.ownerId)).some((e) => e.event === 'backup-committed'), false);
+    assert.equal(
+      (await h.store.history.list(owner.ownerId)).some((e) => e.event === 'backup-committed'),
+      false,
+    );
   }
 
   it('malformed JSON → BAD_REQUEST, no backup opened', async () => {
-    const res = await call(h, 'POST', '/v1/backups', { bearer: phone.credential, body: '{"kinds": [', headers: { 'content-type': 'application/json' } });
+    const res = await call(h, 'POST', '/v1/backups', {
+      bearer: phone.credential,
+      body: '{"kinds": [',
+      headers: { 'content-type': 'application/json' },
+    });
     expectProblem(res, 'BAD_REQUEST', 400);
     assert.deepEqual(await openBackups(), []);
   });
@@ -65,7 +72,9 @@ describe('HTTP API refusals', () => {
     assert.match(problem.detail, /body\.kinds\.1/);
     assert.deepEqual(await openBackups(), []);
 
-    const register = await call(h, 'POST', '/v1/owners', { json: { email: 'x@example.org', authKey: 'AAAA', kdf: {}, wrappedDataKey: '', admin: true } });
+    const register = await call(h, 'POST', '/v1/owners', {
+      json: { email: 'x@example.org', authKey: 'AAAA', kdf: {}, wrappedDataKey: '', admin: true },
+    });
     expectProblem(register, 'VALIDATION_FAILED', 400);
     assert.equal(await h.store.owners.findByEmail('x@example.org'), undefined);
 
@@ -76,7 +85,10 @@ describe('HTTP API refusals', () => {
   it('unknown handset id and wrong secret → the same UNAUTHENTICATED answer, nothing touched', async () => {
     const secret = phone.credential.split('.')[2]!;
     const unknownId = await call(h, 'POST', '/v1/backups', { bearer: `h1.AAAAAAAAAAAAAAAAAAAAAA.${secret}`, json: { kinds: ['media'] } });
-    const wrongSecret = await call(h, 'POST', '/v1/backups', { bearer: `h1.${phone.handsetId}.${'A'.repeat(43)}`, json: { kinds: ['media'] } });
+    const wrongSecret = await call(h, 'POST', '/v1/backups', {
+      bearer: `h1.${phone.handsetId}.${'A'.repeat(43)}`,
+      json: { kinds: ['media'] },
+    });
     expectProblem(unknownId, 'UNAUTHENTICATED', 401);
     expectProblem(wrongSecret, 'UNAUTHENTICATED', 401);
     assert.equal(unknownId.body, wrongSecret.body);
@@ -97,7 +109,9 @@ describe('HTTP API refusals', () => {
   });
 
   it('login with a wrong key or an unknown e-mail → the same UNAUTHENTICATED answer', async () => {
-    const wrongKey = await call(h, 'POST', '/v1/owners/login', { json: { email: owner.email, authKey: Buffer.alloc(32).toString('base64') } });
+    const wrongKey = await call(h, 'POST', '/v1/owners/login', {
+      json: { email: owner.email, authKey: Buffer.alloc(32).toString('base64') },
+    });
     const unknown = await call(h, 'POST', '/v1/owners/login', { json: { email: 'nobody@example.org', authKey: owner.authKey } });
     expectProblem(wrongKey, 'UNAUTHENTICATED', 401);
     expectProblem(unknown, 'UNAUTHENTICATED', 401);
@@ -161,7 +175,11 @@ describe('HTTP API refusals', () => {
     const res = await h.app.inject({
       method: 'POST',
       url: '/v1/parts/missing',
-      headers: { authorization: `Bearer ${phone.credential}`, 'content-type': 'application/json', 'content-length': String(64 * 1024 * 1024 + 1) },
+      headers: {
+        authorization: `Bearer ${phone.credential}`,
+        'content-type': 'application/json',
+        'content-length': String(64 * 1024 * 1024 + 1),
+      },
       payload: '{"ids":[]}',
     });
     const problem = expectProblem(res, 'BODY_TOO_LARGE', 413);
@@ -170,9 +188,17 @@ describe('HTTP API refusals', () => {
 
   it('a part sent as JSON or without the hash header is refused', async () => {
     const part = backup.parts[0]!;
-    const json = await call(h, 'PUT', `/v1/parts/${part.id}`, { bearer: phone.credential, json: { bytes: 'x' }, headers: { 'x-phonesafe-sha256': part.sha256 } });
+    const json = await call(h, 'PUT', `/v1/parts/${part.id}`, {
+      bearer: phone.credential,
+      json: { bytes: 'x' },
+      headers: { 'x-phonesafe-sha256': part.sha256 },
+    });
     expectProblem(json, 'UNSUPPORTED_MEDIA_TYPE', 415);
-    const noHeader = await call(h, 'PUT', `/v1/parts/${part.id}`, { bearer: phone.credential, body: part.bytes, headers: { 'content-type': 'application/octet-stream' } });
+    const noHeader = await call(h, 'PUT', `/v1/parts/${part.id}`, {
+      bearer: phone.credential,
+      body: part.bytes,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
     expectProblem(noHeader, 'VALIDATION_FAILED', 400);
     assert.equal(await h.store.parts.find(owner.ownerId, part.id), undefined);
   });
@@ -199,7 +225,11 @@ describe('HTTP API refusals', () => {
     const backupId = await startBackup();
     await sendAll();
     const notice = { ...backup.notice, files: backup.notice.files.map((file) => ({ ...file, size: file.size + 1 })) };
-    expectProblem(await call(h, 'POST', `/v1/backups/${backupId}/end`, { bearer: phone.credential, json: notice }), 'END_NOTICE_MISMATCH', 422);
+    expectProblem(
+      await call(h, 'POST', `/v1/backups/${backupId}/end`, { bearer: phone.credential, json: notice }),
+      'END_NOTICE_MISMATCH',
+      422,
+    );
     await assertNothingCommitted(backupId);
   });
 

@@ -22,7 +22,7 @@ describe('startCenter', () => {
   });
   after(() => rm(data, { recursive: true, force: true }));
 
-  it('listens on a free port when asked for port 0, cleans old temporary blobs (not another live center\'s), and closes', async () => {
+  it("listens on a free port when asked for port 0, cleans old temporary blobs (not another live center's), and closes", async () => {
     await mkdir(join(data, 'blobs', 'tmp'), { recursive: true });
     await writeFile(join(data, 'blobs', 'tmp', 'left-by-a-crash'), 'partial');
     const anHourAgo = new Date(Date.now() - 3600_000);

@@ -10,7 +10,18 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { call, enroll, expectProblem, expectStatus, newOwner, putPart, randomChunk, runBackup, sealBackup, startHarness } from './http-harness.ts';
+import {
+  call,
+  enroll,
+  expectProblem,
+  expectStatus,
+  newOwner,
+  putPart,
+  randomChunk,
+  runBackup,
+  sealBackup,
+  startHarness,
+} from './http-harness.ts';
 
 const MIB = 1024 * 1024;
 
@@ -60,7 +71,11 @@ describe('HTTP API: a full disk', () => {
       assert.equal(await h.store.parts.find(owner.ownerId, part!.id), undefined, 'no row');
       assert.equal(await h.blobs.has(owner.ownerId, part!.id), false, 'no blob');
       assert.deepEqual(await readdir(join(blobs, 'tmp')), [], 'no temporary file');
-      expectProblem(await call(h, 'POST', `/v1/backups/${backupId}/end`, { bearer: phone.credential, json: next.notice }), 'PART_MISSING', 422);
+      expectProblem(
+        await call(h, 'POST', `/v1/backups/${backupId}/end`, { bearer: phone.credential, json: next.notice }),
+        'PART_MISSING',
+        422,
+      );
 
       const notices = (await h.store.notices.list(owner.ownerId)).filter((n) => n.kind === 'storage-full');
       assert.equal(notices.length, 1, 'one notice for the two refusals');

@@ -89,7 +89,9 @@ function raceTests(open: () => Promise<Centers & { close(): Promise<void> }>): v
     assert.equal(locks.length, 1);
 
     const nobody = `nobody-${randomBytes(4).toString('hex')}@example.org`;
-    const unknown = await guessAll(centers, (api) => call(api, 'POST', '/v1/owners/login', { json: { email: nobody, authKey: wrongKey() } }));
+    const unknown = await guessAll(centers, (api) =>
+      call(api, 'POST', '/v1/owners/login', { json: { email: nobody, authKey: wrongKey() } }),
+    );
     assert.deepEqual(tally(unknown), { 401: LOGIN_TRIES, 429: GUESSES - LOGIN_TRIES });
   });
 }
@@ -130,7 +132,16 @@ describe('lockouts under parallel guesses, two centers on one PostgreSQL databas
     for (let i = 0; i < 2; i++) {
       const data = await mkdtemp(join(tmpdir(), 'phonesafe-race-'));
       dirs.push(data);
-      const overrides = { data, db: database.url, port: 0, tickMs: 0, centerSecret: 's'.repeat(40), logLevel: 'silent', rescueMaxTries: RESCUE_TRIES, loginMaxTries: LOGIN_TRIES };
+      const overrides = {
+        data,
+        db: database.url,
+        port: 0,
+        tickMs: 0,
+        centerSecret: 's'.repeat(40),
+        logLevel: 'silent',
+        rescueMaxTries: RESCUE_TRIES,
+        loginMaxTries: LOGIN_TRIES,
+      };
       const config = loadConfig(overrides, {});
       running.push(await startCenter(config, { clock, logger: createLogger(config) }));
     }

@@ -71,7 +71,14 @@ test('prune deletes old unreferenced parts, blob and row, and keeps the rest', a
   const fresh = await storePart(owner.id, 'fresh', at(30));
   const manifest = await storePart(owner.id, 'manifest');
   const { backup, manifest: recordedOnly } = await openWithParts(center.store, handset, []);
-  await center.store.backups.commit({ backupId: backup.id, ownerId: owner.id, committedAt: at(5), manifest, parts: [referenced], files: [] });
+  await center.store.backups.commit({
+    backupId: backup.id,
+    ownerId: owner.id,
+    committedAt: at(5),
+    manifest,
+    parts: [referenced],
+    files: [],
+  });
 
   const report = await prune(center.store, center.blobs, { olderThan: at(30), staleOpenBefore: at(0) });
   // openWithParts recorded a manifest part of its own, with no blob and no reference.
@@ -82,7 +89,12 @@ test('prune deletes old unreferenced parts, blob and row, and keeps the rest', a
     assert.deepEqual(await center.store.parts.find(owner.id, kept.id), { ...kept, damaged: false });
     assert.equal(await center.blobs.has(owner.id, kept.id), true);
   }
-  assert.deepEqual(await prune(center.store, center.blobs, { olderThan: at(30), staleOpenBefore: at(0) }), { droppedOpenBackups: 0, removedParts: 0, removedBytes: 0, removedBlobs: 0 });
+  assert.deepEqual(await prune(center.store, center.blobs, { olderThan: at(30), staleOpenBefore: at(0) }), {
+    droppedOpenBackups: 0,
+    removedParts: 0,
+    removedBytes: 0,
+    removedBlobs: 0,
+  });
 });
 
 test('prune drops open backups left behind by transfers that never ended, and keeps recent ones', async () => {
@@ -112,7 +124,10 @@ test('forgetByPolicy removes what the policy drops, for one handset, and records
   const policy = { keepLast: 2, keepDaily: 0, keepWeekly: 0, keepMonthly: 0 };
   const forgotten = await forgetByPolicy(center.store, owner.id, handset.id, policy, at(99));
   assert.deepEqual(forgotten, [ids[1], ids[0]]);
-  assert.deepEqual((await center.store.backups.listCommitted(owner.id, handset.id)).map((b) => b.id), [ids[3], ids[2]]);
+  assert.deepEqual(
+    (await center.store.backups.listCommitted(owner.id, handset.id)).map((b) => b.id),
+    [ids[3], ids[2]],
+  );
   assert.ok(await center.store.backups.find(owner.id, other.id));
   const history = await center.store.history.list(owner.id);
   assert.deepEqual(
@@ -130,7 +145,14 @@ test('verify reports a part a committed backup references that has no row, as a 
   // openWithParts records a manifest of its own, without a blob: it is not referenced.
   const { backup, manifest: unused } = await openWithParts(center.store, handset, []);
   await center.store.parts.remove(owner.id, unused.id);
-  await center.store.backups.commit({ backupId: backup.id, ownerId: owner.id, committedAt: at(5), manifest, parts: [kept, lost], files: [] });
+  await center.store.backups.commit({
+    backupId: backup.id,
+    ownerId: owner.id,
+    committedAt: at(5),
+    manifest,
+    parts: [kept, lost],
+    files: [],
+  });
   await center.store.parts.remove(owner.id, lost.id);
   await rm(blobPath(owner.id, lost));
   const report = await verifyStore(center.store, center.blobs);
@@ -160,7 +182,7 @@ test('prune sweeps blobs without a row once they are old: crash leftovers, super
 
   const report = await prune(center.store, center.blobs, { olderThan: at(0), staleOpenBefore: at(0) });
   assert.equal(report.removedBlobs, 3);
-  assert.deepEqual((await readdir(dir)).sort(), [part.id, `${part.id}.${part.sha256}`].sort(), 'the row\'s blob and its legacy blob stay');
+  assert.deepEqual((await readdir(dir)).sort(), [part.id, `${part.id}.${part.sha256}`].sort(), "the row's blob and its legacy blob stay");
   assert.equal(await center.blobs.has(owner.id, leftover.id), false);
   assert.equal(await center.blobs.has(owner.id, goneLegacy.id), false);
   assert.equal(await center.blobs.has(owner.id, fresh.id), true, 'a young blob may be an upload about to record its row');
@@ -174,7 +196,12 @@ test('a legacy blob (named by part id only) is read and verified, and pruned wit
   await writeFile(join(center.blobRoot, owner.id, part.id.slice(0, 2), part.id), bytes);
   await center.store.parts.record(owner.id, part, at(1));
   assert.deepEqual(await center.blobs.get({ ownerId: owner.id, ...part }), bytes);
-  assert.deepEqual(await verifyStore(center.store, center.blobs), { checked: 1, damaged: [], bytes: bytes.byteLength, database: { status: 'ok', detail: 'PRAGMA integrity_check: ok' } });
+  assert.deepEqual(await verifyStore(center.store, center.blobs), {
+    checked: 1,
+    damaged: [],
+    bytes: bytes.byteLength,
+    database: { status: 'ok', detail: 'PRAGMA integrity_check: ok' },
+  });
   const report = await prune(center.store, center.blobs, { olderThan: at(30), staleOpenBefore: at(0) });
   assert.equal(report.removedParts, 1);
   assert.equal(await center.blobs.has(owner.id, part.id), false);
@@ -189,7 +216,9 @@ test("verify runs SQLite's integrity check and reports what it finds", async () 
   // An index that no longer matches its table, as a damaged disk page would leave it.
   await center.store.close();
   const raw = new DatabaseSync(center.dbFile, { defensive: false });
-  raw.exec("PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = 'CREATE INDEX parts_created ON parts(sha256)' WHERE name = 'parts_created'; PRAGMA writable_schema = OFF;");
+  raw.exec(
+    "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = 'CREATE INDEX parts_created ON parts(sha256)' WHERE name = 'parts_created'; PRAGMA writable_schema = OFF;",
+  );
   raw.close();
   center.store = await openStore(`sqlite:${center.dbFile}`);
   const damaged = await verifyStore(center.store, center.blobs);

@@ -53,7 +53,8 @@ describe('owner registration', () => {
 
   it('the owner hears of registrations of their address at most once a day', async () => {
     const attempts = async () => (await h.store.notices.list(owner.ownerId)).filter((n) => n.kind === 'registration-attempt').length;
-    for (let i = 0; i < 3; i++) expectStatus(await call(h, 'POST', '/v1/owners', { json: await registration(owner.email, `guess ${i}`) }), 201);
+    for (let i = 0; i < 3; i++)
+      expectStatus(await call(h, 'POST', '/v1/owners', { json: await registration(owner.email, `guess ${i}`) }), 201);
     assert.equal(await attempts(), 1);
     h.clock.advance(24 * 3600_000 + 1000);
     expectStatus(await call(h, 'POST', '/v1/owners', { json: await registration(owner.email, 'guess 4') }), 201);

@@ -7,7 +7,17 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { deriveOwnerSecrets, newKdfParams, unwrapDataKey, wrapDataKey } from '@phonesafe/protocol';
-import { call, enroll, expectProblem, expectStatus, newOwner, startHarness, TEST_KDF_COST, type Harness, type TestOwner } from './http-harness.ts';
+import {
+  call,
+  enroll,
+  expectProblem,
+  expectStatus,
+  newOwner,
+  startHarness,
+  TEST_KDF_COST,
+  type Harness,
+  type TestOwner,
+} from './http-harness.ts';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -42,10 +52,15 @@ describe('owner sessions: logout and password change', () => {
     const dataKey = unwrapDataKey((await deriveOwnerSecrets(PASSWORD, oldKdf)).kek, wrappedDataKey);
     const kdf = newKdfParams(TEST_KDF_COST);
     const fresh = await deriveOwnerSecrets(newPassword, kdf);
-    return { body: { currentAuthKey, authKey: fresh.authKey.toString('base64'), kdf, wrappedDataKey: wrapDataKey(fresh.kek, dataKey) }, fresh, kdf, dataKey };
+    return {
+      body: { currentAuthKey, authKey: fresh.authKey.toString('base64'), kdf, wrappedDataKey: wrapDataKey(fresh.kek, dataKey) },
+      fresh,
+      kdf,
+      dataKey,
+    };
   }
 
-  it('logout ends the caller\'s token only; a handset cannot log out', async () => {
+  it("logout ends the caller's token only; a handset cannot log out", async () => {
     const other = await token();
     expectStatus(await call(h, 'POST', '/v1/owners/logout', { bearer: owner.token }), 204);
     expectProblem(await call(h, 'GET', '/v1/handsets', { bearer: owner.token }), 'UNAUTHENTICATED', 401);
@@ -81,7 +96,8 @@ describe('owner sessions: logout and password change', () => {
     const before = await h.store.owners.findById(owner.ownerId);
     const wrong = Buffer.alloc(32, 9).toString('base64');
     const { body } = await passwordChange(wrong, 'a new password');
-    for (let i = 1; i <= 4; i++) expectProblem(await call(h, 'PUT', '/v1/owners/password', { bearer: owner.token, json: body }), 'UNAUTHENTICATED', 401);
+    for (let i = 1; i <= 4; i++)
+      expectProblem(await call(h, 'PUT', '/v1/owners/password', { bearer: owner.token, json: body }), 'UNAUTHENTICATED', 401);
     assert.deepEqual(await h.store.owners.findById(owner.ownerId), before);
     // The fifth wrong try, by login, locks the address: the change is then locked too, even with the right key.
     expectProblem(await login(wrong), 'UNAUTHENTICATED', 401);

@@ -42,12 +42,16 @@ describe('prune and commit on PostgreSQL', () => {
 
   /** Some other session of this database waits for a lock. */
   const someoneWaits = () =>
-    until(async () => {
-      const { rows } = await other.query<{ n: string }>(
-        "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
-      );
-      return Number(rows[0]!.n) > 0;
-    }, 'a session waiting for a lock', 10_000);
+    until(
+      async () => {
+        const { rows } = await other.query<{ n: string }>(
+          "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+        );
+        return Number(rows[0]!.n) > 0;
+      },
+      'a session waiting for a lock',
+      10_000,
+    );
 
   it('a commit waits for the lock of a prune deleting one of its parts, then refuses with PART_MISSING', async () => {
     const { owner, handset } = await seedOwner(store);
@@ -56,7 +60,10 @@ describe('prune and commit on PostgreSQL', () => {
     await other.query('BEGIN');
     await other.query('SELECT id FROM parts WHERE owner_id = $1 AND id = $2 FOR UPDATE', [owner.id, part.id]);
     const commit = store.backups.commit({ backupId: backup.id, ownerId: owner.id, committedAt: at(5), manifest, parts: [part], files: [] });
-    const settled = commit.then(() => 'committed', () => 'refused');
+    const settled = commit.then(
+      () => 'committed',
+      () => 'refused',
+    );
     const first = await Promise.race([someoneWaits().then(() => 'waiting'), settled]);
     await other.query('DELETE FROM parts WHERE owner_id = $1 AND id = $2', [owner.id, part.id]);
     await other.query('COMMIT');
@@ -73,7 +80,8 @@ describe('prune and commit on PostgreSQL', () => {
     // The other session is a commit half done: parts read under a share lock, references written.
     await other.query('BEGIN');
     await other.query('SELECT id FROM parts WHERE owner_id = $1 AND id IN ($2, $3) FOR SHARE', [owner.id, part.id, manifest.id]);
-    for (const id of [part.id, manifest.id]) await other.query('INSERT INTO backup_parts (backup_id, part_id) VALUES ($1, $2)', [backup.id, id]);
+    for (const id of [part.id, manifest.id])
+      await other.query('INSERT INTO backup_parts (backup_id, part_id) VALUES ($1, $2)', [backup.id, id]);
     await other.query("UPDATE backups SET status = 'committed', committed_at = $2 WHERE id = $1", [backup.id, at(5)]);
     const pruning = prune(store, new LocalBlobStore(join(dir, 'blobs')), { olderThan: at(60), staleOpenBefore: at(0) });
     await someoneWaits();

@@ -43,6 +43,7 @@ describe('control numbers', () => {
   });
 
   it('rejects other shapes', () => {
-    for (const bad of ['', '123', '12345678901234567', 'abcd-efgh-ijkl-mnop', '4539 1488 0343 646']) assert.equal(isControlNumber(bad), false, bad);
+    for (const bad of ['', '123', '12345678901234567', 'abcd-efgh-ijkl-mnop', '4539 1488 0343 646'])
+      assert.equal(isControlNumber(bad), false, bad);
   });
 });

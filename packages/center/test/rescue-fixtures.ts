@@ -16,8 +16,17 @@ export async function relogin(h: Harness, owner: TestOwner): Promise<void> {
   owner.token = login.json<{ token: string }>().token;
 }
 
-export async function enrollPhone(h: Harness, owner: TestOwner, name: string, phone: string, code?: string): Promise<{ handsetId: string; credential: string }> {
-  const res = await call(h, 'POST', '/v1/handsets', { bearer: owner.token, json: { name, phone, ...(code === undefined ? {} : { code }) } });
+export async function enrollPhone(
+  h: Harness,
+  owner: TestOwner,
+  name: string,
+  phone: string,
+  code?: string,
+): Promise<{ handsetId: string; credential: string }> {
+  const res = await call(h, 'POST', '/v1/handsets', {
+    bearer: owner.token,
+    json: { name, phone, ...(code === undefined ? {} : { code }) },
+  });
   expectStatus(res, 201);
   return res.json();
 }
@@ -50,7 +59,15 @@ export async function rescueStatus(h: Harness, phone: string, code: string): Pro
 }
 
 /** The handset's side of R2: a B5 backup of its memory with trigger rescue; answers the backup id. */
-export function saveMemory(h: Harness, owner: TestOwner, handset: { handsetId: string; credential: string }, rescueId: string): Promise<string> {
-  const backup = sealBackup(owner.keys, handset.handsetId, { 'contacts/all.vcf': [randomChunk(3000)], 'mail/addresses.txt': [randomChunk(500)] });
+export function saveMemory(
+  h: Harness,
+  owner: TestOwner,
+  handset: { handsetId: string; credential: string },
+  rescueId: string,
+): Promise<string> {
+  const backup = sealBackup(owner.keys, handset.handsetId, {
+    'contacts/all.vcf': [randomChunk(3000)],
+    'mail/addresses.txt': [randomChunk(500)],
+  });
   return runBackup(h, handset.credential, backup, { kinds: ['contacts', 'media'], trigger: 'rescue', rescueId });
 }

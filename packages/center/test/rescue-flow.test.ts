@@ -9,7 +9,19 @@ import { after, before, describe, it } from 'node:test';
 import { REVOKED } from '../src/channel/channel-registry.ts';
 import { isControlNumber } from '../src/rescue/control-number.ts';
 import { ChannelClient, settle, until } from './channel-client.ts';
-import { call, expectProblem, expectStatus, newOwner, putPart, randomChunk, runBackup, sealBackup, startHarness, type Harness, type TestOwner } from './http-harness.ts';
+import {
+  call,
+  expectProblem,
+  expectStatus,
+  newOwner,
+  putPart,
+  randomChunk,
+  runBackup,
+  sealBackup,
+  startHarness,
+  type Harness,
+  type TestOwner,
+} from './http-harness.ts';
 import { desk, enrollPhone, newPhone, rescueStatus, saveMemory } from './rescue-fixtures.ts';
 
 describe('rescue desk: request, save, erase, restore', () => {
@@ -55,11 +67,19 @@ describe('rescue desk: request, save, erase, restore', () => {
     assert.match(savedNotice?.message ?? '', /pc rescue-status/);
 
     const erasedPath = `/v1/rescue/${view.reference}/erased`;
-    expectProblem(await call(h, 'POST', erasedPath, { bearer: lost.credential, json: { backupId: 'AAAAAAAAAAAAAAAAAAAAAA', erasedItems: 2 } }), 'VALIDATION_FAILED', 400);
+    expectProblem(
+      await call(h, 'POST', erasedPath, { bearer: lost.credential, json: { backupId: 'AAAAAAAAAAAAAAAAAAAAAA', erasedItems: 2 } }),
+      'VALIDATION_FAILED',
+      400,
+    );
     expectProblem(await call(h, 'POST', erasedPath, { bearer: owner.token, json: { backupId, erasedItems: 2 } }), 'FORBIDDEN', 403);
     expectStatus(await call(h, 'POST', erasedPath, { bearer: lost.credential, json: { backupId, erasedItems: 2 } }), 204);
     // Once erased, the lost handset's credential is revoked: a finder reaches nothing through it.
-    expectProblem(await call(h, 'POST', erasedPath, { bearer: lost.credential, json: { backupId, erasedItems: 2 } }), 'CREDENTIAL_REVOKED', 401);
+    expectProblem(
+      await call(h, 'POST', erasedPath, { bearer: lost.credential, json: { backupId, erasedItems: 2 } }),
+      'CREDENTIAL_REVOKED',
+      401,
+    );
     expectProblem(await call(h, 'GET', '/v1/backups', { bearer: lost.credential }), 'CREDENTIAL_REVOKED', 401);
     expectProblem(await call(h, 'GET', `/v1/backups/${backupId}`, { bearer: lost.credential }), 'CREDENTIAL_REVOKED', 401);
     assert.equal((await notices('rescue-erased')).length, 1, 'the first report only');
@@ -74,11 +94,19 @@ describe('rescue desk: request, save, erase, restore', () => {
     const replacement = await enrollPhone(h, owner, 'replacement', phone);
     const restored = await desk(h, 'restore', { phone, code: '24682468', control: saved?.controlNumber });
     expectStatus(restored, 201);
-    assert.deepEqual(restored.json(), { reference: view.reference, restoreId: restored.json().restoreId, handsetName: 'replacement', status: 'pending' });
+    assert.deepEqual(restored.json(), {
+      reference: view.reference,
+      restoreId: restored.json().restoreId,
+      handsetName: 'replacement',
+      status: 'pending',
+    });
     const pending = await call(h, 'GET', '/v1/restores/pending', { bearer: replacement.credential });
     const [order] = pending.json<{ restores: Array<{ restoreId: string; backupId: string; overwrite: string }> }>().restores;
     assert.deepEqual([order?.backupId, order?.overwrite], [backupId, 'ask']);
-    const complete = await call(h, 'POST', `/v1/restores/${order?.restoreId}/complete`, { bearer: replacement.credential, json: { restored: 2, skipped: 0 } });
+    const complete = await call(h, 'POST', `/v1/restores/${order?.restoreId}/complete`, {
+      bearer: replacement.credential,
+      json: { restored: 2, skipped: 0 },
+    });
     expectStatus(complete, 200);
 
     const final = await rescueStatus(h, phone, '24682468');
@@ -94,7 +122,11 @@ describe('rescue desk: request, save, erase, restore', () => {
     const named = await desk(h, 'restore', { phone, code: '24682468', control: saved?.controlNumber, toHandset: 'lost' });
     expectStatus(named, 201);
     assert.equal(named.json().handsetName, 'lost');
-    expectProblem(await desk(h, 'restore', { phone, code: '24682468', control: saved?.controlNumber, toHandset: 'nobody' }), 'NOT_FOUND', 404);
+    expectProblem(
+      await desk(h, 'restore', { phone, code: '24682468', control: saved?.controlNumber, toHandset: 'nobody' }),
+      'NOT_FOUND',
+      404,
+    );
   });
 
   it('unreachable handset waits (R5); the request repeats the open rescue; connect sends rescue-save', async () => {
@@ -126,7 +158,10 @@ describe('rescue desk: request, save, erase, restore', () => {
     const save = await channel.next('rescue-save');
 
     const backup = sealBackup(owner.keys, flaky.handsetId, { 'contacts/all.vcf': [randomChunk(2000), randomChunk(2000)] });
-    const started = await call(h, 'POST', '/v1/backups', { bearer: flaky.credential, json: { kinds: ['contacts'], trigger: 'rescue', rescueId: save.rescueId } });
+    const started = await call(h, 'POST', '/v1/backups', {
+      bearer: flaky.credential,
+      json: { kinds: ['contacts'], trigger: 'rescue', rescueId: save.rescueId },
+    });
     expectStatus(started, 201);
     expectStatus(await putPart(h, flaky.credential, backup.parts[0]!), 201);
     await channel.close();
@@ -144,7 +179,7 @@ describe('rescue desk: request, save, erase, restore', () => {
     await back.close();
   });
 
-  it('refuses a rescue save that is not this handset\'s, a foreign phone number, and a code for a number the owner lacks', async () => {
+  it("refuses a rescue save that is not this handset's, a foreign phone number, and a code for a number the owner lacks", async () => {
     const phone = newPhone();
     const mine = await enrollPhone(h, owner, 'mine', phone, '33333333');
     const other = await enrollPhone(h, owner, 'other', newPhone());
@@ -156,7 +191,11 @@ describe('rescue desk: request, save, erase, restore', () => {
     const stranger = await newOwner(h);
     expectProblem(await call(h, 'POST', '/v1/handsets', { bearer: stranger.token, json: { name: 'thief', phone } }), 'FORBIDDEN', 403);
     expectProblem(await call(h, 'PUT', '/v1/rescue/code', { bearer: stranger.token, json: { phone, code: '00000000' } }), 'NOT_FOUND', 404);
-    expectProblem(await call(h, 'POST', '/v1/handsets', { bearer: owner.token, json: { name: 'codeonly', code: '12345678' } }), 'VALIDATION_FAILED', 400);
+    expectProblem(
+      await call(h, 'POST', '/v1/handsets', { bearer: owner.token, json: { name: 'codeonly', code: '12345678' } }),
+      'VALIDATION_FAILED',
+      400,
+    );
 
     // The owner changes the code of a number with no rescue: the old one stops working.
     const spare = newPhone();

@@ -58,8 +58,15 @@ describe('rescue desk lockouts', () => {
     expectProblem(await desk(h, 'status', { phone: known, code: '13571357' }), 'LOCKED', 429);
     h.clock.advance(1000);
     const status = await rescueStatus(h, known, '13571357');
-    assert.deepEqual(status.audit.map((a) => a.event), ['wrong-code', 'wrong-code', 'wrong-code', 'locked']);
-    assert.deepEqual(answer(await desk(h, 'status', { phone: unknown, code: '0000' })).code, 'UNAUTHENTICATED', 'the unknown number unlocked too');
+    assert.deepEqual(
+      status.audit.map((a) => a.event),
+      ['wrong-code', 'wrong-code', 'wrong-code', 'locked'],
+    );
+    assert.deepEqual(
+      answer(await desk(h, 'status', { phone: unknown, code: '0000' })).code,
+      'UNAUTHENTICATED',
+      'the unknown number unlocked too',
+    );
 
     // A right code forgets earlier wrong ones: two wrong, right, two wrong do not lock.
     for (const code of ['0001', '0002', '13571357', '0003', '0004']) await desk(h, 'status', { phone: known, code });
@@ -88,7 +95,10 @@ describe('rescue desk lockouts', () => {
     h.clock.advance(LOCK_MS);
     expectStatus(await desk(h, 'restore', { phone, code: '24682468', control }), 201);
     const events = (await rescueStatus(h, phone, '24682468')).audit.map((e) => e.event);
-    assert.deepEqual(events.filter((e) => e === 'wrong-control' || e === 'locked'), ['wrong-control', 'wrong-control', 'wrong-control', 'locked']);
+    assert.deepEqual(
+      events.filter((e) => e === 'wrong-control' || e === 'locked'),
+      ['wrong-control', 'wrong-control', 'wrong-control', 'locked'],
+    );
   });
 
   it('wrong tries are forgotten a day after the last one, and the sweep deletes their counters', async () => {

@@ -45,12 +45,19 @@ describe('rescue notices', () => {
     h.clock.advance(3 * DAY);
     await h.scheduler.tick();
     const seen = await handsetNotices(lost.credential);
-    assert.deepEqual(seen.filter((n) => n.kind.startsWith('rescue-')), [], JSON.stringify(seen));
+    assert.deepEqual(
+      seen.filter((n) => n.kind.startsWith('rescue-')),
+      [],
+      JSON.stringify(seen),
+    );
     for (const n of seen) assert.ok(!n.message.includes(control) && !n.message.includes(control.replace(/-/g, '')), n.message);
 
     const told = await rescueNotices();
     assert.deepEqual(told.map((n) => n.kind).sort(), ['rescue-expired', 'rescue-expiring', 'rescue-locked', 'rescue-saved']);
-    assert.ok(told.every((n) => n.handsetId === null), 'stored for the owner only');
+    assert.ok(
+      told.every((n) => n.handsetId === null),
+      'stored for the owner only',
+    );
   });
 
   it('a handset never reached: the gave-up notice is the owner’s only', async () => {
@@ -61,8 +68,14 @@ describe('rescue notices', () => {
     h.clock.advance(366 * DAY);
     await h.scheduler.tick();
     assert.equal((await rescueStatus(h, phone, CODE)).rescues[0]?.status, 'gave-up');
-    assert.deepEqual((await handsetNotices(away.credential)).filter((n) => n.kind.startsWith('rescue-')), []);
+    assert.deepEqual(
+      (await handsetNotices(away.credential)).filter((n) => n.kind.startsWith('rescue-')),
+      [],
+    );
     const gaveUp = (await rescueNotices()).filter((n) => n.kind === 'rescue-gave-up');
-    assert.deepEqual(gaveUp.map((n) => n.handsetId), [null]);
+    assert.deepEqual(
+      gaveUp.map((n) => n.handsetId),
+      [null],
+    );
   });
 });

@@ -23,14 +23,21 @@ describe('canonical phone numbers', () => {
   it('another spelling is the same number: stored canonical, another owner refused, the desk finds it', async () => {
     const phone = newPhone();
     const owner = await newOwner(h);
-    const enrolled = await call(h, 'POST', '/v1/handsets', { bearer: owner.token, json: { name: 'spelled', phone: phone.slice(1), code: CODE } });
+    const enrolled = await call(h, 'POST', '/v1/handsets', {
+      bearer: owner.token,
+      json: { name: 'spelled', phone: phone.slice(1), code: CODE },
+    });
     expectStatus(enrolled, 201);
     assert.equal((await h.store.handsets.findById(enrolled.json<{ handsetId: string }>().handsetId))?.phone, phone);
     assert.equal((await h.store.rescueCodes.findCode(phone))?.ownerId, owner.ownerId);
 
     const thief = await newOwner(h);
     expectProblem(await call(h, 'POST', '/v1/handsets', { bearer: thief.token, json: { name: 'other', phone } }), 'FORBIDDEN', 403);
-    expectProblem(await call(h, 'POST', '/v1/handsets', { bearer: thief.token, json: { name: 'other', phone: respell(phone) } }), 'FORBIDDEN', 403);
+    expectProblem(
+      await call(h, 'POST', '/v1/handsets', { bearer: thief.token, json: { name: 'other', phone: respell(phone) } }),
+      'FORBIDDEN',
+      403,
+    );
 
     const status = await desk(h, 'status', { phone, code: CODE });
     expectStatus(status, 200);
@@ -40,7 +47,11 @@ describe('canonical phone numbers', () => {
 
   it('a national number is refused with a hint to give the country code, and stores nothing', async () => {
     const owner = await newOwner(h);
-    const refused = expectProblem(await call(h, 'POST', '/v1/handsets', { bearer: owner.token, json: { name: 'national', phone: '090-1234-5678' } }), 'VALIDATION_FAILED', 400);
+    const refused = expectProblem(
+      await call(h, 'POST', '/v1/handsets', { bearer: owner.token, json: { name: 'national', phone: '090-1234-5678' } }),
+      'VALIDATION_FAILED',
+      400,
+    );
     assert.match(refused.detail, /body\.phone: .*country code/);
     assert.deepEqual(await h.store.handsets.listByOwner(owner.ownerId), []);
   });

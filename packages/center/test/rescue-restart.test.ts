@@ -66,7 +66,11 @@ describe('rescue across centers and a restart', () => {
     assert.equal(save.rescueId, reference);
     await until(async () => (await store.rescues.find(reference))?.lastAttemptAt, 'the attempt recorded by center 1');
     await settle();
-    assert.equal((await store.rescueAudit.list(owner.ownerId, phone)).filter((a) => a.event === 'attempt').length, 1, 'one attempt, by the center holding the socket');
+    assert.equal(
+      (await store.rescueAudit.list(owner.ownerId, phone)).filter((a) => a.event === 'attempt').length,
+      1,
+      'one attempt, by the center holding the socket',
+    );
 
     // The handset saves, then loses its channel before the erase request; center 1 then stops.
     await channel.close();
@@ -80,11 +84,18 @@ describe('rescue across centers and a restart', () => {
     assert.deepEqual([erase.rescueId, erase.backupId], [reference, backupId]);
     const api3 = remote(three.url);
     // Reported to center 2: center 3, which holds the channel, hears of the revocation over the bus and closes it.
-    expectStatus(await call(api2, 'POST', `/v1/rescue/${reference}/erased`, { bearer: lost.credential, json: { backupId, erasedItems: 2 } }), 204);
+    expectStatus(
+      await call(api2, 'POST', `/v1/rescue/${reference}/erased`, { bearer: lost.credential, json: { backupId, erasedItems: 2 } }),
+      204,
+    );
     await back.next('credential-revoked');
     assert.equal(await back.closed, REVOKED);
     // The erase revoked the lost handset's credential: a second report, or a new channel, is refused.
-    expectProblem(await call(api3, 'POST', `/v1/rescue/${reference}/erased`, { bearer: lost.credential, json: { backupId, erasedItems: 2 } }), 'CREDENTIAL_REVOKED', 401);
+    expectProblem(
+      await call(api3, 'POST', `/v1/rescue/${reference}/erased`, { bearer: lost.credential, json: { backupId, erasedItems: 2 } }),
+      'CREDENTIAL_REVOKED',
+      401,
+    );
     await assert.rejects(ChannelClient.connect(three.url, lost.credential));
 
     const status = await rescueStatus(api2, phone, '25802580');

@@ -6,7 +6,17 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { expectProblem, expectStatus, newOwner, randomChunk, runBackup, sealBackup, startHarness, type Harness, type TestOwner } from './http-harness.ts';
+import {
+  expectProblem,
+  expectStatus,
+  newOwner,
+  randomChunk,
+  runBackup,
+  sealBackup,
+  startHarness,
+  type Harness,
+  type TestOwner,
+} from './http-harness.ts';
 import { desk, enrollPhone, newPhone, relogin, rescueStatus, saveMemory } from './rescue-fixtures.ts';
 
 const DAY = 24 * 3600_000;

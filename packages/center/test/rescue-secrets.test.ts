@@ -29,7 +29,9 @@ describe('rescue secrets at rest', () => {
   function dump(): string {
     const db = new DatabaseSync(join(h.data, 'center.db'), { readOnly: true });
     try {
-      return ['rescues', 'rescue_audit', 'notices', 'rescue_codes', 'wrong_tries', 'history'].map((t) => JSON.stringify(db.prepare(`SELECT * FROM ${t}`).all())).join('\n');
+      return ['rescues', 'rescue_audit', 'notices', 'rescue_codes', 'wrong_tries', 'history']
+        .map((t) => JSON.stringify(db.prepare(`SELECT * FROM ${t}`).all()))
+        .join('\n');
     } finally {
       db.close();
     }
@@ -50,7 +52,10 @@ describe('rescue secrets at rest', () => {
     const saved = (await h.store.notices.list(owner.ownerId)).find((n) => n.kind === 'rescue-saved');
     assert.match(saved?.message ?? '', /phonesafe pc rescue-status/);
     const audit = (await rescueStatus(h, phone, CODE)).audit;
-    assert.ok(audit.every((e) => !/\d{4}-\d{4}-\d{4}-\d{4}|\d{16}/.test(e.detail)), JSON.stringify(audit));
+    assert.ok(
+      audit.every((e) => !/\d{4}-\d{4}-\d{4}-\d{4}|\d{16}/.test(e.detail)),
+      JSON.stringify(audit),
+    );
 
     expectProblem(await desk(h, 'restore', { phone, code: CODE, control: '4539148803436467' }), 'UNAUTHENTICATED', 401);
     expectStatus(await desk(h, 'restore', { phone, code: CODE, control }), 201);
@@ -58,10 +63,18 @@ describe('rescue secrets at rest', () => {
 
   it('new code numbers: at least 8 digits, hashed at the higher cost; an existing 4-digit code still opens the desk', async () => {
     const phone = newPhone();
-    expectProblem(await call(h, 'POST', '/v1/handsets', { bearer: owner.token, json: { name: 'short', phone, code: '4711' } }), 'VALIDATION_FAILED', 400);
+    expectProblem(
+      await call(h, 'POST', '/v1/handsets', { bearer: owner.token, json: { name: 'short', phone, code: '4711' } }),
+      'VALIDATION_FAILED',
+      400,
+    );
     assert.equal(await h.store.handsets.newestByPhone(phone), undefined, 'nothing stored');
     await enrollPhone(h, owner, 'long', phone, CODE);
-    expectProblem(await call(h, 'PUT', '/v1/rescue/code', { bearer: owner.token, json: { phone, code: '1234567' } }), 'VALIDATION_FAILED', 400);
+    expectProblem(
+      await call(h, 'PUT', '/v1/rescue/code', { bearer: owner.token, json: { phone, code: '1234567' } }),
+      'VALIDATION_FAILED',
+      400,
+    );
     assert.match((await h.store.rescueCodes.findCode(phone))?.codeHash ?? '', /^scrypt\$65536\$8\$1\$/);
 
     // A code set before the change: 4 digits, the old cost.

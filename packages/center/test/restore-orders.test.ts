@@ -5,7 +5,19 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { newId } from '../src/ids.ts';
-import { call, enroll, expectProblem, expectStatus, newOwner, randomChunk, runBackup, sealBackup, startHarness, type Harness, type TestOwner } from './http-harness.ts';
+import {
+  call,
+  enroll,
+  expectProblem,
+  expectStatus,
+  newOwner,
+  randomChunk,
+  runBackup,
+  sealBackup,
+  startHarness,
+  type Harness,
+  type TestOwner,
+} from './http-harness.ts';
 
 describe('restore orders: deletion after restore', () => {
   let h: Harness;
@@ -21,7 +33,8 @@ describe('restore orders: deletion after restore', () => {
   });
   afterEach(() => h.close());
 
-  const complete = (restoreId: string) => call(h, 'POST', `/v1/restores/${restoreId}/complete`, { bearer: phone.credential, json: { restored: 1, skipped: 0 } });
+  const complete = (restoreId: string) =>
+    call(h, 'POST', `/v1/restores/${restoreId}/complete`, { bearer: phone.credential, json: { restored: 1, skipped: 0 } });
 
   it('a handset may not ask for deletion: FORBIDDEN, no order stored, the backup stays', async () => {
     const res = await call(h, 'POST', '/v1/restores', { bearer: phone.credential, json: { backupId, deleteAfter: true } });
@@ -86,11 +99,21 @@ describe('restore orders: failures, backoff, cancel', () => {
     expectStatus(res, 200);
     return res.json<{ restores: Array<{ restoreId: string }> }>().restores.map((r) => r.restoreId);
   };
-  const report = (code: string, bearer = phone.credential) => call(h, 'POST', `/v1/restores/${restoreId}/failed`, { bearer, json: { code } });
+  const report = (code: string, bearer = phone.credential) =>
+    call(h, 'POST', `/v1/restores/${restoreId}/failed`, { bearer, json: { code } });
   const listed = async () => {
     const res = await call(h, 'GET', '/v1/restores', { bearer: owner.token });
     expectStatus(res, 200);
-    return res.json<{ restores: Array<{ restoreId: string; status: string; attempts: number; lastCode: string | null; nextTryAt: string | null; handsetName: string }> }>().restores;
+    return res.json<{
+      restores: Array<{
+        restoreId: string;
+        status: string;
+        attempts: number;
+        lastCode: string | null;
+        nextTryAt: string | null;
+        handsetName: string;
+      }>;
+    }>().restores;
   };
 
   it('a reported failure is retried with backoff (1 min doubling to 1 h), then given up with an owner notice', async () => {
@@ -121,7 +144,9 @@ describe('restore orders: failures, backoff, cancel', () => {
     owner.token = login.json<{ token: string }>().token;
     const [view] = await listed();
     assert.deepEqual([view?.status, view?.attempts, view?.lastCode, view?.handsetName], ['failed', 10, 'PART_DAMAGED', 'phone']);
-    const notices = (await call(h, 'GET', '/v1/notices', { bearer: owner.token })).json<{ notices: Array<{ kind: string; message: string }> }>().notices;
+    const notices = (await call(h, 'GET', '/v1/notices', { bearer: owner.token })).json<{
+      notices: Array<{ kind: string; message: string }>;
+    }>().notices;
     const notice = notices.find((n) => n.kind === 'restore-failed');
     assert.ok(notice, JSON.stringify(notices));
     assert.match(notice.message, /restore .* could not be applied.*PART_DAMAGED/);
@@ -132,7 +157,14 @@ describe('restore orders: failures, backoff, cancel', () => {
   });
 
   it('a failure report carries only a known error code, from the destination handset', async () => {
-    expectProblem(await call(h, 'POST', `/v1/restores/${restoreId}/failed`, { bearer: phone.credential, json: { code: 'PART_DAMAGED', detail: 'photos/secret.jpg' } }), 'VALIDATION_FAILED', 400);
+    expectProblem(
+      await call(h, 'POST', `/v1/restores/${restoreId}/failed`, {
+        bearer: phone.credential,
+        json: { code: 'PART_DAMAGED', detail: 'photos/secret.jpg' },
+      }),
+      'VALIDATION_FAILED',
+      400,
+    );
     expectProblem(await report('NO_SUCH_CODE'), 'VALIDATION_FAILED', 400);
     const other = await enroll(h, owner, 'other');
     expectProblem(await report('PART_DAMAGED', other.credential), 'NOT_FOUND', 404);
@@ -150,14 +182,20 @@ describe('restore orders: failures, backoff, cancel', () => {
     assert.equal(cancel.json().status, 'cancelled');
     expectStatus(await call(h, 'POST', `/v1/restores/${restoreId}/cancel`, { bearer: owner.token }), 200);
     assert.deepEqual(await pendingIds(), []);
-    const late = await call(h, 'POST', `/v1/restores/${restoreId}/complete`, { bearer: phone.credential, json: { restored: 1, skipped: 0 } });
+    const late = await call(h, 'POST', `/v1/restores/${restoreId}/complete`, {
+      bearer: phone.credential,
+      json: { restored: 1, skipped: 0 },
+    });
     expectStatus(late, 200);
     assert.deepEqual([late.json().status, late.json().backupDeleted], ['cancelled', false]);
     assert.equal((await listed())[0]?.status, 'cancelled');
   });
 
   it('a completed order cannot be cancelled: RESTORE_NOT_PENDING', async () => {
-    expectStatus(await call(h, 'POST', `/v1/restores/${restoreId}/complete`, { bearer: phone.credential, json: { restored: 1, skipped: 0 } }), 200);
+    expectStatus(
+      await call(h, 'POST', `/v1/restores/${restoreId}/complete`, { bearer: phone.credential, json: { restored: 1, skipped: 0 } }),
+      200,
+    );
     expectProblem(await call(h, 'POST', `/v1/restores/${restoreId}/cancel`, { bearer: owner.token }), 'RESTORE_NOT_PENDING', 409);
     assert.equal((await listed())[0]?.status, 'completed');
   });

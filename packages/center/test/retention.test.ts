@@ -90,7 +90,12 @@ test('the newest backup is always kept', () => {
 
 /** Backups of one handset, oldest first: [name, minute of 2026-01-01, kinds, kinds covered completely (null: before that was recorded)]. */
 function history(...rows: Array<[string, number, DataKind[], DataKind[] | null]>) {
-  return rows.map(([id, minute, kinds, complete]) => ({ id, committedAt: new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString(), kinds, complete }));
+  return rows.map(([id, minute, kinds, complete]) => ({
+    id,
+    committedAt: new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString(),
+    kinds,
+    complete,
+  }));
 }
 
 test('per kind: ten contacts-only backups never push out the newest backup that holds media', () => {

@@ -171,8 +171,14 @@ export function registerBackupConformance(getStore: () => Store): void {
       const newest = await commitAt(second, 30);
       const oldest = await commitAt(handset, 10);
       await store.backups.open(backupRow(handset));
-      assert.deepEqual((await store.backups.listCommitted(owner.id)).map((b) => b.id), [newest, middle, oldest]);
-      assert.deepEqual((await store.backups.listCommitted(owner.id, handset.id)).map((b) => b.id), [middle, oldest]);
+      assert.deepEqual(
+        (await store.backups.listCommitted(owner.id)).map((b) => b.id),
+        [newest, middle, oldest],
+      );
+      assert.deepEqual(
+        (await store.backups.listCommitted(owner.id, handset.id)).map((b) => b.id),
+        [middle, oldest],
+      );
       assert.deepEqual((await store.backups.listCommitted(owner.id, second.id))[0]?.handsetName, second.name);
       assert.deepEqual(await store.backups.listCommitted((await seedOwner(store)).owner.id), []);
     });
@@ -197,7 +203,14 @@ export function registerBackupConformance(getStore: () => Store): void {
       await store.backups.open(stale);
       await store.backups.open(boundary);
       const committed = await openWithParts(store, handset, [], { startedAt: '2001-01-01T00:00:00.000Z' });
-      await store.backups.commit({ backupId: committed.backup.id, ownerId: handset.ownerId, committedAt: at(1), manifest: committed.manifest, parts: [], files: [] });
+      await store.backups.commit({
+        backupId: committed.backup.id,
+        ownerId: handset.ownerId,
+        committedAt: at(1),
+        manifest: committed.manifest,
+        parts: [],
+        files: [],
+      });
       const listed = (await store.backups.listStaleOpen(boundary.startedAt)).filter((b) => b.handsetId === handset.id);
       assert.deepEqual(listed, [stale]);
     });

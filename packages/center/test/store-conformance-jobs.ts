@@ -55,7 +55,13 @@ export function registerJobConformance(getStore: () => Store): void {
       assert.equal(await store.handsets.revoke(handset.id, at(21)), true);
       assert.equal(await store.handsets.revoke(handset.id, at(22)), false);
       assert.equal((await store.handsets.findById(handset.id))?.revokedAt, at(21));
-      assert.deepEqual((await store.jobs.listByHandset(handset.id)).map((j) => [j.id, j.status]), [[job.id, 'done'], [active.id, 'cancelled']]);
+      assert.deepEqual(
+        (await store.jobs.listByHandset(handset.id)).map((j) => [j.id, j.status]),
+        [
+          [job.id, 'done'],
+          [active.id, 'cancelled'],
+        ],
+      );
       assert.equal(await store.jobs.findActive(handset.id), undefined);
       const schedule = await store.schedules.find(handset.id);
       assert.deepEqual([schedule?.spec, schedule?.nextRunAt], [null, null]);
@@ -70,7 +76,10 @@ export function registerJobConformance(getStore: () => Store): void {
       // A schedule written after the revocation (a race with it): still never run.
       await store.schedules.put(scheduleRow(handset));
       await store.schedules.put(scheduleRow(other));
-      assert.deepEqual((await materialise(store, at(10), [handset, other])).map((j) => j.handsetId), [other.id]);
+      assert.deepEqual(
+        (await materialise(store, at(10), [handset, other])).map((j) => j.handsetId),
+        [other.id],
+      );
     });
   });
 
@@ -95,7 +104,10 @@ export function registerJobConformance(getStore: () => Store): void {
       await store.schedules.put(scheduleRow(handset, { nextRunAt: at(10) }));
       await store.schedules.put(scheduleRow(later, { nextRunAt: at(11) }));
       const made = await materialise(store, at(10), [handset, later], at(100));
-      assert.deepEqual(made.map((job) => [job.handsetId, job.status, job.attempt]), [[handset.id, 'pending', 1]]);
+      assert.deepEqual(
+        made.map((job) => [job.handsetId, job.status, job.attempt]),
+        [[handset.id, 'pending', 1]],
+      );
       assert.deepEqual(await store.jobs.find(made[0]!.id), made[0]);
       assert.equal((await store.schedules.find(handset.id))?.nextRunAt, at(100));
       assert.equal((await store.schedules.find(later.id))?.nextRunAt, at(11));
@@ -108,7 +120,10 @@ export function registerJobConformance(getStore: () => Store): void {
       await store.schedules.put(scheduleRow(handset, { nextRunAt: at(20) }));
       assert.deepEqual(await materialise(store, at(20), [handset], at(200)), []);
       assert.equal((await store.schedules.find(handset.id))?.nextRunAt, at(200));
-      assert.deepEqual((await store.jobs.listByHandset(handset.id)).map((j) => j.id), [job.id]);
+      assert.deepEqual(
+        (await store.jobs.listByHandset(handset.id)).map((j) => j.id),
+        [job.id],
+      );
     });
 
     test('clearIfSpec clears only the spec it was given', async () => {
@@ -129,15 +144,26 @@ export function registerJobConformance(getStore: () => Store): void {
       const { job } = await pendingJob(store);
       const ask = { status: 'requested' as const, requestId: uid('req'), answerBy: at(11), updatedAt: at(10) };
       assert.equal(await store.jobs.transition({ id: job.id, status: 'running' }, ask), undefined, 'wrong status');
-      assert.equal(await store.jobs.transition({ id: job.id, status: 'pending', requestId: 'someone-else' }, ask), undefined, 'wrong request id');
+      assert.equal(
+        await store.jobs.transition({ id: job.id, status: 'pending', requestId: 'someone-else' }, ask),
+        undefined,
+        'wrong request id',
+      );
       assert.deepEqual(await store.jobs.find(job.id), job, 'a refused transition changes nothing');
       const asked = await store.jobs.transition({ id: job.id, status: 'pending', requestId: null }, ask);
       assert.deepEqual(asked, { ...job, ...ask });
       const ok = { status: 'running' as const, runDeadline: at(40), updatedAt: at(10) };
-      assert.equal(await store.jobs.transition({ id: job.id, status: 'requested', requestId: uid('req') }, ok), undefined, 'forged request id');
+      assert.equal(
+        await store.jobs.transition({ id: job.id, status: 'requested', requestId: uid('req') }, ok),
+        undefined,
+        'forged request id',
+      );
       assert.deepEqual(await store.jobs.transition({ id: job.id, status: 'requested', requestId: ask.requestId }, ok), { ...asked, ...ok });
       assert.equal(await store.jobs.transition({ id: job.id, status: 'requested', requestId: ask.requestId }, ok), undefined, 'replayed');
-      const finished = await store.jobs.transition({ id: job.id, status: 'running' }, { status: 'done', backupId: 'b-1', reasons: ['operating'], updatedAt: at(12) });
+      const finished = await store.jobs.transition(
+        { id: job.id, status: 'running' },
+        { status: 'done', backupId: 'b-1', reasons: ['operating'], updatedAt: at(12) },
+      );
       assert.deepEqual(finished?.reasons, ['operating']);
       assert.equal(finished?.backupId, 'b-1');
     });
@@ -147,14 +173,20 @@ export function registerJobConformance(getStore: () => Store): void {
       const { handset, job } = await pendingJob(store);
       const other = await pendingJob(store);
       const requestId = uid('req');
-      await store.jobs.transition({ id: job.id, status: 'pending' }, { status: 'requested', requestId, answerBy: at(11), updatedAt: at(10) });
+      await store.jobs.transition(
+        { id: job.id, status: 'pending' },
+        { status: 'requested', requestId, answerBy: at(11), updatedAt: at(10) },
+      );
       assert.equal((await store.jobs.findByRequest(handset.id, requestId))?.id, job.id);
       assert.equal(await store.jobs.findByRequest(other.handset.id, requestId), undefined);
       assert.equal((await store.jobs.findActive(handset.id))?.id, job.id);
       await store.jobs.transition({ id: job.id, status: 'requested' }, { status: 'gave-up', backupId: 'b-2', updatedAt: at(12) });
       assert.equal(await store.jobs.findActive(handset.id), undefined);
       assert.equal((await store.jobs.findByBackup('b-2'))?.id, job.id);
-      assert.deepEqual((await store.jobs.listByHandset(handset.id)).map((j) => j.status), ['gave-up']);
+      assert.deepEqual(
+        (await store.jobs.listByHandset(handset.id)).map((j) => j.status),
+        ['gave-up'],
+      );
     });
 
     test('takeDue picks each step’s rows by status and time, and applies the decision', async () => {
@@ -162,17 +194,31 @@ export function registerJobConformance(getStore: () => Store): void {
       const due = await pendingJob(store);
       const asked = await pendingJob(store);
       const run = await pendingJob(store);
-      await store.jobs.transition({ id: asked.job.id, status: 'pending' }, { status: 'requested', requestId: uid('r'), answerBy: at(12), updatedAt: at(10) });
-      await store.jobs.transition({ id: run.job.id, status: 'pending' }, { status: 'running', requestId: uid('r'), runDeadline: at(14), updatedAt: at(10) });
+      await store.jobs.transition(
+        { id: asked.job.id, status: 'pending' },
+        { status: 'requested', requestId: uid('r'), answerBy: at(12), updatedAt: at(10) },
+      );
+      await store.jobs.transition(
+        { id: run.job.id, status: 'pending' },
+        { status: 'running', requestId: uid('r'), runDeadline: at(14), updatedAt: at(10) },
+      );
       const mine = (rows: Array<{ after: JobRow }>, job: JobRow) => rows.filter((r) => r.after.id === job.id).map((r) => r.after.status);
 
       const early = await store.jobs.takeDue('answer-overdue', at(11), ALL, () => ({ status: 'pending', updatedAt: at(11) }));
       assert.deepEqual(mine(early, asked.job), [], 'not yet past answer_by');
-      const overdue = await store.jobs.takeDue('answer-overdue', at(12), ALL, () => ({ status: 'pending', dueAt: at(50), updatedAt: at(12) }));
+      const overdue = await store.jobs.takeDue('answer-overdue', at(12), ALL, () => ({
+        status: 'pending',
+        dueAt: at(50),
+        updatedAt: at(12),
+      }));
       assert.deepEqual(mine(overdue, asked.job), ['pending']);
       const runOver = await store.jobs.takeDue('run-overdue', at(14), ALL, () => ({ status: 'gave-up', updatedAt: at(14) }));
       assert.deepEqual(mine(runOver, run.job), ['gave-up']);
-      const claimed = await store.jobs.takeDue('due', at(14), ALL, (job) => ({ status: 'requested', requestId: `req-${job.id}`, updatedAt: at(14) }));
+      const claimed = await store.jobs.takeDue('due', at(14), ALL, (job) => ({
+        status: 'requested',
+        requestId: `req-${job.id}`,
+        updatedAt: at(14),
+      }));
       assert.deepEqual(mine(claimed, due.job), ['requested']);
       assert.deepEqual(mine(claimed, asked.job), [], 'due only at minute 50');
       const row = claimed.find((r) => r.after.id === due.job.id);
@@ -194,7 +240,10 @@ export function registerJobConformance(getStore: () => Store): void {
         { ...rows[1]!, handsetName: null },
         { ...rows[0]!, handsetName: handset.name },
       ]);
-      assert.deepEqual((await store.notices.list(owner.id, handset.id)).map((n) => n.message), ['a']);
+      assert.deepEqual(
+        (await store.notices.list(owner.id, handset.id)).map((n) => n.message),
+        ['a'],
+      );
       assert.deepEqual(await store.notices.list((await seedOwner(store)).owner.id), []);
     });
 

@@ -8,7 +8,10 @@ import { at, openWithParts, partRef, seedOwner, uid } from './store-fixtures.ts'
 export function registerPartConformance(s: () => Store): void {
   describe('parts: prune, fence, references', () => {
     const mine = async (ownerId: string, olderThan: string) =>
-      (await s().parts.listUnreferenced(olderThan)).filter((p) => p.ownerId === ownerId).map((p) => p.id).sort();
+      (await s().parts.listUnreferenced(olderThan))
+        .filter((p) => p.ownerId === ownerId)
+        .map((p) => p.id)
+        .sort();
 
     test('touch brings stale rows to now and leaves fresh ones; a touched part is no prune candidate until it is old again', async () => {
       const { owner } = await seedOwner(s());
@@ -33,7 +36,8 @@ export function registerPartConformance(s: () => Store): void {
       await s().parts.record(owner.id, touched, at(3));
       await s().parts.touch(owner.id, [touched.id], at(9), at(9));
       await s().backups.commit({ backupId: backup.id, ownerId: owner.id, committedAt: at(4), manifest, parts: [used], files: [] });
-      for (const kept of [used, manifest, recent, touched]) assert.equal(await s().parts.removeIfUnreferenced(owner.id, kept.id, at(9)), undefined);
+      for (const kept of [used, manifest, recent, touched])
+        assert.equal(await s().parts.removeIfUnreferenced(owner.id, kept.id, at(9)), undefined);
       assert.deepEqual(await s().parts.removeIfUnreferenced(owner.id, orphan.id, at(9)), orphan);
       assert.equal(await s().parts.find(owner.id, orphan.id), undefined);
       assert.equal(await s().parts.removeIfUnreferenced(owner.id, orphan.id, at(9)), undefined, 'already gone');
@@ -71,7 +75,10 @@ export function registerPartConformance(s: () => Store): void {
       assert.equal(await s().parts.markDamaged(owner.id, part.id, part.sha256), false, 'already marked');
       assert.deepEqual(await s().parts.find(owner.id, part.id), { ...part, damaged: true });
       assert.deepEqual((await s().parts.findStored(owner.id, [part.id]))[0]?.damaged, true);
-      const extra = await rejectsWith(s().backups.commit({ backupId: backup.id, ownerId: owner.id, committedAt: at(5), manifest, parts: [part], files: [] }), 'PART_MISSING');
+      const extra = await rejectsWith(
+        s().backups.commit({ backupId: backup.id, ownerId: owner.id, committedAt: at(5), manifest, parts: [part], files: [] }),
+        'PART_MISSING',
+      );
       assert.deepEqual(extra['missing'], [part.id]);
       assert.equal(await s().parts.clearDamaged(owner.id, part.id, part.sha256), true);
       assert.equal(await s().parts.clearDamaged(owner.id, part.id, part.sha256), false);
@@ -86,7 +93,11 @@ export function registerPartConformance(s: () => Store): void {
       assert.equal(await s().parts.repair(owner.id, part.sha256, fresh, at(20)), false, 'not damaged');
       await s().parts.markDamaged(owner.id, part.id, part.sha256);
       assert.equal(await s().parts.repair(owner.id, part.sha256, fresh, at(20)), true);
-      assert.equal(await s().parts.repair(owner.id, part.sha256, { ...fresh, sha256: 'b'.repeat(64) }, at(20)), false, 'the second repair loses');
+      assert.equal(
+        await s().parts.repair(owner.id, part.sha256, { ...fresh, sha256: 'b'.repeat(64) }, at(20)),
+        false,
+        'the second repair loses',
+      );
       assert.deepEqual(await s().parts.find(owner.id, part.id), { ...fresh, damaged: false });
       assert.deepEqual(await mine(owner.id, at(20)), [], 'repaired at minute 20: in use');
     });
@@ -118,7 +129,12 @@ export function registerPartConformance(s: () => Store): void {
       const { owner } = await seedOwner(s());
       const other = await seedOwner(s());
       assert.equal(await s().notices.lastAt(owner.id, 'over-quota'), undefined);
-      for (const [minute, kind, ownerId] of [[3, 'over-quota', owner.id], [7, 'over-quota', owner.id], [9, 'backup-made', owner.id], [11, 'over-quota', other.owner.id]] as const) {
+      for (const [minute, kind, ownerId] of [
+        [3, 'over-quota', owner.id],
+        [7, 'over-quota', owner.id],
+        [9, 'backup-made', owner.id],
+        [11, 'over-quota', other.owner.id],
+      ] as const) {
         await s().notices.add({ id: uid('n'), ownerId, handsetId: null, kind, message: 'm', at: at(minute) });
       }
       assert.equal(await s().notices.lastAt(owner.id, 'over-quota'), at(7));

@@ -64,7 +64,9 @@ export function registerRescueConformance(getStore: () => Store): void {
 
       const key = `code:${phone}`;
       assert.equal(await store.wrongTries.find(key), undefined);
-      await Promise.all(Array.from({ length: 8 }, () => store.wrongTries.change(key, (c) => ({ ...c, failures: c.failures + 1, lastFailureAt: at(5) }))));
+      await Promise.all(
+        Array.from({ length: 8 }, () => store.wrongTries.change(key, (c) => ({ ...c, failures: c.failures + 1, lastFailureAt: at(5) }))),
+      );
       assert.deepEqual(await store.wrongTries.find(key), { key, failures: 8, lockedUntil: null, lastFailureAt: at(5) });
       const locked = await store.wrongTries.change(key, (c) => ({ ...c, failures: 0, lockedUntil: at(99), lastFailureAt: at(6) }));
       assert.deepEqual(locked, { key, failures: 0, lockedUntil: at(99), lastFailureAt: at(6) });
@@ -91,7 +93,9 @@ export function registerRescueConformance(getStore: () => Store): void {
       }
       // Other suites' rows may go too: the count is at least this test's three.
       assert.ok((await store.wrongTries.deleteStale(at(5), at(50))) >= 3);
-      const left = Object.fromEntries(await Promise.all(Object.entries(keys).map(async ([name, key]) => [name, (await store.wrongTries.find(key)) !== undefined])));
+      const left = Object.fromEntries(
+        await Promise.all(Object.entries(keys).map(async ([name, key]) => [name, (await store.wrongTries.find(key)) !== undefined])),
+      );
       assert.deepEqual(left, { stale: false, legacy: false, recent: true, locked: true, lockEnded: false });
     });
 
@@ -110,22 +114,40 @@ export function registerRescueConformance(getStore: () => Store): void {
         { status: 'saved', backupId, savedAt: at(20), expiresAt: at(500), files: 3 },
       );
       assert.equal(saved?.status, 'saved');
-      assert.equal(await store.rescues.transition({ id: first.id, status: 'saving' }, { status: 'erased' }), undefined, 'a stale transition changes nothing');
+      assert.equal(
+        await store.rescues.transition({ id: first.id, status: 'saving' }, { status: 'erased' }),
+        undefined,
+        'a stale transition changes nothing',
+      );
       const sealed = await store.rescues.transition({ id: first.id, status: 'saved', unsealed: true }, { controlSeal: 'seal1$a' });
       assert.deepEqual([sealed?.controlSeal, sealed?.controlHash], ['seal1$a', 'scrypt$legacy']);
-      assert.equal(await store.rescues.transition({ id: first.id, status: 'saved', unsealed: true }, { controlSeal: 'seal1$b' }), undefined, 'sealed once');
+      assert.equal(
+        await store.rescues.transition({ id: first.id, status: 'saved', unsealed: true }, { controlSeal: 'seal1$b' }),
+        undefined,
+        'sealed once',
+      );
       assert.deepEqual(await store.rescues.findByBackup(backupId), sealed);
       assert.deepEqual(await store.rescues.listForChannel(handset.id), [sealed], 'saved and not erased: the channel still has to erase');
 
-      const erased = await store.rescues.transition({ id: first.id, status: 'saved', unerased: true }, { status: 'erased', erasedAt: at(30) });
+      const erased = await store.rescues.transition(
+        { id: first.id, status: 'saved', unerased: true },
+        { status: 'erased', erasedAt: at(30) },
+      );
       assert.equal(erased?.erasedAt, at(30));
-      assert.equal(await store.rescues.transition({ id: first.id, status: 'erased', unerased: true }, { erasedAt: at(31) }), undefined, 'the first erase only');
+      assert.equal(
+        await store.rescues.transition({ id: first.id, status: 'erased', unerased: true }, { erasedAt: at(31) }),
+        undefined,
+        'the first erase only',
+      );
       assert.deepEqual(await store.rescues.listForChannel(handset.id), []);
       assert.equal(await store.rescues.findOpen(phone), undefined);
 
       const second = rescueRow(handset, phone, { requestedAt: at(40) });
       assert.equal(await store.rescues.create(second), true, 'a closed rescue does not block a new one');
-      assert.deepEqual((await store.rescues.listByPhone(handset.ownerId, phone)).map((r) => r.id), [second.id, first.id]);
+      assert.deepEqual(
+        (await store.rescues.listByPhone(handset.ownerId, phone)).map((r) => r.id),
+        [second.id, first.id],
+      );
       assert.deepEqual(await store.rescues.listByPhone(uid('owner'), phone), [], 'scoped by owner');
     });
 
@@ -133,8 +155,22 @@ export function registerRescueConformance(getStore: () => Store): void {
       const store = getStore();
       const { handset, phone } = await phoneHandset(store);
       const { backup, manifest } = await openWithParts(store, handset, [partRef('rescue-a')], { trigger: 'rescue' });
-      await store.backups.commit({ backupId: backup.id, ownerId: handset.ownerId, committedAt: at(20), manifest, parts: [partRef('rescue-a'), manifest], files: [{ ref: 'f'.repeat(32), size: 8, parts: [partRef('rescue-a').id] }] });
-      const kept = rescueRow(handset, phone, { status: 'erased', backupId: backup.id, savedAt: at(20), erasedAt: at(21), expiresAt: at(600), controlSeal: 'seal1$kept' });
+      await store.backups.commit({
+        backupId: backup.id,
+        ownerId: handset.ownerId,
+        committedAt: at(20),
+        manifest,
+        parts: [partRef('rescue-a'), manifest],
+        files: [{ ref: 'f'.repeat(32), size: 8, parts: [partRef('rescue-a').id] }],
+      });
+      const kept = rescueRow(handset, phone, {
+        status: 'erased',
+        backupId: backup.id,
+        savedAt: at(20),
+        erasedAt: at(21),
+        expiresAt: at(600),
+        controlSeal: 'seal1$kept',
+      });
       assert.equal(await store.rescues.create(kept), true);
       const { handset: other, phone: otherPhone } = await phoneHandset(store);
       const waiting = rescueRow(other, otherPhone, { windowEndsAt: at(700) });
@@ -143,18 +179,27 @@ export function registerRescueConformance(getStore: () => Store): void {
 
       assert.deepEqual(mine(await store.rescues.takeDue('warn', at(599), ALL, () => ({ warnedAt: at(1) }))), []);
       const warned = mine(await store.rescues.takeDue('warn', at(600), ALL, () => ({ warnedAt: at(2) })));
-      assert.deepEqual(warned.map((r) => r.warnedAt), [at(2)]);
+      assert.deepEqual(
+        warned.map((r) => r.warnedAt),
+        [at(2)],
+      );
       assert.deepEqual(mine(await store.rescues.takeDue('warn', at(600), ALL, () => ({ warnedAt: at(3) }))), [], 'warned once');
 
       assert.deepEqual(mine(await store.rescues.takeDue('expire', at(599), ALL, () => ({ status: 'expired' }))), []);
       const expired = mine(await store.rescues.takeDue('expire', at(600), ALL, () => ({ status: 'expired' })));
-      assert.deepEqual(expired.map((r) => r.status), ['expired']);
+      assert.deepEqual(
+        expired.map((r) => r.status),
+        ['expired'],
+      );
       assert.equal(await store.backups.find(handset.ownerId, backup.id), undefined, 'the backup rows went with the expiry');
       assert.deepEqual(await store.backups.files(backup.id), []);
 
       assert.deepEqual(mine(await store.rescues.takeDue('give-up', at(699), ALL, () => ({ status: 'gave-up' }))), []);
       const gaveUp = mine(await store.rescues.takeDue('give-up', at(700), ALL, () => ({ status: 'gave-up' })));
-      assert.deepEqual(gaveUp.map((r) => [r.id, r.status]), [[waiting.id, 'gave-up']]);
+      assert.deepEqual(
+        gaveUp.map((r) => [r.id, r.status]),
+        [[waiting.id, 'gave-up']],
+      );
     });
 
     test('audit rows list in the order recorded, per owner and phone number', async () => {
@@ -164,7 +209,10 @@ export function registerRescueConformance(getStore: () => Store): void {
       await store.rescueAudit.append({ ...base, at: at(5), event: 'wrong-code' });
       await store.rescueAudit.append({ ...base, at: at(5), event: 'locked' });
       await store.rescueAudit.append({ ...base, rescueId: 'r-1', at: at(6), event: 'requested' });
-      assert.deepEqual((await store.rescueAudit.list(handset.ownerId, phone)).map((r) => r.event), ['wrong-code', 'locked', 'requested']);
+      assert.deepEqual(
+        (await store.rescueAudit.list(handset.ownerId, phone)).map((r) => r.event),
+        ['wrong-code', 'locked', 'requested'],
+      );
       assert.deepEqual(await store.rescueAudit.list(uid('owner'), phone), []);
     });
   });

@@ -92,10 +92,20 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
         await store.owners.addToken({ id: stale, ownerId: owner.id, secretHash: 'h', expiresAt: at(50) });
         await store.owners.addToken({ id: theirs, ownerId: other.owner.id, secretHash: 'h', expiresAt: at(50) });
         const kdf = { algorithm: 'scrypt' as const, salt: 'bmV3c2FsdG5ld3NhbHRuZXc=', N: 16384, r: 8, p: 1 };
-        const change = { ownerId: owner.id, expectedAuthHash: owner.authHash, authHash: 'scrypt$new', kdf, wrappedDataKey: 'bmV3', keepTokenId: mine };
+        const change = {
+          ownerId: owner.id,
+          expectedAuthHash: owner.authHash,
+          authHash: 'scrypt$new',
+          kdf,
+          wrappedDataKey: 'bmV3',
+          keepTokenId: mine,
+        };
         assert.equal(await store.owners.changeSecrets(change), 1);
         assert.deepEqual(await store.owners.findById(owner.id), { ...owner, authHash: 'scrypt$new', kdf, wrappedDataKey: 'bmV3' });
-        assert.deepEqual([!!(await store.owners.findToken(mine)), !!(await store.owners.findToken(stale)), !!(await store.owners.findToken(theirs))], [true, false, true]);
+        assert.deepEqual(
+          [!!(await store.owners.findToken(mine)), !!(await store.owners.findToken(stale)), !!(await store.owners.findToken(theirs))],
+          [true, false, true],
+        );
         // A second change checked against the old hash lost the race: nothing changes.
         assert.equal(await store.owners.changeSecrets({ ...change, authHash: 'scrypt$late', keepTokenId: stale }), undefined);
         assert.equal((await store.owners.findById(owner.id))?.authHash, 'scrypt$new');
@@ -154,7 +164,10 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
         for (const [i, part] of parts.entries()) await store.parts.record(i % 3 === 0 ? b.owner.id : a.owner.id, part, at(1));
         const ids = parts.map((p) => p.id).reverse();
         const byId = (x: { id: string }, y: { id: string }) => x.id.localeCompare(y.id);
-        const expected = parts.filter((_, i) => i % 3 !== 0).map((p) => ({ ...p, damaged: false })).sort(byId);
+        const expected = parts
+          .filter((_, i) => i % 3 !== 0)
+          .map((p) => ({ ...p, damaged: false }))
+          .sort(byId);
         assert.deepEqual((await store.parts.findStored(a.owner.id, ids)).sort(byId), expected);
         assert.deepEqual(await store.parts.findStored(a.owner.id, []), []);
       });
@@ -204,7 +217,10 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
         await store.parts.record(owner.id, orphan, at(3));
         await store.parts.record(owner.id, recent, at(9));
         const mine = async () =>
-          (await store.parts.listUnreferenced(at(9))).filter((p) => p.ownerId === owner.id).map((p) => p.id).sort();
+          (await store.parts.listUnreferenced(at(9)))
+            .filter((p) => p.ownerId === owner.id)
+            .map((p) => p.id)
+            .sort();
         // Before the commit nothing references the backup's parts; the grace period protects them.
         assert.deepEqual(await mine(), [used.id, manifest.id, orphan.id].sort());
         await store.backups.commit({ backupId: backup.id, ownerId: owner.id, committedAt: at(4), manifest, parts: [used], files: [] });
@@ -222,9 +238,34 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
     describe('restores', () => {
       const orders = async () => {
         const { owner, handset } = await seedOwner(store);
-        const base = { ownerId: owner.id, backupId: uid('backup'), handsetId: handset.id, status: 'pending' as const, completedAt: null, attempts: 0, lastCode: null, nextTryAt: null };
-        const later = { ...base, id: uid('restore'), kinds: null, deleteAfter: true, overwrite: 'yes' as const, placedBy: 'owner' as const, requestedAt: at(8) };
-        const sooner = { ...base, id: uid('restore'), kinds: ['mail' as const], deleteAfter: false, overwrite: 'ask' as const, placedBy: null, requestedAt: at(7) };
+        const base = {
+          ownerId: owner.id,
+          backupId: uid('backup'),
+          handsetId: handset.id,
+          status: 'pending' as const,
+          completedAt: null,
+          attempts: 0,
+          lastCode: null,
+          nextTryAt: null,
+        };
+        const later = {
+          ...base,
+          id: uid('restore'),
+          kinds: null,
+          deleteAfter: true,
+          overwrite: 'yes' as const,
+          placedBy: 'owner' as const,
+          requestedAt: at(8),
+        };
+        const sooner = {
+          ...base,
+          id: uid('restore'),
+          kinds: ['mail' as const],
+          deleteAfter: false,
+          overwrite: 'ask' as const,
+          placedBy: null,
+          requestedAt: at(7),
+        };
         await store.restores.create(later);
         await store.restores.create(sooner);
         return { owner, handset, later, sooner };
@@ -240,21 +281,44 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
         assert.equal(await store.restores.complete(sooner.id, at(10)), false, 'only a pending order completes');
         assert.deepEqual(await store.restores.listPending(handset.id, at(9)), [later]);
         assert.deepEqual(await store.restores.find(owner.id, sooner.id), { ...sooner, status: 'completed', completedAt: at(9) });
-        assert.deepEqual((await store.restores.listByOwner(owner.id)).map((r) => r.id), [later.id, sooner.id], 'newest first, any status');
+        assert.deepEqual(
+          (await store.restores.listByOwner(owner.id)).map((r) => r.id),
+          [later.id, sooner.id],
+          'newest first, any status',
+        );
         assert.deepEqual(await store.restores.listByOwner(other.owner.id), []);
       });
 
       test('a failed try waits for its next try; transitions are conditional on status and attempts', async () => {
         const { owner, handset, later, sooner } = await orders();
-        const tried = await store.restores.transition({ id: sooner.id, status: 'pending', attempts: 0 }, { attempts: 1, lastCode: 'PART_DAMAGED', nextTryAt: at(12) });
+        const tried = await store.restores.transition(
+          { id: sooner.id, status: 'pending', attempts: 0 },
+          { attempts: 1, lastCode: 'PART_DAMAGED', nextTryAt: at(12) },
+        );
         assert.deepEqual(tried, { ...sooner, attempts: 1, lastCode: 'PART_DAMAGED', nextTryAt: at(12) });
-        assert.equal(await store.restores.transition({ id: sooner.id, status: 'pending', attempts: 0 }, { attempts: 1 }), undefined, 'the same try counts once');
-        assert.deepEqual((await store.restores.listPending(handset.id, at(11))).map((r) => r.id), [later.id]);
-        assert.deepEqual((await store.restores.listPending(handset.id, at(12))).map((r) => r.id), [sooner.id, later.id]);
-        const cancelled = await store.restores.transition({ id: later.id, status: 'pending', attempts: 0 }, { status: 'cancelled', completedAt: at(13) });
+        assert.equal(
+          await store.restores.transition({ id: sooner.id, status: 'pending', attempts: 0 }, { attempts: 1 }),
+          undefined,
+          'the same try counts once',
+        );
+        assert.deepEqual(
+          (await store.restores.listPending(handset.id, at(11))).map((r) => r.id),
+          [later.id],
+        );
+        assert.deepEqual(
+          (await store.restores.listPending(handset.id, at(12))).map((r) => r.id),
+          [sooner.id, later.id],
+        );
+        const cancelled = await store.restores.transition(
+          { id: later.id, status: 'pending', attempts: 0 },
+          { status: 'cancelled', completedAt: at(13) },
+        );
         assert.deepEqual([cancelled?.status, cancelled?.completedAt], ['cancelled', at(13)]);
         assert.equal(await store.restores.complete(later.id, at(14)), false);
-        assert.deepEqual((await store.restores.listPending(handset.id, at(20))).map((r) => r.id), [sooner.id]);
+        assert.deepEqual(
+          (await store.restores.listPending(handset.id, at(20))).map((r) => r.id),
+          [sooner.id],
+        );
         assert.equal((await store.restores.find(owner.id, later.id))?.status, 'cancelled');
       });
     });
@@ -265,13 +329,24 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
         const second = handsetRow(owner.id);
         await store.handsets.create(second);
         const row = (minute: number, handsetId: string | null, detail: string) => ({
-          at: at(minute), ownerId: owner.id, handsetId, backupId: null, event: 'backup-deleted' as const, detail,
+          at: at(minute),
+          ownerId: owner.id,
+          handsetId,
+          backupId: null,
+          event: 'backup-deleted' as const,
+          detail,
         });
         const rows = [row(1, handset.id, 'a'), row(3, second.id, 'b'), row(3, handset.id, 'c'), row(2, null, 'd')];
         for (const r of rows) await store.history.append(r);
-        assert.deepEqual((await store.history.list(owner.id)).map((r) => r.detail), ['c', 'b', 'd', 'a']);
+        assert.deepEqual(
+          (await store.history.list(owner.id)).map((r) => r.detail),
+          ['c', 'b', 'd', 'a'],
+        );
         assert.deepEqual(await store.history.list(owner.id, handset.id), [rows[2], rows[0]]);
-        assert.deepEqual((await store.history.list(owner.id, undefined, 2)).map((r) => r.detail), ['c', 'b']);
+        assert.deepEqual(
+          (await store.history.list(owner.id, undefined, 2)).map((r) => r.detail),
+          ['c', 'b'],
+        );
         assert.deepEqual(await store.history.list((await seedOwner(store)).owner.id), []);
       });
     });

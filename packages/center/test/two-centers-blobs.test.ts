@@ -68,7 +68,12 @@ describe('two centers on one database and one blob directory', () => {
     const batched = pairs.slice(PAIRS / 2);
     const answers = await Promise.all([
       ...singles.flatMap(([a, b]) => [putPart(api[0]!, credentials[0]!, a), putPart(api[1]!, credentials[1]!, b)]),
-      ...[0, 1].map((i) => putBatch(i, batched.map((pair) => pair[i]!))),
+      ...[0, 1].map((i) =>
+        putBatch(
+          i,
+          batched.map((pair) => pair[i]!),
+        ),
+      ),
     ]);
     for (const answer of answers) assert.ok([200, 201, 409].includes(answer.statusCode), answer.body);
 

@@ -19,7 +19,18 @@ import { startCenter, type RunningCenter } from '../src/server.ts';
 import { openStore } from '../src/store/index.ts';
 import type { Store } from '../src/store/store.ts';
 import { ChannelClient, settle, until } from './channel-client.ts';
-import { call, createPostgresDatabase, enroll, expectStatus, newOwner, randomChunk, runBackup, sealBackup, type Harness, type TestOwner } from './http-harness.ts';
+import {
+  call,
+  createPostgresDatabase,
+  enroll,
+  expectStatus,
+  newOwner,
+  randomChunk,
+  runBackup,
+  sealBackup,
+  type Harness,
+  type TestOwner,
+} from './http-harness.ts';
 import { remote } from './remote-harness.ts';
 
 const MINUTE = 60_000;
@@ -67,7 +78,13 @@ describe('two centers on one PostgreSQL database', () => {
     const b = await enroll(api2, owner, 'on-center-2');
     const retry = { maxTries: 3, intervalSeconds: 600, answerTimeoutSeconds: 60 };
     for (const name of ['on-center-1', 'on-center-2']) {
-      expectStatus(await call(api2, 'PUT', `/v1/handsets/${name}/schedule`, { bearer: owner.token, json: { schedule: { every: 'day', at: '11:00' }, retry } }), 200);
+      expectStatus(
+        await call(api2, 'PUT', `/v1/handsets/${name}/schedule`, {
+          bearer: owner.token,
+          json: { schedule: { every: 'day', at: '11:00' }, retry },
+        }),
+        200,
+      );
     }
     const channelA = await ChannelClient.connect(one.url, a.credential);
     const channelB = await ChannelClient.connect(two.url, b.credential);
@@ -128,8 +145,13 @@ describe('two centers on one PostgreSQL database', () => {
     assert.equal(channelB.of('backup-start').length, 3);
 
     const login = await call(api1, 'POST', '/v1/owners/login', { json: { email: owner.email, authKey: owner.authKey } });
-    const notices = (await call(api1, 'GET', '/v1/notices', { bearer: login.json<{ token: string }>().token })).json<{ notices: Array<{ kind: string; handsetName: string; message: string }> }>().notices;
-    assert.deepEqual(notices.map((n) => [n.kind, n.handsetName]), [['backup-failed', 'on-center-2']]);
+    const notices = (await call(api1, 'GET', '/v1/notices', { bearer: login.json<{ token: string }>().token })).json<{
+      notices: Array<{ kind: string; handsetName: string; message: string }>;
+    }>().notices;
+    assert.deepEqual(
+      notices.map((n) => [n.kind, n.handsetName]),
+      [['backup-failed', 'on-center-2']],
+    );
     assert.match(notices[0]!.message, /backup could not be made.*on-center-2.*3 tries/);
     await channelA.close();
     await channelB.close();

@@ -9,10 +9,16 @@ export function verb(parent: Command, name: string, description: string): Comman
 
 /** `--kinds contacts,media` → validated kinds; anything unknown is a usage error naming the valid ones. */
 export function parseKinds(value: string): DataKind[] {
-  const kinds = value.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  const kinds = value
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
   const unknown = kinds.filter((k) => !isDataKind(k));
   if (unknown.length > 0 || kinds.length === 0) {
-    throw new PhoneSafeError('USAGE', `unknown kind ${unknown.map((k) => `'${k}'`).join(', ') || "''"}; kinds are ${DATA_KINDS.join(', ')}`);
+    throw new PhoneSafeError(
+      'USAGE',
+      `unknown kind ${unknown.map((k) => `'${k}'`).join(', ') || "''"}; kinds are ${DATA_KINDS.join(', ')}`,
+    );
   }
   return [...new Set(kinds)] as DataKind[];
 }

@@ -50,7 +50,8 @@ function newBar(unit: Progress['unit']): cliProgress.SingleBar {
       hideCursor: true,
       clearOnComplete: false,
       etaBuffer: 50,
-      formatValue: (value, _options, type) => (unit === 'bytes' && (type === 'value' || type === 'total') ? humanBytes(value) : String(value)),
+      formatValue: (value, _options, type) =>
+        unit === 'bytes' && (type === 'value' || type === 'total') ? humanBytes(value) : String(value),
     },
     cliProgress.Presets.shades_classic,
   );

@@ -10,7 +10,15 @@ export type RunEvent = { at: string } & (
   | { event: 'schedule-failed'; code: string; detail: string }
   | { event: 'backup-start'; requestId: string; jobId: string; attempt: number; kinds: string[] | null }
   | { event: 'answered'; requestId: string; jobId: string; attempt: number | null; answer: 'OK' | 'NG'; reason: string | null }
-  | { event: 'backup-committed'; trigger: string; jobId: string | null; backupId: string; files: number; sentBytes: number; committedAt: string }
+  | {
+      event: 'backup-committed';
+      trigger: string;
+      jobId: string | null;
+      backupId: string;
+      files: number;
+      sentBytes: number;
+      committedAt: string;
+    }
   | { event: 'backup-failed'; jobId: string | null; code: string; detail: string }
   | { event: 'restore-applied'; restoreId: string; backupId: string; restored: number; alreadyThere: number; skipped: number }
   /** `restoreId` null: the pending orders could not be listed. A named order was reported to the center, which offers it again later. */

@@ -21,7 +21,8 @@ test('back up, back up a 1% change, restore onto a new handset, and use the pc',
   const env = ownerEnv(root, 'correct horse battery staple');
   const [src, a, b] = [join(root, 'src'), join(root, 'handset-a'), join(root, 'handset-b')];
   await writeTree(src, handsetTree());
-  const enroll = (dir: string, name: string) => cliJson(['handset', 'enroll', '--center', center.url, '--owner', OWNER, '--name', name, '--data', dir], env);
+  const enroll = (dir: string, name: string) =>
+    cliJson(['handset', 'enroll', '--center', center.url, '--owner', OWNER, '--name', name, '--data', dir], env);
 
   await enroll(a, 'A');
   await cliJson(['handset', 'import', '--data', a, src], env);
@@ -53,7 +54,10 @@ test('back up, back up a 1% change, restore onto a new handset, and use the pc',
 
   // The pc: the first call names center and owner; later ones use the saved profile.
   const listing = await cliJson<BackupListJson>(['pc', 'backups', '--center', center.url, '--owner', OWNER], env);
-  assert.deepEqual(listing.backups.map((x) => x.backupId), [second.backupId, first.backupId]);
+  assert.deepEqual(
+    listing.backups.map((x) => x.backupId),
+    [second.backupId, first.backupId],
+  );
   const newest = listing.backups[0]!;
   assert.equal(newest.handsetName, 'A');
   assert.equal(newest.files.length, Object.keys(after).length);
@@ -71,7 +75,10 @@ test('back up, back up a 1% change, restore onto a new handset, and use the pc',
 
   const contactsOnly = join(root, 'download-contacts');
   await cliJson(['pc', 'download', '--backup', first.backupId, '--out', contactsOnly, '--kinds', 'contacts'], env);
-  assert.deepEqual(await treeDigest(contactsOnly), pick(before, (p) => p.startsWith('contacts/')));
+  assert.deepEqual(
+    await treeDigest(contactsOnly),
+    pick(before, (p) => p.startsWith('contacts/')),
+  );
 
   // Without a terminal, 'ask' cannot ask: the restore names the conflicts and writes nothing.
   const refused = await cliFails(['handset', 'restore', '--data', b, '--backup', first.backupId], env, 5, 'OVERWRITE_REFUSED');
@@ -87,7 +94,11 @@ test('back up, back up a 1% change, restore onto a new handset, and use the pc',
   assert.equal(status.code, 0, status.stderr);
   const exportB2 = join(root, 'export-b2');
   await cliJson(['handset', 'export', '--data', b, exportB2], env);
-  assert.deepEqual(await treeDigest(exportB2), { ...before, 'notes/new.txt': after['notes/new.txt']! }, 'old versions back, the newer file kept');
+  assert.deepEqual(
+    await treeDigest(exportB2),
+    { ...before, 'notes/new.txt': after['notes/new.txt']! },
+    'old versions back, the newer file kept',
+  );
 
   const stopped = await center.stop();
   assert.equal(stopped.code, 0, `the center closes cleanly on SIGTERM: ${stopped.stderr}`);

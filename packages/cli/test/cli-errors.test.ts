@@ -28,7 +28,10 @@ test('a wrong password is refused (3); --json documents parse', { timeout: 120_0
   const center = await startCenter(t, join(root, 'center'));
   const env = ownerEnv(root, 'the right one', { PHONESAFE_CENTER: center.url, PHONESAFE_OWNER: 'who@example.org' });
   const phone = join(root, 'phone');
-  const enrolled = await cliJson(['handset', 'enroll', '--center', center.url, '--owner', 'who@example.org', '--name', 'phone', '--data', phone], env);
+  const enrolled = await cliJson(
+    ['handset', 'enroll', '--center', center.url, '--owner', 'who@example.org', '--name', 'phone', '--data', phone],
+    env,
+  );
   assert.equal(typeof enrolled, 'object');
   const status = await cliJson(['handset', 'status', '--data', phone], env);
   assert.equal(typeof status, 'object');
@@ -37,8 +40,12 @@ test('a wrong password is refused (3); --json documents parse', { timeout: 120_0
   assert.ok(Array.isArray(history.local) && Array.isArray(history.center));
 
   await cliFails(['pc', 'backups'], { ...env, PHONESAFE_PASSWORD: 'a wrong one' }, 3, 'UNAUTHENTICATED');
-  await cliFails(['handset', 'enroll', '--center', center.url, '--owner', 'who@example.org', '--name', 'other', '--data', join(root, 'other')],
-    { ...env, PHONESAFE_PASSWORD: 'a wrong one' }, 3, 'UNAUTHENTICATED');
+  await cliFails(
+    ['handset', 'enroll', '--center', center.url, '--owner', 'who@example.org', '--name', 'other', '--data', join(root, 'other')],
+    { ...env, PHONESAFE_PASSWORD: 'a wrong one' },
+    3,
+    'UNAUTHENTICATED',
+  );
 
   const config = await cli(['center', '--print-config', '--data', join(root, 'center')], env);
   assert.equal(config.code, 0, config.stderr);

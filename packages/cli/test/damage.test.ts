@@ -38,10 +38,18 @@ test('a damaged part is reported by verify and stops restores without writing a 
   assert.match(verify.stdout, new RegExp(partId));
   assert.match(verify.stderr, new RegExp(partId));
   const report = JSON.parse((await cli(['center', 'verify', '--data', data, '--json'], env)).stdout) as { damaged: Array<{ id: string }> };
-  assert.deepEqual(report.damaged.map((x) => x.id), [partId]);
+  assert.deepEqual(
+    report.damaged.map((x) => x.id),
+    [partId],
+  );
 
   await cliJson(['handset', 'enroll', '--center', center.url, '--owner', OWNER, '--name', 'D', '--data', d], env);
-  const restore = await cliFails(['handset', 'restore', '--data', d, '--from-handset', 'A', '--overwrite', 'yes'], env, 7, '(PART_DAMAGED|DECRYPT_FAILED)');
+  const restore = await cliFails(
+    ['handset', 'restore', '--data', d, '--from-handset', 'A', '--overwrite', 'yes'],
+    env,
+    7,
+    '(PART_DAMAGED|DECRYPT_FAILED)',
+  );
   t.diagnostic(`handset restore: ${restore.stderr.trim()}`);
   const exported = join(root, 'export-d');
   await cliJson(['handset', 'export', '--data', d, exported], env);
@@ -49,11 +57,20 @@ test('a damaged part is reported by verify and stops restores without writing a 
   assert.equal((await treeDigest(exported))['photos/2025/big.jpg'], undefined, 'the damaged file is not restored');
 
   const download = join(root, 'download');
-  const failed = await cliFails(['pc', 'download', '--backup', backup.backupId, '--out', download], env, 7, '(PART_DAMAGED|DECRYPT_FAILED)');
+  const failed = await cliFails(
+    ['pc', 'download', '--backup', backup.backupId, '--out', download],
+    env,
+    7,
+    '(PART_DAMAGED|DECRYPT_FAILED)',
+  );
   t.diagnostic(`pc download: ${failed.stderr.trim()}`);
   assert.match(failed.stderr, /photos\/2025\/big\.jpg/, 'the error names the file');
   assertOnlyGoodFiles(await treeDigest(download), source);
-  assert.deepEqual((await listFiles(download)).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
+  assert.deepEqual(
+    (await listFiles(download)).filter((f) => f.endsWith('.tmp')),
+    [],
+    'no temporary file left',
+  );
 });
 
 /** Whatever was written must equal the source: a restore may stop early, never write wrong bytes. */
@@ -69,9 +86,15 @@ test("a damaged database is reported by center verify through the database's own
   assert.equal(clean.database.status, 'ok');
   // An index that no longer matches its table, as a damaged disk page would leave it.
   const raw = new DatabaseSync(join(data, 'center.db'), { defensive: false });
-  raw.exec("INSERT INTO owners (id, email, auth_hash, kdf, wrapped_data_key, created_at) VALUES ('owner-0001', 'x@example.org', 'h', '{}', 'k', '2026-01-01T00:00:00.000Z')");
-  raw.exec("INSERT INTO owner_tokens (id, owner_id, secret_hash, expires_at) VALUES ('token-0001', 'owner-0001', 's', '2026-01-01T01:00:00.000Z')");
-  raw.exec("PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = 'CREATE INDEX owner_tokens_expires ON owner_tokens(secret_hash)' WHERE name = 'owner_tokens_expires'; PRAGMA writable_schema = OFF;");
+  raw.exec(
+    "INSERT INTO owners (id, email, auth_hash, kdf, wrapped_data_key, created_at) VALUES ('owner-0001', 'x@example.org', 'h', '{}', 'k', '2026-01-01T00:00:00.000Z')",
+  );
+  raw.exec(
+    "INSERT INTO owner_tokens (id, owner_id, secret_hash, expires_at) VALUES ('token-0001', 'owner-0001', 's', '2026-01-01T01:00:00.000Z')",
+  );
+  raw.exec(
+    "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = 'CREATE INDEX owner_tokens_expires ON owner_tokens(secret_hash)' WHERE name = 'owner_tokens_expires'; PRAGMA writable_schema = OFF;",
+  );
   raw.close();
   const failed = await cliFails(['center', 'verify', '--data', data], env, 7, 'DATABASE_DAMAGED');
   assert.match(failed.stdout, /database: damaged/);

@@ -26,33 +26,37 @@ async function openToOthers(root: string, skip: (path: string) => boolean = () =
   return found;
 }
 
-test('center, handset and pc data are 0600 files in 0700 directories, also in directories that existed with 0755', { timeout: 120_000 }, async (t) => {
-  // The usual umask, so that only modes set on purpose can pass.
-  const umask = process.umask(0o022);
-  t.after(() => process.umask(umask));
-  const root = await tempDir(t);
-  const [centerDir, handsetDir, pcDir] = [join(root, 'center'), join(root, 'handset'), join(root, 'pc-profile')];
-  for (const dir of [centerDir, handsetDir, join(handsetDir, 'memory'), pcDir]) await mkdir(dir, { recursive: true, mode: 0o755 });
-  const src = join(root, 'src');
-  await writeTree(src, { 'contacts/alice.vcf': 'BEGIN:VCARD\r\nFN:Alice\r\nEND:VCARD\r\n', 'photos/a.jpg': 'x'.repeat(300_000) });
+test(
+  'center, handset and pc data are 0600 files in 0700 directories, also in directories that existed with 0755',
+  { timeout: 120_000 },
+  async (t) => {
+    // The usual umask, so that only modes set on purpose can pass.
+    const umask = process.umask(0o022);
+    t.after(() => process.umask(umask));
+    const root = await tempDir(t);
+    const [centerDir, handsetDir, pcDir] = [join(root, 'center'), join(root, 'handset'), join(root, 'pc-profile')];
+    for (const dir of [centerDir, handsetDir, join(handsetDir, 'memory'), pcDir]) await mkdir(dir, { recursive: true, mode: 0o755 });
+    const src = join(root, 'src');
+    await writeTree(src, { 'contacts/alice.vcf': 'BEGIN:VCARD\r\nFN:Alice\r\nEND:VCARD\r\n', 'photos/a.jpg': 'x'.repeat(300_000) });
 
-  const center = await startCenter(t, centerDir);
-  const env = ownerEnv(root, 'correct horse battery staple', { PHONESAFE_PC_DIR: pcDir });
-  await cliJson(['handset', 'enroll', '--center', center.url, '--owner', OWNER, '--name', 'phone', '--data', handsetDir], env);
-  await cliJson(['handset', 'import', '--data', handsetDir, src], env);
-  await cliJson(['handset', 'backup', '--data', handsetDir], env);
-  await cliJson(['pc', 'backups', '--center', center.url, '--owner', OWNER], env);
+    const center = await startCenter(t, centerDir);
+    const env = ownerEnv(root, 'correct horse battery staple', { PHONESAFE_PC_DIR: pcDir });
+    await cliJson(['handset', 'enroll', '--center', center.url, '--owner', OWNER, '--name', 'phone', '--data', handsetDir], env);
+    await cliJson(['handset', 'import', '--data', handsetDir, src], env);
+    await cliJson(['handset', 'backup', '--data', handsetDir], env);
+    await cliJson(['pc', 'backups', '--center', center.url, '--owner', OWNER], env);
 
-  // Walked while the center runs, so SQLite's -wal and -shm files are there too.
-  const names = await readdir(centerDir);
-  assert.ok(names.includes('center.db-wal') && names.includes('center-secret'), names.join(', '));
-  assert.ok(names.includes('blobs'), 'the walk covers the blob store too');
-  assert.deepEqual(await openToOthers(centerDir), []);
-  assert.deepEqual(await openToOthers(handsetDir), []);
-  assert.deepEqual(await openToOthers(pcDir), []);
+    // Walked while the center runs, so SQLite's -wal and -shm files are there too.
+    const names = await readdir(centerDir);
+    assert.ok(names.includes('center.db-wal') && names.includes('center-secret'), names.join(', '));
+    assert.ok(names.includes('blobs'), 'the walk covers the blob store too');
+    assert.deepEqual(await openToOthers(centerDir), []);
+    assert.deepEqual(await openToOthers(handsetDir), []);
+    assert.deepEqual(await openToOthers(pcDir), []);
 
-  const exported = join(root, 'export');
-  await cliJson(['handset', 'export', '--data', handsetDir, exported], env);
-  assert.equal((await stat(join(exported, 'contacts/alice.vcf'))).mode & 0o777, 0o644, 'an export follows the umask');
-  assert.equal((await stat(join(exported, 'contacts'))).mode & 0o777, 0o755);
-});
+    const exported = join(root, 'export');
+    await cliJson(['handset', 'export', '--data', handsetDir, exported], env);
+    assert.equal((await stat(join(exported, 'contacts/alice.vcf'))).mode & 0o777, 0o644, 'an export follows the umask');
+    assert.equal((await stat(join(exported, 'contacts'))).mode & 0o777, 0o755);
+  },
+);

@@ -34,11 +34,25 @@ test('handset settings, device state, power-on, offload and fetch; pc schedule a
   await cliJson(['handset', 'enroll', '--center', center.url, '--owner', OWNER, '--name', 'A', '--data', a], env);
 
   // B1: defaults that work with no set-up, then changes; a bad key or value is a usage error.
-  const defaults = await cliJson<{ settings: { targets: { kinds: string[] }; compress: boolean; triggers: { powerOn: boolean } } }>(['handset', 'settings', '--data', a], env);
+  const defaults = await cliJson<{ settings: { targets: { kinds: string[] }; compress: boolean; triggers: { powerOn: boolean } } }>(
+    ['handset', 'settings', '--data', a],
+    env,
+  );
   assert.deepEqual(defaults.settings.targets.kinds, ['contacts']);
   assert.equal(defaults.settings.compress, true);
   const changed = await cliJson<typeof defaults>(
-    ['handset', 'settings', '--data', a, '--set', 'targets.kinds=contacts,media', '--set', 'compress=false', '--set', 'triggers.powerOn=true'],
+    [
+      'handset',
+      'settings',
+      '--data',
+      a,
+      '--set',
+      'targets.kinds=contacts,media',
+      '--set',
+      'compress=false',
+      '--set',
+      'triggers.powerOn=true',
+    ],
     env,
   );
   assert.deepEqual(changed.settings.targets.kinds, ['contacts', 'media']);
@@ -64,14 +78,20 @@ test('handset settings, device state, power-on, offload and fetch; pc schedule a
   await cliFails(['handset', 'state', '--data', a, '--battery', '101'], env, 2, 'USAGE');
 
   // B4 power-on trigger: a backup of the targets.
-  const powered = await cliJson<{ backup: { ok: boolean; trigger: string; result: { backupId: string; files: number } } }>(['handset', 'power-on', '--data', a], env);
+  const powered = await cliJson<{ backup: { ok: boolean; trigger: string; result: { backupId: string; files: number } } }>(
+    ['handset', 'power-on', '--data', a],
+    env,
+  );
   assert.equal(powered.backup.ok, true);
   assert.equal(powered.backup.trigger, 'power-on');
   assert.equal(powered.backup.result.files, 3);
 
   // B9: media moves to the center, the handset keeps stubs; one comes back on demand.
   const before = await treeDigest(src);
-  const offloaded = await cliJson<{ items: { path: string }[]; bytes: number }>(['handset', 'offload', '--data', a, '--kinds', 'media', '--older-than', '0s'], env);
+  const offloaded = await cliJson<{ items: { path: string }[]; bytes: number }>(
+    ['handset', 'offload', '--data', a, '--kinds', 'media', '--older-than', '0s'],
+    env,
+  );
   assert.deepEqual(offloaded.items.map((i) => i.path).sort(), ['photos/old.jpg', 'photos/other.jpg']);
   assert.equal(offloaded.bytes, 200_000);
   const status = await cliJson<{ stubs: { path: string }[] }>(['handset', 'status', '--data', a], env);

@@ -25,14 +25,18 @@ async function silentCenter(t: TestContext): Promise<{ url: string; connections:
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => connections };
 }
 
-test('pc backups against a silent center fails with NETWORK after the timeout; the login POST is sent once', { timeout: 60_000 }, async (t) => {
-  const root = await tempDir(t);
-  const center = await silentCenter(t);
-  const env = ownerEnv(root, 'correct horse battery staple', { PHONESAFE_HTTP_TIMEOUT_SECONDS: '0.3' });
-  const result = await cliFails(['pc', 'backups', '--center', center.url, '--owner', 'owner@example.org'], env, 6, 'NETWORK');
-  assert.match(result.stderr, /no answer for 0\.3 s/);
-  assert.equal(center.connections(), 1);
-});
+test(
+  'pc backups against a silent center fails with NETWORK after the timeout; the login POST is sent once',
+  { timeout: 60_000 },
+  async (t) => {
+    const root = await tempDir(t);
+    const center = await silentCenter(t);
+    const env = ownerEnv(root, 'correct horse battery staple', { PHONESAFE_HTTP_TIMEOUT_SECONDS: '0.3' });
+    const result = await cliFails(['pc', 'backups', '--center', center.url, '--owner', 'owner@example.org'], env, 6, 'NETWORK');
+    assert.match(result.stderr, /no answer for 0\.3 s/);
+    assert.equal(center.connections(), 1);
+  },
+);
 
 test('a timeout setting that is not a positive number of seconds is a usage error', async (t) => {
   const root = await tempDir(t);

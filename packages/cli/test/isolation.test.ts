@@ -18,7 +18,10 @@ test('another owner cannot list, download or restore a backup; the center stores
   const data = join(root, 'center');
   const center = await startCenter(t, data);
   const alice = ownerEnv(join(root, 'alice'), 'alice password', { PHONESAFE_CENTER: center.url, PHONESAFE_OWNER: 'alice@example.org' });
-  const mallory = ownerEnv(join(root, 'mallory'), 'mallory password', { PHONESAFE_CENTER: center.url, PHONESAFE_OWNER: 'mallory@example.org' });
+  const mallory = ownerEnv(join(root, 'mallory'), 'mallory password', {
+    PHONESAFE_CENTER: center.url,
+    PHONESAFE_OWNER: 'mallory@example.org',
+  });
   const src = join(root, 'src');
   await writeTree(src, handsetTree({ marker: MARKER }));
 
@@ -33,8 +36,18 @@ test('another owner cannot list, download or restore a backup; the center stores
   assert.deepEqual(seen.backups, []);
   await cliFails(['pc', 'download', '--backup', backup.backupId, '--out', join(root, 'loot')], mallory, 4, 'NOT_FOUND');
   await cliFails(['pc', 'restore', '--backup', backup.backupId, '--to', 'phone'], mallory, 4, 'NOT_FOUND');
-  await cliFails(['handset', 'restore', '--data', join(root, 'mallory-phone'), '--backup', backup.backupId, '--overwrite', 'yes'], mallory, 4, 'NOT_FOUND');
-  await cliFails(['handset', 'restore', '--data', join(root, 'mallory-phone'), '--from-handset', 'phone', '--overwrite', 'yes'], mallory, 4, 'NOT_FOUND');
+  await cliFails(
+    ['handset', 'restore', '--data', join(root, 'mallory-phone'), '--backup', backup.backupId, '--overwrite', 'yes'],
+    mallory,
+    4,
+    'NOT_FOUND',
+  );
+  await cliFails(
+    ['handset', 'restore', '--data', join(root, 'mallory-phone'), '--from-handset', 'phone', '--overwrite', 'yes'],
+    mallory,
+    4,
+    'NOT_FOUND',
+  );
 
   // Alice herself sees the marker, so it really went into the backup.
   const own = await cliJson<BackupListJson>(['pc', 'backups'], alice);

@@ -43,13 +43,19 @@ test('a center killed mid-transfer keeps the earlier generation; the next backup
 
   center = await startCenter(t, data, center.port);
   const listed = await cliJson<BackupListJson>(['pc', 'backups'], env);
-  assert.deepEqual(listed.backups.map((b) => b.backupId), [first.backupId], 'no partial backup, the earlier one intact');
+  assert.deepEqual(
+    listed.backups.map((b) => b.backupId),
+    [first.backupId],
+    'no partial backup, the earlier one intact',
+  );
 
   const resumed = await cliJson<BackupJson>(['handset', 'backup', '--data', a], env);
   // Parts are stored once per owner: those recorded since the first backup are the ones acknowledged
   // before the kill plus the ones the resumed run sent. More of them than it sent = it resumed.
   const newParts = countParts(data) - stored;
-  t.diagnostic(`resumed backup: sent ${resumed.sentParts} parts, reused ${resumed.reusedParts}; ${newParts} parts stored since the first backup`);
+  t.diagnostic(
+    `resumed backup: sent ${resumed.sentParts} parts, reused ${resumed.reusedParts}; ${newParts} parts stored since the first backup`,
+  );
   assert.ok(resumed.sentParts < newParts, `the resumed backup sent ${resumed.sentParts} parts; the new data has ${newParts}`);
 
   const verify = await cliJson<{ checked: number; damaged: unknown[] }>(['center', 'verify', '--data', data], env);

@@ -31,7 +31,10 @@ test('a restore ordered from the pc is applied at once over the live channel', {
   const env = ownerEnv(root, 'live channel password', { PHONESAFE_CENTER: center.url, PHONESAFE_OWNER: OWNER });
   const [src, a, b] = [join(root, 'src'), join(root, 'a'), join(root, 'b')];
   await writeTree(src, smallTree('alice'));
-  for (const [dir, name] of [[a, 'A'], [b, 'B']] as const) {
+  for (const [dir, name] of [
+    [a, 'A'],
+    [b, 'B'],
+  ] as const) {
     await cliJson(['handset', 'enroll', '--center', center.url, '--owner', OWNER, '--name', name, '--data', dir], env);
   }
   await cliJson(['handset', 'settings', '--data', a, '--set', 'targets.kinds=all'], env);
@@ -50,7 +53,10 @@ test('a restore ordered from the pc is applied at once over the live channel', {
   await center.kill();
   await run.next((e) => e.event === 'disconnected', 'disconnected');
   await startCenter(t, join(root, 'center'), center.port);
-  await run.next((e) => e.event === 'connected' && run.events.indexOf(e) > run.events.findIndex((d) => d.event === 'disconnected'), 'reconnected');
+  await run.next(
+    (e) => e.event === 'connected' && run.events.indexOf(e) > run.events.findIndex((d) => d.event === 'disconnected'),
+    'reconnected',
+  );
 
   const stopped = await run.stop();
   assert.equal(stopped.code, 0, `handset run ends cleanly on SIGTERM: ${stopped.stderr}`);
@@ -73,7 +79,10 @@ test('scheduled backup: NG while the owner operates the handset, OK on a retry, 
   await writeTree(src, smallTree('bob'));
   await cliJson(['handset', 'enroll', '--center', center.url, '--owner', OWNER, '--name', 'A', '--data', a], env);
   // The handset's own schedule trigger (registered at the center as it changes) is off: the pc sets the schedule.
-  const settings = await cliJson<{ schedule?: { registered: boolean } }>(['handset', 'settings', '--data', a, '--set', 'targets.kinds=contacts,calendar,media', '--set', 'triggers.schedule=none'], env);
+  const settings = await cliJson<{ schedule?: { registered: boolean } }>(
+    ['handset', 'settings', '--data', a, '--set', 'targets.kinds=contacts,calendar,media', '--set', 'triggers.schedule=none'],
+    env,
+  );
   assert.equal(settings.schedule?.registered, true);
   await cliJson(['handset', 'import', '--data', a, src], env);
 
@@ -89,7 +98,10 @@ test('scheduled backup: NG while the owner operates the handset, OK on a retry, 
   assert.deepEqual(shown.retry, view.retry);
   // Today's slot, or (once it has come: the clock runs fast) tomorrow's.
   const slot = new Date(view.nextRunAt!).getTime();
-  assert.ok([slot, slot + 86_400_000].includes(new Date(shown.nextRunAt!).getTime()), `next run ${shown.nextRunAt}, slot ${view.nextRunAt}`);
+  assert.ok(
+    [slot, slot + 86_400_000].includes(new Date(shown.nextRunAt!).getTime()),
+    `next run ${shown.nextRunAt}, slot ${view.nextRunAt}`,
+  );
 
   const ng = await run.next((e) => e.event === 'answered', 'an answer');
   assert.equal(ng.event === 'answered' && ng.answer, 'NG');
@@ -102,11 +114,18 @@ test('scheduled backup: NG while the owner operates the handset, OK on a retry, 
   assert.ok(ok.event === 'answered' && ng.event === 'answered' && ok.jobId === ng.jobId, 'the retry belongs to the same job');
   assert.ok(ok.event === 'answered' && (ok.attempt ?? 0) > 1, `OK came on a retry: ${JSON.stringify(ok)}`);
   const requests = run.events.filter((e): e is Extract<RunEvent, { event: 'backup-start' }> => e.event === 'backup-start');
-  assert.deepEqual(requests.map((r) => r.attempt), requests.map((_, i) => i + 1), 'attempts count up by one');
+  assert.deepEqual(
+    requests.map((r) => r.attempt),
+    requests.map((_, i) => i + 1),
+    'attempts count up by one',
+  );
   assert.ok(requests.every((r) => r.jobId === ng.jobId));
   assert.equal(committed.event === 'backup-committed' && committed.jobId, ng.jobId);
 
-  const backups = await cliJson<{ backups: { backupId: string; handsetName: string; files: unknown[] }[] }>(['pc', 'backups', '--handset', 'A'], env);
+  const backups = await cliJson<{ backups: { backupId: string; handsetName: string; files: unknown[] }[] }>(
+    ['pc', 'backups', '--handset', 'A'],
+    env,
+  );
   assert.equal(backups.backups[0]?.backupId, committed.event === 'backup-committed' ? committed.backupId : undefined);
   assert.equal(backups.backups[0]?.files.length, 3);
   const notices = await cliJson<{ notices: Notice[] }>(['pc', 'notices'], env);

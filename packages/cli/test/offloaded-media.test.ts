@@ -16,49 +16,56 @@ import type { BackupJson, RestoreJson } from './helpers/types.ts';
 
 const OWNER = 'offload@example.org';
 
-test('offloaded media survives eleven contacts-only backups and a prune; a restore with no --backup finds every item', { timeout: 300_000 }, async (t) => {
-  const root = await tempDir(t);
-  const data = join(root, 'center');
-  const center = await startCenter(t, data);
-  const env = ownerEnv(root, 'offload password', { PHONESAFE_CENTER: center.url, PHONESAFE_OWNER: OWNER });
-  const [src, a, b] = [join(root, 'src'), join(root, 'a'), join(root, 'b')];
-  await writeTree(src, {
-    'contacts/ann.vcf': 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\nEND:VCARD\r\n',
-    'contacts/bob.vcf': 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob\r\nEND:VCARD\r\n',
-    'calendar/work.ics': 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n',
-    'photos/big.jpg': randomBytes(700_000),
-    'photos/small.jpg': randomBytes(50_000),
-  });
-  const source = await treeDigest(src);
-  await cliJson(['handset', 'enroll', '--center', center.url, '--owner', OWNER, '--name', 'A', '--data', a], env);
-  await cliJson(['handset', 'import', '--data', a, src], env);
-  await cliJson<BackupJson>(['handset', 'backup', '--data', a], env);
-  const offloaded = await cliJson<{ items: Array<{ path: string }> }>(['handset', 'offload', '--data', a, '--kinds', 'media'], env);
-  assert.deepEqual(offloaded.items.map((i) => i.path).sort(), ['photos/big.jpg', 'photos/small.jpg']);
+test(
+  'offloaded media survives eleven contacts-only backups and a prune; a restore with no --backup finds every item',
+  { timeout: 300_000 },
+  async (t) => {
+    const root = await tempDir(t);
+    const data = join(root, 'center');
+    const center = await startCenter(t, data);
+    const env = ownerEnv(root, 'offload password', { PHONESAFE_CENTER: center.url, PHONESAFE_OWNER: OWNER });
+    const [src, a, b] = [join(root, 'src'), join(root, 'a'), join(root, 'b')];
+    await writeTree(src, {
+      'contacts/ann.vcf': 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\nEND:VCARD\r\n',
+      'contacts/bob.vcf': 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob\r\nEND:VCARD\r\n',
+      'calendar/work.ics': 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n',
+      'photos/big.jpg': randomBytes(700_000),
+      'photos/small.jpg': randomBytes(50_000),
+    });
+    const source = await treeDigest(src);
+    await cliJson(['handset', 'enroll', '--center', center.url, '--owner', OWNER, '--name', 'A', '--data', a], env);
+    await cliJson(['handset', 'import', '--data', a, src], env);
+    await cliJson<BackupJson>(['handset', 'backup', '--data', a], env);
+    const offloaded = await cliJson<{ items: Array<{ path: string }> }>(['handset', 'offload', '--data', a, '--kinds', 'media'], env);
+    assert.deepEqual(offloaded.items.map((i) => i.path).sort(), ['photos/big.jpg', 'photos/small.jpg']);
 
-  // The default targets are contacts only; the power-on trigger starts a backup of them.
-  const settings = await cliJson<{ settings: { targets: { kinds: string[] } } }>(['handset', 'settings', '--data', a, '--set', 'triggers.powerOn=true'], env);
-  assert.deepEqual(settings.settings.targets.kinds, ['contacts']);
-  for (let i = 0; i < 11; i++) {
-    const powered = await cliJson<{ backup: { ok: boolean; result: BackupJson } }>(['handset', 'power-on', '--data', a], env);
-    assert.equal(powered.backup.ok, true);
-    assert.deepEqual(powered.backup.result.kinds, ['contacts']);
-  }
-  await cliJson(['center', 'prune', '--data', data], { ...env, PHONESAFE_PRUNE_GRACE_SECONDS: '0' });
+    // The default targets are contacts only; the power-on trigger starts a backup of them.
+    const settings = await cliJson<{ settings: { targets: { kinds: string[] } } }>(
+      ['handset', 'settings', '--data', a, '--set', 'triggers.powerOn=true'],
+      env,
+    );
+    assert.deepEqual(settings.settings.targets.kinds, ['contacts']);
+    for (let i = 0; i < 11; i++) {
+      const powered = await cliJson<{ backup: { ok: boolean; result: BackupJson } }>(['handset', 'power-on', '--data', a], env);
+      assert.equal(powered.backup.ok, true);
+      assert.deepEqual(powered.backup.result.kinds, ['contacts']);
+    }
+    await cliJson(['center', 'prune', '--data', data], { ...env, PHONESAFE_PRUNE_GRACE_SECONDS: '0' });
 
-  for (const path of ['photos/big.jpg', 'photos/small.jpg']) {
-    const fetched = await cliJson<{ fetched: boolean }>(['handset', 'fetch', '--data', a, path], env);
-    assert.equal(fetched.fetched, true, path);
-  }
-  const exportA = join(root, 'export-a');
-  await cliJson(['handset', 'export', '--data', a, exportA], env);
-  assert.deepEqual(await treeDigest(exportA), source, 'the media came back byte for byte');
+    for (const path of ['photos/big.jpg', 'photos/small.jpg']) {
+      const fetched = await cliJson<{ fetched: boolean }>(['handset', 'fetch', '--data', a, path], env);
+      assert.equal(fetched.fetched, true, path);
+    }
+    const exportA = join(root, 'export-a');
+    await cliJson(['handset', 'export', '--data', a, exportA], env);
+    assert.deepEqual(await treeDigest(exportA), source, 'the media came back byte for byte');
 
-  // A replacement: the newest backup holds contacts (and the stubs); media and calendar come from older ones.
-  await cliJson(['handset', 'enroll', '--center', center.url, '--owner', OWNER, '--name', 'B', '--data', b], env);
-  const restored = await cliJson<RestoreJson>(['handset', 'restore', '--data', b, '--from-handset', 'A', '--overwrite', 'yes'], env);
-  assert.equal(restored.restored, Object.keys(source).length);
-  const exportB = join(root, 'export-b');
-  await cliJson(['handset', 'export', '--data', b, exportB], env);
-  assert.deepEqual(await treeDigest(exportB), source);
-});
+    // A replacement: the newest backup holds contacts (and the stubs); media and calendar come from older ones.
+    await cliJson(['handset', 'enroll', '--center', center.url, '--owner', OWNER, '--name', 'B', '--data', b], env);
+    const restored = await cliJson<RestoreJson>(['handset', 'restore', '--data', b, '--from-handset', 'A', '--overwrite', 'yes'], env);
+    assert.equal(restored.restored, Object.keys(source).length);
+    const exportB = join(root, 'export-b');
+    await cliJson(['handset', 'export', '--data', b, exportB], env);
+    assert.deepEqual(await treeDigest(exportB), source);
+  },
+);

@@ -30,18 +30,25 @@ test(`${ITEMS} small items are backed up and restored with at most ${OPEN_FILES}
   const center = await startCenter(t, join(root, 'center'));
   const env = ownerEnv(root, 'open files owner password', { PHONESAFE_CENTER: center.url, PHONESAFE_OWNER: 'files@example.org' });
   const tree: TreeSpec = {};
-  for (let i = 0; i < ITEMS; i++) tree[`contacts/c${String(i).padStart(4, '0')}.vcf`] = `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person ${i}\r\nEND:VCARD\r\n`;
+  for (let i = 0; i < ITEMS; i++)
+    tree[`contacts/c${String(i).padStart(4, '0')}.vcf`] = `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person ${i}\r\nEND:VCARD\r\n`;
   const src = join(root, 'src');
   await writeTree(src, tree);
   const [a, b] = [join(root, 'a'), join(root, 'b')];
-  for (const [dir, name] of [[a, 'A'], [b, 'B']] as const) {
+  for (const [dir, name] of [
+    [a, 'A'],
+    [b, 'B'],
+  ] as const) {
     await cliJson(['handset', 'enroll', '--center', center.url, '--owner', 'files@example.org', '--name', name, '--data', dir], env);
   }
   await cliJson(['handset', 'import', '--data', a, src], env);
 
   const backup = await limited<{ files: number; sentParts: number }>(['handset', 'backup', '--data', a], env);
   assert.deepEqual([backup.files, backup.sentParts], [ITEMS, ITEMS]);
-  const restored = await limited<{ restored: number }>(['handset', 'restore', '--data', b, '--from-handset', 'A', '--overwrite', 'yes'], env);
+  const restored = await limited<{ restored: number }>(
+    ['handset', 'restore', '--data', b, '--from-handset', 'A', '--overwrite', 'yes'],
+    env,
+  );
   assert.equal(restored.restored, ITEMS);
   const out = join(root, 'out');
   await cliJson(['handset', 'export', '--data', b, out], env);

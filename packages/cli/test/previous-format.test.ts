@@ -53,7 +53,10 @@ async function exercise(t: TestContext, variant: { center: string; handset: stri
   await writeTree(join(root, 'new'), { 'notes/today.txt': 'written after the upgrade\n' });
   await cliJson(['handset', 'import', '--data', a, join(root, 'new')], env);
   await cliJson(['handset', 'backup', '--data', a], env);
-  const verify = await cliJson<{ damaged: unknown[] }>(['center', 'verify', '--data', data, ...(variant.db ? ['--db', variant.db] : [])], env);
+  const verify = await cliJson<{ damaged: unknown[] }>(
+    ['center', 'verify', '--data', data, ...(variant.db ? ['--db', variant.db] : [])],
+    env,
+  );
   assert.deepEqual(verify.damaged, []);
 
   await cliJson(['handset', 'enroll', '--center', center.url, '--owner', variant.owner, '--name', 'phone-b', '--data', b], env);

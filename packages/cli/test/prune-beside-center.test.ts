@@ -70,7 +70,10 @@ async function scenario(t: TestContext, db: string | undefined): Promise<void> {
   };
   // Every part is past the grace period (the bound is ahead of now); the open backup is not stale.
   const future = new Date(Date.now() + 3600_000).toISOString();
-  const report = await prune(store, firstDeletionRuns(blobs, endNotice), { olderThan: future, staleOpenBefore: '2000-01-01T00:00:00.000Z' });
+  const report = await prune(store, firstDeletionRuns(blobs, endNotice), {
+    olderThan: future,
+    staleOpenBefore: '2000-01-01T00:00:00.000Z',
+  });
   assert.equal(committed, 1, 'the backup committed while prune ran');
   assert.equal(report.removedParts, 1, 'only the loose part goes');
 

@@ -21,7 +21,24 @@ async function world(t: TestContext) {
   const center = await startCenter(t, join(root, 'center'));
   const env = ownerEnv(root, 'a long owner password', { PHONESAFE_CENTER: center.url });
   const enroll = (name: string, extra: string[], more: Record<string, string> = {}) =>
-    cli(['handset', 'enroll', '--center', center.url, '--owner', OWNER, '--name', name, '--data', join(root, name), '--phone', PHONE, ...extra], { ...env, ...more });
+    cli(
+      [
+        'handset',
+        'enroll',
+        '--center',
+        center.url,
+        '--owner',
+        OWNER,
+        '--name',
+        name,
+        '--data',
+        join(root, name),
+        '--phone',
+        PHONE,
+        ...extra,
+      ],
+      { ...env, ...more },
+    );
   return { root, center, env, enroll };
 }
 
@@ -41,20 +58,40 @@ test('--code warns on stderr in plain and --json mode; PHONESAFE_RESCUE_CODE doe
   assert.doesNotMatch(quiet.stderr, /warning/);
 });
 
-test('a replacement enrolled with a registered number says the number has its code number (it still works)', { timeout: 120_000 }, async (t) => {
-  const { root, center, env, enroll } = await world(t);
-  const coded = { PHONESAFE_RESCUE_CODE: CODE };
-  assert.equal((await enroll('lost', [], coded)).code, 0);
+test(
+  'a replacement enrolled with a registered number says the number has its code number (it still works)',
+  { timeout: 120_000 },
+  async (t) => {
+    const { root, center, env, enroll } = await world(t);
+    const coded = { PHONESAFE_RESCUE_CODE: CODE };
+    assert.equal((await enroll('lost', [], coded)).code, 0);
 
-  const replacement = await enroll('replacement', []);
-  assert.equal(replacement.code, 0, replacement.stderr);
-  assert.match(replacement.stdout, /phone \+819087654321, rescue desk code number set/);
-  assert.doesNotMatch(replacement.stdout, /no rescue code number yet/);
-  assert.equal(JSON.parse((await enroll('replacement-2', ['--json'])).stdout).rescueCode, true);
-  const status = await cli(['pc', 'rescue-status', '--phone', PHONE, '--json'], { ...env, ...coded });
-  assert.equal(status.code, 0, status.stderr);
+    const replacement = await enroll('replacement', []);
+    assert.equal(replacement.code, 0, replacement.stderr);
+    assert.match(replacement.stdout, /phone \+819087654321, rescue desk code number set/);
+    assert.doesNotMatch(replacement.stdout, /no rescue code number yet/);
+    assert.equal(JSON.parse((await enroll('replacement-2', ['--json'])).stdout).rescueCode, true);
+    const status = await cli(['pc', 'rescue-status', '--phone', PHONE, '--json'], { ...env, ...coded });
+    assert.equal(status.code, 0, status.stderr);
 
-  // A number with no code yet says so.
-  const fresh = await cli(['handset', 'enroll', '--center', center.url, '--owner', OWNER, '--name', 'fresh', '--data', join(root, 'fresh'), '--phone', '+819011112222'], env);
-  assert.match(fresh.stdout, /no rescue code number yet \(pc rescue-code sets one\)/);
-});
+    // A number with no code yet says so.
+    const fresh = await cli(
+      [
+        'handset',
+        'enroll',
+        '--center',
+        center.url,
+        '--owner',
+        OWNER,
+        '--name',
+        'fresh',
+        '--data',
+        join(root, 'fresh'),
+        '--phone',
+        '+819011112222',
+      ],
+      env,
+    );
+    assert.match(fresh.stdout, /no rescue code number yet \(pc rescue-code sets one\)/);
+  },
+);

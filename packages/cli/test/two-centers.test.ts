@@ -34,7 +34,9 @@ test('two center processes on one PostgreSQL database run each scheduled backup 
     { name: 'B', dir: join(root, 'b'), center: two.url },
   ];
   for (const h of handsets) {
-    await writeTree(join(root, `src-${h.name}`), { [`contacts/${h.name}.vcf`]: `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:${h.name}\r\nEND:VCARD\r\n` });
+    await writeTree(join(root, `src-${h.name}`), {
+      [`contacts/${h.name}.vcf`]: `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:${h.name}\r\nEND:VCARD\r\n`,
+    });
     await cliJson(['handset', 'enroll', '--center', h.center, '--owner', OWNER, '--name', h.name, '--data', h.dir], env);
     await cliJson(['handset', 'settings', '--data', h.dir, '--set', 'triggers.schedule=none'], env);
     await cliJson(['handset', 'import', '--data', h.dir, join(root, `src-${h.name}`)], env);
@@ -45,7 +47,23 @@ test('two center processes on one PostgreSQL database run each scheduled backup 
   // The same virtual minute for both.
   // Ten virtual minutes ahead (ten real seconds): time enough to set B to the same minute.
   const a = await scheduleSoon(env, clock, 'A', ['--retry-interval', '5m', '--answer-timeout', '5m', '--tries', '3'], 10);
-  const b = await cliJson<typeof a>(['pc', 'schedule', '--handset', 'B', '--daily', a.schedule!.every === 'day' ? a.schedule!.at : '', '--retry-interval', '5m', '--answer-timeout', '5m', '--tries', '3'], env);
+  const b = await cliJson<typeof a>(
+    [
+      'pc',
+      'schedule',
+      '--handset',
+      'B',
+      '--daily',
+      a.schedule!.every === 'day' ? a.schedule!.at : '',
+      '--retry-interval',
+      '5m',
+      '--answer-timeout',
+      '5m',
+      '--tries',
+      '3',
+    ],
+    env,
+  );
   assert.equal(b.nextRunAt, a.nextRunAt, 'both are due in the same minute');
 
   const committed = await Promise.all(runs.map((run) => run.next((e) => e.event === 'backup-committed', 'backup committed')));
@@ -58,9 +76,17 @@ test('two center processes on one PostgreSQL database run each scheduled backup 
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
-    const jobs = await client.query<{ handset_id: string; status: string; attempt: number }>('SELECT handset_id, status, attempt FROM jobs');
+    const jobs = await client.query<{ handset_id: string; status: string; attempt: number }>(
+      'SELECT handset_id, status, attempt FROM jobs',
+    );
     assert.equal(jobs.rows.length, 2, 'one job per scheduled backup, not one per center');
-    assert.deepEqual(jobs.rows.map((j) => [j.status, j.attempt]), [['done', 1], ['done', 1]]);
+    assert.deepEqual(
+      jobs.rows.map((j) => [j.status, j.attempt]),
+      [
+        ['done', 1],
+        ['done', 1],
+      ],
+    );
     const backups = await client.query<{ n: string }>("SELECT count(*) AS n FROM backups WHERE status = 'committed'");
     assert.equal(Number(backups.rows[0]!.n), 2, 'one backup per handset');
   } finally {

@@ -1,5 +1,18 @@
 import { resolve } from 'node:path';
-import { CenterClient, OwnerKeys, PhoneSafeError, systemClock, type Clock, type DataKind, type ErrorCode, type HistoryEvent, type HttpTimeouts, type Notice, type ScheduleSpec, type ScheduleView } from '@phonesafe/protocol';
+import {
+  CenterClient,
+  OwnerKeys,
+  PhoneSafeError,
+  systemClock,
+  type Clock,
+  type DataKind,
+  type ErrorCode,
+  type HistoryEvent,
+  type HttpTimeouts,
+  type Notice,
+  type ScheduleSpec,
+  type ScheduleView,
+} from '@phonesafe/protocol';
 import { BackupArea } from './backup-area/backup-area.ts';
 import { copyUncopied } from './backup-area/catch-up.ts';
 import { Copier } from './backup-area/copier.ts';
@@ -32,7 +45,18 @@ import { RescueStore } from './rescue/rescue-store.ts';
 import { saveForRescue } from './rescue/save.ts';
 import { applyPendingRestores, type PendingFailure, type PendingOptions } from './transfer/pending-restores.ts';
 import { runRestore, type RestoreDeps } from './transfer/restore-engine.ts';
-import type { BackupOptions, BackupResult, BackupTrigger, ExportResult, HandsetStatus, ImportResult, ProgressFn, RestoreOptions, RestoreResult, TriggeredBackup } from './types.ts';
+import type {
+  BackupOptions,
+  BackupResult,
+  BackupTrigger,
+  ExportResult,
+  HandsetStatus,
+  ImportResult,
+  ProgressFn,
+  RestoreOptions,
+  RestoreResult,
+  TriggeredBackup,
+} from './types.ts';
 import { failureOf } from './util/failure.ts';
 import { Serial } from './util/serial.ts';
 
@@ -42,8 +66,7 @@ import { Serial } from './util/serial.ts';
  * stand; the run loop registers on its next connection.
  */
 export type ScheduleRegistration =
-  | { registered: true; schedule: ScheduleSpec | null; nextRunAt: string | null }
-  | { registered: false; code: ErrorCode; detail: string };
+  { registered: true; schedule: ScheduleSpec | null; nextRunAt: string | null } | { registered: false; code: ErrorCode; detail: string };
 
 export interface SettingsUpdate {
   settings: HandsetSettings;
@@ -134,13 +157,23 @@ export class HandsetAgent {
     const rescueErase = this.#rescues.lastErased();
     return {
       enrolled: identity !== undefined,
-      ...(identity ? { handsetId: identity.handsetId, name: identity.name, center: identity.center, owner: identity.owner, ...(identity.phone ? { phone: identity.phone } : {}) } : {}),
+      ...(identity
+        ? {
+            handsetId: identity.handsetId,
+            name: identity.name,
+            center: identity.center,
+            owner: identity.owner,
+            ...(identity.phone ? { phone: identity.phone } : {}),
+          }
+        : {}),
       items: this.#memory.count(),
       pendingParts: pending.parts,
       pendingBytes: pending.bytes,
       pendingVersions: this.#profile.unsentCount(),
       ...(lastBackup ? { lastBackup } : {}),
-      stubs: this.#memory.offloaded().map((item) => ({ id: item.id, path: item.path, kind: item.kind, size: item.size, summary: item.summary ?? '' })),
+      stubs: this.#memory
+        .offloaded()
+        .map((item) => ({ id: item.id, path: item.path, kind: item.kind, size: item.size, summary: item.summary ?? '' })),
       ...(rescueErase ? { rescueErase } : {}),
       device: this.deviceState(),
     };
@@ -189,13 +222,19 @@ export class HandsetAgent {
   }
 
   /** Enrolls at a center (registering the owner on a first handset) and makes the copies items are owed; `rescueCode`: the phone number has a rescue code at the center. */
-  async enroll(request: EnrollRequest): Promise<{ handsetId: string; name: string; ownerRegistered: boolean; rescueCode: boolean; schedule: ScheduleRegistration }> {
+  async enroll(
+    request: EnrollRequest,
+  ): Promise<{ handsetId: string; name: string; ownerRegistered: boolean; rescueCode: boolean; schedule: ScheduleRegistration }> {
     if (this.#enrolled) throw new PhoneSafeError('USAGE', `this handset is already enrolled as ${this.#enrolled.session.identity.name}`);
     const { identity, dataKey, ownerRegistered, rescueCode } = await enrollAtCenter(request, this.#connect);
     await this.#identities.save(identity, dataKey);
     const copier = this.#startSession(identity, dataKey);
     await copyUncopied(this.#profile, copier, this.#writes);
-    const schedule = (await this.#tryRegisterSchedule()) ?? { registered: true, schedule: this.#settings.get().triggers.schedule, nextRunAt: null };
+    const schedule = (await this.#tryRegisterSchedule()) ?? {
+      registered: true,
+      schedule: this.#settings.get().triggers.schedule,
+      nextRunAt: null,
+    };
     return { handsetId: identity.handsetId, name: identity.name, ownerRegistered, rescueCode, schedule };
   }
 
@@ -244,10 +283,13 @@ export class HandsetAgent {
       endpoint: { url: channelUrl(identity.center), credential: identity.credential, ...(identity.ca ? { ca: identity.ca } : {}) },
       readiness: () => this.readiness(),
       backup: (request: { jobId: string; kinds?: DataKind[] }) => this.#triggered('schedule', request),
-      applyPendingRestores: (onFailed: (failure: PendingFailure) => void) => this.#applyPending(this.#restoreDeps(), { deferUnanswerable: true, onFailed }),
+      applyPendingRestores: (onFailed: (failure: PendingFailure) => void) =>
+        this.#applyPending(this.#restoreDeps(), { deferUnanswerable: true, onFailed }),
       // A lost handset saves and is erased; it does not receive data first (no pending restores).
-      rescueSave: (request: { rescueId: string }) => this.#backupTurn((deps) => saveForRescue({ ...deps, rescues: this.#rescues }, request.rescueId), false),
-      rescueErase: (request: { rescueId: string; backupId: string }) => this.#backupTurn((deps) => eraseForRescue({ ...deps, rescues: this.#rescues }, request), false),
+      rescueSave: (request: { rescueId: string }) =>
+        this.#backupTurn((deps) => saveForRescue({ ...deps, rescues: this.#rescues }, request.rescueId), false),
+      rescueErase: (request: { rescueId: string; backupId: string }) =>
+        this.#backupTurn((deps) => eraseForRescue({ ...deps, rescues: this.#rescues }, request), false),
       revoked: () => this.#unenrol(),
       registerSchedule: () => this.#registerSchedule(),
     };
@@ -263,7 +305,10 @@ export class HandsetAgent {
   offload(request: OffloadRequest): Promise<OffloadResult> {
     const { session } = this.#link();
     const backup = (kinds: DataKind[]) => this.#runBackup({ scope: { kinds }, trigger: 'manual' });
-    return offloadItems({ session, clock: this.#clock, writes: this.#writes, memory: this.#memory, profile: this.#profile, backup }, request);
+    return offloadItems(
+      { session, clock: this.#clock, writes: this.#writes, memory: this.#memory, profile: this.#profile, backup },
+      request,
+    );
   }
 
   /** B9: brings an offloaded item (by id or path) back from the center. */
@@ -274,7 +319,12 @@ export class HandsetAgent {
 
   async restore(options: RestoreOptions): Promise<RestoreResult> {
     const deps = this.#restoreDeps();
-    await this.#applyPending(deps, { ask: options.ask, onProgress: options.onProgress, deferUnanswerable: true, onFailed: options.onPendingFailed });
+    await this.#applyPending(deps, {
+      ask: options.ask,
+      onProgress: options.onProgress,
+      deferUnanswerable: true,
+      onFailed: options.onPendingFailed,
+    });
     // No backup named: the newest version of each item across that handset's backups (restore-engine.ts).
     const from = options.backupId ? { backupId: options.backupId } : { handset: options.fromHandset ?? deps.session.identity.name };
     const plan = { from, kinds: options.kinds ?? null, overwrite: options.overwrite };
@@ -317,7 +367,15 @@ export class HandsetAgent {
     const enrolled = this.#enrolled;
     if (!enrolled) return;
     this.#enrolled = undefined;
-    await forgetEnrolment({ db: this.#db, writes: this.#writes, profile: this.#profile, index: this.#index, area: this.#area, openBackups: this.#openBackups, identities: this.#identities });
+    await forgetEnrolment({
+      db: this.#db,
+      writes: this.#writes,
+      profile: this.#profile,
+      index: this.#index,
+      area: this.#area,
+      openBackups: this.#openBackups,
+      identities: this.#identities,
+    });
     await enrolled.session.client.close();
   }
 
@@ -390,7 +448,14 @@ export class HandsetAgent {
   #startSession(identity: Identity, dataKey: Buffer): Copier {
     const keys = new OwnerKeys(dataKey);
     const client = this.#connect({ baseUrl: identity.center, bearer: identity.credential, ...(identity.ca ? { ca: identity.ca } : {}) });
-    const copier = new Copier({ keys, memory: this.#memory, area: this.#area, index: this.#index, profile: this.#profile, settings: this.#settings });
+    const copier = new Copier({
+      keys,
+      memory: this.#memory,
+      area: this.#area,
+      index: this.#index,
+      profile: this.#profile,
+      settings: this.#settings,
+    });
     this.#enrolled = { session: { identity, keys, client }, copier };
     return copier;
   }
@@ -402,7 +467,15 @@ export class HandsetAgent {
 
   #restoreDeps(): RestoreDeps {
     const { session } = this.#link();
-    return { session, clock: this.#clock, writes: this.#writes, memory: this.#memory, profile: this.#profile, index: this.#index, history: this.#history };
+    return {
+      session,
+      clock: this.#clock,
+      writes: this.#writes,
+      memory: this.#memory,
+      profile: this.#profile,
+      index: this.#index,
+      history: this.#history,
+    };
   }
 
   #backupDeps(): BackupDeps {

@@ -144,5 +144,4 @@ export interface RestoreResult {
  * owner, not a crash.
  */
 export type TriggeredBackup =
-  | { trigger: BackupTrigger; ok: true; result: BackupResult }
-  | { trigger: BackupTrigger; ok: false; code: ErrorCode; detail: string };
+  { trigger: BackupTrigger; ok: true; result: BackupResult } | { trigger: BackupTrigger; ok: false; code: ErrorCode; detail: string };

@@ -96,7 +96,11 @@ test('compression follows the setting and is never tried on media', async (t) =>
   // Different content, so that the two do not share one deduplicated part.
   await writeTree(src, { 'notes/a.txt': text, 'media/b.txt': `${text}.` });
   await agent.importTree(src);
-  const sizes = (await Promise.all((await fileNames(join(handsetDir, 'backup-area'))).map((id) => readFile(join(handsetDir, 'backup-area', id))))).map((b) => b.length).sort((a, b) => a - b);
+  const sizes = (
+    await Promise.all((await fileNames(join(handsetDir, 'backup-area'))).map((id) => readFile(join(handsetDir, 'backup-area', id))))
+  )
+    .map((b) => b.length)
+    .sort((a, b) => a - b);
   assert.ok(sizes[0]! < text.length / 10, 'the note is compressed');
   assert.ok(sizes[1]! > text.length, 'the media file is not');
 

@@ -74,14 +74,16 @@ export class ChannelPeer {
   /** Sends a backup start request on `socket` and returns its request id. */
   sendBackupStart(socket: WebSocket, fields: { jobId?: string; attempt?: number; kinds?: string[] } = {}): string {
     const requestId = `req-${randomUUID()}`;
-    socket.send(JSON.stringify({
-      type: 'backup-start',
-      requestId,
-      jobId: fields.jobId ?? `job-${randomUUID()}`,
-      attempt: fields.attempt ?? 1,
-      ...(fields.kinds ? { kinds: fields.kinds } : {}),
-      answerBy: new Date(Date.now() + 60_000).toISOString(),
-    }));
+    socket.send(
+      JSON.stringify({
+        type: 'backup-start',
+        requestId,
+        jobId: fields.jobId ?? `job-${randomUUID()}`,
+        attempt: fields.attempt ?? 1,
+        ...(fields.kinds ? { kinds: fields.kinds } : {}),
+        answerBy: new Date(Date.now() + 60_000).toISOString(),
+      }),
+    );
     return requestId;
   }
 

@@ -18,7 +18,10 @@ const CREDENTIAL = 'h1.handset-offline-1.secret';
 /** No jitter (random 0.5) and short delays, so a test sees the reconnect quickly and exactly. */
 const FAST = { initialMs: 20, maxMs: 80, random: () => 0.5 };
 
-async function running(t: TestContext, label: string): Promise<{ agent: HandsetAgent; peer: ChannelPeer; events: EventLog; clock: ManualClock; stop: () => Promise<void> }> {
+async function running(
+  t: TestContext,
+  label: string,
+): Promise<{ agent: HandsetAgent; peer: ChannelPeer; events: EventLog; clock: ManualClock; stop: () => Promise<void> }> {
   const root = await tempDir(t, label);
   const peer = await ChannelPeer.start(CREDENTIAL);
   const clock = new ManualClock();
@@ -50,7 +53,13 @@ test('backup start: NG operating while the owner is busy, OK when free, then the
   const busy = peer.sendBackupStart(socket, { jobId: 'job-busy-0001' });
   assert.deepEqual(await peer.nextFrame(socket), { type: 'backup-start-answer', requestId: busy, answer: 'NG', reason: 'operating' });
   assert.deepEqual(await events.next('request'), { type: 'request', requestId: busy, jobId: 'job-busy-0001', attempt: 1 });
-  assert.deepEqual(await events.next('answered'), { type: 'answered', requestId: busy, jobId: 'job-busy-0001', answer: 'NG', reason: 'operating' });
+  assert.deepEqual(await events.next('answered'), {
+    type: 'answered',
+    requestId: busy,
+    jobId: 'job-busy-0001',
+    answer: 'NG',
+    reason: 'operating',
+  });
   assert.equal(peer.backupStarts.length, 0, 'NG starts nothing');
 
   agent.setBusy(0);
@@ -60,12 +69,20 @@ test('backup start: NG operating while the owner is busy, OK when free, then the
   // The backup follows the answer: targets per settings (contacts by default), trigger schedule, the job's id.
   const failed = await events.next('backup-failed');
   assert.deepEqual(peer.backupStarts, [{ kinds: ['contacts'], complete: ['contacts'], trigger: 'schedule', jobId: 'job-free-0001' }]);
-  assert.deepEqual(failed, { type: 'backup-failed', jobId: 'job-free-0001', code: 'QUOTA_EXCEEDED', detail: 'owner is over quota (10 GiB)' }, 'over quota is a result, not a crash');
+  assert.deepEqual(
+    failed,
+    { type: 'backup-failed', jobId: 'job-free-0001', code: 'QUOTA_EXCEEDED', detail: 'owner is over quota (10 GiB)' },
+    'over quota is a result, not a crash',
+  );
 
   const named = peer.sendBackupStart(socket, { jobId: 'job-kinds-001', kinds: ['media', 'contacts'] });
   assert.deepEqual(await peer.nextFrame(socket), { type: 'backup-start-answer', requestId: named, answer: 'OK' });
   await events.next('backup-failed');
-  assert.deepEqual(peer.backupStarts[1], { kinds: ['contacts', 'media'], complete: ['contacts', 'media'], trigger: 'schedule', jobId: 'job-kinds-001' }, 'kinds the center names win over the targets');
+  assert.deepEqual(
+    peer.backupStarts[1],
+    { kinds: ['contacts', 'media'], complete: ['contacts', 'media'], trigger: 'schedule', jobId: 'job-kinds-001' },
+    'kinds the center names win over the targets',
+  );
 });
 
 test('a backup that fails after its OK is reported to the center by its error code only; over quota is not (the center refused it itself)', async (t) => {
@@ -83,7 +100,11 @@ test('a backup that fails after its OK is reported to the center by its error co
   assert.deepEqual(await peer.nextFrame(socket), { type: 'backup-start-answer', requestId: quota, answer: 'OK' });
   assert.equal((await events.next('backup-failed')).code, 'QUOTA_EXCEEDED');
   const marker = peer.sendBackupStart(socket, { jobId: 'job-after-0001' });
-  assert.deepEqual(await peer.nextFrame(socket), { type: 'backup-start-answer', requestId: marker, answer: 'OK' }, 'no report came between');
+  assert.deepEqual(
+    await peer.nextFrame(socket),
+    { type: 'backup-start-answer', requestId: marker, answer: 'OK' },
+    'no report came between',
+  );
 });
 
 test('every frame is validated: a malformed request is reported and not answered; a refusal is reported', async (t) => {
@@ -95,7 +116,12 @@ test('every frame is validated: a malformed request is reported and not answered
   const first = await events.next('invalid-message');
   assert.match(first.detail, /backup-start message does not match the protocol: jobId/);
   assert.equal((await events.next('invalid-message')).detail, 'not JSON');
-  assert.deepEqual(await events.next('refused'), { type: 'refused', requestId: 'req-00000001', code: 'UNKNOWN_REQUEST', detail: 'no such request' });
+  assert.deepEqual(await events.next('refused'), {
+    type: 'refused',
+    requestId: 'req-00000001',
+    code: 'UNKNOWN_REQUEST',
+    detail: 'no such request',
+  });
   assert.deepEqual(peer.framesOn(socket), [], 'nothing answered');
 });
 
@@ -130,9 +156,15 @@ test('reconnects with backoff after the center drops the connection or refuses t
 
 test('backoff: 1 s doubling to 60 s with ±20 % jitter', () => {
   const low = new Backoff({ random: () => 0 });
-  assert.deepEqual(Array.from({ length: 8 }, () => low.next()), [800, 1600, 3200, 6400, 12800, 25600, 48000, 48000]);
+  assert.deepEqual(
+    Array.from({ length: 8 }, () => low.next()),
+    [800, 1600, 3200, 6400, 12800, 25600, 48000, 48000],
+  );
   const high = new Backoff({ random: () => 0.999999 });
-  assert.deepEqual(Array.from({ length: 8 }, () => high.next()), [1200, 2400, 4800, 9600, 19200, 38400, 72000, 72000]);
+  assert.deepEqual(
+    Array.from({ length: 8 }, () => high.next()),
+    [1200, 2400, 4800, 9600, 19200, 38400, 72000, 72000],
+  );
   high.reset();
   assert.equal(high.next(), 1200);
 });

@@ -33,8 +33,14 @@ test('readiness names the first cause: writing, operating, battery low, not idle
   agent.setBusy(0);
   assert.deepEqual(agent.readiness(), { ok: true }, 'busy 0 ends it at once');
 
-  assert.throws(() => agent.setDeviceState({ battery: 101 }), (e: unknown) => e instanceof PhoneSafeError && e.code === 'USAGE');
-  assert.throws(() => agent.setBusy(-1), (e: unknown) => e instanceof PhoneSafeError && e.code === 'USAGE');
+  assert.throws(
+    () => agent.setDeviceState({ battery: 101 }),
+    (e: unknown) => e instanceof PhoneSafeError && e.code === 'USAGE',
+  );
+  assert.throws(
+    () => agent.setBusy(-1),
+    (e: unknown) => e instanceof PhoneSafeError && e.code === 'USAGE',
+  );
 });
 
 test('a save in progress answers NG writing-backup-area, in this process and from another', async (t) => {
@@ -46,7 +52,9 @@ test('a save in progress answers NG writing-backup-area, in this process and fro
   await writeTree(src, { 'contacts/a.vcf': 'A', 'media/b.jpg': Buffer.alloc(4 * 1024 * 1024, 1) });
 
   const seen: string[] = [];
-  const importing = agent.importTree(src, { onProgress: () => seen.push(agent.readiness().ok ? 'ok' : (agent.readiness() as { reason: string }).reason) });
+  const importing = agent.importTree(src, {
+    onProgress: () => seen.push(agent.readiness().ok ? 'ok' : (agent.readiness() as { reason: string }).reason),
+  });
   await importing;
   assert.ok(seen.length > 0 && seen.every((r) => r === 'writing-backup-area'), 'every progress report during the import saw it writing');
   assert.deepEqual(agent.readiness(), { ok: true }, 'done writing');

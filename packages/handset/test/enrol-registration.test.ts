@@ -25,7 +25,8 @@ test('the first handset registers the owner, the second logs in, a wrong passwor
     t.after(() => agent.close());
     return agent;
   };
-  const enrol = async (name: string, password = PASSWORD) => (await open(name)).enroll({ center: center.url, owner: OWNER, password, name });
+  const enrol = async (name: string, password = PASSWORD) =>
+    (await open(name)).enroll({ center: center.url, owner: OWNER, password, name });
 
   assert.equal((await enrol('phone-1')).ownerRegistered, true);
   assert.equal((await enrol('phone-2')).ownerRegistered, false);
@@ -39,7 +40,10 @@ test('the first handset registers the owner, the second logs in, a wrong passwor
   const client = new CenterClient({ baseUrl: center.url });
   t.after(() => client.close());
   const owner = await loginOwner(client, OWNER, PASSWORD);
-  assert.deepEqual((await owner.client.listHandsets()).map((h) => h.name), ['phone-1', 'phone-2']);
+  assert.deepEqual(
+    (await owner.client.listHandsets()).map((h) => h.name),
+    ['phone-1', 'phone-2'],
+  );
   // Only the wrong password's registration is news to the owner; enrolling the second handset is not.
   const notices = (await owner.client.notices()).filter((n) => n.kind === 'registration-attempt');
   assert.equal(notices.length, 1);
@@ -60,6 +64,9 @@ test('handsets of a new owner enrolled at the same time all get in; one of them 
       return agent.enroll({ center: center.url, owner: 'racing@example.com', password: PASSWORD, name });
     }),
   );
-  assert.deepEqual(results.map((r) => r.name), names);
+  assert.deepEqual(
+    results.map((r) => r.name),
+    names,
+  );
   assert.equal(results.filter((r) => r.ownerRegistered).length, 1);
 });

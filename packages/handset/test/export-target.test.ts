@@ -26,7 +26,8 @@ async function handsetWithItems(t: TestContext): Promise<{ agent: HandsetAgent; 
 }
 
 function refusedLink(path: string): (error: unknown) => boolean {
-  return (error) => error instanceof PhoneSafeError && error.code === 'LOCAL_IO' && error.detail.includes(path) && /symbolic link/.test(error.detail);
+  return (error) =>
+    error instanceof PhoneSafeError && error.code === 'LOCAL_IO' && error.detail.includes(path) && /symbolic link/.test(error.detail);
 }
 
 test('export refuses a symlink to a directory outside the target: nothing made outside, nothing written', async (t) => {

@@ -50,7 +50,13 @@ export async function modeOf(path: string): Promise<number> {
  */
 export async function enrolledOffline(dir: string, options: AgentOptions = {}, center = 'http://127.0.0.1:9'): Promise<HandsetAgent> {
   await mkdir(dir, { recursive: true });
-  const identity = { center, handsetId: 'handset-offline-1', name: 'offline', credential: 'h1.handset-offline-1.secret', owner: 'owner@example.com' };
+  const identity = {
+    center,
+    handsetId: 'handset-offline-1',
+    name: 'offline',
+    credential: 'h1.handset-offline-1.secret',
+    owner: 'owner@example.com',
+  };
   await new IdentityStore(layoutOf(dir)).save(identity, randomBytes(32));
   return HandsetAgent.open(dir, { clock: new ManualClock(), ...options });
 }

@@ -72,7 +72,9 @@ async function recordedNg(root: string, handsetId: string): Promise<void> {
 test('the center schedules a backup; NG while the owner operates the handset, OK on the retry, committed under the job', async (t) => {
   const w = await live(t);
   const phone = await w.handset('phone-1');
-  await phone.importTree(await tree(w.root, { 'contacts/alice.vcf': 'BEGIN:VCARD\nFN:Alice\nEND:VCARD\n', 'media/big.jpg': randomBytes(200_000) }));
+  await phone.importTree(
+    await tree(w.root, { 'contacts/alice.vcf': 'BEGIN:VCARD\nFN:Alice\nEND:VCARD\n', 'media/big.jpg': randomBytes(200_000) }),
+  );
   const owner = await w.owner();
   const view = await owner.http.json(ScheduleView, { method: 'GET', path: '/v1/handsets/phone-1/schedule' });
   assert.deepEqual(view.schedule, { every: 'week', weekday: 0, at: '03:00' });
@@ -104,12 +106,15 @@ test('the center schedules a backup; NG while the owner operates the handset, OK
   assert.deepEqual([request.jobId, retry.jobId, retry.attempt], [first.jobId, first.jobId, 2]);
   assert.equal((await events.next('answered')).answer, 'OK');
   const done = await events.next('backup-done');
-  assert.deepEqual([done.jobId, done.result.jobId, done.result.trigger, done.result.kinds, done.result.files], [first.jobId, first.jobId, 'schedule', ['contacts'], 1]);
+  assert.deepEqual(
+    [done.jobId, done.result.jobId, done.result.trigger, done.result.kinds, done.result.files],
+    [first.jobId, first.jobId, 'schedule', ['contacts'], 1],
+  );
 
   // The owner's token lasts an hour of the shared clock, which has moved days: log in again.
   const [backup] = await (await w.owner()).listBackups('phone-1');
   assert.deepEqual([backup?.backupId, backup?.trigger], [done.result.backupId, 'schedule']);
-  assert.equal(phone.status().pendingVersions, 1, 'the media item is no target: it waits for the owner\'s own backup');
+  assert.equal(phone.status().pendingVersions, 1, "the media item is no target: it waits for the owner's own backup");
 });
 
 test('B4 size trigger: a save that takes the waiting target copies past the threshold backs them up', async (t) => {
@@ -143,7 +148,10 @@ test('B4 power-on trigger, and the center NG over quota surfaces as a result and
   const refused = await phone.powerOn();
   assert.deepEqual(refused && !refused.ok && [refused.trigger, refused.code], ['power-on', 'QUOTA_EXCEEDED']);
   const notices = await phone.notices();
-  assert.ok(notices.some((n) => n.kind === 'over-quota' && n.handsetName === 'phone-1'), JSON.stringify(notices));
+  assert.ok(
+    notices.some((n) => n.kind === 'over-quota' && n.handsetName === 'phone-1'),
+    JSON.stringify(notices),
+  );
 });
 
 test('a schedule changed on the handset is registered at the center', async (t) => {

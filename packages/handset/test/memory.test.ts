@@ -27,9 +27,18 @@ test('import then export gives back the same tree, names and bytes', async (t) =
 
   const progress: number[] = [];
   const imported = await agent.importTree(src, { onProgress: (p) => progress.push(p.done) });
-  assert.deepEqual(imported, { added: 6, updated: 0, unchanged: 0, bytes: [...new Map(Object.entries(TREE)).values()].reduce((s, c) => s + Buffer.byteLength(c), 0) });
+  assert.deepEqual(imported, {
+    added: 6,
+    updated: 0,
+    unchanged: 0,
+    bytes: [...new Map(Object.entries(TREE)).values()].reduce((s, c) => s + Buffer.byteLength(c), 0),
+  });
   assert.ok(progress.length > 6, 'a 10 MiB file reports progress as it streams');
-  assert.deepEqual([...progress].sort((a, b) => a - b), progress, 'progress only moves forward');
+  assert.deepEqual(
+    [...progress].sort((a, b) => a - b),
+    progress,
+    'progress only moves forward',
+  );
 
   const out = join(root, 'out');
   const exported = await agent.exportTree(out);
@@ -77,7 +86,10 @@ test('items carry kind and serial version', async (t) => {
   const memory = new MemoryStore(db, join(root, 'handset', 'memory'), new ManualClock());
   assert.deepEqual(
     memory.list().map((i) => [i.path, i.kind, i.version, i.size]),
-    [['contacts/a.vcf', 'contacts', 3, 4], ['photos/p.jpg', 'media', 1, 1]],
+    [
+      ['contacts/a.vcf', 'contacts', 3, 4],
+      ['photos/p.jpg', 'media', 1, 1],
+    ],
   );
 });
 

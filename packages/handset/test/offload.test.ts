@@ -14,7 +14,11 @@ import { HandsetAgent, type AgentOptions, type OffloadStep } from '../src/index.
 import { readTree, tempDir, writeTree } from './helpers.ts';
 
 const DAY = 24 * 3600_000;
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 async function phone(t: TestContext, options: AgentOptions = {}): Promise<{ agent: HandsetAgent; root: string; clock: ManualClock }> {
   const root = await tempDir(t, 'offload');
@@ -45,16 +49,26 @@ test('offload leaves stubs backed by a committed backup; export skips them; fetc
   const steps: OffloadStep[] = [];
   const result = await agent.offload({ kinds: ['media', 'contacts'], olderThanMs: 7 * DAY, onStep: (s) => void steps.push(s) });
   assert.ok(result.backupId, 'the items were not in a committed backup yet: one ran first');
-  assert.deepEqual(result.items.map((i) => i.path), ['contacts/alice.vcf', 'media/holiday.jpg'], 'today.jpg is too new');
+  assert.deepEqual(
+    result.items.map((i) => i.path),
+    ['contacts/alice.vcf', 'media/holiday.jpg'],
+    'today.jpg is too new',
+  );
   assert.equal(result.bytes, Buffer.byteLength(OLD['contacts/alice.vcf']) + OLD['media/holiday.jpg'].length);
-  assert.deepEqual(steps.map((s) => s.step), ['backed-up', 'verified', 'stubbed', 'removed', 'verified', 'stubbed', 'removed']);
+  assert.deepEqual(
+    steps.map((s) => s.step),
+    ['backed-up', 'verified', 'stubbed', 'removed', 'verified', 'stubbed', 'removed'],
+  );
 
   const status = agent.status();
   assert.equal(status.items, 3, 'stubs are still items');
-  assert.deepEqual(status.stubs.map((s) => [s.path, s.summary]), [
-    ['contacts/alice.vcf', 'BEGIN:VCARD'],
-    ['media/holiday.jpg', `media, ${OLD['media/holiday.jpg'].length} bytes`],
-  ]);
+  assert.deepEqual(
+    status.stubs.map((s) => [s.path, s.summary]),
+    [
+      ['contacts/alice.vcf', 'BEGIN:VCARD'],
+      ['media/holiday.jpg', `media, ${OLD['media/holiday.jpg'].length} bytes`],
+    ],
+  );
   for (const stub of status.stubs) assert.ok(!(await exists(join(root, 'phone', 'memory', stub.id))), `${stub.path}: content gone`);
 
   const out1 = join(root, 'out-1');
@@ -67,8 +81,16 @@ test('offload leaves stubs backed by a committed backup; export skips them; fetc
 
   const holiday = status.stubs.find((s) => s.path === 'media/holiday.jpg')!;
   assert.deepEqual(await agent.fetch(holiday.id), { path: 'media/holiday.jpg', size: OLD['media/holiday.jpg'].length, fetched: true });
-  assert.deepEqual(await agent.fetch('contacts/alice.vcf'), { path: 'contacts/alice.vcf', size: Buffer.byteLength(OLD['contacts/alice.vcf']), fetched: true });
-  assert.deepEqual(await agent.fetch('contacts/alice.vcf'), { path: 'contacts/alice.vcf', size: Buffer.byteLength(OLD['contacts/alice.vcf']), fetched: false });
+  assert.deepEqual(await agent.fetch('contacts/alice.vcf'), {
+    path: 'contacts/alice.vcf',
+    size: Buffer.byteLength(OLD['contacts/alice.vcf']),
+    fetched: true,
+  });
+  assert.deepEqual(await agent.fetch('contacts/alice.vcf'), {
+    path: 'contacts/alice.vcf',
+    size: Buffer.byteLength(OLD['contacts/alice.vcf']),
+    fetched: false,
+  });
   assert.deepEqual(agent.status().stubs, []);
   assert.equal(agent.status().pendingVersions, 0, 'fetching changes no version: nothing to back up again');
   const out2 = join(root, 'out-2');
@@ -100,7 +122,10 @@ test('a failure between any two steps leaves the item fully present, or a stub w
 
   // After the row became a stub, before the content went: a stub, with its content committed at the center.
   await assert.rejects(agent.offload({ kinds: ['media'], onStep: failAt('stubbed') }), /after stubbed/);
-  assert.deepEqual(agent.status().stubs.map((s) => s.path), ['media/holiday.jpg']);
+  assert.deepEqual(
+    agent.status().stubs.map((s) => s.path),
+    ['media/holiday.jpg'],
+  );
   assert.ok(await exists(memoryFile('media/holiday.jpg')), 'the stray content is still there');
   // The next offload (even one with nothing to do) clears the stray file; fetch proves the center holds the content.
   await agent.offload({ kinds: ['calendar'] });

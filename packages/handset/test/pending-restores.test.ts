@@ -47,7 +47,10 @@ test('a failing restore order is reported with its code, waits for its next try,
   // The owner's own call reports a failure as a result, not an exception.
   const second = await doomedOrder(phone, owner, 'phone-1');
   assert.deepEqual(await phone.applyPendingRestores({ onFailed: (f) => void failures.push(f) }), []);
-  assert.deepEqual(failures.map((f) => [f.restoreId, f.code]), [[second, 'NOT_FOUND']]);
+  assert.deepEqual(
+    failures.map((f) => [f.restoreId, f.code]),
+    [[second, 'NOT_FOUND']],
+  );
 
   const cancelled = await owner.cancelRestore(restoreId);
   assert.equal(cancelled.status, 'cancelled');
@@ -69,7 +72,11 @@ test('a rescue save does not apply pending restores, and a failing one does not 
   const saved = await events.next('rescue-saved').catch(() => undefined);
   assert.ok(saved, `the rescue save went through; events: ${events.types().join(', ')}`);
   assert.equal(saved.files, 2);
-  assert.deepEqual(w.peer.requests.slice(asked).filter((r) => r.startsWith('GET /v1/restores/pending')), [], 'no pending restores asked for');
+  assert.deepEqual(
+    w.peer.requests.slice(asked).filter((r) => r.startsWith('GET /v1/restores/pending')),
+    [],
+    'no pending restores asked for',
+  );
 });
 
 test('an order that must ask the owner and cannot is left pending, not reported as a failed try', async (t) => {
@@ -83,7 +90,10 @@ test('an order that must ask the owner and cannot is left pending, not reported 
 
   const failures: Array<{ code: string; reported: boolean }> = [];
   assert.deepEqual(await phone.applyPendingRestores({ onFailed: (f) => void failures.push(f) }), []);
-  assert.deepEqual(failures.map((f) => [f.code, f.reported]), [['OVERWRITE_REFUSED', false]]);
+  assert.deepEqual(
+    failures.map((f) => [f.code, f.reported]),
+    [['OVERWRITE_REFUSED', false]],
+  );
   const [listed] = await owner.listRestores();
   assert.deepEqual([listed?.restoreId, listed?.status, listed?.attempts], [order.restoreId, 'pending', 0]);
 });

@@ -22,7 +22,11 @@ const CODE = '24681012';
 test('rescue desk: request, save and erase while running, restore onto a replacement by control number', async (t) => {
   const w = await rescueWorld(t);
   const phone = await w.handset('phone-1', { direct: true, phone: PHONE, code: CODE });
-  const original = await w.tree({ 'contacts/alice.vcf': 'BEGIN:VCARD\nFN:Alice\nEND:VCARD\n', 'mail/addresses.txt': 'alice@example.com\n', 'notes/a.txt': 'a\n' });
+  const original = await w.tree({
+    'contacts/alice.vcf': 'BEGIN:VCARD\nFN:Alice\nEND:VCARD\n',
+    'mail/addresses.txt': 'alice@example.com\n',
+    'notes/a.txt': 'a\n',
+  });
   await phone.importTree(original);
   const desk = new CenterClient({ baseUrl: w.centerUrl });
   t.after(() => desk.close());
@@ -66,7 +70,11 @@ test('rescue desk: request, save and erase while running, restore onto a replace
   const replacement = await w.handset('phone-2', { direct: true, phone: PHONE });
   const { events: onReplacement } = runLoop(t, replacement);
   await onReplacement.next('connected');
-  const order = await desk.http.json(RescueRestoreResponse, { method: 'POST', path: '/v1/rescue/restore', json: { phone: PHONE, code: CODE, control } });
+  const order = await desk.http.json(RescueRestoreResponse, {
+    method: 'POST',
+    path: '/v1/rescue/restore',
+    json: { phone: PHONE, code: CODE, control },
+  });
   assert.equal(order.handsetName, 'phone-2');
   const applied = await onReplacement.next('restore-applied');
   assert.deepEqual([applied.result.restored, applied.result.skipped], [3, 0]);

@@ -84,7 +84,11 @@ export class RescuePeer {
     let body = Buffer.concat(pieces);
     const erased = /^\/v1\/rescue\/([^/]+)\/erased$/.exec(req.url ?? '');
     if (req.method === 'POST' && erased) {
-      this.erasedReports.push({ rescueId: decodeURIComponent(erased[1]!), body: JSON.parse(body.toString()), authorization: req.headers.authorization });
+      this.erasedReports.push({
+        rescueId: decodeURIComponent(erased[1]!),
+        body: JSON.parse(body.toString()),
+        authorization: req.headers.authorization,
+      });
       if (this.failErasedReports-- > 0) return unavailable(res);
       res.writeHead(204).end();
       return;
@@ -124,5 +128,7 @@ export class RescuePeer {
 
 function unavailable(res: ServerResponse): void {
   res.writeHead(503, { 'content-type': 'application/problem+json' });
-  res.end(JSON.stringify({ type: 'about:blank', title: 'The center is unavailable', status: 503, code: 'UNAVAILABLE', detail: 'test fault' }));
+  res.end(
+    JSON.stringify({ type: 'about:blank', title: 'The center is unavailable', status: 503, code: 'UNAVAILABLE', detail: 'test fault' }),
+  );
 }

@@ -55,12 +55,17 @@ test('rescue-save backs up every kind while the owner is busy; rescue-erase eras
   assert.deepEqual([repeated.backupId, repeated.again, w.peer.backupStarts.length], [saved.backupId, true, startsBefore]);
 
   // The owner's handset keeps being used after the snapshot: a change and a new item were never saved.
-  await phone.importTree(await w.tree({ 'contacts/bob.vcf': 'BEGIN:VCARD\nFN:Bob (new number)\nEND:VCARD\n', 'contacts/carol.vcf': 'BEGIN:VCARD\nFN:Carol\nEND:VCARD\n' }));
+  await phone.importTree(
+    await w.tree({
+      'contacts/bob.vcf': 'BEGIN:VCARD\nFN:Bob (new number)\nEND:VCARD\n',
+      'contacts/carol.vcf': 'BEGIN:VCARD\nFN:Carol\nEND:VCARD\n',
+    }),
+  );
 
   w.peer.sendErase(socket, 'rescue-1', 'some-other-backup');
   const refused = await events.next('rescue-failed');
   assert.deepEqual([refused.step, refused.code], ['erase', 'FORBIDDEN']);
-  assert.equal(phone.status().items, 6, 'nothing is erased for a backup id that is not the rescue\'s');
+  assert.equal(phone.status().items, 6, "nothing is erased for a backup id that is not the rescue's");
 
   // The erase happens, but its report does not arrive: the handset stays enrolled, to report it when asked again.
   w.peer.failErasedReports = 1;
@@ -73,7 +78,11 @@ test('rescue-save backs up every kind while the owner is busy; rescue-erase eras
   assert.deepEqual([status.items, status.stubs.length, status.enrolled], [2, 0, true]);
   const layout = layoutOf(join(w.root, 'phone-1'));
   assert.equal((await readdir(layout.memory)).length, 2, 'only the kept items have content files');
-  assert.equal(await count(layout.database, 'SELECT count(DISTINCT item_id) AS n FROM profile'), 2, 'profile rows of erased items are gone');
+  assert.equal(
+    await count(layout.database, 'SELECT count(DISTINCT item_id) AS n FROM profile'),
+    2,
+    'profile rows of erased items are gone',
+  );
 
   // Asked again (the center asks on every reconnect until it has the report): reported, nothing more erased.
   w.peer.sendErase(socket, 'rescue-1', saved.backupId);
@@ -82,9 +91,15 @@ test('rescue-save backs up every kind while the owner is busy; rescue-erase eras
   assert.equal(phone.status().items, 2);
   assert.deepEqual(
     w.peer.erasedReports.map((r) => [r.rescueId, r.body]),
-    [['rescue-1', { backupId: saved.backupId, erasedItems: 4 }], ['rescue-1', { backupId: saved.backupId, erasedItems: 4 }]],
+    [
+      ['rescue-1', { backupId: saved.backupId, erasedItems: 4 }],
+      ['rescue-1', { backupId: saved.backupId, erasedItems: 4 }],
+    ],
   );
-  assert.ok(w.peer.erasedReports.every((r) => r.authorization?.startsWith('Bearer ')), 'reported with the handset credential');
+  assert.ok(
+    w.peer.erasedReports.every((r) => r.authorization?.startsWith('Bearer ')),
+    'reported with the handset credential',
+  );
 
   // The report revokes the credential: the loop ends, and the handset forgets its enrolment, the owner's key and
   // everything sealed with it; the items that changed after the save stay, as plain memory.

@@ -9,7 +9,8 @@ import { HandsetDb } from '../src/db/database.ts';
 import { SettingsStore } from '../src/settings/settings.ts';
 import { enrolledOffline, tempDir } from './helpers.ts';
 
-const usage = (pattern: RegExp) => (error: unknown) => error instanceof PhoneSafeError && error.code === 'USAGE' && pattern.test(error.message);
+const usage = (pattern: RegExp) => (error: unknown) =>
+  error instanceof PhoneSafeError && error.code === 'USAGE' && pattern.test(error.message);
 
 test('with no set-up: contacts only, compressed, weekly on Sunday 03:00, no size or power-on trigger', async (t) => {
   const root = await tempDir(t, 'settings-defaults');
@@ -35,9 +36,15 @@ test('a change is validated as a whole and stored; a bad one names the field and
   assert.equal(schedule, undefined, 'not enrolled: the schedule is registered at enrolment');
 
   await assert.rejects(agent.updateSettings({ batteryMin: 120 }), usage(/batteryMin/));
-  await assert.rejects(agent.updateSettings({ triggers: { schedule: { every: 'week', weekday: 7, at: '03:00' } } }), usage(/triggers\.schedule/));
+  await assert.rejects(
+    agent.updateSettings({ triggers: { schedule: { every: 'week', weekday: 7, at: '03:00' } } }),
+    usage(/triggers\.schedule/),
+  );
   await assert.rejects(agent.updateSettings({ triggers: { schedule: { every: 'day', at: '25:00' } } }), usage(/HH:MM/));
-  await assert.rejects(agent.updateSettings({ targets: { kinds: [], extensions: [] } }), usage(/at least one kind, extension, application or keyword/));
+  await assert.rejects(
+    agent.updateSettings({ targets: { kinds: [], extensions: [] } }),
+    usage(/at least one kind, extension, application or keyword/),
+  );
   await assert.rejects(agent.updateSettings({ targets: { apps: ['a/b'] } }), usage(/targets\.apps/));
   assert.deepEqual(agent.settings(), settings, 'refused changes leave the settings as they were');
 });

@@ -58,7 +58,11 @@ test('a stub whose content the center lost is left out and named; the backup com
   const backup = await agent.backup();
   assert.deepEqual(backup.lostStubs, ['media/holiday.jpg']);
   assert.equal(backup.files, 2, 'the contact and the note are backed up again from memory');
-  assert.deepEqual(agent.status().stubs.map((s) => s.path), ['media/holiday.jpg'], 'the stub stays');
+  assert.deepEqual(
+    agent.status().stubs.map((s) => s.path),
+    ['media/holiday.jpg'],
+    'the stub stays',
+  );
   const next = await agent.backup();
   assert.deepEqual([next.lostStubs, next.sentParts], [['media/holiday.jpg'], 0]);
   await assert.rejects(agent.fetch('media/holiday.jpg'), (e: unknown) => e instanceof PhoneSafeError && e.code === 'NOT_FOUND');

@@ -79,7 +79,13 @@ test('backup on one handset, restore on another of the same owner', async (t) =>
   const again = await phone1.backup();
   assert.deepEqual([again.sentParts, again.reusedParts, again.files], [0, first.sentParts, 4]);
   const history = await phone1.history();
-  assert.deepEqual(history.local.map((h) => [h.event, h.backupId]), [['backup', again.backupId], ['backup', first.backupId]]);
+  assert.deepEqual(
+    history.local.map((h) => [h.event, h.backupId]),
+    [
+      ['backup', again.backupId],
+      ['backup', first.backupId],
+    ],
+  );
   assert.equal(history.center.filter((e) => e.event === 'backup-committed').length, 2);
 
   const phone2 = await w.handset('phone-2');
@@ -210,7 +216,13 @@ async function treeOf(root: string, name: string, files: Record<string, string |
 
 test('restore asks before overwriting different data; yes, no, all and none', async (t) => {
   const w = await world(t);
-  const backedUp = { 'contacts/x1.vcf': 'X1', 'contacts/x2.vcf': 'X2', 'contacts/x3.vcf': 'X3', 'contacts/same.vcf': 'S', 'contacts/new.vcf': 'N' };
+  const backedUp = {
+    'contacts/x1.vcf': 'X1',
+    'contacts/x2.vcf': 'X2',
+    'contacts/x3.vcf': 'X3',
+    'contacts/same.vcf': 'S',
+    'contacts/new.vcf': 'N',
+  };
   const phone1 = await w.handset('phone-1');
   await phone1.importTree(await treeOf(w.root, 'src-1', backedUp));
   await phone1.backup();
@@ -228,7 +240,10 @@ test('restore asks before overwriting different data; yes, no, all and none', as
   assert.equal(phone2.status().items, 4, 'nothing written when the question cannot be asked');
 
   const no = await restore({ overwrite: 'no' });
-  assert.deepEqual([no.restored, no.skipped, no.alreadyThere, no.skippedPaths], [1, 3, 1, ['contacts/x1.vcf', 'contacts/x2.vcf', 'contacts/x3.vcf']]);
+  assert.deepEqual(
+    [no.restored, no.skipped, no.alreadyThere, no.skippedPaths],
+    [1, 3, 1, ['contacts/x1.vcf', 'contacts/x2.vcf', 'contacts/x3.vcf']],
+  );
 
   const asked: string[] = [];
   const answers: OverwriteAnswer[] = ['no', 'all'];
@@ -255,10 +270,19 @@ test('a restore the pc orders is applied when the handset next talks to the cent
   const phone2 = await w.handset('phone-2');
   const pc = await loginOwner(new CenterClient({ baseUrl: w.url }), OWNER, PASSWORD);
   t.after(() => pc.client.close());
-  await pc.client.startRestore({ backupId: backup.backupId, toHandset: 'phone-2', kinds: ['contacts'], deleteAfter: true, overwrite: 'yes' });
+  await pc.client.startRestore({
+    backupId: backup.backupId,
+    toHandset: 'phone-2',
+    kinds: ['contacts'],
+    deleteAfter: true,
+    overwrite: 'yes',
+  });
 
   const history = await phone2.history();
-  assert.deepEqual(history.local.map((h) => [h.event, h.backupId, h.files]), [['restore', backup.backupId, 1]]);
+  assert.deepEqual(
+    history.local.map((h) => [h.event, h.backupId, h.files]),
+    [['restore', backup.backupId, 1]],
+  );
   assert.equal(phone2.status().items, 1, 'only the kinds the order named');
   assert.deepEqual(await pc.client.listBackups(), [], 'the center deleted the backup after the restore');
   assert.deepEqual(await phone2.applyPendingRestores(), [], 'the order is applied once');

@@ -1,4 +1,14 @@
-import { fileContent, forEachConcurrent, partsInBatches, PhoneSafeError, readManifest, selectFiles, TargetDir, type DataKind, type ManifestFile } from '@phonesafe/protocol';
+import {
+  fileContent,
+  forEachConcurrent,
+  partsInBatches,
+  PhoneSafeError,
+  readManifest,
+  selectFiles,
+  TargetDir,
+  type DataKind,
+  type ManifestFile,
+} from '@phonesafe/protocol';
 import type { ProgressFn } from './progress.ts';
 import { resolveInside } from './safe-path.ts';
 import type { PcSession } from './session.ts';
@@ -48,7 +58,10 @@ export async function writeFiles<F extends FileToWrite>(
   onProgress?: ProgressFn,
 ): Promise<{ files: number; bytes: number }> {
   for (const file of files) resolveInside(out, file.path);
-  const target = await TargetDir.open(out, files.map((file) => file.path));
+  const target = await TargetDir.open(
+    out,
+    files.map((file) => file.path),
+  );
   const total = files.reduce((sum, f) => sum + f.size, 0);
   let done = 0;
   onProgress?.({ phase: 'download', done, total, unit: 'bytes' });

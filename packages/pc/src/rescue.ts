@@ -40,12 +40,20 @@ export interface RescueCredential {
 
 /** R1: asks the center to save and erase the handset with this phone number; answered at once (the work waits for the handset). */
 export function requestRescue(desk: RescueDesk, credential: RescueCredential): Promise<RescueViewType> {
-  return desk.client.http.json(RescueView, { method: 'POST', path: '/v1/rescue/requests', json: { phone: credential.phone, code: credential.code } });
+  return desk.client.http.json(RescueView, {
+    method: 'POST',
+    path: '/v1/rescue/requests',
+    json: { phone: credential.phone, code: credential.code },
+  });
 }
 
 /** The rescues of this phone number (status, control number once saved, times) and the audit trail. */
 export function rescueStatus(desk: RescueDesk, credential: RescueCredential): Promise<RescueStatusResult> {
-  return desk.client.http.json(RescueStatusResponse, { method: 'POST', path: '/v1/rescue/status', json: { phone: credential.phone, code: credential.code } });
+  return desk.client.http.json(RescueStatusResponse, {
+    method: 'POST',
+    path: '/v1/rescue/status',
+    json: { phone: credential.phone, code: credential.code },
+  });
 }
 
 export interface RescueRestoreOptions extends RescueCredential {
@@ -96,9 +104,11 @@ export function checkNewCode(code: string): string {
 /** Control numbers are shown as 4-4-4-4; dashes and spaces are ignored on input. */
 export function normalizeControl(value: string): string {
   const control = value.replace(/[\s-]/g, '');
-  if (!/^[0-9]{16}$/.test(control)) throw new PhoneSafeError('USAGE', `a control number is 16 digits (shown as 1234-5678-9012-3456), not '${value}'`);
+  if (!/^[0-9]{16}$/.test(control))
+    throw new PhoneSafeError('USAGE', `a control number is 16 digits (shown as 1234-5678-9012-3456), not '${value}'`);
   // A typo is caught here, before it counts as a wrong control number at the center.
-  if (!luhnValid(control)) throw new PhoneSafeError('USAGE', `the control number ${formatControl(control)} does not check out (a mistyped digit?)`);
+  if (!luhnValid(control))
+    throw new PhoneSafeError('USAGE', `the control number ${formatControl(control)} does not check out (a mistyped digit?)`);
   return control;
 }
 

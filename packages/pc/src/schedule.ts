@@ -19,7 +19,10 @@ export function getSchedule(session: PcSession, handset: string): Promise<Schedu
 
 /** Sets (or with `schedule: null` clears) a handset's schedule; answers what the center now holds. */
 export function putSchedule(session: PcSession, handset: string, change: ScheduleChange): Promise<ScheduleView> {
-  const json = change.retry && Object.keys(change.retry).length > 0 ? { schedule: change.schedule, retry: change.retry } : { schedule: change.schedule };
+  const json =
+    change.retry && Object.keys(change.retry).length > 0
+      ? { schedule: change.schedule, retry: change.retry }
+      : { schedule: change.schedule };
   return session.owner.client.http.json(ScheduleView, { method: 'PUT', path: schedulePath(handset), json });
 }
 

@@ -38,11 +38,23 @@ test('a corrupt profile is a clear local error', async (t) => {
 test('flags win over the environment, which wins over the profile', () => {
   const profile = { center: 'http://saved', owner: 'saved@x', ca: '/saved-ca.pem' };
   assert.deepEqual(resolveTarget({}, {}, profile), profile);
-  assert.deepEqual(resolveTarget({}, { PHONESAFE_CENTER: 'http://env', PHONESAFE_OWNER: 'env@x' }, profile), { center: 'http://env', owner: 'env@x' });
-  assert.deepEqual(resolveTarget({ center: 'http://flag' }, { PHONESAFE_CENTER: 'http://env' }, profile), { center: 'http://flag', owner: 'saved@x' });
+  assert.deepEqual(resolveTarget({}, { PHONESAFE_CENTER: 'http://env', PHONESAFE_OWNER: 'env@x' }, profile), {
+    center: 'http://env',
+    owner: 'env@x',
+  });
+  assert.deepEqual(resolveTarget({ center: 'http://flag' }, { PHONESAFE_CENTER: 'http://env' }, profile), {
+    center: 'http://flag',
+    owner: 'saved@x',
+  });
 });
 
 test('without any center or owner the error says how to give one', () => {
-  assert.throws(() => resolveTarget({}, {}, {}), (e: unknown) => e instanceof PhoneSafeError && e.code === 'USAGE' && /--center/.test(e.detail));
-  assert.throws(() => resolveTarget({ center: 'http://c' }, {}, {}), (e: unknown) => e instanceof PhoneSafeError && /--owner/.test(e.detail));
+  assert.throws(
+    () => resolveTarget({}, {}, {}),
+    (e: unknown) => e instanceof PhoneSafeError && e.code === 'USAGE' && /--center/.test(e.detail),
+  );
+  assert.throws(
+    () => resolveTarget({ center: 'http://c' }, {}, {}),
+    (e: unknown) => e instanceof PhoneSafeError && /--owner/.test(e.detail),
+  );
 });

@@ -39,7 +39,10 @@ test('one unsafe path in a manifest means nothing is written at all', async (t) 
     { path: 'ok.txt', size: 2, modifiedAt: at },
     { path: '../escaped.txt', size: 2, modifiedAt: at },
   ];
-  await assert.rejects(writeFiles(out, files, () => chunks('hi')), refused);
+  await assert.rejects(
+    writeFiles(out, files, () => chunks('hi')),
+    refused,
+  );
   await assert.rejects(readdir(out), { code: 'ENOENT' });
 });
 
@@ -69,7 +72,8 @@ test('a content failure midway leaves neither the file nor a temporary file', as
 });
 
 function refusedLink(path: string): (error: unknown) => boolean {
-  return (error) => error instanceof PhoneSafeError && error.code === 'LOCAL_IO' && error.detail.includes(path) && /symbolic link/.test(error.detail);
+  return (error) =>
+    error instanceof PhoneSafeError && error.code === 'LOCAL_IO' && error.detail.includes(path) && /symbolic link/.test(error.detail);
 }
 
 test('a symlink to a directory outside: refused naming it, nothing created or written outside, nothing written inside', async (t) => {
@@ -83,7 +87,10 @@ test('a symlink to a directory outside: refused naming it, nothing created or wr
     { path: 'contacts/a.vcf', size: 1, modifiedAt: at },
     { path: 'media/2025/x.jpg', size: 1, modifiedAt: at },
   ];
-  await assert.rejects(writeFiles(out, files, () => chunks('x')), refusedLink('media'));
+  await assert.rejects(
+    writeFiles(out, files, () => chunks('x')),
+    refusedLink('media'),
+  );
   assert.deepEqual(await tree(elsewhere), [], 'no directory made outside');
   assert.deepEqual(await tree(out), ['media'], 'every path is checked before anything is created');
 });
@@ -95,7 +102,10 @@ test('a symlink to a file outside: refused naming it, the file outside unchanged
   await mkdir(join(out, 'contacts'), { recursive: true });
   await writeFile(outside, 'keep me');
   await symlink(outside, join(out, 'contacts/a.vcf'));
-  await assert.rejects(writeFiles(out, [{ path: 'contacts/a.vcf', size: 1, modifiedAt: at }], () => chunks('x')), refusedLink('contacts/a.vcf'));
+  await assert.rejects(
+    writeFiles(out, [{ path: 'contacts/a.vcf', size: 1, modifiedAt: at }], () => chunks('x')),
+    refusedLink('contacts/a.vcf'),
+  );
   assert.equal(await readFile(outside, 'utf8'), 'keep me');
   assert.equal((await lstat(join(out, 'contacts/a.vcf'))).isSymbolicLink(), true);
 });

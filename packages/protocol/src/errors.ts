@@ -10,13 +10,21 @@ export const ERRORS = {
   BAD_REQUEST: { status: 400, retryable: false, title: 'The request is malformed' },
   VALIDATION_FAILED: { status: 400, retryable: false, title: 'The request does not match its schema' },
   UNAUTHENTICATED: { status: 401, retryable: false, title: 'Credentials are missing or wrong' },
-  CREDENTIAL_REVOKED: { status: 401, retryable: false, title: "This handset's credential is revoked (by its owner, or after a rescue erase)" },
+  CREDENTIAL_REVOKED: {
+    status: 401,
+    retryable: false,
+    title: "This handset's credential is revoked (by its owner, or after a rescue erase)",
+  },
   FORBIDDEN: { status: 403, retryable: false, title: 'Not allowed for this owner or handset' },
   NOT_FOUND: { status: 404, retryable: false, title: 'No such resource' },
   // No longer sent: a taken address is answered like a new one (wire-protocol.md). Kept, as codes are never removed.
   OWNER_EXISTS: { status: 409, retryable: false, title: 'An owner with this e-mail address exists' },
   HANDSET_NAME_TAKEN: { status: 409, retryable: false, title: 'The owner already has a handset with this name' },
-  RESCUE_IN_PROGRESS: { status: 409, retryable: false, title: 'A rescue of this phone number still needs its code number; it cannot change until the rescue ends' },
+  RESCUE_IN_PROGRESS: {
+    status: 409,
+    retryable: false,
+    title: 'A rescue of this phone number still needs its code number; it cannot change until the rescue ends',
+  },
   HANDSET_REVOKED: { status: 409, retryable: false, title: 'The handset is revoked and takes no new work' },
   BACKUP_NOT_OPEN: { status: 409, retryable: false, title: 'The backup is not open for transfer' },
   RESTORE_NOT_PENDING: { status: 409, retryable: false, title: 'The restore order is no longer pending' },

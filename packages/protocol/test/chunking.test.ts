@@ -19,7 +19,10 @@ const chunker = new Chunker(new OwnerKeys(newDataKey()).gear, sizes);
 test('chunks cover the data exactly and respect min and max sizes', () => {
   const data = noise(5 * 1024 * 1024, 1);
   const cuts = chunker.split(data);
-  assert.equal(cuts.reduce((sum, [, len]) => sum + len, 0), data.length);
+  assert.equal(
+    cuts.reduce((sum, [, len]) => sum + len, 0),
+    data.length,
+  );
   cuts.forEach(([offset, len], i) => {
     assert.equal(offset, i === 0 ? 0 : cuts[i - 1]![0] + cuts[i - 1]![1]);
     assert.ok(len <= sizes.max);

@@ -23,7 +23,8 @@ async function stallingServer(t: TestContext, behaviour: Behaviour): Promise<{ u
     socket.on('error', () => {});
     socket.once('data', () => {
       if (behaviour === 'half-headers') socket.write('HTTP/1.1 200 OK\r\nContent-Type: appl');
-      if (behaviour === 'half-body') socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"backups":');
+      if (behaviour === 'half-body')
+        socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"backups":');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -35,7 +36,8 @@ async function stallingServer(t: TestContext, behaviour: Behaviour): Promise<{ u
   return { url: `http://127.0.0.1:${port}`, connections: () => connections };
 }
 
-const timedOut = (pattern: RegExp) => (e: unknown) => e instanceof PhoneSafeError && e.code === 'NETWORK' && e.retryable && pattern.test(e.detail);
+const timedOut = (pattern: RegExp) => (e: unknown) =>
+  e instanceof PhoneSafeError && e.code === 'NETWORK' && e.retryable && pattern.test(e.detail);
 
 for (const behaviour of ['silent', 'half-headers', 'half-body'] as const) {
   test(`a ${behaviour} center: a GET times out and is sent four times in all, a POST once`, async (t) => {
@@ -44,7 +46,10 @@ for (const behaviour of ['silent', 'half-headers', 'half-body'] as const) {
     t.after(() => http.close());
     await assert.rejects(http.json(z.unknown(), { method: 'GET', path: '/v1/backups' }), timedOut(/no answer for 0\.1 s/));
     assert.equal(server.connections(), 4, 'the GET went once and was repeated three times, each on a new connection');
-    await assert.rejects(http.raw({ method: 'POST', path: '/v1/owners/prelogin', json: { email: 'a@example.org' } }), timedOut(/no answer/));
+    await assert.rejects(
+      http.raw({ method: 'POST', path: '/v1/owners/prelogin', json: { email: 'a@example.org' } }),
+      timedOut(/no answer/),
+    );
     assert.equal(server.connections(), 5, 'the POST went once');
   });
 }

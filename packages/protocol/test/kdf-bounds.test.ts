@@ -7,10 +7,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CenterClient, DEFAULT_KDF_COST, deriveOwnerSecrets, KdfParams, loginOwner, newKdfParams, PhoneSafeError } from '@phonesafe/protocol';
+import {
+  CenterClient,
+  DEFAULT_KDF_COST,
+  deriveOwnerSecrets,
+  KdfParams,
+  loginOwner,
+  newKdfParams,
+  PhoneSafeError,
+} from '@phonesafe/protocol';
 
 const salt = (bytes: number) => Buffer.alloc(bytes, 7).toString('base64');
-const kdf = (cost: { N: number; r: number; p: number }, saltBytes = 16) => ({ algorithm: 'scrypt' as const, salt: salt(saltBytes), ...cost });
+const kdf = (cost: { N: number; r: number; p: number }, saltBytes = 16) => ({
+  algorithm: 'scrypt' as const,
+  salt: salt(saltBytes),
+  ...cost,
+});
 const MiB = 1024 * 1024;
 
 test('KdfParams takes the default cost and the bounds themselves', () => {
@@ -47,7 +59,10 @@ test('KdfParams refuses costs a phone cannot afford, weak costs and odd salts', 
 test('deriving refuses out-of-bounds parameters before running scrypt', async () => {
   // Cheap under the old bounds (p = 16 of a 16 MiB scrypt), so the test costs little either way.
   const params = kdf({ N: 1 << 14, r: 8, p: 16 });
-  await assert.rejects(deriveOwnerSecrets('password', params), (e) => e instanceof PhoneSafeError && e.code === 'BAD_REQUEST' && /KDF/.test(e.detail));
+  await assert.rejects(
+    deriveOwnerSecrets('password', params),
+    (e) => e instanceof PhoneSafeError && e.code === 'BAD_REQUEST' && /KDF/.test(e.detail),
+  );
 });
 
 test('a client refuses a prelogin answer with parameters out of bounds, and never logs in with them', async (t) => {

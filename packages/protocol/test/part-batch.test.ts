@@ -28,13 +28,32 @@ test('a part batch decodes to the parts it was made of, empty parts included', (
 
 test('a body that is not a batch is refused with a code, never read past its end', () => {
   const body = encodePartBatch([part(10), part(20)]);
-  assert.equal(code(() => decodePartBatch(body.subarray(0, 3))), 'BAD_REQUEST');
-  assert.equal(code(() => decodePartBatch(body.subarray(0, body.length - 1))), 'BAD_REQUEST', 'truncated');
-  assert.equal(code(() => decodePartBatch(Buffer.concat([body, Buffer.from([0])]))), 'BAD_REQUEST', 'bytes left over');
+  assert.equal(
+    code(() => decodePartBatch(body.subarray(0, 3))),
+    'BAD_REQUEST',
+  );
+  assert.equal(
+    code(() => decodePartBatch(body.subarray(0, body.length - 1))),
+    'BAD_REQUEST',
+    'truncated',
+  );
+  assert.equal(
+    code(() => decodePartBatch(Buffer.concat([body, Buffer.from([0])]))),
+    'BAD_REQUEST',
+    'bytes left over',
+  );
   const long = Buffer.from(body);
   long.writeUInt32BE(body.length);
-  assert.equal(code(() => decodePartBatch(long)), 'BAD_REQUEST', 'index longer than the body');
-  assert.equal(code(() => encodePartBatch([])), 'not a PhoneSafeError', 'the encoder refuses an empty batch too (zod)');
+  assert.equal(
+    code(() => decodePartBatch(long)),
+    'BAD_REQUEST',
+    'index longer than the body',
+  );
+  assert.equal(
+    code(() => encodePartBatch([])),
+    'not a PhoneSafeError',
+    'the encoder refuses an empty batch too (zod)',
+  );
   const same = part(5, 'a'.repeat(64));
   assert.throws(() => encodePartBatch([same, same]));
 });

@@ -26,8 +26,18 @@ function gen(backupId: string, minute: number, files: ManifestFile[], complete?:
 const picked = (generations: Generation[]) => composeGenerations(generations).map((c) => [c.file.path, c.file.version, c.backupId]);
 
 test('the newest backup covering a kind completely decides its items; newer partial ones add and update', () => {
-  const full = gen('full', 0, [file('contacts/a.vcf', 'contacts'), file('photos/1.jpg', 'media'), file('photos/2.jpg', 'media'), file('cal/w.ics', 'calendar')], ['contacts', 'media', 'calendar']);
-  const contacts = gen('contacts', 1, [file('contacts/a.vcf', 'contacts', 2), file('contacts/b.vcf', 'contacts'), file('photos/1.jpg', 'media')], ['contacts']);
+  const full = gen(
+    'full',
+    0,
+    [file('contacts/a.vcf', 'contacts'), file('photos/1.jpg', 'media'), file('photos/2.jpg', 'media'), file('cal/w.ics', 'calendar')],
+    ['contacts', 'media', 'calendar'],
+  );
+  const contacts = gen(
+    'contacts',
+    1,
+    [file('contacts/a.vcf', 'contacts', 2), file('contacts/b.vcf', 'contacts'), file('photos/1.jpg', 'media')],
+    ['contacts'],
+  );
   const jpg = gen('jpg', 2, [file('photos/3.jpg', 'media'), file('photos/2.jpg', 'media', 2)], []);
   assert.deepEqual(picked([full, jpg, contacts]), [
     ['cal/w.ics', 1, 'full'],
@@ -48,7 +58,10 @@ test('an item absent from the newest complete backup of its kind was deleted: ol
 test('where no backup covered a kind completely (manifests before the field), the newest version of every item seen counts', () => {
   const one = gen('one', 0, [file('notes/a.txt', 'other', 1), file('notes/b.txt', 'other', 3)]);
   const two = gen('two', 1, [file('notes/a.txt', 'other', 2)]);
-  assert.deepEqual(picked([one, two]), [['notes/a.txt', 2, 'two'], ['notes/b.txt', 3, 'one']]);
+  assert.deepEqual(picked([one, two]), [
+    ['notes/a.txt', 2, 'two'],
+    ['notes/b.txt', 3, 'one'],
+  ]);
   assert.deepEqual(picked([]), []);
 });
 

@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import {
-  deriveOwnerSecrets, newDataKey, newKdfParams, OwnerKeys, PhoneSafeError, unwrapDataKey, wrapDataKey,
-} from '@phonesafe/protocol';
+import { deriveOwnerSecrets, newDataKey, newKdfParams, OwnerKeys, PhoneSafeError, unwrapDataKey, wrapDataKey } from '@phonesafe/protocol';
 
 /** The cheapest cost KdfParams allows (2^14, 16 MiB). */
 const cheap = { N: 1 << 14, r: 8, p: 1 };
@@ -34,8 +32,7 @@ test('a flipped byte, a swapped id or another key is refused', () => {
   const b = keys.sealPart(Buffer.from('bravo'), { compress: false });
   const flipped = Buffer.from(a.bytes);
   flipped[flipped.length - 20]! ^= 1;
-  const expectDecryptFailure = (fn: () => unknown) =>
-    assert.throws(fn, (e) => e instanceof PhoneSafeError && e.code === 'DECRYPT_FAILED');
+  const expectDecryptFailure = (fn: () => unknown) => assert.throws(fn, (e) => e instanceof PhoneSafeError && e.code === 'DECRYPT_FAILED');
   expectDecryptFailure(() => keys.openPart(a.id, flipped));
   expectDecryptFailure(() => keys.openPart(a.id, b.bytes));
   expectDecryptFailure(() => new OwnerKeys(newDataKey()).openPart(a.id, a.bytes));
@@ -58,6 +55,9 @@ test('the data key unwraps with the right password only', async () => {
   const dataKey = newDataKey();
   const wrapped = wrapDataKey(right.kek, dataKey);
   assert.deepEqual(unwrapDataKey(right.kek, wrapped), dataKey);
-  assert.throws(() => unwrapDataKey(wrong.kek, wrapped), (e) => e instanceof PhoneSafeError && e.code === 'DECRYPT_FAILED');
+  assert.throws(
+    () => unwrapDataKey(wrong.kek, wrapped),
+    (e) => e instanceof PhoneSafeError && e.code === 'DECRYPT_FAILED',
+  );
   assert.notDeepEqual(right.authKey, right.kek, 'the login secret is not the wrapping key');
 });

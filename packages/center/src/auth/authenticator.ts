@@ -46,7 +46,10 @@ export class Authenticator {
     const valid = secretMatches(secret, handset?.credentialHash);
     if (!handset || !valid) throw unauthenticated();
     if (handset.revokedAt !== null) {
-      throw new PhoneSafeError('CREDENTIAL_REVOKED', "this handset's credential is revoked (by its owner, or after a rescue erase); enrol it again to use it");
+      throw new PhoneSafeError(
+        'CREDENTIAL_REVOKED',
+        "this handset's credential is revoked (by its owner, or after a rescue erase); enrol it again to use it",
+      );
     }
     return handset;
   }

@@ -19,7 +19,8 @@ export interface HandsetCaller {
 
 /** Narrows a caller on an owner-only route to the owner's session (its token). */
 export function asOwnerSession(caller: Caller): { ownerId: string; tokenId: string } {
-  if (caller.kind !== 'owner' || caller.tokenId === undefined) throw new PhoneSafeError('FORBIDDEN', 'only an owner logged in with a token may do this');
+  if (caller.kind !== 'owner' || caller.tokenId === undefined)
+    throw new PhoneSafeError('FORBIDDEN', 'only an owner logged in with a token may do this');
   return { ownerId: caller.ownerId, tokenId: caller.tokenId };
 }
 

@@ -69,7 +69,8 @@ export class Lockout {
       return { key, failures: 0, lockedUntil: outcome.lockedUntil, lastFailureAt: at };
     });
     const { refusedUntil, lockedUntil } = outcome;
-    if (refusedUntil !== null) throw new PhoneSafeError('LOCKED', `too many wrong tries; try again after ${refusedUntil}`, { lockedUntil: refusedUntil });
+    if (refusedUntil !== null)
+      throw new PhoneSafeError('LOCKED', `too many wrong tries; try again after ${refusedUntil}`, { lockedUntil: refusedUntil });
     return { key, locked: lockedUntil !== null, lockedUntil };
   }
 

@@ -35,7 +35,14 @@ export async function deleteBackup(
   detail: string,
 ): Promise<void> {
   if (!(await deps.backups.remove(backup.ownerId, backup.id))) throw notFound(backup.id);
-  await deps.history.append({ at, ownerId: backup.ownerId, handsetId: backup.handsetId, backupId: backup.id, event: 'backup-deleted', detail });
+  await deps.history.append({
+    at,
+    ownerId: backup.ownerId,
+    handsetId: backup.handsetId,
+    backupId: backup.id,
+    event: 'backup-deleted',
+    detail,
+  });
 }
 
 export function toSummary(backup: CommittedBackup): BackupSummary {

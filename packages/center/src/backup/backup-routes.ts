@@ -1,4 +1,13 @@
-import { BackupDetail, BackupList, BackupListQuery, CompletionNotice, EndNotice, Id, StartBackupRequest, StartBackupResponse } from '@phonesafe/protocol';
+import {
+  BackupDetail,
+  BackupList,
+  BackupListQuery,
+  CompletionNotice,
+  EndNotice,
+  Id,
+  StartBackupRequest,
+  StartBackupResponse,
+} from '@phonesafe/protocol';
 import { z } from 'zod';
 import { asHandset } from '../auth/caller.ts';
 import type { App } from '../http/zod.ts';
@@ -7,11 +16,15 @@ import type { BackupService } from './backup-service.ts';
 const BackupParams = z.strictObject({ id: Id });
 
 export function backupRoutes(app: App, backups: BackupService): void {
-  app.post('/v1/backups', { config: { auth: 'handset' }, schema: { body: StartBackupRequest, response: { 201: StartBackupResponse } } }, async (req, reply) =>
-    reply.code(201).send(await backups.start(asHandset(req.caller), req.body)),
+  app.post(
+    '/v1/backups',
+    { config: { auth: 'handset' }, schema: { body: StartBackupRequest, response: { 201: StartBackupResponse } } },
+    async (req, reply) => reply.code(201).send(await backups.start(asHandset(req.caller), req.body)),
   );
-  app.post('/v1/backups/:id/end', { config: { auth: 'handset' }, schema: { params: BackupParams, body: EndNotice, response: { 200: CompletionNotice } } }, (req) =>
-    backups.end(asHandset(req.caller), req.params.id, req.body),
+  app.post(
+    '/v1/backups/:id/end',
+    { config: { auth: 'handset' }, schema: { params: BackupParams, body: EndNotice, response: { 200: CompletionNotice } } },
+    (req) => backups.end(asHandset(req.caller), req.params.id, req.body),
   );
   app.get('/v1/backups', { config: { auth: 'any' }, schema: { querystring: BackupListQuery, response: { 200: BackupList } } }, (req) =>
     backups.list(req.caller, req.query.handset),

@@ -1,4 +1,12 @@
-import { PhoneSafeError, type BackupDetail, type BackupSummary, type Clock, type CompletionNotice, type DataKind, type EndNotice } from '@phonesafe/protocol';
+import {
+  PhoneSafeError,
+  type BackupDetail,
+  type BackupSummary,
+  type Clock,
+  type CompletionNotice,
+  type DataKind,
+  type EndNotice,
+} from '@phonesafe/protocol';
 import type { Caller, HandsetCaller } from '../auth/caller.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../logging/logger.ts';

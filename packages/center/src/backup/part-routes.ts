@@ -1,4 +1,15 @@
-import { decodePartBatch, encodePartBatch, FetchPartsRequest, MAX_BATCH_BYTES, MissingPartsRequest, MissingPartsResponse, PartAck, PartBatchAck, PartId, Sha256Hex } from '@phonesafe/protocol';
+import {
+  decodePartBatch,
+  encodePartBatch,
+  FetchPartsRequest,
+  MAX_BATCH_BYTES,
+  MissingPartsRequest,
+  MissingPartsResponse,
+  PartAck,
+  PartBatchAck,
+  PartId,
+  Sha256Hex,
+} from '@phonesafe/protocol';
 import { z } from 'zod';
 import { asHandset } from '../auth/caller.ts';
 import { withRawBody } from '../http/raw-body.ts';
@@ -11,8 +22,10 @@ const SHA_HEADER = 'x-phonesafe-sha256';
 const PartHeaders = z.looseObject({ [SHA_HEADER]: Sha256Hex });
 
 export function partRoutes(app: App, parts: PartService, maxPartBytes: number): void {
-  app.post('/v1/parts/missing', { config: { auth: 'handset' }, schema: { body: MissingPartsRequest, response: { 200: MissingPartsResponse } } }, (req) =>
-    parts.missing(req.caller.ownerId, req.body.ids),
+  app.post(
+    '/v1/parts/missing',
+    { config: { auth: 'handset' }, schema: { body: MissingPartsRequest, response: { 200: MissingPartsResponse } } },
+    (req) => parts.missing(req.caller.ownerId, req.body.ids),
   );
   withRawBody(app, (scoped) => {
     scoped.put(
@@ -45,6 +58,9 @@ export function partRoutes(app: App, parts: PartService, maxPartBytes: number): 
   });
   app.get('/v1/parts/:id', { config: { auth: 'any' }, schema: { params: PartParams } }, async (req, reply) => {
     const { bytes, sha256 } = await parts.get(req.caller.ownerId, req.params.id);
-    return reply.type('application/octet-stream').header(SHA_HEADER, sha256).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return reply
+      .type('application/octet-stream')
+      .header(SHA_HEADER, sha256)
+      .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   });
 }

@@ -62,7 +62,10 @@ export class PartService {
    */
   async putBatch(handset: HandsetCaller, batch: ReadonlyArray<{ ref: PartRef; bytes: Uint8Array }>): Promise<PartAck[]> {
     const checked = batch.map(({ ref, bytes }) => ({ ref: this.#checked(ref.id, bytes, ref.sha256), bytes }));
-    await this.#checkQuota(handset, checked.map(({ ref }) => ref));
+    await this.#checkQuota(
+      handset,
+      checked.map(({ ref }) => ref),
+    );
     const acks: PartAck[] = [];
     for (const { ref, bytes } of checked) acks.push(await this.#store(handset.ownerId, ref, bytes));
     return acks;
@@ -70,7 +73,14 @@ export class PartService {
 
   /** The whole request is refused, storing nothing, if its parts the center does not hold yet would not fit; repairs and duplicates cost nothing. */
   async #checkQuota(handset: HandsetCaller, refs: readonly PartRef[]): Promise<void> {
-    const known = new Set((await this.#deps.parts.findStored(handset.ownerId, refs.map((ref) => ref.id))).map((part) => part.id));
+    const known = new Set(
+      (
+        await this.#deps.parts.findStored(
+          handset.ownerId,
+          refs.map((ref) => ref.id),
+        )
+      ).map((part) => part.id),
+    );
     const newBytes = refs.filter((ref) => !known.has(ref.id)).reduce((sum, ref) => sum + ref.size, 0);
     await this.#deps.checkQuota(handset, newBytes);
   }
@@ -81,7 +91,9 @@ export class PartService {
     }
     const ref: PartRef = { id, size: bytes.length, sha256: sha256Hex(bytes) };
     if (ref.sha256 !== declaredSha256) {
-      throw new PhoneSafeError('PART_HASH_MISMATCH', `part ${id}: the bytes' SHA-256 is ${ref.sha256}, ${declaredSha256} was declared`, { id });
+      throw new PhoneSafeError('PART_HASH_MISMATCH', `part ${id}: the bytes' SHA-256 is ${ref.sha256}, ${declaredSha256} was declared`, {
+        id,
+      });
     }
     return ref;
   }
@@ -126,7 +138,8 @@ export class PartService {
     const absent = ids.find((id) => !refs.has(id));
     if (absent) throw new PhoneSafeError('NOT_FOUND', `no part ${absent}`);
     const total = [...refs.values()].reduce((sum, ref) => sum + ref.size, 0);
-    if (total > MAX_BATCH_BYTES) throw new PhoneSafeError('VALIDATION_FAILED', `body.ids: the parts hold ${total} bytes; a fetch answers at most ${MAX_BATCH_BYTES}`);
+    if (total > MAX_BATCH_BYTES)
+      throw new PhoneSafeError('VALIDATION_FAILED', `body.ids: the parts hold ${total} bytes; a fetch answers at most ${MAX_BATCH_BYTES}`);
     const batch: Array<{ ref: PartRef; bytes: Uint8Array }> = [];
     for (const id of ids) {
       const part = refs.get(id)!;
@@ -139,7 +152,11 @@ export class PartService {
   async #read(ownerId: string, part: StoredPart): Promise<Uint8Array> {
     const { id } = part;
     const bytes = await this.#deps.blobs.get({ ownerId, id, sha256: part.sha256 });
-    const problem = !bytes ? 'its bytes are missing' : bytes.length !== part.size || sha256Hex(bytes) !== part.sha256 ? 'it no longer matches its recorded SHA-256' : undefined;
+    const problem = !bytes
+      ? 'its bytes are missing'
+      : bytes.length !== part.size || sha256Hex(bytes) !== part.sha256
+        ? 'it no longer matches its recorded SHA-256'
+        : undefined;
     if (problem || !bytes) {
       await this.#deps.parts.markDamaged(ownerId, id, part.sha256);
       throw new PhoneSafeError('PART_DAMAGED', `part ${id} is recorded but ${problem}`, { id });

@@ -92,9 +92,17 @@ export async function viewQuota(deps: Pick<QuotaDeps, 'owners' | 'parts' | 'defa
     deps.owners.quotaLimitBytes(ownerId),
   ]);
   const centerQuotaBytes = own ?? deps.defaultBytes;
-  return { storedBytes, quotaBytes: limitBytes === null ? centerQuotaBytes : Math.min(limitBytes, centerQuotaBytes), centerQuotaBytes, limitBytes };
+  return {
+    storedBytes,
+    quotaBytes: limitBytes === null ? centerQuotaBytes : Math.min(limitBytes, centerQuotaBytes),
+    centerQuotaBytes,
+    limitBytes,
+  };
 }
 
 function overQuota(storedBytes: number, quotaBytes: number): PhoneSafeError {
-  return new PhoneSafeError('QUOTA_EXCEEDED', `the owner stores ${storedBytes} bytes; the quota is ${quotaBytes}`, { storedBytes, quotaBytes });
+  return new PhoneSafeError('QUOTA_EXCEEDED', `the owner stores ${storedBytes} bytes; the quota is ${quotaBytes}`, {
+    storedBytes,
+    quotaBytes,
+  });
 }

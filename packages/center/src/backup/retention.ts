@@ -28,10 +28,7 @@ interface Rule {
   last?: string;
 }
 
-export function selectForgotten(
-  backups: readonly RetentionCandidate[],
-  policy: RetentionPolicy,
-): { keep: string[]; forget: string[] } {
+export function selectForgotten(backups: readonly RetentionCandidate[], policy: RetentionPolicy): { keep: string[]; forget: string[] } {
   const newestFirst = [...backups].sort(
     (a, b) => Date.parse(b.committedAt) - Date.parse(a.committedAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
   );

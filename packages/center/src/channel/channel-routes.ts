@@ -42,7 +42,9 @@ export function channelRoutes(app: App, deps: ChannelDeps): ChannelRegistry {
   /** Sends when the handset is connected here; a rescue request that went out is recorded as an attempt by this center alone. */
   const deliver = (handsetId: string, message: CenterMessage): void => {
     if (!registry.send(handsetId, message)) return;
-    deps.rescues.sent(handsetId, message).catch((error: unknown) => deps.log.error({ err: error, handsetId }, 'could not record a rescue attempt'));
+    deps.rescues
+      .sent(handsetId, message)
+      .catch((error: unknown) => deps.log.error({ err: error, handsetId }, 'could not record a rescue attempt'));
   };
   const unsubscribe = deps.bus.subscribe(deliver);
   app.addHook('onClose', async () => unsubscribe());
@@ -65,7 +67,11 @@ export function channelRoutes(app: App, deps: ChannelDeps): ChannelRegistry {
       if (!bucket.take()) {
         limited = true;
         log.warn({ burst: deps.rate.burst, perSecond: deps.rate.perSecond }, 'channel socket over its rate limit: closed');
-        registry.refuse(socket, { type: 'refused', code: 'RATE_LIMITED', detail: `more than ${deps.rate.burst} messages at once or ${deps.rate.perSecond} a second` });
+        registry.refuse(socket, {
+          type: 'refused',
+          code: 'RATE_LIMITED',
+          detail: `more than ${deps.rate.burst} messages at once or ${deps.rate.perSecond} a second`,
+        });
         socket.close(POLICY_VIOLATION, 'rate limit');
         return;
       }

@@ -7,7 +7,11 @@ import { HandsetMessage, PhoneSafeError } from '@phonesafe/protocol';
 import type { JobService } from '../jobs/job-service.ts';
 import type { Refusal } from './channel-registry.ts';
 
-export async function handleHandsetMessage(raw: string, handsetId: string, jobs: Pick<JobService, 'answer' | 'transferFailed'>): Promise<Refusal | undefined> {
+export async function handleHandsetMessage(
+  raw: string,
+  handsetId: string,
+  jobs: Pick<JobService, 'answer' | 'transferFailed'>,
+): Promise<Refusal | undefined> {
   let json: unknown;
   try {
     json = JSON.parse(raw);

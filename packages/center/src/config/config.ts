@@ -57,7 +57,10 @@ const RawConfig = z.strictObject({
   port: z.coerce.number().int().min(0).max(65_535).default(8780),
   host: z.string().min(1).default('127.0.0.1'),
   data: z.string().min(1).default('./.phonesafe/center'),
-  db: z.string().regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'a database URL starts with sqlite: or postgres://').optional(),
+  db: z
+    .string()
+    .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'a database URL starts with sqlite: or postgres://')
+    .optional(),
   tlsCert: z.string().min(1).optional(),
   tlsKey: z.string().min(1).optional(),
   logLevel: z.enum(LOG_LEVELS).default('info'),
@@ -66,27 +69,68 @@ const RawConfig = z.strictObject({
   keepWeekly: count(4),
   keepMonthly: count(12),
   // 64 KiB floor: a part must hold at least one chunk of the handset's chunker.
-  maxPartBytes: z.coerce.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024),
+  maxPartBytes: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(64 * 1024 * 1024)
+    .default(8 * 1024 * 1024),
   pruneGraceSeconds: z.coerce.number().int().min(0).default(3600),
   centerSecret: z.string().min(32, 'the center secret needs at least 32 characters').optional(),
   // Real milliseconds between scheduler ticks; 0 turns the timer off (tests tick by hand).
   tickMs: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   // live-channel.md defaults: retry every 10 minutes, answer within 60 s, 6 tries.
-  retryIntervalSeconds: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(600),
+  retryIntervalSeconds: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600)
+    .default(600),
   answerTimeoutSeconds: z.coerce.number().int().min(1).max(3600).default(60),
   maxTries: z.coerce.number().int().min(1).max(100).default(6),
-  transferTimeoutSeconds: z.coerce.number().int().min(1).default(30 * 60),
-  quotaBytes: z.coerce.number().int().min(0).default(10 * 1024 ** 3),
-  clock: z.string().regex(/^scaled:\d+:\d+(\.\d+)?$/, 'scaled:<originMs>:<factor>').optional(),
+  transferTimeoutSeconds: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30 * 60),
+  quotaBytes: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10 * 1024 ** 3),
+  clock: z
+    .string()
+    .regex(/^scaled:\d+:\d+(\.\d+)?$/, 'scaled:<originMs>:<factor>')
+    .optional(),
   // rescue.md defaults: 3 wrong tries lock for 15 minutes; wait a year for the handset; keep the save 30 days, warn 3 days before.
   rescueMaxTries: z.coerce.number().int().min(1).max(100).default(3),
-  rescueLockSeconds: z.coerce.number().int().min(1).max(30 * 24 * 3600).default(900),
-  rescueWindowDays: z.coerce.number().int().min(1).max(10 * 365).default(365),
-  rescueRetentionDays: z.coerce.number().int().min(1).max(10 * 365).default(30),
+  rescueLockSeconds: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24 * 3600)
+    .default(900),
+  rescueWindowDays: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10 * 365)
+    .default(365),
+  rescueRetentionDays: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10 * 365)
+    .default(30),
   rescueWarnDays: z.coerce.number().int().min(0).max(365).default(3),
   // Owner login: 5 wrong passwords in a row lock the e-mail address for 15 minutes (auth/lockout.ts).
   loginMaxTries: z.coerce.number().int().min(1).max(1000).default(5),
-  loginLockSeconds: z.coerce.number().int().min(1).max(24 * 3600).default(900),
+  loginLockSeconds: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 3600)
+    .default(900),
   // Large bodies read at once, and requests that may wait for that (http/body-gate.ts).
   bodyReads: z.coerce.number().int().min(1).max(1000).default(8),
   bodyQueue: z.coerce.number().int().min(0).max(100_000).default(4096),
@@ -208,7 +252,5 @@ export function printConfig(config: CenterConfig): string {
 
 function maskUrlPassword(url: string): string {
   // A regex rather than URL parsing: it also masks a URL that does not parse, e.g. a password with a raw '@'.
-  return url
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^/]*@/i, '$1***@')
-    .replace(/([?&]password=)[^&]*/gi, '$1***');
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^/]*@/i, '$1***@').replace(/([?&]password=)[^&]*/gi, '$1***');
 }

@@ -44,7 +44,8 @@ export class HandsetService {
    */
   async enroll(ownerId: string, input: EnrollInput): Promise<{ handsetId: string; name: string; credential: string; rescueCode: boolean }> {
     const { name, phone, code } = input;
-    if (code !== undefined && phone === undefined) throw new PhoneSafeError('VALIDATION_FAILED', 'body.code: a code number needs the phone number it protects');
+    if (code !== undefined && phone === undefined)
+      throw new PhoneSafeError('VALIDATION_FAILED', 'body.code: a code number needs the phone number it protects');
     if (phone !== undefined) {
       const holder = await this.#deps.handsets.newestByPhone(phone);
       if (holder && holder.ownerId !== ownerId) throw new PhoneSafeError('FORBIDDEN', `phone number ${phone} belongs to another owner`);

@@ -49,7 +49,19 @@ import { useZodSchemas, type App } from './zod.ts';
 /** wire-protocol.md: a JSON body is at most 64 MiB (an end notice of a large backup). */
 const JSON_BODY_LIMIT = 64 * 1024 * 1024;
 
-export type AppConfig = Pick<CenterConfig, 'maxPartBytes' | 'retention' | 'defaultRetry' | 'transferTimeoutMs' | 'quotaBytes' | 'rescue' | 'login' | 'bodies' | 'channel' | 'pruneGraceMs'> & { centerSecret: string };
+export type AppConfig = Pick<
+  CenterConfig,
+  | 'maxPartBytes'
+  | 'retention'
+  | 'defaultRetry'
+  | 'transferTimeoutMs'
+  | 'quotaBytes'
+  | 'rescue'
+  | 'login'
+  | 'bodies'
+  | 'channel'
+  | 'pruneGraceMs'
+> & { centerSecret: string };
 
 export interface AppDeps {
   store: Store;
@@ -89,7 +101,13 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   });
   // Fastify's own request lines are off: request-log.ts writes one line per request, secrets redacted.
   const logController = new LogController({ disableRequestLogging: true });
-  const options = { loggerInstance: logger as FastifyBaseLogger, logController, bodyLimit: JSON_BODY_LIMIT, exposeHeadRoutes: false, clientErrorHandler };
+  const options = {
+    loggerInstance: logger as FastifyBaseLogger,
+    logController,
+    bodyLimit: JSON_BODY_LIMIT,
+    exposeHeadRoutes: false,
+    clientErrorHandler,
+  };
   // An HTTPS server answers the same routes; only its raw server type differs, which no route touches.
   const fastify = server.https ? (Fastify({ ...options, https: server.https }) as unknown as ReturnType<typeof Fastify>) : Fastify(options);
   const app: App = fastify.withTypeProvider();
@@ -104,7 +122,17 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   healthRoutes(app, { store, blobs, minFreeBytes: config.maxPartBytes });
   noticeStorageFull(app, { notices: store.notices, notifier, clock });
   const loginLockout = new Lockout({ tries: store.wrongTries, clock, ...config.login });
-  ownerRoutes(app, new OwnerService({ owners: store.owners, clock, centerSecret: config.centerSecret, lockout: loginLockout, notifier, notices: store.notices }));
+  ownerRoutes(
+    app,
+    new OwnerService({
+      owners: store.owners,
+      clock,
+      centerSecret: config.centerSecret,
+      lockout: loginLockout,
+      notifier,
+      notices: store.notices,
+    }),
+  );
   const restores = new RestoreService({
     restores: store.restores,
     backups: store.backups,
@@ -116,7 +144,17 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
     completed: (order) => rescue.desk.restoreCompleted(order),
   });
   const rescue = buildRescueDesk({ store, restores, notifier, bus, clock, log: logger, policy: config.rescue });
-  const quota = new Quota({ owners: store.owners, parts: store.parts, backups: store.backups, notices: store.notices, jobs: store.jobs, jobService: jobs, notifier, clock, defaultBytes: config.quotaBytes });
+  const quota = new Quota({
+    owners: store.owners,
+    parts: store.parts,
+    backups: store.backups,
+    notices: store.notices,
+    jobs: store.jobs,
+    jobService: jobs,
+    notifier,
+    clock,
+    defaultBytes: config.quotaBytes,
+  });
   quotaRoutes(app, quota);
   handsetRoutes(
     app,
@@ -146,12 +184,22 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
       rescues: rescue.transfer,
     }),
   );
-  const parts = new PartService({ parts: store.parts, blobs, clock, maxPartBytes: config.maxPartBytes, pruneGraceMs: config.pruneGraceMs, checkQuota: (handset, bytes) => quota.checkUpload(handset, bytes) });
+  const parts = new PartService({
+    parts: store.parts,
+    blobs,
+    clock,
+    maxPartBytes: config.maxPartBytes,
+    pruneGraceMs: config.pruneGraceMs,
+    checkQuota: (handset, bytes) => quota.checkUpload(handset, bytes),
+  });
   partRoutes(app, parts, config.maxPartBytes);
   restoreRoutes(app, restores);
   rescueRoutes(app, rescue.desk, rescue.transfer);
   historyRoutes(app, new HistoryService({ history: store.history, handsets: store.handsets }));
-  scheduleRoutes(app, new ScheduleService({ schedules: store.schedules, handsets: store.handsets, clock, defaultRetry: config.defaultRetry }));
+  scheduleRoutes(
+    app,
+    new ScheduleService({ schedules: store.schedules, handsets: store.handsets, clock, defaultRetry: config.defaultRetry }),
+  );
   noticeRoutes(app, new NoticeService(store.notices));
   const channel = channelRoutes(app, { bus, jobs, log: logger, rescues: rescue.transfer, clock, rate: config.channel });
   const scheduler = new Scheduler({

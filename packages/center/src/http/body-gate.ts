@@ -73,7 +73,10 @@ export class BodyGate {
   /** Resolves when a released slot is handed to this request. */
   #wait(raw: IncomingMessage): Promise<void> {
     if (this.#queue.length >= this.#limits.waiting) {
-      throw new PhoneSafeError('UNAVAILABLE', `the center is reading ${this.#reading} large bodies and ${this.#queue.length} more wait; try again shortly`);
+      throw new PhoneSafeError(
+        'UNAVAILABLE',
+        `the center is reading ${this.#reading} large bodies and ${this.#queue.length} more wait; try again shortly`,
+      );
     }
     return new Promise((resolve, reject) => {
       const wake = () => {

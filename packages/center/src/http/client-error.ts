@@ -25,4 +25,3 @@ function problemOf(code: string | undefined): PhoneSafeError {
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return new PhoneSafeError('REQUEST_TIMEOUT', 'the request headers did not arrive in time');
   return new PhoneSafeError('BAD_REQUEST', 'the request is not well-formed HTTP/1.1');
 }
-

@@ -11,16 +11,20 @@ import type { Store } from '../store/store.ts';
 import type { App } from './zod.ts';
 
 export function healthRoutes(app: App, deps: { store: Pick<Store, 'ping'>; blobs: Pick<BlobStore, 'probe'>; minFreeBytes: number }): void {
-  app.get('/v1/health', { config: { auth: 'public' }, schema: { response: { 200: HealthResponse, 503: HealthResponse } } }, async (_req, reply) => {
-    const [database, probe] = await Promise.all([
-      deps.store.ping().then(
-        () => 'ok' as const,
-        () => 'unreachable' as const,
-      ),
-      deps.blobs.probe(),
-    ]);
-    const blobs = !probe.writable ? 'not-writable' : probe.freeBytes !== null && probe.freeBytes < deps.minFreeBytes ? 'low-space' : 'ok';
-    const status = database === 'ok' && blobs === 'ok' ? 'ok' : 'degraded';
-    return reply.code(status === 'ok' ? 200 : 503).send({ status, storage: { database, blobs, freeBytes: probe.freeBytes } });
-  });
+  app.get(
+    '/v1/health',
+    { config: { auth: 'public' }, schema: { response: { 200: HealthResponse, 503: HealthResponse } } },
+    async (_req, reply) => {
+      const [database, probe] = await Promise.all([
+        deps.store.ping().then(
+          () => 'ok' as const,
+          () => 'unreachable' as const,
+        ),
+        deps.blobs.probe(),
+      ]);
+      const blobs = !probe.writable ? 'not-writable' : probe.freeBytes !== null && probe.freeBytes < deps.minFreeBytes ? 'low-space' : 'ok';
+      const status = database === 'ok' && blobs === 'ok' ? 'ok' : 'degraded';
+      return reply.code(status === 'ok' ? 200 : 503).send({ status, storage: { database, blobs, freeBytes: probe.freeBytes } });
+    },
+  );
 }

@@ -23,5 +23,9 @@ export function useZodSchemas(app: App): void {
     return result.success ? { value: result.data } : { error: result.error };
   });
   // An answer that breaks its schema is a center bug: parse throws and the client gets INTERNAL.
-  app.setSerializerCompiler<z.ZodType>(({ schema }) => (data) => JSON.stringify(schema.parse(data)));
+  app.setSerializerCompiler<z.ZodType>(
+    ({ schema }) =>
+      (data) =>
+        JSON.stringify(schema.parse(data)),
+  );
 }

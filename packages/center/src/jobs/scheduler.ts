@@ -95,7 +95,13 @@ export class Scheduler {
       const jobs = await this.#deps.schedules.materialiseDue(at, BATCH, (schedule) => {
         seen += 1;
         return {
-          job: newJob({ id: newId(), ownerId: schedule.ownerId, handsetId: schedule.handsetId, retry: effectiveRetry(this.#deps.defaultRetry, schedule.retry), now }),
+          job: newJob({
+            id: newId(),
+            ownerId: schedule.ownerId,
+            handsetId: schedule.handsetId,
+            retry: effectiveRetry(this.#deps.defaultRetry, schedule.retry),
+            now,
+          }),
           nextRunAt: schedule.spec === null ? null : (nextRun(schedule.spec, now)?.toISOString() ?? null),
         };
       });

@@ -18,7 +18,12 @@ export async function forgetByPolicy(
   // A rescue's save has its own retention period (R4, rescue/rescue-sweep.ts); the owner's policy never counts or drops it.
   const committed = (await store.backups.listCommitted(ownerId, handsetId)).filter((backup) => backup.trigger !== 'rescue');
   const { forget } = selectForgottenByKind(
-    committed.map((backup) => ({ id: backup.id, committedAt: backup.committedAt ?? backup.startedAt, kinds: backup.kinds, complete: backup.complete })),
+    committed.map((backup) => ({
+      id: backup.id,
+      committedAt: backup.committedAt ?? backup.startedAt,
+      kinds: backup.kinds,
+      complete: backup.complete,
+    })),
     policy,
   );
   const forgotten: string[] = [];

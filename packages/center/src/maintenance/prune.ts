@@ -75,7 +75,14 @@ async function sweepLeftovers(store: Store, blobs: BlobStore, before: string): P
     const byOwner = new Map<string, BlobEntry[]>();
     for (const entry of page) byOwner.set(entry.ownerId, [...(byOwner.get(entry.ownerId) ?? []), entry]);
     for (const [ownerId, entries] of byOwner) {
-      const rows = new Map((await store.parts.findStored(ownerId, entries.map((e) => e.id))).map((row) => [row.id, row]));
+      const rows = new Map(
+        (
+          await store.parts.findStored(
+            ownerId,
+            entries.map((e) => e.id),
+          )
+        ).map((row) => [row.id, row]),
+      );
       for (const entry of entries) {
         const row = rows.get(entry.id);
         const named = entry.sha256 === null ? row !== undefined : row?.sha256 === entry.sha256;

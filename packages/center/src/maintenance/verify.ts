@@ -42,7 +42,8 @@ export async function verifyStore(store: Store, blobs: BlobStore): Promise<Verif
       report.checked += 1;
       const bytes = await blobs.get(part);
       report.bytes += bytes?.byteLength ?? 0;
-      const reason = bytes === undefined ? 'missing' : createHash('sha256').update(bytes).digest('hex') !== part.sha256 ? 'hash-mismatch' : undefined;
+      const reason =
+        bytes === undefined ? 'missing' : createHash('sha256').update(bytes).digest('hex') !== part.sha256 ? 'hash-mismatch' : undefined;
       if (!reason) {
         // Good bytes again (a blob restored by hand, a transient fault): the handset need not send it.
         if (part.damaged) await store.parts.clearDamaged(part.ownerId, part.id, part.sha256);

@@ -18,8 +18,10 @@ export function ownerRoutes(app: App, owners: OwnerService): void {
   app.post('/v1/owners/prelogin', { config: open, schema: { body: PreloginRequest, response: { 200: PreloginResponse } } }, (req) =>
     owners.prelogin(req.body.email),
   );
-  app.post('/v1/owners', { config: open, schema: { body: RegisterOwnerRequest, response: { 201: RegisterOwnerResponse } } }, async (req, reply) =>
-    reply.code(201).send(await owners.register(req.body)),
+  app.post(
+    '/v1/owners',
+    { config: open, schema: { body: RegisterOwnerRequest, response: { 201: RegisterOwnerResponse } } },
+    async (req, reply) => reply.code(201).send(await owners.register(req.body)),
   );
   app.post('/v1/owners/login', { config: open, schema: { body: LoginRequest, response: { 200: LoginResponse } } }, (req) =>
     owners.login(req.body.email, req.body.authKey),
@@ -28,7 +30,9 @@ export function ownerRoutes(app: App, owners: OwnerService): void {
     await owners.logout(asOwnerSession(req.caller));
     return reply.code(204).send();
   });
-  app.put('/v1/owners/password', { config: owner, schema: { body: ChangePasswordRequest, response: { 200: ChangePasswordResponse } } }, (req) =>
-    owners.changePassword(asOwnerSession(req.caller), req.body),
+  app.put(
+    '/v1/owners/password',
+    { config: owner, schema: { body: ChangePasswordRequest, response: { 200: ChangePasswordResponse } } },
+    (req) => owners.changePassword(asOwnerSession(req.caller), req.body),
   );
 }

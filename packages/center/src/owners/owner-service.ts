@@ -79,7 +79,14 @@ export class OwnerService {
     const authHash = await hashAuthKey(decodeAuthKey(input.authKey));
     const createdAt = this.#deps.clock.now().toISOString();
     try {
-      await this.#deps.owners.create({ id: ownerId, email: input.email, authHash, kdf: input.kdf, wrappedDataKey: input.wrappedDataKey, createdAt });
+      await this.#deps.owners.create({
+        id: ownerId,
+        email: input.email,
+        authHash,
+        kdf: input.kdf,
+        wrappedDataKey: input.wrappedDataKey,
+        createdAt,
+      });
     } catch (error) {
       if (!(error instanceof PhoneSafeError && error.code === 'OWNER_EXISTS')) throw error;
       await this.#registrationAttempted(input.email);
@@ -153,7 +160,8 @@ export class OwnerService {
       wrappedDataKey: change.wrappedDataKey,
       keepTokenId: session.tokenId,
     });
-    if (endedSessions === undefined) throw new PhoneSafeError('UNAUTHENTICATED', 'the password was changed meanwhile, in another session; log in again');
+    if (endedSessions === undefined)
+      throw new PhoneSafeError('UNAUTHENTICATED', 'the password was changed meanwhile, in another session; log in again');
     return { endedSessions };
   }
 

@@ -16,7 +16,12 @@ export interface PushBus {
 }
 
 /** Calls every handler; one failing handler must not starve the others. */
-export function deliver(handlers: Iterable<PushHandler>, handsetId: string, message: CenterMessage, onError: (error: unknown) => void): void {
+export function deliver(
+  handlers: Iterable<PushHandler>,
+  handsetId: string,
+  message: CenterMessage,
+  onError: (error: unknown) => void,
+): void {
   for (const handler of handlers) {
     try {
       handler(handsetId, message);

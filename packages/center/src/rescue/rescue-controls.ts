@@ -18,7 +18,8 @@ export const newSealedControl = (code: string, rescueId: string): Promise<string
 
 /** The view the desk answers: the control number opened with the caller's code, once saved and while kept. */
 export async function viewWithControl(row: RescueRow, code: string): Promise<RescueView> {
-  const shown = row.savedAt !== null && KEPT.has(row.status) && row.controlSeal !== null ? await openControl(row.controlSeal, code, row.id) : undefined;
+  const shown =
+    row.savedAt !== null && KEPT.has(row.status) && row.controlSeal !== null ? await openControl(row.controlSeal, code, row.id) : undefined;
   return toView(row, shown === undefined ? null : formatControlNumber(shown));
 }
 
@@ -31,7 +32,10 @@ export async function viewWithControl(row: RescueRow, code: string): Promise<Res
  */
 export async function sealMissing(rescues: Pick<RescueRepo, 'find' | 'transition'>, row: RescueRow, code: string): Promise<RescueRow> {
   if (row.savedAt === null || !KEPT.has(row.status) || row.controlSeal !== null) return row;
-  const changed = await rescues.transition({ id: row.id, status: row.status, unsealed: true }, { controlSeal: await newSealedControl(code, row.id) });
+  const changed = await rescues.transition(
+    { id: row.id, status: row.status, unsealed: true },
+    { controlSeal: await newSealedControl(code, row.id) },
+  );
   return changed ?? (await rescues.find(row.id)) ?? row;
 }
 

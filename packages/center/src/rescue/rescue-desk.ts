@@ -61,6 +61,13 @@ export function buildRescueDesk(deps: RescueDeskDeps): RescueDesk {
     clock,
     windowMs: policy.windowMs,
   });
-  const sweep = new RescueSweep({ rescues: store.rescues, audit: store.rescueAudit, history: store.history, notifier, clock, warnMs: policy.warnMs });
+  const sweep = new RescueSweep({
+    rescues: store.rescues,
+    audit: store.rescueAudit,
+    history: store.history,
+    notifier,
+    clock,
+    warnMs: policy.warnMs,
+  });
   return { desk, transfer, sweep };
 }

@@ -65,7 +65,10 @@ export class RescueGate {
     }
     await this.#deps.lockout.succeeded(reserved);
     if (rescue.status === 'expired') {
-      throw new PhoneSafeError('CONTROL_EXPIRED', `the data saved under this control number was erased at ${rescue.expiresAt ?? 'its expiry'}`);
+      throw new PhoneSafeError(
+        'CONTROL_EXPIRED',
+        `the data saved under this control number was erased at ${rescue.expiresAt ?? 'its expiry'}`,
+      );
     }
     return rescue;
   }
@@ -79,7 +82,14 @@ export class RescueGate {
   }
 
   /** The wrong try was counted when reserved; a registered number's owner sees it in the audit and hears of the lock it set. */
-  async #wrong(reserved: ReservedTry, phone: string, owner: { ownerId: string } | undefined, event: 'wrong-code' | 'wrong-control', detail: string, what: string) {
+  async #wrong(
+    reserved: ReservedTry,
+    phone: string,
+    owner: { ownerId: string } | undefined,
+    event: 'wrong-code' | 'wrong-control',
+    detail: string,
+    what: string,
+  ) {
     if (!owner) return;
     const subject = { ownerId: owner.ownerId, phone, rescueId: null };
     await audit(this.#deps, subject, event, detail);

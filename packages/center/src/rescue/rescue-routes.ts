@@ -1,4 +1,13 @@
-import { Id, RescueErasedReport, RescueRequest, RescueRestoreRequest, RescueRestoreResponse, RescueStatusResponse, RescueView, SetRescueCodeRequest } from '@phonesafe/protocol';
+import {
+  Id,
+  RescueErasedReport,
+  RescueRequest,
+  RescueRestoreRequest,
+  RescueRestoreResponse,
+  RescueStatusResponse,
+  RescueView,
+  SetRescueCodeRequest,
+} from '@phonesafe/protocol';
 import { z } from 'zod';
 import { asHandset } from '../auth/caller.ts';
 import type { App } from '../http/zod.ts';
@@ -16,15 +25,21 @@ export function rescueRoutes(app: App, desk: RescueService, transfer: RescueTran
   app.post('/v1/rescue/status', { config: byCode, schema: { body: RescueRequest, response: { 200: RescueStatusResponse } } }, (req) =>
     desk.status(req.body.phone, req.body.code),
   );
-  app.post('/v1/rescue/restore', { config: byCode, schema: { body: RescueRestoreRequest, response: { 201: RescueRestoreResponse } } }, async (req, reply) =>
-    reply.code(201).send(await desk.restore(req.body)),
+  app.post(
+    '/v1/rescue/restore',
+    { config: byCode, schema: { body: RescueRestoreRequest, response: { 201: RescueRestoreResponse } } },
+    async (req, reply) => reply.code(201).send(await desk.restore(req.body)),
   );
   app.put('/v1/rescue/code', { config: { auth: 'owner' }, schema: { body: SetRescueCodeRequest } }, async (req, reply) => {
     await desk.setCode(req.caller.ownerId, req.body.phone, req.body.code);
     return reply.code(204).send();
   });
-  app.post('/v1/rescue/:rescueId/erased', { config: { auth: 'handset' }, schema: { params: RescueParams, body: RescueErasedReport } }, async (req, reply) => {
-    await transfer.erased(asHandset(req.caller), req.params.rescueId, req.body);
-    return reply.code(204).send();
-  });
+  app.post(
+    '/v1/rescue/:rescueId/erased',
+    { config: { auth: 'handset' }, schema: { params: RescueParams, body: RescueErasedReport } },
+    async (req, reply) => {
+      await transfer.erased(asHandset(req.caller), req.params.rescueId, req.body);
+      return reply.code(204).send();
+    },
+  );
 }

@@ -49,7 +49,8 @@ export class RescueService {
   /** Sets (or changes) the code number of a phone number that one of the owner's handsets has. */
   async setCode(ownerId: string, phone: string, code: string): Promise<void> {
     const handset = await this.#deps.handsets.newestByPhone(phone);
-    if (!handset || handset.ownerId !== ownerId) throw new PhoneSafeError('NOT_FOUND', `no handset of this owner has phone number ${phone}`);
+    if (!handset || handset.ownerId !== ownerId)
+      throw new PhoneSafeError('NOT_FOUND', `no handset of this owner has phone number ${phone}`);
     await this.assertCodeMayChange(ownerId, phone, code);
     await this.#deps.codes.putCode({ phone, ownerId, codeHash: await hashCode(code), setAt: this.#deps.clock.now().toISOString() });
   }
@@ -67,7 +68,10 @@ export class RescueService {
     const busy = (await this.#deps.rescues.listByPhone(ownerId, phone)).find((r) => !ENDED.has(r.status));
     if (!busy || (await verifyCode(code, current.codeHash))) return;
     const until = busy.expiresAt === null ? 'it ends' : `it expires at ${busy.expiresAt}`;
-    throw new PhoneSafeError('RESCUE_IN_PROGRESS', `rescue ${busy.id} of phone number ${phone} needs the current code number until ${until}`);
+    throw new PhoneSafeError(
+      'RESCUE_IN_PROGRESS',
+      `rescue ${busy.id} of phone number ${phone} needs the current code number until ${until}`,
+    );
   }
 
   /** R1: answered at once; the save happens when the handset is reachable. Asking again answers the open rescue. */
@@ -114,7 +118,10 @@ export class RescueService {
 
   async status(phone: string, code: string): Promise<z.input<typeof RescueStatusResponse>> {
     const owner = await this.#deps.gate.checkCode(phone, code);
-    const [rows, trail] = await Promise.all([this.#deps.rescues.listByPhone(owner.ownerId, phone), this.#deps.audit.list(owner.ownerId, phone)]);
+    const [rows, trail] = await Promise.all([
+      this.#deps.rescues.listByPhone(owner.ownerId, phone),
+      this.#deps.audit.list(owner.ownerId, phone),
+    ]);
     const rescues = [];
     for (const row of rows) rescues.push(await viewWithControl(await sealMissing(this.#deps.rescues, row, code), code));
     return {
@@ -130,7 +137,9 @@ export class RescueService {
     const rescue = await this.#deps.gate.checkControl(owner, input.code, input.control);
     if (rescue.backupId === null) throw new PhoneSafeError('CONTROL_EXPIRED', 'no saved data is kept under this control number');
     const handset =
-      input.toHandset === undefined ? await this.#phoneHandset(owner.ownerId, input.phone) : await this.#deps.handsets.findByName(owner.ownerId, input.toHandset);
+      input.toHandset === undefined
+        ? await this.#phoneHandset(owner.ownerId, input.phone)
+        : await this.#deps.handsets.findByName(owner.ownerId, input.toHandset);
     if (!handset) throw new PhoneSafeError('NOT_FOUND', `no handset named ${input.toHandset}`);
     const order = await this.#deps.restores.start(
       { kind: 'owner', ownerId: owner.ownerId },
@@ -151,7 +160,8 @@ export class RescueService {
   /** The newest handset with the phone number; a code row exists only for an owner's number, so this is the owner's. */
   async #phoneHandset(ownerId: string, phone: string): Promise<HandsetRow> {
     const handset = await this.#deps.handsets.newestByPhone(phone);
-    if (!handset || handset.ownerId !== ownerId) throw new PhoneSafeError('NOT_FOUND', `no handset of this owner has phone number ${phone}`);
+    if (!handset || handset.ownerId !== ownerId)
+      throw new PhoneSafeError('NOT_FOUND', `no handset of this owner has phone number ${phone}`);
     return handset;
   }
 }

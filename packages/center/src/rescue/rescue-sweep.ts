@@ -44,7 +44,14 @@ export class RescueSweep {
   async #expired(rescue: RescueRow, at: string): Promise<void> {
     // The store deleted the backup's rows with the status change; prune removes its parts.
     if (rescue.backupId !== null) {
-      await this.#deps.history.append({ at, ownerId: rescue.ownerId, handsetId: rescue.handsetId, backupId: rescue.backupId, event: 'backup-deleted', detail: `rescue ${rescue.id} expired` });
+      await this.#deps.history.append({
+        at,
+        ownerId: rescue.ownerId,
+        handsetId: rescue.handsetId,
+        backupId: rescue.backupId,
+        event: 'backup-deleted',
+        detail: `rescue ${rescue.id} expired`,
+      });
     }
     const message = `the data saved from the handset with phone number ${rescue.phone} (rescue ${rescue.id}) was erased at the end of its retention period`;
     await audit(this.#deps, subjectOf(rescue), 'expired', message);

@@ -64,7 +64,10 @@ export class RescueTransfer {
     const rescue = await this.#deps.rescues.find(message.rescueId);
     if (!rescue || rescue.handsetId !== handsetId) return;
     const at = this.#deps.clock.now().toISOString();
-    const changed = await this.#deps.rescues.transition({ id: rescue.id, status: rescue.status }, { requestId: message.requestId, lastAttemptAt: at });
+    const changed = await this.#deps.rescues.transition(
+      { id: rescue.id, status: rescue.status },
+      { requestId: message.requestId, lastAttemptAt: at },
+    );
     if (!changed) return;
     const what = message.type === 'rescue-save' ? 'save' : 'erase';
     await audit(this.#deps, subjectOf(rescue), 'attempt', `${what} requested from the handset over its channel`);
@@ -91,7 +94,10 @@ export class RescueTransfer {
     if (!rescue || rescue.status !== 'saving') return;
     const savedAt = backup.committedAt;
     const expiresAt = new Date(Date.parse(savedAt) + this.#deps.retentionMs).toISOString();
-    const saved = await this.#deps.rescues.transition({ id: rescue.id, status: 'saving' }, { status: 'saved', savedAt, expiresAt, files: backup.fileCount });
+    const saved = await this.#deps.rescues.transition(
+      { id: rescue.id, status: 'saving' },
+      { status: 'saved', savedAt, expiresAt, files: backup.fileCount },
+    );
     if (!saved) return;
     await audit(this.#deps, subjectOf(saved), 'saved', `${backup.fileCount} files saved, kept until ${expiresAt}`);
     // The center cannot read the control number without the code number; rescue-status shows it.
@@ -108,7 +114,8 @@ export class RescueTransfer {
     if (!rescue || rescue.handsetId !== handset.handsetId || rescue.backupId === null || rescue.savedAt === null) {
       throw new PhoneSafeError('NOT_FOUND', `no saved rescue ${rescueId} of this handset`);
     }
-    if (report.backupId !== rescue.backupId) throw new PhoneSafeError('VALIDATION_FAILED', `body.backupId: not the save of rescue ${rescueId}`);
+    if (report.backupId !== rescue.backupId)
+      throw new PhoneSafeError('VALIDATION_FAILED', `body.backupId: not the save of rescue ${rescueId}`);
     if (rescue.erasedAt !== null) return;
     const erasedAt = this.#deps.clock.now().toISOString();
     // After a restore (or expiry) the status stays; the erase is still recorded.
@@ -120,9 +127,18 @@ export class RescueTransfer {
     await this.#deps.handsets.revoke(handset.handsetId, erasedAt);
     // A channel it still holds, on whichever center, is told and closed.
     await this.#publish(handset.handsetId, { type: 'credential-revoked', requestId: newId() });
-    await audit(this.#deps, subjectOf(changed), 'erased', `the handset erased ${report.erasedItems} saved items; its credential is revoked`);
+    await audit(
+      this.#deps,
+      subjectOf(changed),
+      'erased',
+      `the handset erased ${report.erasedItems} saved items; its credential is revoked`,
+    );
     await this.#deps.notifier.notify(
-      ownerNotice(changed.ownerId, 'rescue-erased', `the handset with phone number ${changed.phone} erased its saved memory (${report.erasedItems} items)`),
+      ownerNotice(
+        changed.ownerId,
+        'rescue-erased',
+        `the handset with phone number ${changed.phone} erased its saved memory (${report.erasedItems} items)`,
+      ),
     );
   }
 }

@@ -9,7 +9,10 @@
 export const RESTORE_RETRY = { firstDelayMs: 60_000, maxDelayMs: 3_600_000, maxTries: 10 } as const;
 
 /** What follows the `attempts`-th failed try (1 for the first) at `now`. */
-export function afterFailedTry(attempts: number, now: Date): { status: 'pending'; nextTryAt: string } | { status: 'failed'; nextTryAt: null } {
+export function afterFailedTry(
+  attempts: number,
+  now: Date,
+): { status: 'pending'; nextTryAt: string } | { status: 'failed'; nextTryAt: null } {
   if (attempts >= RESTORE_RETRY.maxTries) return { status: 'failed', nextTryAt: null };
   const delay = Math.min(RESTORE_RETRY.firstDelayMs * 2 ** (attempts - 1), RESTORE_RETRY.maxDelayMs);
   return { status: 'pending', nextTryAt: new Date(now.getTime() + delay).toISOString() };

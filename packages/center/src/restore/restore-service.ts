@@ -1,4 +1,12 @@
-import { PhoneSafeError, type Clock, type DataKind, type ErrorCode, type OverwritePolicy, type RestoreListEntry, type RestoreOrder } from '@phonesafe/protocol';
+import {
+  PhoneSafeError,
+  type Clock,
+  type DataKind,
+  type ErrorCode,
+  type OverwritePolicy,
+  type RestoreListEntry,
+  type RestoreOrder,
+} from '@phonesafe/protocol';
 import type { Caller, HandsetCaller } from '../auth/caller.ts';
 import { deleteBackup, loadCommittedBackup } from '../backup/backup-records.ts';
 import { newId } from '../ids.ts';
@@ -98,7 +106,11 @@ export class RestoreService {
   async complete(caller: Caller, restoreId: string, report: { restored: number; skipped: number }): Promise<CompleteAnswer> {
     const order = await this.#find(caller, restoreId);
     if (order.status === 'completed') {
-      return { restoreId, status: 'completed' as const, backupDeleted: deletes(order) && !(await this.#deps.backups.find(caller.ownerId, order.backupId)) };
+      return {
+        restoreId,
+        status: 'completed' as const,
+        backupDeleted: deletes(order) && !(await this.#deps.backups.find(caller.ownerId, order.backupId)),
+      };
     }
     const at = this.#deps.clock.now().toISOString();
     if (order.status !== 'pending' || !(await this.#deps.restores.complete(restoreId, at))) {
@@ -131,7 +143,10 @@ export class RestoreService {
     if (order.status !== 'pending') return toOrder(order);
     const attempts = order.attempts + 1;
     const next = afterFailedTry(attempts, this.#deps.clock.now());
-    const changed = await this.#deps.restores.transition({ id: order.id, status: 'pending', attempts: order.attempts }, { attempts, lastCode: code, ...next });
+    const changed = await this.#deps.restores.transition(
+      { id: order.id, status: 'pending', attempts: order.attempts },
+      { attempts, lastCode: code, ...next },
+    );
     if (!changed) return toOrder(await this.#find(handset, restoreId));
     if (changed.status === 'failed') {
       await this.#deps.notifier.notify({
@@ -148,9 +163,13 @@ export class RestoreService {
   async cancel(ownerId: string, restoreId: string): Promise<RestoreOrder> {
     const order = await this.#find({ kind: 'owner', ownerId }, restoreId);
     if (order.status === 'cancelled') return toOrder(order);
-    if (order.status !== 'pending') throw new PhoneSafeError('RESTORE_NOT_PENDING', `restore ${restoreId} is ${order.status}; only a pending order can be cancelled`);
+    if (order.status !== 'pending')
+      throw new PhoneSafeError('RESTORE_NOT_PENDING', `restore ${restoreId} is ${order.status}; only a pending order can be cancelled`);
     const at = this.#deps.clock.now().toISOString();
-    const changed = await this.#deps.restores.transition({ id: order.id, status: 'pending', attempts: order.attempts }, { status: 'cancelled', nextTryAt: null, completedAt: at });
+    const changed = await this.#deps.restores.transition(
+      { id: order.id, status: 'pending', attempts: order.attempts },
+      { status: 'cancelled', nextTryAt: null, completedAt: at },
+    );
     return changed ? toOrder(changed) : this.cancel(ownerId, restoreId);
   }
 
@@ -171,7 +190,8 @@ export class RestoreService {
       }
       return caller.handsetId;
     }
-    if (toHandset === undefined) throw new PhoneSafeError('VALIDATION_FAILED', 'body.toHandset: an owner must name the destination handset');
+    if (toHandset === undefined)
+      throw new PhoneSafeError('VALIDATION_FAILED', 'body.toHandset: an owner must name the destination handset');
     const handset = await this.#deps.handsets.findByName(caller.ownerId, toHandset);
     if (!handset) throw new PhoneSafeError('NOT_FOUND', `no handset named ${toHandset}`);
     return handset.id;

@@ -17,8 +17,10 @@ export function scheduleRoutes(app: App, schedules: ScheduleService): void {
     schedules.putOwn(asHandset(req.caller), req.body),
   );
   app.get('/v1/handsets/me/schedule', { config: { auth: 'handset' }, schema: reply }, (req) => schedules.getOwn(asHandset(req.caller)));
-  app.put('/v1/handsets/:name/schedule', { config: { auth: 'owner' }, schema: { params: HandsetParams, body: PutScheduleRequest, ...reply } }, (req) =>
-    schedules.put(req.caller.ownerId, req.params.name, req.body),
+  app.put(
+    '/v1/handsets/:name/schedule',
+    { config: { auth: 'owner' }, schema: { params: HandsetParams, body: PutScheduleRequest, ...reply } },
+    (req) => schedules.put(req.caller.ownerId, req.params.name, req.body),
   );
   app.get('/v1/handsets/:name/schedule', { config: { auth: 'owner' }, schema: { params: HandsetParams, ...reply } }, (req) =>
     schedules.get(req.caller.ownerId, req.params.name),

@@ -71,9 +71,7 @@ export function postgresEngine(connectionString: string): Engine {
 /** An integer primary key the database assigns (for `history`, whose rows need a stable order). */
 export function autoIdColumn(dialect: DialectName): (col: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
   // SQLite assigns a rowid to an `integer primary key`; PostgreSQL needs an identity.
-  return dialect === 'sqlite'
-    ? (col) => col.primaryKey()
-    : (col) => col.primaryKey().generatedByDefaultAsIdentity();
+  return dialect === 'sqlite' ? (col) => col.primaryKey() : (col) => col.primaryKey().generatedByDefaultAsIdentity();
 }
 
 function errorField(error: unknown, field: string): unknown {

@@ -48,7 +48,9 @@ async function postgresCheck(engine: Engine): Promise<DatabaseCheck> {
       }
     }
     for (const { name } of tables) {
-      const { rows } = await sql<{ msg: string }>`SELECT msg FROM verify_heapam(${name}::regclass) LIMIT ${sql.lit(MAX_PROBLEMS)}`.execute(engine.db);
+      const { rows } = await sql<{ msg: string }>`SELECT msg FROM verify_heapam(${name}::regclass) LIMIT ${sql.lit(MAX_PROBLEMS)}`.execute(
+        engine.db,
+      );
       problems.push(...rows.map((row) => `table ${name}: ${row.msg}`));
     }
   } catch (error) {

@@ -11,7 +11,19 @@
  * - Nothing here throws HTTP errors; unique-key violations surface as
  *   PhoneSafeError with the code named in the method comment.
  */
-import type { DataKind, ErrorCode, KdfParams, NgReason, Notice, OverwritePolicy, PartRef, RescueStatus, RestoreStatus, RetryPolicy, ScheduleSpec } from '@phonesafe/protocol';
+import type {
+  DataKind,
+  ErrorCode,
+  KdfParams,
+  NgReason,
+  Notice,
+  OverwritePolicy,
+  PartRef,
+  RescueStatus,
+  RestoreStatus,
+  RetryPolicy,
+  ScheduleSpec,
+} from '@phonesafe/protocol';
 
 export type { RescueStatus };
 
@@ -133,7 +145,9 @@ export interface JobRow {
 }
 
 /** The columns a transition may change; `updatedAt` always. */
-export type JobUpdate = Partial<Pick<JobRow, 'status' | 'attempt' | 'dueAt' | 'requestId' | 'answerBy' | 'runDeadline' | 'reasons' | 'backupId'>> & {
+export type JobUpdate = Partial<
+  Pick<JobRow, 'status' | 'attempt' | 'dueAt' | 'requestId' | 'answerBy' | 'runDeadline' | 'reasons' | 'backupId'>
+> & {
   updatedAt: string;
 };
 
@@ -195,7 +209,10 @@ export interface RescueRow {
 }
 
 export type RescueUpdate = Partial<
-  Pick<RescueRow, 'status' | 'lastAttemptAt' | 'requestId' | 'backupId' | 'controlSeal' | 'savedAt' | 'erasedAt' | 'expiresAt' | 'warnedAt' | 'files'>
+  Pick<
+    RescueRow,
+    'status' | 'lastAttemptAt' | 'requestId' | 'backupId' | 'controlSeal' | 'savedAt' | 'erasedAt' | 'expiresAt' | 'warnedAt' | 'files'
+  >
 >;
 
 /** What a rescue transition expects to find; it changes nothing when the row has moved on. */
@@ -237,7 +254,19 @@ export interface RescueAuditRow {
   phone: string;
   rescueId: string | null;
   at: string;
-  event: 'requested' | 'attempt' | 'saved' | 'erased' | 'restore-requested' | 'restored' | 'expiry-warning' | 'expired' | 'gave-up' | 'wrong-code' | 'locked' | 'wrong-control';
+  event:
+    | 'requested'
+    | 'attempt'
+    | 'saved'
+    | 'erased'
+    | 'restore-requested'
+    | 'restored'
+    | 'expiry-warning'
+    | 'expired'
+    | 'gave-up'
+    | 'wrong-code'
+    | 'locked'
+    | 'wrong-control';
   detail: string;
 }
 
@@ -440,7 +469,12 @@ export interface JobRepo {
    * two centers never take the same job) and applies `decide` to each.
    * Answers the rows as they were and as they are now.
    */
-  takeDue(which: DueJobs, now: string, limit: number, decide: (job: JobRow) => JobUpdate): Promise<Array<{ before: JobRow; after: JobRow }>>;
+  takeDue(
+    which: DueJobs,
+    now: string,
+    limit: number,
+    decide: (job: JobRow) => JobUpdate,
+  ): Promise<Array<{ before: JobRow; after: JobRow }>>;
 }
 
 export interface NoticeRepo {
@@ -469,7 +503,12 @@ export interface RescueRepo {
    * due at `bound` (SKIP LOCKED where rows lock) and applies `decide` to each.
    * For 'expire' the rescue's backup rows are deleted in the same transaction.
    */
-  takeDue(which: DueRescues, bound: string, limit: number, decide: (rescue: RescueRow) => RescueUpdate): Promise<Array<{ before: RescueRow; after: RescueRow }>>;
+  takeDue(
+    which: DueRescues,
+    bound: string,
+    limit: number,
+    decide: (rescue: RescueRow) => RescueUpdate,
+  ): Promise<Array<{ before: RescueRow; after: RescueRow }>>;
 }
 
 export interface RescueCodeRepo {

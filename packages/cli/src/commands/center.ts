@@ -37,7 +37,11 @@ export function centerCommands(program: Command): void {
     .option('--json', 'print {"url": ...} as one JSON document on stdout')
     .action((flags: ServeFlags) => serve(flags));
 
-  storeVerb(center, 'verify', "run the database's integrity check, read every stored part and check it against its recorded hash; damaged parts are marked, so the next backup holding them sends them again").action(async (flags: StoreFlags) => {
+  storeVerb(
+    center,
+    'verify',
+    "run the database's integrity check, read every stored part and check it against its recorded hash; damaged parts are marked, so the next backup holding them sends them again",
+  ).action(async (flags: StoreFlags) => {
     const out = new Output(Boolean(flags.json));
     const { loadConfig, runVerify } = await centerPackage();
     const report = await runVerify(loadConfig({ data: flags.data, db: flags.db }));
@@ -56,7 +60,11 @@ export function centerCommands(program: Command): void {
     const out = new Output(Boolean(flags.json));
     const { loadConfig, runPrune } = await centerPackage();
     const result = await runPrune(loadConfig({ data: flags.data, db: flags.db }), processClock());
-    out.result(result, (r) => `removed ${plural(r.removedParts, 'unreferenced part')} (${humanBytes(r.removedBytes)}) and ${plural(r.removedBlobs, 'blob')} without a part`);
+    out.result(
+      result,
+      (r) =>
+        `removed ${plural(r.removedParts, 'unreferenced part')} (${humanBytes(r.removedBytes)}) and ${plural(r.removedBlobs, 'blob')} without a part`,
+    );
   });
 
   quotaVerb(center);
@@ -67,7 +75,9 @@ function quotaVerb(center: Command): void {
   storeVerb(center, 'quota', "show an owner's storage quota, or set it with --bytes (the owner may lower it with `pc quota --limit`)")
     .requiredOption('--owner <email>', "the owner's e-mail address")
     // Commander keeps no null from a parser, hence the word.
-    .option('--bytes <size>', "the owner's quota, e.g. 50G, or 'default' for the center's default (PHONESAFE_QUOTA_BYTES)", (v: string) => (v === 'default' ? v : parseBytes(v, '--bytes')))
+    .option('--bytes <size>', "the owner's quota, e.g. 50G, or 'default' for the center's default (PHONESAFE_QUOTA_BYTES)", (v: string) =>
+      v === 'default' ? v : parseBytes(v, '--bytes'),
+    )
     .action(async (flags: StoreFlags & { owner: string; bytes?: number | 'default' }) => {
       const out = new Output(Boolean(flags.json));
       const { loadConfig, runQuota } = await centerPackage();

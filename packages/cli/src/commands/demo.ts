@@ -7,7 +7,9 @@ import { Output } from '../output.ts';
 export function demoCommand(program: Command): void {
   program
     .command('demo')
-    .description('run a center and three virtual handsets as separate processes on an accelerated clock, and show seed 001 (FIG 5/6) end to end')
+    .description(
+      'run a center and three virtual handsets as separate processes on an accelerated clock, and show seed 001 (FIG 5/6) end to end',
+    )
     .option('--json', 'narrate on stderr; print the counted summary as one JSON document on stdout')
     .option('--factor <n>', 'virtual seconds per real second (default 300: one real second is five virtual minutes)', parseFactor, 300)
     .option('--keep', 'keep the temporary directory with the data of the center and handsets')
@@ -27,6 +29,7 @@ export function demoCommand(program: Command): void {
 
 function parseFactor(value: string): number {
   const factor = Number(value);
-  if (!/^\d+$/.test(value) || factor < 1 || factor > 3600) throw new PhoneSafeError('USAGE', `--factor must be a whole number 1-3600, not '${value}'`);
+  if (!/^\d+$/.test(value) || factor < 1 || factor > 3600)
+    throw new PhoneSafeError('USAGE', `--factor must be a whole number 1-3600, not '${value}'`);
   return factor;
 }

@@ -23,35 +23,45 @@ interface HandsetFlags {
   json?: boolean;
 }
 
-type WithHandset = (flags: HandsetFlags, options: { applyPending: boolean }, run: (agent: HandsetAgent, out: Output) => Promise<void>) => Promise<void>;
+type WithHandset = (
+  flags: HandsetFlags,
+  options: { applyPending: boolean },
+  run: (agent: HandsetAgent, out: Output) => Promise<void>,
+) => Promise<void>;
 
 export function liveHandsetCommands(handsetVerb: (name: string, description: string) => Command, withHandset: WithHandset): void {
-  handsetVerb('run', 'keep the live channel to the center open: answer backup start requests OK/NG, back up, apply restores, rescue saves and erases (until SIGINT/SIGTERM)')
-    .action((flags: HandsetFlags) =>
-      withHandset(flags, { applyPending: false }, async (agent, out) => {
-        const stop = new AbortController();
-        const onSignal = () => stop.abort();
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
-        const attempts = new Map<string, number>();
-        try {
-          await agent.run({
-            signal: stop.signal,
-            onEvent: (event) => printEvent(out, toRunEvent(event, attempts)),
-          });
-        } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-        }
-      }),
-    );
+  handsetVerb(
+    'run',
+    'keep the live channel to the center open: answer backup start requests OK/NG, back up, apply restores, rescue saves and erases (until SIGINT/SIGTERM)',
+  ).action((flags: HandsetFlags) =>
+    withHandset(flags, { applyPending: false }, async (agent, out) => {
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const attempts = new Map<string, number>();
+      try {
+        await agent.run({
+          signal: stop.signal,
+          onEvent: (event) => printEvent(out, toRunEvent(event, attempts)),
+        });
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    }),
+  );
 
   handsetVerb('busy', 'the owner is operating the handset: backup start requests are answered NG (operating) meanwhile')
     .requiredOption('--for <duration>', 'how long, e.g. 5m (0s ends it)', durationOption('--for'))
     .action((flags: HandsetFlags & { for: number }) =>
       withHandset(flags, { applyPending: false }, async (agent, out) => {
         agent.setBusy(flags.for * 1000);
-        out.result(deviceView(agent), (d) => (d.busyUntil ? `the owner is operating the handset until ${humanTime(d.busyUntil)} UTC (${formatDuration(flags.for)})` : 'not operating'));
+        out.result(deviceView(agent), (d) =>
+          d.busyUntil
+            ? `the owner is operating the handset until ${humanTime(d.busyUntil)} UTC (${formatDuration(flags.for)})`
+            : 'not operating',
+        );
       }),
     );
 
@@ -61,7 +71,10 @@ export function liveHandsetCommands(handsetVerb: (name: string, description: str
     .action((flags: HandsetFlags & { battery?: number; idle?: boolean }) =>
       withHandset(flags, { applyPending: false }, async (agent, out) => {
         if (flags.battery !== undefined || flags.idle !== undefined) {
-          agent.setDeviceState({ ...(flags.battery !== undefined ? { battery: flags.battery } : {}), ...(flags.idle !== undefined ? { idle: flags.idle } : {}) });
+          agent.setDeviceState({
+            ...(flags.battery !== undefined ? { battery: flags.battery } : {}),
+            ...(flags.idle !== undefined ? { idle: flags.idle } : {}),
+          });
         }
         out.result(deviceView(agent), (d) => [
           `battery ${d.battery}%, ${d.idle ? 'idle' : 'not idle'}, ${d.operating && d.busyUntil ? `operated until ${humanTime(d.busyUntil)} UTC` : 'not operated'}${d.writing ? ', writing its backup area' : ''}`,
@@ -70,23 +83,27 @@ export function liveHandsetCommands(handsetVerb: (name: string, description: str
       }),
     );
 
-  handsetVerb('power-on', 'the handset was switched on: backs up now if the power-on trigger is set (B4)')
-    .action((flags: HandsetFlags) =>
-      withHandset(flags, { applyPending: false }, async (agent, out) => {
-        const triggered = await agent.powerOn();
-        out.result({ backup: triggered ?? null }, ({ backup }) =>
-          !backup
-            ? 'powered on (the power-on trigger is off: no backup)'
-            : backup.ok
-              ? `powered on: backup ${backup.result.backupId} committed (${plural(backup.result.files, 'file')}, sent ${humanBytes(backup.result.sentBytes)})`
-              : `powered on: the backup could not be made: ${backup.code}: ${backup.detail}`,
-        );
-        if (triggered && !triggered.ok) failAfterOutput(triggered.code, `power-on backup: ${triggered.detail}`);
-      }),
-    );
+  handsetVerb('power-on', 'the handset was switched on: backs up now if the power-on trigger is set (B4)').action((flags: HandsetFlags) =>
+    withHandset(flags, { applyPending: false }, async (agent, out) => {
+      const triggered = await agent.powerOn();
+      out.result({ backup: triggered ?? null }, ({ backup }) =>
+        !backup
+          ? 'powered on (the power-on trigger is off: no backup)'
+          : backup.ok
+            ? `powered on: backup ${backup.result.backupId} committed (${plural(backup.result.files, 'file')}, sent ${humanBytes(backup.result.sentBytes)})`
+            : `powered on: the backup could not be made: ${backup.code}: ${backup.detail}`,
+      );
+      if (triggered && !triggered.ok) failAfterOutput(triggered.code, `power-on backup: ${triggered.detail}`);
+    }),
+  );
 
   handsetVerb('settings', 'show the B1 settings (targets, compression, triggers), or change them with --set key=value')
-    .option('--set <key=value>', 'e.g. targets.kinds=contacts,media, compress=false, triggers.schedule=weekly@0@03:00, triggers.sizeThresholdBytes=10M, triggers.powerOn=true (repeatable)', collect, [] as string[])
+    .option(
+      '--set <key=value>',
+      'e.g. targets.kinds=contacts,media, compress=false, triggers.schedule=weekly@0@03:00, triggers.sizeThresholdBytes=10M, triggers.powerOn=true (repeatable)',
+      collect,
+      [] as string[],
+    )
     .action((flags: HandsetFlags & { set: string[] }) =>
       withHandset(flags, { applyPending: false }, async (agent, out) => {
         let registration: Awaited<ReturnType<HandsetAgent['setSetting']>>['schedule'];
@@ -96,7 +113,10 @@ export function liveHandsetCommands(handsetVerb: (name: string, description: str
           registration = (await agent.setSetting(assignment.slice(0, eq).trim(), assignment.slice(eq + 1))).schedule ?? registration;
         }
         const settings = agent.settings();
-        if (registration && !registration.registered) out.note(`the schedule is saved but not yet registered at the center (handset run will): ${registration.code}: ${registration.detail}`);
+        if (registration && !registration.registered)
+          out.note(
+            `the schedule is saved but not yet registered at the center (handset run will): ${registration.code}: ${registration.detail}`,
+          );
         out.result({ settings, ...(registration ? { schedule: registration } : {}) }, ({ settings: v }) => [
           `targets.kinds         ${v.targets.kinds.join(',') || '-'}`,
           `targets.extensions    ${v.targets.extensions.join(',') || '-'}`,
@@ -130,7 +150,9 @@ export function liveHandsetCommands(handsetVerb: (name: string, description: str
         out.result(result, (r) => [
           `offloaded ${plural(r.items.length, 'item')} (${humanBytes(r.bytes)} freed)${r.backupId ? `; backed up first in ${r.backupId}` : ''}`,
           ...capped(r.items.map((i) => `  ${i.path}  ${humanBytes(i.size)}`)),
-          ...(r.kept.length > 0 ? [`kept ${plural(r.kept.length, 'item')}:`, ...capped(r.kept.map((k) => `  ${k.path}: ${k.reason}`))] : []),
+          ...(r.kept.length > 0
+            ? [`kept ${plural(r.kept.length, 'item')}:`, ...capped(r.kept.map((k) => `  ${k.path}: ${k.reason}`))]
+            : []),
         ]);
       }),
     );
@@ -140,7 +162,9 @@ export function liveHandsetCommands(handsetVerb: (name: string, description: str
     .action((item: string, flags: HandsetFlags) =>
       withHandset(flags, { applyPending: false }, async (agent, out) => {
         const result = await agent.fetch(item);
-        out.result(result, (r) => (r.fetched ? `fetched ${r.path} (${humanBytes(r.size)}) back from the center` : `${r.path} is on the handset already`));
+        out.result(result, (r) =>
+          r.fetched ? `fetched ${r.path} (${humanBytes(r.size)}) back from the center` : `${r.path} is on the handset already`,
+        );
       }),
     );
 }
@@ -203,7 +227,15 @@ export function toRunEvent(e: ChannelEvent, attempts: Map<string, number>): RunE
     case 'rescue-saved':
       return { at, event: 'rescue-saved', rescueId: e.rescueId, backupId: e.backupId, files: e.files, again: e.again };
     case 'rescue-erased':
-      return { at, event: 'rescue-erased', rescueId: e.rescueId, backupId: e.backupId, erasedItems: e.erasedItems, keptItems: e.keptItems, again: e.again };
+      return {
+        at,
+        event: 'rescue-erased',
+        rescueId: e.rescueId,
+        backupId: e.backupId,
+        erasedItems: e.erasedItems,
+        keptItems: e.keptItems,
+        again: e.again,
+      };
     case 'rescue-failed':
       return { at, event: 'rescue-failed', rescueId: e.rescueId, step: e.step, code: e.code, detail: e.detail };
     case 'refused':
@@ -247,7 +279,9 @@ export function eventText(e: RunEvent): string {
     case 'restore-applied':
       return `restore ${e.restoreId} of backup ${e.backupId} applied: ${plural(e.restored, 'file')} restored, ${e.alreadyThere} already there, ${e.skipped} kept unchanged`;
     case 'restore-failed':
-      return e.restoreId ? `restore ${e.restoreId} could not be applied (the center offers it again later): ${e.code}: ${e.detail}` : `pending restores not fetched: ${e.code}: ${e.detail}`;
+      return e.restoreId
+        ? `restore ${e.restoreId} could not be applied (the center offers it again later): ${e.code}: ${e.detail}`
+        : `pending restores not fetched: ${e.code}: ${e.detail}`;
     case 'rescue-save':
       return `rescue ${e.rescueId}: the center asks to save all of this handset's memory`;
     case 'rescue-saved':

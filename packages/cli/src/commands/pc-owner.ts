@@ -29,7 +29,11 @@ export function pcOwnerCommands(pc: Command, ownerVerb: OwnerVerb, withSession: 
   );
 
   const handset = pc.command('handset').description('one of your handsets: revoke it');
-  ownerVerb(handset, 'revoke', 'cut a handset off (e.g. a lost one): its credential stops working everywhere, a running `handset run` is disconnected and forgets its enrolment; its backups stay')
+  ownerVerb(
+    handset,
+    'revoke',
+    'cut a handset off (e.g. a lost one): its credential stops working everywhere, a running `handset run` is disconnected and forgets its enrolment; its backups stay',
+  )
     .argument('<name>', 'the handset')
     .action((name: string, flags: OwnerFlags) =>
       withSession(flags, async (session, out) => {
@@ -41,30 +45,37 @@ export function pcOwnerCommands(pc: Command, ownerVerb: OwnerVerb, withSession: 
       }),
     );
 
-  ownerVerb(pc, 'passwd', "change the owner's password (the new one from PHONESAFE_NEW_PASSWORD, else asked twice); other sessions end, handsets keep working").action(
-    (flags: OwnerFlags) =>
-      withSession(flags, async (session, out, password) => {
-        const newPassword = await readNewPassword();
-        const { endedSessions } = await changePassword(session, password, newPassword);
-        out.result({ owner: session.owner.email, endedSessions }, (r) => [
-          `password changed for ${r.owner}; ${plural(r.endedSessions, 'other session')} ended`,
-          'handsets keep working (each has its own credential and the data key); enrol new handsets with the new password',
-        ]);
-      }),
+  ownerVerb(
+    pc,
+    'passwd',
+    "change the owner's password (the new one from PHONESAFE_NEW_PASSWORD, else asked twice); other sessions end, handsets keep working",
+  ).action((flags: OwnerFlags) =>
+    withSession(flags, async (session, out, password) => {
+      const newPassword = await readNewPassword();
+      const { endedSessions } = await changePassword(session, password, newPassword);
+      out.result({ owner: session.owner.email, endedSessions }, (r) => [
+        `password changed for ${r.owner}; ${plural(r.endedSessions, 'other session')} ended`,
+        'handsets keep working (each has its own credential and the data key); enrol new handsets with the new password',
+      ]);
+    }),
   );
 
-  verb(pc, 'logout', 'forget the center and owner this pc remembers (no pc command leaves a session at the center: each one logs out when it ends)').action(
-    async (flags: { json?: boolean }) => {
-      const out = new Output(Boolean(flags.json));
-      const dir = pcConfigDir();
-      const profile = await loadProfile(dir);
-      if (profile.center || profile.owner || profile.ca) await saveProfile(dir, {});
-      const forgot = { center: profile.center ?? null, owner: profile.owner ?? null };
-      out.result(forgot, (f) =>
-        f.center || f.owner ? `forgot ${f.owner ?? 'no owner'} at ${f.center ?? 'no center'} on this pc; no session of it is left at the center` : 'this pc remembered no center or owner',
-      );
-    },
-  );
+  verb(
+    pc,
+    'logout',
+    'forget the center and owner this pc remembers (no pc command leaves a session at the center: each one logs out when it ends)',
+  ).action(async (flags: { json?: boolean }) => {
+    const out = new Output(Boolean(flags.json));
+    const dir = pcConfigDir();
+    const profile = await loadProfile(dir);
+    if (profile.center || profile.owner || profile.ca) await saveProfile(dir, {});
+    const forgot = { center: profile.center ?? null, owner: profile.owner ?? null };
+    out.result(forgot, (f) =>
+      f.center || f.owner
+        ? `forgot ${f.owner ?? 'no owner'} at ${f.center ?? 'no center'} on this pc; no session of it is left at the center`
+        : 'this pc remembered no center or owner',
+    );
+  });
 }
 
 function handsetLines(list: readonly HandsetInfo[]): string[] {

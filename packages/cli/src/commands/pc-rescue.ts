@@ -40,7 +40,10 @@ interface DeskFlags {
 }
 
 type OwnerVerb = (name: string, description: string) => Command;
-type WithSession = (flags: { center?: string; owner?: string; ca?: string; json?: boolean }, run: (session: PcSession, out: Output) => Promise<void>) => Promise<void>;
+type WithSession = (
+  flags: { center?: string; owner?: string; ca?: string; json?: boolean },
+  run: (session: PcSession, out: Output) => Promise<void>,
+) => Promise<void>;
 
 export function pcRescueCommands(pc: Command, ownerVerb: OwnerVerb, withSession: WithSession): void {
   ownerVerb('rescue-code', 'set or change the code number the rescue desk asks for, for the phone number of one of your handsets')
@@ -50,34 +53,53 @@ export function pcRescueCommands(pc: Command, ownerVerb: OwnerVerb, withSession:
       withSession(flags, async (session, out) => {
         const code = checkNewCode((await readRescueCode(flags.code))!);
         await setRescueCode(session, { phone: flags.phone, code });
-        out.result({ phone: flags.phone, codeSet: true }, (r) => `code number set for ${r.phone}: with it, the rescue desk saves and erases a lost handset (pc rescue)`);
+        out.result(
+          { phone: flags.phone, codeSet: true },
+          (r) => `code number set for ${r.phone}: with it, the rescue desk saves and erases a lost handset (pc rescue)`,
+        );
       }),
     );
 
-  deskVerb(pc, 'rescue', 'lost handset: have the center save all of its data under a control number and erase it from the handset (no password: phone number + code number)')
-    .action((flags: DeskFlags) =>
-      withDesk(flags, async (desk, credential, out) => {
-        const view = await requestRescue(desk, credential);
-        out.result(view, (v) => [
-          `rescue ${v.reference} for ${credential.phone}: ${statusText(v.status)}`,
-          ...viewDetails(v),
-          ...(v.status === 'waiting-for-handset' || v.status === 'saving'
-            ? ['the center saves and erases the handset as soon as it reaches it; the control number comes in a notice (pc notices) and with pc rescue-status']
-            : []),
-        ]);
-      }),
-    );
+  deskVerb(
+    pc,
+    'rescue',
+    'lost handset: have the center save all of its data under a control number and erase it from the handset (no password: phone number + code number)',
+  ).action((flags: DeskFlags) =>
+    withDesk(flags, async (desk, credential, out) => {
+      const view = await requestRescue(desk, credential);
+      out.result(view, (v) => [
+        `rescue ${v.reference} for ${credential.phone}: ${statusText(v.status)}`,
+        ...viewDetails(v),
+        ...(v.status === 'waiting-for-handset' || v.status === 'saving'
+          ? [
+              'the center saves and erases the handset as soon as it reaches it; the control number comes in a notice (pc notices) and with pc rescue-status',
+            ]
+          : []),
+      ]);
+    }),
+  );
 
-  deskVerb(pc, 'rescue-status', 'the rescues of a phone number (status, control number once saved, attempts, expiry) and their audit trail')
-    .action((flags: DeskFlags) =>
-      withDesk(flags, async (desk, credential, out) => {
-        const status = await rescueStatus(desk, credential);
-        out.result(status, statusLines);
-      }),
-    );
+  deskVerb(
+    pc,
+    'rescue-status',
+    'the rescues of a phone number (status, control number once saved, attempts, expiry) and their audit trail',
+  ).action((flags: DeskFlags) =>
+    withDesk(flags, async (desk, credential, out) => {
+      const status = await rescueStatus(desk, credential);
+      out.result(status, statusLines);
+    }),
+  );
 
-  deskVerb(pc, 'rescue-restore', "bring a rescue's saved data back onto the handset (found again) or a replacement with the same phone number")
-    .requiredOption('--control <number>', 'the control number from the rescue-saved notice (dashes and spaces are ignored)', normalizeControl)
+  deskVerb(
+    pc,
+    'rescue-restore',
+    "bring a rescue's saved data back onto the handset (found again) or a replacement with the same phone number",
+  )
+    .requiredOption(
+      '--control <number>',
+      'the control number from the rescue-saved notice (dashes and spaces are ignored)',
+      normalizeControl,
+    )
     .option('--to <handset>', 'name of the destination handset (default: the newest handset with this phone number)')
     .action((flags: DeskFlags & { control: string; to?: string }) =>
       withDesk(flags, async (desk, credential, out) => {
@@ -102,7 +124,10 @@ function deskVerb(pc: Command, name: string, description: string): Command {
  * Runs one desk call with a client that carries no credential. The center
  * is remembered when none is yet, so the next desk call needs no --center.
  */
-async function withDesk(flags: DeskFlags, run: (desk: RescueDesk, credential: { phone: string; code: string }, out: Output) => Promise<void>): Promise<void> {
+async function withDesk(
+  flags: DeskFlags,
+  run: (desk: RescueDesk, credential: { phone: string; code: string }, out: Output) => Promise<void>,
+): Promise<void> {
   const out = new Output(Boolean(flags.json));
   const dir = pcConfigDir();
   const profile = await loadProfile(dir);
@@ -138,7 +163,11 @@ function viewDetails(v: RescueViewResult): string[] {
   if (v.controlNumber) rows.push(['control number', formatControl(v.controlNumber)]);
   if (v.savedAt) rows.push(['saved', `${humanTime(v.savedAt)} UTC${v.files !== null ? ` (${plural(v.files, 'file')})` : ''}`]);
   if (v.erasedAt) rows.push(['erased', `${humanTime(v.erasedAt)} UTC`]);
-  if (v.expiresAt) rows.push(['expires', `${humanTime(v.expiresAt)} UTC${v.status === 'expired' ? '' : ' (the saved data is erased at the center then)'}`]);
+  if (v.expiresAt)
+    rows.push([
+      'expires',
+      `${humanTime(v.expiresAt)} UTC${v.status === 'expired' ? '' : ' (the saved data is erased at the center then)'}`,
+    ]);
   return columns(rows.map(([k, value]) => [`  ${k}`, value!]));
 }
 

@@ -17,7 +17,18 @@ import {
   saveProfile,
   type PcSession,
 } from '@phonesafe/pc';
-import { PhoneSafeError, type DataKind, type OverwritePolicy, type RetryPolicy, type ScheduleSpec, type ScheduleView, daily, monthly, once, weekly } from '@phonesafe/protocol';
+import {
+  PhoneSafeError,
+  type DataKind,
+  type OverwritePolicy,
+  type RetryPolicy,
+  type ScheduleSpec,
+  type ScheduleView,
+  daily,
+  monthly,
+  once,
+  weekly,
+} from '@phonesafe/protocol';
 import { durationOption, formatDuration } from '../duration.ts';
 import { httpTimeouts } from '../http-timeouts.ts';
 import { pcOwnerCommands } from './pc-owner.ts';
@@ -38,7 +49,11 @@ interface PcFlags {
 
 /** `phonesafe pc <verb>`: the owner's view of the center, from a PC. */
 export function pcCommands(program: Command): void {
-  const pc = program.command('pc').description("the owner's PC: list backups, download them, send restores to a handset, handsets and password, the lost-handset rescue desk");
+  const pc = program
+    .command('pc')
+    .description(
+      "the owner's PC: list backups, download them, send restores to a handset, handsets and password, the lost-handset rescue desk",
+    );
 
   pcVerb(pc, 'backups', 'list committed backups (newest first) and their files')
     .option('--handset <name>', "only this handset's backups")
@@ -49,7 +64,10 @@ export function pcCommands(program: Command): void {
           ...list.flatMap((b) => [
             `backup ${b.backupId}  ${humanTime(b.committedAt)}  handset ${b.handsetName}  ${plural(b.fileCount, 'file')}  ${humanBytes(b.totalBytes)} (stored ${humanBytes(b.storedBytes)})`,
             ...(b.problem ? [`  cannot read its file list: ${b.problem.code}: ${b.problem.detail}`] : []),
-            ...columns(b.files.map((f) => ['  ' + f.kind, humanBytes(f.size), f.path]), [1]),
+            ...columns(
+              b.files.map((f) => ['  ' + f.kind, humanBytes(f.size), f.path]),
+              [1],
+            ),
           ]),
           plural(list.length, 'backup'),
         ]);
@@ -69,7 +87,11 @@ export function pcCommands(program: Command): void {
       }),
     );
 
-  pcVerb(pc, 'restore', 'order a handset to restore a backup: a handset running `handset run` applies it at once, another when it next talks to the center')
+  pcVerb(
+    pc,
+    'restore',
+    'order a handset to restore a backup: a handset running `handset run` applies it at once, another when it next talks to the center',
+  )
     .option('--backup <id>', 'backup to restore (with --to)')
     .option('--to <handset>', 'name of the destination handset')
     .addOption(kindsOption())
@@ -79,7 +101,8 @@ export function pcCommands(program: Command): void {
     .action((flags: RestoreFlags) =>
       withSession(flags, async (session, out) => {
         if (flags.cancel !== undefined) return cancelOrder(session, out, flags);
-        if (flags.backup === undefined || flags.to === undefined) throw new PhoneSafeError('USAGE', 'pc restore needs --backup and --to (or --cancel ID)');
+        if (flags.backup === undefined || flags.to === undefined)
+          throw new PhoneSafeError('USAGE', 'pc restore needs --backup and --to (or --cancel ID)');
         const overwrite: OverwritePolicy = flags.overwrite ?? 'ask';
         const order = await pushRestore(session, {
           backupId: flags.backup,
@@ -88,20 +111,35 @@ export function pcCommands(program: Command): void {
           deleteAfter: Boolean(flags.deleteAfter),
           overwrite,
         });
-        out.result(order, (o) => `restore ${o.restoreId} of backup ${o.backupId} is pending for handset '${flags.to}' (overwrite: ${o.overwrite})`);
+        out.result(
+          order,
+          (o) => `restore ${o.restoreId} of backup ${o.backupId} is pending for handset '${flags.to}' (overwrite: ${o.overwrite})`,
+        );
       }),
     );
 
-  pcVerb(pc, 'restores', 'restore orders, newest first: pending (with failed tries and the next try), completed, failed (given up) or cancelled')
-    .action((flags: PcFlags) =>
-      withSession(flags, async (session, out) => {
-        const restores = await listRestores(session);
-        out.result({ restores }, ({ restores: list }) => [
-          ...columns(list.map((r) => [r.restoreId, humanTime(r.requestedAt), `to ${r.handsetName}`, `backup ${r.backupId}`, r.status, restoreTries(r)])),
-          plural(list.length, 'restore order'),
-        ]);
-      }),
-    );
+  pcVerb(
+    pc,
+    'restores',
+    'restore orders, newest first: pending (with failed tries and the next try), completed, failed (given up) or cancelled',
+  ).action((flags: PcFlags) =>
+    withSession(flags, async (session, out) => {
+      const restores = await listRestores(session);
+      out.result({ restores }, ({ restores: list }) => [
+        ...columns(
+          list.map((r) => [
+            r.restoreId,
+            humanTime(r.requestedAt),
+            `to ${r.handsetName}`,
+            `backup ${r.backupId}`,
+            r.status,
+            restoreTries(r),
+          ]),
+        ),
+        plural(list.length, 'restore order'),
+      ]);
+    }),
+  );
 
   pcVerb(pc, 'schedule', "show a handset's backup schedule, or set it with one of --daily, --weekly, --monthly, --once, --none")
     .requiredOption('--handset <name>', 'the handset')
@@ -110,8 +148,16 @@ export function pcCommands(program: Command): void {
     .option('--monthly <DAY@HH:MM>', 'every month on this day (1-28)', (v: string) => monthly(v))
     .option('--once <ISO>', 'once, at this date and time (e.g. the next date chosen after a backup)', (v: string) => once(v))
     .option('--none', 'no scheduled backup')
-    .option('--retry-interval <duration>', 'wait this long after NG or no answer before asking again (e.g. 10m)', durationOption('--retry-interval'))
-    .option('--answer-timeout <duration>', 'how long the handset has to answer a start request (e.g. 60s)', durationOption('--answer-timeout'))
+    .option(
+      '--retry-interval <duration>',
+      'wait this long after NG or no answer before asking again (e.g. 10m)',
+      durationOption('--retry-interval'),
+    )
+    .option(
+      '--answer-timeout <duration>',
+      'how long the handset has to answer a start request (e.g. 60s)',
+      durationOption('--answer-timeout'),
+    )
     .option('--tries <n>', 'give up (and leave a notice) after this many start requests', parseTries)
     .action((flags: ScheduleFlags) =>
       withSession(flags, async (session, out) => {
@@ -125,7 +171,10 @@ export function pcCommands(program: Command): void {
         const current = await getSchedule(session, flags.handset);
         // What is not given stays as it is: the schedule, and each field of the retry policy.
         const view = change
-          ? await putSchedule(session, flags.handset, { schedule: chosen !== undefined ? chosen : current.schedule, retry: { ...current.retry, ...retry } })
+          ? await putSchedule(session, flags.handset, {
+              schedule: chosen !== undefined ? chosen : current.schedule,
+              retry: { ...current.retry, ...retry },
+            })
           : current;
         out.result(view, (v) => scheduleLines(v, change));
       }),
@@ -154,7 +203,11 @@ interface RestoreFlags extends PcFlags {
 
 async function cancelOrder(session: PcSession, out: Output, flags: RestoreFlags): Promise<void> {
   const given = (['backup', 'to', 'kinds', 'deleteAfter', 'overwrite'] as const).filter((k) => flags[k] !== undefined);
-  if (given.length > 0) throw new PhoneSafeError('USAGE', `--cancel takes no other restore option (${given.map((k) => `--${k === 'deleteAfter' ? 'delete-after' : k}`).join(', ')})`);
+  if (given.length > 0)
+    throw new PhoneSafeError(
+      'USAGE',
+      `--cancel takes no other restore option (${given.map((k) => `--${k === 'deleteAfter' ? 'delete-after' : k}`).join(', ')})`,
+    );
   const order = await cancelRestore(session, flags.cancel!);
   out.result(order, (o) => `restore ${o.restoreId} of backup ${o.backupId} is cancelled`);
 }
@@ -181,14 +234,19 @@ interface ScheduleFlags extends PcFlags {
 /** The one schedule flag given (null for --none), or undefined for none: two are a usage error. */
 function scheduleChoice(flags: ScheduleFlags): ScheduleSpec | null | undefined {
   const given = (['daily', 'weekly', 'monthly', 'once', 'none'] as const).filter((k) => flags[k] !== undefined);
-  if (given.length > 1) throw new PhoneSafeError('USAGE', `give one of --daily, --weekly, --monthly, --once, --none, not ${given.map((k) => `--${k}`).join(' and ')}`);
+  if (given.length > 1)
+    throw new PhoneSafeError(
+      'USAGE',
+      `give one of --daily, --weekly, --monthly, --once, --none, not ${given.map((k) => `--${k}`).join(' and ')}`,
+    );
   const [flag] = given;
   if (flag === undefined) return undefined;
   return flag === 'none' ? null : (flags[flag] as ScheduleSpec);
 }
 
 function parseTries(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 100) throw new PhoneSafeError('USAGE', `--tries must be 1-100, not '${value}'`);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 100)
+    throw new PhoneSafeError('USAGE', `--tries must be 1-100, not '${value}'`);
   return Number(value);
 }
 
@@ -222,7 +280,13 @@ async function withSession(flags: PcFlags, run: (session: PcSession, out: Output
   const target = resolveTarget({ center: flags.center, owner: flags.owner, ca: flags.ca && resolve(flags.ca) }, process.env, profile);
   const password = await readPassword(`Password for ${target.owner}: `);
   const ca = target.ca ? await readCaFile(target.ca) : undefined;
-  const session = await openSession({ center: target.center, owner: target.owner, password, ...(ca ? { ca } : {}), timeouts: httpTimeouts() });
+  const session = await openSession({
+    center: target.center,
+    owner: target.owner,
+    password,
+    ...(ca ? { ca } : {}),
+    timeouts: httpTimeouts(),
+  });
   try {
     if (target.center !== profile.center || target.owner !== profile.owner || target.ca !== profile.ca) await saveProfile(dir, target);
     await run(session, out, password);

@@ -9,8 +9,17 @@ function vcard(name: string, phone: string): string {
 
 function vcalendar(summary: string, day: string): string {
   return [
-    'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//PhoneSafe//demo//EN', 'BEGIN:VEVENT', `UID:${day}@demo.phonesafe`,
-    `DTSTAMP:${day}T090000Z`, `DTSTART:${day}T090000Z`, `SUMMARY:${summary}`, 'END:VEVENT', 'END:VCALENDAR', '',
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//PhoneSafe//demo//EN',
+    'BEGIN:VEVENT',
+    `UID:${day}@demo.phonesafe`,
+    `DTSTAMP:${day}T090000Z`,
+    `DTSTART:${day}T090000Z`,
+    `SUMMARY:${summary}`,
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
   ].join('\r\n');
 }
 
@@ -34,7 +43,12 @@ export async function treeDigest(root: string): Promise<Record<string, string>> 
   for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const full = join(entry.parentPath, entry.name);
-    digest.push([relative(root, full).split(sep).join('/'), createHash('sha256').update(await readFile(full)).digest('hex')]);
+    digest.push([
+      relative(root, full).split(sep).join('/'),
+      createHash('sha256')
+        .update(await readFile(full))
+        .digest('hex'),
+    ]);
   }
   return Object.fromEntries(digest.sort(([a], [b]) => (a < b ? -1 : 1)));
 }

@@ -98,7 +98,12 @@ export class Children {
           const waiter = { match, resolve: (line: T) => (clearTimeout(timer), resolve(line)) };
           const timer = setTimeout(() => {
             waiters.delete(waiter);
-            reject(new PhoneSafeError('INTERNAL', `${label}: no ${what} within ${Math.round(timeoutMs / 1000)} s; its stderr: ${stderr.trim().split('\n').slice(-3).join(' | ') || '(empty)'}`));
+            reject(
+              new PhoneSafeError(
+                'INTERNAL',
+                `${label}: no ${what} within ${Math.round(timeoutMs / 1000)} s; its stderr: ${stderr.trim().split('\n').slice(-3).join(' | ') || '(empty)'}`,
+              ),
+            );
           }, timeoutMs);
           waiters.add(waiter);
           void exited.then((r) => {
@@ -134,6 +139,13 @@ function collect(child: ChildProcess): Promise<Finished> {
 }
 
 function childFailed(what: string, result: Finished): PhoneSafeError {
-  const line = result.stderr.trim().split('\n').filter((l) => l.startsWith('phonesafe:')).at(-1) ?? result.stderr.trim().split('\n').at(-1) ?? '';
+  const line =
+    result.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('phonesafe:'))
+      .at(-1) ??
+    result.stderr.trim().split('\n').at(-1) ??
+    '';
   return new PhoneSafeError('INTERNAL', `${what} failed (exit ${result.code}): ${line}`);
 }

@@ -73,7 +73,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     PHONESAFE_LOG_LEVEL: 'warn',
   };
   const children = new Children(env);
-  const say = (line: string) => options.say(`[${((Date.now() - realStart) / 1000).toFixed(1).padStart(5)} s | ${virtualTime(clock)}] ${line}`);
+  const say = (line: string) =>
+    options.say(`[${((Date.now() - realStart) / 1000).toFixed(1).padStart(5)} s | ${virtualTime(clock)}] ${line}`);
   // Whatever ends the demo (error, Ctrl-C, SIGTERM), no child outlives it and the temporary data goes.
   const cleanUp = () => children.killAll();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -86,7 +87,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   process.once('SIGTERM', onSignal);
   try {
     options.say(`PhoneSafe demo: seed 001, FIG 5/6 (center-initiated backup, NG, retry, give-up) and a restore to another handset`);
-    options.say(`one clock for every process: PHONESAFE_CLOCK=${spec} (1 real second = ${formatDuration(options.factor)} virtual); times below are [real elapsed | virtual UTC]`);
+    options.say(
+      `one clock for every process: PHONESAFE_CLOCK=${spec} (1 real second = ${formatDuration(options.factor)} virtual); times below are [real elapsed | virtual UTC]`,
+    );
     if (options.keep) options.say(`working directory (kept): ${root}`);
     return await scenario({ children, env, clock, root, say, factor: options.factor, realStart });
   } finally {
@@ -113,15 +116,28 @@ async function scenario(ctx: Context): Promise<DemoSummary> {
   const virtualStart = clock.now().getTime();
 
   // 1. The center, on a free loopback port.
-  const center = children.start<{ url?: string }>('center', ['center', '--port', '0', '--host', '127.0.0.1', '--data', join(root, 'center'), '--json']);
+  const center = children.start<{ url?: string }>('center', [
+    'center',
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--data',
+    join(root, 'center'),
+    '--json',
+  ]);
   const { url } = await center.waitFor((l) => typeof l.url === 'string', 'listening URL', STEP_TIMEOUT_MS);
   env.PHONESAFE_CENTER = url!;
   say(`center started: ${url} (phonesafe center --port 0)`);
 
   // 2. Three handsets of one owner. A and C get data; B stays empty (a replacement handset).
-  const handsets = Object.fromEntries(['A', 'B', 'C'].map((name) => [name, { name, dir: join(root, `handset-${name}`) }])) as Record<'A' | 'B' | 'C', HandsetChild>;
+  const handsets = Object.fromEntries(['A', 'B', 'C'].map((name) => [name, { name, dir: join(root, `handset-${name}`) }])) as Record<
+    'A' | 'B' | 'C',
+    HandsetChild
+  >;
   const { A, B, C } = handsets;
-  const enroll = (h: HandsetChild) => children.json(['handset', 'enroll', '--center', url!, '--owner', OWNER, '--name', h.name, '--data', h.dir]);
+  const enroll = (h: HandsetChild) =>
+    children.json(['handset', 'enroll', '--center', url!, '--owner', OWNER, '--name', h.name, '--data', h.dir]);
   let slowest = await timed(() => enroll(A));
   slowest = Math.max(slowest, ...(await Promise.all([B, C].map((h) => timed(() => enroll(h))))));
   say(`enrolled handsets A, B and C of ${OWNER} (phonesafe handset enroll)`);
@@ -130,13 +146,26 @@ async function scenario(ctx: Context): Promise<DemoSummary> {
   // at the center as it changes), so the schedule the pc sets below is the one that counts.
   const settings = await Promise.all(
     [A, B, C].map((h) =>
-      children.json<{ schedule?: { registered: boolean } }>(['handset', 'settings', '--data', h.dir, '--set', 'targets.kinds=contacts,calendar,media', '--set', 'triggers.schedule=none']),
+      children.json<{ schedule?: { registered: boolean } }>([
+        'handset',
+        'settings',
+        '--data',
+        h.dir,
+        '--set',
+        'targets.kinds=contacts,calendar,media',
+        '--set',
+        'triggers.schedule=none',
+      ]),
     ),
   );
-  if (!settings.every((s) => s.schedule?.registered)) throw new PhoneSafeError('INTERNAL', 'a handset could not register its schedule setting at the center');
+  if (!settings.every((s) => s.schedule?.registered))
+    throw new PhoneSafeError('INTERNAL', 'a handset could not register its schedule setting at the center');
   const [srcA, srcC] = [join(root, 'source-A'), join(root, 'source-C')];
   await Promise.all([writeDemoTree(srcA, 'A'), writeDemoTree(srcC, 'C')]);
-  await Promise.all([children.json(['handset', 'import', '--data', A.dir, srcA]), children.json(['handset', 'import', '--data', C.dir, srcC])]);
+  await Promise.all([
+    children.json(['handset', 'import', '--data', A.dir, srcA]),
+    children.json(['handset', 'import', '--data', C.dir, srcC]),
+  ]);
   say('handset settings: targets.kinds=contacts,calendar,media, triggers.schedule=none (the pc sets the schedule)');
   say('imported a generated tree (2 contacts, a calendar, a photo) into A and into C');
 
@@ -149,7 +178,11 @@ async function scenario(ctx: Context): Promise<DemoSummary> {
   // 4. Schedules from the pc, with a slot a few virtual minutes ahead, and the owner at A and C.
   const tick = 1000 * factor; // the scheduler looks once a real second
   const realToVirtual = (ms: number) => ms * factor;
-  const retryA = { interval: roundUp(realToVirtual(2 * slowest + 3000) / 1000, 60), answer: roundUp(realToVirtual(2000) / 1000, 60), tries: 4 };
+  const retryA = {
+    interval: roundUp(realToVirtual(2 * slowest + 3000) / 1000, 60),
+    answer: roundUp(realToVirtual(2000) / 1000, 60),
+    tries: 4,
+  };
   const retryC = { interval: roundUp(realToVirtual(1500) / 1000, 60), answer: retryA.answer, tries: 3 };
   let views: ScheduleView[] = [];
   let slot = 0;
@@ -163,21 +196,52 @@ async function scenario(ctx: Context): Promise<DemoSummary> {
     if (attempt === 1) say(`the owner is operating A for ${formatDuration(busyA)} and C all day (phonesafe handset busy --for)`);
     const at = new Date(slot).toISOString().slice(11, 16);
     views = await Promise.all(
-      ([[A, retryA], [C, retryC]] as const).map(([h, r]) =>
-        children.json<ScheduleView>(['pc', 'schedule', '--handset', h.name, '--daily', at, '--retry-interval', formatDuration(r.interval), '--answer-timeout', formatDuration(r.answer), '--tries', String(r.tries)]),
+      (
+        [
+          [A, retryA],
+          [C, retryC],
+        ] as const
+      ).map(([h, r]) =>
+        children.json<ScheduleView>([
+          'pc',
+          'schedule',
+          '--handset',
+          h.name,
+          '--daily',
+          at,
+          '--retry-interval',
+          formatDuration(r.interval),
+          '--answer-timeout',
+          formatDuration(r.answer),
+          '--tries',
+          String(r.tries),
+        ]),
       ),
     );
     // Too slow a machine may pass the slot before it is set; then the center plans it for tomorrow: pick a later one.
     if (views.every((v) => v.nextRunAt !== null && new Date(v.nextRunAt).getTime() === slot)) break;
-    if (attempt === 3) throw new PhoneSafeError('INTERNAL', `could not set a schedule ahead of the virtual clock (next runs: ${views.map((v) => v.nextRunAt).join(', ')})`);
+    if (attempt === 3)
+      throw new PhoneSafeError(
+        'INTERNAL',
+        `could not set a schedule ahead of the virtual clock (next runs: ${views.map((v) => v.nextRunAt).join(', ')})`,
+      );
   }
-  for (const [v, r] of [[views[0]!, retryA], [views[1]!, retryC]] as const) {
-    say(`pc schedule ${v.handsetName}: daily at ${new Date(slot).toISOString().slice(11, 16)} UTC, next run ${v.nextRunAt!.slice(11, 16)}; retry after ${formatDuration(r.interval)}, answer within ${formatDuration(r.answer)}, give up after ${r.tries} tries`);
+  for (const [v, r] of [
+    [views[0]!, retryA],
+    [views[1]!, retryC],
+  ] as const) {
+    say(
+      `pc schedule ${v.handsetName}: daily at ${new Date(slot).toISOString().slice(11, 16)} UTC, next run ${v.nextRunAt!.slice(11, 16)}; retry after ${formatDuration(r.interval)}, answer within ${formatDuration(r.answer)}, give up after ${r.tries} tries`,
+    );
   }
 
   // 5. Wait: A commits a backup after NG then OK; C answers NG every time until the center gives up.
   const committed = await A.run!.waitFor((e) => e.event === 'backup-committed', 'scheduled backup committed', STEP_TIMEOUT_MS);
-  await C.run!.waitFor((e) => e.event === 'answered' && e.answer === 'NG' && e.attempt === retryC.tries, `NG answer to request ${retryC.tries}`, STEP_TIMEOUT_MS);
+  await C.run!.waitFor(
+    (e) => e.event === 'answered' && e.answer === 'NG' && e.attempt === retryC.tries,
+    `NG answer to request ${retryC.tries}`,
+    STEP_TIMEOUT_MS,
+  );
   const notices = await until(
     () => children.json<{ notices: Notice[] }>(['pc', 'notices']),
     (n) => n.notices.some((x) => x.kind === 'backup-failed' && x.handsetName === 'C'),
@@ -201,8 +265,14 @@ async function scenario(ctx: Context): Promise<DemoSummary> {
   // 7. Stop everything cleanly.
   const stops = await Promise.all([A, B, C].map((h) => h.run!.stop()));
   const centerStop = await center.stop();
-  const unclean = [...stops.map((r, i) => [[A, B, C][i]!.name, r] as const), ['center', centerStop] as const].filter(([, r]) => r.code !== 0);
-  say(unclean.length === 0 ? 'stopped the handsets and the center (SIGTERM): all exited cleanly' : `stopped; not clean: ${unclean.map(([n, r]) => `${n} (exit ${r.code})`).join(', ')}`);
+  const unclean = [...stops.map((r, i) => [[A, B, C][i]!.name, r] as const), ['center', centerStop] as const].filter(
+    ([, r]) => r.code !== 0,
+  );
+  say(
+    unclean.length === 0
+      ? 'stopped the handsets and the center (SIGTERM): all exited cleanly'
+      : `stopped; not clean: ${unclean.map(([n, r]) => `${n} (exit ${r.code})`).join(', ')}`,
+  );
 
   const events = [A, B, C].flatMap((h) => h.run!.lines);
   const count = (f: (e: RunEvent) => boolean) => events.filter(f).length;

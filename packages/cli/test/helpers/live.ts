@@ -47,7 +47,9 @@ export function runHandset(t: TestContext, dir: string, env: Env): RunningHandse
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
         waiters.push({ match, resolve });
-        void done.then((r) => reject(new Error(`handset run exited (${r.code}) before ${what}: ${r.stderr}\nevents: ${JSON.stringify(events)}`)));
+        void done.then((r) =>
+          reject(new Error(`handset run exited (${r.code}) before ${what}: ${r.stderr}\nevents: ${JSON.stringify(events)}`)),
+        );
       });
     },
     stop: () => end('SIGTERM'),
@@ -66,10 +68,19 @@ export function scaledClock(factor: number): { spec: string; clock: Clock } {
  * minute at least `leadMinutes` ahead. A slow machine may pass that minute
  * before the center has the schedule (it then plans tomorrow's): try a later one.
  */
-export async function scheduleSoon(env: Env, clock: Clock, handset: string, retry: readonly string[], leadMinutes = 2): Promise<ScheduleView> {
+export async function scheduleSoon(
+  env: Env,
+  clock: Clock,
+  handset: string,
+  retry: readonly string[],
+  leadMinutes = 2,
+): Promise<ScheduleView> {
   for (let lead = leadMinutes; lead < leadMinutes + 30; lead += 5) {
     const slot = Math.ceil((clock.now().getTime() + lead * 60_000) / 60_000) * 60_000;
-    const view = await cliJson<ScheduleView>(['pc', 'schedule', '--handset', handset, '--daily', new Date(slot).toISOString().slice(11, 16), ...retry], env);
+    const view = await cliJson<ScheduleView>(
+      ['pc', 'schedule', '--handset', handset, '--daily', new Date(slot).toISOString().slice(11, 16), ...retry],
+      env,
+    );
     if (view.nextRunAt && new Date(view.nextRunAt).getTime() === slot) return view;
   }
   assert.fail('could not set a schedule ahead of the virtual clock');

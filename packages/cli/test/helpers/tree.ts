@@ -6,12 +6,31 @@ import { dirname, join } from 'node:path';
 const MiB = 1024 * 1024;
 
 function vcard(name: string, phone: string): string {
-  return ['BEGIN:VCARD', 'VERSION:3.0', `FN:${name}`, `N:${name.split(' ').reverse().join(';')};;;`, `TEL;TYPE=CELL:${phone}`, 'END:VCARD', ''].join('\r\n');
+  return [
+    'BEGIN:VCARD',
+    'VERSION:3.0',
+    `FN:${name}`,
+    `N:${name.split(' ').reverse().join(';')};;;`,
+    `TEL;TYPE=CELL:${phone}`,
+    'END:VCARD',
+    '',
+  ].join('\r\n');
 }
 
 function vcalendar(summary: string): string {
-  return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//PhoneSafe//test//EN', 'BEGIN:VEVENT', 'UID:1@test', 'DTSTAMP:20260101T090000Z',
-    'DTSTART:20260105T090000Z', `SUMMARY:${summary}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+  return [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//PhoneSafe//test//EN',
+    'BEGIN:VEVENT',
+    'UID:1@test',
+    'DTSTAMP:20260101T090000Z',
+    'DTSTART:20260105T090000Z',
+    `SUMMARY:${summary}`,
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
 }
 
 function mail(subject: string): string {
@@ -82,7 +101,14 @@ export async function treeDigest(root: string): Promise<Record<string, string>> 
   for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const full = join(entry.parentPath, entry.name);
-    digest[full.slice(root.length + 1).split('\\').join('/')] = createHash('sha256').update(await readFile(full)).digest('hex');
+    digest[
+      full
+        .slice(root.length + 1)
+        .split('\\')
+        .join('/')
+    ] = createHash('sha256')
+      .update(await readFile(full))
+      .digest('hex');
   }
   return Object.fromEntries(Object.entries(digest).sort(([a], [b]) => (a < b ? -1 : 1)));
 }

@@ -26,7 +26,10 @@ export class BackupArea {
   }
 
   async has(id: string): Promise<boolean> {
-    return access(join(this.#dir, id)).then(() => true, () => false);
+    return access(join(this.#dir, id)).then(
+      () => true,
+      () => false,
+    );
   }
 
   async ids(): Promise<string[]> {

@@ -88,7 +88,10 @@ export class PartIndex {
     this.#db.run(
       `INSERT INTO parts (id, sealed_size, sha256, at_center) VALUES (?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET sealed_size = excluded.sealed_size, sha256 = excluded.sha256, at_center = excluded.at_center`,
-      ref.id, ref.size, ref.sha256, atCenter,
+      ref.id,
+      ref.size,
+      ref.sha256,
+      atCenter,
     );
   }
 }

@@ -55,12 +55,23 @@ export class Profile {
       this.#db.run('DELETE FROM profile WHERE item_id = ? AND version = ?', item.id, item.version);
       this.#db.run(
         `INSERT INTO profile (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        item.id, item.version, item.path, item.kind, item.size, item.sha256, item.modifiedAt, sent ? 1 : 0,
+        item.id,
+        item.version,
+        item.path,
+        item.kind,
+        item.size,
+        item.sha256,
+        item.modifiedAt,
+        sent ? 1 : 0,
       );
       parts.forEach((part, seq) => {
         this.#db.run(
           'INSERT INTO profile_parts (item_id, version, seq, part_id, plain_size) VALUES (?, ?, ?, ?, ?)',
-          item.id, item.version, seq, part.id, part.plainSize,
+          item.id,
+          item.version,
+          seq,
+          part.id,
+          part.plainSize,
         );
       });
     });
@@ -74,7 +85,9 @@ export class Profile {
   /** Ids of items whose current version has no backup copy yet (saved before enrolment, or interrupted). */
   uncopiedItemIds(): string[] {
     return this.#db
-      .all<{ id: string }>('SELECT id FROM items i WHERE NOT EXISTS (SELECT 1 FROM profile p WHERE p.item_id = i.id AND p.version = i.version) ORDER BY path')
+      .all<{ id: string }>(
+        'SELECT id FROM items i WHERE NOT EXISTS (SELECT 1 FROM profile p WHERE p.item_id = i.id AND p.version = i.version) ORDER BY path',
+      )
       .map((row) => row.id);
   }
 
@@ -118,7 +131,11 @@ export class Profile {
 
   #entry(row: ProfileRow): ProfileEntry {
     const parts = this.#db
-      .all<{ part_id: string; plain_size: number }>('SELECT part_id, plain_size FROM profile_parts WHERE item_id = ? AND version = ? ORDER BY seq', row.item_id, row.version)
+      .all<{ part_id: string; plain_size: number }>(
+        'SELECT part_id, plain_size FROM profile_parts WHERE item_id = ? AND version = ? ORDER BY seq',
+        row.item_id,
+        row.version,
+      )
       .map((p) => ({ id: p.part_id, plainSize: p.plain_size }));
     return {
       itemId: row.item_id,

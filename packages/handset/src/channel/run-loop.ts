@@ -66,10 +66,12 @@ export async function runChannel(host: ChannelHost, options: RunOptions): Promis
   };
 
   const restores = () =>
-    host.applyPendingRestores(({ restoreId, code, detail }) => emit({ type: 'restore-failed', restoreId, code, detail })).then(
-      (results) => results.forEach((result) => emit({ type: 'restore-applied', result })),
-      (error: unknown) => emit({ type: 'restore-failed', ...failureOf(error) }),
-    );
+    host
+      .applyPendingRestores(({ restoreId, code, detail }) => emit({ type: 'restore-failed', restoreId, code, detail }))
+      .then(
+        (results) => results.forEach((result) => emit({ type: 'restore-applied', result })),
+        (error: unknown) => emit({ type: 'restore-failed', ...failureOf(error) }),
+      );
 
   const onBackupStart = (connection: Connection, request: BackupStartRequest) => {
     const { requestId, jobId, attempt, kinds } = request;
@@ -109,7 +111,7 @@ export async function runChannel(host: ChannelHost, options: RunOptions): Promis
         (erased) => {
           emit({ type: 'rescue-erased', ...erased });
           // The center revokes the credential when it takes the report: the loop ends and the handset forgets it.
-          onRevoked('the rescue erase is reported, which revokes this handset\'s credential');
+          onRevoked("the rescue erase is reported, which revokes this handset's credential");
         },
         (error: unknown) => emit({ type: 'rescue-failed', rescueId, step: 'erase', ...failureOf(error) }),
       ),
@@ -120,7 +122,7 @@ export async function runChannel(host: ChannelHost, options: RunOptions): Promis
     if (message.type === 'backup-start') onBackupStart(connection, message);
     else if (message.type === 'rescue-save') onRescueSave(message);
     else if (message.type === 'rescue-erase') onRescueErase(message);
-    else if (message.type === 'credential-revoked') onRevoked('the center revoked this handset\'s credential');
+    else if (message.type === 'credential-revoked') onRevoked("the center revoked this handset's credential");
     else track(restores());
   };
 
@@ -159,5 +161,9 @@ export async function runChannel(host: ChannelHost, options: RunOptions): Promis
     emit({ type: 'revoked', detail: revoked });
   }
   emit({ type: 'stopped' });
-  if (revoked !== undefined) throw new PhoneSafeError('CREDENTIAL_REVOKED', `${revoked}; the enrolment and the owner's key are deleted from this handset: enrol it again to use it`);
+  if (revoked !== undefined)
+    throw new PhoneSafeError(
+      'CREDENTIAL_REVOKED',
+      `${revoked}; the enrolment and the owner's key are deleted from this handset: enrol it again to use it`,
+    );
 }

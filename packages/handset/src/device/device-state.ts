@@ -25,14 +25,17 @@ export class DeviceStateStore {
   }
 
   get(): DeviceState {
-    const row = this.#db.get<{ busy_until: string | null; battery: number; idle: number }>('SELECT busy_until, battery, idle FROM device_state WHERE id = 1');
+    const row = this.#db.get<{ busy_until: string | null; battery: number; idle: number }>(
+      'SELECT busy_until, battery, idle FROM device_state WHERE id = 1',
+    );
     if (!row) throw new PhoneSafeError('LOCAL_IO', 'handset.db has no device state row');
     return { busyUntil: row.busy_until, battery: row.battery, idle: row.idle === 1 };
   }
 
   /** Marks the owner operating for `forMs` from now (by the agent's clock); 0 ends it. */
   setBusy(forMs: number): void {
-    if (!Number.isFinite(forMs) || forMs < 0) throw new PhoneSafeError('USAGE', `busy time must be a non-negative number of milliseconds, not ${forMs}`);
+    if (!Number.isFinite(forMs) || forMs < 0)
+      throw new PhoneSafeError('USAGE', `busy time must be a non-negative number of milliseconds, not ${forMs}`);
     const until = forMs === 0 ? null : new Date(this.#clock.now().getTime() + forMs).toISOString();
     this.#db.run('UPDATE device_state SET busy_until = ? WHERE id = 1', until);
   }

@@ -31,7 +31,12 @@ export class HistoryStore {
   add(entry: LocalHistoryEntry): void {
     this.#db.run(
       'INSERT INTO history (at, event, backup_id, restore_id, files, bytes) VALUES (?, ?, ?, ?, ?, ?)',
-      entry.at, entry.event, entry.backupId, entry.restoreId ?? null, entry.files, entry.bytes,
+      entry.at,
+      entry.event,
+      entry.backupId,
+      entry.restoreId ?? null,
+      entry.files,
+      entry.bytes,
     );
   }
 

@@ -6,7 +6,6 @@ import { countingBytes } from '../util/progress.ts';
 import type { MemoryStore } from './memory-store.ts';
 import { readPieces, sha256OfFile, walkFiles, type TreeFile } from './tree.ts';
 
-
 /** Commits staged content as the item at `path` and does what follows a save (the backup copy). */
 export type SaveItem = (path: string, staged: StagedFile) => Promise<void>;
 
@@ -53,7 +52,10 @@ export async function exportTree(out: string, memory: MemoryStore, onProgress?: 
   const all = memory.list();
   const items = all.filter((item) => !item.offloaded);
   const total = items.reduce((sum, item) => sum + item.size, 0);
-  const target = await TargetDir.open(out, items.map((item) => item.path));
+  const target = await TargetDir.open(
+    out,
+    items.map((item) => item.path),
+  );
   let done = 0;
   for (const item of items) {
     await target.write(item.path, readPieces(memory.contentPath(item.id)), { mode: 0o644 });

@@ -109,7 +109,13 @@ export class MemoryStore {
       `INSERT INTO items (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET version = excluded.version, size = excluded.size,
          sha256 = excluded.sha256, modified_at = excluded.modified_at, offloaded = 0, summary = NULL`,
-      item.id, item.path, item.kind, item.version, item.size, item.sha256, item.modifiedAt,
+      item.id,
+      item.path,
+      item.kind,
+      item.version,
+      item.size,
+      item.sha256,
+      item.modifiedAt,
     );
     return item;
   }

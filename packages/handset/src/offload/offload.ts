@@ -29,9 +29,7 @@ export interface OffloadRequest {
   onStep?: (step: OffloadStep) => void | Promise<void>;
 }
 
-export type OffloadStep =
-  | { step: 'backed-up'; backupId: string }
-  | { step: 'verified' | 'stubbed' | 'removed'; path: string };
+export type OffloadStep = { step: 'backed-up'; backupId: string } | { step: 'verified' | 'stubbed' | 'removed'; path: string };
 
 export interface OffloadResult {
   /** Items now stubs, with the bytes freed. */
@@ -68,7 +66,9 @@ export async function offloadItems(deps: OffloadDeps, request: OffloadRequest): 
 
   const kinds: readonly DataKind[] = request.kinds?.length ? request.kinds : DATA_KINDS;
   const cutoff = deps.clock.now().getTime() - (request.olderThanMs ?? 0);
-  const candidates = memory.list().filter((item) => !item.offloaded && kinds.includes(item.kind) && new Date(item.modifiedAt).getTime() <= cutoff);
+  const candidates = memory
+    .list()
+    .filter((item) => !item.offloaded && kinds.includes(item.kind) && new Date(item.modifiedAt).getTime() <= cutoff);
   const result: OffloadResult = { items: [], bytes: 0, kept: [] };
   if (candidates.length === 0) return result;
 
@@ -116,7 +116,9 @@ async function stub(deps: OffloadDeps, verified: Item, request: OffloadRequest):
 
 /** Parts of the candidates' current versions that the center says it lacks. */
 async function missingAtCenter(deps: OffloadDeps, items: readonly Item[]): Promise<Set<string>> {
-  const ids = [...new Set(items.flatMap((item) => deps.profile.get({ itemId: item.id, version: item.version })?.parts.map((part) => part.id) ?? []))];
+  const ids = [
+    ...new Set(items.flatMap((item) => deps.profile.get({ itemId: item.id, version: item.version })?.parts.map((part) => part.id) ?? [])),
+  ];
   const missing = new Set<string>();
   for (let start = 0; start < ids.length; start += STATUS_BATCH) {
     const status = await deps.session.client.partStatus(ids.slice(start, start + STATUS_BATCH));

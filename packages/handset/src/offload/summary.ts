@@ -22,7 +22,11 @@ export async function summaryOf(item: Item, contentPath: string): Promise<string
     await file.close();
   }
   if (head.includes(0)) return sized;
-  const firstLine = head.toString('utf8').split(/\r?\n/, 1)[0]!.replace(/\uFFFD+$/, '').trim();
+  const firstLine = head
+    .toString('utf8')
+    .split(/\r?\n/, 1)[0]!
+    .replace(/\uFFFD+$/, '')
+    .trim();
   if (firstLine === '') return sized;
   return firstLine.length > MAX_SUMMARY ? `${firstLine.slice(0, MAX_SUMMARY - 1)}…` : firstLine;
 }

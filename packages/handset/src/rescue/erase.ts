@@ -66,7 +66,10 @@ export async function eraseForRescue(deps: RescueEraseDeps, request: { rescueId:
 
 function checkSameBackup(rescue: RescueRecord, backupId: string): void {
   if (rescue.backupId !== backupId) {
-    throw new PhoneSafeError('FORBIDDEN', `rescue ${rescue.rescueId} was saved as backup ${rescue.backupId}, not ${backupId}; nothing is erased`);
+    throw new PhoneSafeError(
+      'FORBIDDEN',
+      `rescue ${rescue.rescueId} was saved as backup ${rescue.backupId}, not ${backupId}; nothing is erased`,
+    );
   }
 }
 
@@ -82,7 +85,10 @@ async function confirmSaved(deps: RescueEraseDeps, rescue: RescueRecord, backupI
   const listed = new Set(manifest.files.map((file) => versionTag(file)));
   const absent = rescue.generation.filter((key) => !listed.has(versionTag(key)));
   if (absent.length > 0) {
-    throw new PhoneSafeError('FORBIDDEN', `backup ${backupId} lacks ${absent.length} of the ${rescue.generation.length} item versions rescue ${rescue.rescueId} saves; nothing is erased`);
+    throw new PhoneSafeError(
+      'FORBIDDEN',
+      `backup ${backupId} lacks ${absent.length} of the ${rescue.generation.length} item versions rescue ${rescue.rescueId} saves; nothing is erased`,
+    );
   }
   deps.rescues.committed(rescue.rescueId, backupId);
 }

@@ -77,7 +77,9 @@ export class RescueStore {
 
   /** The latest erase, for the handset's status. */
   lastErased(): { rescueId: string; at: string } | undefined {
-    const row = this.#db.get<{ rescue_id: string; erased_at: string }>('SELECT rescue_id, erased_at FROM rescues WHERE erased_at IS NOT NULL ORDER BY erased_at DESC LIMIT 1');
+    const row = this.#db.get<{ rescue_id: string; erased_at: string }>(
+      'SELECT rescue_id, erased_at FROM rescues WHERE erased_at IS NOT NULL ORDER BY erased_at DESC LIMIT 1',
+    );
     return row && { rescueId: row.rescue_id, at: row.erased_at };
   }
 

@@ -14,7 +14,12 @@ const Extension = z
   .regex(/^\.?[a-z0-9]{1,16}$/, 'a file extension such as vcf or .jpg')
   .transform((ext) => ext.replace(/^\./, ''));
 /** An application's folder name under apps/ or appdata/: one path segment. */
-const AppName = z.string().trim().min(1).max(128).regex(/^[^/\\\0]+$/, 'an application folder name, without slashes');
+const AppName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(128)
+  .regex(/^[^/\\\0]+$/, 'an application folder name, without slashes');
 const Keyword = z.string().trim().min(1, 'a keyword may not be empty').max(128);
 
 const TargetsShape = z.strictObject({

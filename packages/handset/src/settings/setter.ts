@@ -50,7 +50,10 @@ export function settingPatch(key: string, value: string): SettingsPatch {
 type SettingsPatchKinds = NonNullable<NonNullable<SettingsPatch['targets']>['kinds']>;
 
 function listOf(value: string): string[] {
-  return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 function isNone(value: string): boolean {

@@ -1,4 +1,12 @@
-import { PhoneSafeError, sealManifest, type CenterClient, type Clock, type CompletionNotice, type DataKind, type EndNotice } from '@phonesafe/protocol';
+import {
+  PhoneSafeError,
+  sealManifest,
+  type CenterClient,
+  type Clock,
+  type CompletionNotice,
+  type DataKind,
+  type EndNotice,
+} from '@phonesafe/protocol';
 import { pruneArea, type BackupArea } from '../backup-area/backup-area.ts';
 import { copyUncopied } from '../backup-area/catch-up.ts';
 import type { Copier } from '../backup-area/copier.ts';
@@ -76,7 +84,9 @@ export async function runBackup(deps: BackupDeps, run: BackupRun): Promise<Backu
   await recopyAbsent(deps, open, entries, missing);
   const sent = await sender.upload(missing, run.onProgress);
 
-  const manifest = await sender.sendSealed(sealManifest(session.keys, manifestOf(session.identity, open, completeOfKey(open.scope), entries)));
+  const manifest = await sender.sendSealed(
+    sealManifest(session.keys, manifestOf(session.identity, open, completeOfKey(open.scope), entries)),
+  );
   const notice = endNoticeOf(session.keys, manifest, entries, (id) => index.ref(id));
   const { committed, completion } = await endOrReopen(deps, open, notice, run);
   await completeLocally(deps, committed, completion, sent.bytes);
@@ -122,7 +132,13 @@ async function openOrResume(deps: BackupDeps, run: BackupRun): Promise<OpenBacku
 /** The start request: what it covers completely, and the job or rescue the backup completes at the center. */
 function startRequestOf(kinds: DataKind[], scope: string | null, run: BackupRun): Parameters<CenterClient['startBackup']>[0] {
   const complete = completeOfKey(scope).filter((kind) => kinds.includes(kind));
-  return { kinds, complete, trigger: run.trigger, ...(run.jobId ? { jobId: run.jobId } : {}), ...(run.rescueId ? { rescueId: run.rescueId } : {}) };
+  return {
+    kinds,
+    complete,
+    trigger: run.trigger,
+    ...(run.jobId ? { jobId: run.jobId } : {}),
+    ...(run.rescueId ? { rescueId: run.rescueId } : {}),
+  };
 }
 
 /**
@@ -144,7 +160,13 @@ async function lostStubs(deps: BackupDeps, entries: readonly ProfileEntry[], mis
 }
 
 /** The open backup without `lost`, recorded so a resumed run sends the same; missing parts only they used are dropped. */
-function leaveOut(deps: BackupDeps, open: OpenBackup, entries: readonly ProfileEntry[], missing: readonly string[], lost: readonly ProfileEntry[]) {
+function leaveOut(
+  deps: BackupDeps,
+  open: OpenBackup,
+  entries: readonly ProfileEntry[],
+  missing: readonly string[],
+  lost: readonly ProfileEntry[],
+) {
   const dropped = new Set(lost.map((entry) => `${entry.itemId}@${entry.version}`));
   const kept = entries.filter((entry) => !dropped.has(`${entry.itemId}@${entry.version}`));
   const reduced: OpenBackup = { ...open, generation: open.generation.filter((key) => !dropped.has(`${key.itemId}@${key.version}`)) };
@@ -159,7 +181,12 @@ function leaveOut(deps: BackupDeps, open: OpenBackup, entries: readonly ProfileE
  * memory still holds that version; otherwise the generation cannot be sent,
  * and it is abandoned so that the next run starts from the current memory.
  */
-async function recopyAbsent(deps: BackupDeps, open: OpenBackup, entries: readonly ProfileEntry[], missing: readonly string[]): Promise<void> {
+async function recopyAbsent(
+  deps: BackupDeps,
+  open: OpenBackup,
+  entries: readonly ProfileEntry[],
+  missing: readonly string[],
+): Promise<void> {
   const absent = new Set<string>();
   for (const id of missing) if (!(await deps.area.has(id))) absent.add(id);
   for (const entry of entries) {
@@ -170,7 +197,10 @@ async function recopyAbsent(deps: BackupDeps, open: OpenBackup, entries: readonl
       // An offloaded stub (B9) has no content to seal from either.
       if (item?.version !== entry.version || item.offloaded) {
         deps.openBackups.clear();
-        throw new PhoneSafeError('LOCAL_IO', `backup ${open.backupId}: ${entry.path} v${entry.version} is no longer anywhere; run the backup again`);
+        throw new PhoneSafeError(
+          'LOCAL_IO',
+          `backup ${open.backupId}: ${entry.path} v${entry.version} is no longer anywhere; run the backup again`,
+        );
       }
       await deps.copier.reseal(item, wanted);
     });
@@ -179,7 +209,12 @@ async function recopyAbsent(deps: BackupDeps, open: OpenBackup, entries: readonl
 }
 
 /** Sends the end notice; if the center dropped the open backup meanwhile, opens another for the same generation. */
-async function endOrReopen(deps: BackupDeps, open: OpenBackup, notice: EndNotice, run: BackupRun): Promise<{ committed: OpenBackup; completion: CompletionNotice }> {
+async function endOrReopen(
+  deps: BackupDeps,
+  open: OpenBackup,
+  notice: EndNotice,
+  run: BackupRun,
+): Promise<{ committed: OpenBackup; completion: CompletionNotice }> {
   const { client } = deps.session;
   try {
     return { committed: open, completion: await client.endBackup(open.backupId, notice) };
@@ -200,7 +235,13 @@ async function completeLocally(deps: BackupDeps, committed: OpenBackup, completi
       deps.profile.markSent(committed.generation);
       deps.openBackups.clear();
       deps.settings.setLastBackup({ backupId: completion.backupId, at: completion.committedAt });
-      deps.history.add({ at: completion.committedAt, event: 'backup', backupId: completion.backupId, files: committed.generation.length, bytes: sentBytes });
+      deps.history.add({
+        at: completion.committedAt,
+        event: 'backup',
+        backupId: completion.backupId,
+        files: committed.generation.length,
+        bytes: sentBytes,
+      });
     });
     await pruneArea(deps.index, deps.area);
   });

@@ -33,10 +33,13 @@ export interface SelectedGeneration {
  */
 export function selectGeneration(profile: Profile, scope: BackupScope, stubs: readonly ProfileEntry[] = []): SelectedGeneration {
   const complete = completeOf(scope);
-  const inScope = 'kinds' in scope ? profile.newest(complete) : profile.newest(DATA_KINDS).filter((entry) => isTarget(entry, scope.targets));
+  const inScope =
+    'kinds' in scope ? profile.newest(complete) : profile.newest(DATA_KINDS).filter((entry) => isTarget(entry, scope.targets));
   const declared = [...new Set([...complete, ...inScope.map((entry) => entry.kind)])].sort();
   const named = new Set(inScope.map((entry) => entry.itemId));
-  const entries = [...inScope, ...stubs.filter((stub) => !named.has(stub.itemId))].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const entries = [...inScope, ...stubs.filter((stub) => !named.has(stub.itemId))].sort((a, b) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+  );
   return { kinds: declared.length ? declared : ['other'], complete, entries };
 }
 
@@ -71,6 +74,7 @@ export function completeOfKey(key: string | null): DataKind[] {
  * existed still match.
  */
 export function scopeKey(scope: BackupScope, jobId: string | undefined, rescueId?: string): string {
-  const what = 'kinds' in scope ? { kinds: [...new Set(scope.kinds.length ? scope.kinds : DATA_KINDS)].sort() } : { targets: scope.targets };
+  const what =
+    'kinds' in scope ? { kinds: [...new Set(scope.kinds.length ? scope.kinds : DATA_KINDS)].sort() } : { targets: scope.targets };
   return JSON.stringify({ ...what, jobId: jobId ?? null, ...(rescueId ? { rescueId } : {}) });
 }

@@ -14,7 +14,12 @@ export function partIdsOf(entries: readonly ProfileEntry[]): string[] {
 }
 
 /** The sealed manifest's content: names, kinds and sizes travel only inside it; `complete`: the kinds it covers completely. */
-export function manifestOf(identity: Identity, open: OpenBackup, complete: readonly DataKind[], entries: readonly ProfileEntry[]): Manifest {
+export function manifestOf(
+  identity: Identity,
+  open: OpenBackup,
+  complete: readonly DataKind[],
+  entries: readonly ProfileEntry[],
+): Manifest {
   return {
     format: 'phonesafe-manifest',
     version: 1,
@@ -41,7 +46,12 @@ export function manifestOf(identity: Identity, open: OpenBackup, complete: reado
  * keyed path ref with the sealed size of its parts (repeats included, as the
  * center sums them).
  */
-export function endNoticeOf(keys: OwnerKeys, manifest: PartRef, entries: readonly ProfileEntry[], refOf: (id: string) => PartRef | undefined): EndNotice {
+export function endNoticeOf(
+  keys: OwnerKeys,
+  manifest: PartRef,
+  entries: readonly ProfileEntry[],
+  refOf: (id: string) => PartRef | undefined,
+): EndNotice {
   const ref = (id: string) => {
     const found = refOf(id);
     if (!found) throw new PhoneSafeError('LOCAL_IO', `part ${id} has no recorded sealed copy`);

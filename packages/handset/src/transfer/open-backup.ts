@@ -21,7 +21,9 @@ export class OpenBackupStore {
   }
 
   get(): OpenBackup | undefined {
-    const row = this.#db.get<{ backup_id: string; kinds: string; started_at: string; scope: string | null }>('SELECT backup_id, kinds, started_at, scope FROM open_backup');
+    const row = this.#db.get<{ backup_id: string; kinds: string; started_at: string; scope: string | null }>(
+      'SELECT backup_id, kinds, started_at, scope FROM open_backup',
+    );
     if (!row) return undefined;
     const generation = this.#db
       .all<{ item_id: string; version: number }>('SELECT item_id, version FROM open_backup_items WHERE backup_id = ?', row.backup_id)
@@ -33,9 +35,20 @@ export class OpenBackupStore {
   save(open: OpenBackup): void {
     this.#db.transaction(() => {
       this.clear();
-      this.#db.run('INSERT INTO open_backup (backup_id, kinds, started_at, scope) VALUES (?, ?, ?, ?)', open.backupId, JSON.stringify(open.kinds), open.startedAt, open.scope);
+      this.#db.run(
+        'INSERT INTO open_backup (backup_id, kinds, started_at, scope) VALUES (?, ?, ?, ?)',
+        open.backupId,
+        JSON.stringify(open.kinds),
+        open.startedAt,
+        open.scope,
+      );
       for (const key of open.generation) {
-        this.#db.run('INSERT INTO open_backup_items (backup_id, item_id, version) VALUES (?, ?, ?)', open.backupId, key.itemId, key.version);
+        this.#db.run(
+          'INSERT INTO open_backup_items (backup_id, item_id, version) VALUES (?, ?, ?)',
+          open.backupId,
+          key.itemId,
+          key.version,
+        );
       }
     });
   }

@@ -15,7 +15,12 @@ export interface RestoreSelection {
  * questions are asked before anything is written, and with 'ask' but no way
  * to ask, nothing is written at all.
  */
-export async function selectForRestore(files: readonly ManifestFile[], memory: MemoryStore, policy: OverwritePolicy, ask?: AskOverwrite): Promise<RestoreSelection> {
+export async function selectForRestore(
+  files: readonly ManifestFile[],
+  memory: MemoryStore,
+  policy: OverwritePolicy,
+  ask?: AskOverwrite,
+): Promise<RestoreSelection> {
   const selection: RestoreSelection = { write: [], skipped: [], alreadyThere: [] };
   const conflicts: ManifestFile[] = [];
   for (const file of files) {
@@ -26,7 +31,9 @@ export async function selectForRestore(files: readonly ManifestFile[], memory: M
   }
   if (policy === 'ask' && !ask && conflicts.length > 0) {
     const paths = conflicts.map((f) => f.path);
-    throw new PhoneSafeError('OVERWRITE_REFUSED', `restoring would overwrite ${paths.length} file(s) that differ: ${paths.join(', ')}`, { paths });
+    throw new PhoneSafeError('OVERWRITE_REFUSED', `restoring would overwrite ${paths.length} file(s) that differ: ${paths.join(', ')}`, {
+      paths,
+    });
   }
   let standing: 'all' | 'none' | undefined = policy === 'yes' ? 'all' : policy === 'no' ? 'none' : undefined;
   for (const file of conflicts) {

@@ -59,23 +59,30 @@ export class PartSender {
     const total = refs.reduce((sum, ref) => sum + ref.size, 0);
     const sent = { parts: 0, bytes: 0 };
     let done = 0;
-    await forEachConcurrent(planBatches(refs, (ref) => ref.size), CONCURRENT_UPLOADS, async (group) => {
-      // One file at a time: a batch holds up to 500 parts, and reading them all at once ran out of file descriptors.
-      const parts: Array<{ ref: PartRef; bytes: Buffer }> = [];
-      for (const ref of group) parts.push({ ref, bytes: await this.#read(ref.id) });
-      const [only] = parts;
-      const answers = parts.length === 1 && only ? [await this.#put({ id: only.ref.id, bytes: only.bytes, sha256: only.ref.sha256 })] : await this.#putBatch(parts);
-      answers.forEach((answer, i) => {
-        const size = parts[i]!.bytes.length;
-        this.#deps.index.recordAtCenter(answer.ref);
-        if (answer.sent) {
-          sent.parts++;
-          sent.bytes += size;
-        }
-        done += size;
-      });
-      onProgress?.({ phase: 'upload', done, total, unit: 'bytes' });
-    });
+    await forEachConcurrent(
+      planBatches(refs, (ref) => ref.size),
+      CONCURRENT_UPLOADS,
+      async (group) => {
+        // One file at a time: a batch holds up to 500 parts, and reading them all at once ran out of file descriptors.
+        const parts: Array<{ ref: PartRef; bytes: Buffer }> = [];
+        for (const ref of group) parts.push({ ref, bytes: await this.#read(ref.id) });
+        const [only] = parts;
+        const answers =
+          parts.length === 1 && only
+            ? [await this.#put({ id: only.ref.id, bytes: only.bytes, sha256: only.ref.sha256 })]
+            : await this.#putBatch(parts);
+        answers.forEach((answer, i) => {
+          const size = parts[i]!.bytes.length;
+          this.#deps.index.recordAtCenter(answer.ref);
+          if (answer.sent) {
+            sent.parts++;
+            sent.bytes += size;
+          }
+          done += size;
+        });
+        onProgress?.({ phase: 'upload', done, total, unit: 'bytes' });
+      },
+    );
     return sent;
   }
 
@@ -110,4 +117,3 @@ export class PartSender {
     }
   }
 }
-

@@ -1,4 +1,18 @@
-import { backupSource, fileContent, filesOfKinds, forEachConcurrent, handsetSource, partsInBatches, PhoneSafeError, type Clock, type DataKind, type ManifestFile, type OverwritePolicy, type PartRef, type RestoreOrder } from '@phonesafe/protocol';
+import {
+  backupSource,
+  fileContent,
+  filesOfKinds,
+  forEachConcurrent,
+  handsetSource,
+  partsInBatches,
+  PhoneSafeError,
+  type Clock,
+  type DataKind,
+  type ManifestFile,
+  type OverwritePolicy,
+  type PartRef,
+  type RestoreOrder,
+} from '@phonesafe/protocol';
 import type { PartIndex } from '../backup-area/part-index.ts';
 import type { Profile } from '../backup-area/profile.ts';
 import type { HistoryStore } from '../history/history-store.ts';
@@ -46,14 +60,21 @@ export interface RestorePlan {
  * A restored version is recorded as already sent, with the parts it came
  * from, so the next backup does not send it back.
  */
-export async function runRestore(deps: RestoreDeps, plan: RestorePlan, ask?: AskOverwrite, onProgress?: ProgressFn): Promise<RestoreResult> {
+export async function runRestore(
+  deps: RestoreDeps,
+  plan: RestorePlan,
+  ask?: AskOverwrite,
+  onProgress?: ProgressFn,
+): Promise<RestoreResult> {
   const { client, keys } = deps.session;
-  const source = 'backupId' in plan.from ? await backupSource(client, keys, plan.from.backupId) : await handsetSource(client, keys, plan.from.handset);
+  const source =
+    'backupId' in plan.from ? await backupSource(client, keys, plan.from.backupId) : await handsetSource(client, keys, plan.from.handset);
   const { backupId, refs } = source;
   const files = filesOfKinds(source.files, plan.kinds);
   for (const file of files) checkRestorable(file, refs);
   const selection = await selectForRestore(files, deps.memory, plan.overwrite, ask);
-  const order = plan.order ?? (await client.startRestore({ backupId, ...(plan.kinds ? { kinds: plan.kinds } : {}), overwrite: plan.overwrite }));
+  const order =
+    plan.order ?? (await client.startRestore({ backupId, ...(plan.kinds ? { kinds: plan.kinds } : {}), overwrite: plan.overwrite }));
 
   const total = selection.write.reduce((sum, file) => sum + file.size, 0);
   let done = 0;
@@ -67,12 +88,23 @@ export async function runRestore(deps: RestoreDeps, plan: RestorePlan, ask?: Ask
     await deps.writes.run(async () => {
       const item = await deps.memory.commit(file.path, staged);
       for (const part of file.parts) deps.index.recordAtCenter(refs.get(part.id)!);
-      deps.profile.record(item, file.parts.map((part) => ({ id: part.id, plainSize: part.size })), true);
+      deps.profile.record(
+        item,
+        file.parts.map((part) => ({ id: part.id, plainSize: part.size })),
+        true,
+      );
     });
   });
 
   await client.completeRestore(order.restoreId, { restored: selection.write.length, skipped: selection.skipped.length });
-  deps.history.add({ at: deps.clock.now().toISOString(), event: 'restore', backupId, restoreId: order.restoreId, files: selection.write.length, bytes: total });
+  deps.history.add({
+    at: deps.clock.now().toISOString(),
+    event: 'restore',
+    backupId,
+    restoreId: order.restoreId,
+    files: selection.write.length,
+    bytes: total,
+  });
   return {
     backupId,
     restoreId: order.restoreId,

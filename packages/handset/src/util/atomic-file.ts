@@ -52,7 +52,7 @@ export async function stageStream(dir: string, source: AsyncIterable<Uint8Array>
     for await (const piece of source) {
       hash.update(piece);
       size += piece.length;
-      for (let written = 0; written < piece.length; ) written += (await file.write(piece, written)).bytesWritten;
+      for (let written = 0; written < piece.length;) written += (await file.write(piece, written)).bytesWritten;
     }
   } catch (error) {
     await file.close();

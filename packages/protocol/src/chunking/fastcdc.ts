@@ -27,7 +27,8 @@ export class Chunker {
 
   constructor(gear: Uint32Array, sizes: ChunkSizes = DEFAULT_CHUNK_SIZES) {
     if (gear.length !== 256) throw new Error('gear table must have 256 entries');
-    if (!(sizes.min > 0 && sizes.min <= sizes.avg && sizes.avg <= sizes.max)) throw new Error('chunk sizes must satisfy 0 < min <= avg <= max');
+    if (!(sizes.min > 0 && sizes.min <= sizes.avg && sizes.avg <= sizes.max))
+      throw new Error('chunk sizes must satisfy 0 < min <= avg <= max');
     this.#gear = gear;
     this.#sizes = sizes;
     const bits = Math.round(Math.log2(sizes.avg));

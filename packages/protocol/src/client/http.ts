@@ -76,7 +76,8 @@ export class Http {
     this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.#ownsAgent = !agent;
     const agentOptions = { keepAlive: true, maxSockets: options.connections ?? 8 };
-    this.#agent = agent ?? (this.#base.protocol === 'https:' ? new HttpsAgent({ ...agentOptions, ca: options.ca }) : new HttpAgent(agentOptions));
+    this.#agent =
+      agent ?? (this.#base.protocol === 'https:' ? new HttpsAgent({ ...agentOptions, ca: options.ca }) : new HttpAgent(agentOptions));
   }
 
   get baseUrl(): string {
@@ -98,7 +99,8 @@ export class Http {
       throw new PhoneSafeError('BAD_REQUEST', `the center's answer to ${req.method} ${req.path} is not JSON`);
     }
     const parsed = schema.safeParse(value);
-    if (!parsed.success) throw new PhoneSafeError('BAD_REQUEST', `unexpected answer from the center for ${req.method} ${req.path}: ${parsed.error.message}`);
+    if (!parsed.success)
+      throw new PhoneSafeError('BAD_REQUEST', `unexpected answer from the center for ${req.method} ${req.path}: ${parsed.error.message}`);
     return parsed.data;
   }
 

@@ -42,11 +42,21 @@ async function loginWith(center: CenterClient, email: string, password: string, 
  * prelogin answer after it: our own salt back means the address is now
  * ours. A taken address answers the parameters it is registered with.
  */
-async function tryRegister(center: CenterClient, email: string, password: string, cost: KdfCost): Promise<OwnerSession | { taken: KdfParams }> {
+async function tryRegister(
+  center: CenterClient,
+  email: string,
+  password: string,
+  cost: KdfCost,
+): Promise<OwnerSession | { taken: KdfParams }> {
   const kdf = newKdfParams(cost);
   const secrets = await deriveOwnerSecrets(password, kdf);
   const dataKey = newDataKey();
-  await center.registerOwner({ email, authKey: secrets.authKey.toString('base64'), kdf, wrappedDataKey: wrapDataKey(secrets.kek, dataKey) });
+  await center.registerOwner({
+    email,
+    authKey: secrets.authKey.toString('base64'),
+    kdf,
+    wrappedDataKey: wrapDataKey(secrets.kek, dataKey),
+  });
   const { kdf: stored } = await center.prelogin(email);
   if (stored.salt !== kdf.salt) return { taken: stored };
   const login = await center.login({ email, authKey: secrets.authKey.toString('base64') });
@@ -54,7 +64,12 @@ async function tryRegister(center: CenterClient, email: string, password: string
 }
 
 /** Registers a new owner and logs in; UNAUTHENTICATED when the address is registered already. */
-export async function registerOwner(center: CenterClient, email: string, password: string, cost: KdfCost = DEFAULT_KDF_COST): Promise<OwnerSession> {
+export async function registerOwner(
+  center: CenterClient,
+  email: string,
+  password: string,
+  cost: KdfCost = DEFAULT_KDF_COST,
+): Promise<OwnerSession> {
   const result = await tryRegister(center, email, password, cost);
   if ('taken' in result) throw new PhoneSafeError('UNAUTHENTICATED', `${email} is registered already: log in instead`);
   return result;
@@ -70,7 +85,11 @@ export async function registerOwner(center: CenterClient, email: string, passwor
  * enrolment registered it meanwhile (handsets enrolled at the same time),
  * and one more login tells.
  */
-export async function loginOrRegister(center: CenterClient, email: string, password: string): Promise<OwnerSession & { registered: boolean }> {
+export async function loginOrRegister(
+  center: CenterClient,
+  email: string,
+  password: string,
+): Promise<OwnerSession & { registered: boolean }> {
   const { kdf: before } = await center.prelogin(email);
   try {
     return { ...(await loginWith(center, email, password, before)), registered: false };
@@ -79,7 +98,10 @@ export async function loginOrRegister(center: CenterClient, email: string, passw
   }
   const result = await tryRegister(center, email, password, DEFAULT_KDF_COST);
   if (!('taken' in result)) return { ...result, registered: true };
-  const anotherPassword = new PhoneSafeError('UNAUTHENTICATED', `${email} is registered already, with another password: use that password (or another e-mail address)`);
+  const anotherPassword = new PhoneSafeError(
+    'UNAUTHENTICATED',
+    `${email} is registered already, with another password: use that password (or another e-mail address)`,
+  );
   if (sameKdf(result.taken, before)) throw anotherPassword;
   try {
     return { ...(await loginWith(center, email, password, result.taken)), registered: false };
@@ -109,7 +131,8 @@ export async function changeOwnerPassword(
   const next = await deriveOwnerSecrets(newPassword, kdf);
   const wrappedDataKey = wrapDataKey(next.kek, session.dataKey);
   // What is sent must open with the new password, or the owner would lose the key.
-  if (!unwrapDataKey(next.kek, wrappedDataKey).equals(session.dataKey)) throw new PhoneSafeError('DECRYPT_FAILED', 'the data key did not wrap again');
+  if (!unwrapDataKey(next.kek, wrappedDataKey).equals(session.dataKey))
+    throw new PhoneSafeError('DECRYPT_FAILED', 'the data key did not wrap again');
   return session.client.changePassword({
     currentAuthKey: current.authKey.toString('base64'),
     authKey: next.authKey.toString('base64'),

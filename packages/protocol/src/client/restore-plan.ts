@@ -28,7 +28,9 @@ export interface ComposedFile {
  * the answer is in path order.
  */
 export function composeGenerations(generations: readonly Generation[]): ComposedFile[] {
-  const newestFirst = [...generations].sort((a, b) => Date.parse(b.committedAt) - Date.parse(a.committedAt) || (a.backupId < b.backupId ? 1 : a.backupId > b.backupId ? -1 : 0));
+  const newestFirst = [...generations].sort(
+    (a, b) => Date.parse(b.committedAt) - Date.parse(a.committedAt) || (a.backupId < b.backupId ? 1 : a.backupId > b.backupId ? -1 : 0),
+  );
   const decidedBy = new Map<DataKind, number>();
   newestFirst.forEach((generation, index) => {
     for (const kind of generation.manifest.complete ?? []) if (!decidedBy.has(kind)) decidedBy.set(kind, index);

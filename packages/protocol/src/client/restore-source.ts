@@ -35,7 +35,11 @@ export async function handsetSource(client: CenterClient, keys: OwnerKeys, hands
   if (!newest) throw new PhoneSafeError('NOT_FOUND', `handset ${handsetName} has no backup to restore`);
   const generations: Generation[] = [];
   for (const summary of summaries) {
-    generations.push({ backupId: summary.backupId, committedAt: summary.committedAt, manifest: await readManifest(client, keys, summary.manifest) });
+    generations.push({
+      backupId: summary.backupId,
+      committedAt: summary.committedAt,
+      manifest: await readManifest(client, keys, summary.manifest),
+    });
   }
   const composed = composeGenerations(generations);
   const refs = new Map<string, PartRef>();

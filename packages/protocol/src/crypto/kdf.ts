@@ -16,7 +16,12 @@ export interface OwnerSecrets {
   kek: Buffer;
 }
 
-export function scryptAsync(secret: string | Buffer, salt: Buffer, length: number, cost: { N: number; r: number; p: number }): Promise<Buffer> {
+export function scryptAsync(
+  secret: string | Buffer,
+  salt: Buffer,
+  length: number,
+  cost: { N: number; r: number; p: number },
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const maxmem = 256 * cost.N * cost.r + 1024 * 1024;
     scrypt(secret, salt, length, { N: cost.N, r: cost.r, p: cost.p, maxmem }, (err, key) => (err ? reject(err) : resolve(key)));

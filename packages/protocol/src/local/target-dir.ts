@@ -106,7 +106,8 @@ export class TargetDir {
       const made = await lstat(dir).catch(absentOr(path));
       if (!made) throw new PhoneSafeError('LOCAL_IO', `${rel} vanished while ${path} was being written`, { path: rel });
       if (made.isSymbolicLink()) throw linkRefused(rel);
-      if (!made.isDirectory()) throw new PhoneSafeError('LOCAL_IO', `${rel} is in the way of ${path}: it is not a directory`, { path: rel });
+      if (!made.isDirectory())
+        throw new PhoneSafeError('LOCAL_IO', `${rel} is in the way of ${path}: it is not a directory`, { path: rel });
       this.#ready.add(rel);
     }
     return join(this.root, ...segments.slice(0, -1));
@@ -123,7 +124,8 @@ async function checkExisting(root: string, path: string, segments: readonly stri
     if (!found) return;
     if (found.isSymbolicLink()) throw linkRefused(rel);
     const last = index === segments.length - 1;
-    if (!last && !found.isDirectory()) throw new PhoneSafeError('LOCAL_IO', `${rel} is in the way of ${path}: it is not a directory`, { path: rel });
+    if (!last && !found.isDirectory())
+      throw new PhoneSafeError('LOCAL_IO', `${rel} is in the way of ${path}: it is not a directory`, { path: rel });
     if (last && !found.isFile()) throw new PhoneSafeError('LOCAL_IO', `${path} exists and is not a regular file`, { path });
   }
 }
@@ -161,7 +163,7 @@ async function io<T>(what: string, fn: () => Promise<T>): Promise<T> {
 
 /** `write` may be short; loop until the chunk is on disk. */
 async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
-  for (let offset = 0; offset < chunk.length; ) {
+  for (let offset = 0; offset < chunk.length;) {
     const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
     offset += bytesWritten;
   }

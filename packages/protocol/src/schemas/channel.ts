@@ -48,7 +48,13 @@ export const CredentialRevokedNotice = z.strictObject({
   requestId: Id,
 });
 
-export const CenterMessage = z.discriminatedUnion('type', [BackupStartRequest, RestorePendingNotice, RescueSaveRequest, RescueEraseRequest, CredentialRevokedNotice]);
+export const CenterMessage = z.discriminatedUnion('type', [
+  BackupStartRequest,
+  RestorePendingNotice,
+  RescueSaveRequest,
+  RescueEraseRequest,
+  CredentialRevokedNotice,
+]);
 export type CenterMessage = z.infer<typeof CenterMessage>;
 
 export const BackupStartAnswer = z.strictObject({

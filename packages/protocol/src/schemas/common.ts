@@ -6,8 +6,15 @@ export const PartId = z.string().regex(/^[0-9a-f]{64}$/, 'a part id is 64 lower-
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 is 64 lower-case hex digits');
 export const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 expected');
 export const Id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'an id is 8-64 URL-safe characters');
-export const Email = z.email().max(254).transform((e) => e.toLowerCase());
-export const HandsetName = z.string().min(1).max(64).regex(/^[\p{L}\p{N} ._-]+$/u, 'letters, digits, space, dot, dash, underscore');
+export const Email = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase());
+export const HandsetName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\p{L}\p{N} ._-]+$/u, 'letters, digits, space, dot, dash, underscore');
 export const Kind = z.enum(DATA_KINDS);
 export const Timestamp = z.iso.datetime();
 

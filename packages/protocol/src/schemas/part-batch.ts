@@ -59,7 +59,8 @@ export const PartBatchIndex = z.strictObject({
     // The parts themselves, not the body (which adds the index): a batch never holds more than MAX_BATCH_BYTES of parts.
     .superRefine((parts, ctx) => {
       const total = parts.reduce((sum, ref) => sum + ref.size, 0);
-      if (total > MAX_BATCH_BYTES) ctx.addIssue({ code: 'custom', message: `the parts hold ${total} bytes; a batch holds at most ${MAX_BATCH_BYTES}` });
+      if (total > MAX_BATCH_BYTES)
+        ctx.addIssue({ code: 'custom', message: `the parts hold ${total} bytes; a batch holds at most ${MAX_BATCH_BYTES}` });
     }),
 });
 export type PartBatchIndex = z.infer<typeof PartBatchIndex>;
@@ -108,7 +109,10 @@ export function decodePartBatch(body: Buffer): BatchPart[] {
   }
   const declared = index.data.parts.reduce((sum, ref) => sum + ref.size, 0);
   if (declared !== body.length - indexEnd) {
-    throw new PhoneSafeError('BAD_REQUEST', `the index declares ${declared} bytes of parts, the body holds ${body.length - indexEnd} (truncated?)`);
+    throw new PhoneSafeError(
+      'BAD_REQUEST',
+      `the index declares ${declared} bytes of parts, the body holds ${body.length - indexEnd} (truncated?)`,
+    );
   }
   let at = indexEnd;
   return index.data.parts.map((ref) => {

@@ -20,8 +20,13 @@ export type PhoneCheck = { ok: true; phone: string } | { ok: false; problem: str
 export function canonicalPhone(value: string): PhoneCheck {
   const stripped = value.replace(SEPARATORS, '');
   const phone = stripped.startsWith('+') ? stripped : `+${stripped}`;
-  if (!/^\+[0-9]+$/.test(phone)) return { ok: false, problem: 'a phone number is digits with an optional leading + (spaces, dashes, dots and parentheses are ignored)' };
-  if (phone[1] === '0') return { ok: false, problem: 'give the phone number with its country code, as +81 90 1234 5678, not as a national number with a leading 0' };
+  if (!/^\+[0-9]+$/.test(phone))
+    return { ok: false, problem: 'a phone number is digits with an optional leading + (spaces, dashes, dots and parentheses are ignored)' };
+  if (phone[1] === '0')
+    return {
+      ok: false,
+      problem: 'give the phone number with its country code, as +81 90 1234 5678, not as a national number with a leading 0',
+    };
   const digits = phone.length - 1;
   if (digits < 7 || digits > 15) return { ok: false, problem: 'a phone number is 7-15 digits with its country code (E.164)' };
   return { ok: true, phone };

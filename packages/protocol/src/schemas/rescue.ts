@@ -12,17 +12,12 @@ export const CodeNumber = z.string().regex(/^[0-9]{4,12}$/, 'a code number is 4-
 /** A code number being set (rescue.md, Code numbers): 8-12 digits, so a stolen database is not searched in minutes. */
 export const NewCodeNumber = z.string().regex(/^[0-9]{8,12}$/, 'a new code number is 8-12 digits');
 /** 16 digits shown as 4-4-4-4; the last is a Luhn check digit. Dashes and spaces are ignored on input. */
-export const ControlNumber = z.string().transform((s) => s.replace(/[\s-]/g, '')).pipe(z.string().regex(/^[0-9]{16}$/, 'a control number is 16 digits'));
+export const ControlNumber = z
+  .string()
+  .transform((s) => s.replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^[0-9]{16}$/, 'a control number is 16 digits'));
 
-export const RescueStatus = z.enum([
-  'waiting-for-handset',
-  'saving',
-  'saved',
-  'erased',
-  'restored',
-  'expired',
-  'gave-up',
-]);
+export const RescueStatus = z.enum(['waiting-for-handset', 'saving', 'saved', 'erased', 'restored', 'expired', 'gave-up']);
 export type RescueStatus = z.infer<typeof RescueStatus>;
 
 /** R1: the request. Answered at once; the work happens when the handset is reachable. */
@@ -45,7 +40,20 @@ export type RescueView = z.infer<typeof RescueView>;
 export const RescueAuditEntry = z.strictObject({
   at: Timestamp,
   reference: Id.nullable(),
-  event: z.enum(['requested', 'attempt', 'saved', 'erased', 'restore-requested', 'restored', 'expiry-warning', 'expired', 'gave-up', 'wrong-code', 'locked', 'wrong-control']),
+  event: z.enum([
+    'requested',
+    'attempt',
+    'saved',
+    'erased',
+    'restore-requested',
+    'restored',
+    'expiry-warning',
+    'expired',
+    'gave-up',
+    'wrong-code',
+    'locked',
+    'wrong-control',
+  ]),
   detail: z.string(),
 });
 export const RescueStatusResponse = z.strictObject({

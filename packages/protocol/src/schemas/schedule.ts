@@ -17,7 +17,11 @@ export type ScheduleSpec = z.infer<typeof ScheduleSpec>;
 
 /** How the center retries after NG or silence, and gives up (B3). */
 export const RetryPolicy = z.strictObject({
-  intervalSeconds: z.number().int().min(1).max(7 * 24 * 3600),
+  intervalSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600),
   answerTimeoutSeconds: z.number().int().min(1).max(3600),
   maxTries: z.number().int().min(1).max(100),
 });

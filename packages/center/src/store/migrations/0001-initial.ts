@@ -70,11 +70,7 @@ export function initialSchema(dialect: DialectName): Migration {
         .addColumn('manifest_size', 'bigint')
         .addColumn('manifest_sha256', 'text')
         .execute();
-      await db.schema
-        .createIndex('backups_owner_status_committed')
-        .on('backups')
-        .columns(['owner_id', 'status', 'committed_at'])
-        .execute();
+      await db.schema.createIndex('backups_owner_status_committed').on('backups').columns(['owner_id', 'status', 'committed_at']).execute();
       await db.schema.createIndex('backups_status_started').on('backups').columns(['status', 'started_at']).execute();
 
       await db.schema

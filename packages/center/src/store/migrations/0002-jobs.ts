@@ -52,7 +52,11 @@ export function jobsSchema(): Migration {
         .on('jobs')
         .column('handset_id')
         .unique()
-        .where(sql.ref('status'), 'in', ACTIVE_JOB_STATES.map((state) => sql.lit(state)))
+        .where(
+          sql.ref('status'),
+          'in',
+          ACTIVE_JOB_STATES.map((state) => sql.lit(state)),
+        )
         .execute();
 
       await db.schema

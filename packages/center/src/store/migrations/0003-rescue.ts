@@ -64,7 +64,11 @@ export function rescueSchema(dialect: DialectName): Migration {
         .on('rescues')
         .column('phone')
         .unique()
-        .where(sql.ref('status'), 'in', OPEN_RESCUE_STATES.map((state) => sql.lit(state)))
+        .where(
+          sql.ref('status'),
+          'in',
+          OPEN_RESCUE_STATES.map((state) => sql.lit(state)),
+        )
         .execute();
 
       await db.schema

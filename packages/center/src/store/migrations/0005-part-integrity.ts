@@ -11,7 +11,10 @@ import type { Migration } from 'kysely/migration';
 export function partIntegritySchema(): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.alterTable('parts').addColumn('damaged', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('parts')
+        .addColumn('damaged', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
       await db.schema.alterTable('parts').addColumn('used_at', 'text').execute();
       await db.schema.alterTable('owners').addColumn('quota_limit_bytes', 'bigint').execute();
     },

@@ -64,7 +64,12 @@ async function codeRows(db: Db): Promise<Map<string, string>> {
 }
 
 async function handsetPhones(db: Db, holders: Map<string, string>): Promise<void> {
-  const rows = await db.selectFrom('handsets').select(['id', 'owner_id', 'phone', 'enrolled_at']).where('phone', 'is not', null).orderBy('enrolled_at', 'desc').execute();
+  const rows = await db
+    .selectFrom('handsets')
+    .select(['id', 'owner_id', 'phone', 'enrolled_at'])
+    .where('phone', 'is not', null)
+    .orderBy('enrolled_at', 'desc')
+    .execute();
   const owners = new Map(holders);
   for (const row of rows) {
     const canonical = canonicalPhone0007(row.phone!);
@@ -90,7 +95,11 @@ async function rescuePhones(db: Db): Promise<void> {
 }
 
 async function wrongTryKeys(db: Db): Promise<void> {
-  const rows = await db.selectFrom('wrong_tries').selectAll().where((eb) => eb.or([eb('key', 'like', 'code:%'), eb('key', 'like', 'control:%')])).execute();
+  const rows = await db
+    .selectFrom('wrong_tries')
+    .selectAll()
+    .where((eb) => eb.or([eb('key', 'like', 'code:%'), eb('key', 'like', 'control:%')]))
+    .execute();
   const byKey = new Map(rows.map((row) => [row.key, row]));
   for (const row of rows) {
     const [prefix, phone] = [row.key.slice(0, row.key.indexOf(':')), row.key.slice(row.key.indexOf(':') + 1)];
@@ -108,5 +117,10 @@ async function wrongTryKeys(db: Db): Promise<void> {
 
 function merge(a: Tables['wrong_tries'], b: Tables['wrong_tries']): Tables['wrong_tries'] {
   const later = (x: string | null, y: string | null) => (x === null ? y : y === null ? x : x > y ? x : y);
-  return { key: a.key, failures: Math.max(a.failures, b.failures), locked_until: later(a.locked_until, b.locked_until), last_failure_at: later(a.last_failure_at, b.last_failure_at) };
+  return {
+    key: a.key,
+    failures: Math.max(a.failures, b.failures),
+    locked_until: later(a.locked_until, b.locked_until),
+    last_failure_at: later(a.last_failure_at, b.last_failure_at),
+  };
 }

@@ -18,7 +18,10 @@ export function restoreOrdersSchema(): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema.alterTable('restores').addColumn('placed_by', 'text').execute();
-      await db.schema.alterTable('restores').addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('restores')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
       await db.schema.alterTable('restores').addColumn('last_code', 'text').execute();
       await db.schema.alterTable('restores').addColumn('next_try_at', 'text').execute();
       await db.schema.alterTable('backups').addColumn('complete_kinds', 'text').execute();

@@ -43,13 +43,15 @@ function commitInTransaction(engine: Engine, input: CommitInput): Promise<Backup
     for (const rows of chunked(input.files.map((file, seq) => ({ file, seq })))) {
       await trx
         .insertInto('backup_files')
-        .values(rows.map(({ file, seq }) => ({
-          backup_id: input.backupId,
-          seq,
-          ref: file.ref,
-          size: file.size,
-          parts: JSON.stringify(file.parts),
-        })))
+        .values(
+          rows.map(({ file, seq }) => ({
+            backup_id: input.backupId,
+            seq,
+            ref: file.ref,
+            size: file.size,
+            parts: JSON.stringify(file.parts),
+          })),
+        )
         .execute();
     }
     for (const ids of chunked([...unique.keys()])) {

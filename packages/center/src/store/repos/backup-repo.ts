@@ -62,12 +62,7 @@ export function backupRepo(engine: Engine): BackupRepo {
 
     async remove(ownerId, id) {
       return db.transaction().execute(async (trx) => {
-        const owned = await trx
-          .selectFrom('backups')
-          .select('id')
-          .where('owner_id', '=', ownerId)
-          .where('id', '=', id)
-          .executeTakeFirst();
+        const owned = await trx.selectFrom('backups').select('id').where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
         if (!owned) return false;
         await deleteBackupRows(trx, id);
         return true;

@@ -5,11 +5,7 @@ import type { BackupRow } from '../store.ts';
 
 /** Backups joined with their handset's name. Takes a Kysely or a transaction. */
 export function selectBackups(db: Db) {
-  return db
-    .selectFrom('backups as b')
-    .innerJoin('handsets as h', 'h.id', 'b.handset_id')
-    .selectAll('b')
-    .select('h.name as handset_name');
+  return db.selectFrom('backups as b').innerJoin('handsets as h', 'h.id', 'b.handset_id').selectAll('b').select('h.name as handset_name');
 }
 
 type SelectedBackup = Awaited<ReturnType<ReturnType<typeof selectBackups>['executeTakeFirstOrThrow']>>;

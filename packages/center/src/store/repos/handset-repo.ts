@@ -31,12 +31,7 @@ export function handsetRepo(engine: Engine): HandsetRepo {
     },
 
     async findByName(ownerId, name) {
-      const row = await db
-        .selectFrom('handsets')
-        .selectAll()
-        .where('owner_id', '=', ownerId)
-        .where('name', '=', name)
-        .executeTakeFirst();
+      const row = await db.selectFrom('handsets').selectAll().where('owner_id', '=', ownerId).where('name', '=', name).executeTakeFirst();
       return row && toHandset(row);
     },
 
@@ -68,7 +63,12 @@ export function handsetRepo(engine: Engine): HandsetRepo {
 
     async revoke(id, at) {
       return db.transaction().execute(async (trx) => {
-        const revoked = await trx.updateTable('handsets').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+        const revoked = await trx
+          .updateTable('handsets')
+          .set({ revoked_at: at })
+          .where('id', '=', id)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst();
         // A schedule row the scheduler holds is waited for, so the job it may be making is seen and cancelled here.
         await trx.updateTable('schedules').set({ spec: null, next_run_at: null, updated_at: at }).where('handset_id', '=', id).execute();
         await trx

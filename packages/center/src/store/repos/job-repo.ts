@@ -45,7 +45,13 @@ export function jobRepo(engine: Engine): JobRepo {
     },
 
     async listByHandset(handsetId) {
-      const rows = await db.selectFrom('jobs').selectAll().where('handset_id', '=', handsetId).orderBy('created_at').orderBy('id').execute();
+      const rows = await db
+        .selectFrom('jobs')
+        .selectAll()
+        .where('handset_id', '=', handsetId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
       return rows.map(toJob);
     },
 

@@ -87,7 +87,11 @@ export function ownerRepo(engine: Engine): OwnerRepo {
           .where('auth_hash', '=', change.expectedAuthHash)
           .executeTakeFirst();
         if (Number(updated.numUpdatedRows) === 0) return undefined;
-        const ended = await trx.deleteFrom('owner_tokens').where('owner_id', '=', change.ownerId).where('id', '!=', change.keepTokenId).executeTakeFirst();
+        const ended = await trx
+          .deleteFrom('owner_tokens')
+          .where('owner_id', '=', change.ownerId)
+          .where('id', '!=', change.keepTokenId)
+          .executeTakeFirst();
         return Number(ended.numDeletedRows);
       });
     },

@@ -83,12 +83,26 @@ export function partRepo(engine: Engine): PartRepo {
     removeIfUnreferenced: (ownerId, id, olderThan) => removeIfUnreferenced(engine, ownerId, id, olderThan),
 
     async markDamaged(ownerId, id, sha256) {
-      const result = await db.updateTable('parts').set({ damaged: 1 }).where('owner_id', '=', ownerId).where('id', '=', id).where('sha256', '=', sha256).where('damaged', '=', 0).executeTakeFirst();
+      const result = await db
+        .updateTable('parts')
+        .set({ damaged: 1 })
+        .where('owner_id', '=', ownerId)
+        .where('id', '=', id)
+        .where('sha256', '=', sha256)
+        .where('damaged', '=', 0)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
 
     async clearDamaged(ownerId, id, sha256) {
-      const result = await db.updateTable('parts').set({ damaged: 0 }).where('owner_id', '=', ownerId).where('id', '=', id).where('sha256', '=', sha256).where('damaged', '=', 1).executeTakeFirst();
+      const result = await db
+        .updateTable('parts')
+        .set({ damaged: 0 })
+        .where('owner_id', '=', ownerId)
+        .where('id', '=', id)
+        .where('sha256', '=', sha256)
+        .where('damaged', '=', 1)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
 
@@ -113,10 +127,7 @@ export function partRepo(engine: Engine): PartRepo {
       if (afterKey) {
         // Keyset paging on the primary key: stable while prune deletes rows between pages.
         query = query.where(({ eb, or, and }) =>
-          or([
-            eb('owner_id', '>', afterKey.ownerId),
-            and([eb('owner_id', '=', afterKey.ownerId), eb('id', '>', afterKey.id)]),
-          ]),
+          or([eb('owner_id', '>', afterKey.ownerId), and([eb('owner_id', '=', afterKey.ownerId), eb('id', '>', afterKey.id)])]),
         );
       }
       const rows = await query.orderBy('owner_id').orderBy('id').limit(limit).execute();
@@ -130,7 +141,14 @@ export function partRepo(engine: Engine): PartRepo {
         .select(['b.owner_id as ownerId', 'bp.part_id as id', (eb) => eb.fn.min('bp.backup_id').as('backupId')])
         .where('b.status', '=', 'committed')
         .where(({ not, exists, selectFrom, lit }) =>
-          not(exists(selectFrom('parts as p').select(lit(1).as('one')).whereRef('p.owner_id', '=', 'b.owner_id').whereRef('p.id', '=', 'bp.part_id'))),
+          not(
+            exists(
+              selectFrom('parts as p')
+                .select(lit(1).as('one'))
+                .whereRef('p.owner_id', '=', 'b.owner_id')
+                .whereRef('p.id', '=', 'bp.part_id'),
+            ),
+          ),
         )
         .groupBy(['b.owner_id', 'bp.part_id'])
         .orderBy('b.owner_id')

@@ -20,7 +20,14 @@ export function rescueAuditRepo(engine: Engine): RescueAuditRepo {
         .where('phone', '=', phone)
         .orderBy('id')
         .execute();
-      return rows.map((row) => ({ ownerId: row.owner_id, phone: row.phone, rescueId: row.rescue_id, event: row.event, detail: row.detail, at: row.at }));
+      return rows.map((row) => ({
+        ownerId: row.owner_id,
+        phone: row.phone,
+        rescueId: row.rescue_id,
+        event: row.event,
+        detail: row.detail,
+        at: row.at,
+      }));
     },
   };
 }

@@ -9,7 +9,9 @@ export function rescueCodeRepo(engine: Engine): RescueCodeRepo {
       await db
         .insertInto('rescue_codes')
         .values(values)
-        .onConflict((oc) => oc.column('phone').doUpdateSet({ owner_id: values.owner_id, code_hash: values.code_hash, set_at: values.set_at }))
+        .onConflict((oc) =>
+          oc.column('phone').doUpdateSet({ owner_id: values.owner_id, code_hash: values.code_hash, set_at: values.set_at }),
+        )
         .execute();
     },
 

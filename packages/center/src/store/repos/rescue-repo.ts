@@ -13,7 +13,12 @@ const TO_SAVE_STATES = ['waiting-for-handset', 'saving'] as const satisfies read
 export function rescueRepo(engine: Engine): RescueRepo {
   const { db } = engine;
   const findOpen = async (phone: string) => {
-    const row = await db.selectFrom('rescues').selectAll().where('phone', '=', phone).where('status', 'in', OPEN_RESCUE_STATES).executeTakeFirst();
+    const row = await db
+      .selectFrom('rescues')
+      .selectAll()
+      .where('phone', '=', phone)
+      .where('status', 'in', OPEN_RESCUE_STATES)
+      .executeTakeFirst();
     return row && toRescue(row);
   };
   return {
@@ -58,10 +63,7 @@ export function rescueRepo(engine: Engine): RescueRepo {
         .selectAll()
         .where('handset_id', '=', handsetId)
         .where((eb) =>
-          eb.or([
-            eb('status', 'in', TO_SAVE_STATES),
-            eb.and([eb('status', 'in', ['saved', 'restored']), eb('erased_at', 'is', null)]),
-          ]),
+          eb.or([eb('status', 'in', TO_SAVE_STATES), eb.and([eb('status', 'in', ['saved', 'restored']), eb('erased_at', 'is', null)])]),
         )
         .orderBy('requested_at')
         .orderBy('id')

@@ -29,12 +29,7 @@ export function restoreRepo(engine: Engine): RestoreRepo {
     },
 
     async find(ownerId, id) {
-      const row = await db
-        .selectFrom('restores')
-        .selectAll()
-        .where('owner_id', '=', ownerId)
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const row = await db.selectFrom('restores').selectAll().where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
       return row && toRestore(row);
     },
 

@@ -26,7 +26,9 @@ export function scheduleRepo(engine: Engine): ScheduleRepo {
         .insertInto('schedules')
         .values(values)
         .onConflict((oc) =>
-          oc.column('handset_id').doUpdateSet({ spec: values.spec, retry: values.retry, next_run_at: values.next_run_at, updated_at: values.updated_at }),
+          oc
+            .column('handset_id')
+            .doUpdateSet({ spec: values.spec, retry: values.retry, next_run_at: values.next_run_at, updated_at: values.updated_at }),
         )
         .execute();
     },
@@ -39,7 +41,14 @@ export function scheduleRepo(engine: Engine): ScheduleRepo {
           .where('next_run_at', '<=', now)
           // Revocation clears the schedule; this also covers a schedule written in a race with it.
           .where(({ exists, not, selectFrom }) =>
-            not(exists(selectFrom('handsets').select('handsets.id').whereRef('handsets.id', '=', 'schedules.handset_id').where('handsets.revoked_at', 'is not', null))),
+            not(
+              exists(
+                selectFrom('handsets')
+                  .select('handsets.id')
+                  .whereRef('handsets.id', '=', 'schedules.handset_id')
+                  .where('handsets.revoked_at', 'is not', null),
+              ),
+            ),
           )
           .orderBy('next_run_at')
           .orderBy('handset_id')
