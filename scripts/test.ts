@@ -1,6 +1,6 @@
 /**
- * `npm test`: type check, role-boundary check, then every test file with
- * node's test runner. Stops at the first failing stage so CI output ends on
+ * `npm test`: type check, lint, format check, role-boundary check, then
+ * every test file with node's test runner. Stops at the first failing stage so CI output ends on
  * the real cause.
  */
 import { spawnSync } from 'node:child_process';
@@ -23,6 +23,8 @@ const selected = filter.length ? files.filter((f) => filter.some((word) => f.inc
 
 if (filter.length === 0) {
   run('type check', 'npx', ['tsc', '-p', 'tsconfig.json']);
+  run('lint', 'npx', ['eslint', 'packages', 'scripts', 'bench']);
+  run('format', 'npx', ['prettier', '--check', '--log-level', 'warn', 'packages', 'scripts', 'bench', 'eslint.config.js']);
   run('role boundaries', 'npx', ['depcruise', '--config', '.dependency-cruiser.cjs', 'packages']);
 }
 run('PostgreSQL for the tests', 'bash', ['scripts/ensure-postgres.sh']);
