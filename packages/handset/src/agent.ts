@@ -17,34 +17,34 @@ import { BackupArea } from './backup-area/backup-area.ts';
 import { copyUncopied } from './backup-area/catch-up.ts';
 import { Copier } from './backup-area/copier.ts';
 import { PartIndex } from './backup-area/part-index.ts';
-import { Profile } from './backup-area/profile.ts';
+import { VersionRecords } from './backup-area/version-records.ts';
 import { runChannel, type RunOptions } from './channel/run-loop.ts';
 import { channelUrl } from './channel/socket.ts';
 import { HandsetDb } from './db/database.ts';
 import { AreaWriters } from './device/area-writers.ts';
-import { DeviceStateStore, type DeviceState } from './device/device-state.ts';
+import { DeviceStateTable, type DeviceState } from './device/device-state.ts';
 import { readinessOf, type Readiness } from './device/readiness.ts';
-import { HistoryStore, type LocalHistoryEntry } from './history/history-store.ts';
+import { HistoryTable, type LocalHistoryEntry } from './history/history-table.ts';
 import { enrollAtCenter, type ConnectCenter, type EnrollRequest } from './identity/enroll.ts';
-import { IdentityStore, type Identity } from './identity/identity-store.ts';
-import { forgetEnrolment } from './identity/unenrol.ts';
+import { IdentityFiles, type Identity } from './identity/identity-files.ts';
+import { forgetEnrollment } from './identity/unenroll.ts';
 import { layoutOf, prepareLayout, type Layout } from './layout.ts';
 import { exportTree, importTree, type SaveItem } from './memory/import-export.ts';
-import { MemoryStore } from './memory/memory-store.ts';
+import { Memory } from './memory/memory.ts';
 import { fetchItem, type FetchResult } from './offload/fetch.ts';
 import { offloadItems, type OffloadRequest, type OffloadResult } from './offload/offload.ts';
 import type { Session } from './session.ts';
 import { settingPatch } from './settings/setter.ts';
-import { SettingsStore, type HandsetSettings, type SettingsPatch } from './settings/settings.ts';
-import { sizeTriggerFires } from './triggers/size-trigger.ts';
-import { ALL_KINDS, type BackupScope } from './transfer/backup-scope.ts';
-import { runBackup, type BackupDeps, type BackupRun } from './transfer/backup-engine.ts';
-import { OpenBackupStore } from './transfer/open-backup.ts';
+import { SettingsTable, type HandsetSettings, type SettingsPatch } from './settings/settings-table.ts';
+import { sizeTriggerFires } from './backup/size-trigger.ts';
+import { ALL_KINDS, type BackupScope } from './backup/backup-scope.ts';
+import { runBackup, type BackupDeps, type BackupRun } from './backup/backup-engine.ts';
+import { OpenBackupRecord } from './backup/open-backup.ts';
 import { eraseForRescue } from './rescue/erase.ts';
-import { RescueStore } from './rescue/rescue-store.ts';
+import { RescueRecords } from './rescue/rescue-records.ts';
 import { saveForRescue } from './rescue/save.ts';
-import { applyPendingRestores, type PendingFailure, type PendingOptions } from './transfer/pending-restores.ts';
-import { runRestore, type RestoreDeps } from './transfer/restore-engine.ts';
+import { applyPendingRestores, type PendingFailure, type PendingOptions } from './restore/pending-restores.ts';
+import { runRestore, type RestoreDeps } from './restore/restore-engine.ts';
 import type {
   BackupOptions,
   BackupResult,
@@ -91,7 +91,7 @@ export class HandsetAgent {
   readonly #db: HandsetDb;
   readonly #clock: Clock;
   readonly #connect: ConnectCenter;
-  readonly #identities: IdentityStore;
+  readonly #identities: IdentityFiles;
   /**
    * Writes to the memory and the backup area, one item at a time, and a
    * backup's clean-up: the clean-up never sees a copy half made. Sending a
@@ -102,16 +102,16 @@ export class HandsetAgent {
   readonly #backups = new Serial();
   /** Pending restores are applied by one caller at a time, so an order is never applied twice. */
   readonly #pendingRestores = new Serial();
-  readonly #device: DeviceStateStore;
+  readonly #device: DeviceStateTable;
   readonly #writers: AreaWriters;
-  readonly #memory: MemoryStore;
+  readonly #memory: Memory;
   readonly #area: BackupArea;
   readonly #index: PartIndex;
-  readonly #profile: Profile;
-  readonly #settings: SettingsStore;
-  readonly #history: HistoryStore;
-  readonly #openBackups: OpenBackupStore;
-  readonly #rescues: RescueStore;
+  readonly #versions: VersionRecords;
+  readonly #settings: SettingsTable;
+  readonly #history: HistoryTable;
+  readonly #openBackups: OpenBackupRecord;
+  readonly #rescues: RescueRecords;
   /** Set once enrolled: the link to the center and the copier that needs the owner's keys. */
   #enrolled: { session: Session; copier: Copier } | undefined;
 
@@ -122,16 +122,16 @@ export class HandsetAgent {
     const connect = options.connect ?? ((o) => new CenterClient(o));
     const timeouts = options.timeouts;
     this.#connect = timeouts ? (o) => connect({ ...o, timeouts }) : connect;
-    this.#identities = new IdentityStore(layout);
-    this.#memory = new MemoryStore(db, layout.memory, this.#clock);
+    this.#identities = new IdentityFiles(layout);
+    this.#memory = new Memory(db, layout.memory, this.#clock);
     this.#area = new BackupArea(layout.backupArea);
     this.#index = new PartIndex(db);
-    this.#profile = new Profile(db);
-    this.#settings = new SettingsStore(db);
-    this.#history = new HistoryStore(db);
-    this.#openBackups = new OpenBackupStore(db);
-    this.#rescues = new RescueStore(db);
-    this.#device = new DeviceStateStore(db, this.#clock);
+    this.#versions = new VersionRecords(db);
+    this.#settings = new SettingsTable(db);
+    this.#history = new HistoryTable(db);
+    this.#openBackups = new OpenBackupRecord(db);
+    this.#rescues = new RescueRecords(db);
+    this.#device = new DeviceStateTable(db, this.#clock);
     this.#writers = new AreaWriters(db);
   }
 
@@ -169,7 +169,7 @@ export class HandsetAgent {
       items: this.#memory.count(),
       pendingParts: pending.parts,
       pendingBytes: pending.bytes,
-      pendingVersions: this.#profile.unsentCount(),
+      pendingVersions: this.#versions.unsentCount(),
       ...(lastBackup ? { lastBackup } : {}),
       stubs: this.#memory
         .offloaded()
@@ -229,7 +229,7 @@ export class HandsetAgent {
     const { identity, dataKey, ownerRegistered, rescueCode } = await enrollAtCenter(request, this.#connect);
     await this.#identities.save(identity, dataKey);
     const copier = this.#startSession(identity, dataKey);
-    await copyUncopied(this.#profile, copier, this.#writes);
+    await copyUncopied(this.#versions, copier, this.#writes);
     const schedule = (await this.#tryRegisterSchedule()) ?? {
       registered: true,
       schedule: this.#settings.get().triggers.schedule,
@@ -246,7 +246,7 @@ export class HandsetAgent {
    */
   async importTree(src: string, options: { onProgress?: ProgressFn } = {}): Promise<ImportResult> {
     const result = await this.#writers.track(() => importTree(resolve(src), this.#memory, this.#save, options.onProgress), true);
-    if (!this.#enrolled || !sizeTriggerFires(this.#settings.get(), this.#profile, this.#index)) return result;
+    if (!this.#enrolled || !sizeTriggerFires(this.#settings.get(), this.#versions, this.#index)) return result;
     return { ...result, sizeBackup: await this.#triggered('size') };
   }
 
@@ -290,7 +290,7 @@ export class HandsetAgent {
         this.#backupTurn((deps) => saveForRescue({ ...deps, rescues: this.#rescues }, request.rescueId), false),
       rescueErase: (request: { rescueId: string; backupId: string }) =>
         this.#backupTurn((deps) => eraseForRescue({ ...deps, rescues: this.#rescues }, request), false),
-      revoked: () => this.#unenrol(),
+      revoked: () => this.#unenroll(),
       registerSchedule: () => this.#registerSchedule(),
     };
     return runChannel(host, options);
@@ -306,7 +306,7 @@ export class HandsetAgent {
     const { session } = this.#link();
     const backup = (kinds: DataKind[]) => this.#runBackup({ scope: { kinds }, trigger: 'manual' });
     return offloadItems(
-      { session, clock: this.#clock, writes: this.#writes, memory: this.#memory, profile: this.#profile, backup },
+      { session, clock: this.#clock, writes: this.#writes, memory: this.#memory, versions: this.#versions, backup },
       request,
     );
   }
@@ -314,7 +314,7 @@ export class HandsetAgent {
   /** B9: brings an offloaded item (by id or path) back from the center. */
   fetch(itemIdOrPath: string): Promise<FetchResult> {
     const { session } = this.#link();
-    return fetchItem({ session, writes: this.#writes, memory: this.#memory, profile: this.#profile }, itemIdOrPath);
+    return fetchItem({ session, writes: this.#writes, memory: this.#memory, versions: this.#versions }, itemIdOrPath);
   }
 
   async restore(options: RestoreOptions): Promise<RestoreResult> {
@@ -340,7 +340,7 @@ export class HandsetAgent {
     return this.#applyPending(this.#restoreDeps(), options);
   }
 
-  /** Local history, and the center's history of this handset (none before enrolment). */
+  /** Local history, and the center's history of this handset (none before enrollment). */
   async history(): Promise<{ local: LocalHistoryEntry[]; center: HistoryEvent[] }> {
     if (!this.#enrolled) return { local: this.#history.list(), center: [] };
     const deps = this.#restoreDeps();
@@ -362,15 +362,15 @@ export class HandsetAgent {
       }),
     );
 
-  /** The center revoked the credential (identity/unenrol.ts); a second call finds nothing to do. */
-  async #unenrol(): Promise<void> {
+  /** The center revoked the credential (identity/unenroll.ts); a second call finds nothing to do. */
+  async #unenroll(): Promise<void> {
     const enrolled = this.#enrolled;
     if (!enrolled) return;
     this.#enrolled = undefined;
-    await forgetEnrolment({
+    await forgetEnrollment({
       db: this.#db,
       writes: this.#writes,
-      profile: this.#profile,
+      versions: this.#versions,
       index: this.#index,
       area: this.#area,
       openBackups: this.#openBackups,
@@ -453,7 +453,7 @@ export class HandsetAgent {
       memory: this.#memory,
       area: this.#area,
       index: this.#index,
-      profile: this.#profile,
+      versions: this.#versions,
       settings: this.#settings,
     });
     this.#enrolled = { session: { identity, keys, client }, copier };
@@ -472,7 +472,7 @@ export class HandsetAgent {
       clock: this.#clock,
       writes: this.#writes,
       memory: this.#memory,
-      profile: this.#profile,
+      versions: this.#versions,
       index: this.#index,
       history: this.#history,
     };

@@ -1,6 +1,6 @@
 import type { DataKind, ErrorCode } from '@phonesafe/protocol';
 import type { DeviceState } from './device/device-state.ts';
-import type { LastBackup } from './settings/settings.ts';
+import type { LastBackup } from './settings/settings-table.ts';
 
 /**
  * Progress of a long operation; the engine reports, the caller decides how
@@ -31,7 +31,7 @@ export interface HandsetStatus {
   lastBackup?: LastBackup;
   /** Items whose content was moved to the center (B9), listed as stubs; `items` counts them too. */
   stubs: StubInfo[];
-  /** The last rescue erase (seed 004): it ended the enrolment, so a handset found again shows why it is not enrolled. */
+  /** The last rescue erase (seed 004): it ended the enrollment, so a handset found again shows why it is not enrolled. */
   rescueErase?: { rescueId: string; at: string };
   device: DeviceState & { writing: boolean };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ManualClock } from '@phonesafe/protocol';
 import { HandsetAgent, type AgentOptions } from '../src/index.ts';
-import { IdentityStore } from '../src/identity/identity-store.ts';
+import { IdentityFiles } from '../src/identity/identity-files.ts';
 import { layoutOf } from '../src/layout.ts';
 
 /** A fresh temporary folder, removed by the returned cleanup. */
@@ -57,6 +57,6 @@ export async function enrolledOffline(dir: string, options: AgentOptions = {}, c
     credential: 'h1.handset-offline-1.secret',
     owner: 'owner@example.com',
   };
-  await new IdentityStore(layoutOf(dir)).save(identity, randomBytes(32));
+  await new IdentityFiles(layoutOf(dir)).save(identity, randomBytes(32));
   return HandsetAgent.open(dir, { clock: new ManualClock(), ...options });
 }

@@ -12,7 +12,7 @@ import { loadConfig, runPrune, startCenter, type CenterConfig } from '@phonesafe
 import { CenterClient, loginOwner, ManualClock, PhoneSafeError } from '@phonesafe/protocol';
 import { HandsetAgent, type AgentOptions, type ConnectCenter, type OverwriteAnswer } from '../src/index.ts';
 import { HandsetDb } from '../src/db/database.ts';
-import { OpenBackupStore } from '../src/transfer/open-backup.ts';
+import { OpenBackupRecord } from '../src/backup/open-backup.ts';
 import { fileNames, readTree, tempDir, writeTree } from './helpers.ts';
 
 const OWNER = 'owner@example.com';
@@ -152,7 +152,7 @@ test('a broken transfer is no backup, and the next run resumes without resending
   await flaky.close();
 
   const db = new HandsetDb(join(dir, 'handset.db'));
-  const openId = new OpenBackupStore(db).get()?.backupId;
+  const openId = new OpenBackupRecord(db).get()?.backupId;
   db.close();
   assert.ok(openId);
   const phone2 = await w.handset('phone-2');

@@ -1,17 +1,17 @@
 import { Chunker, fileChunks, PRECOMPRESSED_KINDS, type OwnerKeys } from '@phonesafe/protocol';
-import type { MemoryStore, Item } from '../memory/memory-store.ts';
-import type { SettingsStore } from '../settings/settings.ts';
+import type { Memory, Item } from '../memory/memory.ts';
+import type { SettingsTable } from '../settings/settings-table.ts';
 import type { BackupArea } from './backup-area.ts';
 import type { PartIndex } from './part-index.ts';
-import type { Profile, ProfilePart } from './profile.ts';
+import type { VersionRecords, VersionPart } from './version-records.ts';
 
 export interface CopierDeps {
   keys: OwnerKeys;
-  memory: MemoryStore;
+  memory: Memory;
   area: BackupArea;
   index: PartIndex;
-  profile: Profile;
-  settings: SettingsStore;
+  versions: VersionRecords;
+  settings: SettingsTable;
 }
 
 /**
@@ -31,19 +31,19 @@ export class Copier {
   }
 
   async copy(item: Item): Promise<void> {
-    const { index, profile } = this.#deps;
-    const parts: ProfilePart[] = [];
+    const { index, versions } = this.#deps;
+    const parts: VersionPart[] = [];
     for await (const { id, chunk } of this.#chunks(item)) {
       if (!index.ref(id)) await this.#sealIntoArea(item, id, chunk);
       parts.push({ id, plainSize: chunk.length });
     }
-    profile.record(item, parts, false);
+    versions.record(item, parts, false);
   }
 
-  /** Copies the item's current version unless it has a copy already; see Profile.uncopiedItemIds. */
+  /** Copies the item's current version unless it has a copy already; see VersionRecords.uncopiedItemIds. */
   async copyIfMissing(itemId: string): Promise<void> {
     const item = this.#deps.memory.byId(itemId);
-    if (item && !item.offloaded && !this.#deps.profile.get({ itemId, version: item.version })) await this.copy(item);
+    if (item && !item.offloaded && !this.#deps.versions.get({ itemId, version: item.version })) await this.copy(item);
   }
 
   /**

@@ -31,7 +31,7 @@ export type ChannelEvent =
   | { type: 'refused'; requestId?: string | undefined; code: string; detail: string }
   /** A frame that did not validate; it was ignored. */
   | { type: 'invalid-message'; detail: string }
-  /** The center revoked the credential (by the owner, or after a rescue erase): the enrolment and the owner's key are deleted; the loop ends. */
+  /** The center revoked the credential (by the owner, or after a rescue erase): the enrollment and the owner's key are deleted; the loop ends. */
   | { type: 'revoked'; detail: string }
   | { type: 'stopped' };
 

@@ -23,7 +23,7 @@ export interface ChannelHost {
   rescueErase(request: RescueErase): Promise<RescueErased>;
   /** Tells the center the schedule it has not heard of yet; undefined when it is up to date. */
   registerSchedule(): Promise<ScheduleView | undefined>;
-  /** The center revoked the credential: forget the enrolment and the owner's key (identity/unenrol.ts). */
+  /** The center revoked the credential: forget the enrollment and the owner's key (identity/unenroll.ts). */
   revoked(): Promise<void>;
 }
 
@@ -47,7 +47,7 @@ export interface RunOptions {
  * when told and on every connection (a restore pushed while the handset was
  * away is not lost). Reconnects with backoff until the signal aborts, or
  * until the center revokes the credential (after a rescue erase): then the
- * handset forgets its enrolment and `run` rejects with CREDENTIAL_REVOKED.
+ * handset forgets its enrollment and `run` rejects with CREDENTIAL_REVOKED.
  */
 export async function runChannel(host: ChannelHost, options: RunOptions): Promise<void> {
   const emit: EventSink = (event) => options.onEvent?.(event);

@@ -1,14 +1,14 @@
 import { fileContent, partsOneByOne, PhoneSafeError, type ManifestFile } from '@phonesafe/protocol';
-import type { Profile } from '../backup-area/profile.ts';
-import type { MemoryStore } from '../memory/memory-store.ts';
+import type { VersionRecords } from '../backup-area/version-records.ts';
+import type { Memory } from '../memory/memory.ts';
 import type { Session } from '../session.ts';
 import type { Serial } from '../util/serial.ts';
 
 export interface FetchDeps {
   session: Session;
   writes: Serial;
-  memory: MemoryStore;
-  profile: Profile;
+  memory: Memory;
+  versions: VersionRecords;
 }
 
 export interface FetchResult {
@@ -28,7 +28,7 @@ export async function fetchItem(deps: FetchDeps, itemIdOrPath: string): Promise<
   const item = deps.memory.byId(itemIdOrPath) ?? deps.memory.byPath(itemIdOrPath);
   if (!item) throw new PhoneSafeError('NOT_FOUND', `no item ${JSON.stringify(itemIdOrPath)} on this handset`);
   if (!item.offloaded) return { path: item.path, size: item.size, fetched: false };
-  const entry = deps.profile.get({ itemId: item.id, version: item.version });
+  const entry = deps.versions.get({ itemId: item.id, version: item.version });
   if (!entry) throw new PhoneSafeError('LOCAL_IO', `${item.path} is offloaded but its profile record is gone`);
 
   const file: ManifestFile = {

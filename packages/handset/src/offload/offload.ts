@@ -1,6 +1,6 @@
 import { DATA_KINDS, type Clock, type DataKind } from '@phonesafe/protocol';
-import type { Profile } from '../backup-area/profile.ts';
-import type { Item, MemoryStore } from '../memory/memory-store.ts';
+import type { VersionRecords } from '../backup-area/version-records.ts';
+import type { Item, Memory } from '../memory/memory.ts';
 import type { Session } from '../session.ts';
 import type { BackupResult } from '../types.ts';
 import type { Serial } from '../util/serial.ts';
@@ -14,8 +14,8 @@ export interface OffloadDeps {
   clock: Clock;
   /** Serialises writes to the memory (see agent.ts): a stub is never made while the item is being saved. */
   writes: Serial;
-  memory: MemoryStore;
-  profile: Profile;
+  memory: Memory;
+  versions: VersionRecords;
   /** Backs up these kinds now (a committed backup, or an error). */
   backup: (kinds: DataKind[]) => Promise<BackupResult>;
 }
@@ -61,7 +61,7 @@ export interface OffloadResult {
  * say so (BackupResult.lostStubs) rather than fail.
  */
 export async function offloadItems(deps: OffloadDeps, request: OffloadRequest): Promise<OffloadResult> {
-  const { memory, profile } = deps;
+  const { memory, versions } = deps;
   for (const stub of memory.list().filter((item) => item.offloaded)) await memory.removeContent(stub.id);
 
   const kinds: readonly DataKind[] = request.kinds?.length ? request.kinds : DATA_KINDS;
@@ -72,7 +72,7 @@ export async function offloadItems(deps: OffloadDeps, request: OffloadRequest): 
   const result: OffloadResult = { items: [], bytes: 0, kept: [] };
   if (candidates.length === 0) return result;
 
-  if (candidates.some((item) => !profile.get({ itemId: item.id, version: item.version })?.sent)) {
+  if (candidates.some((item) => !versions.get({ itemId: item.id, version: item.version })?.sent)) {
     const backup = await deps.backup([...kinds]);
     result.backupId = backup.backupId;
     await request.onStep?.({ step: 'backed-up', backupId: backup.backupId });
@@ -80,7 +80,7 @@ export async function offloadItems(deps: OffloadDeps, request: OffloadRequest): 
 
   const missing = await missingAtCenter(deps, candidates);
   for (const candidate of candidates) {
-    const entry = profile.get({ itemId: candidate.id, version: candidate.version });
+    const entry = versions.get({ itemId: candidate.id, version: candidate.version });
     if (!entry?.sent) {
       result.kept.push({ path: candidate.path, reason: 'changed while the backup ran; not in a committed backup yet' });
       continue;
@@ -117,7 +117,7 @@ async function stub(deps: OffloadDeps, verified: Item, request: OffloadRequest):
 /** Parts of the candidates' current versions that the center says it lacks. */
 async function missingAtCenter(deps: OffloadDeps, items: readonly Item[]): Promise<Set<string>> {
   const ids = [
-    ...new Set(items.flatMap((item) => deps.profile.get({ itemId: item.id, version: item.version })?.parts.map((part) => part.id) ?? [])),
+    ...new Set(items.flatMap((item) => deps.versions.get({ itemId: item.id, version: item.version })?.parts.map((part) => part.id) ?? [])),
   ];
   const missing = new Set<string>();
   for (let start = 0; start < ids.length; start += STATUS_BATCH) {

@@ -1,13 +1,13 @@
 import { PhoneSafeError, readManifest, type Clock } from '@phonesafe/protocol';
 import { pruneArea, type BackupArea } from '../backup-area/backup-area.ts';
 import type { PartIndex } from '../backup-area/part-index.ts';
-import type { Profile, VersionKey } from '../backup-area/profile.ts';
+import type { VersionRecords, VersionKey } from '../backup-area/version-records.ts';
 import type { HandsetDb } from '../db/database.ts';
-import type { MemoryStore } from '../memory/memory-store.ts';
+import type { Memory } from '../memory/memory.ts';
 import type { Session } from '../session.ts';
-import type { OpenBackupStore } from '../transfer/open-backup.ts';
+import type { OpenBackupRecord } from '../backup/open-backup.ts';
 import type { Serial } from '../util/serial.ts';
-import type { RescueRecord, RescueStore } from './rescue-store.ts';
+import type { RescueRecord, RescueRecords } from './rescue-records.ts';
 
 export interface RescueEraseDeps {
   session: Session;
@@ -15,12 +15,12 @@ export interface RescueEraseDeps {
   clock: Clock;
   /** Serialises writes to the memory and the backup area (see agent.ts). */
   writes: Serial;
-  memory: MemoryStore;
-  profile: Profile;
+  memory: Memory;
+  versions: VersionRecords;
   index: PartIndex;
   area: BackupArea;
-  openBackups: OpenBackupStore;
-  rescues: RescueStore;
+  openBackups: OpenBackupRecord;
+  rescues: RescueRecords;
 }
 
 export interface RescueErased {
@@ -95,7 +95,7 @@ async function confirmSaved(deps: RescueEraseDeps, rescue: RescueRecord, backupI
 
 /** Inside the serial writes: rows first, in one transaction with the record; content files after (removeErasedContent). */
 async function eraseGeneration(deps: RescueEraseDeps, rescue: RescueRecord): Promise<{ items: number; kept: number }> {
-  const { memory, profile } = deps;
+  const { memory, versions } = deps;
   const counts = deps.db.transaction(() => {
     let items = 0;
     let kept = 0;
@@ -110,7 +110,7 @@ async function eraseGeneration(deps: RescueEraseDeps, rescue: RescueRecord): Pro
         memory.removeRow(item.id);
         items++;
       }
-      profile.forgetItem(key.itemId);
+      versions.forgetItem(key.itemId);
     }
     // An open backup naming an erased version could never be sent: the next run starts afresh.
     const open = deps.openBackups.get();

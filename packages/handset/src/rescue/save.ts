@@ -1,6 +1,6 @@
-import { ALL_KINDS } from '../transfer/backup-scope.ts';
-import { runBackup, type BackupDeps } from '../transfer/backup-engine.ts';
-import type { RescueStore } from './rescue-store.ts';
+import { ALL_KINDS } from '../backup/backup-scope.ts';
+import { runBackup, type BackupDeps } from '../backup/backup-engine.ts';
+import type { RescueRecords } from './rescue-records.ts';
 
 export interface RescueSaved {
   rescueId: string;
@@ -12,7 +12,7 @@ export interface RescueSaved {
 }
 
 export interface RescueSaveDeps extends BackupDeps {
-  rescues: RescueStore;
+  rescues: RescueRecords;
 }
 
 /**

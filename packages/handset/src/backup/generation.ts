@@ -1,6 +1,6 @@
 import { PhoneSafeError, type DataKind, type EndNotice, type Manifest, type OwnerKeys, type PartRef } from '@phonesafe/protocol';
-import type { ProfileEntry } from '../backup-area/profile.ts';
-import type { Identity } from '../identity/identity-store.ts';
+import type { VersionRecord } from '../backup-area/version-records.ts';
+import type { Identity } from '../identity/identity-files.ts';
 import type { OpenBackup } from './open-backup.ts';
 
 /**
@@ -9,7 +9,7 @@ import type { OpenBackup } from './open-backup.ts';
  */
 
 /** Every part of the generation, once. */
-export function partIdsOf(entries: readonly ProfileEntry[]): string[] {
+export function partIdsOf(entries: readonly VersionRecord[]): string[] {
   return [...new Set(entries.flatMap((entry) => entry.parts.map((part) => part.id)))];
 }
 
@@ -18,7 +18,7 @@ export function manifestOf(
   identity: Identity,
   open: OpenBackup,
   complete: readonly DataKind[],
-  entries: readonly ProfileEntry[],
+  entries: readonly VersionRecord[],
 ): Manifest {
   return {
     format: 'phonesafe-manifest',
@@ -49,7 +49,7 @@ export function manifestOf(
 export function endNoticeOf(
   keys: OwnerKeys,
   manifest: PartRef,
-  entries: readonly ProfileEntry[],
+  entries: readonly VersionRecord[],
   refOf: (id: string) => PartRef | undefined,
 ): EndNotice {
   const ref = (id: string) => {

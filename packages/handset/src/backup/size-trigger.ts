@@ -1,9 +1,9 @@
 import { DATA_KINDS } from '@phonesafe/protocol';
 import type { PartIndex } from '../backup-area/part-index.ts';
-import type { Profile } from '../backup-area/profile.ts';
+import type { VersionRecords } from '../backup-area/version-records.ts';
 import type { HandsetSettings } from '../settings/schema.ts';
 import { isTarget } from '../settings/targets.ts';
-import { partIdsOf } from '../transfer/generation.ts';
+import { partIdsOf } from './generation.ts';
 
 /**
  * B4 storing-size trigger (seed 001 [0042]: "when the total size of the
@@ -12,9 +12,9 @@ import { partIdsOf } from '../transfer/generation.ts';
  * area also holds copies of other items (for the owner's "back up now"), and
  * a triggered backup, which sends targets only, could never bring those down.
  */
-export function sizeTriggerFires(settings: HandsetSettings, profile: Profile, index: PartIndex): boolean {
+export function sizeTriggerFires(settings: HandsetSettings, versions: VersionRecords, index: PartIndex): boolean {
   const threshold = settings.triggers.sizeThresholdBytes;
   if (threshold === null) return false;
-  const waiting = profile.newest(DATA_KINDS).filter((entry) => !entry.sent && isTarget(entry, settings.targets));
+  const waiting = versions.newest(DATA_KINDS).filter((entry) => !entry.sent && isTarget(entry, settings.targets));
   return index.pendingBytesOf(partIdsOf(waiting)) > threshold;
 }

@@ -1,6 +1,6 @@
 import type { DataKind } from '@phonesafe/protocol';
 import type { HandsetDb } from '../db/database.ts';
-import type { VersionKey } from '../backup-area/profile.ts';
+import type { VersionKey } from '../backup-area/version-records.ts';
 
 /** A backup started at the center and not completed: its id and its generation, fixed at start. */
 export interface OpenBackup {
@@ -13,7 +13,7 @@ export interface OpenBackup {
 }
 
 /** At most one open backup, kept in handset.db so a broken transfer resumes where it stopped. */
-export class OpenBackupStore {
+export class OpenBackupRecord {
   readonly #db: HandsetDb;
 
   constructor(db: HandsetDb) {

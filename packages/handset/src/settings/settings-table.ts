@@ -15,7 +15,7 @@ export interface LastBackup {
  * kept as key/value rows of handset.db. The settings are one JSON document,
  * validated on the way in and out.
  */
-export class SettingsStore {
+export class SettingsTable {
   readonly #db: HandsetDb;
 
   constructor(db: HandsetDb) {

@@ -21,7 +21,7 @@ interface HistoryRow {
   bytes: number;
 }
 
-export class HistoryStore {
+export class HistoryTable {
   readonly #db: HandsetDb;
 
   constructor(db: HandsetDb) {

@@ -1,4 +1,4 @@
-import type { VersionKey } from '../backup-area/profile.ts';
+import type { VersionKey } from '../backup-area/version-records.ts';
 import type { HandsetDb } from '../db/database.ts';
 
 /** What the handset knows of one rescue (seed 004, R2), in handset.db. */
@@ -25,7 +25,7 @@ interface RescueRow {
 }
 
 /** The rescues table and its generation (migration 3). */
-export class RescueStore {
+export class RescueRecords {
   readonly #db: HandsetDb;
 
   constructor(db: HandsetDb) {

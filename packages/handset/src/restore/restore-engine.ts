@@ -14,9 +14,9 @@ import {
   type RestoreOrder,
 } from '@phonesafe/protocol';
 import type { PartIndex } from '../backup-area/part-index.ts';
-import type { Profile } from '../backup-area/profile.ts';
-import type { HistoryStore } from '../history/history-store.ts';
-import type { MemoryStore } from '../memory/memory-store.ts';
+import type { VersionRecords } from '../backup-area/version-records.ts';
+import type { HistoryTable } from '../history/history-table.ts';
+import type { Memory } from '../memory/memory.ts';
 import { safeSegments } from '../memory/tree.ts';
 import type { Session } from '../session.ts';
 import type { AskOverwrite, ProgressFn, RestoreResult } from '../types.ts';
@@ -29,10 +29,10 @@ export interface RestoreDeps {
   clock: Clock;
   /** Serialises writes to the memory and the backup area (see agent.ts). */
   writes: Serial;
-  memory: MemoryStore;
-  profile: Profile;
+  memory: Memory;
+  versions: VersionRecords;
   index: PartIndex;
-  history: HistoryStore;
+  history: HistoryTable;
 }
 
 /** Most handset items are one small part: fetching one file at a time would wait on a round trip per item. */
@@ -88,7 +88,7 @@ export async function runRestore(
     await deps.writes.run(async () => {
       const item = await deps.memory.commit(file.path, staged);
       for (const part of file.parts) deps.index.recordAtCenter(refs.get(part.id)!);
-      deps.profile.record(
+      deps.versions.record(
         item,
         file.parts.map((part) => ({ id: part.id, plainSize: part.size })),
         true,

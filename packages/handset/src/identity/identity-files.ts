@@ -22,14 +22,14 @@ const SECRET_MODE = 0o600;
 const DATA_KEY_BYTES = 32;
 
 /** identity.json and data.key in the data directory. */
-export class IdentityStore {
+export class IdentityFiles {
   readonly #layout: Layout;
 
   constructor(layout: Layout) {
     this.#layout = layout;
   }
 
-  /** The enrolment, or undefined for a handset not enrolled yet. */
+  /** The enrollment, or undefined for a handset not enrolled yet. */
   async load(): Promise<{ identity: Identity; dataKey: Buffer } | undefined> {
     let text: string;
     try {

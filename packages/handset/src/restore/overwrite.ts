@@ -1,5 +1,5 @@
 import { PhoneSafeError, type ManifestFile, type OverwritePolicy } from '@phonesafe/protocol';
-import type { MemoryStore } from '../memory/memory-store.ts';
+import type { Memory } from '../memory/memory.ts';
 import type { AskOverwrite } from '../types.ts';
 
 export interface RestoreSelection {
@@ -17,7 +17,7 @@ export interface RestoreSelection {
  */
 export async function selectForRestore(
   files: readonly ManifestFile[],
-  memory: MemoryStore,
+  memory: Memory,
   policy: OverwritePolicy,
   ask?: AskOverwrite,
 ): Promise<RestoreSelection> {

@@ -1,24 +1,24 @@
 import { pruneArea, type BackupArea } from '../backup-area/backup-area.ts';
 import type { PartIndex } from '../backup-area/part-index.ts';
-import type { Profile } from '../backup-area/profile.ts';
+import type { VersionRecords } from '../backup-area/version-records.ts';
 import type { HandsetDb } from '../db/database.ts';
-import type { OpenBackupStore } from '../transfer/open-backup.ts';
+import type { OpenBackupRecord } from '../backup/open-backup.ts';
 import type { Serial } from '../util/serial.ts';
-import type { IdentityStore } from './identity-store.ts';
+import type { IdentityFiles } from './identity-files.ts';
 
-export interface UnenrolDeps {
+export interface UnenrollDeps {
   db: HandsetDb;
   /** Serialises writes to the memory and the backup area (see agent.ts). */
   writes: Serial;
-  profile: Profile;
+  versions: VersionRecords;
   index: PartIndex;
   area: BackupArea;
-  openBackups: OpenBackupStore;
-  identities: IdentityStore;
+  openBackups: OpenBackupRecord;
+  identities: IdentityFiles;
 }
 
 /**
- * Ends the enrolment once the center has revoked the handset's credential
+ * Ends the enrollment once the center has revoked the handset's credential
  * (it reported a rescue erase, seed 004): whoever holds the handset now must
  * not reach the owner's data through what is left on it. What was sealed or
  * keyed with the owner's key goes first (backup-area copies, profile, part
@@ -28,11 +28,11 @@ export interface UnenrolDeps {
  * forgets again. The memory and history stay: an item changed after the
  * rescue's snapshot was never saved, so it is not erased (rescue/erase.ts).
  */
-export async function forgetEnrolment(deps: UnenrolDeps): Promise<void> {
+export async function forgetEnrollment(deps: UnenrollDeps): Promise<void> {
   await deps.writes.run(async () => {
     deps.db.transaction(() => {
       deps.openBackups.clear();
-      deps.profile.clear();
+      deps.versions.clear();
       deps.index.clear();
     });
     await pruneArea(deps.index, deps.area);

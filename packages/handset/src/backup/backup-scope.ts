@@ -1,5 +1,5 @@
 import { DATA_KINDS, type DataKind } from '@phonesafe/protocol';
-import type { Profile, ProfileEntry } from '../backup-area/profile.ts';
+import type { VersionRecords, VersionRecord } from '../backup-area/version-records.ts';
 import type { Targets } from '../settings/schema.ts';
 import { isTarget } from '../settings/targets.ts';
 
@@ -19,7 +19,7 @@ export interface SelectedGeneration {
   kinds: DataKind[];
   /** Of those, the kinds it covers completely (manifest `complete`, retention per kind). */
   complete: DataKind[];
-  entries: ProfileEntry[];
+  entries: VersionRecord[];
 }
 
 /**
@@ -31,10 +31,10 @@ export interface SelectedGeneration {
  * least one kind; a targets selection that names no kind and matches
  * nothing is declared as 'other'.
  */
-export function selectGeneration(profile: Profile, scope: BackupScope, stubs: readonly ProfileEntry[] = []): SelectedGeneration {
+export function selectGeneration(versions: VersionRecords, scope: BackupScope, stubs: readonly VersionRecord[] = []): SelectedGeneration {
   const complete = completeOf(scope);
   const inScope =
-    'kinds' in scope ? profile.newest(complete) : profile.newest(DATA_KINDS).filter((entry) => isTarget(entry, scope.targets));
+    'kinds' in scope ? versions.newest(complete) : versions.newest(DATA_KINDS).filter((entry) => isTarget(entry, scope.targets));
   const declared = [...new Set([...complete, ...inScope.map((entry) => entry.kind)])].sort();
   const named = new Set(inScope.map((entry) => entry.itemId));
   const entries = [...inScope, ...stubs.filter((stub) => !named.has(stub.itemId))].sort((a, b) =>

@@ -42,7 +42,7 @@ const READ_COLUMNS = `${COLUMNS}, offloaded, summary`;
  * Content is staged in a temporary file first and renamed over the old one,
  * so an item always has complete content of some version.
  */
-export class MemoryStore {
+export class Memory {
   readonly #db: HandsetDb;
   readonly #dir: string;
   readonly #clock: Clock;

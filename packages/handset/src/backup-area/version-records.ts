@@ -1,18 +1,20 @@
 import type { DataKind } from '@phonesafe/protocol';
 import type { HandsetDb } from '../db/database.ts';
-import type { Item } from '../memory/memory-store.ts';
+import type { Item } from '../memory/memory.ts';
 
-export interface ProfilePart {
+export interface VersionPart {
   id: string;
   plainSize: number;
 }
 
 /**
- * B2 profile record: one backed-up version of an item, the parts it is made
+ * The B2 "profile" of the spec (tables `profile` and `profile_parts`), named
+ * version records in the code so it is not mistaken for the pc's remembered
+ * login (pc/src/profile.ts). A record: one backed-up version of an item, the parts it is made
  * of (their sealed size and hash live in the PartIndex) and whether a
  * committed backup has sent it.
  */
-export interface ProfileEntry {
+export interface VersionRecord {
   itemId: string;
   version: number;
   path: string;
@@ -21,7 +23,7 @@ export interface ProfileEntry {
   sha256: string;
   modifiedAt: string;
   sent: boolean;
-  parts: ProfilePart[];
+  parts: VersionPart[];
 }
 
 export interface VersionKey {
@@ -29,7 +31,7 @@ export interface VersionKey {
   version: number;
 }
 
-interface ProfileRow {
+interface VersionRow {
   item_id: string;
   version: number;
   path: string;
@@ -42,7 +44,8 @@ interface ProfileRow {
 
 const COLUMNS = 'item_id, version, path, kind, size, sha256, modified_at, sent';
 
-export class Profile {
+/** The `profile` and `profile_parts` tables: every recorded version of every item, and its parts. */
+export class VersionRecords {
   readonly #db: HandsetDb;
 
   constructor(db: HandsetDb) {
@@ -50,7 +53,7 @@ export class Profile {
   }
 
   /** Records the version's parts; `sent` is true for versions that came from the center. */
-  record(item: Item, parts: readonly ProfilePart[], sent: boolean): void {
+  record(item: Item, parts: readonly VersionPart[], sent: boolean): void {
     this.#db.transaction(() => {
       this.#db.run('DELETE FROM profile WHERE item_id = ? AND version = ?', item.id, item.version);
       this.#db.run(
@@ -77,12 +80,12 @@ export class Profile {
     });
   }
 
-  get(key: VersionKey): ProfileEntry | undefined {
-    const row = this.#db.get<ProfileRow>(`SELECT ${COLUMNS} FROM profile WHERE item_id = ? AND version = ?`, key.itemId, key.version);
+  get(key: VersionKey): VersionRecord | undefined {
+    const row = this.#db.get<VersionRow>(`SELECT ${COLUMNS} FROM profile WHERE item_id = ? AND version = ?`, key.itemId, key.version);
     return row && this.#entry(row);
   }
 
-  /** Ids of items whose current version has no backup copy yet (saved before enrolment, or interrupted). */
+  /** Ids of items whose current version has no backup copy yet (saved before enrollment, or interrupted). */
   uncopiedItemIds(): string[] {
     return this.#db
       .all<{ id: string }>(
@@ -92,8 +95,8 @@ export class Profile {
   }
 
   /** The newest recorded version of every item of these kinds: what a backup started now contains. */
-  newest(kinds: readonly DataKind[]): ProfileEntry[] {
-    const rows = this.#db.all<ProfileRow>(
+  newest(kinds: readonly DataKind[]): VersionRecord[] {
+    const rows = this.#db.all<VersionRow>(
       `SELECT ${COLUMNS} FROM profile p
        WHERE kind IN (SELECT value FROM json_each(?))
          AND version = (SELECT max(version) FROM profile q WHERE q.item_id = p.item_id)
@@ -119,7 +122,7 @@ export class Profile {
     this.#db.run('DELETE FROM profile WHERE item_id = ?', itemId);
   }
 
-  /** Every recorded version: the owner's key they were sealed with is gone (identity/unenrol.ts). */
+  /** Every recorded version: the owner's key they were sealed with is gone (identity/unenroll.ts). */
   clear(): void {
     this.#db.run('DELETE FROM profile');
   }
@@ -129,7 +132,7 @@ export class Profile {
     return this.#db.get<{ n: number }>('SELECT count(*) AS n FROM profile WHERE sent = 0')?.n ?? 0;
   }
 
-  #entry(row: ProfileRow): ProfileEntry {
+  #entry(row: VersionRow): VersionRecord {
     const parts = this.#db
       .all<{ part_id: string; plain_size: number }>(
         'SELECT part_id, plain_size FROM profile_parts WHERE item_id = ? AND version = ? ORDER BY seq',

@@ -11,17 +11,17 @@ import { pruneArea, type BackupArea } from '../backup-area/backup-area.ts';
 import { copyUncopied } from '../backup-area/catch-up.ts';
 import type { Copier } from '../backup-area/copier.ts';
 import type { PartIndex } from '../backup-area/part-index.ts';
-import type { Profile, ProfileEntry } from '../backup-area/profile.ts';
+import type { VersionRecords, VersionRecord } from '../backup-area/version-records.ts';
 import type { HandsetDb } from '../db/database.ts';
-import type { HistoryStore } from '../history/history-store.ts';
-import type { MemoryStore } from '../memory/memory-store.ts';
+import type { HistoryTable } from '../history/history-table.ts';
+import type { Memory } from '../memory/memory.ts';
 import type { Session } from '../session.ts';
-import type { SettingsStore } from '../settings/settings.ts';
+import type { SettingsTable } from '../settings/settings-table.ts';
 import type { BackupResult, BackupTrigger, ProgressFn } from '../types.ts';
 import type { Serial } from '../util/serial.ts';
 import { endNoticeOf, manifestOf, partIdsOf } from './generation.ts';
 import { completeOfKey, scopeKey, selectGeneration, type BackupScope } from './backup-scope.ts';
-import type { OpenBackup, OpenBackupStore } from './open-backup.ts';
+import type { OpenBackup, OpenBackupRecord } from './open-backup.ts';
 import { PartSender } from './part-sender.ts';
 
 /** One backup run: what it covers, why it runs, and the center's job (B3) or rescue (R2) it answers. */
@@ -45,14 +45,14 @@ export interface BackupDeps {
   clock: Clock;
   /** Serialises writes to the memory and the backup area (see agent.ts). */
   writes: Serial;
-  memory: MemoryStore;
-  profile: Profile;
+  memory: Memory;
+  versions: VersionRecords;
   index: PartIndex;
   area: BackupArea;
   copier: Copier;
-  settings: SettingsStore;
-  history: HistoryStore;
-  openBackups: OpenBackupStore;
+  settings: SettingsTable;
+  history: HistoryTable;
+  openBackups: OpenBackupRecord;
 }
 
 /**
@@ -63,12 +63,12 @@ export interface BackupDeps {
  * step leaves a backup that the next run resumes.
  */
 export async function runBackup(deps: BackupDeps, run: BackupRun): Promise<BackupResult> {
-  const { session, index, profile } = deps;
-  await copyUncopied(profile, deps.copier, deps.writes, run.onProgress);
+  const { session, index, versions } = deps;
+  await copyUncopied(versions, deps.copier, deps.writes, run.onProgress);
   let open = await openOrResume(deps, run);
   run.onOpen?.(open);
   let entries = open.generation.map((key) => {
-    const entry = profile.get(key);
+    const entry = versions.get(key);
     if (!entry) throw new PhoneSafeError('LOCAL_IO', `the open backup's item ${key.itemId} v${key.version} has no profile record`);
     return entry;
   });
@@ -115,8 +115,8 @@ async function openOrResume(deps: BackupDeps, run: BackupRun): Promise<OpenBacku
   const scope = scopeKey(run.scope, run.jobId, run.rescueId);
   const recorded = deps.openBackups.get();
   if (recorded && recorded.scope === scope) return recorded;
-  const stubs = deps.memory.offloaded().flatMap((item) => deps.profile.get({ itemId: item.id, version: item.version }) ?? []);
-  const { kinds, entries } = selectGeneration(deps.profile, run.scope, stubs);
+  const stubs = deps.memory.offloaded().flatMap((item) => deps.versions.get({ itemId: item.id, version: item.version }) ?? []);
+  const { kinds, entries } = selectGeneration(deps.versions, run.scope, stubs);
   const started = await deps.session.client.startBackup(startRequestOf(kinds, scope, run));
   const open: OpenBackup = {
     backupId: started.backupId,
@@ -147,9 +147,9 @@ function startRequestOf(kinds: DataKind[], scope: string | null, run: BackupRun)
  * sent, and one lost item must not block every later backup: they are left
  * out of the generation and named in the result; the stub stays.
  */
-async function lostStubs(deps: BackupDeps, entries: readonly ProfileEntry[], missing: readonly string[]): Promise<ProfileEntry[]> {
+async function lostStubs(deps: BackupDeps, entries: readonly VersionRecord[], missing: readonly string[]): Promise<VersionRecord[]> {
   if (missing.length === 0) return [];
-  const isStub = (entry: ProfileEntry) => {
+  const isStub = (entry: VersionRecord) => {
     const item = deps.memory.byId(entry.itemId);
     return item?.offloaded === true && item.version === entry.version;
   };
@@ -163,9 +163,9 @@ async function lostStubs(deps: BackupDeps, entries: readonly ProfileEntry[], mis
 function leaveOut(
   deps: BackupDeps,
   open: OpenBackup,
-  entries: readonly ProfileEntry[],
+  entries: readonly VersionRecord[],
   missing: readonly string[],
-  lost: readonly ProfileEntry[],
+  lost: readonly VersionRecord[],
 ) {
   const dropped = new Set(lost.map((entry) => `${entry.itemId}@${entry.version}`));
   const kept = entries.filter((entry) => !dropped.has(`${entry.itemId}@${entry.version}`));
@@ -184,7 +184,7 @@ function leaveOut(
 async function recopyAbsent(
   deps: BackupDeps,
   open: OpenBackup,
-  entries: readonly ProfileEntry[],
+  entries: readonly VersionRecord[],
   missing: readonly string[],
 ): Promise<void> {
   const absent = new Set<string>();
@@ -232,7 +232,7 @@ async function endOrReopen(
 async function completeLocally(deps: BackupDeps, committed: OpenBackup, completion: CompletionNotice, sentBytes: number): Promise<void> {
   await deps.writes.run(async () => {
     deps.db.transaction(() => {
-      deps.profile.markSent(committed.generation);
+      deps.versions.markSent(committed.generation);
       deps.openBackups.clear();
       deps.settings.setLastBackup({ backupId: completion.backupId, at: completion.committedAt });
       deps.history.add({
