@@ -14,10 +14,6 @@ import { capped, humanBytes, humanTime, plural, type Output } from '../output.ts
 import type { RunEvent } from '../run-events.ts';
 import { noticeLines } from '../notices.ts';
 
-/** What the agent's live loop reports (channel/events.ts in the handset package). */
-type ChannelEvent = Parameters<NonNullable<Parameters<HandsetAgent['run']>[0]['onEvent']>>[0];
-type DeviceView = ReturnType<HandsetAgent['status']>['device'];
-
 interface HandsetFlags {
   data: string;
   json?: boolean;
@@ -39,11 +35,10 @@ export function liveHandsetCommands(handsetVerb: (name: string, description: str
       const onSignal = () => stop.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      const attempts = new Map<string, number>();
       try {
         await agent.run({
           signal: stop.signal,
-          onEvent: (event) => printEvent(out, toRunEvent(event, attempts)),
+          onEvent: (event) => printEvent(out, { at: processClock().now().toISOString(), ...event }),
         });
       } finally {
         process.off('SIGINT', onSignal);
@@ -57,7 +52,7 @@ export function liveHandsetCommands(handsetVerb: (name: string, description: str
     .action((flags: HandsetFlags & { for: number }) =>
       withHandset(flags, { applyPending: false }, async (agent, out) => {
         agent.setBusy(flags.for * 1000);
-        out.result(deviceView(agent), (d) =>
+        out.result(agent.deviceReport(), (d) =>
           d.busyUntil
             ? `the owner is operating the handset until ${humanTime(d.busyUntil)} UTC (${formatDuration(flags.for)})`
             : 'not operating',
@@ -76,7 +71,7 @@ export function liveHandsetCommands(handsetVerb: (name: string, description: str
             ...(flags.idle !== undefined ? { idle: flags.idle } : {}),
           });
         }
-        out.result(deviceView(agent), (d) => [
+        out.result(agent.deviceReport(), (d) => [
           `battery ${d.battery}%, ${d.idle ? 'idle' : 'not idle'}, ${d.operating && d.busyUntil ? `operated until ${humanTime(d.busyUntil)} UTC` : 'not operated'}${d.writing ? ', writing its backup area' : ''}`,
           `a backup start request now would be answered ${d.answer}${d.reason ? ` (${d.reason})` : ''}`,
         ]);
@@ -167,86 +162,6 @@ export function liveHandsetCommands(handsetVerb: (name: string, description: str
         );
       }),
     );
-}
-
-/** The device state with what a start request would be answered now. */
-function deviceView(agent: HandsetAgent): DeviceView & { operating: boolean; answer: 'OK' | 'NG'; reason: string | null } {
-  const device = agent.status().device;
-  const readiness = agent.readiness();
-  const operating = device.busyUntil !== null && new Date(device.busyUntil).getTime() > processClock().now().getTime();
-  return { ...device, operating, answer: readiness.ok ? 'OK' : 'NG', reason: readiness.ok ? null : readiness.reason };
-}
-
-/** The agent's event as the CLI prints it, with the virtual time it happened. */
-export function toRunEvent(e: ChannelEvent, attempts: Map<string, number>): RunEvent {
-  const at = processClock().now().toISOString();
-  switch (e.type) {
-    case 'connected':
-      return { at, event: 'connected', center: e.url };
-    case 'disconnected':
-      return { at, event: 'disconnected', reason: e.reason, reconnectInSeconds: Math.round(e.retryInMs / 100) / 10 };
-    case 'schedule-registered':
-      return { at, event: 'schedule-registered', schedule: scheduleText(e.schedule), nextRunAt: e.nextRunAt };
-    case 'schedule-failed':
-      return { at, event: 'schedule-failed', code: e.code, detail: e.detail };
-    case 'request':
-      attempts.set(e.requestId, e.attempt);
-      return { at, event: 'backup-start', requestId: e.requestId, jobId: e.jobId, attempt: e.attempt, kinds: e.kinds ?? null };
-    case 'answered': {
-      const attempt = attempts.get(e.requestId) ?? null;
-      attempts.delete(e.requestId);
-      return { at, event: 'answered', requestId: e.requestId, jobId: e.jobId, attempt, answer: e.answer, reason: e.reason ?? null };
-    }
-    case 'backup-done':
-      return {
-        at,
-        event: 'backup-committed',
-        trigger: e.result.trigger,
-        jobId: e.jobId ?? null,
-        backupId: e.result.backupId,
-        files: e.result.files,
-        sentBytes: e.result.sentBytes,
-        committedAt: e.result.committedAt,
-      };
-    case 'backup-failed':
-      return { at, event: 'backup-failed', jobId: e.jobId ?? null, code: e.code, detail: e.detail };
-    case 'restore-applied':
-      return {
-        at,
-        event: 'restore-applied',
-        restoreId: e.result.restoreId,
-        backupId: e.result.backupId,
-        restored: e.result.restored,
-        alreadyThere: e.result.alreadyThere,
-        skipped: e.result.skipped,
-      };
-    case 'restore-failed':
-      return { at, event: 'restore-failed', restoreId: e.restoreId ?? null, code: e.code, detail: e.detail };
-    case 'rescue-save':
-      return { at, event: 'rescue-save', rescueId: e.rescueId, requestId: e.requestId };
-    case 'rescue-saved':
-      return { at, event: 'rescue-saved', rescueId: e.rescueId, backupId: e.backupId, files: e.files, again: e.again };
-    case 'rescue-erased':
-      return {
-        at,
-        event: 'rescue-erased',
-        rescueId: e.rescueId,
-        backupId: e.backupId,
-        erasedItems: e.erasedItems,
-        keptItems: e.keptItems,
-        again: e.again,
-      };
-    case 'rescue-failed':
-      return { at, event: 'rescue-failed', rescueId: e.rescueId, step: e.step, code: e.code, detail: e.detail };
-    case 'refused':
-      return { at, event: 'refused', requestId: e.requestId ?? null, code: e.code, detail: e.detail };
-    case 'invalid-message':
-      return { at, event: 'invalid-message', detail: e.detail };
-    case 'revoked':
-      return { at, event: 'revoked', detail: e.detail };
-    case 'stopped':
-      return { at, event: 'stopped' };
-  }
 }
 
 /** One line per event: JSON with --json, else "time  what happened". */

@@ -1,4 +1,4 @@
-import type { ProgressFn } from '../types.ts';
+import type { ProgressFn } from '../util/progress.ts';
 import type { Serial } from '../util/serial.ts';
 import type { Copier } from './copier.ts';
 import type { VersionRecords } from './version-records.ts';

@@ -1,10 +1,11 @@
 import { Chunker, fileChunks, PRECOMPRESSED_KINDS, type OwnerKeys } from '@phonesafe/protocol';
-import type { Memory, Item } from '../memory/memory.ts';
+import type { Item, Memory } from '../memory/memory.ts';
 import type { SettingsTable } from '../settings/settings-table.ts';
 import type { BackupArea } from './backup-area.ts';
 import type { PartIndex } from './part-index.ts';
-import type { VersionRecords, VersionPart } from './version-records.ts';
+import type { VersionPart, VersionRecords } from './version-records.ts';
 
+/** The copier is part of the session (session.ts), so it names its tables itself rather than picking from the context. */
 export interface CopierDeps {
   keys: OwnerKeys;
   memory: Memory;

@@ -1,27 +1,14 @@
-import {
-  PhoneSafeError,
-  sealManifest,
-  type CenterClient,
-  type Clock,
-  type CompletionNotice,
-  type DataKind,
-  type EndNotice,
-} from '@phonesafe/protocol';
-import { pruneArea, type BackupArea } from '../backup-area/backup-area.ts';
+import { PhoneSafeError, sealManifest, type CenterClient, type CompletionNotice, type DataKind, type EndNotice } from '@phonesafe/protocol';
+import { pruneArea } from '../backup-area/backup-area.ts';
 import { copyUncopied } from '../backup-area/catch-up.ts';
-import type { Copier } from '../backup-area/copier.ts';
-import type { PartIndex } from '../backup-area/part-index.ts';
-import type { VersionRecords, VersionRecord } from '../backup-area/version-records.ts';
-import type { HandsetDb } from '../db/database.ts';
-import type { HistoryTable } from '../history/history-table.ts';
-import type { Memory } from '../memory/memory.ts';
+import type { VersionRecord } from '../backup-area/version-records.ts';
 import type { Session } from '../session.ts';
-import type { SettingsTable } from '../settings/settings-table.ts';
-import type { BackupResult, BackupTrigger, ProgressFn } from '../types.ts';
-import type { Serial } from '../util/serial.ts';
+import type { HandsetContext } from '../context.ts';
+import type { ProgressFn } from '../util/progress.ts';
+import type { BackupResult, BackupTrigger } from './backup-types.ts';
 import { endNoticeOf, manifestOf, partIdsOf } from './generation.ts';
 import { completeOfKey, scopeKey, selectGeneration, type BackupScope } from './backup-scope.ts';
-import type { OpenBackup, OpenBackupRecord } from './open-backup.ts';
+import type { OpenBackup } from './open-backup.ts';
 import { PartSender } from './part-sender.ts';
 
 /** One backup run: what it covers, why it runs, and the center's job (B3) or rescue (R2) it answers. */
@@ -39,21 +26,11 @@ export interface BackupRun {
   onProgress?: ProgressFn;
 }
 
-export interface BackupDeps {
-  session: Session;
-  db: HandsetDb;
-  clock: Clock;
-  /** Serialises writes to the memory and the backup area (see agent.ts). */
-  writes: Serial;
-  memory: Memory;
-  versions: VersionRecords;
-  index: PartIndex;
-  area: BackupArea;
-  copier: Copier;
-  settings: SettingsTable;
-  history: HistoryTable;
-  openBackups: OpenBackupRecord;
-}
+/** What a backup run touches: the context's tables and locks, and the session it sends with. */
+export type BackupDeps = Pick<
+  HandsetContext,
+  'db' | 'clock' | 'writes' | 'memory' | 'versions' | 'index' | 'area' | 'settings' | 'history' | 'openBackups'
+> & { session: Session };
 
 /**
  * B3/B4/B5: one backup run, whoever started it. The generation (each item
@@ -64,7 +41,7 @@ export interface BackupDeps {
  */
 export async function runBackup(deps: BackupDeps, run: BackupRun): Promise<BackupResult> {
   const { session, index, versions } = deps;
-  await copyUncopied(versions, deps.copier, deps.writes, run.onProgress);
+  await copyUncopied(versions, deps.session.copier, deps.writes, run.onProgress);
   let open = await openOrResume(deps, run);
   run.onOpen?.(open);
   let entries = open.generation.map((key) => {
@@ -202,7 +179,7 @@ async function recopyAbsent(
           `backup ${open.backupId}: ${entry.path} v${entry.version} is no longer anywhere; run the backup again`,
         );
       }
-      await deps.copier.reseal(item, wanted);
+      await deps.session.copier.reseal(item, wanted);
     });
     for (const id of wanted) absent.delete(id);
   }

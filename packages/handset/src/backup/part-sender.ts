@@ -1,8 +1,7 @@
 import { forEachConcurrent, PhoneSafeError, planBatches, type PartRef, type SealedPart } from '@phonesafe/protocol';
-import type { BackupArea } from '../backup-area/backup-area.ts';
-import type { PartIndex } from '../backup-area/part-index.ts';
+import type { HandsetContext } from '../context.ts';
 import type { Session } from '../session.ts';
-import type { ProgressFn } from '../types.ts';
+import type { ProgressFn } from '../util/progress.ts';
 
 /** The protocol's request limit is 100,000 ids; smaller batches keep each answer quick. */
 const MISSING_BATCH = 5_000;
@@ -13,11 +12,7 @@ const MISSING_BATCH = 5_000;
  */
 const CONCURRENT_UPLOADS = 4;
 
-export interface SenderDeps {
-  session: Session;
-  index: PartIndex;
-  area: BackupArea;
-}
+export type SenderDeps = Pick<HandsetContext, 'index' | 'area'> & { session: Session };
 
 /**
  * Moves parts from the backup area to the center (B5): asks which are

@@ -1,21 +1,8 @@
-import { pruneArea, type BackupArea } from '../backup-area/backup-area.ts';
-import type { PartIndex } from '../backup-area/part-index.ts';
-import type { VersionRecords } from '../backup-area/version-records.ts';
-import type { HandsetDb } from '../db/database.ts';
-import type { OpenBackupRecord } from '../backup/open-backup.ts';
-import type { Serial } from '../util/serial.ts';
-import type { IdentityFiles } from './identity-files.ts';
+import { pruneArea } from '../backup-area/backup-area.ts';
+import type { HandsetContext } from '../context.ts';
 
-export interface UnenrollDeps {
-  db: HandsetDb;
-  /** Serialises writes to the memory and the backup area (see agent.ts). */
-  writes: Serial;
-  versions: VersionRecords;
-  index: PartIndex;
-  area: BackupArea;
-  openBackups: OpenBackupRecord;
-  identities: IdentityFiles;
-}
+/** What forgetting the enrollment removes, under the write lock. */
+export type UnenrollDeps = Pick<HandsetContext, 'db' | 'writes' | 'versions' | 'index' | 'area' | 'openBackups' | 'identities'>;
 
 /**
  * Ends the enrollment once the center has revoked the handset's credential

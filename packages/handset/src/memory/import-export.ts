@@ -1,10 +1,28 @@
 import { stat } from 'node:fs/promises';
 import { TargetDir } from '@phonesafe/protocol';
-import type { ExportResult, ImportResult, ProgressFn } from '../types.ts';
+import type { TriggeredBackup } from '../backup/backup-types.ts';
+import type { ProgressFn } from '../util/progress.ts';
 import type { StagedFile } from '../util/atomic-file.ts';
 import { countingBytes } from '../util/progress.ts';
 import type { Memory } from './memory.ts';
 import { readPieces, sha256OfFile, walkFiles, type TreeFile } from './tree.ts';
+
+export interface ImportResult {
+  added: number;
+  updated: number;
+  unchanged: number;
+  /** Bytes of new content written to memory (added and updated items). */
+  bytes: number;
+  /** The B4 size trigger fired after this save: the backup it ran. */
+  sizeBackup?: TriggeredBackup;
+}
+
+export interface ExportResult {
+  files: number;
+  bytes: number;
+  /** Offloaded items (B9) not written: their content is at the center; `fetch` brings one back. */
+  offloaded: number;
+}
 
 /** Commits staged content as the item at `path` and does what follows a save (the backup copy). */
 export type SaveItem = (path: string, staged: StagedFile) => Promise<void>;

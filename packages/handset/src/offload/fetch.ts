@@ -1,15 +1,8 @@
 import { fileContent, partsOneByOne, PhoneSafeError, type ManifestFile } from '@phonesafe/protocol';
-import type { VersionRecords } from '../backup-area/version-records.ts';
-import type { Memory } from '../memory/memory.ts';
+import type { HandsetContext } from '../context.ts';
 import type { Session } from '../session.ts';
-import type { Serial } from '../util/serial.ts';
 
-export interface FetchDeps {
-  session: Session;
-  writes: Serial;
-  memory: Memory;
-  versions: VersionRecords;
-}
+export type FetchDeps = Pick<HandsetContext, 'writes' | 'memory' | 'versions'> & { session: Session };
 
 export interface FetchResult {
   path: string;

@@ -1,24 +1,19 @@
-import { DATA_KINDS, type Clock, type DataKind } from '@phonesafe/protocol';
-import type { VersionRecords } from '../backup-area/version-records.ts';
-import type { Item, Memory } from '../memory/memory.ts';
+import { DATA_KINDS, type DataKind } from '@phonesafe/protocol';
+import type { BackupResult } from '../backup/backup-types.ts';
+import type { HandsetContext } from '../context.ts';
+import type { Item } from '../memory/memory.ts';
 import type { Session } from '../session.ts';
-import type { BackupResult } from '../types.ts';
-import type { Serial } from '../util/serial.ts';
 import { summaryOf } from './summary.ts';
 
 /** The center's limit per parts/missing request is 100,000 ids; smaller batches keep answers quick. */
 const STATUS_BATCH = 5_000;
 
-export interface OffloadDeps {
+/** What an offload touches (the write lock keeps a stub from being made while the item is saved), and how it backs up first. */
+export type OffloadDeps = Pick<HandsetContext, 'clock' | 'writes' | 'memory' | 'versions'> & {
   session: Session;
-  clock: Clock;
-  /** Serialises writes to the memory (see agent.ts): a stub is never made while the item is being saved. */
-  writes: Serial;
-  memory: Memory;
-  versions: VersionRecords;
   /** Backs up these kinds now (a committed backup, or an error). */
   backup: (kinds: DataKind[]) => Promise<BackupResult>;
-}
+};
 
 export interface OffloadRequest {
   /** Kinds to offload; every kind when not given. */
@@ -55,7 +50,7 @@ export interface OffloadResult {
  *      by the next offload.
  *
  * Every later backup names the stub's version in its generation, whatever
- * its scope (transfer/backup-scope.ts; its profile record stays), so the
+ * its scope (backup/backup-scope.ts; its version record stays), so the
  * newest backup always references it and retention never drops the only
  * copy. Should the center lose it anyway, backups leave that stub out and
  * say so (BackupResult.lostStubs) rather than fail.

@@ -1,27 +1,15 @@
-import { PhoneSafeError, readManifest, type Clock } from '@phonesafe/protocol';
-import { pruneArea, type BackupArea } from '../backup-area/backup-area.ts';
-import type { PartIndex } from '../backup-area/part-index.ts';
-import type { VersionRecords, VersionKey } from '../backup-area/version-records.ts';
-import type { HandsetDb } from '../db/database.ts';
-import type { Memory } from '../memory/memory.ts';
+import { PhoneSafeError, readManifest } from '@phonesafe/protocol';
+import { pruneArea } from '../backup-area/backup-area.ts';
+import type { VersionKey } from '../backup-area/version-records.ts';
+import type { HandsetContext } from '../context.ts';
 import type { Session } from '../session.ts';
-import type { OpenBackupRecord } from '../backup/open-backup.ts';
-import type { Serial } from '../util/serial.ts';
-import type { RescueRecord, RescueRecords } from './rescue-records.ts';
+import type { RescueRecord } from './rescue-records.ts';
 
-export interface RescueEraseDeps {
-  session: Session;
-  db: HandsetDb;
-  clock: Clock;
-  /** Serialises writes to the memory and the backup area (see agent.ts). */
-  writes: Serial;
-  memory: Memory;
-  versions: VersionRecords;
-  index: PartIndex;
-  area: BackupArea;
-  openBackups: OpenBackupRecord;
-  rescues: RescueRecords;
-}
+/** What an erase touches: the tables it removes from, the write lock, and the session it confirms and reports with. */
+export type RescueEraseDeps = Pick<
+  HandsetContext,
+  'db' | 'clock' | 'writes' | 'memory' | 'versions' | 'index' | 'area' | 'openBackups' | 'rescues'
+> & { session: Session };
 
 export interface RescueErased {
   rescueId: string;

@@ -1,6 +1,9 @@
 import { PhoneSafeError, type ManifestFile, type OverwritePolicy } from '@phonesafe/protocol';
 import type { Memory } from '../memory/memory.ts';
-import type { AskOverwrite } from '../types.ts';
+
+/** An answer to "overwrite this file?"; 'all' and 'none' also answer for the files after it. */
+export type OverwriteAnswer = 'yes' | 'no' | 'all' | 'none';
+export type AskOverwrite = (path: string) => Promise<OverwriteAnswer>;
 
 export interface RestoreSelection {
   write: ManifestFile[];

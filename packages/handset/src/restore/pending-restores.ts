@@ -1,5 +1,7 @@
 import { PhoneSafeError, type ErrorCode } from '@phonesafe/protocol';
-import type { AskOverwrite, PendingFailure, ProgressFn, RestoreResult } from '../types.ts';
+import type { ProgressFn } from '../util/progress.ts';
+import type { AskOverwrite } from './overwrite.ts';
+import type { PendingFailure, RestoreResult } from './restore-types.ts';
 import { failureOf } from '../util/failure.ts';
 import { runRestore, type RestoreDeps } from './restore-engine.ts';
 

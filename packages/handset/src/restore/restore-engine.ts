@@ -6,34 +6,22 @@ import {
   handsetSource,
   partsInBatches,
   PhoneSafeError,
-  type Clock,
   type DataKind,
   type ManifestFile,
   type OverwritePolicy,
   type PartRef,
   type RestoreOrder,
 } from '@phonesafe/protocol';
-import type { PartIndex } from '../backup-area/part-index.ts';
-import type { VersionRecords } from '../backup-area/version-records.ts';
-import type { HistoryTable } from '../history/history-table.ts';
-import type { Memory } from '../memory/memory.ts';
+import type { HandsetContext } from '../context.ts';
 import { safeSegments } from '../memory/tree.ts';
 import type { Session } from '../session.ts';
-import type { AskOverwrite, ProgressFn, RestoreResult } from '../types.ts';
+import type { ProgressFn } from '../util/progress.ts';
 import { countingBytes } from '../util/progress.ts';
-import type { Serial } from '../util/serial.ts';
-import { selectForRestore } from './overwrite.ts';
+import { selectForRestore, type AskOverwrite } from './overwrite.ts';
+import type { RestoreResult } from './restore-types.ts';
 
-export interface RestoreDeps {
-  session: Session;
-  clock: Clock;
-  /** Serialises writes to the memory and the backup area (see agent.ts). */
-  writes: Serial;
-  memory: Memory;
-  versions: VersionRecords;
-  index: PartIndex;
-  history: HistoryTable;
-}
+/** What a restore touches: the context's tables and the write lock, and the session it fetches with. */
+export type RestoreDeps = Pick<HandsetContext, 'clock' | 'writes' | 'memory' | 'versions' | 'index' | 'history'> & { session: Session };
 
 /** Most handset items are one small part: fetching one file at a time would wait on a round trip per item. */
 const FILES_IN_FLIGHT = 4;
