@@ -4,54 +4,38 @@
  * number and the code number instead of the owner's password; setting the
  * code number takes the owner's login.
  */
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
-  checkCode,
   checkNewCode,
   formatControl,
-  loadProfile,
   normalizeControl,
   normalizePhone,
-  openRescueDesk,
-  pcConfigDir,
   requestRescue,
   rescueRestore,
   rescueStatus,
-  resolveCenter,
-  saveProfile,
   setRescueCode,
-  type PcSession,
-  type RescueDesk,
   type RescueStatusResult,
   type RescueViewResult,
 } from '@phonesafe/pc';
-import { httpTimeouts } from '../http-timeouts.ts';
-import { readCaFile, verb } from '../options.ts';
-import { columns, humanTime, plural, Output } from '../output.ts';
-import { readRescueCode } from '../password.ts';
+import type { CliEnv } from '../../env.ts';
+import { columns, humanTime, plural } from '../../output.ts';
+import { readRescueCode } from '../../password.ts';
+import { deskVerb, withDesk, type DeskFlags } from './with-desk.ts';
+import { pcVerb, withSession } from './with-session.ts';
 
-interface DeskFlags {
-  center?: string;
-  ca?: string;
-  phone: string;
-  code?: string;
-  json?: boolean;
+/** In the order `--help` lists them: the owner's rescue-code, then the desk's verbs. */
+export function rescueVerbs(pc: Command, env: CliEnv): void {
+  rescueCodeVerb(pc, env);
+  deskVerbs(pc, env);
 }
 
-type OwnerVerb = (name: string, description: string) => Command;
-type WithSession = (
-  flags: { center?: string; owner?: string; ca?: string; json?: boolean },
-  run: (session: PcSession, out: Output) => Promise<void>,
-) => Promise<void>;
-
-export function pcRescueCommands(pc: Command, ownerVerb: OwnerVerb, withSession: WithSession): void {
-  ownerVerb('rescue-code', 'set or change the code number the rescue desk asks for, for the phone number of one of your handsets')
+function rescueCodeVerb(pc: Command, env: CliEnv): void {
+  pcVerb(pc, 'rescue-code', 'set or change the code number the rescue desk asks for, for the phone number of one of your handsets')
     .requiredOption('--phone <number>', "the handset's phone number", normalizePhone)
     .option('--code <digits>', 'the code number, 8-12 digits (else PHONESAFE_RESCUE_CODE, else asked without echo)')
     .action((flags: DeskFlags & { owner?: string }) =>
-      withSession(flags, async (session, out) => {
-        const code = checkNewCode((await readRescueCode(flags.code))!);
+      withSession(env, flags, async (session, out) => {
+        const code = checkNewCode((await readRescueCode(env, flags.code))!);
         await setRescueCode(session, { phone: flags.phone, code });
         out.result(
           { phone: flags.phone, codeSet: true },
@@ -59,13 +43,15 @@ export function pcRescueCommands(pc: Command, ownerVerb: OwnerVerb, withSession:
         );
       }),
     );
+}
 
+function deskVerbs(pc: Command, env: CliEnv): void {
   deskVerb(
     pc,
     'rescue',
     'lost handset: have the center save all of its data under a control number and erase it from the handset (no password: phone number + code number)',
   ).action((flags: DeskFlags) =>
-    withDesk(flags, async (desk, credential, out) => {
+    withDesk(env, flags, async (desk, credential, out) => {
       const view = await requestRescue(desk, credential);
       out.result(view, (v) => [
         `rescue ${v.reference} for ${credential.phone}: ${statusText(v.status)}`,
@@ -84,7 +70,7 @@ export function pcRescueCommands(pc: Command, ownerVerb: OwnerVerb, withSession:
     'rescue-status',
     'the rescues of a phone number (status, control number once saved, attempts, expiry) and their audit trail',
   ).action((flags: DeskFlags) =>
-    withDesk(flags, async (desk, credential, out) => {
+    withDesk(env, flags, async (desk, credential, out) => {
       const status = await rescueStatus(desk, credential);
       out.result(status, statusLines);
     }),
@@ -102,7 +88,7 @@ export function pcRescueCommands(pc: Command, ownerVerb: OwnerVerb, withSession:
     )
     .option('--to <handset>', 'name of the destination handset (default: the newest handset with this phone number)')
     .action((flags: DeskFlags & { control: string; to?: string }) =>
-      withDesk(flags, async (desk, credential, out) => {
+      withDesk(env, flags, async (desk, credential, out) => {
         const order = await rescueRestore(desk, { ...credential, control: flags.control, ...(flags.to ? { toHandset: flags.to } : {}) });
         out.result(order, (o) => [
           `restore ${o.restoreId} of rescue ${o.reference} is pending for handset '${o.handsetName}'`,
@@ -110,37 +96,6 @@ export function pcRescueCommands(pc: Command, ownerVerb: OwnerVerb, withSession:
         ]);
       }),
     );
-}
-
-function deskVerb(pc: Command, name: string, description: string): Command {
-  return verb(pc, name, description)
-    .option('--center <url>', 'center URL (else PHONESAFE_CENTER, else the last one used)')
-    .option('--ca <file>', 'PEM file of the CA that signed an HTTPS center certificate')
-    .requiredOption('--phone <number>', "the lost handset's phone number", normalizePhone)
-    .option('--code <digits>', 'the code number set in advance (else PHONESAFE_RESCUE_CODE, else asked without echo)');
-}
-
-/**
- * Runs one desk call with a client that carries no credential. The center
- * is remembered when none is yet, so the next desk call needs no --center.
- */
-async function withDesk(
-  flags: DeskFlags,
-  run: (desk: RescueDesk, credential: { phone: string; code: string }, out: Output) => Promise<void>,
-): Promise<void> {
-  const out = new Output(Boolean(flags.json));
-  const dir = pcConfigDir();
-  const profile = await loadProfile(dir);
-  const target = resolveCenter({ center: flags.center, ca: flags.ca && resolve(flags.ca) }, process.env, profile);
-  const code = checkCode((await readRescueCode(flags.code))!);
-  const ca = target.ca ? await readCaFile(target.ca) : undefined;
-  const desk = openRescueDesk({ center: target.center, ...(ca ? { ca } : {}), timeouts: httpTimeouts() });
-  try {
-    await run(desk, { phone: flags.phone, code }, out);
-    if (!profile.center) await saveProfile(dir, { ...profile, center: target.center, ...(target.ca ? { ca: target.ca } : {}) });
-  } finally {
-    await desk.close();
-  }
 }
 
 const STATUS_TEXT: Record<RescueViewResult['status'], string> = {

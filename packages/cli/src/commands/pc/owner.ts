@@ -4,39 +4,31 @@
  * sessions, changing the password).
  */
 import type { Command } from 'commander';
-import { changePassword, listHandsets, loadProfile, pcConfigDir, revokeHandset, saveProfile, type PcSession } from '@phonesafe/pc';
+import { changePassword, listHandsets, loadProfile, pcConfigDir, revokeHandset, saveProfile } from '@phonesafe/pc';
 import type { HandsetInfo } from '@phonesafe/protocol';
-import { verb } from '../options.ts';
-import { columns, humanTime, plural, Output } from '../output.ts';
-import { readNewPassword } from '../password.ts';
+import type { CliEnv } from '../../env.ts';
+import { verb } from '../../options.ts';
+import { columns, humanTime, plural, Output } from '../../output.ts';
+import { readNewPassword } from '../../password.ts';
+import { pcVerb, withSession, type PcFlags } from './with-session.ts';
 
-interface OwnerFlags {
-  center?: string;
-  owner?: string;
-  ca?: string;
-  json?: boolean;
-}
-
-type OwnerVerb = (parent: Command, name: string, description: string) => Command;
-type WithSession = (flags: OwnerFlags, run: (session: PcSession, out: Output, password: string) => Promise<void>) => Promise<void>;
-
-export function pcOwnerCommands(pc: Command, ownerVerb: OwnerVerb, withSession: WithSession): void {
-  ownerVerb(pc, 'handsets', 'list your handsets: enrolled, last seen, phone number, revoked').action((flags: OwnerFlags) =>
-    withSession(flags, async (session, out) => {
+export function ownerVerbs(pc: Command, env: CliEnv): void {
+  pcVerb(pc, 'handsets', 'list your handsets: enrolled, last seen, phone number, revoked').action((flags: PcFlags) =>
+    withSession(env, flags, async (session, out) => {
       const handsets = await listHandsets(session);
       out.result({ handsets }, ({ handsets: list }) => handsetLines(list));
     }),
   );
 
   const handset = pc.command('handset').description('one of your handsets: revoke it');
-  ownerVerb(
+  pcVerb(
     handset,
     'revoke',
     'cut a handset off (e.g. a lost one): its credential stops working everywhere, a running `handset run` is disconnected and forgets its enrolment; its backups stay',
   )
     .argument('<name>', 'the handset')
-    .action((name: string, flags: OwnerFlags) =>
-      withSession(flags, async (session, out) => {
+    .action((name: string, flags: PcFlags) =>
+      withSession(env, flags, async (session, out) => {
         const revoked = await revokeHandset(session, name);
         out.result({ handset: revoked }, ({ handset: h }) => [
           `handset '${h.name}' is revoked${h.revokedAt ? ` (since ${humanTime(h.revokedAt)} UTC)` : ''}: its credential no longer works, on this center and any other sharing its database;`,
@@ -45,13 +37,13 @@ export function pcOwnerCommands(pc: Command, ownerVerb: OwnerVerb, withSession: 
       }),
     );
 
-  ownerVerb(
+  pcVerb(
     pc,
     'passwd',
     "change the owner's password (the new one from PHONESAFE_NEW_PASSWORD, else asked twice); other sessions end, handsets keep working",
-  ).action((flags: OwnerFlags) =>
-    withSession(flags, async (session, out, password) => {
-      const newPassword = await readNewPassword();
+  ).action((flags: PcFlags) =>
+    withSession(env, flags, async (session, out, password) => {
+      const newPassword = await readNewPassword(env);
       const { endedSessions } = await changePassword(session, password, newPassword);
       out.result({ owner: session.owner.email, endedSessions }, (r) => [
         `password changed for ${r.owner}; ${plural(r.endedSessions, 'other session')} ended`,
@@ -66,7 +58,7 @@ export function pcOwnerCommands(pc: Command, ownerVerb: OwnerVerb, withSession: 
     'forget the center and owner this pc remembers (no pc command leaves a session at the center: each one logs out when it ends)',
   ).action(async (flags: { json?: boolean }) => {
     const out = new Output(Boolean(flags.json));
-    const dir = pcConfigDir();
+    const dir = pcConfigDir(env.pc());
     const profile = await loadProfile(dir);
     if (profile.center || profile.owner || profile.ca) await saveProfile(dir, {});
     const forgot = { center: profile.center ?? null, owner: profile.owner ?? null };
