@@ -196,6 +196,8 @@ async function endOrReopen(
   try {
     return { committed: open, completion: await client.endBackup(open.backupId, notice) };
   } catch (error) {
+    // Not a retry decision (that is the registry's `retryable`, for the caller): these two codes say what
+    // happened, the center dropped the open backup, and the answer to that is another for the same generation.
     if (!(error instanceof PhoneSafeError) || (error.code !== 'BACKUP_NOT_OPEN' && error.code !== 'NOT_FOUND')) throw error;
   }
   const started = await client.startBackup(startRequestOf(open.kinds, open.scope, run));

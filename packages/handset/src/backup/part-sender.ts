@@ -104,6 +104,7 @@ export class PartSender {
       const { ack } = await this.#deps.session.client.putPart(part.id, part.bytes, part.sha256);
       return { ref: ack, sent: true };
     } catch (error) {
+      // What happened, not whether to retry: the id is stored with other bytes, so the center's copy is named.
       if (!(error instanceof PhoneSafeError) || error.code !== 'PART_CONFLICT') throw error;
       // Another handset of the owner stored this part meanwhile: name its copy.
       const [stored] = (await this.#deps.session.client.partStatus([part.id])).present;

@@ -55,6 +55,8 @@ export async function runChannel(setup: ChannelSetup, options: RunOptions): Prom
       },
       onText: (connection, text) => received(setup.handlers, loop, connection, text),
     });
+    // The loop's one decision on a code, and not a retry decision: a revoked credential ends the enrollment.
+    // Every other end, a refused upgrade included, is followed by a reconnect with backoff (live-channel.md).
     if (end.refusedCode === 'CREDENTIAL_REVOKED') loop.revoke(end.reason);
     if (loop.signal.aborted) break;
     const retryInMs = backoff.next();
