@@ -52,8 +52,10 @@ export class HandsetAgent {
     this.#device = new Device(ctx);
     this.#enrollment = new Enrollment(ctx, this.#settings);
     this.#restores = new Restores(ctx);
-    const restores = this.#restores;
-    this.#backups = new Backups(ctx, { applyPendingFirst: () => restores.applyPendingFirst(), readiness: () => this.#device.readiness() });
+    this.#backups = new Backups(ctx, {
+      applyPendingFirst: () => this.#restores.applyPendingFirst(),
+      readiness: () => this.#device.readiness(),
+    });
     this.#memory = new MemoryIO(ctx, this.#backups);
     this.#offloads = new Offloads(ctx, this.#backups);
     this.#history = new History(ctx, this.#restores);
