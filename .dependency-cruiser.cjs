@@ -12,9 +12,43 @@ const roleRules = roles.map((role) => ({
   to: { path: `^packages/(${roles.filter((r) => r !== role).join('|')}|cli)/|@phonesafe/(${roles.filter((r) => r !== role).join('|')}|cli)` },
 }));
 
+/**
+ * Protocol and tests (the kits block). `@phonesafe/protocol`'s root export is
+ * what a browser may import: nothing reachable from `src/index.ts` imports a
+ * `node:` module. The Node bindings live under `src/node/` (the
+ * `@phonesafe/protocol/node` export), and neutral modules never import them,
+ * so the two rules together keep the root's whole import graph free of Node;
+ * the reachability rule checks the same from the entry itself.
+ */
+const { builtinModules } = require('node:module');
+const kitsRules = [
+  {
+    name: 'protocol-root-is-neutral',
+    comment: 'protocol modules outside src/node/ import no node: core module (a browser imports them)',
+    severity: 'error',
+    from: { path: '^packages/protocol/src/', pathNot: '^packages/protocol/src/node/' },
+    to: { dependencyTypes: ['core'] },
+  },
+  {
+    name: 'protocol-neutral-never-imports-node-bindings',
+    comment: 'the root of @phonesafe/protocol must not reach the Node bindings of @phonesafe/protocol/node',
+    severity: 'error',
+    from: { path: '^packages/protocol/src/', pathNot: '^packages/protocol/src/node/' },
+    to: { path: '^packages/protocol/src/node/' },
+  },
+  {
+    name: 'protocol-root-reaches-no-node-module',
+    comment: 'nothing reachable from the root entry of @phonesafe/protocol is a node: core module',
+    severity: 'error',
+    from: { path: '^packages/protocol/src/index\\.ts$' },
+    to: { path: `^(${builtinModules.join('|')})$`, reachable: true },
+  },
+];
+
 module.exports = {
   forbidden: [
     ...roleRules,
+    ...kitsRules,
     {
       name: 'protocol-is-a-leaf',
       comment: 'protocol is shared by every role and imports none of ours',

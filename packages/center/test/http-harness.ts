@@ -8,18 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import {
-  deriveOwnerSecrets,
-  ManualClock,
-  newDataKey,
-  newKdfParams,
-  OwnerKeys,
-  sha256Hex,
-  wrapDataKey,
-  type EndNotice,
-  type Manifest,
-  type SealedPart,
-} from '@phonesafe/protocol';
+import { ManualClock, type EndNotice, type Manifest } from '@phonesafe/protocol';
+import { deriveOwnerSecrets, newDataKey, newKdfParams, OwnerKeys, sha256Hex, wrapDataKey, type SealedPart } from '@phonesafe/protocol/node';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { resolveCenterSecret } from '../src/config/center-secret.ts';

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { deriveOwnerSecrets, newKdfParams, unwrapDataKey, wrapDataKey } from '@phonesafe/protocol';
+import { deriveOwnerSecrets, newKdfParams, unwrapDataKey, wrapDataKey } from '@phonesafe/protocol/node';
 import {
   call,
   enroll,

@@ -10,7 +10,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import type { SealedPart } from '@phonesafe/protocol';
+import type { SealedPart } from '@phonesafe/protocol/node';
 // Tests may use another package's test kit and internals; src never crosses roles.
 import { LocalBlobStore } from '../../center/src/blobs/local-blob-store.ts';
 import { prune } from '../../center/src/maintenance/prune.ts';

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadConfig, startCenter } from '@phonesafe/center';
-import { CenterClient, loginOwner, ManualClock, PhoneSafeError } from '@phonesafe/protocol';
+import { ManualClock, PhoneSafeError } from '@phonesafe/protocol';
+import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
 import { HandsetAgent } from '../src/index.ts';
 import { tempDir } from './helpers.ts';
 

@@ -11,7 +11,8 @@ import { test, type TestContext } from 'node:test';
 import { loadConfig, startCenter, type ConfigOverrides, type RunningCenter } from '@phonesafe/center';
 // Tests may reach into another role to observe it; src never does.
 import { openStore } from '../../center/src/store/open-store.ts';
-import { CenterClient, loginOwner, ManualClock, ScheduleView } from '@phonesafe/protocol';
+import { ManualClock, ScheduleView } from '@phonesafe/protocol';
+import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
 import { HandsetAgent } from '../src/index.ts';
 import { EventLog } from './events.ts';
 import { tempDir, writeTree } from './helpers.ts';

@@ -9,7 +9,8 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { loadConfig, startCenter } from '@phonesafe/center';
-import { CenterClient, ManualClock, PhoneSafeError } from '@phonesafe/protocol';
+import { ManualClock, PhoneSafeError } from '@phonesafe/protocol';
+import { CenterClient } from '@phonesafe/protocol/node';
 import { HandsetAgent, type AgentOptions, type OffloadStep } from '../src/index.ts';
 import { readTree, tempDir, writeTree } from './helpers.ts';
 

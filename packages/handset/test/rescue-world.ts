@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { loadConfig, startCenter } from '@phonesafe/center';
-import { CenterClient, loginOwner, ManualClock, PhoneSafeError } from '@phonesafe/protocol';
+import { ManualClock, PhoneSafeError } from '@phonesafe/protocol';
+import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
 import type { WebSocket } from 'ws';
 import { HandsetAgent, type EnrollRequest } from '../src/index.ts';
 import { EventLog } from './events.ts';

@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { loadConfig, runPrune, startCenter, type CenterConfig } from '@phonesafe/center';
-import { CenterClient, loginOwner, ManualClock, PhoneSafeError } from '@phonesafe/protocol';
+import { ManualClock, PhoneSafeError } from '@phonesafe/protocol';
+import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
 import { HandsetAgent } from '../src/index.ts';
 import { tempDir, writeTree } from './helpers.ts';
 

@@ -6,14 +6,13 @@
  */
 import {
   canonicalPhone,
-  CenterClient,
   RescueRestoreResponse,
   RescueStatusResponse,
   RescueView,
   PhoneSafeError,
-  type HttpTimeouts,
   type RescueView as RescueViewType,
 } from '@phonesafe/protocol';
+import { CenterClient, type HttpTimeouts } from '@phonesafe/protocol/node';
 import { centerUrl, clientOptions, type PcSession } from './session.ts';
 
 export type RescueStatusResult = ReturnType<typeof RescueStatusResponse.parse>;

@@ -4,7 +4,8 @@ import { createCipheriv } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Chunker, fileChunks, newDataKey, OwnerKeys } from '@phonesafe/protocol';
+import { Chunker } from '@phonesafe/protocol';
+import { fileChunks, newDataKey, OwnerKeys } from '@phonesafe/protocol/node';
 
 /** Deterministic incompressible bytes. */
 function noise(size: number, seed: number): Buffer {

@@ -7,15 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  CenterClient,
-  DEFAULT_KDF_COST,
-  deriveOwnerSecrets,
-  KdfParams,
-  loginOwner,
-  newKdfParams,
-  PhoneSafeError,
-} from '@phonesafe/protocol';
+import { KdfParams, PhoneSafeError } from '@phonesafe/protocol';
+import { CenterClient, DEFAULT_KDF_COST, deriveOwnerSecrets, loginOwner, newKdfParams } from '@phonesafe/protocol/node';
 
 const salt = (bytes: number) => Buffer.alloc(bytes, 7).toString('base64');
 const kdf = (cost: { N: number; r: number; p: number }, saltBytes = 16) => ({

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { decodePartBatch, encodePartBatch, PhoneSafeError, sha256Hex, type BatchPart } from '../src/index.ts';
+import { decodePartBatch, encodePartBatch, PhoneSafeError, type BatchPart } from '@phonesafe/protocol';
+import { sha256Hex } from '@phonesafe/protocol/node';
 
 function part(size: number, id = randomBytes(32).toString('hex')): BatchPart {
   const bytes = randomBytes(size);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { composeGenerations, type DataKind, type Generation, type Manifest, type ManifestFile } from '../src/index.ts';
+import { composeGenerations, type DataKind, type Generation, type Manifest, type ManifestFile } from '@phonesafe/protocol';
 
 const SHA = 'a'.repeat(64);
 

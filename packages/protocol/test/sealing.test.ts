@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { deriveOwnerSecrets, newDataKey, newKdfParams, OwnerKeys, PhoneSafeError, unwrapDataKey, wrapDataKey } from '@phonesafe/protocol';
+import { PhoneSafeError } from '@phonesafe/protocol';
+import { deriveOwnerSecrets, newDataKey, newKdfParams, OwnerKeys, unwrapDataKey, wrapDataKey } from '@phonesafe/protocol/node';
 
 /** The cheapest cost KdfParams allows (2^14, 16 MiB). */
 const cheap = { N: 1 << 14, r: 8, p: 1 };

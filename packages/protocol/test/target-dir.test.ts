@@ -3,7 +3,8 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { PhoneSafeError, TargetDir, targetSegments } from '../src/index.ts';
+import { PhoneSafeError } from '@phonesafe/protocol';
+import { TargetDir, targetSegments } from '@phonesafe/protocol/node';
 
 async function base(t: TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'phonesafe-target-'));

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { zstdCompressSync, zstdDecompressSync, constants as zlib } from 'node:zlib';
-import { PhoneSafeError } from '../errors.ts';
+import { PhoneSafeError } from '../../errors.ts';
 import { FLAG_ZSTD, open, seal } from './envelope.ts';
 import { hkdf } from './kdf.ts';
 

@@ -1,10 +1,10 @@
-import { PhoneSafeError } from '../errors.ts';
+import { PhoneSafeError } from '../../errors.ts';
 import type { OwnerKeys } from '../crypto/owner-keys.ts';
-import type { PartRef } from '../schemas/common.ts';
-import type { ManifestFile } from '../schemas/manifest.ts';
+import type { PartRef } from '../../schemas/common.ts';
+import type { ManifestFile } from '../../schemas/manifest.ts';
 import type { CenterClient } from './center-client.ts';
 import { readManifest } from './restore-reader.ts';
-import { composeGenerations, type Generation } from './restore-plan.ts';
+import { composeGenerations, type Generation } from '../../restore-plan.ts';
 
 /**
  * What a restore writes: the files, the stored refs of every part they use

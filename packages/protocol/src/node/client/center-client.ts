@@ -1,13 +1,13 @@
 import type { z } from 'zod';
 import { sha256Hex } from '../crypto/owner-keys.ts';
-import * as B from '../schemas/backup.ts';
-import * as N from '../schemas/notice.ts';
-import * as O from '../schemas/owner.ts';
-import * as R from '../schemas/restore.ts';
-import type * as RS from '../schemas/rescue.ts';
-import * as S from '../schemas/schedule.ts';
-import { PhoneSafeError } from '../errors.ts';
-import { decodePartBatch, encodePartBatch, PartBatchAck, type BatchPart } from '../schemas/part-batch.ts';
+import * as B from '../../schemas/backup.ts';
+import * as N from '../../schemas/notice.ts';
+import * as O from '../../schemas/owner.ts';
+import * as R from '../../schemas/restore.ts';
+import type * as RS from '../../schemas/rescue.ts';
+import * as S from '../../schemas/schedule.ts';
+import { PhoneSafeError } from '../../errors.ts';
+import { decodePartBatch, encodePartBatch, PartBatchAck, type BatchPart } from '../../schemas/part-batch.ts';
 import { Http, type HttpOptions } from './http.ts';
 
 /** Typed calls of wire protocol v1 (docs/design/wire-protocol.md). */

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { PhoneSafeError } from '../errors.ts';
-import type { DataKind } from '../kinds.ts';
+import { PhoneSafeError } from '../../errors.ts';
+import type { DataKind } from '../../kinds.ts';
 import type { OwnerKeys, SealedPart } from '../crypto/owner-keys.ts';
-import type { PartRef } from '../schemas/common.ts';
-import { Manifest, type ManifestFile } from '../schemas/manifest.ts';
-import { planBatches } from '../schemas/part-batch.ts';
+import type { PartRef } from '../../schemas/common.ts';
+import { Manifest, type ManifestFile } from '../../schemas/manifest.ts';
+import { planBatches } from '../../schemas/part-batch.ts';
 import type { CenterClient } from './center-client.ts';
 
 /**

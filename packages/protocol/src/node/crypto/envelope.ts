@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { PhoneSafeError } from '../errors.ts';
+import { PhoneSafeError } from '../../errors.ts';
 
 /** Layout in docs/design/encryption.md: magic, algorithm, flags, nonce, ciphertext, tag. */
 const MAGIC = Buffer.from('PSP1', 'ascii');

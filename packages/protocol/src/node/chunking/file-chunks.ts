@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import type { Chunker } from './fastcdc.ts';
+import type { Chunker } from '../../chunking/fastcdc.ts';
 
 /**
  * The chunks of a file, cut by the protocol's Chunker, read through one

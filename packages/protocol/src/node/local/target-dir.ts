@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { PhoneSafeError } from '../errors.ts';
+import { PhoneSafeError } from '../../errors.ts';
 
 /**
  * The segments of a path to write under a target directory. Paths come from

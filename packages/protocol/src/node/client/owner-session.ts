@@ -1,7 +1,7 @@
-import { PhoneSafeError } from '../errors.ts';
+import { PhoneSafeError } from '../../errors.ts';
 import { deriveOwnerSecrets, newKdfParams, DEFAULT_KDF_COST } from '../crypto/kdf.ts';
 import { newDataKey, OwnerKeys, unwrapDataKey, wrapDataKey } from '../crypto/owner-keys.ts';
-import type { KdfParams } from '../schemas/owner.ts';
+import type { KdfParams } from '../../schemas/owner.ts';
 import type { CenterClient } from './center-client.ts';
 
 type KdfCost = { N: number; r: number; p: number };

@@ -1,6 +1,6 @@
 import { hkdfSync, randomBytes, scrypt } from 'node:crypto';
-import { PhoneSafeError } from '../errors.ts';
-import { KdfParams } from '../schemas/owner.ts';
+import { PhoneSafeError } from '../../errors.ts';
+import { KdfParams } from '../../schemas/owner.ts';
 
 /** restic uses N=2^15..2^16; 2^15 costs ~50 ms here and 32 MiB of memory. */
 export const DEFAULT_KDF_COST = { N: 1 << 15, r: 8, p: 1 } as const;

@@ -1,8 +1,8 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { z } from 'zod';
-import { isErrorCode, PhoneSafeError } from '../errors.ts';
-import { Problem } from '../schemas/common.ts';
+import { isErrorCode, PhoneSafeError } from '../../errors.ts';
+import { Problem } from '../../schemas/common.ts';
 
 export interface HttpOptions {
   /** Center base URL, e.g. http://127.0.0.1:8780 */

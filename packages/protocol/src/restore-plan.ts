@@ -1,5 +1,5 @@
-import type { DataKind } from '../kinds.ts';
-import type { Manifest, ManifestFile } from '../schemas/manifest.ts';
+import type { DataKind } from './kinds.ts';
+import type { Manifest, ManifestFile } from './schemas/manifest.ts';
 
 /** One committed backup of a handset, with its opened manifest. */
 export interface Generation {
