@@ -11,6 +11,7 @@ export * from './kinds.ts';
 export * from './clock.ts';
 export * from './schedule-text.ts';
 export * from './schemas/index.ts';
+export * from './codecs/rescue-numbers.ts';
 export * from './chunking/fastcdc.ts';
 export * from './restore-plan.ts';
 export * from './util/concurrent.ts';
