@@ -9,8 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_CHUNK_SIZES } from '@phonesafe/protocol';
-import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { editMiddle, handsetTree, treeDigest, writeTree } from './helpers/tree.ts';
+import { cli, cliFails, cliJson, editMiddle, handsetTree, ownerEnv, startCenter, tempDir, treeDigest, writeTree } from '@phonesafe/testkit';
 import type { BackupJson, BackupListJson, RestoreJson } from './helpers/types.ts';
 
 const OWNER = 'owner@example.org';

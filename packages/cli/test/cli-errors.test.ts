@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
+import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir } from '@phonesafe/testkit';
 
 test('usage errors: unknown kind, missing options, unknown verb', async (t) => {
   const env = ownerEnv(await tempDir(t), 'pw');

@@ -7,9 +7,20 @@ import { strict as assert } from 'node:assert';
 import { basename, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
-import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { flipByte, largestBlob } from './helpers/blobs.ts';
-import { handsetTree, listFiles, treeDigest, writeTree } from './helpers/tree.ts';
+import {
+  cli,
+  cliFails,
+  cliJson,
+  flipByte,
+  handsetTree,
+  largestBlob,
+  listFiles,
+  ownerEnv,
+  startCenter,
+  tempDir,
+  treeDigest,
+  writeTree,
+} from '@phonesafe/testkit';
 import type { BackupJson } from './helpers/types.ts';
 
 const OWNER = 'damage@example.org';

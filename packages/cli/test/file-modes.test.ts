@@ -8,8 +8,7 @@ import { strict as assert } from 'node:assert';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { writeTree } from './helpers/tree.ts';
+import { cliJson, ownerEnv, startCenter, tempDir, writeTree } from '@phonesafe/testkit';
 
 const OWNER = 'owner@example.org';
 

@@ -8,8 +8,7 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ScheduleView } from '@phonesafe/protocol';
-import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { treeDigest, writeTree } from './helpers/tree.ts';
+import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir, treeDigest, writeTree } from '@phonesafe/testkit';
 
 const OWNER = 'verbs@example.org';
 

@@ -8,9 +8,19 @@ import { strict as assert } from 'node:assert';
 import { rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
-import { flipByte } from './helpers/blobs.ts';
-import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { handsetTree, listFiles, treeDigest, writeTree } from './helpers/tree.ts';
+import {
+  cli,
+  cliFails,
+  cliJson,
+  flipByte,
+  handsetTree,
+  listFiles,
+  ownerEnv,
+  startCenter,
+  tempDir,
+  treeDigest,
+  writeTree,
+} from '@phonesafe/testkit';
 import type { BackupJson } from './helpers/types.ts';
 
 const OWNER = 'heal@example.org';

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
-import { cliFails, ownerEnv, tempDir } from './helpers/cli.ts';
+import { cliFails, ownerEnv, tempDir } from '@phonesafe/testkit';
 
 async function silentCenter(t: TestContext): Promise<{ url: string; connections: () => number }> {
   let connections = 0;

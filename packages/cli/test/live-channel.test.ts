@@ -10,9 +10,8 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Notice } from '@phonesafe/protocol';
-import { cli, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { runHandset, scaledClock, scheduleSoon, type RunEvent } from './helpers/live.ts';
-import { treeDigest, writeTree, type TreeSpec } from './helpers/tree.ts';
+import { cli, cliJson, ownerEnv, scaledClock, startCenter, tempDir, treeDigest, type TreeSpec, writeTree } from '@phonesafe/testkit';
+import { runHandset, scheduleSoon, type RunEvent } from './helpers/live.ts';
 import type { BackupJson } from './helpers/types.ts';
 
 const OWNER = 'live@example.org';

@@ -10,8 +10,7 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { treeDigest, writeTree } from './helpers/tree.ts';
+import { cliJson, ownerEnv, startCenter, tempDir, treeDigest, writeTree } from '@phonesafe/testkit';
 import type { BackupJson, RestoreJson } from './helpers/types.ts';
 
 const OWNER = 'offload@example.org';

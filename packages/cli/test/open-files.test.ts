@@ -8,8 +8,18 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cliJson, finished, MAIN, ownerEnv, startCenter, tempDir, type Env } from './helpers/cli.ts';
-import { treeDigest, writeTree, type TreeSpec } from './helpers/tree.ts';
+import {
+  cliJson,
+  type Env,
+  finished,
+  MAIN,
+  ownerEnv,
+  startCenter,
+  tempDir,
+  treeDigest,
+  type TreeSpec,
+  writeTree,
+} from '@phonesafe/testkit';
 
 const OPEN_FILES = 96;
 const ITEMS = 1_200;

@@ -9,8 +9,7 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { writeTree } from './helpers/tree.ts';
+import { cliFails, cliJson, ownerEnv, startCenter, tempDir, writeTree } from '@phonesafe/testkit';
 import type { BackupJson } from './helpers/types.ts';
 
 const OWNER = 'quota@example.org';

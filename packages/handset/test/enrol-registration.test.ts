@@ -12,7 +12,7 @@ import { loadConfig, startCenter } from '@phonesafe/center';
 import { ManualClock, PhoneSafeError } from '@phonesafe/protocol';
 import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
 import { HandsetAgent } from '../src/index.ts';
-import { tempDir } from './helpers.ts';
+import { tempDir } from '@phonesafe/testkit';
 
 const OWNER = 'first@example.com';
 const PASSWORD = 'correct horse battery staple';

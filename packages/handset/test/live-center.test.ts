@@ -9,13 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { loadConfig, startCenter, type ConfigOverrides, type RunningCenter } from '@phonesafe/center';
-// Tests may reach into another role to observe it; src never does.
-import { openStore } from '../../center/src/store/open-store.ts';
 import { ManualClock, ScheduleView } from '@phonesafe/protocol';
 import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
 import { HandsetAgent } from '../src/index.ts';
 import { EventLog } from './events.ts';
-import { tempDir, writeTree } from './helpers.ts';
+import { sqliteRows, tempDir, until, writeTree } from '@phonesafe/testkit';
 
 const OWNER = 'owner@example.com';
 const PASSWORD = 'correct horse battery staple';
@@ -58,16 +56,15 @@ async function live(t: TestContext, overrides: ConfigOverrides = {}): Promise<Li
 
 /** Polls the center's own database (a second connection, as `center verify` makes) until the job holds one NG. */
 async function recordedNg(root: string, handsetId: string): Promise<void> {
-  const store = await openStore(join(root, 'center', 'center.db'));
-  try {
-    for (;;) {
-      const [job] = await store.jobs.listByHandset(handsetId);
-      if (job && job.reasons.length > 0) return;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  } finally {
-    await store.close();
-  }
+  const ngRecorded = () => {
+    const [job] = sqliteRows<{ reasons: string }>(
+      join(root, 'center', 'center.db'),
+      'SELECT reasons FROM jobs WHERE handset_id = ? ORDER BY created_at, id',
+      handsetId,
+    );
+    return job !== undefined && (JSON.parse(job.reasons) as unknown[]).length > 0;
+  };
+  await until(ngRecorded, 'the center to record the NG', 20_000);
 }
 
 test('the center schedules a backup; NG while the owner operates the handset, OK on the retry, committed under the job', async (t) => {

@@ -12,7 +12,7 @@ import { loadConfig, startCenter } from '@phonesafe/center';
 import { ManualClock, PhoneSafeError } from '@phonesafe/protocol';
 import { CenterClient } from '@phonesafe/protocol/node';
 import { HandsetAgent, type AgentOptions, type OffloadStep } from '../src/index.ts';
-import { readTree, tempDir, writeTree } from './helpers.ts';
+import { readTree, tempDir, writeTree } from '@phonesafe/testkit';
 
 const DAY = 24 * 3600_000;
 const exists = (path: string) =>

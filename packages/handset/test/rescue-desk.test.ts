@@ -14,7 +14,7 @@ import { RescueRestoreResponse, RescueStatusResponse, RescueView } from '@phones
 import { CenterClient } from '@phonesafe/protocol/node';
 import { layoutOf } from '../src/layout.ts';
 import { HandsetAgent } from '../src/index.ts';
-import { readTree } from './helpers.ts';
+import { readTree } from '@phonesafe/testkit';
 import { rescueWorld, runLoop } from './rescue-world.ts';
 
 const PHONE = '+819011112222';

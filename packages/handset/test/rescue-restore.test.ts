@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { HandsetAgent } from '../src/index.ts';
-import { readTree } from './helpers.ts';
+import { readTree } from '@phonesafe/testkit';
 import { OWNER, PASSWORD, rescueWorld } from './rescue-world.ts';
 
 const FILES = {

@@ -6,7 +6,7 @@ import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
 import type { WebSocket } from 'ws';
 import { HandsetAgent, type EnrollRequest } from '../src/index.ts';
 import { EventLog } from './events.ts';
-import { tempDir, writeTree } from './helpers.ts';
+import { tempDir, writeTree } from '@phonesafe/testkit';
 import { RescuePeer } from './rescue-peer.ts';
 
 export const OWNER = 'owner@example.com';

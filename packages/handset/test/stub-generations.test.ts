@@ -12,7 +12,7 @@ import { loadConfig, runPrune, startCenter, type CenterConfig } from '@phonesafe
 import { ManualClock, PhoneSafeError } from '@phonesafe/protocol';
 import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
 import { HandsetAgent } from '../src/index.ts';
-import { tempDir, writeTree } from './helpers.ts';
+import { tempDir, writeTree } from '@phonesafe/testkit';
 
 const OWNER = 'owner@example.com';
 const PASSWORD = 'correct horse battery staple';

@@ -14,7 +14,7 @@ import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
 import { HandsetAgent, type AgentOptions, type ConnectCenter, type OverwriteAnswer } from '../src/index.ts';
 import { HandsetDb } from '../src/db/database.ts';
 import { OpenBackupStore } from '../src/transfer/open-backup.ts';
-import { fileNames, readTree, tempDir, writeTree } from './helpers.ts';
+import { fileNames, readTree, tempDir, writeTree } from '@phonesafe/testkit';
 
 const OWNER = 'owner@example.com';
 const PASSWORD = 'correct horse battery staple';

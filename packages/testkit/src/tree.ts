@@ -1,6 +1,6 @@
 /** Source trees for the handset to import, and byte-for-byte comparison of trees. */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 const MiB = 1024 * 1024;
@@ -77,11 +77,35 @@ export function randomFiles(folder: string, count: number, size: number): TreeSp
   return tree;
 }
 
+/** Writes `tree` (relative '/'-path → content) under `root`, making folders as needed. */
 export async function writeTree(root: string, tree: TreeSpec): Promise<void> {
   for (const [path, content] of Object.entries(tree)) {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), content);
+    const target = join(root, ...path.split('/'));
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, content);
   }
+}
+
+/** Every regular file under `root` as relative '/'-path → bytes. */
+export async function readTree(root: string, prefix = ''): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    const abs = join(root, entry.name);
+    if (entry.isDirectory()) for (const [k, v] of await readTree(abs, rel)) out.set(k, v);
+    else if (entry.isFile()) out.set(rel, await readFile(abs));
+  }
+  return out;
+}
+
+/** The names in `dir`, sorted. */
+export async function fileNames(dir: string): Promise<string[]> {
+  return (await readdir(dir)).sort();
+}
+
+/** The permission bits of `path` (e.g. 0o600). */
+export async function modeOf(path: string): Promise<number> {
+  return (await stat(path)).mode & 0o777;
 }
 
 /** Overwrites `length` random bytes at the middle of a file, in place (size unchanged). */

@@ -1,17 +1,18 @@
 /**
  * The one way the end-to-end tests run PhoneSafe: real `phonesafe` processes
- * (node main.ts) on loopback, each with its own temporary directories.
+ * (the CLI's main.ts, spawned by path and never imported, so no test links a
+ * role into its own process this way) on loopback, each with its own
+ * temporary directories.
  */
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
+import { clockFromSpec, type Clock } from '@phonesafe/protocol';
 
-export const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+/** The `phonesafe` command's entry, run with this process's node. */
+export const MAIN = fileURLToPath(new URL('../../cli/src/main.ts', import.meta.url));
 
 export type Env = Record<string, string>;
 
@@ -103,14 +104,58 @@ export async function startCenter(t: TestContext, data: string, port = 0, env: E
   return { url: match[1]!, port: Number(match[2]), data, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
 }
 
-/** A temporary directory removed after the test (kept with PHONESAFE_KEEP_TMP=1, for debugging). */
-export async function tempDir(t: TestContext, prefix = 'phonesafe-e2e-'): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  if (process.env.PHONESAFE_KEEP_TMP !== '1') t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
+export interface RunningHandset<E> {
+  events: E[];
+  /** The first event (already seen or still to come) that matches. */
+  next(match: (e: E) => boolean, what: string): Promise<E>;
+  /** SIGTERM and wait: `handset run` must end cleanly. */
+  stop(): Promise<CliResult>;
+  /** Waits for `handset run` to end by itself (e.g. once its credential is revoked). */
+  ended(): Promise<CliResult>;
 }
 
-/** Environment of one owner at the pc: password and a private pc profile directory. */
-export function ownerEnv(root: string, password: string, extra: Env = {}): Env {
-  return { HOME: root, PHONESAFE_PC_DIR: join(root, 'pc-profile'), PHONESAFE_PASSWORD: password, ...extra };
+/**
+ * A long-running `phonesafe handset run --json`: its event lines (one JSON
+ * document each, typed by the caller) are collected, and a test waits for
+ * the event it needs, never for a time.
+ */
+export function runHandset<E>(t: TestContext, dir: string, env: Env): RunningHandset<E> {
+  const child = spawnCli(['handset', 'run', '--data', dir, '--json'], env);
+  const done = finished(child);
+  const events: E[] = [];
+  const waiters: { match: (e: E) => boolean; resolve: (e: E) => void }[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const event = JSON.parse(line) as E;
+    events.push(event);
+    for (const w of waiters.splice(0)) {
+      if (w.match(event)) w.resolve(event);
+      else waiters.push(w);
+    }
+  });
+  const end = (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return done;
+  };
+  t.after(() => end('SIGKILL'));
+  return {
+    events,
+    next(match, what) {
+      const seen = events.find(match);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        waiters.push({ match, resolve });
+        void done.then((r) =>
+          reject(new Error(`handset run exited (${r.code}) before ${what}: ${r.stderr}\nevents: ${JSON.stringify(events)}`)),
+        );
+      });
+    },
+    stop: () => end('SIGTERM'),
+    ended: () => done,
+  };
+}
+
+/** An accelerated clock shared by every process of a test (`factor` virtual seconds per real second): PHONESAFE_CLOCK=spec. */
+export function scaledClock(factor: number): { spec: string; clock: Clock } {
+  const spec = `scaled:${Date.now()}:${factor}`;
+  return { spec, clock: clockFromSpec(spec) };
 }

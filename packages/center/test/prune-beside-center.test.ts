@@ -5,22 +5,22 @@
  * what committed backups reference. The center is a real process; prune
  * runs in this process on its own connection (SQLite: the same file;
  * PostgreSQL: its own pool), and the backup commits at the moment prune
- * deletes its first blob, after it chose what to delete.
+ * deletes its first blob, after it chose what to delete. (It lived in the
+ * CLI's tests because the center runs as a `phonesafe center` process; the
+ * testkit starts that process for any package.)
  */
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import type { SealedPart } from '@phonesafe/protocol/node';
-// Tests may use another package's test kit and internals; src never crosses roles.
-import { LocalBlobStore } from '../../center/src/blobs/local-blob-store.ts';
-import { prune } from '../../center/src/maintenance/prune.ts';
-import { verifyStore } from '../../center/src/maintenance/verify.ts';
-import type { BlobStore } from '../../center/src/store/blob-store.ts';
-import { openStore } from '../../center/src/store/index.ts';
-import { call, enroll, expectStatus, newOwner, putPart, randomChunk, sealBackup } from '../../center/test/http-harness.ts';
-import { createTestDatabase } from '../../center/test/pg-test-database.ts';
-import { remote } from '../../center/test/remote-harness.ts';
-import { startCenter, tempDir } from './helpers/cli.ts';
+import { pgDatabase, startCenter, tempDir } from '@phonesafe/testkit';
+import { LocalBlobStore } from '../src/blobs/local-blob-store.ts';
+import { prune } from '../src/maintenance/prune.ts';
+import { verifyStore } from '../src/maintenance/verify.ts';
+import type { BlobStore } from '../src/store/blob-store.ts';
+import { openStore } from '../src/store/index.ts';
+import { call, enroll, expectStatus, newOwner, putPart, randomChunk, sealBackup } from './http-harness.ts';
+import { remote } from './remote-harness.ts';
 
 /** The blob store, except that its first deletion first runs `before`. */
 function firstDeletionRuns(blobs: BlobStore, before: () => Promise<void>): BlobStore {
@@ -89,8 +89,7 @@ describe('prune beside a live center', { timeout: 120_000 }, () => {
   it('SQLite: a backup that commits parts prune had selected keeps them', (t) => scenario(t, undefined));
 
   it('PostgreSQL: a backup that commits parts prune had selected keeps them', async (t) => {
-    const database = await createTestDatabase();
-    t.after(() => database.drop());
+    const database = await pgDatabase(t);
     await scenario(t, database.url);
   });
 });
