@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { encodePartBatch } from '@phonesafe/protocol';
 import { type SealedPart } from '@phonesafe/protocol/node';
-import { ChannelClient, until } from './channel-client.ts';
+import { until } from '@phonesafe/testkit';
+import { ChannelClient } from './channel-client.ts';
 import {
   call,
   enroll,

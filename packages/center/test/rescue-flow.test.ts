@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { REVOKED } from '../src/channel/channel-registry.ts';
 import { isControlNumber } from '@phonesafe/protocol';
-import { ChannelClient, settle, until } from './channel-client.ts';
+import { settle, until } from '@phonesafe/testkit';
+import { ChannelClient } from './channel-client.ts';
 import {
   call,
   expectProblem,

@@ -12,10 +12,9 @@ import { loadConfig, startCenter } from '@phonesafe/center';
 import { ManualClock, PhoneSafeError } from '@phonesafe/protocol';
 import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
 import { HandsetAgent } from '../src/index.ts';
-import { tempDir } from '@phonesafe/testkit';
+import { OWNER_PASSWORD, tempDir } from '@phonesafe/testkit';
 
 const OWNER = 'first@example.com';
-const PASSWORD = 'correct horse battery staple';
 
 test('the first handset registers the owner, the second logs in, a wrong password for a taken address says so', async (t) => {
   const root = await tempDir(t, 'enrol');
@@ -26,7 +25,7 @@ test('the first handset registers the owner, the second logs in, a wrong passwor
     t.after(() => agent.close());
     return agent;
   };
-  const enrol = async (name: string, password = PASSWORD) =>
+  const enrol = async (name: string, password = OWNER_PASSWORD) =>
     (await open(name)).enroll({ center: center.url, owner: OWNER, password, name });
 
   assert.equal((await enrol('phone-1')).ownerRegistered, true);
@@ -40,7 +39,7 @@ test('the first handset registers the owner, the second logs in, a wrong passwor
 
   const client = new CenterClient({ baseUrl: center.url });
   t.after(() => client.close());
-  const owner = await loginOwner(client, OWNER, PASSWORD);
+  const owner = await loginOwner(client, OWNER, OWNER_PASSWORD);
   assert.deepEqual(
     (await owner.client.listHandsets()).map((h) => h.name),
     ['phone-1', 'phone-2'],
@@ -62,7 +61,7 @@ test('handsets of a new owner enrolled at the same time all get in; one of them 
     names.map(async (name) => {
       const agent = await HandsetAgent.open(join(root, name), { clock: new ManualClock() });
       t.after(() => agent.close());
-      return agent.enroll({ center: center.url, owner: 'racing@example.com', password: PASSWORD, name });
+      return agent.enroll({ center: center.url, owner: 'racing@example.com', password: OWNER_PASSWORD, name });
     }),
   );
   assert.deepEqual(

@@ -13,10 +13,8 @@ import { ManualClock, ScheduleView } from '@phonesafe/protocol';
 import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
 import { HandsetAgent } from '../src/index.ts';
 import { EventLog } from './events.ts';
-import { sqliteRows, tempDir, until, writeTree } from '@phonesafe/testkit';
+import { OWNER_EMAIL, OWNER_PASSWORD, sqliteRows, tempDir, until, writeTree } from '@phonesafe/testkit';
 
-const OWNER = 'owner@example.com';
-const PASSWORD = 'correct horse battery staple';
 /** Thursday; the default schedule is Sundays 03:00 UTC. */
 const START = '2026-01-01T00:00:00.000Z';
 
@@ -42,12 +40,12 @@ async function live(t: TestContext, overrides: ConfigOverrides = {}): Promise<Li
     async handset(name) {
       const agent = await HandsetAgent.open(join(root, name), { clock });
       t.after(() => agent.close());
-      const enrolled = await agent.enroll({ center: center.url, owner: OWNER, password: PASSWORD, name });
+      const enrolled = await agent.enroll({ center: center.url, owner: OWNER_EMAIL, password: OWNER_PASSWORD, name });
       assert.equal(enrolled.schedule.registered, true, 'the schedule is registered at enrolment');
       return agent;
     },
     async owner() {
-      const session = await loginOwner(new CenterClient({ baseUrl: center.url }), OWNER, PASSWORD);
+      const session = await loginOwner(new CenterClient({ baseUrl: center.url }), OWNER_EMAIL, OWNER_PASSWORD);
       t.after(() => session.client.close());
       return session.client;
     },

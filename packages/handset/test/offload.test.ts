@@ -12,7 +12,7 @@ import { loadConfig, startCenter } from '@phonesafe/center';
 import { ManualClock, PhoneSafeError } from '@phonesafe/protocol';
 import { CenterClient } from '@phonesafe/protocol/node';
 import { HandsetAgent, type AgentOptions, type OffloadStep } from '../src/index.ts';
-import { readTree, tempDir, writeTree } from '@phonesafe/testkit';
+import { OWNER_EMAIL, OWNER_PASSWORD, readTree, tempDir, writeTree } from '@phonesafe/testkit';
 
 const DAY = 24 * 3600_000;
 const exists = (path: string) =>
@@ -28,7 +28,7 @@ async function phone(t: TestContext, options: AgentOptions = {}): Promise<{ agen
   const clock = new ManualClock();
   const agent = await HandsetAgent.open(join(root, 'phone'), { clock, ...options });
   t.after(() => agent.close());
-  await agent.enroll({ center: center.url, owner: 'owner@example.com', password: 'correct horse battery staple', name: 'phone' });
+  await agent.enroll({ center: center.url, owner: OWNER_EMAIL, password: OWNER_PASSWORD, name: 'phone' });
   return { agent, root, clock };
 }
 

@@ -6,11 +6,8 @@ import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
 import type { WebSocket } from 'ws';
 import { HandsetAgent, type EnrollRequest } from '../src/index.ts';
 import { EventLog } from './events.ts';
-import { tempDir, writeTree } from '@phonesafe/testkit';
+import { OWNER_EMAIL, OWNER_PASSWORD, tempDir, writeTree } from '@phonesafe/testkit';
 import { RescuePeer } from './rescue-peer.ts';
-
-export const OWNER = 'owner@example.com';
-export const PASSWORD = 'correct horse battery staple';
 
 /** A real center, the rescue proxy in front of it, and helpers to make handsets and trees. */
 export interface RescueWorld {
@@ -44,7 +41,7 @@ export async function rescueWorld(t: TestContext): Promise<RescueWorld> {
     async handset(name, options = {}) {
       const agent = await HandsetAgent.open(join(root, name), { clock: new ManualClock() });
       t.after(() => agent.close());
-      const request: EnrollRequest = { center: options.direct ? center.url : peer.url, owner: OWNER, password: PASSWORD, name };
+      const request: EnrollRequest = { center: options.direct ? center.url : peer.url, owner: OWNER_EMAIL, password: OWNER_PASSWORD, name };
       if (options.phone) request.phone = options.phone;
       if (options.code) request.code = options.code;
       await agent.enroll(request);
@@ -55,7 +52,7 @@ export async function rescueWorld(t: TestContext): Promise<RescueWorld> {
       return { events, socket: await peer.connection(connection), loop };
     },
     async owner() {
-      const session = await loginOwner(new CenterClient({ baseUrl: center.url }), OWNER, PASSWORD);
+      const session = await loginOwner(new CenterClient({ baseUrl: center.url }), OWNER_EMAIL, OWNER_PASSWORD);
       t.after(() => session.client.close());
       return session.client;
     },

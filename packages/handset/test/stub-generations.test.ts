@@ -12,10 +12,8 @@ import { loadConfig, runPrune, startCenter, type CenterConfig } from '@phonesafe
 import { ManualClock, PhoneSafeError } from '@phonesafe/protocol';
 import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
 import { HandsetAgent } from '../src/index.ts';
-import { tempDir, writeTree } from '@phonesafe/testkit';
+import { OWNER_EMAIL, OWNER_PASSWORD, tempDir, writeTree } from '@phonesafe/testkit';
 
-const OWNER = 'owner@example.com';
-const PASSWORD = 'correct horse battery staple';
 const FILES = {
   'contacts/alice.vcf': 'BEGIN:VCARD\r\nFN:Alice\r\nEND:VCARD\r\n',
   'media/holiday.jpg': randomBytes(300_000),
@@ -29,7 +27,7 @@ async function offloadedPhone(t: TestContext): Promise<{ agent: HandsetAgent; co
   t.after(() => center.close());
   const agent = await HandsetAgent.open(join(root, 'phone'), { clock: new ManualClock() });
   t.after(() => agent.close());
-  await agent.enroll({ center: center.url, owner: OWNER, password: PASSWORD, name: 'phone' });
+  await agent.enroll({ center: center.url, owner: OWNER_EMAIL, password: OWNER_PASSWORD, name: 'phone' });
   await writeTree(join(root, 'src'), FILES);
   await agent.importTree(join(root, 'src'));
   await agent.backup();
@@ -51,7 +49,7 @@ test('a backup of the default targets (contacts) still names the stubs, declares
 test('a stub whose content the center lost is left out and named; the backup commits and the stub stays', async (t) => {
   const { agent, config, url } = await offloadedPhone(t);
   // The center loses the stub's content: every backup deleted, then pruned.
-  const pc = await loginOwner(new CenterClient({ baseUrl: url }), OWNER, PASSWORD);
+  const pc = await loginOwner(new CenterClient({ baseUrl: url }), OWNER_EMAIL, OWNER_PASSWORD);
   t.after(() => pc.client.close());
   for (const backup of await pc.client.listBackups()) await pc.client.deleteBackup(backup.backupId);
   await runPrune({ ...config, pruneGraceMs: 0 });

@@ -14,10 +14,7 @@ import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
 import { HandsetAgent, type AgentOptions, type ConnectCenter, type OverwriteAnswer } from '../src/index.ts';
 import { HandsetDb } from '../src/db/database.ts';
 import { OpenBackupStore } from '../src/transfer/open-backup.ts';
-import { fileNames, readTree, tempDir, writeTree } from '@phonesafe/testkit';
-
-const OWNER = 'owner@example.com';
-const PASSWORD = 'correct horse battery staple';
+import { fileNames, OWNER_EMAIL, OWNER_PASSWORD, readTree, tempDir, writeTree } from '@phonesafe/testkit';
 
 interface World {
   root: string;
@@ -39,7 +36,7 @@ async function world(t: TestContext): Promise<World> {
     async handset(name, options = {}) {
       const agent = await HandsetAgent.open(join(root, name), { clock: new ManualClock(), ...options });
       t.after(() => agent.close());
-      if (options.enroll !== false) await agent.enroll({ center: center.url, owner: OWNER, password: PASSWORD, name });
+      if (options.enroll !== false) await agent.enroll({ center: center.url, owner: OWNER_EMAIL, password: OWNER_PASSWORD, name });
       return agent;
     },
   };
@@ -60,7 +57,7 @@ test('backup on one handset, restore on another of the same owner', async (t) =>
   const phone1 = await w.handset('phone-1', { enroll: false });
   await phone1.importTree(src);
   assert.equal(phone1.status().pendingParts, 0);
-  const enrolled = await phone1.enroll({ center: w.url, owner: OWNER, password: PASSWORD, name: 'phone-1' });
+  const enrolled = await phone1.enroll({ center: w.url, owner: OWNER_EMAIL, password: OWNER_PASSWORD, name: 'phone-1' });
   assert.deepEqual({ name: enrolled.name, ownerRegistered: enrolled.ownerRegistered }, { name: 'phone-1', ownerRegistered: true });
   const waiting = phone1.status();
   assert.ok(waiting.pendingParts > 3);
@@ -141,7 +138,7 @@ test('a broken transfer is no backup, and the next run resumes without resending
   const counts = { calls: 0, acked: 0 };
   const dir = join(w.root, 'phone-1');
   const flaky = await HandsetAgent.open(dir, { clock: new ManualClock(), connect: failingUploads(3, counts) });
-  await flaky.enroll({ center: w.url, owner: OWNER, password: PASSWORD, name: 'phone-1' });
+  await flaky.enroll({ center: w.url, owner: OWNER_EMAIL, password: OWNER_PASSWORD, name: 'phone-1' });
   await flaky.importTree(src);
   const total = flaky.status().pendingParts;
   const areaBefore = await fileNames(join(dir, 'backup-area'));
@@ -269,7 +266,7 @@ test('a restore the pc orders is applied when the handset next talks to the cent
   const backup = await phone1.backup();
 
   const phone2 = await w.handset('phone-2');
-  const pc = await loginOwner(new CenterClient({ baseUrl: w.url }), OWNER, PASSWORD);
+  const pc = await loginOwner(new CenterClient({ baseUrl: w.url }), OWNER_EMAIL, OWNER_PASSWORD);
   t.after(() => pc.client.close());
   await pc.client.startRestore({
     backupId: backup.backupId,

@@ -11,3 +11,4 @@ export * from './tree.ts';
 export * from './blobs.ts';
 export * from './owner.ts';
 export * from './sqlite.ts';
+export * from './scripted-center.ts';
