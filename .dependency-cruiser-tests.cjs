@@ -9,6 +9,8 @@
  *   never another package's src/ or test/ files.
  * - A package imports only the workspace packages its package.json declares
  *   (dependencies or devDependencies).
+ * - A unit test (`*.unit.test.ts`) imports nothing that touches files, a
+ *   database, the network or processes.
  */
 const { readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
@@ -16,9 +18,7 @@ const { join } = require('node:path');
 const packages = readdirSync(join(__dirname, 'packages')).map((dir) => {
   const manifest = JSON.parse(readFileSync(join(__dirname, 'packages', dir, 'package.json'), 'utf8'));
   const exported = Object.values(manifest.exports ?? {}).map((entry) => `packages/${dir}/${entry.replace(/^\.\//, '')}`);
-  const declared = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }).filter((name) =>
-    name.startsWith('@phonesafe/'),
-  );
+  const declared = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }).filter((name) => name.startsWith('@phonesafe/'));
   return { dir, name: manifest.name, exported, declared };
 });
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -42,7 +42,7 @@ module.exports = {
   forbidden: [
     {
       name: 'tests-use-public-entries-only',
-      comment: "a test reaches another package through its public entries (package.json exports), never into its src/ or test/ files",
+      comment: 'a test reaches another package through its public entries (package.json exports), never into its src/ or test/ files',
       severity: 'error',
       from: { path: '^packages/([^/]+)/test/' },
       to: { path: '^packages/', pathNot: ['^packages/$1/', ...packages.flatMap((p) => p.exported.map((e) => `^${escape(e)}$`))] },
@@ -53,6 +53,19 @@ module.exports = {
       severity: 'error',
       from: { path: '^packages/([^/]+)/test/' },
       to: { path: '^packages/', pathNot: '^packages/$1/', dependencyTypesNot: ['aliased-workspace'] },
+    },
+    {
+      name: 'unit-tests-touch-no-io',
+      comment: 'the unit tier (*.unit.test.ts) is pure logic: no files, database, network or process (npm run test:unit)',
+      severity: 'error',
+      from: { path: '\\.unit\\.test\\.ts$' },
+      to: {
+        path: [
+          '^(child_process|cluster|dgram|dns|fs|fs/promises|http|http2|https|net|sqlite|tls|worker_threads)$',
+          '^packages/testkit/',
+          '(^|/)node_modules/(pg|ws)/',
+        ],
+      },
     },
     ...undeclared,
   ],
