@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { encodePartBatch } from '@phonesafe/protocol';
-import { type SealedPart } from '@phonesafe/protocol/node';
+import type { SealedPart } from '@phonesafe/protocol/node';
 import { until } from '@phonesafe/testkit';
 import { ChannelClient } from './channel-client.ts';
 import {

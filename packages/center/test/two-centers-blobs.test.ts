@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pgDatabase } from '@phonesafe/testkit';
 import { encodePartBatch, ManualClock } from '@phonesafe/protocol';
-import { type SealedPart } from '@phonesafe/protocol/node';
+import type { SealedPart } from '@phonesafe/protocol/node';
 import { LocalBlobStore } from '../src/blobs/local-blob-store.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/logging/logger.ts';

@@ -1,5 +1,5 @@
 import { PhoneSafeError } from '@phonesafe/protocol';
-import { type HttpTimeouts } from '@phonesafe/protocol/node';
+import type { HttpTimeouts } from '@phonesafe/protocol/node';
 
 let timeouts: HttpTimeouts | undefined;
 

@@ -8,11 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { loadConfig, startCenter } from '@phonesafe/center';
 import { ManualClock, PhoneSafeError } from '@phonesafe/protocol';
 import { CenterClient } from '@phonesafe/protocol/node';
-import { HandsetAgent, type AgentOptions, type OffloadStep } from '../src/index.ts';
-import { OWNER_EMAIL, OWNER_PASSWORD, readTree, tempDir, writeTree } from '@phonesafe/testkit';
+import type { HandsetAgent, AgentOptions, OffloadStep } from '../src/index.ts';
+import { readTree, writeTree } from '@phonesafe/testkit';
+import { centerWorld } from './center-world.ts';
 
 const DAY = 24 * 3600_000;
 const exists = (path: string) =>
@@ -22,14 +22,10 @@ const exists = (path: string) =>
   );
 
 async function phone(t: TestContext, options: AgentOptions = {}): Promise<{ agent: HandsetAgent; root: string; clock: ManualClock }> {
-  const root = await tempDir(t, 'offload');
-  const center = await startCenter(loadConfig({ port: 0, data: join(root, 'center'), logLevel: 'silent', tickMs: 0 }, {}));
-  t.after(() => center.close());
+  const w = await centerWorld(t, { label: 'offload', center: { tickMs: 0 } });
   const clock = new ManualClock();
-  const agent = await HandsetAgent.open(join(root, 'phone'), { clock, ...options });
-  t.after(() => agent.close());
-  await agent.enroll({ center: center.url, owner: OWNER_EMAIL, password: OWNER_PASSWORD, name: 'phone' });
-  return { agent, root, clock };
+  const agent = await w.handset('phone', { clock, ...options });
+  return { agent, root: w.root, clock };
 }
 
 const OLD = {
