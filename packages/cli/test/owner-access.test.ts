@@ -13,7 +13,7 @@ import { test, type TestContext } from 'node:test';
 import type { HandsetInfo } from '@phonesafe/protocol';
 import { PhoneSafeError } from '@phonesafe/protocol';
 import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
-import { cli, cliFails, cliJson, type Env, ownerEnv, startCenter, tempDir, treeDigest, writeTree } from '@phonesafe/testkit';
+import { centerWithOwner, cli, cliFails, cliJson, type Env, treeDigest, writeTree } from '@phonesafe/testkit';
 import { runHandset } from './helpers/live.ts';
 import type { BackupJson } from './helpers/types.ts';
 
@@ -26,9 +26,7 @@ const TREE = {
 };
 
 async function world(t: TestContext) {
-  const root = await tempDir(t);
-  const center = await startCenter(t, join(root, 'center'));
-  const env = ownerEnv(root, PASSWORD, { PHONESAFE_CENTER: center.url, PHONESAFE_OWNER: OWNER });
+  const { root, center, env } = await centerWithOwner(t, OWNER, PASSWORD);
   const src = join(root, 'src');
   await writeTree(src, TREE);
   const enroll = (dir: string, name: string, extra: string[] = []) =>
