@@ -55,3 +55,15 @@ test('deriving refuses out-of-bounds parameters before running scrypt', async ()
     (e) => e instanceof PhoneSafeError && e.code === 'BAD_REQUEST' && /KDF/.test(e.detail),
   );
 });
+
+test('the salt length is counted as Node decodes base64, with or without padding', () => {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (let chars = 16; chars <= 92; chars++) {
+    for (const padding of ['', '=', '==']) {
+      const text = Array.from({ length: chars }, (_, i) => alphabet[(i * 7 + chars) % 64]).join('') + padding;
+      const bytes = Buffer.from(text, 'base64').length;
+      const accepted = bytes >= 16 && bytes <= 64;
+      assert.equal(KdfParams.safeParse({ algorithm: 'scrypt', salt: text, N: 1 << 14, r: 8, p: 1 }).success, accepted, text);
+    }
+  }
+});
