@@ -8,12 +8,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pgDatabase } from '@phonesafe/testkit';
 import { Migrator } from 'kysely/migration';
 import { postgresEngine, sqliteEngine, type Engine } from '../src/store/engine.ts';
 import { kyselyStore } from '../src/store/kysely-store.ts';
 import { migrationProvider } from '../src/store/migrations/index.ts';
 import type { Store } from '../src/store/store.ts';
-import { createTestDatabase } from './pg-test-database.ts';
 import { hashAuthKey } from '../src/owners/auth-key-hash.ts';
 import { desk, rescueStatus } from './rescue-fixtures.ts';
 import { expectStatus, startHarness } from './http-harness.ts';
@@ -285,7 +285,7 @@ describe('migration 0007 on SQLite', () => {
 
 describe('migration 0007 on PostgreSQL', () => {
   migrationTests(async () => {
-    const database = await createTestDatabase();
+    const database = await pgDatabase();
     return { engine: postgresEngine(database.url), drop: database.drop };
   });
 });

@@ -1,4 +1,5 @@
-import { clockFromSpec, PhoneSafeError, type Clock, type HttpTimeouts } from '@phonesafe/protocol';
+import { clockFromSpec, PhoneSafeError, type Clock } from '@phonesafe/protocol';
+import { type HttpTimeouts } from '@phonesafe/protocol/node';
 import { z } from 'zod';
 
 /**

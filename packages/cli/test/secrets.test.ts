@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cli, tempDir } from './helpers/cli.ts';
+import { cli, tempDir } from '@phonesafe/testkit';
 
 const SECRETS = {
   PHONESAFE_PASSWORD: 'owner-pw-3c8d91',

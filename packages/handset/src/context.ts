@@ -1,4 +1,5 @@
-import { CenterClient, systemClock, type Clock, type HttpTimeouts } from '@phonesafe/protocol';
+import { systemClock, type Clock } from '@phonesafe/protocol';
+import { CenterClient, type HttpTimeouts } from '@phonesafe/protocol/node';
 import { BackupArea } from './backup-area/backup-area.ts';
 import { PartIndex } from './backup-area/part-index.ts';
 import { VersionRecords } from './backup-area/version-records.ts';

@@ -1,4 +1,5 @@
-import { PhoneSafeError, type CenterClient, type OwnerKeys } from '@phonesafe/protocol';
+import { PhoneSafeError } from '@phonesafe/protocol';
+import { type CenterClient, type OwnerKeys } from '@phonesafe/protocol/node';
 import type { Copier } from './backup-area/copier.ts';
 import type { Identity } from './identity/identity-files.ts';
 

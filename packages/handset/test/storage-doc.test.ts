@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { HandsetDb } from '../src/db/database.ts';
 import { layoutOf } from '../src/layout.ts';
-import { tempDir } from './helpers.ts';
+import { tempDir } from '@phonesafe/testkit';
 
 const DOC = new URL('../../../docs/design/handset-storage.md', import.meta.url);
 

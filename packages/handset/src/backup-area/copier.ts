@@ -1,4 +1,5 @@
-import { Chunker, fileChunks, PRECOMPRESSED_KINDS, type OwnerKeys } from '@phonesafe/protocol';
+import { Chunker, PRECOMPRESSED_KINDS } from '@phonesafe/protocol';
+import { fileChunks, type OwnerKeys } from '@phonesafe/protocol/node';
 import type { Item, Memory } from '../memory/memory.ts';
 import type { SettingsTable } from '../settings/settings-table.ts';
 import type { BackupArea } from './backup-area.ts';

@@ -1,4 +1,5 @@
-import { PhoneSafeError, sealManifest, type CenterClient, type CompletionNotice, type DataKind, type EndNotice } from '@phonesafe/protocol';
+import { PhoneSafeError, type CompletionNotice, type DataKind, type EndNotice } from '@phonesafe/protocol';
+import { sealManifest, type CenterClient } from '@phonesafe/protocol/node';
 import { pruneArea } from '../backup-area/backup-area.ts';
 import { copyUncopied } from '../backup-area/catch-up.ts';
 import type { VersionRecord } from '../backup-area/version-records.ts';

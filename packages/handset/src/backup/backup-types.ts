@@ -1,8 +1,8 @@
-import type { DataKind, ErrorCode } from '@phonesafe/protocol';
+import type { BackupTrigger, DataKind, ErrorCode } from '@phonesafe/protocol';
 import type { ProgressFn } from '../util/progress.ts';
 
-/** Why a backup runs: the owner (manual), a handset trigger (size, power-on) or the center (schedule, rescue). */
-export type BackupTrigger = 'manual' | 'size' | 'power-on' | 'schedule' | 'retry' | 'rescue';
+/** Why a backup runs: the protocol's list (the start request carries it). */
+export type { BackupTrigger };
 
 export interface BackupOptions {
   /** Kinds to back up; all kinds when not given (the owner's "back up now"). */

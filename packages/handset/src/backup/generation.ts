@@ -1,4 +1,5 @@
-import { PhoneSafeError, type DataKind, type EndNotice, type Manifest, type OwnerKeys, type PartRef } from '@phonesafe/protocol';
+import { PhoneSafeError, type DataKind, type EndNotice, type Manifest, type PartRef } from '@phonesafe/protocol';
+import { type OwnerKeys } from '@phonesafe/protocol/node';
 import type { VersionRecord } from '../backup-area/version-records.ts';
 import type { Identity } from '../identity/identity-files.ts';
 import type { OpenBackup } from './open-backup.ts';

@@ -1,4 +1,5 @@
-import { forEachConcurrent, PhoneSafeError, planBatches, type PartRef, type SealedPart } from '@phonesafe/protocol';
+import { forEachConcurrent, PhoneSafeError, planBatches, type PartRef } from '@phonesafe/protocol';
+import { type SealedPart } from '@phonesafe/protocol/node';
 import type { HandsetContext } from '../context.ts';
 import type { Session } from '../session.ts';
 import type { ProgressFn } from '../util/progress.ts';

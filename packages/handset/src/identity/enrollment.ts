@@ -1,4 +1,5 @@
-import { OwnerKeys, PhoneSafeError } from '@phonesafe/protocol';
+import { PhoneSafeError } from '@phonesafe/protocol';
+import { OwnerKeys } from '@phonesafe/protocol/node';
 import { copyUncopied } from '../backup-area/catch-up.ts';
 import { Copier } from '../backup-area/copier.ts';
 import type { HandlerTable } from '../channel/handlers.ts';

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { TargetDir } from '@phonesafe/protocol';
+import { TargetDir } from '@phonesafe/protocol/node';
 import type { TriggeredBackup } from '../backup/backup-types.ts';
 import type { ProgressFn } from '../util/progress.ts';
 import type { StagedFile } from '../util/atomic-file.ts';

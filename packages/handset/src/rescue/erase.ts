@@ -1,4 +1,5 @@
-import { PhoneSafeError, readManifest } from '@phonesafe/protocol';
+import { PhoneSafeError } from '@phonesafe/protocol';
+import { readManifest } from '@phonesafe/protocol/node';
 import { pruneArea } from '../backup-area/backup-area.ts';
 import type { VersionKey } from '../backup-area/version-records.ts';
 import type { HandsetContext } from '../context.ts';

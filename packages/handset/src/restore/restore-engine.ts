@@ -1,10 +1,5 @@
 import {
-  backupSource,
-  fileContent,
-  filesOfKinds,
   forEachConcurrent,
-  handsetSource,
-  partsInBatches,
   PhoneSafeError,
   type DataKind,
   type ManifestFile,
@@ -12,6 +7,7 @@ import {
   type PartRef,
   type RestoreOrder,
 } from '@phonesafe/protocol';
+import { backupSource, fileContent, filesOfKinds, handsetSource, partsInBatches } from '@phonesafe/protocol/node';
 import type { HandsetContext } from '../context.ts';
 import { safeSegments } from '../memory/tree.ts';
 import type { Session } from '../session.ts';

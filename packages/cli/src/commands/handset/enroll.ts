@@ -1,7 +1,6 @@
 /** `phonesafe handset enroll`: the handset joins a center for an owner (registering the owner on first use). */
 import type { Command } from 'commander';
-import { checkNewCode, normalizePhone } from '@phonesafe/pc';
-import { PhoneSafeError } from '@phonesafe/protocol';
+import { checkNewCode, normalizePhone, PhoneSafeError } from '@phonesafe/protocol';
 import type { CliEnv } from '../../env.ts';
 import { readCaFile } from '../../options.ts';
 import { readPassword, readRescueCode } from '../../password.ts';

@@ -5,18 +5,8 @@
  * code number takes the owner's login.
  */
 import type { Command } from 'commander';
-import {
-  checkNewCode,
-  formatControl,
-  normalizeControl,
-  normalizePhone,
-  requestRescue,
-  rescueRestore,
-  rescueStatus,
-  setRescueCode,
-  type RescueStatusResult,
-  type RescueViewResult,
-} from '@phonesafe/pc';
+import { checkNewCode, formatControlNumber, normalizeControl, normalizePhone } from '@phonesafe/protocol';
+import { requestRescue, rescueRestore, rescueStatus, setRescueCode, type RescueStatusResult, type RescueViewResult } from '@phonesafe/pc';
 import type { CliEnv } from '../../env.ts';
 import { columns, humanTime, plural } from '../../output.ts';
 import { readRescueCode } from '../../password.ts';
@@ -115,7 +105,7 @@ function statusText(status: RescueViewResult['status']): string {
 function viewDetails(v: RescueViewResult): string[] {
   const rows: string[][] = [['requested', `${humanTime(v.requestedAt)} UTC`]];
   if (v.lastAttemptAt) rows.push(['last attempt', `${humanTime(v.lastAttemptAt)} UTC`]);
-  if (v.controlNumber) rows.push(['control number', formatControl(v.controlNumber)]);
+  if (v.controlNumber) rows.push(['control number', formatControlNumber(v.controlNumber)]);
   if (v.savedAt) rows.push(['saved', `${humanTime(v.savedAt)} UTC${v.files !== null ? ` (${plural(v.files, 'file')})` : ''}`]);
   if (v.erasedAt) rows.push(['erased', `${humanTime(v.erasedAt)} UTC`]);
   if (v.expiresAt)

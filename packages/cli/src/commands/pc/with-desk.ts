@@ -4,16 +4,8 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  checkCode,
-  loadProfile,
-  normalizePhone,
-  openRescueDesk,
-  pcConfigDir,
-  resolveCenter,
-  saveProfile,
-  type RescueDesk,
-} from '@phonesafe/pc';
+import { checkCode, normalizePhone } from '@phonesafe/protocol';
+import { loadProfile, openRescueDesk, pcConfigDir, resolveCenter, saveProfile, type RescueDesk } from '@phonesafe/pc';
 import type { CliEnv } from '../../env.ts';
 import { readCaFile, verb } from '../../options.ts';
 import { Output } from '../../output.ts';
