@@ -9,8 +9,38 @@ const roleRules = roles.map((role) => ({
   comment: `${role} talks to other roles over the wire only`,
   severity: 'error',
   from: { path: `^packages/${role}/src/` },
-  to: { path: `^packages/(${roles.filter((r) => r !== role).join('|')}|cli)/|@phonesafe/(${roles.filter((r) => r !== role).join('|')}|cli)` },
+  to: {
+    path: `^packages/(${roles.filter((r) => r !== role).join('|')}|cli)/|@phonesafe/(${roles.filter((r) => r !== role).join('|')}|cli)`,
+  },
 }));
+
+/**
+ * Inside the handset (docs/architecture.md, "Inside the handset"): the
+ * channel is infrastructure and runs no capability's code (types of the
+ * event vocabulary are fine); the context is built and the capability
+ * modules are composed in agent.ts only; capabilities meet through Picks of
+ * each other's types.
+ */
+const HANDSET = '^packages/handset/src/';
+const HANDSET_CAPABILITIES = '(backup|backup-area|restore|rescue|offload|settings|device|history|identity|memory)';
+const HANDSET_MODULES =
+  '(backup/backups|restore/restores|rescue/rescue-handlers|identity/enrollment|settings/settings|device/device|history/history|offload/offloads|memory/memory-io)';
+const handsetRules = [
+  {
+    name: 'handset-channel-runs-no-capability',
+    comment: 'the live channel dispatches through the handler table; it imports no capability code, only types',
+    severity: 'error',
+    from: { path: `${HANDSET}channel/` },
+    to: { path: `${HANDSET}${HANDSET_CAPABILITIES}/`, dependencyTypesNot: ['type-only'] },
+  },
+  {
+    name: 'handset-composed-in-agent',
+    comment: 'agent.ts builds the HandsetContext and the capability modules; nothing else does',
+    severity: 'error',
+    from: { path: HANDSET, pathNot: `${HANDSET}agent\\.ts$` },
+    to: { path: `${HANDSET}(context|${HANDSET_MODULES})\\.ts$`, dependencyTypesNot: ['type-only'] },
+  },
+];
 
 /**
  * Protocol and testkit (the kits block; the tests' own rules are in
@@ -66,6 +96,7 @@ const kitsRules = [
 module.exports = {
   forbidden: [
     ...roleRules,
+    ...handsetRules,
     ...kitsRules,
     {
       name: 'protocol-is-a-leaf',

@@ -35,4 +35,20 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // The handset and pc libraries read no environment (their hosts pass what they need), and the CLI reads it
+    // in one module, cli/src/env.ts, where its secrets are declared (docs/architecture.md).
+    files: ['packages/handset/src/**/*.ts', 'packages/pc/src/**/*.ts', 'packages/cli/src/**/*.ts'],
+    ignores: ['packages/cli/src/env.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read the environment in packages/cli/src/env.ts only; libraries take it as an argument.',
+        },
+      ],
+    },
+  },
 );

@@ -33,7 +33,7 @@ export type ToWorker =
 export type HandsetEvent =
   | { kind: 'request'; attempt: number; jobId: string }
   | { kind: 'answered'; answer: 'OK' | 'NG'; reason: string | null; jobId: string }
-  | { kind: 'done'; jobId: string; backupId: string; sentParts: number; sentBytes: number; files: number }
+  | { kind: 'done'; jobId: string; backupId: string; sentBytes: number; files: number }
   | { kind: 'failed'; jobId: string; code: string; detail: string }
   | { kind: 'disconnected'; reason: string }
   | { kind: 'refused'; code: string; detail: string };

@@ -162,7 +162,7 @@ interface HandsetRecord {
   name: string;
   requests: Attempt[];
   ng: Array<{ at: number; reason: string | null }>;
-  done: Array<{ at: number; jobId: string; sentParts: number; sentBytes: number; files: number }>;
+  done: Array<{ at: number; jobId: string; sentBytes: number; files: number }>;
   failed: Array<{ at: number; code: string; detail: string }>;
   disconnects: Array<{ at: number; reason: string }>;
   refused: number;
@@ -308,7 +308,7 @@ async function main(): Promise<void> {
         if (e.answer === 'NG') r.ng.push({ at, reason: e.reason });
         break;
       case 'done':
-        r.done.push({ at, jobId: e.jobId, sentParts: e.sentParts, sentBytes: e.sentBytes, files: e.files });
+        r.done.push({ at, jobId: e.jobId, sentBytes: e.sentBytes, files: e.files });
         break;
       case 'failed':
         r.failed.push({ at, code: e.code, detail: e.detail });
@@ -499,7 +499,6 @@ async function main(): Promise<void> {
     /** first start request → completion notice (includes any retries), real seconds */
     latencyFromFirstRequest: spread(latenciesFromFirst),
     backupsCommitted: allDone.length,
-    partsSent: allDone.reduce((s, d) => s + d.sentParts, 0),
     bytesSent: allDone.reduce((s, d) => s + d.sentBytes, 0),
     requests: records.reduce((s, r) => s + r.requests.length, 0),
     ngAnswers: records.reduce((s, r) => s + r.ng.length, 0),
@@ -572,7 +571,6 @@ type Result = {
   latency: Spread;
   latencyFromFirstRequest: Spread;
   backupsCommitted: number;
-  partsSent: number;
   bytesSent: number;
   requests: number;
   ngAnswers: number;
@@ -625,7 +623,7 @@ function formatReport(r: Result): string {
     `request delivery           ${sp(r.delivery)}  (scheduled minute → first start request)`,
     `latency request→completion ${sp(r.latency)}`,
     `  from first request       ${sp(r.latencyFromFirstRequest)}`,
-    `backups committed          ${r.backupsCommitted}  (${r.partsSent} parts, ${(r.bytesSent / MiB).toFixed(1)} MiB sent)`,
+    `backups committed          ${r.backupsCommitted}  (${(r.bytesSent / MiB).toFixed(1)} MiB sent)`,
     `start requests             ${r.requests}`,
     `NG answers                 ${r.ngAnswers}${counts(r.ngReasons)}`,
     `retries (attempt > 1)      ${r.retries}  (${r.handsetsRetried} handsets)`,

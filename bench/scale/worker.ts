@@ -39,22 +39,15 @@ function errorText(error: unknown): string {
 
 /** The parent's view of a channel event, or undefined for events it does not count. */
 function eventOf(e: ChannelEvent): HandsetEvent | undefined {
-  switch (e.type) {
-    case 'request':
+  switch (e.event) {
+    case 'backup-start':
       return { kind: 'request', attempt: e.attempt, jobId: e.jobId };
     case 'answered':
-      return { kind: 'answered', answer: e.answer, reason: e.reason ?? null, jobId: e.jobId };
-    case 'backup-done':
-      return {
-        kind: 'done',
-        jobId: e.jobId,
-        backupId: e.result.backupId,
-        sentParts: e.result.sentParts,
-        sentBytes: e.result.sentBytes,
-        files: e.result.files,
-      };
+      return { kind: 'answered', answer: e.answer, reason: e.reason, jobId: e.jobId };
+    case 'backup-committed':
+      return { kind: 'done', jobId: e.jobId ?? '', backupId: e.backupId, sentBytes: e.sentBytes, files: e.files };
     case 'backup-failed':
-      return { kind: 'failed', jobId: e.jobId, code: e.code, detail: e.detail };
+      return { kind: 'failed', jobId: e.jobId ?? '', code: e.code, detail: e.detail };
     case 'disconnected':
       return { kind: 'disconnected', reason: e.reason };
     case 'refused':
@@ -87,10 +80,10 @@ async function setUp(msg: Extract<ToWorker, { type: 'setup' }>): Promise<void> {
       const run = agent.run({
         signal: stop.signal,
         onEvent: (e) => {
-          if (e.type === 'connected') onConnected();
-          if (e.type === 'request') entry.waiting = true;
-          if (e.type === 'backup-done') entry.waiting = false;
-          entry.last = e.type;
+          if (e.event === 'connected') onConnected();
+          if (e.event === 'backup-start') entry.waiting = true;
+          if (e.event === 'backup-committed') entry.waiting = false;
+          entry.last = e.event;
           const event = eventOf(e);
           if (event) send({ type: 'event', h: plan.index, at: wallNow(), event });
         },

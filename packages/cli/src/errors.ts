@@ -64,9 +64,9 @@ export function asPhoneSafeError(error: unknown): PhoneSafeError {
 /**
  * Prints ONE line `phonesafe: CODE: detail` on stderr (plus, with --json,
  * the error as the JSON document on stdout) and returns the exit status.
- * Stack traces only with PHONESAFE_DEBUG=1: users need the reason, not our call stack.
+ * Stack traces only with PHONESAFE_DEBUG=1 (env.ts): users need the reason, not our call stack.
  */
-export function reportError(error: unknown, options: { json: boolean }): number {
+export function reportError(error: unknown, options: { json: boolean; debug: boolean }): number {
   const problem = asPhoneSafeError(error);
   const exitCode = exitCodeFor(problem.code);
   if (options.json) {
@@ -74,7 +74,7 @@ export function reportError(error: unknown, options: { json: boolean }): number 
     process.stdout.write(JSON.stringify({ error: { code: problem.code, detail: problem.detail, exitCode, ...extra } }) + '\n');
   }
   printErrorLine(problem.code, problem.detail);
-  if (process.env.PHONESAFE_DEBUG === '1') process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+  if (options.debug) process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
   return exitCode;
 }
 

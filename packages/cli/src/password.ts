@@ -1,12 +1,13 @@
 import { PhoneSafeError } from '@phonesafe/protocol';
+import type { CliEnv } from './env.ts';
 
 /**
  * The owner's password: PHONESAFE_PASSWORD (for scripts and tests), else a
  * prompt on the terminal without echo. Never from a flag, where it would
  * show up in `ps` and shell history.
  */
-export async function readPassword(prompt: string): Promise<string> {
-  const fromEnv = process.env.PHONESAFE_PASSWORD;
+export async function readPassword(env: CliEnv, prompt: string): Promise<string> {
+  const fromEnv = env.password();
   if (fromEnv) return fromEnv;
   if (!process.stdin.isTTY) {
     throw new PhoneSafeError('USAGE', 'a password is needed: set PHONESAFE_PASSWORD or run on a terminal to be asked');
@@ -18,8 +19,8 @@ export async function readPassword(prompt: string): Promise<string> {
  * A new owner password (`pc passwd`): PHONESAFE_NEW_PASSWORD, else asked
  * twice on the terminal without echo. Never from a flag.
  */
-export async function readNewPassword(): Promise<string> {
-  const fromEnv = process.env.PHONESAFE_NEW_PASSWORD;
+export async function readNewPassword(env: CliEnv): Promise<string> {
+  const fromEnv = env.newPassword();
   if (fromEnv) return fromEnv;
   if (!process.stdin.isTTY) {
     throw new PhoneSafeError('USAGE', 'a new password is needed: set PHONESAFE_NEW_PASSWORD or run on a terminal to be asked');
@@ -37,9 +38,13 @@ export async function readNewPassword(): Promise<string> {
  * `optional`: undefined instead of asking or failing when neither flag nor
  * variable gives one.
  */
-export async function readRescueCode(flag: string | undefined, options: { optional?: boolean } = {}): Promise<string | undefined> {
+export async function readRescueCode(
+  env: CliEnv,
+  flag: string | undefined,
+  options: { optional?: boolean } = {},
+): Promise<string | undefined> {
   if (flag !== undefined) process.stderr.write(`phonesafe: ${CODE_FLAG_WARNING}\n`);
-  const given = flag ?? (process.env.PHONESAFE_RESCUE_CODE || undefined);
+  const given = flag ?? env.rescueCode();
   if (given !== undefined) return given;
   if (options.optional) return undefined;
   if (!process.stdin.isTTY) {

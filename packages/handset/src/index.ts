@@ -2,35 +2,28 @@
  * @phonesafe/handset: the phone-side agent library. The CLI and any other
  * host code against this surface only.
  */
-export { HandsetAgent, type AgentOptions, type ScheduleRegistration, type SettingsUpdate } from './agent.ts';
-export type { ChannelEvent, EventSink } from './channel/events.ts';
+export { HandsetAgent, type AgentOptions } from './agent.ts';
+export type { BackupOptions, BackupResult, BackupTrigger, TriggeredBackup } from './backup/backup-types.ts';
+export type { ChannelEvent, ChannelEventName, EventSink } from './channel/events.ts';
 export type { BackoffOptions } from './channel/backoff.ts';
 export type { RunOptions } from './channel/run-loop.ts';
+export type { DeviceReport, DeviceView } from './device/device.ts';
 export type { DeviceState } from './device/device-state.ts';
 export type { Readiness } from './device/readiness.ts';
 export type { ConnectCenter, EnrollRequest } from './identity/enroll.ts';
-export type { LocalHistoryEntry } from './history/history-store.ts';
+export type { EnrollResult } from './identity/enrollment.ts';
+export type { LocalHistoryEntry } from './history/history-table.ts';
+export type { ExportResult, ImportResult } from './memory/import-export.ts';
 export type { FetchResult } from './offload/fetch.ts';
 export type { RescueErased } from './rescue/erase.ts';
 export type { RescueSaved } from './rescue/save.ts';
 export type { OffloadRequest, OffloadResult, OffloadStep } from './offload/offload.ts';
-export type { PendingFailure } from './transfer/pending-restores.ts';
+export type { AskOverwrite, OverwriteAnswer } from './restore/overwrite.ts';
+export type { PendingFailure, RestoreOptions, RestoreResult } from './restore/restore-types.ts';
 export { DEFAULT_SETTINGS, type SettingsPatch, type Targets, type Triggers } from './settings/schema.ts';
 export { settingPatch, SETTING_KEYS, type SettingKey } from './settings/setter.ts';
-export type { HandsetSettings, LastBackup } from './settings/settings.ts';
+export type { ScheduleRegistration, SettingsUpdate } from './settings/settings.ts';
+export type { HandsetSettings, LastBackup } from './settings/settings-table.ts';
 export { isTarget } from './settings/targets.ts';
-export type {
-  AskOverwrite,
-  BackupOptions,
-  BackupResult,
-  BackupTrigger,
-  ExportResult,
-  HandsetStatus,
-  ImportResult,
-  OverwriteAnswer,
-  ProgressFn,
-  RestoreOptions,
-  RestoreResult,
-  StubInfo,
-  TriggeredBackup,
-} from './types.ts';
+export type { HandsetStatus, StubInfo } from './status.ts';
+export type { ProgressFn } from './util/progress.ts';

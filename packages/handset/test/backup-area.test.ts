@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { PhoneSafeError } from '@phonesafe/protocol';
 import { HandsetDb } from '../src/db/database.ts';
-import { Profile } from '../src/backup-area/profile.ts';
+import { VersionRecords } from '../src/backup-area/version-records.ts';
 import { fileNames, modeOf, tempDir, writeTree } from '@phonesafe/testkit';
 import { enrolledOffline } from './helpers.ts';
 
@@ -14,7 +14,7 @@ function profileRows(handsetDir: string): Array<{ path: string; version: number;
   const db = new HandsetDb(join(handsetDir, 'handset.db'));
   try {
     const itemIds = db.all<{ id: string; path: string }>('SELECT id, path FROM items ORDER BY path');
-    const profile = new Profile(db);
+    const profile = new VersionRecords(db);
     return itemIds.flatMap(({ id }) =>
       db.all<{ version: number }>('SELECT version FROM profile WHERE item_id = ? ORDER BY version', id).map(({ version }) => {
         const entry = profile.get({ itemId: id, version })!;

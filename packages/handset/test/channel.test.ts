@@ -16,8 +16,8 @@ import { tempDir } from '@phonesafe/testkit';
 import { enrolledOffline } from './helpers.ts';
 
 const CREDENTIAL = 'h1.handset-offline-1.secret';
-/** No jitter (random 0.5) and short delays, so a test sees the reconnect quickly and exactly. */
-const FAST = { initialMs: 20, maxMs: 80, random: () => 0.5 };
+/** No jitter (random 0.5) and short delays, so a test sees the reconnect quickly and exactly (events give the delay to a tenth of a second). */
+const FAST = { initialMs: 100, maxMs: 400, random: () => 0.5 };
 
 async function running(
   t: TestContext,
@@ -46,18 +46,25 @@ test('backup start: NG operating while the owner is busy, OK when free, then the
   const { agent, peer, events } = await running(t, 'channel-answers');
   const socket = await peer.connection(1);
   assert.deepEqual(peer.upgrades, [`Bearer ${CREDENTIAL}`], 'the credential travels in the upgrade request');
-  assert.deepEqual(await events.next('connected'), { type: 'connected', url: channelUrl(peer.url) });
+  assert.deepEqual(await events.next('connected'), { event: 'connected', center: channelUrl(peer.url) });
   await events.next('schedule-registered');
   assert.deepEqual(peer.schedules, [{ every: 'week', weekday: 0, at: '03:00' }], 'the default schedule is registered on connecting');
 
   agent.setBusy(5 * 60_000);
   const busy = peer.sendBackupStart(socket, { jobId: 'job-busy-0001' });
   assert.deepEqual(await peer.nextFrame(socket), { type: 'backup-start-answer', requestId: busy, answer: 'NG', reason: 'operating' });
-  assert.deepEqual(await events.next('request'), { type: 'request', requestId: busy, jobId: 'job-busy-0001', attempt: 1 });
-  assert.deepEqual(await events.next('answered'), {
-    type: 'answered',
+  assert.deepEqual(await events.next('backup-start'), {
+    event: 'backup-start',
     requestId: busy,
     jobId: 'job-busy-0001',
+    attempt: 1,
+    kinds: null,
+  });
+  assert.deepEqual(await events.next('answered'), {
+    event: 'answered',
+    requestId: busy,
+    jobId: 'job-busy-0001',
+    attempt: 1,
     answer: 'NG',
     reason: 'operating',
   });
@@ -66,13 +73,13 @@ test('backup start: NG operating while the owner is busy, OK when free, then the
   agent.setBusy(0);
   const free = peer.sendBackupStart(socket, { jobId: 'job-free-0001', attempt: 2 });
   assert.deepEqual(await peer.nextFrame(socket), { type: 'backup-start-answer', requestId: free, answer: 'OK' });
-  assert.equal((await events.next('request')).attempt, 2);
+  assert.equal((await events.next('backup-start')).attempt, 2);
   // The backup follows the answer: targets per settings (contacts by default), trigger schedule, the job's id.
   const failed = await events.next('backup-failed');
   assert.deepEqual(peer.backupStarts, [{ kinds: ['contacts'], complete: ['contacts'], trigger: 'schedule', jobId: 'job-free-0001' }]);
   assert.deepEqual(
     failed,
-    { type: 'backup-failed', jobId: 'job-free-0001', code: 'QUOTA_EXCEEDED', detail: 'owner is over quota (10 GiB)' },
+    { event: 'backup-failed', jobId: 'job-free-0001', code: 'QUOTA_EXCEEDED', detail: 'owner is over quota (10 GiB)' },
     'over quota is a result, not a crash',
   );
 
@@ -118,7 +125,7 @@ test('every frame is validated: a malformed request is reported and not answered
   assert.match(first.detail, /backup-start message does not match the protocol: jobId/);
   assert.equal((await events.next('invalid-message')).detail, 'not JSON');
   assert.deepEqual(await events.next('refused'), {
-    type: 'refused',
+    event: 'refused',
     requestId: 'req-00000001',
     code: 'UNKNOWN_REQUEST',
     detail: 'no such request',
@@ -132,7 +139,7 @@ test('reconnects with backoff after the center drops the connection or refuses t
   await events.next('connected');
   first.terminate();
   const dropped = await events.next('disconnected');
-  assert.equal(dropped.retryInMs, 20, 'the first retry waits the initial delay');
+  assert.equal(dropped.reconnectInSeconds, 0.1, 'the first retry waits the initial delay');
 
   const second = await peer.connection(2);
   await events.next('connected');
@@ -141,18 +148,18 @@ test('reconnects with backoff after the center drops the connection or refuses t
 
   peer.acceptCredential('h1.someone-else.secret');
   second.terminate();
-  assert.equal((await events.next('disconnected')).retryInMs, 20, 'a connection that opened resets the backoff');
+  assert.equal((await events.next('disconnected')).reconnectInSeconds, 0.1, 'a connection that opened resets the backoff');
   const refused = await events.next('disconnected');
   assert.match(refused.reason, /could not connect: the center refused the channel: HTTP 401/);
-  assert.equal(refused.retryInMs, 40, 'failed attempts double the delay');
-  assert.equal((await events.next('disconnected')).retryInMs, 80);
-  assert.equal((await events.next('disconnected')).retryInMs, 80, 'up to the maximum');
+  assert.equal(refused.reconnectInSeconds, 0.2, 'failed attempts double the delay');
+  assert.equal((await events.next('disconnected')).reconnectInSeconds, 0.4);
+  assert.equal((await events.next('disconnected')).reconnectInSeconds, 0.4, 'up to the maximum');
 
   peer.acceptCredential(CREDENTIAL);
   await peer.connection(3);
   await events.next('connected');
   await stop();
-  assert.equal(events.all.at(-1)?.type, 'stopped');
+  assert.equal(events.all.at(-1)?.event, 'stopped');
 });
 
 test('backoff: 1 s doubling to 60 s with ±20 % jitter', () => {

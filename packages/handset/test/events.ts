@@ -1,6 +1,6 @@
 import type { ChannelEvent } from '../src/index.ts';
 
-type Of<T extends ChannelEvent['type']> = Extract<ChannelEvent, { type: T }>;
+type Of<T extends ChannelEvent['event']> = Extract<ChannelEvent, { event: T }>;
 
 /** Collects run-loop events and lets a test wait for the next one of a type. */
 export class EventLog {
@@ -14,15 +14,15 @@ export class EventLog {
   };
 
   /** The first event of this type not yet returned, waiting for it if needed. */
-  async next<T extends ChannelEvent['type']>(type: T, timeoutMs = 20_000): Promise<Of<T>> {
+  async next<T extends ChannelEvent['event']>(type: T, timeoutMs = 20_000): Promise<Of<T>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = this.all.find((event) => event.type === type && !this.#taken.has(event));
+      const found = this.all.find((event) => event.event === type && !this.#taken.has(event));
       if (found) {
         this.#taken.add(found);
         return found as Of<T>;
       }
-      if (Date.now() > deadline) throw new Error(`no ${type} event within ${timeoutMs} ms; saw ${this.all.map((e) => e.type).join(', ')}`);
+      if (Date.now() > deadline) throw new Error(`no ${type} event within ${timeoutMs} ms; saw ${this.all.map((e) => e.event).join(', ')}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 100);
         this.#waiters.push(() => {
@@ -34,6 +34,6 @@ export class EventLog {
   }
 
   types(): string[] {
-    return this.all.map((event) => event.type);
+    return this.all.map((event) => event.event);
   }
 }

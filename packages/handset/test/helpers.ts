@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { ManualClock } from '@phonesafe/protocol';
 import { HandsetAgent, type AgentOptions } from '../src/index.ts';
-import { IdentityStore } from '../src/identity/identity-store.ts';
+import { IdentityFiles } from '../src/identity/identity-files.ts';
 import { layoutOf } from '../src/layout.ts';
 
 /**
@@ -19,6 +19,6 @@ export async function enrolledOffline(dir: string, options: AgentOptions = {}, c
     credential: 'h1.handset-offline-1.secret',
     owner: 'owner@example.com',
   };
-  await new IdentityStore(layoutOf(dir)).save(identity, randomBytes(32));
+  await new IdentityFiles(layoutOf(dir)).save(identity, randomBytes(32));
   return HandsetAgent.open(dir, { clock: new ManualClock(), ...options });
 }

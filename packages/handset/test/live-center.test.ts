@@ -82,19 +82,17 @@ test('the center schedules a backup; NG while the owner operates the handset, OK
   // The retry comes after the center's interval (10 minutes by default); the owner is done by then.
   w.clock.advance(10 * 60_000);
   await w.center.scheduler.tick();
-  const request = await events.next('request');
-  const retry = await events.next('request');
+  const request = await events.next('backup-start');
+  const retry = await events.next('backup-start');
   assert.deepEqual([request.jobId, retry.jobId, retry.attempt], [first.jobId, first.jobId, 2]);
   assert.equal((await events.next('answered')).answer, 'OK');
-  const done = await events.next('backup-done');
-  assert.deepEqual(
-    [done.jobId, done.result.jobId, done.result.trigger, done.result.kinds, done.result.files],
-    [first.jobId, first.jobId, 'schedule', ['contacts'], 1],
-  );
+  const done = await events.next('backup-committed');
+  assert.deepEqual([done.jobId, done.trigger, done.files], [first.jobId, 'schedule', 1]);
 
   // The owner's token lasts an hour of the shared clock, which has moved days: log in again.
   const [backup] = await (await w.owner()).listBackups('phone-1');
-  assert.deepEqual([backup?.backupId, backup?.trigger], [done.result.backupId, 'schedule']);
+  // The kinds the backup declared: the settings' targets (contacts by default), as the center recorded them.
+  assert.deepEqual([backup?.backupId, backup?.trigger, backup?.kinds], [done.backupId, 'schedule', ['contacts']]);
   assert.equal(phone.status().pendingVersions, 1, "the media item is no target: it waits for the owner's own backup");
 });
 

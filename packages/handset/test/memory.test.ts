@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { ManualClock } from '@phonesafe/protocol';
 import { HandsetAgent } from '../src/index.ts';
 import { HandsetDb } from '../src/db/database.ts';
-import { MemoryStore } from '../src/memory/memory-store.ts';
+import { Memory } from '../src/memory/memory.ts';
 import { readTree, tempDir, writeTree } from '@phonesafe/testkit';
 
 const TREE = {
@@ -83,7 +83,7 @@ test('items carry kind and serial version', async (t) => {
 
   const db = new HandsetDb(join(root, 'handset', 'handset.db'));
   t.after(() => db.close());
-  const memory = new MemoryStore(db, join(root, 'handset', 'memory'), new ManualClock());
+  const memory = new Memory(db, join(root, 'handset', 'memory'), new ManualClock());
   assert.deepEqual(
     memory.list().map((i) => [i.path, i.kind, i.version, i.size]),
     [

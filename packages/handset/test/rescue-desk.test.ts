@@ -47,7 +47,7 @@ test('rescue desk: request, save and erase while running, restore onto a replace
   assert.deepEqual([erased.backupId, erased.erasedItems], [saved.backupId, 3]);
   assert.equal(phone.status().items, 0);
   await assert.rejects(loop, { code: 'CREDENTIAL_REVOKED' });
-  assert.equal((await events.next('revoked')).type, 'revoked');
+  assert.equal((await events.next('revoked')).event, 'revoked');
   assert.equal(phone.status().enrolled, false, 'the erased handset forgot its enrolment');
   assert.deepEqual([existsSync(layout.identity), existsSync(layout.dataKey)], [false, false]);
 
@@ -78,7 +78,7 @@ test('rescue desk: request, save and erase while running, restore onto a replace
   });
   assert.equal(order.handsetName, 'phone-2');
   const applied = await onReplacement.next('restore-applied');
-  assert.deepEqual([applied.result.restored, applied.result.skipped], [3, 0]);
+  assert.deepEqual([applied.restored, applied.skipped], [3, 0]);
   const out = join(w.root, 'out');
   await replacement.exportTree(out);
   assert.deepEqual(await readTree(out), await readTree(original));

@@ -6,7 +6,7 @@ import { ManualClock, PhoneSafeError } from '@phonesafe/protocol';
 import { scheduleText } from '@phonesafe/protocol';
 import { DEFAULT_SETTINGS, HandsetAgent, isTarget, settingPatch, type Targets } from '../src/index.ts';
 import { HandsetDb } from '../src/db/database.ts';
-import { SettingsStore } from '../src/settings/settings.ts';
+import { SettingsTable } from '../src/settings/settings-table.ts';
 import { tempDir } from '@phonesafe/testkit';
 import { enrolledOffline } from './helpers.ts';
 
@@ -64,7 +64,7 @@ test('settings survive a restart; a handset from before issue 3 keeps its compre
   await (await HandsetAgent.open(legacyDir)).close();
   const db = new HandsetDb(join(legacyDir, 'handset.db'));
   db.run("INSERT INTO settings (key, value) VALUES ('compress', 'false')");
-  assert.equal(new SettingsStore(db).get().compress, false);
+  assert.equal(new SettingsTable(db).get().compress, false);
   db.close();
 });
 

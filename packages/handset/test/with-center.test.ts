@@ -13,7 +13,7 @@ import { ManualClock, PhoneSafeError } from '@phonesafe/protocol';
 import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
 import { HandsetAgent, type ConnectCenter, type OverwriteAnswer } from '../src/index.ts';
 import { HandsetDb } from '../src/db/database.ts';
-import { OpenBackupStore } from '../src/transfer/open-backup.ts';
+import { OpenBackupRecord } from '../src/backup/open-backup.ts';
 import { fileNames, OWNER_EMAIL, OWNER_PASSWORD, readTree, writeTree } from '@phonesafe/testkit';
 import { centerWorld } from './center-world.ts';
 
@@ -125,7 +125,7 @@ test('a broken transfer is no backup, and the next run resumes without resending
   await flaky.close();
 
   const db = new HandsetDb(join(dir, 'handset.db'));
-  const openId = new OpenBackupStore(db).get()?.backupId;
+  const openId = new OpenBackupRecord(db).get()?.backupId;
   db.close();
   assert.ok(openId);
   const phone2 = await w.handset('phone-2');

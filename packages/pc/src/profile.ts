@@ -19,8 +19,11 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 const FILE = 'pc.json';
 
-/** PHONESAFE_PC_DIR, else $XDG_CONFIG_HOME/phonesafe, else ~/.config/phonesafe. */
-export function pcConfigDir(env: Env = process.env): string {
+/**
+ * PHONESAFE_PC_DIR, else $XDG_CONFIG_HOME/phonesafe, else ~/.config/phonesafe.
+ * The library reads no environment itself: the host (the CLI's env.ts) passes it.
+ */
+export function pcConfigDir(env: Env): string {
   if (env.PHONESAFE_PC_DIR) return env.PHONESAFE_PC_DIR;
   const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
   return join(base, 'phonesafe');

@@ -26,6 +26,33 @@ export function putSchedule(session: PcSession, handset: string, change: Schedul
   return session.owner.client.http.json(ScheduleView, { method: 'PUT', path: schedulePath(handset), json });
 }
 
+/** A change the owner asks for, where a field not given stays as it is. */
+export interface ScheduleEdit {
+  /** The new schedule, `null` for none; not given: the schedule stays. */
+  schedule?: ScheduleSpec | null;
+  /** Only these fields of the retry policy change. */
+  retry?: Partial<RetryPolicy>;
+}
+
+/**
+ * Shows or changes a handset's schedule: what is not given stays as it is,
+ * the schedule and each field of the retry policy (the center's PUT
+ * replaces them all, so the current ones are read first). Nothing given:
+ * only read. Answers what the center now holds and whether it changed.
+ */
+export async function editSchedule(
+  session: PcSession,
+  handset: string,
+  edit: ScheduleEdit,
+): Promise<{ view: ScheduleView; changed: boolean }> {
+  const retry = edit.retry ?? {};
+  const changed = edit.schedule !== undefined || Object.keys(retry).length > 0;
+  const current = await getSchedule(session, handset);
+  if (!changed) return { view: current, changed };
+  const schedule = edit.schedule !== undefined ? edit.schedule : current.schedule;
+  return { view: await putSchedule(session, handset, { schedule, retry: { ...current.retry, ...retry } }), changed };
+}
+
 /** The owner's notices (backup could not be made, over quota, backup made), as the center keeps them. */
 export function listNotices(session: PcSession): Promise<Notice[]> {
   return session.owner.client.notices();

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { QuotaView } from '@phonesafe/protocol';
-import { processClock } from '../clock.ts';
+import type { CliEnv } from '../env.ts';
 import { failAfterOutput } from '../errors.ts';
 import { verb, parsePort } from '../options.ts';
 import { columns, humanBytes, plural, Output } from '../output.ts';
@@ -22,7 +22,7 @@ interface ServeFlags extends StoreFlags {
 }
 
 /** `phonesafe center [serve options]`, `center verify`, `center prune`, `center quota`. */
-export function centerCommands(program: Command): void {
+export function centerCommands(program: Command, env: CliEnv): void {
   const center = program
     .command('center')
     .description('run the backup center until SIGINT/SIGTERM (first stdout line: the URL it listens on)')
@@ -35,7 +35,7 @@ export function centerCommands(program: Command): void {
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
     .option('--print-config', 'print the effective configuration (secrets masked) and exit')
     .option('--json', 'print {"url": ...} as one JSON document on stdout')
-    .action((flags: ServeFlags) => serve(flags));
+    .action((flags: ServeFlags) => serve(flags, env));
 
   storeVerb(
     center,
@@ -59,7 +59,7 @@ export function centerCommands(program: Command): void {
   storeVerb(center, 'prune', 'delete stored parts that no backup references any more').action(async (flags: StoreFlags) => {
     const out = new Output(Boolean(flags.json));
     const { loadConfig, runPrune } = await centerPackage();
-    const result = await runPrune(loadConfig({ data: flags.data, db: flags.db }), processClock());
+    const result = await runPrune(loadConfig({ data: flags.data, db: flags.db }), env.clock());
     out.result(
       result,
       (r) =>
@@ -103,7 +103,7 @@ function centerPackage() {
   return import('@phonesafe/center');
 }
 
-async function serve(flags: ServeFlags): Promise<void> {
+async function serve(flags: ServeFlags, env: CliEnv): Promise<void> {
   const out = new Output(Boolean(flags.json));
   const { loadConfig, printConfig, startCenter, createLogger } = await centerPackage();
   const config = loadConfig({
@@ -120,7 +120,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     return;
   }
   // Logs go to stderr: stdout carries only the result, so its first line is the URL.
-  const running = await startCenter(config, { logger: createLogger(config, process.stderr), clock: processClock() });
+  const running = await startCenter(config, { logger: createLogger(config, process.stderr), clock: env.clock() });
   // Printed only once the socket listens, so a script may wait for this line.
   out.result({ url: running.url }, (r) => `PhoneSafe center listening on ${r.url}`);
   await untilSignal();

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { PhoneSafeError } from '@phonesafe/protocol';
 import { runDemo } from '../demo/scenario.ts';
+import type { CliEnv } from '../env.ts';
 import { Output } from '../output.ts';
 
 /** `phonesafe demo [--json]`: seed 001's scheduled backup, NG, retry, give-up and restore, in under a minute. */
-export function demoCommand(program: Command): void {
+export function demoCommand(program: Command, env: CliEnv): void {
   program
     .command('demo')
     .description(
@@ -17,7 +18,7 @@ export function demoCommand(program: Command): void {
       const out = new Output(Boolean(flags.json));
       // Narration is for people: on stdout normally, on stderr with --json so stdout stays one document.
       const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(line + '\n');
-      const summary = await runDemo({ factor: flags.factor, keep: Boolean(flags.keep), say });
+      const summary = await runDemo({ factor: flags.factor, keep: Boolean(flags.keep), say, path: env.path() });
       out.result(summary, (s) => [
         `summary: ${s.backups} backup(s) made, ${s.requests} start requests, ${s.ng} NG, ${s.retries} retries, ${s.gaveUp} give-up notice(s), ` +
           `${s.restoredItems} files restored to B, B ${s.identical ? 'identical to' : 'DIFFERENT from'} A's source; ` +

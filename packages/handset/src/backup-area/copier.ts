@@ -1,18 +1,19 @@
 import { Chunker, PRECOMPRESSED_KINDS } from '@phonesafe/protocol';
 import { fileChunks, type OwnerKeys } from '@phonesafe/protocol/node';
-import type { MemoryStore, Item } from '../memory/memory-store.ts';
-import type { SettingsStore } from '../settings/settings.ts';
+import type { Item, Memory } from '../memory/memory.ts';
+import type { SettingsTable } from '../settings/settings-table.ts';
 import type { BackupArea } from './backup-area.ts';
 import type { PartIndex } from './part-index.ts';
-import type { Profile, ProfilePart } from './profile.ts';
+import type { VersionPart, VersionRecords } from './version-records.ts';
 
+/** The copier is part of the session (session.ts), so it names its tables itself rather than picking from the context. */
 export interface CopierDeps {
   keys: OwnerKeys;
-  memory: MemoryStore;
+  memory: Memory;
   area: BackupArea;
   index: PartIndex;
-  profile: Profile;
-  settings: SettingsStore;
+  versions: VersionRecords;
+  settings: SettingsTable;
 }
 
 /**
@@ -32,19 +33,19 @@ export class Copier {
   }
 
   async copy(item: Item): Promise<void> {
-    const { index, profile } = this.#deps;
-    const parts: ProfilePart[] = [];
+    const { index, versions } = this.#deps;
+    const parts: VersionPart[] = [];
     for await (const { id, chunk } of this.#chunks(item)) {
       if (!index.ref(id)) await this.#sealIntoArea(item, id, chunk);
       parts.push({ id, plainSize: chunk.length });
     }
-    profile.record(item, parts, false);
+    versions.record(item, parts, false);
   }
 
-  /** Copies the item's current version unless it has a copy already; see Profile.uncopiedItemIds. */
+  /** Copies the item's current version unless it has a copy already; see VersionRecords.uncopiedItemIds. */
   async copyIfMissing(itemId: string): Promise<void> {
     const item = this.#deps.memory.byId(itemId);
-    if (item && !item.offloaded && !this.#deps.profile.get({ itemId, version: item.version })) await this.copy(item);
+    if (item && !item.offloaded && !this.#deps.versions.get({ itemId, version: item.version })) await this.copy(item);
   }
 
   /**

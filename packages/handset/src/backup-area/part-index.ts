@@ -79,7 +79,7 @@ export class PartIndex {
     this.#db.run('DELETE FROM parts WHERE NOT EXISTS (SELECT 1 FROM profile_parts pp WHERE pp.part_id = parts.id)');
   }
 
-  /** Every part: their ids are keyed by an owner's key the handset no longer has (identity/unenrol.ts). */
+  /** Every part: their ids are keyed by an owner's key the handset no longer has (identity/unenroll.ts). */
   clear(): void {
     this.#db.run('DELETE FROM parts');
   }

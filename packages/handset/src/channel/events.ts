@@ -1,38 +1,59 @@
-import type { ErrorCode, NgReason, ScheduleSpec } from '@phonesafe/protocol';
-import type { BackupResult, RestoreResult } from '../types.ts';
+import type { DataKind, ErrorCode, NgReason } from '@phonesafe/protocol';
+import type { BackupTrigger } from '../backup/backup-types.ts';
 
 /**
- * What `agent.run` reports, for the CLI to print. The loop itself never
- * prints; every happening on the channel is one of these.
+ * What `agent.run` reports: every happening on the live channel is one of
+ * these. The loop itself never prints. This is the one vocabulary from the
+ * library to the CLI: `phonesafe handset run --json` prints each event as
+ * it is, with `at` (the time) in front, and the demo, the end-to-end tests
+ * and users read those lines. So names, fields and their order are a
+ * contract: a change here changes that output.
  */
 export type ChannelEvent =
-  | { type: 'connected'; url: string }
-  /** The connection closed or could not be made; the next attempt is in `retryInMs`. */
-  | { type: 'disconnected'; reason: string; retryInMs: number }
-  /** A B3 backup start request arrived. */
-  | { type: 'request'; requestId: string; jobId: string; attempt: number; kinds?: string[] }
-  | { type: 'answered'; requestId: string; jobId: string; answer: 'OK' | 'NG'; reason?: NgReason }
-  | { type: 'backup-done'; jobId: string; result: BackupResult }
-  | { type: 'backup-failed'; jobId: string; code: ErrorCode; detail: string }
-  | { type: 'restore-applied'; result: RestoreResult }
-  /** A restore order could not be applied (`restoreId`; reported to the center), or the orders could not be listed (no id). */
-  | { type: 'restore-failed'; restoreId?: string; code: ErrorCode; detail: string }
+  /** `center`: the channel's URL. */
+  | { event: 'connected'; center: string }
+  /** The connection closed or could not be made; the next attempt is in `reconnectInSeconds` (to a tenth). */
+  | { event: 'disconnected'; reason: string; reconnectInSeconds: number }
+  /** `schedule` in the settings' text form (scheduleText), e.g. weekly@0@03:00 or none. */
+  | { event: 'schedule-registered'; schedule: string; nextRunAt: string | null }
+  | { event: 'schedule-failed'; code: ErrorCode; detail: string }
+  /** A B3 backup start request arrived; `kinds` null: the settings' targets. */
+  | { event: 'backup-start'; requestId: string; jobId: string; attempt: number; kinds: DataKind[] | null }
+  | { event: 'answered'; requestId: string; jobId: string; attempt: number | null; answer: 'OK' | 'NG'; reason: NgReason | null }
+  | {
+      event: 'backup-committed';
+      trigger: BackupTrigger;
+      jobId: string | null;
+      backupId: string;
+      files: number;
+      sentBytes: number;
+      committedAt: string;
+    }
+  | { event: 'backup-failed'; jobId: string | null; code: ErrorCode; detail: string }
+  | { event: 'restore-applied'; restoreId: string; backupId: string; restored: number; alreadyThere: number; skipped: number }
+  /** A restore order could not be applied (`restoreId`; reported to the center, which offers it again later), or the orders could not be listed (null). */
+  | { event: 'restore-failed'; restoreId: string | null; code: ErrorCode; detail: string }
   /** R2: the center asked for a rescue save; it starts at once, busy or idle (the handset never answers NG to a rescue). */
-  | { type: 'rescue-save'; requestId: string; rescueId: string }
+  | { event: 'rescue-save'; rescueId: string; requestId: string }
   /** The rescue's backup is committed (or was already: `again`). */
-  | { type: 'rescue-saved'; rescueId: string; backupId: string; files: number; again: boolean }
+  | { event: 'rescue-saved'; rescueId: string; backupId: string; files: number; again: boolean }
   /** The saved versions are erased and the erase reported; `keptItems` changed after the snapshot and stay. */
-  | { type: 'rescue-erased'; rescueId: string; backupId: string; erasedItems: number; keptItems: number; again: boolean }
+  | { event: 'rescue-erased'; rescueId: string; backupId: string; erasedItems: number; keptItems: number; again: boolean }
   /** A rescue save or erase did not happen (or its report did not reach the center); the center asks again on the next connection. */
-  | { type: 'rescue-failed'; rescueId: string; step: 'save' | 'erase'; code: ErrorCode; detail: string }
-  | { type: 'schedule-registered'; schedule: ScheduleSpec | null; nextRunAt: string | null }
-  | { type: 'schedule-failed'; code: ErrorCode; detail: string }
+  | { event: 'rescue-failed'; rescueId: string; step: 'save' | 'erase'; code: ErrorCode; detail: string }
   /** The center ignored one of our messages (e.g. an answer after it stopped waiting). */
-  | { type: 'refused'; requestId?: string | undefined; code: string; detail: string }
+  | { event: 'refused'; requestId: string | null; code: string; detail: string }
   /** A frame that did not validate; it was ignored. */
-  | { type: 'invalid-message'; detail: string }
-  /** The center revoked the credential (by the owner, or after a rescue erase): the enrolment and the owner's key are deleted; the loop ends. */
-  | { type: 'revoked'; detail: string }
-  | { type: 'stopped' };
+  | { event: 'invalid-message'; detail: string }
+  /** The center revoked the credential (by the owner, or after a rescue erase): the enrollment and the owner's key are deleted; the loop ends. */
+  | { event: 'revoked'; detail: string }
+  | { event: 'stopped' };
+
+export type ChannelEventName = ChannelEvent['event'];
 
 export type EventSink = (event: ChannelEvent) => void;
+
+/** A reconnect delay as the events give it: seconds, to a tenth. */
+export function inSeconds(ms: number): number {
+  return Math.round(ms / 100) / 10;
+}

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 
 /** Where the channel is and who the handset is there. The credential is a secret: never in an event or a log. */
@@ -52,43 +53,19 @@ export function connectOnce(endpoint: ChannelEndpoint, handlers: ConnectHandlers
         if (ws.readyState === WebSocket.OPEN) ws.send(text, () => undefined);
       },
     };
-    let opened = false;
-    let reason: string | undefined;
-    let refusedCode: string | undefined;
-    let alive = true;
+    const end: EndState = { opened: false };
     let heartbeat: NodeJS.Timeout | undefined;
 
     const stop = () => (ws.readyState === WebSocket.CONNECTING ? ws.terminate() : ws.close(1000, 'handset stopping'));
     handlers.signal.addEventListener('abort', stop, { once: true });
 
-    ws.on('unexpected-response', (_request, response) => {
-      // A refused upgrade answers problem+json; its detail says why (e.g. a revoked credential).
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (piece: string) => (body += piece.slice(0, 2_000)));
-      response.on('end', () => {
-        const problem = parseProblem(body);
-        refusedCode = problem?.code;
-        const why = problem ? ` (${problem.code ? `${problem.code}: ` : ''}${problem.detail})` : '';
-        reason ??= `the center refused the channel: HTTP ${response.statusCode}${why}`;
-        ws.terminate();
-      });
-    });
-    ws.on('error', (error) => (reason ??= error.message));
+    ws.on('unexpected-response', (_request, response) => readRefusal(ws, response, end));
+    ws.on('error', (error) => (end.reason ??= error.message));
     ws.on('open', () => {
-      opened = true;
-      heartbeat = setInterval(() => {
-        if (!alive) {
-          reason ??= 'the center stopped answering pings';
-          ws.terminate();
-          return;
-        }
-        alive = false;
-        ws.ping();
-      }, handlers.heartbeatMs);
+      end.opened = true;
+      heartbeat = startHeartbeat(ws, handlers.heartbeatMs, end);
       handlers.onOpen(connection);
     });
-    ws.on('pong', () => (alive = true));
     ws.on('message', (data, isBinary) => {
       // The protocol has text frames only; a binary one is reported as not JSON.
       handlers.onText(connection, isBinary ? '' : data.toString());
@@ -97,12 +74,48 @@ export function connectOnce(endpoint: ChannelEndpoint, handlers: ConnectHandlers
       clearInterval(heartbeat);
       handlers.signal.removeEventListener('abort', stop);
       resolve({
-        opened,
-        reason: reason ?? `closed by the center (${code}${why.length ? `: ${why.toString()}` : ''})`,
-        ...(refusedCode ? { refusedCode } : {}),
+        opened: end.opened,
+        reason: end.reason ?? `closed by the center (${code}${why.length ? `: ${why.toString()}` : ''})`,
+        ...(end.refusedCode ? { refusedCode: end.refusedCode } : {}),
       });
     });
   });
+}
+
+/** What is learnt about how a connection ends, before it closes; the first reason found counts. */
+interface EndState {
+  opened: boolean;
+  reason?: string;
+  refusedCode?: string;
+}
+
+/** A refused upgrade answers problem+json; its detail says why (e.g. a revoked credential). */
+function readRefusal(ws: WebSocket, response: IncomingMessage, end: EndState): void {
+  let body = '';
+  response.setEncoding('utf8');
+  response.on('data', (piece: string) => (body += piece.slice(0, 2_000)));
+  response.on('end', () => {
+    const problem = parseProblem(body);
+    end.refusedCode = problem?.code;
+    const why = problem ? ` (${problem.code ? `${problem.code}: ` : ''}${problem.detail})` : '';
+    end.reason ??= `the center refused the channel: HTTP ${response.statusCode}${why}`;
+    ws.terminate();
+  });
+}
+
+/** A ping every `ms`; a connection that did not answer the previous one is dropped as dead. */
+function startHeartbeat(ws: WebSocket, ms: number, end: EndState): NodeJS.Timeout {
+  let alive = true;
+  ws.on('pong', () => (alive = true));
+  return setInterval(() => {
+    if (!alive) {
+      end.reason ??= 'the center stopped answering pings';
+      ws.terminate();
+      return;
+    }
+    alive = false;
+    ws.ping();
+  }, ms);
 }
 
 function parseProblem(body: string): { code?: string; detail: string } | undefined {

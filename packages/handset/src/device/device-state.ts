@@ -15,7 +15,7 @@ export interface DeviceState {
   idle: boolean;
 }
 
-export class DeviceStateStore {
+export class DeviceStateTable {
   readonly #db: HandsetDb;
   readonly #clock: Clock;
 

@@ -1,5 +1,5 @@
 import { loginOrRegister, type CenterClient, type HttpOptions } from '@phonesafe/protocol/node';
-import type { Identity } from './identity-store.ts';
+import type { Identity } from './identity-files.ts';
 
 /** Opens a client to a center; a port, so tests can put faults between handset and center. */
 export type ConnectCenter = (options: HttpOptions) => CenterClient;
@@ -21,7 +21,7 @@ export interface EnrollRequest {
  * handset under `name` (with its phone number and rescue code number, when
  * given) and returns what the handset keeps: its identity and the unwrapped
  * data key. The password and the code number are used here only and never
- * stored; the owner's session ends with the enrolment.
+ * stored; the owner's session ends with the enrollment.
  */
 export async function enrollAtCenter(
   request: EnrollRequest,
@@ -41,7 +41,7 @@ export async function enrollAtCenter(
       owner: session.email,
       ...(request.phone ? { phone: request.phone } : {}),
     };
-    // The owner's session was for this enrolment only; the handset goes on with its own credential.
+    // The owner's session was for this enrollment only; the handset goes on with its own credential.
     await session.client.logout().catch(() => {});
     return { identity, dataKey: session.dataKey, ownerRegistered: session.registered, rescueCode: enrolled.rescueCode };
   } finally {

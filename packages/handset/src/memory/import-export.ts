@@ -1,10 +1,28 @@
 import { stat } from 'node:fs/promises';
 import { TargetDir } from '@phonesafe/protocol/node';
-import type { ExportResult, ImportResult, ProgressFn } from '../types.ts';
+import type { TriggeredBackup } from '../backup/backup-types.ts';
+import type { ProgressFn } from '../util/progress.ts';
 import type { StagedFile } from '../util/atomic-file.ts';
 import { countingBytes } from '../util/progress.ts';
-import type { MemoryStore } from './memory-store.ts';
+import type { Memory } from './memory.ts';
 import { readPieces, sha256OfFile, walkFiles, type TreeFile } from './tree.ts';
+
+export interface ImportResult {
+  added: number;
+  updated: number;
+  unchanged: number;
+  /** Bytes of new content written to memory (added and updated items). */
+  bytes: number;
+  /** The B4 size trigger fired after this save: the backup it ran. */
+  sizeBackup?: TriggeredBackup;
+}
+
+export interface ExportResult {
+  files: number;
+  bytes: number;
+  /** Offloaded items (B9) not written: their content is at the center; `fetch` brings one back. */
+  offloaded: number;
+}
 
 /** Commits staged content as the item at `path` and does what follows a save (the backup copy). */
 export type SaveItem = (path: string, staged: StagedFile) => Promise<void>;
@@ -14,7 +32,7 @@ export type SaveItem = (path: string, staged: StagedFile) => Promise<void>;
  * content a new serial version, identical content is left alone. Files are
  * streamed, never read whole.
  */
-export async function importTree(src: string, memory: MemoryStore, save: SaveItem, onProgress?: ProgressFn): Promise<ImportResult> {
+export async function importTree(src: string, memory: Memory, save: SaveItem, onProgress?: ProgressFn): Promise<ImportResult> {
   const files: Array<TreeFile & { size: number }> = [];
   for await (const file of walkFiles(src)) files.push({ ...file, size: (await stat(file.absolute)).size });
   const total = files.reduce((sum, f) => sum + f.size, 0);
@@ -48,7 +66,7 @@ export async function importTree(src: string, memory: MemoryStore, save: SaveIte
  * it nothing is written through a symbolic link, and every path is checked
  * before anything is created (TargetDir).
  */
-export async function exportTree(out: string, memory: MemoryStore, onProgress?: ProgressFn): Promise<ExportResult> {
+export async function exportTree(out: string, memory: Memory, onProgress?: ProgressFn): Promise<ExportResult> {
   const all = memory.list();
   const items = all.filter((item) => !item.offloaded);
   const total = items.reduce((sum, item) => sum + item.size, 0);

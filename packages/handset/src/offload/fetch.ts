@@ -1,16 +1,9 @@
 import { PhoneSafeError, type ManifestFile } from '@phonesafe/protocol';
 import { fileContent, partsOneByOne } from '@phonesafe/protocol/node';
-import type { Profile } from '../backup-area/profile.ts';
-import type { MemoryStore } from '../memory/memory-store.ts';
+import type { HandsetContext } from '../context.ts';
 import type { Session } from '../session.ts';
-import type { Serial } from '../util/serial.ts';
 
-export interface FetchDeps {
-  session: Session;
-  writes: Serial;
-  memory: MemoryStore;
-  profile: Profile;
-}
+export type FetchDeps = Pick<HandsetContext, 'writes' | 'memory' | 'versions'> & { session: Session };
 
 export interface FetchResult {
   path: string;
@@ -29,7 +22,7 @@ export async function fetchItem(deps: FetchDeps, itemIdOrPath: string): Promise<
   const item = deps.memory.byId(itemIdOrPath) ?? deps.memory.byPath(itemIdOrPath);
   if (!item) throw new PhoneSafeError('NOT_FOUND', `no item ${JSON.stringify(itemIdOrPath)} on this handset`);
   if (!item.offloaded) return { path: item.path, size: item.size, fetched: false };
-  const entry = deps.profile.get({ itemId: item.id, version: item.version });
+  const entry = deps.versions.get({ itemId: item.id, version: item.version });
   if (!entry) throw new PhoneSafeError('LOCAL_IO', `${item.path} is offloaded but its profile record is gone`);
 
   const file: ManifestFile = {

@@ -1,24 +1,19 @@
-import { DATA_KINDS, type Clock, type DataKind } from '@phonesafe/protocol';
-import type { Profile } from '../backup-area/profile.ts';
-import type { Item, MemoryStore } from '../memory/memory-store.ts';
+import { DATA_KINDS, type DataKind } from '@phonesafe/protocol';
+import type { BackupResult } from '../backup/backup-types.ts';
+import type { HandsetContext } from '../context.ts';
+import type { Item } from '../memory/memory.ts';
 import type { Session } from '../session.ts';
-import type { BackupResult } from '../types.ts';
-import type { Serial } from '../util/serial.ts';
 import { summaryOf } from './summary.ts';
 
 /** The center's limit per parts/missing request is 100,000 ids; smaller batches keep answers quick. */
 const STATUS_BATCH = 5_000;
 
-export interface OffloadDeps {
+/** What an offload touches (the write lock keeps a stub from being made while the item is saved), and how it backs up first. */
+export type OffloadDeps = Pick<HandsetContext, 'clock' | 'writes' | 'memory' | 'versions'> & {
   session: Session;
-  clock: Clock;
-  /** Serialises writes to the memory (see agent.ts): a stub is never made while the item is being saved. */
-  writes: Serial;
-  memory: MemoryStore;
-  profile: Profile;
   /** Backs up these kinds now (a committed backup, or an error). */
   backup: (kinds: DataKind[]) => Promise<BackupResult>;
-}
+};
 
 export interface OffloadRequest {
   /** Kinds to offload; every kind when not given. */
@@ -55,13 +50,13 @@ export interface OffloadResult {
  *      by the next offload.
  *
  * Every later backup names the stub's version in its generation, whatever
- * its scope (transfer/backup-scope.ts; its profile record stays), so the
+ * its scope (backup/backup-scope.ts; its version record stays), so the
  * newest backup always references it and retention never drops the only
  * copy. Should the center lose it anyway, backups leave that stub out and
  * say so (BackupResult.lostStubs) rather than fail.
  */
 export async function offloadItems(deps: OffloadDeps, request: OffloadRequest): Promise<OffloadResult> {
-  const { memory, profile } = deps;
+  const { memory, versions } = deps;
   for (const stub of memory.list().filter((item) => item.offloaded)) await memory.removeContent(stub.id);
 
   const kinds: readonly DataKind[] = request.kinds?.length ? request.kinds : DATA_KINDS;
@@ -72,7 +67,7 @@ export async function offloadItems(deps: OffloadDeps, request: OffloadRequest): 
   const result: OffloadResult = { items: [], bytes: 0, kept: [] };
   if (candidates.length === 0) return result;
 
-  if (candidates.some((item) => !profile.get({ itemId: item.id, version: item.version })?.sent)) {
+  if (candidates.some((item) => !versions.get({ itemId: item.id, version: item.version })?.sent)) {
     const backup = await deps.backup([...kinds]);
     result.backupId = backup.backupId;
     await request.onStep?.({ step: 'backed-up', backupId: backup.backupId });
@@ -80,7 +75,7 @@ export async function offloadItems(deps: OffloadDeps, request: OffloadRequest): 
 
   const missing = await missingAtCenter(deps, candidates);
   for (const candidate of candidates) {
-    const entry = profile.get({ itemId: candidate.id, version: candidate.version });
+    const entry = versions.get({ itemId: candidate.id, version: candidate.version });
     if (!entry?.sent) {
       result.kept.push({ path: candidate.path, reason: 'changed while the backup ran; not in a committed backup yet' });
       continue;
@@ -117,7 +112,7 @@ async function stub(deps: OffloadDeps, verified: Item, request: OffloadRequest):
 /** Parts of the candidates' current versions that the center says it lacks. */
 async function missingAtCenter(deps: OffloadDeps, items: readonly Item[]): Promise<Set<string>> {
   const ids = [
-    ...new Set(items.flatMap((item) => deps.profile.get({ itemId: item.id, version: item.version })?.parts.map((part) => part.id) ?? [])),
+    ...new Set(items.flatMap((item) => deps.versions.get({ itemId: item.id, version: item.version })?.parts.map((part) => part.id) ?? [])),
   ];
   const missing = new Set<string>();
   for (let start = 0; start < ids.length; start += STATUS_BATCH) {

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import type { Item } from '../memory/memory-store.ts';
+import type { Item } from '../memory/memory.ts';
 
 /** Kinds whose content means nothing as text: a stub shows their kind and size. */
 const BINARY_KINDS = new Set(['media', 'apps', 'appdata', 'rights', 'wallet']);

@@ -1,28 +1,16 @@
-import { PhoneSafeError, type Clock } from '@phonesafe/protocol';
+import { PhoneSafeError } from '@phonesafe/protocol';
 import { readManifest } from '@phonesafe/protocol/node';
-import { pruneArea, type BackupArea } from '../backup-area/backup-area.ts';
-import type { PartIndex } from '../backup-area/part-index.ts';
-import type { Profile, VersionKey } from '../backup-area/profile.ts';
-import type { HandsetDb } from '../db/database.ts';
-import type { MemoryStore } from '../memory/memory-store.ts';
+import { pruneArea } from '../backup-area/backup-area.ts';
+import type { VersionKey } from '../backup-area/version-records.ts';
+import type { HandsetContext } from '../context.ts';
 import type { Session } from '../session.ts';
-import type { OpenBackupStore } from '../transfer/open-backup.ts';
-import type { Serial } from '../util/serial.ts';
-import type { RescueRecord, RescueStore } from './rescue-store.ts';
+import type { RescueRecord } from './rescue-records.ts';
 
-export interface RescueEraseDeps {
-  session: Session;
-  db: HandsetDb;
-  clock: Clock;
-  /** Serialises writes to the memory and the backup area (see agent.ts). */
-  writes: Serial;
-  memory: MemoryStore;
-  profile: Profile;
-  index: PartIndex;
-  area: BackupArea;
-  openBackups: OpenBackupStore;
-  rescues: RescueStore;
-}
+/** What an erase touches: the tables it removes from, the write lock, and the session it confirms and reports with. */
+export type RescueEraseDeps = Pick<
+  HandsetContext,
+  'db' | 'clock' | 'writes' | 'memory' | 'versions' | 'index' | 'area' | 'openBackups' | 'rescues'
+> & { session: Session };
 
 export interface RescueErased {
   rescueId: string;
@@ -96,7 +84,7 @@ async function confirmSaved(deps: RescueEraseDeps, rescue: RescueRecord, backupI
 
 /** Inside the serial writes: rows first, in one transaction with the record; content files after (removeErasedContent). */
 async function eraseGeneration(deps: RescueEraseDeps, rescue: RescueRecord): Promise<{ items: number; kept: number }> {
-  const { memory, profile } = deps;
+  const { memory, versions } = deps;
   const counts = deps.db.transaction(() => {
     let items = 0;
     let kept = 0;
@@ -111,7 +99,7 @@ async function eraseGeneration(deps: RescueEraseDeps, rescue: RescueRecord): Pro
         memory.removeRow(item.id);
         items++;
       }
-      profile.forgetItem(key.itemId);
+      versions.forgetItem(key.itemId);
     }
     // An open backup naming an erased version could never be sent: the next run starts afresh.
     const open = deps.openBackups.get();

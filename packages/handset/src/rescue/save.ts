@@ -1,6 +1,6 @@
-import { ALL_KINDS } from '../transfer/backup-scope.ts';
-import { runBackup, type BackupDeps } from '../transfer/backup-engine.ts';
-import type { RescueStore } from './rescue-store.ts';
+import { ALL_KINDS } from '../backup/backup-scope.ts';
+import { runBackup, type BackupDeps } from '../backup/backup-engine.ts';
+import type { HandsetContext } from '../context.ts';
 
 export interface RescueSaved {
   rescueId: string;
@@ -11,9 +11,7 @@ export interface RescueSaved {
   again: boolean;
 }
 
-export interface RescueSaveDeps extends BackupDeps {
-  rescues: RescueStore;
-}
+export type RescueSaveDeps = BackupDeps & Pick<HandsetContext, 'rescues'>;
 
 /**
  * R2 save, for the center's `rescue-save`: every kind, whatever the settings

@@ -1,72 +1,76 @@
-import type { ScheduleSpec } from '@phonesafe/protocol';
-import type { HandsetDb } from '../db/database.ts';
-import { applyPatch, DEFAULT_SETTINGS, parseSettings, type HandsetSettings, type SettingsPatch } from './schema.ts';
-
-export type { HandsetSettings, SettingsPatch } from './schema.ts';
-
-/** The completion flag of B5: the last backup the center confirmed. */
-export interface LastBackup {
-  backupId: string;
-  at: string;
-}
+import { scheduleText, type ErrorCode, type ScheduleSpec, type ScheduleView } from '@phonesafe/protocol';
+import type { OnConnect } from '../channel/handlers.ts';
+import type { HandsetContext } from '../context.ts';
+import { failureOf } from '../util/failure.ts';
+import { settingPatch } from './setter.ts';
+import type { HandsetSettings, SettingsPatch } from './settings-table.ts';
 
 /**
- * Settings, the completion flag and what the center knows of the schedule,
- * kept as key/value rows of handset.db. The settings are one JSON document,
- * validated on the way in and out.
+ * Whether the center knows the handset's schedule (B1: center-side triggers
+ * are registered at the center). When registration fails the settings still
+ * stand; the run loop registers on its next connection.
  */
-export class SettingsStore {
-  readonly #db: HandsetDb;
+export type ScheduleRegistration =
+  { registered: true; schedule: ScheduleSpec | null; nextRunAt: string | null } | { registered: false; code: ErrorCode; detail: string };
 
-  constructor(db: HandsetDb) {
-    this.#db = db;
+export interface SettingsUpdate {
+  settings: HandsetSettings;
+  /** Present when the schedule changed on an enrolled handset. */
+  schedule?: ScheduleRegistration;
+}
+
+/** B1 settings: read, changed (validated), and the schedule registered at the center whenever it changed. */
+export class Settings {
+  readonly #ctx: Pick<HandsetContext, 'settings' | 'session'>;
+
+  constructor(ctx: Pick<HandsetContext, 'settings' | 'session'>) {
+    this.#ctx = ctx;
   }
 
   get(): HandsetSettings {
-    const stored = this.#value('settings');
-    if (stored !== undefined) return parseSettings(JSON.parse(stored), 'LOCAL_IO');
-    // A handset from before issue 3 stored only `compress`; keep the owner's choice.
-    const compress = this.#value('compress');
-    const defaults = structuredClone(DEFAULT_SETTINGS);
-    return compress === undefined ? defaults : { ...defaults, compress: compress === 'true' };
+    return this.#ctx.settings.get();
   }
 
-  update(patch: SettingsPatch): HandsetSettings {
-    const next = applyPatch(this.get(), patch);
-    this.#set('settings', JSON.stringify(next));
-    return next;
+  /** Validates and stores a change (USAGE error naming each bad field); a changed schedule is registered at the center. */
+  async update(patch: SettingsPatch): Promise<SettingsUpdate> {
+    const before = this.#ctx.settings.get().triggers.schedule;
+    const settings = this.#ctx.settings.update(patch);
+    const changed = JSON.stringify(before) !== JSON.stringify(settings.triggers.schedule);
+    const schedule = changed && this.#ctx.session.current() ? await this.tryRegisterSchedule() : undefined;
+    return { settings, ...(schedule ? { schedule } : {}) };
   }
 
-  /**
-   * The schedule the center has not been told of yet, or undefined when it
-   * knows the current one. Registration may fail (center down, handset
-   * offline); the run loop tries again on its next connection.
-   */
-  unregisteredSchedule(): { schedule: ScheduleSpec | null } | undefined {
-    const { schedule } = this.get().triggers;
-    return this.#value('schedule_registered') === JSON.stringify(schedule) ? undefined : { schedule };
+  /** The CLI's `--set key=value` (keys and value forms in setter.ts). */
+  set(key: string, value: string): Promise<SettingsUpdate> {
+    return this.update(settingPatch(key, value));
   }
 
-  markScheduleRegistered(schedule: ScheduleSpec | null): void {
-    this.#set('schedule_registered', JSON.stringify(schedule));
+  /** Registers the schedule the center has not heard of yet; undefined when it is up to date or the handset is not enrolled. */
+  async registerSchedule(): Promise<ScheduleView | undefined> {
+    const owed = this.#ctx.settings.unregisteredSchedule();
+    const session = this.#ctx.session.current();
+    if (!owed || !session) return undefined;
+    const view = await session.client.putOwnSchedule({ schedule: owed.schedule });
+    this.#ctx.settings.markScheduleRegistered(owed.schedule);
+    return view;
   }
 
-  lastBackup(): LastBackup | undefined {
-    const backupId = this.#value('last_backup_id');
-    const at = this.#value('last_backup_at');
-    return backupId && at ? { backupId, at } : undefined;
+  /** The same, with a failure as a result: the settings stand either way. */
+  async tryRegisterSchedule(): Promise<ScheduleRegistration | undefined> {
+    try {
+      const view = await this.registerSchedule();
+      return view && { registered: true, schedule: view.schedule, nextRunAt: view.nextRunAt };
+    } catch (error) {
+      return { registered: false, ...failureOf(error) };
+    }
   }
 
-  setLastBackup(last: LastBackup): void {
-    this.#set('last_backup_id', last.backupId);
-    this.#set('last_backup_at', last.at);
-  }
-
-  #value(key: string): string | undefined {
-    return this.#db.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', key)?.value;
-  }
-
-  #set(key: string, value: string): void {
-    this.#db.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
-  }
+  /** On every connection of the live channel: a schedule registration that failed before is tried again. */
+  readonly onConnect: OnConnect = (scope) =>
+    scope.track(
+      this.registerSchedule().then(
+        (view) => view && scope.emit({ event: 'schedule-registered', schedule: scheduleText(view.schedule), nextRunAt: view.nextRunAt }),
+        (error: unknown) => scope.emit({ event: 'schedule-failed', ...failureOf(error) }),
+      ),
+    );
 }

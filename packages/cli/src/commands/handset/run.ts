@@ -1,0 +1,82 @@
+/** `phonesafe handset run`: the live channel, one event per line (run-events.ts is that output's contract). */
+import type { Command } from 'commander';
+import type { CliEnv } from '../../env.ts';
+import { humanBytes, humanTime, plural, type Output } from '../../output.ts';
+import type { RunEvent } from '../../run-events.ts';
+import { handsetVerb, withHandset, type HandsetFlags } from './with-handset.ts';
+
+export function runVerb(handset: Command, env: CliEnv): void {
+  handsetVerb(
+    handset,
+    'run',
+    'keep the live channel to the center open: answer backup start requests OK/NG, back up, apply restores, rescue saves and erases (until SIGINT/SIGTERM)',
+  ).action((flags: HandsetFlags) =>
+    withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        await agent.run({
+          signal: stop.signal,
+          onEvent: (event) => printEvent(out, { at: env.clock().now().toISOString(), ...event }),
+        });
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    }),
+  );
+}
+
+/** One line per event: JSON with --json, else "time  what happened". */
+function printEvent(out: Output, e: RunEvent): void {
+  if (out.json) {
+    process.stdout.write(JSON.stringify(e) + '\n');
+    return;
+  }
+  process.stdout.write(`${humanTime(e.at)}  ${eventText(e)}\n`);
+}
+
+export function eventText(e: RunEvent): string {
+  switch (e.event) {
+    case 'connected':
+      return `connected to ${e.center}`;
+    case 'disconnected':
+      return `disconnected (${e.reason}); reconnecting in ${e.reconnectInSeconds} s`;
+    case 'schedule-registered':
+      return `schedule registered at the center: ${e.schedule}${e.nextRunAt ? `, next run ${humanTime(e.nextRunAt)}` : ''}`;
+    case 'schedule-failed':
+      return `schedule not registered (will try again): ${e.code}: ${e.detail}`;
+    case 'backup-start':
+      return `backup start request (job ${e.jobId}, attempt ${e.attempt}${e.kinds ? `, kinds ${e.kinds.join(',')}` : ''})`;
+    case 'answered':
+      return `answered ${e.answer}${e.reason ? ` (${e.reason})` : ''}`;
+    case 'backup-committed':
+      return `backup ${e.backupId} committed: ${plural(e.files, 'file')}, sent ${humanBytes(e.sentBytes)}`;
+    case 'backup-failed':
+      return `backup failed: ${e.code}: ${e.detail}`;
+    case 'restore-applied':
+      return `restore ${e.restoreId} of backup ${e.backupId} applied: ${plural(e.restored, 'file')} restored, ${e.alreadyThere} already there, ${e.skipped} kept unchanged`;
+    case 'restore-failed':
+      return e.restoreId
+        ? `restore ${e.restoreId} could not be applied (the center offers it again later): ${e.code}: ${e.detail}`
+        : `pending restores not fetched: ${e.code}: ${e.detail}`;
+    case 'rescue-save':
+      return `rescue ${e.rescueId}: the center asks to save all of this handset's memory`;
+    case 'rescue-saved':
+      return `rescue ${e.rescueId}: ${e.again ? 'already saved' : 'saved'} in backup ${e.backupId} (${plural(e.files, 'file')})`;
+    case 'rescue-erased':
+      return `rescue ${e.rescueId}: ${e.again ? 'already erased' : `${plural(e.erasedItems, 'saved item')} erased from this handset`}${e.keptItems > 0 ? `, ${plural(e.keptItems, 'item')} changed since the save kept` : ''}; reported to the center`;
+    case 'rescue-failed':
+      return `rescue ${e.rescueId}: the ${e.step} did not complete (the center asks again on the next connection): ${e.code}: ${e.detail}`;
+    case 'refused':
+      return `the center refused a message: ${e.code}: ${e.detail}`;
+    case 'invalid-message':
+      return `ignored an invalid message: ${e.detail}`;
+    case 'revoked':
+      return `${e.detail}: this handset's enrolment and the owner's key are deleted`;
+    case 'stopped':
+      return 'stopped';
+  }
+}

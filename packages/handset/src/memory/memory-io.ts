@@ -1,0 +1,48 @@
+import { resolve } from 'node:path';
+import type { HandsetContext } from '../context.ts';
+import type { ProgressFn } from '../util/progress.ts';
+import { exportTree, importTree, type ExportResult, type ImportResult, type SaveItem } from './import-export.ts';
+
+/** The owner's files in and out of the handset's memory, and what a save does besides. */
+export class MemoryIO {
+  readonly #ctx: Pick<HandsetContext, 'memory' | 'writers' | 'writes' | 'session'>;
+  readonly #backups: { afterImport(result: ImportResult): Promise<ImportResult> };
+
+  constructor(
+    ctx: Pick<HandsetContext, 'memory' | 'writers' | 'writes' | 'session'>,
+    backups: { afterImport(result: ImportResult): Promise<ImportResult> },
+  ) {
+    this.#ctx = ctx;
+    this.#backups = backups;
+  }
+
+  /**
+   * A save of the files under `src` (B2: each changed file's backup copy is
+   * made at once). Other processes see the handset writing its backup area
+   * meanwhile. Then the B4 size trigger (backup/backups.ts afterImport).
+   */
+  async importTree(src: string, options: { onProgress?: ProgressFn } = {}): Promise<ImportResult> {
+    const { memory, writers } = this.#ctx;
+    const result = await writers.track(() => importTree(resolve(src), memory, this.#save, options.onProgress), true);
+    return this.#backups.afterImport(result);
+  }
+
+  /** Writes what is on the handset; offloaded items are counted, not written. */
+  exportTree(out: string, options: { onProgress?: ProgressFn } = {}): Promise<ExportResult> {
+    return exportTree(resolve(out), this.#ctx.memory, options.onProgress);
+  }
+
+  /**
+   * A save: the new content becomes the item's next version, and its backup
+   * copy is made at once (B2) when the handset is enrolled (before, the copy
+   * is made at enrollment). Counted as writing the backup area from the
+   * moment it is queued, for the readiness answer.
+   */
+  readonly #save: SaveItem = (path, staged) =>
+    this.#ctx.writers.track(() =>
+      this.#ctx.writes.run(async () => {
+        const item = await this.#ctx.memory.commit(path, staged);
+        await this.#ctx.session.current()?.copier.copy(item);
+      }),
+    );
+}

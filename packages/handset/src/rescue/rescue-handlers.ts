@@ -1,0 +1,54 @@
+import type { HandlerTable } from '../channel/handlers.ts';
+import type { HandsetContext } from '../context.ts';
+import { failureOf } from '../util/failure.ts';
+import { eraseForRescue, type RescueEraseDeps, type RescueErased } from './erase.ts';
+import { saveForRescue, type RescueSaveDeps, type RescueSaved } from './save.ts';
+
+export type RescueContext = Omit<RescueSaveDeps & RescueEraseDeps, 'session'> & Pick<HandsetContext, 'session' | 'backups'>;
+
+/**
+ * The rescue desk's requests on the live channel (R2). A rescue has no
+ * answer frame: the handset never says NG to it, busy or idle, and it runs
+ * in the background. Both run in the backup turn, so no backup is between
+ * reading and naming the versions meanwhile, and neither applies pending
+ * restores first: a lost handset saves and is erased, it receives nothing.
+ */
+export function rescueHandlers(ctx: RescueContext): Pick<HandlerTable, 'rescue-save' | 'rescue-erase'> {
+  return {
+    'rescue-save': (request, scope) => {
+      const { rescueId } = request;
+      scope.emit({ event: 'rescue-save', rescueId, requestId: request.requestId });
+      scope.track(
+        save(ctx, rescueId).then(
+          ({ backupId, files, again }) => scope.emit({ event: 'rescue-saved', rescueId, backupId, files, again }),
+          (error: unknown) => scope.emit({ event: 'rescue-failed', rescueId, step: 'save', ...failureOf(error) }),
+        ),
+      );
+    },
+    'rescue-erase': (request, scope) => {
+      const { rescueId } = request;
+      scope.track(
+        erase(ctx, request).then(
+          ({ backupId, erasedItems, keptItems, again }) => {
+            scope.emit({ event: 'rescue-erased', rescueId, backupId, erasedItems, keptItems, again });
+            // The center revokes the credential when it takes the report: the loop ends and the handset forgets it.
+            scope.revoke("the rescue erase is reported, which revokes this handset's credential");
+          },
+          (error: unknown) => scope.emit({ event: 'rescue-failed', rescueId, step: 'erase', ...failureOf(error) }),
+        ),
+      );
+    },
+  };
+}
+
+/** R2: saves all of the memory for the rescue (save.ts); rejects when it could not. */
+async function save(ctx: RescueContext, rescueId: string): Promise<RescueSaved> {
+  const deps: RescueSaveDeps = { ...ctx, session: ctx.session.require() };
+  return ctx.backups.run(() => saveForRescue(deps, rescueId));
+}
+
+/** R2: erases what the rescue saved and reports it (erase.ts); rejects when it did not. */
+async function erase(ctx: RescueContext, request: { rescueId: string; backupId: string }): Promise<RescueErased> {
+  const deps: RescueEraseDeps = { ...ctx, session: ctx.session.require() };
+  return ctx.backups.run(() => eraseForRescue(deps, request));
+}
