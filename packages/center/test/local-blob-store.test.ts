@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { LocalBlobStore } from '../src/blobs/local-blob-store.ts';
-import type { BlobEntry } from '../src/store/blob-store.ts';
+import type { BlobEntry } from '../src/blobs/blob-store.ts';
 import { sha256 } from './store-fixtures.ts';
 
 const OWNER = 'owner-0001';

@@ -12,7 +12,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openStore } from '../src/store/index.ts';
+import { openStore, type CenterTables } from '../src/center-store.ts';
+import { tablesOf } from '../src/store/transaction.ts';
 import { sqliteEngine } from '../src/store/engine.ts';
 
 test('a transaction holds the write lock from its BEGIN, before it writes anything', async (t) => {
@@ -26,10 +27,12 @@ test('a transaction holds the write lock from its BEGIN, before it writes anythi
   const other = new DatabaseSync(file, { timeout: 0 });
   t.after(() => other.close());
 
-  await engine.db.transaction().execute(async (trx) => {
-    await trx.selectFrom('owners').select('id').execute();
-    assert.throws(() => other.exec('BEGIN IMMEDIATE'), /locked|busy/i, 'the other connection cannot take the write lock');
-  });
+  await tablesOf<CenterTables>(engine)
+    .transaction()
+    .execute(async (trx) => {
+      await trx.selectFrom('owners').select('id').execute();
+      assert.throws(() => other.exec('BEGIN IMMEDIATE'), /locked|busy/i, 'the other connection cannot take the write lock');
+    });
   other.exec('BEGIN IMMEDIATE');
   other.exec('ROLLBACK');
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { openStore } from '../src/store/index.ts';
-import type { Store } from '../src/store/store.ts';
+import { openStore } from '../src/center-store.ts';
+import type { Store } from '../src/center-store.ts';
 import { createTestDatabase } from './pg-test-database.ts';
 import { registerStoreConformance } from './store-conformance.ts';
 import { materialise, scheduleRow } from './store-conformance-jobs.ts';

@@ -16,8 +16,8 @@ import { ManualClock } from '@phonesafe/protocol';
 import { loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import { startCenter, type RunningCenter } from '../src/server.ts';
-import { openStore } from '../src/store/index.ts';
-import type { Store } from '../src/store/store.ts';
+import { openStore } from '../src/center-store.ts';
+import type { Store } from '../src/center-store.ts';
 import { ChannelClient, settle, until } from './channel-client.ts';
 import {
   call,

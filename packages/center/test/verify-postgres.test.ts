@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LocalBlobStore } from '../src/blobs/local-blob-store.ts';
 import { verifyStore } from '../src/maintenance/verify.ts';
-import { openStore } from '../src/store/index.ts';
+import { openStore } from '../src/center-store.ts';
 import { ADMIN_URL, adminQuery, createTestDatabase } from './pg-test-database.ts';
 import { partRef, seedOwner, at, uid } from './store-fixtures.ts';
 

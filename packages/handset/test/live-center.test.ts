@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { loadConfig, startCenter, type ConfigOverrides, type RunningCenter } from '@phonesafe/center';
 // Tests may reach into another role to observe it; src never does.
-import { openStore } from '../../center/src/store/open-store.ts';
+import { openStore } from '../../center/src/center-store.ts';
 import { CenterClient, loginOwner, ManualClock, ScheduleView } from '@phonesafe/protocol';
 import { HandsetAgent } from '../src/index.ts';
 import { EventLog } from './events.ts';

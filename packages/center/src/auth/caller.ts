@@ -1,4 +1,5 @@
 import { PhoneSafeError } from '@phonesafe/protocol';
+import type { RouteAccess } from '../http/route-auth.ts';
 
 /** Who is calling, as established by authentication. */
 export type Caller = OwnerCaller | HandsetCaller;
@@ -25,7 +26,7 @@ export function asOwnerSession(caller: Caller): { ownerId: string; tokenId: stri
 }
 
 /** Who may call a route; declared on every route (see http/auth.ts). */
-export type Access = 'public' | 'owner' | 'handset' | 'any';
+export type Access = RouteAccess;
 
 /**
  * Narrows a caller on a handset-only route. The auth hook already refused

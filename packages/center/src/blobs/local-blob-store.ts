@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PhoneSafeError } from '@phonesafe/protocol';
-import type { BlobEntry, BlobKey, BlobName, BlobStore, BlobStoreProbe } from '../store/blob-store.ts';
+import type { BlobEntry, BlobKey, BlobName, BlobStore, BlobStoreProbe } from './blob-store.ts';
 import { asStorageFault } from '../store/storage-fault.ts';
 
 // The same shapes the wire schemas accept (Id, PartId). Checking them here

@@ -5,7 +5,7 @@ import type { HandsetService } from './handset-service.ts';
 
 const HandsetParams = z.strictObject({ name: HandsetName });
 
-export function handsetRoutes(app: App, handsets: HandsetService): void {
+export function handsetRoutes(app: App, handsets: Pick<HandsetService<never>, 'enroll' | 'list' | 'revoke' | 'whoami'>): void {
   app.post(
     '/v1/handsets',
     { config: { auth: 'owner' }, schema: { body: EnrollHandsetRequest, response: { 201: EnrollHandsetResponse } } },

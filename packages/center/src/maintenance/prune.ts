@@ -8,8 +8,8 @@
  * a part a center answered as present within the grace period stays.
  */
 import { systemClock, type Clock } from '@phonesafe/protocol';
-import type { BlobEntry, BlobStore } from '../store/blob-store.ts';
-import type { Store } from '../store/store.ts';
+import type { BlobEntry, BlobStore } from '../blobs/blob-store.ts';
+import type { Store } from '../center-store.ts';
 
 export interface PruneReport {
   droppedOpenBackups: number;

@@ -8,8 +8,9 @@
  * database's own integrity check (Store.checkIntegrity).
  */
 import { createHash } from 'node:crypto';
-import type { BlobStore } from '../store/blob-store.ts';
-import type { DatabaseCheck, Store } from '../store/store.ts';
+import type { BlobStore } from '../blobs/blob-store.ts';
+import type { DatabaseCheck } from '../store/integrity.ts';
+import type { Store } from '../center-store.ts';
 
 /** Parts read per page; bounds memory to one page of rows plus one blob. */
 const PAGE_SIZE = 500;

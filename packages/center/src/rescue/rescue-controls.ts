@@ -5,7 +5,7 @@
  * logs a control number in clear.
  */
 import type { RescueView } from '@phonesafe/protocol';
-import type { RescueRepo, RescueRow } from '../store/store.ts';
+import type { RescueRepo, RescueRow } from './rescue-repo.ts';
 import { formatControlNumber, newControlNumber } from './control-number.ts';
 import { openControl, sameControl, sealControl, verifyLegacyControl } from './control-seal.ts';
 import { toView } from './rescue-records.ts';

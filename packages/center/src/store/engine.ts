@@ -3,17 +3,19 @@
  * connection is made, how a unique violation looks, whether rows can be
  * locked, and the one column type the schema builder cannot say portably.
  * Repositories and migrations take an `Engine` and stay dialect-free.
+ *
+ * The engine's Kysely knows no tables: each capability sees only its own,
+ * through `tablesOf` (transaction.ts).
  */
 import { Kysely, PostgresDialect, SqliteDialect, sql, type ColumnDefinitionBuilder } from 'kysely';
 import pg from 'pg';
-import type { Database, Db } from './schema.ts';
 import { openSqliteDatabase } from './sqlite-database.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
 export interface Engine {
   readonly dialect: DialectName;
-  readonly db: Db;
+  readonly db: Kysely<unknown>;
   /**
    * Whether `SELECT … FOR UPDATE` / `FOR SHARE` are needed and understood.
    * PostgreSQL runs transactions side by side; Kysely gives SQLite one
@@ -33,7 +35,7 @@ const PG_UNIQUE_VIOLATION = '23505';
 const PG_INT8_OID = 20;
 
 export function sqliteEngine(path: string): Engine {
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteDatabase(path) }) });
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: openSqliteDatabase(path) }) });
   return {
     dialect: 'sqlite',
     db,
@@ -61,7 +63,7 @@ export function postgresEngine(connectionString: string): Engine {
   pool.on('error', () => {});
   return {
     dialect: 'postgres',
-    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    db: new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) }),
     rowLocks: true,
     isUniqueViolation: (error) => errorField(error, 'code') === PG_UNIQUE_VIOLATION,
     syncCommits: async () => {},

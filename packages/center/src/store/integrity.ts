@@ -1,5 +1,5 @@
 /**
- * The database's own integrity check (Store.checkIntegrity), per dialect.
+ * The database's own integrity check (Store.checkIntegrity, `center verify`), per dialect.
  * SQLite: `PRAGMA integrity_check`, which reads every page and index.
  * PostgreSQL: the amcheck extension, created if the role may (it needs a
  * superuser or an administrator who created it before): `bt_index_check` on
@@ -8,7 +8,12 @@
  */
 import { sql } from 'kysely';
 import type { Engine } from './engine.ts';
-import type { DatabaseCheck } from './store.ts';
+
+export interface DatabaseCheck {
+  status: 'ok' | 'damaged' | 'skipped';
+  /** What was checked and what it found, or why it was skipped. */
+  detail: string;
+}
 
 /** Problems listed at most; a badly damaged database has thousands. */
 const MAX_PROBLEMS = 20;
