@@ -9,12 +9,66 @@ const roleRules = roles.map((role) => ({
   comment: `${role} talks to other roles over the wire only`,
   severity: 'error',
   from: { path: `^packages/${role}/src/` },
-  to: { path: `^packages/(${roles.filter((r) => r !== role).join('|')}|cli)/|@phonesafe/(${roles.filter((r) => r !== role).join('|')}|cli)` },
+  to: {
+    path: `^packages/(${roles.filter((r) => r !== role).join('|')}|cli)/|@phonesafe/(${roles.filter((r) => r !== role).join('|')}|cli)`,
+  },
 }));
+
+/**
+ * Inside the center (docs/architecture.md, "Inside the center"; owned with
+ * the center). Infrastructure folders know no capability; a capability meets
+ * another only through its port (`-repo.ts`, `-hooks.ts`, `-revocation.ts`
+ * and the like), never its service, routes, queries, tables or entry
+ * (`index.ts`, for the composition root alone); migrations are frozen.
+ */
+const CENTER = '^packages/center/src/';
+const CENTER_INFRA = '(http|store|blobs|push|channel|scheduler|config|logging)';
+const centerRules = [
+  {
+    name: 'center-infra-knows-no-capability',
+    comment: 'http, store, blobs, push, channel, scheduler, config and logging import only each other (and protocol, npm)',
+    severity: 'error',
+    from: { path: `${CENTER}${CENTER_INFRA}/` },
+    to: { path: CENTER, pathNot: `${CENTER}${CENTER_INFRA}/` },
+  },
+  {
+    name: 'center-capabilities-meet-through-ports',
+    comment: "a capability imports another's port and hook types, never its service, routes, queries, tables, rows or entry",
+    severity: 'error',
+    from: { path: `${CENTER}([^/]+)/` },
+    to: {
+      path: `${CENTER}[^/]+/(index|[^/]*-(service|routes|queries|tables|rows))\\.ts$`,
+      pathNot: [`${CENTER}$1/`, `${CENTER}${CENTER_INFRA}/`],
+    },
+  },
+  {
+    name: 'center-migrations-are-frozen',
+    comment: 'a migration is imported by the migration index alone (parts of one migration by that migration)',
+    severity: 'error',
+    from: { pathNot: `${CENTER}store/migrations/` },
+    to: { path: `${CENTER}store/migrations/`, pathNot: `${CENTER}store/migrations/index\\.ts$` },
+  },
+  {
+    name: 'center-migration-index-is-the-runners',
+    comment: 'only the migration runner applies migrations',
+    severity: 'error',
+    from: { pathNot: [`${CENTER}store/migrate\\.ts$`, `${CENTER}store/migrations/`] },
+    to: { path: `${CENTER}store/migrations/index\\.ts$` },
+  },
+  {
+    name: 'center-migrations-are-literal',
+    comment:
+      'migrations import no state from the code that runs on them (a state list copied in stays frozen with it); engine.ts gives the dialect',
+    severity: 'error',
+    from: { path: `${CENTER}store/migrations/` },
+    to: { path: CENTER, pathNot: [`${CENTER}store/migrations/`, `${CENTER}store/engine\\.ts$`] },
+  },
+];
 
 module.exports = {
   forbidden: [
     ...roleRules,
+    ...centerRules,
     {
       name: 'protocol-is-a-leaf',
       comment: 'protocol is shared by every role and imports none of ours',
