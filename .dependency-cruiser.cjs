@@ -42,6 +42,14 @@ const centerRules = [
     },
   },
   {
+    name: 'center-root-composes',
+    comment:
+      'the files at the top of center/src compose the capabilities (app.ts, center-store.ts, resources.ts, server.ts); no folder imports them (ids.ts is a shared helper)',
+    severity: 'error',
+    from: { path: `${CENTER}[^/]+/` },
+    to: { path: `${CENTER}[^/]+\\.ts$`, pathNot: `${CENTER}ids\\.ts$` },
+  },
+  {
     name: 'center-migrations-are-frozen',
     comment: 'a migration is imported by the migration index alone (parts of one migration by that migration)',
     severity: 'error',
