@@ -57,10 +57,10 @@ const centerRules = [
     to: { path: `${CENTER}store/migrations/`, pathNot: `${CENTER}store/migrations/index\\.ts$` },
   },
   {
-    name: 'center-migration-index-is-the-runners',
-    comment: 'only the migration runner applies migrations',
+    name: 'center-migration-index-is-the-stores',
+    comment: "only the center's store (center-store.ts, which hands it to server-kit's migration runner) applies migrations",
     severity: 'error',
-    from: { pathNot: [`${CENTER}store/migrate\\.ts$`, `${CENTER}store/migrations/`] },
+    from: { pathNot: [`${CENTER}center-store\\.ts$`, `${CENTER}store/migrations/`] },
     to: { path: `${CENTER}store/migrations/index\\.ts$` },
   },
   {
@@ -73,10 +73,33 @@ const centerRules = [
   },
 ];
 
+/**
+ * server-kit (owned with the center): what every PhoneSafe server shares. It
+ * imports only protocol; the client roles (handset, pc) and protocol never
+ * import it.
+ */
+const serverKitRules = [
+  {
+    name: 'server-kit-imports-only-protocol',
+    comment: 'server-kit is shared by the servers and knows none of them, nor any other role',
+    severity: 'error',
+    from: { path: '^packages/server-kit/src/' },
+    to: { path: '^packages/(handset|center|pc|cli|testkit)/|@phonesafe/(handset|center|pc|cli|testkit)' },
+  },
+  {
+    name: 'clients-never-use-server-kit',
+    comment: 'the handset and the pc are clients: server plumbing is not theirs',
+    severity: 'error',
+    from: { path: '^packages/(handset|pc|protocol)/src/' },
+    to: { path: '^packages/server-kit/|@phonesafe/server-kit' },
+  },
+];
+
 module.exports = {
   forbidden: [
     ...roleRules,
     ...centerRules,
+    ...serverKitRules,
     {
       name: 'protocol-is-a-leaf',
       comment: 'protocol is shared by every role and imports none of ours',

@@ -26,10 +26,8 @@ import type { HandsetHandlers } from './channel/handset-handlers.ts';
 import type { CenterConfig } from './config/config.ts';
 import { handsetRevocation, handsetRoutes, HandsetService } from './handsets/index.ts';
 import { historyRoutes, HistoryService } from './history/index.ts';
-import { BodyGate, useBodyGate } from './http/body-gate.ts';
+import { type App, BodyGate, createServerApp, useBodyGate } from '@phonesafe/server-kit';
 import { healthRoutes } from './http/health-routes.ts';
-import { createHttpApp, type ServerOptions } from './http/http-app.ts';
-import type { App } from './http/zod.ts';
 import type { Logger } from './logging/logger.ts';
 import { noticeRoutes, NoticeService, noticeStorageFull, storedNotifier, type Notifier } from './notices/index.ts';
 import { ownerRoutes, OwnerService } from './owners/index.ts';
@@ -39,7 +37,15 @@ import { restoreHookLists, restoreRoutes, RestoreService } from './restore/index
 import { Scheduler } from './scheduler/scheduler.ts';
 import * as jobs from './schedules/index.ts';
 
-export type { ServerOptions };
+/** wire-protocol.md: a JSON body is at most 64 MiB (an end notice of a large backup). */
+const JSON_BODY_LIMIT = 64 * 1024 * 1024;
+/** Part transfers: a 1 GiB backup is thousands of them; at info level they would drown the log and cost CPU. */
+const BULK_ROUTES = new Set(['/v1/parts/:id']);
+
+export interface ServerOptions {
+  /** PEM certificate and key: serve HTTPS. */
+  https?: { cert: Buffer; key: Buffer } | undefined;
+}
 
 export type AppConfig = Pick<
   CenterConfig,
@@ -77,16 +83,10 @@ export interface BuiltApp {
 
 export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   const { store, blobs, clock, config } = deps;
-  const notifier = deps.notifier ?? storedNotifier(store.notices, clock);
-  const base = { ...store, clock, bus: deps.bus, notifier, log: deps.logger };
-  const app = createHttpApp(deps.logger, server);
-  useCallerAuth(app, new Authenticator(base));
-  const bodies = new BodyGate(config.bodies);
-  useBodyGate(app, bodies);
-  healthRoutes(app, { store, blobs, minFreeBytes: config.maxPartBytes });
-  noticeStorageFull(app, base);
+  const base: Base = { ...store, clock, bus: deps.bus, notifier: deps.notifier ?? storedNotifier(store.notices, clock), log: deps.logger };
+  const { app, bodies } = httpApp(deps, base, server);
 
-  // The hook lists are made empty and subscribed to at the end, so capabilities can be built in any order.
+  // The hook lists are made empty and subscribed to in meet(), so capabilities can be built in any order.
   const backupHooks = backupHookLists();
   const restoreHooks = restoreHookLists();
   const jobService = new jobs.JobService({ ...base, transferTimeoutMs: config.transferTimeoutMs });
@@ -116,21 +116,35 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
 
   // How the capabilities meet, in the order each list runs.
   backupHooks.starting.push(jobs.jobStartHook(jobService), rescue.rescueStartHook(transfer));
-  backupHooks.committed.push(
-    jobs.jobCommittedHook(jobService),
-    rescue.rescueCommittedHook(transfer),
-    retentionHook(base, config.retention, clock),
-  );
+  const retention = retentionHook(base, config.retention, clock);
+  backupHooks.committed.push(jobs.jobCommittedHook(jobService), rescue.rescueCommittedHook(transfer), retention);
   backupHooks.failed.push(jobs.jobFailedHook(jobService));
   restoreHooks.completed.push((order) => desk.restoreCompleted(order));
-  const handlers = { ...jobs.jobHandlers(jobService) } satisfies HandsetHandlers;
-  const rescueChannel = rescue.rescueChannelHooks(transfer);
-  const channelHooks = { ...rescueChannel, onDisconnect: [jobs.jobDisconnects(jobService)] };
-  const handsetOf = (req: { caller: Parameters<typeof asHandset>[0] }) => asHandset(req.caller).handsetId;
-  const channel = channelRoutes(app, { ...base, rate: config.channel, handlers, hooks: channelHooks, handsetOf });
+  const channel = channelRoutes(app, {
+    ...base,
+    rate: config.channel,
+    handlers: { ...jobs.jobHandlers(jobService) } satisfies HandsetHandlers,
+    hooks: { ...rescue.rescueChannelHooks(transfer), onDisconnect: [jobs.jobDisconnects(jobService)] },
+    handsetOf: (req) => asHandset(req.caller).handsetId,
+  });
   const jobSteps = jobs.jobTickSteps({ ...base, jobService, defaultRetry: config.defaultRetry });
   const scheduler = new Scheduler({ ...base, steps: [...jobSteps, rescue.rescueTickStep(sweep), forgetTriesStep(store.wrongTries)] });
   // Stop ticking before the store closes (the store's own onClose hook is added after this one).
   app.addHook('onClose', () => scheduler.stop());
   return { app, scheduler, channel, bodies };
+}
+
+/** What every service may take from (each service's deps type says what it does take). */
+type Base = Store & { clock: Clock; bus: PushBus; notifier: Notifier; log: Logger };
+
+/** The HTTP app before any capability's routes: access on every route, the bound on large bodies, health, storage-full notices. */
+function httpApp(deps: AppDeps, base: Base, server: ServerOptions): { app: App; bodies: BodyGate } {
+  const https = server.https;
+  const app = createServerApp({ server: 'center', logger: deps.logger, bodyLimit: JSON_BODY_LIMIT, https, bulkRoutes: BULK_ROUTES });
+  useCallerAuth(app, new Authenticator(base));
+  const bodies = new BodyGate(deps.config.bodies, 'center');
+  useBodyGate(app, bodies);
+  healthRoutes(app, { store: deps.store, blobs: deps.blobs, minFreeBytes: deps.config.maxPartBytes });
+  noticeStorageFull(app, base);
+  return { app, bodies };
 }

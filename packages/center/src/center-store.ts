@@ -49,11 +49,8 @@ import type { JobRepo } from './schedules/job-repo.ts';
 import { scheduleQueries } from './schedules/schedule-queries.ts';
 import type { ScheduleRepo } from './schedules/schedule-repo.ts';
 import type { ScheduleTables } from './schedules/schedule-tables.ts';
-import type { Engine } from './store/engine.ts';
-import { checkIntegrity, type DatabaseCheck } from './store/integrity.ts';
-import { migrate } from './store/migrate.ts';
-import { engineFor } from './store/open-engine.ts';
-import { unitOfWork, type UnitOfWork } from './store/transaction.ts';
+import { migrationProvider } from './store/migrations/index.ts';
+import { checkIntegrity, type DatabaseCheck, type Engine, engineFor, migrate, type UnitOfWork, unitOfWork } from '@phonesafe/server-kit';
 
 export type { DatabaseCheck };
 
@@ -126,7 +123,7 @@ export function centerStore(engine: Engine): Store {
     dialect: engine.dialect,
     ...repositories(engine),
     transaction: unitOfWork(engine, repositories),
-    migrate: () => migrate(engine),
+    migrate: () => migrate(engine, migrationProvider(engine.dialect)),
     ping: async () => {
       await sql`SELECT 1`.execute(engine.db);
     },

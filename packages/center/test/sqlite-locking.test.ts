@@ -13,8 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openStore, type CenterTables } from '../src/center-store.ts';
-import { tablesOf } from '../src/store/transaction.ts';
-import { sqliteEngine } from '../src/store/engine.ts';
+import { sqliteEngine, tablesOf } from '@phonesafe/server-kit';
 
 test('a transaction holds the write lock from its BEGIN, before it writes anything', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'phonesafe-sqlite-lock-'));

@@ -11,7 +11,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { centerStore, openStore } from '../src/center-store.ts';
-import { postgresEngine } from '../src/store/engine.ts';
+import { postgresEngine } from '@phonesafe/server-kit';
 import { createTestDatabase } from './pg-test-database.ts';
 
 type Schema = Record<string, string[]>;

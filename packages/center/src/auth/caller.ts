@@ -1,5 +1,5 @@
 import { PhoneSafeError } from '@phonesafe/protocol';
-import type { RouteAccess } from '../http/route-auth.ts';
+import type { RouteAccess } from '@phonesafe/server-kit';
 
 /** Who is calling, as established by authentication. */
 export type Caller = OwnerCaller | HandsetCaller;

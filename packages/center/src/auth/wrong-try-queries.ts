@@ -1,6 +1,5 @@
 /** The wrong-try counters' port (wrong-try-repo.ts) over Kysely. */
-import type { Engine } from '../store/engine.ts';
-import { inTransaction, tablesOf } from '../store/transaction.ts';
+import { type Engine, inTransaction, tablesOf } from '@phonesafe/server-kit';
 import type { WrongTryRepo, WrongTryRow } from './wrong-try-repo.ts';
 import type { WrongTriesTable, WrongTryTables } from './wrong-try-tables.ts';
 

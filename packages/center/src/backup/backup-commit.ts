@@ -6,9 +6,7 @@
  */
 import { PhoneSafeError, type PartRef } from '@phonesafe/protocol';
 import type { Kysely } from 'kysely';
-import { chunked } from '../store/chunked.ts';
-import type { Engine } from '../store/engine.ts';
-import { inTransaction } from '../store/transaction.ts';
+import { chunked, type Engine, inTransaction } from '@phonesafe/server-kit';
 import type { BackupRow, CommitInput } from './backup-repo.ts';
 import { selectBackups, toBackup } from './backup-rows.ts';
 import type { BackupTables } from './backup-tables.ts';

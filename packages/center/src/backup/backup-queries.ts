@@ -1,7 +1,6 @@
 /** The backups' port (backup-repo.ts) over Kysely. */
 import type { Kysely } from 'kysely';
-import type { Engine } from '../store/engine.ts';
-import { inTransaction, tablesOf } from '../store/transaction.ts';
+import { type Engine, inTransaction, tablesOf } from '@phonesafe/server-kit';
 import { commitBackup } from './backup-commit.ts';
 import type { BackupRepo } from './backup-repo.ts';
 import { deleteBackupRows, selectBackups, toBackup } from './backup-rows.ts';

@@ -8,8 +8,7 @@
  * write transaction at a time, across processes (store/sqlite-database.ts).
  */
 import type { PartRef } from '@phonesafe/protocol';
-import type { Engine } from '../store/engine.ts';
-import { inTransaction } from '../store/transaction.ts';
+import { type Engine, inTransaction } from '@phonesafe/server-kit';
 import type { BackupTables } from './backup-tables.ts';
 
 export function removeIfUnreferenced(engine: Engine, ownerId: string, id: string, olderThan: string): Promise<PartRef | undefined> {

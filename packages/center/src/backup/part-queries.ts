@@ -1,9 +1,7 @@
 /** The stored parts' port (part-repo.ts) over Kysely. */
 import { PhoneSafeError } from '@phonesafe/protocol';
 import { sql, type Kysely } from 'kysely';
-import { chunked } from '../store/chunked.ts';
-import type { Engine } from '../store/engine.ts';
-import { tablesOf } from '../store/transaction.ts';
+import { chunked, type Engine, tablesOf } from '@phonesafe/server-kit';
 import type { BackupTables } from './backup-tables.ts';
 import { removeIfUnreferenced } from './part-prune.ts';
 import type { PartRepo, StoredPart } from './part-repo.ts';

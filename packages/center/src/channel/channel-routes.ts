@@ -10,7 +10,7 @@ import websocket from '@fastify/websocket';
 import { PhoneSafeError, type CenterMessage, type Clock } from '@phonesafe/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import type { App } from '../http/zod.ts';
+import type { App } from '@phonesafe/server-kit';
 import type { Logger } from '../logging/logger.ts';
 import type { PushBus } from '../push/push-bus.ts';
 import { ChannelRegistry, POLICY_VIOLATION } from './channel-registry.ts';

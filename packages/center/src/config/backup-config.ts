@@ -1,6 +1,6 @@
 /** The backup capability's settings: retention (B8), part size, prune's grace period, the quota (B4). */
 import { z } from 'zod';
-import { section, setting } from './setting.ts';
+import { section, setting } from '@phonesafe/server-kit';
 
 const count = (fallback: number) => z.coerce.number().int().min(0).max(100_000).default(fallback);
 

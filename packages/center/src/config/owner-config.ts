@@ -1,6 +1,6 @@
 /** The owners' settings: the center secret of the fake prelogin, the login lockout. */
 import { z } from 'zod';
-import { secret, section, setting } from './setting.ts';
+import { secret, section, setting } from '@phonesafe/server-kit';
 
 export interface LockPolicy {
   /** Wrong tries in a row before the key locks. */

@@ -1,7 +1,7 @@
 /** The rescue desk's settings (rescue.md). */
 import { z } from 'zod';
 import type { LockPolicy } from './owner-config.ts';
-import { section, setting } from './setting.ts';
+import { section, setting } from '@phonesafe/server-kit';
 
 const DAY_MS = 24 * 3600 * 1000;
 

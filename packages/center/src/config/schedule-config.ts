@@ -1,7 +1,7 @@
 /** The schedules' and live channel's settings (live-channel.md): the default retry policy, the transfer deadline, the channel's rate limit. */
 import type { RetryPolicy } from '@phonesafe/protocol';
 import { z } from 'zod';
-import { section, setting } from './setting.ts';
+import { section, setting } from '@phonesafe/server-kit';
 
 export interface ScheduleConfig {
   /** Retry policy of a handset whose schedule overrides nothing (B3). */

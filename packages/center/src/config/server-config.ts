@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { PhoneSafeError } from '@phonesafe/protocol';
 import { z } from 'zod';
-import { maskUrlPassword, secret, section, setting } from './setting.ts';
+import { maskUrlPassword, secret, section, setting } from '@phonesafe/server-kit';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

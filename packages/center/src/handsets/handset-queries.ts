@@ -1,8 +1,6 @@
 /** The handsets' port (handset-repo.ts) over Kysely. */
 import type { Kysely } from 'kysely';
-import type { Engine } from '../store/engine.ts';
-import { tablesOf } from '../store/transaction.ts';
-import { insertUnique } from '../store/unique.ts';
+import { type Engine, insertUnique, tablesOf } from '@phonesafe/server-kit';
 import type { HandsetRepo, HandsetRow } from './handset-repo.ts';
 import type { HandsetsTable, HandsetTables } from './handset-tables.ts';
 

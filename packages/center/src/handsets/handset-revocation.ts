@@ -4,7 +4,7 @@
  * revoked_at, and each subscriber takes away what the handset would still
  * get, all in one transaction.
  */
-import type { UnitOfWork } from '../store/transaction.ts';
+import type { UnitOfWork } from '@phonesafe/server-kit';
 import type { HandsetRepo } from './handset-repo.ts';
 
 export interface HandsetRevocation {

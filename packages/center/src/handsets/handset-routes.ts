@@ -1,6 +1,6 @@
 import { EnrollHandsetRequest, EnrollHandsetResponse, HandsetList, HandsetName, WhoAmIResponse } from '@phonesafe/protocol';
 import { z } from 'zod';
-import type { App } from '../http/zod.ts';
+import type { App } from '@phonesafe/server-kit';
 import type { HandsetService } from './handset-service.ts';
 
 const HandsetParams = z.strictObject({ name: HandsetName });

@@ -5,7 +5,7 @@ import { newId } from '../ids.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Notifier } from '../notices/notifier.ts';
 import type { PushBus } from '../push/push-bus.ts';
-import type { UnitOfWork } from '../store/transaction.ts';
+import type { UnitOfWork } from '@phonesafe/server-kit';
 import type { HandsetRepo } from './handset-repo.ts';
 import type { HandsetRevocation } from './handset-revocation.ts';
 

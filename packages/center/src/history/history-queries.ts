@@ -1,6 +1,5 @@
 /** The history's port (history-repo.ts) over Kysely. */
-import type { Engine } from '../store/engine.ts';
-import { tablesOf } from '../store/transaction.ts';
+import { type Engine, tablesOf } from '@phonesafe/server-kit';
 import type { HistoryRepo } from './history-repo.ts';
 import type { HistoryTables } from './history-tables.ts';
 

@@ -7,7 +7,7 @@
  */
 import { HealthResponse } from '@phonesafe/protocol';
 import type { BlobStore } from '../blobs/blob-store.ts';
-import type { App } from './zod.ts';
+import type { App } from '@phonesafe/server-kit';
 
 export function healthRoutes(
   app: App,

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { BlobStore } from '../blobs/blob-store.ts';
-import type { DatabaseCheck } from '../store/integrity.ts';
+import type { DatabaseCheck } from '@phonesafe/server-kit';
 import type { PartRepo } from '../backup/part-repo.ts';
 
 /** What verify reads and marks of the store. */

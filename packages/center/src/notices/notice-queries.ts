@@ -1,6 +1,5 @@
 /** The notices' port (notice-repo.ts) over Kysely. */
-import type { Engine } from '../store/engine.ts';
-import { tablesOf } from '../store/transaction.ts';
+import { type Engine, tablesOf } from '@phonesafe/server-kit';
 import type { NoticeRepo } from './notice-repo.ts';
 import type { NoticeTables } from './notice-tables.ts';
 

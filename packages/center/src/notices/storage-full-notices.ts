@@ -4,14 +4,13 @@
  * backups stop, without a notice per refused part. Public routes have no
  * owner to tell.
  */
-import type { App } from '../http/zod.ts';
-import { asStorageFault } from '../store/storage-fault.ts';
+import { type App, asStorageFault } from '@phonesafe/server-kit';
 import { notifyAtMostHourly, type ThrottledNoticeDeps } from './throttled.ts';
 
 export function noticeStorageFull(app: App, deps: ThrottledNoticeDeps): void {
   app.addHook('onError', async (request, _reply, error) => {
     const caller = request.caller as typeof request.caller | null;
-    if (!caller || !asStorageFault(error)) return;
+    if (!caller || !asStorageFault(error, 'center')) return;
     await notifyAtMostHourly(deps, {
       ownerId: caller.ownerId,
       handsetId: caller.kind === 'handset' ? caller.handsetId : null,

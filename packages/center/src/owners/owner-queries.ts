@@ -1,9 +1,7 @@
 /** The owners' port (owner-repo.ts) over Kysely: accounts, tokens, quota settings. */
 import type { KdfParams } from '@phonesafe/protocol';
 import type { Kysely } from 'kysely';
-import type { Engine } from '../store/engine.ts';
-import { inTransaction, tablesOf } from '../store/transaction.ts';
-import { insertUnique } from '../store/unique.ts';
+import { type Engine, insertUnique, inTransaction, tablesOf } from '@phonesafe/server-kit';
 import type { OwnerRepo, OwnerRow } from './owner-repo.ts';
 import type { OwnersTable, OwnerTables } from './owner-tables.ts';
 

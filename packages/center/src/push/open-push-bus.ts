@@ -1,4 +1,4 @@
-import type { DialectName } from '../store/engine.ts';
+import type { DialectName } from '@phonesafe/server-kit';
 import { inProcessBus } from './in-process-bus.ts';
 import { pgPushBus } from './pg-push-bus.ts';
 import type { PushBus } from './push-bus.ts';

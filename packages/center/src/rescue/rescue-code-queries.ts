@@ -1,5 +1,4 @@
-import type { Engine } from '../store/engine.ts';
-import { tablesOf } from '../store/transaction.ts';
+import { type Engine, tablesOf } from '@phonesafe/server-kit';
 import type { RescueCodeRepo } from './rescue-repo.ts';
 import type { RescueTables } from './rescue-tables.ts';
 

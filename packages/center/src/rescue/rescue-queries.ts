@@ -1,7 +1,6 @@
 /** The rescues' port (rescue-repo.ts) over Kysely. */
 import type { Kysely } from 'kysely';
-import type { Engine } from '../store/engine.ts';
-import { inTransaction, tablesOf } from '../store/transaction.ts';
+import { type Engine, inTransaction, tablesOf } from '@phonesafe/server-kit';
 import {
   OPEN_RESCUE_STATES,
   type DueRescues,

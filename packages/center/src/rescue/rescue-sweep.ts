@@ -8,7 +8,7 @@ import type { Clock } from '@phonesafe/protocol';
 import type { BackupRepo } from '../backup/backup-repo.ts';
 import type { Notifier } from '../notices/notifier.ts';
 import type { TickStep } from '../scheduler/scheduler.ts';
-import type { UnitOfWork } from '../store/transaction.ts';
+import type { UnitOfWork } from '@phonesafe/server-kit';
 import type { DueRescues, RescueAuditRepo, RescueRepo, RescueRow, RescueUpdate } from './rescue-repo.ts';
 import type { HistoryRepo } from '../history/history-repo.ts';
 import { audit, ownerNotice, subjectOf } from './rescue-records.ts';

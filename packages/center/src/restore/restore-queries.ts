@@ -1,8 +1,7 @@
 /** The restore orders' port (restore-repo.ts) over Kysely. */
 import type { DataKind } from '@phonesafe/protocol';
 import type { Kysely } from 'kysely';
-import type { Engine } from '../store/engine.ts';
-import { tablesOf } from '../store/transaction.ts';
+import { type Engine, tablesOf } from '@phonesafe/server-kit';
 import type { RestoreRepo, RestoreRow, RestoreUpdate } from './restore-repo.ts';
 import type { RestoresTable, RestoreTables } from './restore-tables.ts';
 

@@ -1,7 +1,6 @@
 /** The jobs' port (job-repo.ts) over Kysely. */
 import type { Kysely } from 'kysely';
-import type { Engine } from '../store/engine.ts';
-import { inTransaction, tablesOf } from '../store/transaction.ts';
+import { type Engine, inTransaction, tablesOf } from '@phonesafe/server-kit';
 import { ACTIVE_JOB_STATES, type DueJobs, type JobMatch, type JobRepo, type JobRow, type JobUpdate } from './job-repo.ts';
 import { jobChanges, toJob } from './job-rows.ts';
 import type { ScheduleTables } from './schedule-tables.ts';

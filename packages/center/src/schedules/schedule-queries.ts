@@ -1,7 +1,6 @@
 /** The schedules' port (schedule-repo.ts) over Kysely. */
 import type { RetryPolicy, ScheduleSpec } from '@phonesafe/protocol';
-import type { Engine } from '../store/engine.ts';
-import { inTransaction, tablesOf } from '../store/transaction.ts';
+import { type Engine, inTransaction, tablesOf } from '@phonesafe/server-kit';
 import { ACTIVE_JOB_STATES, type JobRow } from './job-repo.ts';
 import { jobValues } from './job-rows.ts';
 import type { ScheduleRepo, ScheduleRow } from './schedule-repo.ts';

@@ -1,5 +1,5 @@
 /**
- * The database's own integrity check (Store.checkIntegrity, `center verify`), per dialect.
+ * The database's own integrity check (the center's Store.checkIntegrity, `center verify`), per dialect.
  * SQLite: `PRAGMA integrity_check`, which reads every page and index.
  * PostgreSQL: the amcheck extension, created if the role may (it needs a
  * superuser or an administrator who created it before): `bt_index_check` on

@@ -13,7 +13,7 @@ export interface ZodTypeProvider extends FastifyTypeProvider {
   serializer: this['schema'] extends z.ZodType ? z.input<this['schema']> : unknown;
 }
 
-/** The center's Fastify instance, as every route module receives it. */
+/** A PhoneSafe server's Fastify instance, as every route module receives it. */
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
 export function useZodSchemas(app: App): void {

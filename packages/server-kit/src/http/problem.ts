@@ -9,16 +9,19 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { asStorageFault } from '../store/storage-fault.ts';
 
-export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const problem = toPhoneSafeError(error, request);
-  if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, 'request failed');
-  else request.log.info({ code: problem.code, detail: problem.detail }, 'request refused');
-  return reply.code(problem.status).type(PROBLEM_TYPE).send(problemBody(problem));
+/** The error handler of a server: `server` names it in the details that need a subject ("the center failed …"). */
+export function problemHandler(server: string) {
+  return (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const problem = toPhoneSafeError(error, request, server);
+    if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, 'request failed');
+    else request.log.info({ code: problem.code, detail: problem.detail }, 'request refused');
+    return reply.code(problem.status).type(PROBLEM_TYPE).send(problemBody(problem));
+  };
 }
 
 export const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
-/** The problem+json document of an error the center answers (its status is the registry's). */
+/** The problem+json document of an error a server answers (its status is the registry's). */
 export function problemBody(problem: PhoneSafeError): string {
   return JSON.stringify({
     type: `urn:phonesafe:problem:${problem.code}`,
@@ -35,10 +38,10 @@ export function notFound(request: FastifyRequest): never {
   throw new PhoneSafeError('NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0]}`);
 }
 
-function toPhoneSafeError(error: unknown, request: FastifyRequest): PhoneSafeError {
+function toPhoneSafeError(error: unknown, request: FastifyRequest, server: string): PhoneSafeError {
   if (error instanceof PhoneSafeError) {
     // Client-side codes (status 0) cannot be answered; if one escapes a service, it is our bug.
-    return error.status >= 400 ? error : internal();
+    return error.status >= 400 ? error : internal(server);
   }
   if (error instanceof z.ZodError) return validationFailed(error);
   const { code, statusCode } = error as Partial<FastifyError>;
@@ -53,7 +56,7 @@ function toPhoneSafeError(error: unknown, request: FastifyRequest): PhoneSafeErr
   if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
     return new PhoneSafeError('BAD_REQUEST', (error as Error).message);
   }
-  return asStorageFault(error) ?? internal();
+  return asStorageFault(error, server) ?? internal(server);
 }
 
 function validationFailed(error: z.ZodError): PhoneSafeError {
@@ -64,6 +67,6 @@ function validationFailed(error: z.ZodError): PhoneSafeError {
   return new PhoneSafeError('VALIDATION_FAILED', detail, { issues });
 }
 
-function internal(): PhoneSafeError {
-  return new PhoneSafeError('INTERNAL', 'the center failed to handle the request; it has been logged');
+function internal(server: string): PhoneSafeError {
+  return new PhoneSafeError('INTERNAL', `the ${server} failed to handle the request; it has been logged`);
 }

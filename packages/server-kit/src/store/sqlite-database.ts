@@ -12,7 +12,7 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 const BUSY_TIMEOUT_MS = 5_000;
 /** Kysely compiles the same few dozen statements over and over; preparing each anew cost 10% of a transfer's CPU. */
 const STATEMENT_CACHE_SIZE = 256;
-/** The database holds every owner's metadata: readable by the center's user alone. */
+/** The database holds every owner's metadata: readable by the server's user alone. */
 const FILE_MODE = 0o600;
 
 export function openSqliteDatabase(path: string): SqliteDatabase {

@@ -36,12 +36,15 @@ export interface BodyGateStats {
 
 export class BodyGate {
   readonly #limits: BodyGateLimits;
+  readonly #server: string;
   readonly #queue: Array<() => void> = [];
   #reading = 0;
   #mostReading = 0;
 
-  constructor(limits: BodyGateLimits) {
+  /** `server` names the server in the refusal's detail ("the center is reading …"). */
+  constructor(limits: BodyGateLimits, server: string) {
     this.#limits = limits;
+    this.#server = server;
   }
 
   stats(): BodyGateStats {
@@ -75,7 +78,7 @@ export class BodyGate {
     if (this.#queue.length >= this.#limits.waiting) {
       throw new PhoneSafeError(
         'UNAVAILABLE',
-        `the center is reading ${this.#reading} large bodies and ${this.#queue.length} more wait; try again shortly`,
+        `the ${this.#server} is reading ${this.#reading} large bodies and ${this.#queue.length} more wait; try again shortly`,
       );
     }
     return new Promise((resolve, reject) => {
