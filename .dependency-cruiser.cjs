@@ -95,11 +95,63 @@ const serverKitRules = [
   },
 ];
 
+/**
+ * Protocol and testkit (the kits block; the tests' own rules are in
+ * .dependency-cruiser-tests.cjs, which resolves workspace imports).
+ *
+ * The testkit serves tests only and starts roles as processes, so it imports
+ * no role. `@phonesafe/protocol`'s root export is what a browser may import:
+ * nothing reachable from `src/index.ts` imports a `node:` module. The Node
+ * bindings live under `src/node/` (the `@phonesafe/protocol/node` export),
+ * and neutral modules never import them, so the first two protocol rules
+ * keep the root's whole import graph free of Node; the reachability rule
+ * checks the same from the entry itself.
+ */
+const { builtinModules } = require('node:module');
+const kitsRules = [
+  {
+    name: 'testkit-is-role-neutral',
+    comment: 'the testkit starts roles as processes and imports none of them (protocol only)',
+    severity: 'error',
+    from: { path: '^packages/testkit/src/' },
+    to: { path: '^packages/(handset|center|pc|cli)/|@phonesafe/(handset|center|pc|cli)' },
+  },
+  {
+    name: 'only-tests-use-the-testkit',
+    comment: 'the testkit is for tests: no package source imports it',
+    severity: 'error',
+    from: { path: '^packages/(protocol|handset|center|pc|cli)/src/' },
+    to: { path: '^packages/testkit/|@phonesafe/testkit' },
+  },
+  {
+    name: 'protocol-root-is-neutral',
+    comment: 'protocol modules outside src/node/ import no node: core module (a browser imports them)',
+    severity: 'error',
+    from: { path: '^packages/protocol/src/', pathNot: '^packages/protocol/src/node/' },
+    to: { dependencyTypes: ['core'] },
+  },
+  {
+    name: 'protocol-neutral-never-imports-node-bindings',
+    comment: 'the root of @phonesafe/protocol must not reach the Node bindings of @phonesafe/protocol/node',
+    severity: 'error',
+    from: { path: '^packages/protocol/src/', pathNot: '^packages/protocol/src/node/' },
+    to: { path: '^packages/protocol/src/node/' },
+  },
+  {
+    name: 'protocol-root-reaches-no-node-module',
+    comment: 'nothing reachable from the root entry of @phonesafe/protocol is a node: core module',
+    severity: 'error',
+    from: { path: '^packages/protocol/src/index\\.ts$' },
+    to: { path: `^(${builtinModules.join('|')})$`, reachable: true },
+  },
+];
+
 module.exports = {
   forbidden: [
     ...roleRules,
     ...centerRules,
     ...serverKitRules,
+    ...kitsRules,
     {
       name: 'protocol-is-a-leaf',
       comment: 'protocol is shared by every role and imports none of ours',

@@ -1,10 +1,26 @@
 /**
- * `npm test`: type check, lint, format check, role-boundary check, then
- * every test file with node's test runner. Stops at the first failing stage so CI output ends on
- * the real cause.
+ * `npm test`: type check, lint, format check, the boundary checks (src, then
+ * tests), then every test file with node's test runner. Stops at the first
+ * failing stage so CI output ends on the real cause.
+ *
+ * `npm test -- WORD…` runs only the test files whose path contains one of the
+ * words, and no other stage. `--unit` (`npm run test:unit`) keeps only the
+ * unit tier, `*.unit.test.ts`: no database, network, process or files, so it
+ * runs in seconds and without PostgreSQL. Nothing here starts PostgreSQL: a
+ * test that needs it asks the testkit's `pgDatabase()`, which starts it once
+ * per process (DEVELOPERS.md, Tests).
  */
 import { spawnSync } from 'node:child_process';
 import { glob } from 'node:fs/promises';
+
+/**
+ * The size budget (`node scripts/sizes.ts`: files ≤ 300 lines, functions ≤ 60)
+ * as a stage of the full run. Off until every package is within it; the lead
+ * switches it on once the reshaping has brought them there.
+ */
+const SIZE_BUDGET_STAGE = false;
+
+const UNIT_SUFFIX = '.unit.test.ts';
 
 function run(title: string, command: string, args: string[]): void {
   process.stderr.write(`\n== ${title}\n`);
@@ -15,17 +31,26 @@ function run(title: string, command: string, args: string[]): void {
   }
 }
 
-const filter = process.argv.slice(2);
+const args = process.argv.slice(2);
+const unitOnly = args.includes('--unit');
+const words = args.filter((arg) => arg !== '--unit');
 const files: string[] = [];
 for await (const file of glob('packages/*/test/**/*.test.ts')) files.push(file);
 files.sort();
-const selected = filter.length ? files.filter((f) => filter.some((word) => f.includes(word))) : files;
+const selected = files
+  .filter((f) => !unitOnly || f.endsWith(UNIT_SUFFIX))
+  .filter((f) => words.length === 0 || words.some((word) => f.includes(word)));
+if (selected.length === 0) {
+  process.stderr.write(`no test file matches ${args.join(' ')}\n`);
+  process.exit(1);
+}
 
-if (filter.length === 0) {
+if (args.length === 0) {
   run('type check', 'npx', ['tsc', '-p', 'tsconfig.json']);
   run('lint', 'npx', ['eslint', 'packages', 'scripts', 'bench']);
   run('format', 'npx', ['prettier', '--check', '--log-level', 'warn', 'packages', 'scripts', 'bench', 'eslint.config.js']);
   run('role boundaries', 'npx', ['depcruise', '--config', '.dependency-cruiser.cjs', 'packages']);
+  run('test boundaries', 'npx', ['depcruise', '--config', '.dependency-cruiser-tests.cjs', 'packages']);
+  if (SIZE_BUDGET_STAGE) run('size budget', process.execPath, ['scripts/sizes.ts']);
 }
-run('PostgreSQL for the tests', 'bash', ['scripts/ensure-postgres.sh']);
 run(`tests (${selected.length} files)`, process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=300000', ...selected]);

@@ -84,19 +84,3 @@ export class ChannelClient {
     return this.closed;
   }
 }
-
-/** Polls `check` until it answers something truthy (for effects that travel through sockets and the bus). */
-export async function until<T>(check: () => Promise<T> | T, what: string, timeoutMs = 3000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Lets messages in flight arrive, for asserting that nothing more came. */
-export function settle(ms = 150): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { ChannelClient, until } from './channel-client.ts';
+import { until } from '@phonesafe/testkit';
+import { ChannelClient } from './channel-client.ts';
 import { call, enroll, expectStatus, newOwner, startHarness, type Harness, type TestOwner } from './http-harness.ts';
 
 const BURST = 50;

@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ChannelClient, settle, until } from './channel-client.ts';
+import { settle, until } from '@phonesafe/testkit';
+import { ChannelClient } from './channel-client.ts';
 import {
   call,
   enroll,

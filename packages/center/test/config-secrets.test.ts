@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { pgDatabase } from '@phonesafe/testkit';
 import { loadConfig, printConfig, secretSettings, type ConfigOverrides } from '../src/config/config.ts';
 import { call, expectStatus, startHarness, type Harness } from './http-harness.ts';
 import { runFullHandsetFlow } from './http-flow-scenario.ts';
-import { createTestDatabase } from './pg-test-database.ts';
 
 const MARKER = 'marker-7f3a9c1e5b2d';
 
@@ -25,7 +25,7 @@ describe('declared secrets', () => {
   let values: Record<string, string>;
   let h: Harness;
   before(async () => {
-    database = await createTestDatabase();
+    database = await pgDatabase();
     values = secretValues(database.url);
     // PostgreSQL in the tests trusts local connections, so the marker password opens the database like any other.
     h = await startHarness(values as ConfigOverrides);

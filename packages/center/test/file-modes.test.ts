@@ -1,9 +1,9 @@
 /** Issue 8 item 13: the center's data directory and SQLite files are its user's alone, also when they existed with looser modes. */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from '@phonesafe/testkit';
 import { openResources } from '../src/resources.ts';
 
 const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
@@ -11,8 +11,7 @@ const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
 test('opening a center tightens its data directory to 0700 and its database, -wal and -shm to 0600', async (t) => {
   const umask = process.umask(0o022);
   t.after(() => process.umask(umask));
-  const root = await mkdtemp(join(tmpdir(), 'phonesafe-modes-'));
-  t.after(() => rm(root, { recursive: true, force: true }));
+  const root = await tempDir(t, 'modes');
   const data = join(root, 'old');
   await mkdir(data, { mode: 0o755 });
   await writeFile(join(data, 'center.db'), '', { mode: 0o644 });

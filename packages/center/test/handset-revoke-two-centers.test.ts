@@ -9,13 +9,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pgDatabase } from '@phonesafe/testkit';
 import { ManualClock } from '@phonesafe/protocol';
 import { REVOKED } from '../src/channel/channel-registry.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import { startCenter, type RunningCenter } from '../src/server.ts';
 import { ChannelClient } from './channel-client.ts';
-import { call, createPostgresDatabase, enroll, expectProblem, expectStatus, newOwner } from './http-harness.ts';
+import { call, enroll, expectProblem, expectStatus, newOwner } from './http-harness.ts';
 import { remote } from './remote-harness.ts';
 
 describe('revoking a handset connected to another center (PostgreSQL)', () => {
@@ -34,7 +35,7 @@ describe('revoking a handset connected to another center (PostgreSQL)', () => {
   }
 
   before(async () => {
-    database = await createPostgresDatabase();
+    database = await pgDatabase();
   });
   after(async () => {
     for (const running of centers) await running.close();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { request, type IncomingMessage } from 'node:http';
 import { afterEach, describe, it } from 'node:test';
-import { until } from './channel-client.ts';
+import { until } from '@phonesafe/testkit';
 import { enroll, newOwner, startHarness, type Harness } from './http-harness.ts';
 
 const BODY = 256 * 1024;

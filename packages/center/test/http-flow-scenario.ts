@@ -5,7 +5,7 @@
  * complete with deleteAfter.
  */
 import assert from 'node:assert/strict';
-import { sha256Hex } from '@phonesafe/protocol';
+import { sha256Hex } from '@phonesafe/protocol/node';
 import { call, enroll, expectStatus, newOwner, putPart, randomChunk, sealBackup, TEST_KDF_COST, type Harness } from './http-harness.ts';
 
 export async function runFullHandsetFlow(h: Harness): Promise<{ ownerToken: string; credential: string; authKey: string }> {

@@ -1,27 +1,14 @@
 /**
  * Test harness for the HTTP API: a real store (SQLite in a temp dir, or a
- * throw-away PostgreSQL database), real blobs, a ManualClock, captured logs,
+ * throw-away PostgreSQL database from the testkit's `pgDatabase`), real blobs, a ManualClock, captured logs,
  * and helpers that act as an owner's pc and handsets through `app.inject()`.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import {
-  deriveOwnerSecrets,
-  ManualClock,
-  newDataKey,
-  newKdfParams,
-  OwnerKeys,
-  sha256Hex,
-  wrapDataKey,
-  type EndNotice,
-  type Manifest,
-  type SealedPart,
-} from '@phonesafe/protocol';
+import { ManualClock, type EndNotice, type Manifest } from '@phonesafe/protocol';
+import { deriveOwnerSecrets, newDataKey, newKdfParams, OwnerKeys, sha256Hex, wrapDataKey, type SealedPart } from '@phonesafe/protocol/node';
+import { makeTempDir, OWNER_PASSWORD } from '@phonesafe/testkit';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import pg from 'pg';
 import { resolveCenterSecret } from '../src/config/center-secret.ts';
 import { loadConfig, type ConfigOverrides } from '../src/config/config.ts';
 import type { ChannelRegistry } from '../src/channel/channel-registry.ts';
@@ -55,7 +42,7 @@ export interface Harness {
 }
 
 export async function startHarness(overrides: ConfigOverrides = {}, clock = new ManualClock('2026-03-02T10:00:00.000Z')): Promise<Harness> {
-  const data = await mkdtemp(join(tmpdir(), 'phonesafe-http-'));
+  const { dir: data, remove } = await makeTempDir('http');
   // An empty environment: the developer's PHONESAFE_* variables must not leak into tests.
   const config = loadConfig({ data, ...overrides }, {});
   const { store, blobs } = await openResources(config);
@@ -92,28 +79,9 @@ export async function startHarness(overrides: ConfigOverrides = {}, clock = new 
       await app.close();
       await bus.close();
       await store.close();
-      await rm(data, { recursive: true, force: true });
+      await remove();
     },
   };
-}
-
-/** A throw-away PostgreSQL database `phonesafe_h_<random>`, made and dropped through the admin URL. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = process.env['PHONESAFE_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `phonesafe_h_${randomBytes(6).toString('hex')}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 export interface CallOptions {
@@ -150,7 +118,7 @@ export interface TestOwner {
 /** Registers and logs in an owner the way the pc does (real KDF, real wrapped data key). */
 export async function newOwner(h: Harness, email = `owner-${randomBytes(4).toString('hex')}@example.org`): Promise<TestOwner> {
   const kdf = newKdfParams(TEST_KDF_COST);
-  const { authKey, kek } = await deriveOwnerSecrets('correct horse battery staple', kdf);
+  const { authKey, kek } = await deriveOwnerSecrets(OWNER_PASSWORD, kdf);
   const dataKey = newDataKey();
   const register = await call(h, 'POST', '/v1/owners', {
     json: { email, authKey: authKey.toString('base64'), kdf, wrappedDataKey: wrapDataKey(kek, dataKey) },

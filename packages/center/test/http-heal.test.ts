@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { encodePartBatch, PartBatchAck, sha256Hex, type SealedPart } from '@phonesafe/protocol';
+import { encodePartBatch, PartBatchAck } from '@phonesafe/protocol';
+import { sha256Hex, type SealedPart } from '@phonesafe/protocol/node';
 import { verifyStore } from '../src/maintenance/verify.ts';
 import {
   call,

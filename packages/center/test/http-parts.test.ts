@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { decodePartBatch, encodePartBatch, PartBatchAck, sha256Hex, type SealedPart } from '@phonesafe/protocol';
+import { decodePartBatch, encodePartBatch, PartBatchAck } from '@phonesafe/protocol';
+import { sha256Hex, type SealedPart } from '@phonesafe/protocol/node';
 import {
   call,
   enroll,

@@ -6,8 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { encodePartBatch, type SealedPart } from '@phonesafe/protocol';
-import { ChannelClient, until } from './channel-client.ts';
+import { encodePartBatch } from '@phonesafe/protocol';
+import type { SealedPart } from '@phonesafe/protocol/node';
+import { until } from '@phonesafe/testkit';
+import { ChannelClient } from './channel-client.ts';
 import {
   call,
   enroll,

@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pgDatabase } from '@phonesafe/testkit';
 import { ManualClock } from '@phonesafe/protocol';
 import type { LightMyRequestResponse } from 'fastify';
 import { Lockout } from '../src/auth/lockout.ts';
@@ -20,7 +21,7 @@ import { createLogger } from '../src/logging/logger.ts';
 import { startCenter, type RunningCenter } from '../src/server.ts';
 import { openStore } from '../src/center-store.ts';
 import type { Store } from '../src/center-store.ts';
-import { call, createPostgresDatabase, expectProblem, newOwner, startHarness, type Harness, type TestOwner } from './http-harness.ts';
+import { call, expectProblem, newOwner, startHarness, type Harness, type TestOwner } from './http-harness.ts';
 import { remote } from './remote-harness.ts';
 import { desk, enrollPhone, newPhone } from './rescue-fixtures.ts';
 
@@ -125,7 +126,7 @@ describe('lockouts under parallel guesses, one center on SQLite', () => {
 
 describe('lockouts under parallel guesses, two centers on one PostgreSQL database', () => {
   raceTests(async () => {
-    const database = await createPostgresDatabase();
+    const database = await pgDatabase();
     const clock = new ManualClock('2026-03-02T10:00:00.000Z');
     const dirs: string[] = [];
     const running: RunningCenter[] = [];

@@ -8,11 +8,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pgDatabase } from '@phonesafe/testkit';
 import { Migrator } from 'kysely/migration';
 import { type Engine, postgresEngine, sqliteEngine, tablesOf } from '@phonesafe/server-kit';
 import { migrationProvider } from '../src/store/migrations/index.ts';
 import { centerStore, type CenterTables, type Store } from '../src/center-store.ts';
-import { createTestDatabase } from './pg-test-database.ts';
 import { hashAuthKey } from '../src/owners/auth-key-hash.ts';
 import { desk, rescueStatus } from './rescue-fixtures.ts';
 import { expectStatus, startHarness } from './http-harness.ts';
@@ -284,7 +284,7 @@ describe('migration 0007 on SQLite', () => {
 
 describe('migration 0007 on PostgreSQL', () => {
   migrationTests(async () => {
-    const database = await createTestDatabase();
+    const database = await pgDatabase();
     return { engine: postgresEngine(database.url), drop: database.drop };
   });
 });

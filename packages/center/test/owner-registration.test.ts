@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { deriveOwnerSecrets, newDataKey, newKdfParams, wrapDataKey } from '@phonesafe/protocol';
+import { deriveOwnerSecrets, newDataKey, newKdfParams, wrapDataKey } from '@phonesafe/protocol/node';
 import { call, expectProblem, expectStatus, newOwner, startHarness, TEST_KDF_COST, type Harness, type TestOwner } from './http-harness.ts';
 
 const salt16 = Buffer.alloc(16, 1).toString('base64');

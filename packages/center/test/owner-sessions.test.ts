@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { deriveOwnerSecrets, newKdfParams, unwrapDataKey, wrapDataKey } from '@phonesafe/protocol';
+import { OWNER_PASSWORD } from '@phonesafe/testkit';
+import { deriveOwnerSecrets, newKdfParams, unwrapDataKey, wrapDataKey } from '@phonesafe/protocol/node';
 import {
   call,
   enroll,
@@ -18,8 +19,6 @@ import {
   type Harness,
   type TestOwner,
 } from './http-harness.ts';
-
-const PASSWORD = 'correct horse battery staple';
 
 describe('owner sessions: logout and password change', () => {
   let h: Harness;
@@ -49,7 +48,7 @@ describe('owner sessions: logout and password change', () => {
     const current = await login();
     expectStatus(current, 200);
     const { kdf: oldKdf, wrappedDataKey } = current.json<{ kdf: Parameters<typeof deriveOwnerSecrets>[1]; wrappedDataKey: string }>();
-    const dataKey = unwrapDataKey((await deriveOwnerSecrets(PASSWORD, oldKdf)).kek, wrappedDataKey);
+    const dataKey = unwrapDataKey((await deriveOwnerSecrets(OWNER_PASSWORD, oldKdf)).kek, wrappedDataKey);
     const kdf = newKdfParams(TEST_KDF_COST);
     const fresh = await deriveOwnerSecrets(newPassword, kdf);
     return {

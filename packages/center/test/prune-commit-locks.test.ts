@@ -11,13 +11,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pgDatabase, until } from '@phonesafe/testkit';
 import pg from 'pg';
 import { LocalBlobStore } from '../src/blobs/local-blob-store.ts';
 import { prune } from '../src/maintenance/prune.ts';
 import { openStore } from '../src/center-store.ts';
 import type { Store } from '../src/center-store.ts';
-import { until } from './channel-client.ts';
-import { createTestDatabase } from './pg-test-database.ts';
 import { rejectsWith } from './store-conformance.ts';
 import { at, openWithParts, partRef, seedOwner, uid } from './store-fixtures.ts';
 
@@ -27,7 +26,7 @@ describe('prune and commit on PostgreSQL', () => {
   let other: pg.Client;
   let dir: string;
   before(async () => {
-    database = await createTestDatabase();
+    database = await pgDatabase();
     store = await openStore(database.url);
     other = new pg.Client({ connectionString: database.url });
     await other.connect();

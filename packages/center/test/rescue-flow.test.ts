@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { REVOKED } from '../src/channel/channel-registry.ts';
-import { isControlNumber } from '../src/rescue/control-number.ts';
-import { ChannelClient, settle, until } from './channel-client.ts';
+import { isControlNumber } from '@phonesafe/protocol';
+import { settle, until } from '@phonesafe/testkit';
+import { ChannelClient } from './channel-client.ts';
 import {
   call,
   expectProblem,

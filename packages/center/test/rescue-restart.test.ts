@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pgDatabase, settle, until } from '@phonesafe/testkit';
 import { ManualClock } from '@phonesafe/protocol';
 import { REVOKED } from '../src/channel/channel-registry.ts';
 import { loadConfig } from '../src/config/config.ts';
@@ -16,8 +17,8 @@ import { createLogger } from '../src/logging/logger.ts';
 import { startCenter, type RunningCenter } from '../src/server.ts';
 import { openStore } from '../src/center-store.ts';
 import type { Store } from '../src/center-store.ts';
-import { ChannelClient, settle, until } from './channel-client.ts';
-import { call, createPostgresDatabase, expectProblem, expectStatus, newOwner, type TestOwner } from './http-harness.ts';
+import { ChannelClient } from './channel-client.ts';
+import { call, expectProblem, expectStatus, newOwner, type TestOwner } from './http-harness.ts';
 import { remote } from './remote-harness.ts';
 import { desk, enrollPhone, newPhone, rescueStatus, saveMemory } from './rescue-fixtures.ts';
 
@@ -39,7 +40,7 @@ describe('rescue across centers and a restart', () => {
   }
 
   before(async () => {
-    database = await createPostgresDatabase();
+    database = await pgDatabase();
     store = await openStore(database.url);
   });
   after(async () => {

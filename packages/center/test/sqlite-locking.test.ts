@@ -7,17 +7,15 @@
  * waiting on the busy timeout like any statement.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { DatabaseSync } from 'node:sqlite';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openStore, type CenterTables } from '../src/center-store.ts';
+import { tempDir } from '@phonesafe/testkit';
 import { sqliteEngine, tablesOf } from '@phonesafe/server-kit';
+import { openStore, type CenterTables } from '../src/center-store.ts';
 
 test('a transaction holds the write lock from its BEGIN, before it writes anything', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'phonesafe-sqlite-lock-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'sqlite-lock');
   const file = join(dir, 'center.db');
   await (await openStore(`sqlite:${file}`)).close();
   const engine = sqliteEngine(file);

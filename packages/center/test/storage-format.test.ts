@@ -8,11 +8,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { pgDatabase } from '@phonesafe/testkit';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { centerStore, openStore } from '../src/center-store.ts';
 import { postgresEngine } from '@phonesafe/server-kit';
-import { createTestDatabase } from './pg-test-database.ts';
 
 type Schema = Record<string, string[]>;
 
@@ -59,7 +59,7 @@ describe('storage-format.md lists the schema', () => {
   });
 
   it('every table and column of a fresh PostgreSQL database, and nothing else', async (t) => {
-    const database = await createTestDatabase();
+    const database = await pgDatabase();
     t.after(() => database.drop());
     const engine = postgresEngine(database.url);
     const store = centerStore(engine);

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { pgDatabase } from '@phonesafe/testkit';
 import { openStore } from '../src/center-store.ts';
 import type { Store } from '../src/center-store.ts';
-import { createTestDatabase } from './pg-test-database.ts';
 import { registerStoreConformance } from './store-conformance.ts';
 import { materialise, scheduleRow } from './store-conformance-jobs.ts';
 import { at, handsetRow, seedOwner, uid } from './store-fixtures.ts';
 
 registerStoreConformance('postgres', async () => {
-  const database = await createTestDatabase();
+  const database = await pgDatabase();
   const store = await openStore(database.url);
   return {
     store,
@@ -24,7 +24,7 @@ describe('two stores (two centers) on one PostgreSQL database', () => {
   let one: Store;
   let two: Store;
   before(async () => {
-    database = await createTestDatabase();
+    database = await pgDatabase();
     one = await openStore(database.url);
     two = await openStore(database.url);
   });

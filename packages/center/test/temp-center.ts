@@ -1,7 +1,6 @@
 /** A SQLite store and a local blob store in a fresh temporary directory, for service tests. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeTempDir } from '@phonesafe/testkit';
 import { LocalBlobStore } from '../src/blobs/local-blob-store.ts';
 import { openStore } from '../src/center-store.ts';
 import type { Store } from '../src/center-store.ts';
@@ -16,7 +15,7 @@ export interface TempCenter {
 }
 
 export async function tempCenter(): Promise<TempCenter> {
-  const dir = await mkdtemp(join(tmpdir(), 'phonesafe-center-'));
+  const { dir, remove } = await makeTempDir('center');
   const dbFile = join(dir, 'center.db');
   const store = await openStore(`sqlite:${dbFile}`);
   const blobRoot = join(dir, 'blobs');
@@ -27,7 +26,7 @@ export async function tempCenter(): Promise<TempCenter> {
     blobRoot,
     cleanup: async () => {
       await center.store.close();
-      await rm(dir, { recursive: true, force: true });
+      await remove();
     },
   };
   return center;

@@ -10,7 +10,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { encodePartBatch, ManualClock, type SealedPart } from '@phonesafe/protocol';
+import { pgDatabase } from '@phonesafe/testkit';
+import { encodePartBatch, ManualClock } from '@phonesafe/protocol';
+import type { SealedPart } from '@phonesafe/protocol/node';
 import { LocalBlobStore } from '../src/blobs/local-blob-store.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/logging/logger.ts';
@@ -18,7 +20,7 @@ import { verifyStore } from '../src/maintenance/verify.ts';
 import { startCenter, type RunningCenter } from '../src/server.ts';
 import { openStore } from '../src/center-store.ts';
 import type { Store } from '../src/center-store.ts';
-import { call, createPostgresDatabase, enroll, newOwner, putPart, randomChunk, type Harness, type TestOwner } from './http-harness.ts';
+import { call, enroll, newOwner, putPart, randomChunk, type Harness, type TestOwner } from './http-harness.ts';
 import { remote } from './remote-harness.ts';
 
 const PAIRS = 200;
@@ -33,7 +35,7 @@ describe('two centers on one database and one blob directory', () => {
   let credentials: string[];
 
   before(async () => {
-    database = await createPostgresDatabase();
+    database = await pgDatabase();
     data = await mkdtemp(join(tmpdir(), 'phonesafe-two-blobs-'));
     const config = loadConfig({ data, db: database.url, port: 0, tickMs: 0, centerSecret: 's'.repeat(40), logLevel: 'silent' }, {});
     const clock = new ManualClock('2026-03-02T10:00:00.000Z');

@@ -12,25 +12,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pgDatabase, settle, until } from '@phonesafe/testkit';
 import { ManualClock } from '@phonesafe/protocol';
 import { loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import { startCenter, type RunningCenter } from '../src/server.ts';
 import { openStore } from '../src/center-store.ts';
 import type { Store } from '../src/center-store.ts';
-import { ChannelClient, settle, until } from './channel-client.ts';
-import {
-  call,
-  createPostgresDatabase,
-  enroll,
-  expectStatus,
-  newOwner,
-  randomChunk,
-  runBackup,
-  sealBackup,
-  type Harness,
-  type TestOwner,
-} from './http-harness.ts';
+import { ChannelClient } from './channel-client.ts';
+import { call, enroll, expectStatus, newOwner, randomChunk, runBackup, sealBackup, type Harness, type TestOwner } from './http-harness.ts';
 import { remote } from './remote-harness.ts';
 
 const MINUTE = 60_000;
@@ -55,7 +45,7 @@ describe('two centers on one PostgreSQL database', () => {
   }
 
   before(async () => {
-    database = await createPostgresDatabase();
+    database = await pgDatabase();
     one = await center();
     two = await center();
     store = await openStore(database.url);

@@ -5,26 +5,22 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { PG_ADMIN_URL, pgAdminQuery, pgDatabase, tempDir } from '@phonesafe/testkit';
 import { LocalBlobStore } from '../src/blobs/local-blob-store.ts';
 import { verifyStore } from '../src/maintenance/verify.ts';
 import { openStore } from '../src/center-store.ts';
-import { ADMIN_URL, adminQuery, createTestDatabase } from './pg-test-database.ts';
 import { partRef, seedOwner, at, uid } from './store-fixtures.ts';
 
-const admin = adminQuery;
+const admin = pgAdminQuery;
 
 describe('verify: the database check on PostgreSQL', () => {
   it('runs amcheck on every index and table of the schema', async (t) => {
-    const database = await createTestDatabase();
-    t.after(() => database.drop());
+    const database = await pgDatabase(t);
     const store = await openStore(database.url);
     t.after(() => store.close());
-    const dir = await mkdtemp(join(tmpdir(), 'phonesafe-verify-pg-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
+    const dir = await tempDir(t, 'verify-pg');
     const { owner } = await seedOwner(store);
     await store.parts.record(owner.id, partRef(uid('p')), at(1));
     const report = await verifyStore(store, new LocalBlobStore(join(dir, 'blobs')));
@@ -41,13 +37,12 @@ describe('verify: the database check on PostgreSQL', () => {
       await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin(`DROP ROLE IF EXISTS ${role}`);
     });
-    const url = new URL(ADMIN_URL);
+    const url = new URL(PG_ADMIN_URL);
     url.username = role;
     url.pathname = `/${name}`;
     const store = await openStore(url.toString());
     t.after(() => store.close());
-    const dir = await mkdtemp(join(tmpdir(), 'phonesafe-verify-pg-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
+    const dir = await tempDir(t, 'verify-pg');
     const report = await verifyStore(store, new LocalBlobStore(join(dir, 'blobs')));
     assert.equal(report.database?.status, 'skipped');
     assert.match(report.database?.detail ?? '', /amcheck.*permission denied/);

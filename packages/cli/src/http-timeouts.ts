@@ -1,4 +1,5 @@
-import { PhoneSafeError, type HttpTimeouts } from '@phonesafe/protocol';
+import { PhoneSafeError } from '@phonesafe/protocol';
+import type { HttpTimeouts } from '@phonesafe/protocol/node';
 
 let timeouts: HttpTimeouts | undefined;
 

@@ -9,8 +9,19 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_CHUNK_SIZES } from '@phonesafe/protocol';
-import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { editMiddle, handsetTree, treeDigest, writeTree } from './helpers/tree.ts';
+import {
+  cli,
+  cliFails,
+  cliJson,
+  editMiddle,
+  handsetTree,
+  OWNER_PASSWORD,
+  ownerEnv,
+  startCenter,
+  tempDir,
+  treeDigest,
+  writeTree,
+} from '@phonesafe/testkit';
 import type { BackupJson, BackupListJson, RestoreJson } from './helpers/types.ts';
 
 const OWNER = 'owner@example.org';
@@ -18,7 +29,7 @@ const OWNER = 'owner@example.org';
 test('back up, back up a 1% change, restore onto a new handset, and use the pc', { timeout: 300_000 }, async (t) => {
   const root = await tempDir(t);
   const center = await startCenter(t, join(root, 'center'));
-  const env = ownerEnv(root, 'correct horse battery staple');
+  const env = ownerEnv(root, OWNER_PASSWORD);
   const [src, a, b] = [join(root, 'src'), join(root, 'handset-a'), join(root, 'handset-b')];
   await writeTree(src, handsetTree());
   const enroll = (dir: string, name: string) =>

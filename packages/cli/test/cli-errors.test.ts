@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
+import { centerWithOwner, cli, cliFails, cliJson, ownerEnv, tempDir } from '@phonesafe/testkit';
 
 test('usage errors: unknown kind, missing options, unknown verb', async (t) => {
   const env = ownerEnv(await tempDir(t), 'pw');
@@ -24,9 +24,7 @@ test('an unreachable center is a network error (6)', async (t) => {
 });
 
 test('a wrong password is refused (3); --json documents parse', { timeout: 120_000 }, async (t) => {
-  const root = await tempDir(t);
-  const center = await startCenter(t, join(root, 'center'));
-  const env = ownerEnv(root, 'the right one', { PHONESAFE_CENTER: center.url, PHONESAFE_OWNER: 'who@example.org' });
+  const { root, center, env } = await centerWithOwner(t, 'who@example.org', 'the right one');
   const phone = join(root, 'phone');
   const enrolled = await cliJson(
     ['handset', 'enroll', '--center', center.url, '--owner', 'who@example.org', '--name', 'phone', '--data', phone],

@@ -7,18 +7,26 @@ import { strict as assert } from 'node:assert';
 import { basename, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
-import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { flipByte, largestBlob } from './helpers/blobs.ts';
-import { handsetTree, listFiles, treeDigest, writeTree } from './helpers/tree.ts';
+import {
+  centerWithOwner,
+  cli,
+  cliFails,
+  cliJson,
+  flipByte,
+  handsetTree,
+  largestBlob,
+  listFiles,
+  ownerEnv,
+  tempDir,
+  treeDigest,
+  writeTree,
+} from '@phonesafe/testkit';
 import type { BackupJson } from './helpers/types.ts';
 
 const OWNER = 'damage@example.org';
 
 test('a damaged part is reported by verify and stops restores without writing a bad file', { timeout: 300_000 }, async (t) => {
-  const root = await tempDir(t);
-  const data = join(root, 'center');
-  const center = await startCenter(t, data);
-  const env = ownerEnv(root, 'damage password', { PHONESAFE_CENTER: center.url, PHONESAFE_OWNER: OWNER });
+  const { root, data, center, env } = await centerWithOwner(t, OWNER, 'damage password');
   const [src, a, d] = [join(root, 'src'), join(root, 'handset-a'), join(root, 'handset-d')];
   await writeTree(src, handsetTree());
   const source = await treeDigest(src);

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { test } from 'node:test';
-import { cli } from './helpers/cli.ts';
+import { cli } from '@phonesafe/testkit';
 
 test('phonesafe demo: NG, retry, give-up, backup, restore to another handset, identical', { timeout: 240_000 }, async () => {
   const before = new Set((await readdir(tmpdir())).filter((n) => n.startsWith('phonesafe-demo-')));

@@ -8,8 +8,7 @@ import { strict as assert } from 'node:assert';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { writeTree } from './helpers/tree.ts';
+import { cliJson, OWNER_PASSWORD, ownerEnv, startCenter, tempDir, writeTree } from '@phonesafe/testkit';
 
 const OWNER = 'owner@example.org';
 
@@ -40,7 +39,7 @@ test(
     await writeTree(src, { 'contacts/alice.vcf': 'BEGIN:VCARD\r\nFN:Alice\r\nEND:VCARD\r\n', 'photos/a.jpg': 'x'.repeat(300_000) });
 
     const center = await startCenter(t, centerDir);
-    const env = ownerEnv(root, 'correct horse battery staple', { PHONESAFE_PC_DIR: pcDir });
+    const env = ownerEnv(root, OWNER_PASSWORD, { PHONESAFE_PC_DIR: pcDir });
     await cliJson(['handset', 'enroll', '--center', center.url, '--owner', OWNER, '--name', 'phone', '--data', handsetDir], env);
     await cliJson(['handset', 'import', '--data', handsetDir, src], env);
     await cliJson(['handset', 'backup', '--data', handsetDir], env);

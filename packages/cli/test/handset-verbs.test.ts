@@ -8,8 +8,7 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ScheduleView } from '@phonesafe/protocol';
-import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { treeDigest, writeTree } from './helpers/tree.ts';
+import { centerWithOwner, cli, cliFails, cliJson, treeDigest, writeTree } from '@phonesafe/testkit';
 
 const OWNER = 'verbs@example.org';
 
@@ -22,9 +21,7 @@ interface DeviceJson {
 }
 
 test('handset settings, device state, power-on, offload and fetch; pc schedule and notices', { timeout: 180_000 }, async (t) => {
-  const root = await tempDir(t);
-  const center = await startCenter(t, join(root, 'center'));
-  const env = ownerEnv(root, 'verbs password', { PHONESAFE_CENTER: center.url, PHONESAFE_OWNER: OWNER });
+  const { root, center, env } = await centerWithOwner(t, OWNER, 'verbs password');
   const [src, a] = [join(root, 'src'), join(root, 'a')];
   await writeTree(src, {
     'contacts/ann.vcf': 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\nEND:VCARD\r\n',

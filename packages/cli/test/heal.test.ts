@@ -8,9 +8,7 @@ import { strict as assert } from 'node:assert';
 import { rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
-import { flipByte } from './helpers/blobs.ts';
-import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { handsetTree, listFiles, treeDigest, writeTree } from './helpers/tree.ts';
+import { centerWithOwner, cli, cliFails, cliJson, flipByte, handsetTree, listFiles, treeDigest, writeTree } from '@phonesafe/testkit';
 import type { BackupJson } from './helpers/types.ts';
 
 const OWNER = 'heal@example.org';
@@ -24,10 +22,7 @@ test(
   'damaged and lost parts heal: verify marks them, the next backup sends them again, verify is clean, the restore is identical',
   { timeout: 300_000 },
   async (t) => {
-    const root = await tempDir(t);
-    const data = join(root, 'center');
-    const center = await startCenter(t, data);
-    const env = ownerEnv(root, 'heal password', { PHONESAFE_CENTER: center.url, PHONESAFE_OWNER: OWNER });
+    const { root, data, center, env } = await centerWithOwner(t, OWNER, 'heal password');
     const [src, a, d] = [join(root, 'src'), join(root, 'handset-a'), join(root, 'handset-d')];
     await writeTree(src, handsetTree());
     const source = await treeDigest(src);

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
-import { cliFails, ownerEnv, tempDir } from './helpers/cli.ts';
+import { cliFails, OWNER_PASSWORD, ownerEnv, tempDir } from '@phonesafe/testkit';
 
 async function silentCenter(t: TestContext): Promise<{ url: string; connections: () => number }> {
   let connections = 0;
@@ -31,7 +31,7 @@ test(
   async (t) => {
     const root = await tempDir(t);
     const center = await silentCenter(t);
-    const env = ownerEnv(root, 'correct horse battery staple', { PHONESAFE_HTTP_TIMEOUT_SECONDS: '0.3' });
+    const env = ownerEnv(root, OWNER_PASSWORD, { PHONESAFE_HTTP_TIMEOUT_SECONDS: '0.3' });
     const result = await cliFails(['pc', 'backups', '--center', center.url, '--owner', 'owner@example.org'], env, 6, 'NETWORK');
     assert.match(result.stderr, /no answer for 0\.3 s/);
     assert.equal(center.connections(), 1);

@@ -7,8 +7,7 @@ import { strict as assert } from 'node:assert';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { handsetTree, listFiles, writeTree } from './helpers/tree.ts';
+import { cliFails, cliJson, handsetTree, listFiles, ownerEnv, startCenter, tempDir, writeTree } from '@phonesafe/testkit';
 import type { BackupJson, BackupListJson } from './helpers/types.ts';
 
 const MARKER = 'Zyzzogeton4217';

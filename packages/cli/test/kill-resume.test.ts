@@ -9,8 +9,18 @@ import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { cliJson, finished, ownerEnv, spawnCli, startCenter, tempDir } from './helpers/cli.ts';
-import { handsetTree, randomFiles, treeDigest, writeTree } from './helpers/tree.ts';
+import {
+  cliJson,
+  finished,
+  handsetTree,
+  ownerEnv,
+  randomFiles,
+  spawnCli,
+  startCenter,
+  tempDir,
+  treeDigest,
+  writeTree,
+} from '@phonesafe/testkit';
 import type { BackupJson, BackupListJson, RestoreJson } from './helpers/types.ts';
 
 const OWNER = 'resume@example.org';

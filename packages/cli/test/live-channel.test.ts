@@ -10,9 +10,19 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Notice } from '@phonesafe/protocol';
-import { cli, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { runHandset, scaledClock, scheduleSoon, type RunEvent } from './helpers/live.ts';
-import { treeDigest, writeTree, type TreeSpec } from './helpers/tree.ts';
+import {
+  centerWithOwner,
+  cli,
+  cliJson,
+  ownerEnv,
+  scaledClock,
+  startCenter,
+  tempDir,
+  treeDigest,
+  type TreeSpec,
+  writeTree,
+} from '@phonesafe/testkit';
+import { runHandset, scheduleSoon, type RunEvent } from './helpers/live.ts';
 import type { BackupJson } from './helpers/types.ts';
 
 const OWNER = 'live@example.org';
@@ -26,9 +36,7 @@ function smallTree(who: string): TreeSpec {
 }
 
 test('a restore ordered from the pc is applied at once over the live channel', { timeout: 120_000 }, async (t) => {
-  const root = await tempDir(t);
-  const center = await startCenter(t, join(root, 'center'));
-  const env = ownerEnv(root, 'live channel password', { PHONESAFE_CENTER: center.url, PHONESAFE_OWNER: OWNER });
+  const { root, center, env } = await centerWithOwner(t, OWNER, 'live channel password');
   const [src, a, b] = [join(root, 'src'), join(root, 'a'), join(root, 'b')];
   await writeTree(src, smallTree('alice'));
   for (const [dir, name] of [

@@ -10,8 +10,7 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { treeDigest, writeTree } from './helpers/tree.ts';
+import { centerWithOwner, cliJson, treeDigest, writeTree } from '@phonesafe/testkit';
 import type { BackupJson, RestoreJson } from './helpers/types.ts';
 
 const OWNER = 'offload@example.org';
@@ -20,10 +19,7 @@ test(
   'offloaded media survives eleven contacts-only backups and a prune; a restore with no --backup finds every item',
   { timeout: 300_000 },
   async (t) => {
-    const root = await tempDir(t);
-    const data = join(root, 'center');
-    const center = await startCenter(t, data);
-    const env = ownerEnv(root, 'offload password', { PHONESAFE_CENTER: center.url, PHONESAFE_OWNER: OWNER });
+    const { root, data, center, env } = await centerWithOwner(t, OWNER, 'offload password');
     const [src, a, b] = [join(root, 'src'), join(root, 'a'), join(root, 'b')];
     await writeTree(src, {
       'contacts/ann.vcf': 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\nEND:VCARD\r\n',

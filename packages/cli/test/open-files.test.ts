@@ -8,8 +8,7 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cliJson, finished, MAIN, ownerEnv, startCenter, tempDir, type Env } from './helpers/cli.ts';
-import { treeDigest, writeTree, type TreeSpec } from './helpers/tree.ts';
+import { centerWithOwner, cliJson, type Env, finished, MAIN, treeDigest, type TreeSpec, writeTree } from '@phonesafe/testkit';
 
 const OPEN_FILES = 96;
 const ITEMS = 1_200;
@@ -26,9 +25,7 @@ async function limited<T>(args: readonly string[], env: Env): Promise<T> {
 }
 
 test(`${ITEMS} small items are backed up and restored with at most ${OPEN_FILES} open files`, { timeout: 180_000 }, async (t) => {
-  const root = await tempDir(t);
-  const center = await startCenter(t, join(root, 'center'));
-  const env = ownerEnv(root, 'open files owner password', { PHONESAFE_CENTER: center.url, PHONESAFE_OWNER: 'files@example.org' });
+  const { root, center, env } = await centerWithOwner(t, 'files@example.org', 'open files owner password');
   const tree: TreeSpec = {};
   for (let i = 0; i < ITEMS; i++)
     tree[`contacts/c${String(i).padStart(4, '0')}.vcf`] = `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person ${i}\r\nEND:VCARD\r\n`;

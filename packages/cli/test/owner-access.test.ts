@@ -9,12 +9,12 @@ import { existsSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import type { HandsetInfo } from '@phonesafe/protocol';
-import { CenterClient, loginOwner, PhoneSafeError } from '@phonesafe/protocol';
-import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir, type Env } from './helpers/cli.ts';
+import { PhoneSafeError } from '@phonesafe/protocol';
+import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
+import { centerWithOwner, cli, cliFails, cliJson, type Env, treeDigest, writeTree } from '@phonesafe/testkit';
 import { runHandset } from './helpers/live.ts';
-import { treeDigest, writeTree } from './helpers/tree.ts';
 import type { BackupJson } from './helpers/types.ts';
 
 const OWNER = 'keeper@example.org';
@@ -25,10 +25,8 @@ const TREE = {
   'photos/a.jpg': Buffer.alloc(70_000, 'p'),
 };
 
-async function world(t: Parameters<typeof tempDir>[0]) {
-  const root = await tempDir(t);
-  const center = await startCenter(t, join(root, 'center'));
-  const env = ownerEnv(root, PASSWORD, { PHONESAFE_CENTER: center.url, PHONESAFE_OWNER: OWNER });
+async function world(t: TestContext) {
+  const { root, center, env } = await centerWithOwner(t, OWNER, PASSWORD);
   const src = join(root, 'src');
   await writeTree(src, TREE);
   const enroll = (dir: string, name: string, extra: string[] = []) =>

@@ -10,10 +10,7 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { createTestDatabase } from '../../center/test/pg-test-database.ts';
-import { cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { treeDigest, writeTree } from './helpers/tree.ts';
+import { cliJson, ownerEnv, pgDatabase, pgQuery, startCenter, tempDir, treeDigest, writeTree } from '@phonesafe/testkit';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/previous-format/', import.meta.url));
 const PASSWORD = 'fixture password of the previous format';
@@ -26,13 +23,7 @@ async function moveCenter(handset: string, url: string): Promise<void> {
 }
 
 async function loadDump(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(await readFile(join(FIXTURE, 'center-pg.sql'), 'utf8'));
-  } finally {
-    await client.end();
-  }
+  await pgQuery(url, await readFile(join(FIXTURE, 'center-pg.sql'), 'utf8'));
 }
 
 async function exercise(t: TestContext, variant: { center: string; handset: string; owner: string; db?: string }): Promise<void> {
@@ -75,8 +66,7 @@ test('a SQLite center directory and a handset directory of the previous code ope
 });
 
 test('a PostgreSQL database of the previous code opens and works', { timeout: 180_000 }, async (t) => {
-  const database = await createTestDatabase();
-  t.after(() => database.drop());
+  const database = await pgDatabase(t);
   await loadDump(database.url);
   await exercise(t, { center: 'center-pg', handset: 'handset-pg', owner: 'postgres@example.org', db: database.url });
 });

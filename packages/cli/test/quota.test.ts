@@ -9,8 +9,7 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { writeTree } from './helpers/tree.ts';
+import { centerWithOwner, cliFails, cliJson, writeTree } from '@phonesafe/testkit';
 import type { BackupJson } from './helpers/types.ts';
 
 const OWNER = 'quota@example.org';
@@ -27,10 +26,7 @@ test(
   'the operator sets the quota, the owner a lower limit; backups that do not fit fail with QUOTA_EXCEEDED',
   { timeout: 300_000 },
   async (t) => {
-    const root = await tempDir(t);
-    const data = join(root, 'center');
-    const center = await startCenter(t, data);
-    const env = ownerEnv(root, 'quota password', { PHONESAFE_CENTER: center.url, PHONESAFE_OWNER: OWNER });
+    const { root, data, center, env } = await centerWithOwner(t, OWNER, 'quota password');
     const phone = join(root, 'phone');
     await writeTree(join(root, 'src-1'), { 'notes/one.txt': 'the first backup' });
     await cliJson(['handset', 'enroll', '--center', center.url, '--owner', OWNER, '--name', 'phone', '--data', phone], env);

@@ -9,7 +9,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { cli, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
+import { cli, ownerEnv, startCenter, tempDir } from '@phonesafe/testkit';
 
 const OWNER = 'codes@example.org';
 const PHONE = '+819087654321';

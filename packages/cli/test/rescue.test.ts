@@ -14,9 +14,21 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { Notice } from '@phonesafe/protocol';
 import type { RescueRestoreResult, RescueStatusResult, RescueViewResult } from '@phonesafe/pc';
-import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir, type CenterProcess, type Env } from './helpers/cli.ts';
-import { runHandset, scaledClock, type RunEvent, type RunningHandset } from './helpers/live.ts';
-import { treeDigest, writeTree, type TreeSpec } from './helpers/tree.ts';
+import {
+  type CenterProcess,
+  cli,
+  cliFails,
+  cliJson,
+  type Env,
+  ownerEnv,
+  scaledClock,
+  startCenter,
+  tempDir,
+  treeDigest,
+  type TreeSpec,
+  writeTree,
+} from '@phonesafe/testkit';
+import { runHandset, type RunEvent, type RunningHandset } from './helpers/live.ts';
 
 const OWNER = 'rescue@example.org';
 const PASSWORD = 'rescue desk owner password';

@@ -10,9 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RestoreListEntry, RestoreOrder } from '@phonesafe/protocol';
-import { flipByte, largestBlob } from './helpers/blobs.ts';
-import { cli, cliFails, cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { writeTree } from './helpers/tree.ts';
+import { cli, cliFails, cliJson, flipByte, largestBlob, ownerEnv, startCenter, tempDir, writeTree } from '@phonesafe/testkit';
 import type { BackupJson } from './helpers/types.ts';
 
 const OWNER = 'orders@example.org';

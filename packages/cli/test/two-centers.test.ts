@@ -9,18 +9,13 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import pg from 'pg';
-// Tests may use another package's test kit; src never crosses roles.
-import { createTestDatabase } from '../../center/test/pg-test-database.ts';
-import { cliJson, ownerEnv, startCenter, tempDir } from './helpers/cli.ts';
-import { runHandset, scaledClock, scheduleSoon, type RunEvent } from './helpers/live.ts';
-import { writeTree } from './helpers/tree.ts';
+import { cliJson, ownerEnv, pgDatabase, pgQuery, scaledClock, startCenter, tempDir, writeTree } from '@phonesafe/testkit';
+import { runHandset, scheduleSoon, type RunEvent } from './helpers/live.ts';
 
 const OWNER = 'two-centers@example.org';
 
 test('two center processes on one PostgreSQL database run each scheduled backup exactly once', { timeout: 180_000 }, async (t) => {
-  const database = await createTestDatabase();
-  t.after(() => database.drop());
+  const database = await pgDatabase(t);
   const root = await tempDir(t);
   // 60 virtual seconds per real second; both centers tick every 200 ms of real time.
   const { spec, clock } = scaledClock(60);
@@ -73,24 +68,19 @@ test('two center processes on one PostgreSQL database run each scheduled backup 
     assert.equal(committed[i]?.event === 'backup-committed' && committed[i].jobId, requests[0]!.jobId);
   }
 
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    const jobs = await client.query<{ handset_id: string; status: string; attempt: number }>(
-      'SELECT handset_id, status, attempt FROM jobs',
-    );
-    assert.equal(jobs.rows.length, 2, 'one job per scheduled backup, not one per center');
-    assert.deepEqual(
-      jobs.rows.map((j) => [j.status, j.attempt]),
-      [
-        ['done', 1],
-        ['done', 1],
-      ],
-    );
-    const backups = await client.query<{ n: string }>("SELECT count(*) AS n FROM backups WHERE status = 'committed'");
-    assert.equal(Number(backups.rows[0]!.n), 2, 'one backup per handset');
-  } finally {
-    await client.end();
-  }
+  const jobs = await pgQuery<{ handset_id: string; status: string; attempt: number }>(
+    database.url,
+    'SELECT handset_id, status, attempt FROM jobs',
+  );
+  assert.equal(jobs.length, 2, 'one job per scheduled backup, not one per center');
+  assert.deepEqual(
+    jobs.map((j) => [j.status, j.attempt]),
+    [
+      ['done', 1],
+      ['done', 1],
+    ],
+  );
+  const backups = await pgQuery<{ n: string }>(database.url, "SELECT count(*) AS n FROM backups WHERE status = 'committed'");
+  assert.equal(Number(backups[0]!.n), 2, 'one backup per handset');
   for (const run of runs) assert.equal((await run.stop()).code, 0);
 });

@@ -1,18 +1,16 @@
 import { resolve } from 'node:path';
 import {
-  CenterClient,
-  OwnerKeys,
   PhoneSafeError,
   systemClock,
   type Clock,
   type DataKind,
   type ErrorCode,
   type HistoryEvent,
-  type HttpTimeouts,
   type Notice,
   type ScheduleSpec,
   type ScheduleView,
 } from '@phonesafe/protocol';
+import { CenterClient, OwnerKeys, type HttpTimeouts } from '@phonesafe/protocol/node';
 import { BackupArea } from './backup-area/backup-area.ts';
 import { copyUncopied } from './backup-area/catch-up.ts';
 import { Copier } from './backup-area/copier.ts';

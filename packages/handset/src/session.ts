@@ -1,4 +1,4 @@
-import type { CenterClient, OwnerKeys } from '@phonesafe/protocol';
+import type { CenterClient, OwnerKeys } from '@phonesafe/protocol/node';
 import type { Identity } from './identity/identity-store.ts';
 
 /** An enrolled handset's link to its center: who it is, the owner's keys, a client with its credential. */

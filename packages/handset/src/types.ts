@@ -1,4 +1,4 @@
-import type { DataKind, ErrorCode } from '@phonesafe/protocol';
+import type { BackupTrigger, DataKind, ErrorCode } from '@phonesafe/protocol';
 import type { DeviceState } from './device/device-state.ts';
 import type { LastBackup } from './settings/settings.ts';
 
@@ -62,8 +62,8 @@ export interface ExportResult {
   offloaded: number;
 }
 
-/** Why a backup runs: the owner (manual), a handset trigger (size, power-on) or the center (schedule, rescue). */
-export type BackupTrigger = 'manual' | 'size' | 'power-on' | 'schedule' | 'retry' | 'rescue';
+/** Why a backup runs: the protocol's list (the start request carries it). */
+export type { BackupTrigger };
 
 export interface BackupOptions {
   /** Kinds to back up; all kinds when not given (the owner's "back up now"). */

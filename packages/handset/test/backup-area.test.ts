@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import { PhoneSafeError } from '@phonesafe/protocol';
 import { HandsetDb } from '../src/db/database.ts';
 import { Profile } from '../src/backup-area/profile.ts';
-import { enrolledOffline, fileNames, modeOf, tempDir, writeTree } from './helpers.ts';
+import { fileNames, modeOf, tempDir, writeTree } from '@phonesafe/testkit';
+import { enrolledOffline } from './helpers.ts';
 
 /** The profile as recorded in handset.db, read after the agent is closed. */
 function profileRows(handsetDir: string): Array<{ path: string; version: number; sent: boolean; parts: number }> {

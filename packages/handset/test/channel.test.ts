@@ -12,7 +12,8 @@ import { Backoff } from '../src/channel/backoff.ts';
 import { channelUrl } from '../src/channel/socket.ts';
 import { ChannelPeer } from './channel-peer.ts';
 import { EventLog } from './events.ts';
-import { enrolledOffline, tempDir } from './helpers.ts';
+import { tempDir } from '@phonesafe/testkit';
+import { enrolledOffline } from './helpers.ts';
 
 const CREDENTIAL = 'h1.handset-offline-1.secret';
 /** No jitter (random 0.5) and short delays, so a test sees the reconnect quickly and exactly. */

@@ -7,7 +7,7 @@ import { ManualClock, PhoneSafeError } from '@phonesafe/protocol';
 import { HandsetAgent } from '../src/index.ts';
 import { HandsetDb } from '../src/db/database.ts';
 import { AreaWriters } from '../src/device/area-writers.ts';
-import { tempDir, writeTree } from './helpers.ts';
+import { tempDir, writeTree } from '@phonesafe/testkit';
 
 test('readiness names the first cause: writing, operating, battery low, not idle', async (t) => {
   const root = await tempDir(t, 'readiness');

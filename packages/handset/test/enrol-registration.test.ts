@@ -6,27 +6,18 @@
  * for a taken address says so.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadConfig, startCenter } from '@phonesafe/center';
-import { CenterClient, loginOwner, ManualClock, PhoneSafeError } from '@phonesafe/protocol';
-import { HandsetAgent } from '../src/index.ts';
-import { tempDir } from './helpers.ts';
+import { PhoneSafeError } from '@phonesafe/protocol';
+import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
+import { OWNER_PASSWORD } from '@phonesafe/testkit';
+import { centerWorld } from './center-world.ts';
 
 const OWNER = 'first@example.com';
-const PASSWORD = 'correct horse battery staple';
 
 test('the first handset registers the owner, the second logs in, a wrong password for a taken address says so', async (t) => {
-  const root = await tempDir(t, 'enrol');
-  const center = await startCenter(loadConfig({ port: 0, data: join(root, 'center'), logLevel: 'silent' }, {}));
-  t.after(() => center.close());
-  const open = async (name: string) => {
-    const agent = await HandsetAgent.open(join(root, name), { clock: new ManualClock() });
-    t.after(() => agent.close());
-    return agent;
-  };
-  const enrol = async (name: string, password = PASSWORD) =>
-    (await open(name)).enroll({ center: center.url, owner: OWNER, password, name });
+  const w = await centerWorld(t, { label: 'enrol' });
+  const enrol = async (name: string, password = OWNER_PASSWORD) =>
+    (await w.handset(name, { enroll: false })).enroll({ center: w.url, owner: OWNER, password, name });
 
   assert.equal((await enrol('phone-1')).ownerRegistered, true);
   assert.equal((await enrol('phone-2')).ownerRegistered, false);
@@ -37,9 +28,9 @@ test('the first handset registers the owner, the second logs in, a wrong passwor
     return true;
   });
 
-  const client = new CenterClient({ baseUrl: center.url });
+  const client = new CenterClient({ baseUrl: w.url });
   t.after(() => client.close());
-  const owner = await loginOwner(client, OWNER, PASSWORD);
+  const owner = await loginOwner(client, OWNER, OWNER_PASSWORD);
   assert.deepEqual(
     (await owner.client.listHandsets()).map((h) => h.name),
     ['phone-1', 'phone-2'],
@@ -50,18 +41,15 @@ test('the first handset registers the owner, the second logs in, a wrong passwor
 });
 
 test('handsets of a new owner enrolled at the same time all get in; one of them registered the owner', async (t) => {
-  const root = await tempDir(t, 'enrol-race');
-  const center = await startCenter(loadConfig({ port: 0, data: join(root, 'center'), logLevel: 'silent' }, {}));
-  t.after(() => center.close());
+  const w = await centerWorld(t, { label: 'enrol-race' });
   // Two: the first failed logins count towards the login lockout's limit (5), and each try is
   // reserved before it is checked, so the failed ones plus the second logins in flight at once
   // must stay within it (2 + 2); more could be refused LOCKED while another is being checked.
   const names = ['race-1', 'race-2'];
   const results = await Promise.all(
     names.map(async (name) => {
-      const agent = await HandsetAgent.open(join(root, name), { clock: new ManualClock() });
-      t.after(() => agent.close());
-      return agent.enroll({ center: center.url, owner: 'racing@example.com', password: PASSWORD, name });
+      const agent = await w.handset(name, { enroll: false });
+      return agent.enroll({ center: w.url, owner: 'racing@example.com', password: OWNER_PASSWORD, name });
     }),
   );
   assert.deepEqual(

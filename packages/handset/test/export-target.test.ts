@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { ManualClock, PhoneSafeError } from '@phonesafe/protocol';
 import { HandsetAgent } from '../src/index.ts';
-import { readTree, tempDir, writeTree } from './helpers.ts';
+import { readTree, tempDir, writeTree } from '@phonesafe/testkit';
 
 const TREE = {
   'contacts/alice.vcf': 'BEGIN:VCARD\nFN:Alice\nEND:VCARD\n',

@@ -4,7 +4,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { HandsetAgent } from '../src/index.ts';
-import { modeOf, tempDir, writeTree } from './helpers.ts';
+import { modeOf, tempDir, writeTree } from '@phonesafe/testkit';
 
 test('opening tightens an existing data directory, its folders and its database to the user alone', async (t) => {
   const umask = process.umask(0o022);

@@ -9,7 +9,8 @@ import { test } from 'node:test';
 import { ManualClock } from '@phonesafe/protocol';
 import { ChannelPeer } from './channel-peer.ts';
 import { EventLog } from './events.ts';
-import { enrolledOffline, tempDir } from './helpers.ts';
+import { tempDir } from '@phonesafe/testkit';
+import { enrolledOffline } from './helpers.ts';
 
 const CREDENTIAL = 'h1.handset-offline-1.secret';
 

@@ -8,72 +8,53 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { loadConfig, startCenter, type ConfigOverrides, type RunningCenter } from '@phonesafe/center';
-// Tests may reach into another role to observe it; src never does.
-import { openStore } from '../../center/src/center-store.ts';
-import { CenterClient, loginOwner, ManualClock, ScheduleView } from '@phonesafe/protocol';
-import { HandsetAgent } from '../src/index.ts';
+import type { ConfigOverrides } from '@phonesafe/center';
+import { ManualClock, ScheduleView } from '@phonesafe/protocol';
 import { EventLog } from './events.ts';
-import { tempDir, writeTree } from './helpers.ts';
+import { OWNER_EMAIL, OWNER_PASSWORD, sqliteRows, until } from '@phonesafe/testkit';
+import { centerWorld, type CenterWorld } from './center-world.ts';
 
-const OWNER = 'owner@example.com';
-const PASSWORD = 'correct horse battery staple';
 /** Thursday; the default schedule is Sundays 03:00 UTC. */
 const START = '2026-01-01T00:00:00.000Z';
 
-interface Live {
-  root: string;
-  center: RunningCenter;
+interface Live extends CenterWorld {
   clock: ManualClock;
-  handset(name: string): Promise<HandsetAgent>;
-  owner(): Promise<CenterClient>;
 }
 
 async function live(t: TestContext, overrides: ConfigOverrides = {}): Promise<Live> {
-  const root = await tempDir(t, 'live');
   const clock = new ManualClock(START);
   // tickMs 0: the test ticks the scheduler itself, after moving the shared clock.
-  const config = loadConfig({ port: 0, data: join(root, 'center'), logLevel: 'silent', tickMs: 0, ...overrides }, {});
-  const center = await startCenter(config, { clock });
-  t.after(() => center.close());
+  const w = await centerWorld(t, { label: 'live', clock, center: { tickMs: 0, ...overrides } });
   return {
-    root,
-    center,
+    ...w,
     clock,
     async handset(name) {
-      const agent = await HandsetAgent.open(join(root, name), { clock });
-      t.after(() => agent.close());
-      const enrolled = await agent.enroll({ center: center.url, owner: OWNER, password: PASSWORD, name });
+      const agent = await w.handset(name, { enroll: false });
+      const enrolled = await agent.enroll({ center: w.url, owner: OWNER_EMAIL, password: OWNER_PASSWORD, name });
       assert.equal(enrolled.schedule.registered, true, 'the schedule is registered at enrolment');
       return agent;
-    },
-    async owner() {
-      const session = await loginOwner(new CenterClient({ baseUrl: center.url }), OWNER, PASSWORD);
-      t.after(() => session.client.close());
-      return session.client;
     },
   };
 }
 
 /** Polls the center's own database (a second connection, as `center verify` makes) until the job holds one NG. */
 async function recordedNg(root: string, handsetId: string): Promise<void> {
-  const store = await openStore(join(root, 'center', 'center.db'));
-  try {
-    for (;;) {
-      const [job] = await store.jobs.listByHandset(handsetId);
-      if (job && job.reasons.length > 0) return;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  } finally {
-    await store.close();
-  }
+  const ngRecorded = () => {
+    const [job] = sqliteRows<{ reasons: string }>(
+      join(root, 'center', 'center.db'),
+      'SELECT reasons FROM jobs WHERE handset_id = ? ORDER BY created_at, id',
+      handsetId,
+    );
+    return job !== undefined && (JSON.parse(job.reasons) as unknown[]).length > 0;
+  };
+  await until(ngRecorded, 'the center to record the NG', 20_000);
 }
 
 test('the center schedules a backup; NG while the owner operates the handset, OK on the retry, committed under the job', async (t) => {
   const w = await live(t);
   const phone = await w.handset('phone-1');
   await phone.importTree(
-    await tree(w.root, { 'contacts/alice.vcf': 'BEGIN:VCARD\nFN:Alice\nEND:VCARD\n', 'media/big.jpg': randomBytes(200_000) }),
+    await w.tree({ 'contacts/alice.vcf': 'BEGIN:VCARD\nFN:Alice\nEND:VCARD\n', 'media/big.jpg': randomBytes(200_000) }),
   );
   const owner = await w.owner();
   const view = await owner.http.json(ScheduleView, { method: 'GET', path: '/v1/handsets/phone-1/schedule' });
@@ -121,10 +102,10 @@ test('B4 size trigger: a save that takes the waiting target copies past the thre
   const w = await live(t);
   const phone = await w.handset('phone-1');
   await phone.setSetting('triggers.sizeThresholdBytes', '50K');
-  const small = await phone.importTree(await tree(w.root, { 'contacts/a.vcf': 'A'.repeat(1000), 'media/huge.jpg': randomBytes(300_000) }));
+  const small = await phone.importTree(await w.tree({ 'contacts/a.vcf': 'A'.repeat(1000), 'media/huge.jpg': randomBytes(300_000) }));
   assert.equal(small.sizeBackup, undefined, 'non-target copies do not count towards the threshold');
 
-  const big = await phone.importTree(await tree(w.root, { 'contacts/b.vcf': randomBytes(80_000).toString('base64') }));
+  const big = await phone.importTree(await w.tree({ 'contacts/b.vcf': randomBytes(80_000).toString('base64') }));
   assert.ok(big.sizeBackup?.ok, JSON.stringify(big.sizeBackup));
   assert.equal(big.sizeBackup.trigger, 'size');
   assert.deepEqual([big.sizeBackup.result.kinds, big.sizeBackup.result.files], [['contacts'], 2]);
@@ -135,7 +116,7 @@ test('B4 size trigger: a save that takes the waiting target copies past the thre
 test('B4 power-on trigger, and the center NG over quota surfaces as a result and a notice', async (t) => {
   const w = await live(t, { quotaBytes: 100_000 });
   const phone = await w.handset('phone-1');
-  await phone.importTree(await tree(w.root, { 'contacts/a.vcf': 'A' }));
+  await phone.importTree(await w.tree({ 'contacts/a.vcf': 'A' }));
   assert.equal(await phone.powerOn(), undefined, 'the power-on trigger is off by default');
 
   await phone.setSetting('triggers.powerOn', 'true');
@@ -144,7 +125,7 @@ test('B4 power-on trigger, and the center NG over quota surfaces as a result and
   assert.equal(first.result.trigger, 'power-on');
 
   // Its parts would take the stored bytes past the quota: the center refuses them.
-  await phone.importTree(await tree(w.root, { 'contacts/b.vcf': randomBytes(150_000).toString('hex') }));
+  await phone.importTree(await w.tree({ 'contacts/b.vcf': randomBytes(150_000).toString('hex') }));
   const refused = await phone.powerOn();
   assert.deepEqual(refused && !refused.ok && [refused.trigger, refused.code], ['power-on', 'QUOTA_EXCEEDED']);
   const notices = await phone.notices();
@@ -162,10 +143,3 @@ test('a schedule changed on the handset is registered at the center', async (t) 
   const none = await phone.setSetting('triggers.schedule', 'none');
   assert.deepEqual(none.schedule, { registered: true, schedule: null, nextRunAt: null });
 });
-
-let trees = 0;
-async function tree(root: string, files: Record<string, string | Uint8Array>): Promise<string> {
-  const dir = join(root, `tree-${++trees}`);
-  await writeTree(dir, files);
-  return dir;
-}

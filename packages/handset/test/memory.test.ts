@@ -7,7 +7,7 @@ import { ManualClock } from '@phonesafe/protocol';
 import { HandsetAgent } from '../src/index.ts';
 import { HandsetDb } from '../src/db/database.ts';
 import { MemoryStore } from '../src/memory/memory-store.ts';
-import { readTree, tempDir, writeTree } from './helpers.ts';
+import { readTree, tempDir, writeTree } from '@phonesafe/testkit';
 
 const TREE = {
   'contacts/alice.vcf': 'BEGIN:VCARD\nFN:Alice\nEND:VCARD\n',

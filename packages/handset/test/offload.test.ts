@@ -8,10 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { loadConfig, startCenter } from '@phonesafe/center';
-import { CenterClient, ManualClock, PhoneSafeError } from '@phonesafe/protocol';
-import { HandsetAgent, type AgentOptions, type OffloadStep } from '../src/index.ts';
-import { readTree, tempDir, writeTree } from './helpers.ts';
+import { ManualClock, PhoneSafeError } from '@phonesafe/protocol';
+import { CenterClient } from '@phonesafe/protocol/node';
+import type { HandsetAgent, AgentOptions, OffloadStep } from '../src/index.ts';
+import { readTree, writeTree } from '@phonesafe/testkit';
+import { centerWorld } from './center-world.ts';
 
 const DAY = 24 * 3600_000;
 const exists = (path: string) =>
@@ -21,14 +22,10 @@ const exists = (path: string) =>
   );
 
 async function phone(t: TestContext, options: AgentOptions = {}): Promise<{ agent: HandsetAgent; root: string; clock: ManualClock }> {
-  const root = await tempDir(t, 'offload');
-  const center = await startCenter(loadConfig({ port: 0, data: join(root, 'center'), logLevel: 'silent', tickMs: 0 }, {}));
-  t.after(() => center.close());
+  const w = await centerWorld(t, { label: 'offload', center: { tickMs: 0 } });
   const clock = new ManualClock();
-  const agent = await HandsetAgent.open(join(root, 'phone'), { clock, ...options });
-  t.after(() => agent.close());
-  await agent.enroll({ center: center.url, owner: 'owner@example.com', password: 'correct horse battery staple', name: 'phone' });
-  return { agent, root, clock };
+  const agent = await w.handset('phone', { clock, ...options });
+  return { agent, root: w.root, clock };
 }
 
 const OLD = {

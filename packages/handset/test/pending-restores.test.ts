@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CenterClient } from '@phonesafe/protocol';
+import type { CenterClient } from '@phonesafe/protocol/node';
 import type { HandsetAgent } from '../src/index.ts';
 import { rescueWorld } from './rescue-world.ts';
 

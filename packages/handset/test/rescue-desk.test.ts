@@ -10,10 +10,11 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CenterClient, RescueRestoreResponse, RescueStatusResponse, RescueView } from '@phonesafe/protocol';
+import { RescueRestoreResponse, RescueStatusResponse, RescueView } from '@phonesafe/protocol';
+import { CenterClient } from '@phonesafe/protocol/node';
 import { layoutOf } from '../src/layout.ts';
 import { HandsetAgent } from '../src/index.ts';
-import { readTree } from './helpers.ts';
+import { readTree } from '@phonesafe/testkit';
 import { rescueWorld, runLoop } from './rescue-world.ts';
 
 const PHONE = '+819011112222';

@@ -11,8 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { HandsetAgent } from '../src/index.ts';
-import { readTree } from './helpers.ts';
-import { OWNER, PASSWORD, rescueWorld } from './rescue-world.ts';
+import { OWNER_EMAIL, OWNER_PASSWORD, readTree } from '@phonesafe/testkit';
+import { rescueWorld } from './rescue-world.ts';
 
 const FILES = {
   'contacts/alice.vcf': 'BEGIN:VCARD\nFN:Alice\nTEL:+81312345678\nEND:VCARD\n',
@@ -40,7 +40,7 @@ test('the rescue restores onto the erased handset once it is enrolled again, and
   assert.deepEqual([phone.status().items, phone.status().enrolled], [0, false]);
 
   // Found again: the owner enrols it anew (its old credential is revoked), under a new name.
-  await phone.enroll({ center: w.centerUrl, owner: OWNER, password: PASSWORD, name: 'phone-1-found', phone: '+819012345678' });
+  await phone.enroll({ center: w.centerUrl, owner: OWNER_EMAIL, password: OWNER_PASSWORD, name: 'phone-1-found', phone: '+819012345678' });
   const replacement = await w.handset('phone-2', { direct: true, phone: '+819012345678' });
   const owner = await w.owner();
   for (const name of ['phone-1-found', 'phone-2']) await owner.startRestore({ backupId, toHandset: name, overwrite: 'ask' });

@@ -15,7 +15,7 @@ import { test } from 'node:test';
 import { HandsetDb } from '../src/db/database.ts';
 import type { HandsetAgent } from '../src/index.ts';
 import { layoutOf } from '../src/layout.ts';
-import { readTree } from './helpers.ts';
+import { readTree } from '@phonesafe/testkit';
 import { rescueWorld } from './rescue-world.ts';
 
 const FILES = {

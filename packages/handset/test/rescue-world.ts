@@ -1,15 +1,12 @@
-import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { loadConfig, startCenter } from '@phonesafe/center';
-import { CenterClient, loginOwner, ManualClock, PhoneSafeError } from '@phonesafe/protocol';
+import { PhoneSafeError } from '@phonesafe/protocol';
+import type { CenterClient } from '@phonesafe/protocol/node';
 import type { WebSocket } from 'ws';
-import { HandsetAgent, type EnrollRequest } from '../src/index.ts';
+import type { HandsetAgent, EnrollRequest } from '../src/index.ts';
 import { EventLog } from './events.ts';
-import { tempDir, writeTree } from './helpers.ts';
+import { OWNER_EMAIL, OWNER_PASSWORD } from '@phonesafe/testkit';
 import { RescuePeer } from './rescue-peer.ts';
-
-export const OWNER = 'owner@example.com';
-export const PASSWORD = 'correct horse battery staple';
+import { centerWorld } from './center-world.ts';
 
 /** A real center, the rescue proxy in front of it, and helpers to make handsets and trees. */
 export interface RescueWorld {
@@ -30,20 +27,16 @@ export interface RescueWorld {
 }
 
 export async function rescueWorld(t: TestContext): Promise<RescueWorld> {
-  const root = await tempDir(t, 'rescue');
-  const center = await startCenter(loadConfig({ port: 0, data: join(root, 'center'), logLevel: 'silent' }, {}));
-  t.after(() => center.close());
-  const peer = await RescuePeer.start(center.url);
+  const w = await centerWorld(t, { label: 'rescue' });
+  const peer = await RescuePeer.start(w.url);
   t.after(() => peer.close());
-  let trees = 0;
   return {
-    root,
-    centerUrl: center.url,
+    root: w.root,
+    centerUrl: w.url,
     peer,
     async handset(name, options = {}) {
-      const agent = await HandsetAgent.open(join(root, name), { clock: new ManualClock() });
-      t.after(() => agent.close());
-      const request: EnrollRequest = { center: options.direct ? center.url : peer.url, owner: OWNER, password: PASSWORD, name };
+      const agent = await w.handset(name, { enroll: false });
+      const request: EnrollRequest = { center: options.direct ? w.url : peer.url, owner: OWNER_EMAIL, password: OWNER_PASSWORD, name };
       if (options.phone) request.phone = options.phone;
       if (options.code) request.code = options.code;
       await agent.enroll(request);
@@ -53,16 +46,8 @@ export async function rescueWorld(t: TestContext): Promise<RescueWorld> {
       const { events, loop } = runLoop(t, agent);
       return { events, socket: await peer.connection(connection), loop };
     },
-    async owner() {
-      const session = await loginOwner(new CenterClient({ baseUrl: center.url }), OWNER, PASSWORD);
-      t.after(() => session.client.close());
-      return session.client;
-    },
-    async tree(files) {
-      const dir = join(root, `tree-${++trees}`);
-      await writeTree(dir, files);
-      return dir;
-    },
+    owner: () => w.owner(),
+    tree: (files) => w.tree(files),
   };
 }
 

@@ -7,7 +7,8 @@ import { scheduleText } from '@phonesafe/protocol';
 import { DEFAULT_SETTINGS, HandsetAgent, isTarget, settingPatch, type Targets } from '../src/index.ts';
 import { HandsetDb } from '../src/db/database.ts';
 import { SettingsStore } from '../src/settings/settings.ts';
-import { enrolledOffline, tempDir } from './helpers.ts';
+import { tempDir } from '@phonesafe/testkit';
+import { enrolledOffline } from './helpers.ts';
 
 const usage = (pattern: RegExp) => (error: unknown) =>
   error instanceof PhoneSafeError && error.code === 'USAGE' && pattern.test(error.message);

@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { loadConfig, runPrune, startCenter, type CenterConfig } from '@phonesafe/center';
-import { CenterClient, loginOwner, ManualClock, PhoneSafeError } from '@phonesafe/protocol';
-import { HandsetAgent } from '../src/index.ts';
-import { tempDir, writeTree } from './helpers.ts';
+import { runPrune, type CenterConfig } from '@phonesafe/center';
+import { PhoneSafeError } from '@phonesafe/protocol';
+import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
+import type { HandsetAgent } from '../src/index.ts';
+import { OWNER_EMAIL, OWNER_PASSWORD, writeTree } from '@phonesafe/testkit';
+import { centerWorld } from './center-world.ts';
 
-const OWNER = 'owner@example.com';
-const PASSWORD = 'correct horse battery staple';
 const FILES = {
   'contacts/alice.vcf': 'BEGIN:VCARD\r\nFN:Alice\r\nEND:VCARD\r\n',
   'media/holiday.jpg': randomBytes(300_000),
@@ -22,18 +22,14 @@ const FILES = {
 };
 
 async function offloadedPhone(t: TestContext): Promise<{ agent: HandsetAgent; config: CenterConfig; url: string }> {
-  const root = await tempDir(t, 'stubs');
-  const config = loadConfig({ port: 0, data: join(root, 'center'), logLevel: 'silent', tickMs: 0 }, {});
-  const center = await startCenter(config);
-  t.after(() => center.close());
-  const agent = await HandsetAgent.open(join(root, 'phone'), { clock: new ManualClock() });
-  t.after(() => agent.close());
-  await agent.enroll({ center: center.url, owner: OWNER, password: PASSWORD, name: 'phone' });
+  const w = await centerWorld(t, { label: 'stubs', center: { tickMs: 0 } });
+  const root = w.root;
+  const agent = await w.handset('phone');
   await writeTree(join(root, 'src'), FILES);
   await agent.importTree(join(root, 'src'));
   await agent.backup();
   assert.equal((await agent.offload({ kinds: ['media'] })).items.length, 1);
-  return { agent, config, url: center.url };
+  return { agent, config: w.config, url: w.url };
 }
 
 test('a backup of the default targets (contacts) still names the stubs, declares only contacts and sends nothing for them', async (t) => {
@@ -50,7 +46,7 @@ test('a backup of the default targets (contacts) still names the stubs, declares
 test('a stub whose content the center lost is left out and named; the backup commits and the stub stays', async (t) => {
   const { agent, config, url } = await offloadedPhone(t);
   // The center loses the stub's content: every backup deleted, then pruned.
-  const pc = await loginOwner(new CenterClient({ baseUrl: url }), OWNER, PASSWORD);
+  const pc = await loginOwner(new CenterClient({ baseUrl: url }), OWNER_EMAIL, OWNER_PASSWORD);
   t.after(() => pc.client.close());
   for (const backup of await pc.client.listBackups()) await pc.client.deleteBackup(backup.backupId);
   await runPrune({ ...config, pruneGraceMs: 0 });

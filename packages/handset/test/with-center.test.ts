@@ -7,47 +7,20 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
-import { loadConfig, runPrune, startCenter, type CenterConfig } from '@phonesafe/center';
-import { CenterClient, loginOwner, ManualClock, PhoneSafeError } from '@phonesafe/protocol';
-import { HandsetAgent, type AgentOptions, type ConnectCenter, type OverwriteAnswer } from '../src/index.ts';
+import { test } from 'node:test';
+import { runPrune } from '@phonesafe/center';
+import { ManualClock, PhoneSafeError } from '@phonesafe/protocol';
+import { CenterClient, loginOwner } from '@phonesafe/protocol/node';
+import { HandsetAgent, type ConnectCenter, type OverwriteAnswer } from '../src/index.ts';
 import { HandsetDb } from '../src/db/database.ts';
 import { OpenBackupStore } from '../src/transfer/open-backup.ts';
-import { fileNames, readTree, tempDir, writeTree } from './helpers.ts';
-
-const OWNER = 'owner@example.com';
-const PASSWORD = 'correct horse battery staple';
-
-interface World {
-  root: string;
-  url: string;
-  config: CenterConfig;
-  /** Opens (and closes at the end) a handset in ROOT/<name>, enrolled at the center unless told otherwise. */
-  handset(name: string, options?: AgentOptions & { enroll?: boolean }): Promise<HandsetAgent>;
-}
-
-async function world(t: TestContext): Promise<World> {
-  const root = await tempDir(t, 'center');
-  const config = loadConfig({ port: 0, data: join(root, 'center'), logLevel: 'silent' }, {});
-  const center = await startCenter(config);
-  t.after(() => center.close());
-  return {
-    root,
-    url: center.url,
-    config,
-    async handset(name, options = {}) {
-      const agent = await HandsetAgent.open(join(root, name), { clock: new ManualClock(), ...options });
-      t.after(() => agent.close());
-      if (options.enroll !== false) await agent.enroll({ center: center.url, owner: OWNER, password: PASSWORD, name });
-      return agent;
-    },
-  };
-}
+import { fileNames, OWNER_EMAIL, OWNER_PASSWORD, readTree, writeTree } from '@phonesafe/testkit';
+import { centerWorld } from './center-world.ts';
 
 const isCode = (code: string) => (error: unknown) => error instanceof PhoneSafeError && error.code === code;
 
 test('backup on one handset, restore on another of the same owner', async (t) => {
-  const w = await world(t);
+  const w = await centerWorld(t);
   const src = join(w.root, 'src');
   await writeTree(src, {
     'contacts/alice.vcf': 'BEGIN:VCARD\nFN:Alice\nEND:VCARD\n',
@@ -59,7 +32,7 @@ test('backup on one handset, restore on another of the same owner', async (t) =>
   const phone1 = await w.handset('phone-1', { enroll: false });
   await phone1.importTree(src);
   assert.equal(phone1.status().pendingParts, 0);
-  const enrolled = await phone1.enroll({ center: w.url, owner: OWNER, password: PASSWORD, name: 'phone-1' });
+  const enrolled = await phone1.enroll({ center: w.url, owner: OWNER_EMAIL, password: OWNER_PASSWORD, name: 'phone-1' });
   assert.deepEqual({ name: enrolled.name, ownerRegistered: enrolled.ownerRegistered }, { name: 'phone-1', ownerRegistered: true });
   const waiting = phone1.status();
   assert.ok(waiting.pendingParts > 3);
@@ -100,7 +73,7 @@ test('backup on one handset, restore on another of the same owner', async (t) =>
 });
 
 test('two handsets that hold the same file reference the copy the center already has', async (t) => {
-  const w = await world(t);
+  const w = await centerWorld(t);
   const src = await treeOf(w.root, 'src', { 'media/shared.mp4': randomBytes(3 * 1024 * 1024) });
   const phone1 = await w.handset('phone-1');
   const phone2 = await w.handset('phone-2');
@@ -134,13 +107,13 @@ function failingUploads(okUploads: number, counts: { calls: number; acked: numbe
 }
 
 test('a broken transfer is no backup, and the next run resumes without resending acknowledged parts', async (t) => {
-  const w = await world(t);
+  const w = await centerWorld(t);
   const src = join(w.root, 'src');
   await writeTree(src, { 'appdata/big.bin': randomBytes(12 * 1024 * 1024), 'contacts/a.vcf': 'A' });
   const counts = { calls: 0, acked: 0 };
   const dir = join(w.root, 'phone-1');
   const flaky = await HandsetAgent.open(dir, { clock: new ManualClock(), connect: failingUploads(3, counts) });
-  await flaky.enroll({ center: w.url, owner: OWNER, password: PASSWORD, name: 'phone-1' });
+  await flaky.enroll({ center: w.url, owner: OWNER_EMAIL, password: OWNER_PASSWORD, name: 'phone-1' });
   await flaky.importTree(src);
   const total = flaky.status().pendingParts;
   const areaBefore = await fileNames(join(dir, 'backup-area'));
@@ -171,7 +144,7 @@ test('a broken transfer is no backup, and the next run resumes without resending
 });
 
 test('memory changed during a backup is not mixed in; it waits for the next backup', async (t) => {
-  const w = await world(t);
+  const w = await centerWorld(t);
   const src = join(w.root, 'src');
   const v1 = { 'contacts/a.vcf': 'A version 1', 'mail/b.eml': randomBytes(2 * 1024 * 1024) };
   await writeTree(src, v1);
@@ -215,7 +188,7 @@ async function treeOf(root: string, name: string, files: Record<string, string |
 }
 
 test('restore asks before overwriting different data; yes, no, all and none', async (t) => {
-  const w = await world(t);
+  const w = await centerWorld(t);
   const backedUp = {
     'contacts/x1.vcf': 'X1',
     'contacts/x2.vcf': 'X2',
@@ -261,14 +234,14 @@ test('restore asks before overwriting different data; yes, no, all and none', as
 });
 
 test('a restore the pc orders is applied when the handset next talks to the center, and may delete the backup', async (t) => {
-  const w = await world(t);
+  const w = await centerWorld(t);
   const phone1 = await w.handset('phone-1');
   const src = await treeOf(w.root, 'src', { 'contacts/a.vcf': 'A', 'media/p.jpg': randomBytes(100_000) });
   await phone1.importTree(src);
   const backup = await phone1.backup();
 
   const phone2 = await w.handset('phone-2');
-  const pc = await loginOwner(new CenterClient({ baseUrl: w.url }), OWNER, PASSWORD);
+  const pc = await loginOwner(new CenterClient({ baseUrl: w.url }), OWNER_EMAIL, OWNER_PASSWORD);
   t.after(() => pc.client.close());
   await pc.client.startRestore({
     backupId: backup.backupId,

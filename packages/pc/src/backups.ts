@@ -1,4 +1,5 @@
-import { PhoneSafeError, readManifest, type BackupSummary, type DataKind } from '@phonesafe/protocol';
+import { PhoneSafeError, type BackupSummary, type DataKind } from '@phonesafe/protocol';
+import { readManifest } from '@phonesafe/protocol/node';
 import type { PcSession } from './session.ts';
 
 export interface BackupFile {

@@ -1,14 +1,5 @@
-import {
-  fileContent,
-  forEachConcurrent,
-  partsInBatches,
-  PhoneSafeError,
-  readManifest,
-  selectFiles,
-  TargetDir,
-  type DataKind,
-  type ManifestFile,
-} from '@phonesafe/protocol';
+import { forEachConcurrent, PhoneSafeError, type DataKind, type ManifestFile } from '@phonesafe/protocol';
+import { fileContent, partsInBatches, readManifest, selectFiles, TargetDir } from '@phonesafe/protocol/node';
 import type { ProgressFn } from './progress.ts';
 import { resolveInside } from './safe-path.ts';
 import type { PcSession } from './session.ts';

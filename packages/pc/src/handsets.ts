@@ -1,4 +1,5 @@
-import { changeOwnerPassword, PhoneSafeError, type HandsetInfo } from '@phonesafe/protocol';
+import { PhoneSafeError, type HandsetInfo } from '@phonesafe/protocol';
+import { changeOwnerPassword } from '@phonesafe/protocol/node';
 import type { PcSession } from './session.ts';
 
 /** The owner's handsets, oldest enrolment first, revoked ones included (with `revokedAt`). */

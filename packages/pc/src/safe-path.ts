@@ -1,5 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { PhoneSafeError, targetSegments } from '@phonesafe/protocol';
+import { PhoneSafeError } from '@phonesafe/protocol';
+import { targetSegments } from '@phonesafe/protocol/node';
 
 /**
  * Where a manifest path lands under `root`: the path's syntax is checked by

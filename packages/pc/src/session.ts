@@ -1,4 +1,5 @@
-import { CenterClient, loginOwner, PhoneSafeError, type HttpOptions, type HttpTimeouts, type OwnerSession } from '@phonesafe/protocol';
+import { PhoneSafeError } from '@phonesafe/protocol';
+import { CenterClient, loginOwner, type HttpOptions, type HttpTimeouts, type OwnerSession } from '@phonesafe/protocol/node';
 
 /**
  * An owner logged in from the pc. Close it to log out and release the

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { tempDir } from './temp.ts';
+import { tempDir } from '@phonesafe/testkit';
 import { PhoneSafeError } from '@phonesafe/protocol';
 import { resolveInside, writeFiles, type FileToWrite } from '../src/index.ts';
 

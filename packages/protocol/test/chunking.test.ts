@@ -1,10 +1,11 @@
 import { test } from 'node:test';
+import { tempDir } from '@phonesafe/testkit';
 import assert from 'node:assert/strict';
 import { createCipheriv } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Chunker, fileChunks, newDataKey, OwnerKeys } from '@phonesafe/protocol';
+import { Chunker } from '@phonesafe/protocol';
+import { fileChunks, newDataKey, OwnerKeys } from '@phonesafe/protocol/node';
 
 /** Deterministic incompressible bytes. */
 function noise(size: number, seed: number): Buffer {
@@ -51,8 +52,7 @@ test('an insertion shifts content without re-cutting the rest', () => {
 });
 
 test('reading a file gives the same chunks as splitting it in memory', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'phonesafe-chunks-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'chunks');
   for (const size of [0, 1, sizes.min, 3 * 1024 * 1024 + 12345]) {
     const data = noise(size, 4);
     const path = join(dir, `f${size}`);

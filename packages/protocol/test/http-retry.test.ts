@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Http, PhoneSafeError } from '@phonesafe/protocol';
+import { PhoneSafeError } from '@phonesafe/protocol';
+import { Http } from '@phonesafe/protocol/node';
 
 /** A real server whose first `failures` requests lose their connection before any answer. */
 async function flakyServer(failures: number): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {

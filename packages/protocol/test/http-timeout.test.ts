@@ -8,7 +8,8 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { Http, PhoneSafeError } from '@phonesafe/protocol';
+import { PhoneSafeError } from '@phonesafe/protocol';
+import { Http } from '@phonesafe/protocol/node';
 import { z } from 'zod';
 
 type Behaviour = 'silent' | 'half-headers' | 'half-body';

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { PhoneSafeError, TargetDir, targetSegments } from '../src/index.ts';
+import { tempDir } from '@phonesafe/testkit';
+import { PhoneSafeError } from '@phonesafe/protocol';
+import { TargetDir, targetSegments } from '@phonesafe/protocol/node';
 
 async function base(t: TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'phonesafe-target-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'target');
   return dir;
 }
 

@@ -6,15 +6,14 @@
  * the center.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { PhoneSafeError } from '@phonesafe/protocol';
+import { pgDatabase } from '@phonesafe/testkit';
 import type { Kysely } from 'kysely';
 import type { MigrationProvider } from 'kysely/migration';
-import pg from 'pg';
 import { z } from 'zod';
 import {
   ConfigSections,
@@ -122,18 +121,8 @@ describe('a toy server from server-kit alone', () => {
   });
 
   it('serves the same over a migrated PostgreSQL store', async (t) => {
-    const admin = process.env['PHONESAFE_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-    const name = `phonesafe_kit_${randomBytes(6).toString('hex')}`;
-    const query = async (statement: string) => {
-      const client = new pg.Client({ connectionString: admin });
-      await client.connect();
-      await client.query(statement).finally(() => client.end());
-    };
-    await query(`CREATE DATABASE ${name}`);
-    t.after(() => query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    await exercise(t, engineFor(url.toString()));
+    const database = await pgDatabase(t);
+    await exercise(t, engineFor(database.url));
   });
 
   it('masks its declared secret when the configuration is printed', () => {

@@ -1,4 +1,5 @@
-import { MAX_BATCH_BYTES, PhoneSafeError, sha256Hex, type Clock, type PartAck, type PartRef } from '@phonesafe/protocol';
+import { MAX_BATCH_BYTES, PhoneSafeError, type Clock, type PartAck, type PartRef } from '@phonesafe/protocol';
+import { sha256Hex } from '@phonesafe/protocol/node';
 import type { HandsetCaller } from '../auth/caller.ts';
 import type { BlobStore } from '../blobs/blob-store.ts';
 import type { PartRepo, StoredPart } from './part-repo.ts';

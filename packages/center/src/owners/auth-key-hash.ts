@@ -4,7 +4,7 @@
  * the cost can be raised later without breaking stored hashes.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { scryptAsync } from '@phonesafe/protocol';
+import { scryptAsync } from '@phonesafe/protocol/node';
 
 export interface ScryptCost {
   N: number;

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { DEFAULT_KDF_COST, PhoneSafeError, type Clock, type KdfParams } from '@phonesafe/protocol';
+import { PhoneSafeError, type Clock, type KdfParams } from '@phonesafe/protocol';
+import { DEFAULT_KDF_COST } from '@phonesafe/protocol/node';
 import { issueCredential } from '../auth/credentials.ts';
 import { newId } from '../ids.ts';
 import type { Lockout } from '../auth/lockout.ts';

@@ -10,7 +10,7 @@
  * the code: they are kept as a scrypt hash (`scrypt$…`, checked on restore).
  */
 import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
-import { scryptAsync } from '@phonesafe/protocol';
+import { scryptAsync } from '@phonesafe/protocol/node';
 import { verifyAuthKey, type ScryptCost } from '../owners/auth-key-hash.ts';
 import { CODE_COST } from './code-hash.ts';
 

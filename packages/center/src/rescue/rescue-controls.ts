@@ -4,9 +4,9 @@
  * the rescue's data is kept, matched on restore. No function here stores or
  * logs a control number in clear.
  */
-import type { RescueView } from '@phonesafe/protocol';
+import { randomInt } from 'node:crypto';
+import { formatControlNumber, newControlNumber, type RescueView } from '@phonesafe/protocol';
 import type { RescueRepo, RescueRow } from './rescue-repo.ts';
-import { formatControlNumber, newControlNumber } from './control-number.ts';
 import { openControl, sameControl, sealControl, verifyLegacyControl } from './control-seal.ts';
 import { toView } from './rescue-records.ts';
 
@@ -14,7 +14,8 @@ import { toView } from './rescue-records.ts';
 const KEPT = new Set<RescueRow['status']>(['saved', 'erased', 'restored']);
 
 /** A new rescue's control number, sealed under the code number that asked for it. */
-export const newSealedControl = (code: string, rescueId: string): Promise<string> => sealControl(newControlNumber(), code, rescueId);
+export const newSealedControl = (code: string, rescueId: string): Promise<string> =>
+  sealControl(newControlNumber(randomInt), code, rescueId);
 
 /** The view the desk answers: the control number opened with the caller's code, once saved and while kept. */
 export async function viewWithControl(row: RescueRow, code: string): Promise<RescueView> {

@@ -6,10 +6,9 @@
  * try is reserved before its slow check (auth/lockout.ts), so parallel
  * guesses get no more checks than sequential ones.
  */
-import { PhoneSafeError, type Clock } from '@phonesafe/protocol';
+import { isControlNumber, PhoneSafeError, type Clock } from '@phonesafe/protocol';
 import type { Notifier } from '../notices/notifier.ts';
 import type { RescueAuditRepo, RescueCodeRepo, RescueCodeRow, RescueRepo, RescueRow } from './rescue-repo.ts';
-import { isControlNumber } from './control-number.ts';
 import type { Lockout, ReservedTry } from '../auth/lockout.ts';
 import { audit, ownerNotice } from './rescue-records.ts';
 import { burnCodeCheck, verifyCode } from './code-hash.ts';

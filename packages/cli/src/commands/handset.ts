@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { HandsetAgent, PendingFailure } from '@phonesafe/handset';
-import { checkNewCode, normalizePhone } from '@phonesafe/pc';
-import { PhoneSafeError, type DataKind, type OverwritePolicy } from '@phonesafe/protocol';
+import { checkNewCode, normalizePhone, PhoneSafeError, type DataKind, type OverwritePolicy } from '@phonesafe/protocol';
 import { processClock } from '../clock.ts';
 import { httpTimeouts } from '../http-timeouts.ts';
 import { liveHandsetCommands } from './handset-live.ts';

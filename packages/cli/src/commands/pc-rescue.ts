@@ -6,13 +6,9 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { checkCode, checkNewCode, formatControlNumber, normalizeControl, normalizePhone } from '@phonesafe/protocol';
 import {
-  checkCode,
-  checkNewCode,
-  formatControl,
   loadProfile,
-  normalizeControl,
-  normalizePhone,
   openRescueDesk,
   pcConfigDir,
   requestRescue,
@@ -160,7 +156,7 @@ function statusText(status: RescueViewResult['status']): string {
 function viewDetails(v: RescueViewResult): string[] {
   const rows: string[][] = [['requested', `${humanTime(v.requestedAt)} UTC`]];
   if (v.lastAttemptAt) rows.push(['last attempt', `${humanTime(v.lastAttemptAt)} UTC`]);
-  if (v.controlNumber) rows.push(['control number', formatControl(v.controlNumber)]);
+  if (v.controlNumber) rows.push(['control number', formatControlNumber(v.controlNumber)]);
   if (v.savedAt) rows.push(['saved', `${humanTime(v.savedAt)} UTC${v.files !== null ? ` (${plural(v.files, 'file')})` : ''}`]);
   if (v.erasedAt) rows.push(['erased', `${humanTime(v.erasedAt)} UTC`]);
   if (v.expiresAt)

@@ -1,66 +1,18 @@
 /**
- * Long-running `phonesafe handset run --json` processes for the live-channel
- * tests: their event lines are collected, and a test waits for the event it
- * needs (never for a time).
+ * `phonesafe handset run --json` for the live-channel tests, its lines typed
+ * as the CLI's run events, and a schedule set just ahead of a shared clock.
  */
 import { strict as assert } from 'node:assert';
-import { createInterface } from 'node:readline';
 import type { TestContext } from 'node:test';
-import { clockFromSpec, type Clock, type ScheduleView } from '@phonesafe/protocol';
+import type { Clock, ScheduleView } from '@phonesafe/protocol';
+import { cliJson, type Env, runHandset as runHandsetProcess, type RunningHandset as Running } from '@phonesafe/testkit';
 import type { RunEvent } from '../../src/run-events.ts';
-import { cliJson, finished, spawnCli, type CliResult, type Env } from './cli.ts';
 
 export type { RunEvent };
-
-export interface RunningHandset {
-  events: RunEvent[];
-  /** The first event (already seen or still to come) that matches. */
-  next(match: (e: RunEvent) => boolean, what: string): Promise<RunEvent>;
-  /** SIGTERM and wait: `handset run` must end cleanly. */
-  stop(): Promise<CliResult>;
-  /** Waits for `handset run` to end by itself (e.g. once its credential is revoked). */
-  ended(): Promise<CliResult>;
-}
+export type RunningHandset = Running<RunEvent>;
 
 export function runHandset(t: TestContext, dir: string, env: Env): RunningHandset {
-  const child = spawnCli(['handset', 'run', '--data', dir, '--json'], env);
-  const done = finished(child);
-  const events: RunEvent[] = [];
-  const waiters: { match: (e: RunEvent) => boolean; resolve: (e: RunEvent) => void }[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    const event = JSON.parse(line) as RunEvent;
-    events.push(event);
-    for (const w of waiters.splice(0)) {
-      if (w.match(event)) w.resolve(event);
-      else waiters.push(w);
-    }
-  });
-  const end = (signal: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    return done;
-  };
-  t.after(() => end('SIGKILL'));
-  return {
-    events,
-    next(match, what) {
-      const seen = events.find(match);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        waiters.push({ match, resolve });
-        void done.then((r) =>
-          reject(new Error(`handset run exited (${r.code}) before ${what}: ${r.stderr}\nevents: ${JSON.stringify(events)}`)),
-        );
-      });
-    },
-    stop: () => end('SIGTERM'),
-    ended: () => done,
-  };
-}
-
-/** An accelerated clock shared by every process of a test (`factor` virtual seconds per real second). */
-export function scaledClock(factor: number): { spec: string; clock: Clock } {
-  const spec = `scaled:${Date.now()}:${factor}`;
-  return { spec, clock: clockFromSpec(spec) };
+  return runHandsetProcess<RunEvent>(t, dir, env);
 }
 
 /**

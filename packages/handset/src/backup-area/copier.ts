@@ -1,4 +1,5 @@
-import { Chunker, fileChunks, PRECOMPRESSED_KINDS, type OwnerKeys } from '@phonesafe/protocol';
+import { Chunker, PRECOMPRESSED_KINDS } from '@phonesafe/protocol';
+import { fileChunks, type OwnerKeys } from '@phonesafe/protocol/node';
 import type { MemoryStore, Item } from '../memory/memory-store.ts';
 import type { SettingsStore } from '../settings/settings.ts';
 import type { BackupArea } from './backup-area.ts';

@@ -1,4 +1,4 @@
-import { loginOrRegister, type CenterClient, type HttpOptions } from '@phonesafe/protocol';
+import { loginOrRegister, type CenterClient, type HttpOptions } from '@phonesafe/protocol/node';
 import type { Identity } from './identity-store.ts';
 
 /** Opens a client to a center; a port, so tests can put faults between handset and center. */

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { TargetDir } from '@phonesafe/protocol';
+import { TargetDir } from '@phonesafe/protocol/node';
 import type { ExportResult, ImportResult, ProgressFn } from '../types.ts';
 import type { StagedFile } from '../util/atomic-file.ts';
 import { countingBytes } from '../util/progress.ts';

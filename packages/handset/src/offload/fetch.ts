@@ -1,4 +1,5 @@
-import { fileContent, partsOneByOne, PhoneSafeError, type ManifestFile } from '@phonesafe/protocol';
+import { PhoneSafeError, type ManifestFile } from '@phonesafe/protocol';
+import { fileContent, partsOneByOne } from '@phonesafe/protocol/node';
 import type { Profile } from '../backup-area/profile.ts';
 import type { MemoryStore } from '../memory/memory-store.ts';
 import type { Session } from '../session.ts';

@@ -1,4 +1,5 @@
-import { PhoneSafeError, readManifest, type Clock } from '@phonesafe/protocol';
+import { PhoneSafeError, type Clock } from '@phonesafe/protocol';
+import { readManifest } from '@phonesafe/protocol/node';
 import { pruneArea, type BackupArea } from '../backup-area/backup-area.ts';
 import type { PartIndex } from '../backup-area/part-index.ts';
 import type { Profile, VersionKey } from '../backup-area/profile.ts';

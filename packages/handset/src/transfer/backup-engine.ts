@@ -1,12 +1,5 @@
-import {
-  PhoneSafeError,
-  sealManifest,
-  type CenterClient,
-  type Clock,
-  type CompletionNotice,
-  type DataKind,
-  type EndNotice,
-} from '@phonesafe/protocol';
+import { PhoneSafeError, type Clock, type CompletionNotice, type DataKind, type EndNotice } from '@phonesafe/protocol';
+import { sealManifest, type CenterClient } from '@phonesafe/protocol/node';
 import { pruneArea, type BackupArea } from '../backup-area/backup-area.ts';
 import { copyUncopied } from '../backup-area/catch-up.ts';
 import type { Copier } from '../backup-area/copier.ts';

@@ -1,4 +1,5 @@
-import { PhoneSafeError, type DataKind, type EndNotice, type Manifest, type OwnerKeys, type PartRef } from '@phonesafe/protocol';
+import { PhoneSafeError, type DataKind, type EndNotice, type Manifest, type PartRef } from '@phonesafe/protocol';
+import type { OwnerKeys } from '@phonesafe/protocol/node';
 import type { ProfileEntry } from '../backup-area/profile.ts';
 import type { Identity } from '../identity/identity-store.ts';
 import type { OpenBackup } from './open-backup.ts';

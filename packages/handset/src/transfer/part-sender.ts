@@ -1,4 +1,5 @@
-import { forEachConcurrent, PhoneSafeError, planBatches, type PartRef, type SealedPart } from '@phonesafe/protocol';
+import { forEachConcurrent, PhoneSafeError, planBatches, type PartRef } from '@phonesafe/protocol';
+import type { SealedPart } from '@phonesafe/protocol/node';
 import type { BackupArea } from '../backup-area/backup-area.ts';
 import type { PartIndex } from '../backup-area/part-index.ts';
 import type { Session } from '../session.ts';

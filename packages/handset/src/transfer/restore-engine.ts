@@ -1,10 +1,5 @@
 import {
-  backupSource,
-  fileContent,
-  filesOfKinds,
   forEachConcurrent,
-  handsetSource,
-  partsInBatches,
   PhoneSafeError,
   type Clock,
   type DataKind,
@@ -13,6 +8,7 @@ import {
   type PartRef,
   type RestoreOrder,
 } from '@phonesafe/protocol';
+import { backupSource, fileContent, filesOfKinds, handsetSource, partsInBatches } from '@phonesafe/protocol/node';
 import type { PartIndex } from '../backup-area/part-index.ts';
 import type { Profile } from '../backup-area/profile.ts';
 import type { HistoryStore } from '../history/history-store.ts';

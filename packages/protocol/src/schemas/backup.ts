@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { HandsetName, Id, Kind, PartId, PartRef, Timestamp } from './common.ts';
 
+/** Why a backup runs: the owner (manual), a handset trigger (size, power-on) or the center (schedule, retry, rescue). */
+export const BackupTrigger = z.enum(['manual', 'size', 'power-on', 'schedule', 'retry', 'rescue']);
+export type BackupTrigger = z.infer<typeof BackupTrigger>;
+
 /** B3/B4 start request from the handset; the center answers with an open backup. */
 export const StartBackupRequest = z.strictObject({
   // A kind named twice is a confused sender: refused rather than silently merged.
@@ -18,7 +22,7 @@ export const StartBackupRequest = z.strictObject({
    * which can only keep more.
    */
   complete: z.array(Kind).optional(),
-  trigger: z.enum(['manual', 'size', 'power-on', 'schedule', 'retry', 'rescue']).default('manual'),
+  trigger: BackupTrigger.default('manual'),
   /** Set when this backup answers a center's backup start request (B3): the job it completes. */
   jobId: Id.optional(),
   /** Set when this backup is the save of a rescue request (R2): the rescue it completes. */

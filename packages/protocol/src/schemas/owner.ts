@@ -22,6 +22,12 @@ export const KDF_BOUNDS = {
 } as const;
 
 const isPowerOfTwo = (n: number) => (n & (n - 1)) === 0;
+/**
+ * The bytes a `Base64` text decodes to, counted as Node's decoder does
+ * (padding ignored, a trailing partial group dropped), without Buffer, so
+ * the schema parses in a browser too.
+ */
+const base64Bytes = (text: string) => Math.floor((text.replace(/=+$/, '').length * 3) / 4);
 
 /**
  * Key-derivation parameters. The owner's password never leaves the client:
@@ -33,7 +39,7 @@ export const KdfParams = z
   .strictObject({
     algorithm: z.literal('scrypt'),
     salt: Base64.refine((salt) => {
-      const bytes = Buffer.from(salt, 'base64').length;
+      const bytes = base64Bytes(salt);
       return bytes >= KDF_BOUNDS.minSaltBytes && bytes <= KDF_BOUNDS.maxSaltBytes;
     }, `the salt is ${KDF_BOUNDS.minSaltBytes}-${KDF_BOUNDS.maxSaltBytes} bytes`),
     N: z.number().int().min(KDF_BOUNDS.minN).max(KDF_BOUNDS.maxN).refine(isPowerOfTwo, 'N is a power of two'),

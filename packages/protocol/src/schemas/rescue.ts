@@ -1,5 +1,13 @@
 import { z } from 'zod';
 import { HandsetName, Id, Timestamp } from './common.ts';
+import {
+  CODE_NUMBER,
+  CODE_NUMBER_RULE,
+  CONTROL_NUMBER,
+  NEW_CODE_NUMBER,
+  NEW_CODE_NUMBER_RULE,
+  stripControl,
+} from '../codecs/rescue-numbers.ts';
 import { PhoneNumber } from './phone.ts';
 
 /**
@@ -8,14 +16,11 @@ import { PhoneNumber } from './phone.ts';
  * a carrier's phone desk; lockouts protect it.
  */
 /** A code number as given at the desk: codes set before the 8-digit minimum still work. */
-export const CodeNumber = z.string().regex(/^[0-9]{4,12}$/, 'a code number is 4-12 digits');
+export const CodeNumber = z.string().regex(CODE_NUMBER, CODE_NUMBER_RULE);
 /** A code number being set (rescue.md, Code numbers): 8-12 digits, so a stolen database is not searched in minutes. */
-export const NewCodeNumber = z.string().regex(/^[0-9]{8,12}$/, 'a new code number is 8-12 digits');
+export const NewCodeNumber = z.string().regex(NEW_CODE_NUMBER, NEW_CODE_NUMBER_RULE);
 /** 16 digits shown as 4-4-4-4; the last is a Luhn check digit. Dashes and spaces are ignored on input. */
-export const ControlNumber = z
-  .string()
-  .transform((s) => s.replace(/[\s-]/g, ''))
-  .pipe(z.string().regex(/^[0-9]{16}$/, 'a control number is 16 digits'));
+export const ControlNumber = z.string().transform(stripControl).pipe(z.string().regex(CONTROL_NUMBER, 'a control number is 16 digits'));
 
 export const RescueStatus = z.enum(['waiting-for-handset', 'saving', 'saved', 'erased', 'restored', 'expired', 'gave-up']);
 export type RescueStatus = z.infer<typeof RescueStatus>;

@@ -1,2 +1,0 @@
-export * from './fastcdc.ts';
-export * from './file-chunks.ts';

@@ -1,3 +1,0 @@
-export * from './kdf.ts';
-export * from './envelope.ts';
-export * from './owner-keys.ts';
