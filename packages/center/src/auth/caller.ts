@@ -25,7 +25,7 @@ export function asOwnerSession(caller: Caller): { ownerId: string; tokenId: stri
   return { ownerId: caller.ownerId, tokenId: caller.tokenId };
 }
 
-/** Who may call a route; declared on every route (see http/auth.ts). */
+/** Who may call a route; declared on every route (server-kit's route-auth.ts; the kinds: route-access.ts). */
 export type Access = RouteAccess;
 
 /**

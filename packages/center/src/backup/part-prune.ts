@@ -5,7 +5,7 @@
  * waits for such a commit and makes a later one wait, then looks for
  * references in a new statement: under READ COMMITTED that statement sees
  * every commit that finished before the lock was granted. SQLite runs one
- * write transaction at a time, across processes (store/sqlite-database.ts).
+ * write transaction at a time, across processes (server-kit's sqlite-database.ts).
  */
 import type { PartRef } from '@phonesafe/protocol';
 import { type Engine, inTransaction } from '@phonesafe/server-kit';
