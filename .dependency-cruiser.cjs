@@ -43,6 +43,87 @@ const handsetRules = [
 ];
 
 /**
+ * Inside the center (docs/architecture.md, "Inside the center"; owned with
+ * the center). Infrastructure folders know no capability; a capability meets
+ * another only through its port (`-repo.ts`, `-hooks.ts`, `-revocation.ts`
+ * and the like), never its service, routes, queries, tables or entry
+ * (`index.ts`, for the composition root alone); migrations are frozen.
+ */
+const CENTER = '^packages/center/src/';
+const CENTER_INFRA = '(http|store|blobs|push|channel|scheduler|config|logging)';
+const centerRules = [
+  {
+    name: 'center-infra-knows-no-capability',
+    comment: 'http, store, blobs, push, channel, scheduler, config and logging import only each other (and protocol, npm)',
+    severity: 'error',
+    from: { path: `${CENTER}${CENTER_INFRA}/` },
+    to: { path: CENTER, pathNot: `${CENTER}${CENTER_INFRA}/` },
+  },
+  {
+    name: 'center-capabilities-meet-through-ports',
+    comment: "a capability imports another's port and hook types, never its service, routes, queries, tables, rows or entry",
+    severity: 'error',
+    from: { path: `${CENTER}([^/]+)/` },
+    to: {
+      path: `${CENTER}[^/]+/(index|[^/]*-(service|routes|queries|tables|rows))\\.ts$`,
+      pathNot: [`${CENTER}$1/`, `${CENTER}${CENTER_INFRA}/`],
+    },
+  },
+  {
+    name: 'center-root-composes',
+    comment:
+      'the files at the top of center/src compose the capabilities (app.ts, center-store.ts, resources.ts, server.ts); no folder imports them (ids.ts is a shared helper)',
+    severity: 'error',
+    from: { path: `${CENTER}[^/]+/` },
+    to: { path: `${CENTER}[^/]+\\.ts$`, pathNot: `${CENTER}ids\\.ts$` },
+  },
+  {
+    name: 'center-migrations-are-frozen',
+    comment: 'a migration is imported by the migration index alone (parts of one migration by that migration)',
+    severity: 'error',
+    from: { pathNot: `${CENTER}store/migrations/` },
+    to: { path: `${CENTER}store/migrations/`, pathNot: `${CENTER}store/migrations/index\\.ts$` },
+  },
+  {
+    name: 'center-migration-index-is-the-stores',
+    comment: "only the center's store (center-store.ts, which hands it to server-kit's migration runner) applies migrations",
+    severity: 'error',
+    from: { pathNot: [`${CENTER}center-store\\.ts$`, `${CENTER}store/migrations/`] },
+    to: { path: `${CENTER}store/migrations/index\\.ts$` },
+  },
+  {
+    name: 'center-migrations-are-literal',
+    comment:
+      'migrations import no state from the code that runs on them (a state list copied in stays frozen with it); engine.ts gives the dialect',
+    severity: 'error',
+    from: { path: `${CENTER}store/migrations/` },
+    to: { path: CENTER, pathNot: [`${CENTER}store/migrations/`, `${CENTER}store/engine\\.ts$`] },
+  },
+];
+
+/**
+ * server-kit (owned with the center): what every PhoneSafe server shares. It
+ * imports only protocol; the client roles (handset, pc) and protocol never
+ * import it.
+ */
+const serverKitRules = [
+  {
+    name: 'server-kit-imports-only-protocol',
+    comment: 'server-kit is shared by the servers and knows none of them, nor any other role',
+    severity: 'error',
+    from: { path: '^packages/server-kit/src/' },
+    to: { path: '^packages/(handset|center|pc|cli|testkit)/|@phonesafe/(handset|center|pc|cli|testkit)' },
+  },
+  {
+    name: 'clients-never-use-server-kit',
+    comment: 'the handset and the pc are clients: server plumbing is not theirs',
+    severity: 'error',
+    from: { path: '^packages/(handset|pc|protocol)/src/' },
+    to: { path: '^packages/server-kit/|@phonesafe/server-kit' },
+  },
+];
+
+/**
  * Protocol and testkit (the kits block; the tests' own rules are in
  * .dependency-cruiser-tests.cjs, which resolves workspace imports).
  *
@@ -97,6 +178,8 @@ module.exports = {
   forbidden: [
     ...roleRules,
     ...handsetRules,
+    ...centerRules,
+    ...serverKitRules,
     ...kitsRules,
     {
       name: 'protocol-is-a-leaf',

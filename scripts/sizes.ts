@@ -10,6 +10,12 @@ import ts from 'typescript';
 
 const MAX_FILE_LINES = 300;
 const MAX_FUNCTION_LINES = 60;
+/**
+ * Not measured: the center's migrations are frozen (never edited once shipped,
+ * a dependency-cruiser rule keeps them imported by their index alone), so a
+ * size over the budget there can never be split up.
+ */
+const EXEMPT = /^packages\/center\/src\/store\/migrations\//;
 
 interface Measure {
   where: string;
@@ -34,6 +40,7 @@ function functionsOf(file: string, source: ts.SourceFile): Measure[] {
 const files: Measure[] = [];
 const functions: Measure[] = [];
 for await (const file of glob('packages/*/src/**/*.ts')) {
+  if (EXEMPT.test(file)) continue;
   const text = await readFile(file, 'utf8');
   files.push({ where: file, lines: text.split('\n').length - (text.endsWith('\n') ? 1 : 0) });
   functions.push(...functionsOf(file, ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true)));

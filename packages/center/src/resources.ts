@@ -1,21 +1,19 @@
-import { join } from 'node:path';
-import { LocalBlobStore } from './blobs/local-blob-store.ts';
+import type { BlobStore } from './blobs/blob-store.ts';
+import { openBlobStore } from './blobs/open-blob-store.ts';
+import { openStore, type Store } from './center-store.ts';
 import type { CenterConfig } from './config/config.ts';
 import { prepareDataDir } from './config/data-dir.ts';
-import type { BlobStore } from './store/blob-store.ts';
-import { openStore } from './store/open-store.ts';
-import type { Store } from './store/store.ts';
 
 export interface CenterResources {
   store: Store;
   blobs: BlobStore;
 }
 
-/** The data directory (made or tightened to 0700), the database (migrated by openStore) and the blob directory of a center. */
+/** The data directory (made or tightened to 0700), the database (migrated by openStore) and the blob store (open-blob-store.ts) of a center. */
 export async function openResources(config: Pick<CenterConfig, 'db' | 'data'>): Promise<CenterResources> {
   await prepareDataDir(config.data);
   const store = await openStore(config.db);
-  return { store, blobs: new LocalBlobStore(join(config.data, 'blobs')) };
+  return { store, blobs: openBlobStore(config) };
 }
 
 /** Opens the resources for one task and closes them whatever happens. */

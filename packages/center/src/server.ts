@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { clockFromSpec, PhoneSafeError, systemClock, type Clock } from '@phonesafe/protocol';
 import { resolveCenterSecret } from './config/center-secret.ts';
 import type { CenterConfig } from './config/config.ts';
-import { buildApp } from './http/app.ts';
+import { buildApp } from './app.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
-import type { Scheduler } from './jobs/scheduler.ts';
+import type { Scheduler } from './scheduler/scheduler.ts';
 import { openPushBus } from './push/open-push-bus.ts';
 import type { PushBus } from './push/push-bus.ts';
 import { openResources } from './resources.ts';
@@ -41,7 +41,7 @@ export async function startCenter(config: CenterConfig, options: StartOptions = 
   let bus: PushBus | undefined;
   try {
     // File times come from the system clock, whatever clock the center runs on.
-    const removed = await blobs.cleanTemporary(new Date(systemClock.now().getTime() - TEMPORARY_MAX_AGE_MS).toISOString());
+    const removed = (await blobs.cleanTemporary?.(new Date(systemClock.now().getTime() - TEMPORARY_MAX_AGE_MS).toISOString())) ?? 0;
     if (removed > 0) logger.info({ removed }, 'removed temporary blobs left by an interrupted upload');
     bus = await openPushBus(store, config.db, (error) => logger.warn({ err: error }, 'push bus error'));
     built = buildApp({ store, blobs, clock, config: { ...config, centerSecret }, logger, bus }, { https });

@@ -6,10 +6,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ManualClock } from '@phonesafe/protocol';
 import Fastify from 'fastify';
-import type { Authenticator } from '../src/auth/authenticator.ts';
-import { PUBLIC_BODY_LIMIT, useRouteAuth } from '../src/http/auth.ts';
-import { sendProblem } from '../src/http/problem.ts';
-import { useZodSchemas, type App } from '../src/http/zod.ts';
+import { type App, PUBLIC_BODY_LIMIT, problemHandler, useRouteAuth, useZodSchemas } from '@phonesafe/server-kit';
 import { call, expectProblem, startHarness, type Harness } from './http-harness.ts';
 
 const padding = (bytes: number) => 'x'.repeat(bytes);
@@ -55,8 +52,8 @@ describe('body limits on public routes', () => {
     const app: App = Fastify({ bodyLimit: 64 * 1024 * 1024 }).withTypeProvider();
     t.after(() => app.close());
     useZodSchemas(app);
-    app.setErrorHandler(sendProblem);
-    useRouteAuth(app, {} as Authenticator);
+    app.setErrorHandler(problemHandler('center'));
+    useRouteAuth(app, { kinds: [], authenticate: async () => {} });
     app.post('/open', { config: { auth: 'public' }, bodyLimit: 10 * 1024 * 1024 }, async () => ({ ok: true }));
     const small = await app.inject({ method: 'POST', url: '/open', payload: { pad: padding(PUBLIC_BODY_LIMIT - 100) } });
     assert.equal(small.statusCode, 200, small.body);

@@ -12,16 +12,15 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { resolveCenterSecret } from '../src/config/center-secret.ts';
 import { loadConfig, type ConfigOverrides } from '../src/config/config.ts';
 import type { ChannelRegistry } from '../src/channel/channel-registry.ts';
-import type { BodyGate } from '../src/http/body-gate.ts';
-import { buildApp } from '../src/http/app.ts';
-import type { App } from '../src/http/zod.ts';
-import type { Scheduler } from '../src/jobs/scheduler.ts';
+import type { App, BodyGate } from '@phonesafe/server-kit';
+import { buildApp } from '../src/app.ts';
+import type { Scheduler } from '../src/scheduler/scheduler.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import { openPushBus } from '../src/push/open-push-bus.ts';
 import type { PushBus } from '../src/push/push-bus.ts';
 import { openResources } from '../src/resources.ts';
-import type { BlobStore } from '../src/store/blob-store.ts';
-import type { Store } from '../src/store/store.ts';
+import type { BlobStore } from '../src/blobs/blob-store.ts';
+import type { Store } from '../src/center-store.ts';
 
 /** The cheapest KDF cost the protocol allows (KdfParams: 2^14, 16 MiB); the center treats every cost alike. */
 export const TEST_KDF_COST = { N: 1 << 14, r: 8, p: 1 };

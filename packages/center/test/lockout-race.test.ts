@@ -19,8 +19,8 @@ import { Lockout } from '../src/auth/lockout.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import { startCenter, type RunningCenter } from '../src/server.ts';
-import { openStore } from '../src/store/index.ts';
-import type { Store } from '../src/store/store.ts';
+import { openStore } from '../src/center-store.ts';
+import type { Store } from '../src/center-store.ts';
 import { call, expectProblem, newOwner, startHarness, type Harness, type TestOwner } from './http-harness.ts';
 import { remote } from './remote-harness.ts';
 import { desk, enrollPhone, newPhone } from './rescue-fixtures.ts';
@@ -106,7 +106,7 @@ describe('lockouts under parallel guesses, one center on SQLite', () => {
   it('tries reserved side by side: a right one lifts the lock it set itself, not a lock another try set', async () => {
     const h = await startHarness({ tickMs: 0 });
     try {
-      const lockout = new Lockout({ tries: h.store.wrongTries, clock: h.clock, maxTries: 3, lockMs: 60_000 });
+      const lockout = new Lockout({ wrongTries: h.store.wrongTries, clock: h.clock, maxTries: 3, lockMs: 60_000 });
       const [first, second, third] = [await lockout.reserve('k:a'), await lockout.reserve('k:a'), await lockout.reserve('k:a')];
       assert.deepEqual([first.locked, second.locked, third.locked], [false, false, true]);
       await assert.rejects(lockout.reserve('k:a'), { code: 'LOCKED' });

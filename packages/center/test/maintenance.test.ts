@@ -3,10 +3,10 @@ import { mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, test } from 'node:test';
-import { forgetByPolicy } from '../src/maintenance/forget.ts';
+import { forgetByPolicy } from '../src/backup/forget.ts';
 import { prune } from '../src/maintenance/prune.ts';
 import { verifyStore } from '../src/maintenance/verify.ts';
-import { openStore } from '../src/store/index.ts';
+import { openStore } from '../src/center-store.ts';
 import { at, openWithParts, partRef, seedOwner, sha256, uid } from './store-fixtures.ts';
 import { tempCenter, type TempCenter } from './temp-center.ts';
 

@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pgDatabase } from '@phonesafe/testkit';
 import { Migrator } from 'kysely/migration';
-import { postgresEngine, sqliteEngine, type Engine } from '../src/store/engine.ts';
-import { kyselyStore } from '../src/store/kysely-store.ts';
+import { type Engine, postgresEngine, sqliteEngine, tablesOf } from '@phonesafe/server-kit';
 import { migrationProvider } from '../src/store/migrations/index.ts';
-import type { Store } from '../src/store/store.ts';
+import { centerStore, type CenterTables, type Store } from '../src/center-store.ts';
 import { hashAuthKey } from '../src/owners/auth-key-hash.ts';
 import { desk, rescueStatus } from './rescue-fixtures.ts';
 import { expectStatus, startHarness } from './http-harness.ts';
@@ -29,7 +28,7 @@ const LEGACY_SHOWN = '4539-1488-0343-6467';
 
 /** A rescue saved and erased before 0007, with its control number in clear in rescues, the audit and two notices. */
 async function seedSavedRescue(engine: Engine): Promise<void> {
-  const { db } = engine;
+  const db = tablesOf<CenterTables>(engine);
   await db
     .insertInto('handsets')
     .values({
@@ -121,13 +120,13 @@ async function seedSavedRescue(engine: Engine): Promise<void> {
 /** The rows of the tables that held control numbers, as text. */
 async function rawRows(engine: Engine): Promise<string> {
   const tables = ['rescues', 'rescue_audit', 'notices'] as const;
-  const rows = await Promise.all(tables.map((t) => engine.db.selectFrom(t).selectAll().execute()));
+  const rows = await Promise.all(tables.map((t) => tablesOf<CenterTables>(engine).selectFrom(t).selectAll().execute()));
   return JSON.stringify(rows);
 }
 
 /** Rows as the code before 0007 wrote them: the same number spelled `+8190…` and `8190…` by two owners. */
 async function seedOldRows(engine: Engine): Promise<void> {
-  const { db } = engine;
+  const db = tablesOf<CenterTables>(engine);
   const owner = (id: string) => ({
     id,
     email: `${id}@example.org`,
@@ -208,7 +207,7 @@ function migrationTests(open: () => Promise<{ engine: Engine; drop(): Promise<vo
     if (error) throw error;
     await seedOldRows(engine);
     await seedSavedRescue(engine);
-    store = kyselyStore(engine);
+    store = centerStore(engine);
     await store.migrate();
   });
   after(async () => {

@@ -17,8 +17,8 @@ import { pgDatabase, startCenter, tempDir } from '@phonesafe/testkit';
 import { LocalBlobStore } from '../src/blobs/local-blob-store.ts';
 import { prune } from '../src/maintenance/prune.ts';
 import { verifyStore } from '../src/maintenance/verify.ts';
-import type { BlobStore } from '../src/store/blob-store.ts';
-import { openStore } from '../src/store/index.ts';
+import type { BlobStore } from '../src/blobs/blob-store.ts';
+import { openStore } from '../src/center-store.ts';
 import { call, enroll, expectStatus, newOwner, putPart, randomChunk, sealBackup } from './http-harness.ts';
 import { remote } from './remote-harness.ts';
 

@@ -15,8 +15,8 @@ import { pgDatabase, until } from '@phonesafe/testkit';
 import pg from 'pg';
 import { LocalBlobStore } from '../src/blobs/local-blob-store.ts';
 import { prune } from '../src/maintenance/prune.ts';
-import { openStore } from '../src/store/index.ts';
-import type { Store } from '../src/store/store.ts';
+import { openStore } from '../src/center-store.ts';
+import type { Store } from '../src/center-store.ts';
 import { rejectsWith } from './store-conformance.ts';
 import { at, openWithParts, partRef, seedOwner, uid } from './store-fixtures.ts';
 

@@ -11,8 +11,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '@phonesafe/testkit';
-import { openStore } from '../src/store/index.ts';
-import { sqliteEngine } from '../src/store/engine.ts';
+import { sqliteEngine, tablesOf } from '@phonesafe/server-kit';
+import { openStore, type CenterTables } from '../src/center-store.ts';
 
 test('a transaction holds the write lock from its BEGIN, before it writes anything', async (t) => {
   const dir = await tempDir(t, 'sqlite-lock');
@@ -24,10 +24,12 @@ test('a transaction holds the write lock from its BEGIN, before it writes anythi
   const other = new DatabaseSync(file, { timeout: 0 });
   t.after(() => other.close());
 
-  await engine.db.transaction().execute(async (trx) => {
-    await trx.selectFrom('owners').select('id').execute();
-    assert.throws(() => other.exec('BEGIN IMMEDIATE'), /locked|busy/i, 'the other connection cannot take the write lock');
-  });
+  await tablesOf<CenterTables>(engine)
+    .transaction()
+    .execute(async (trx) => {
+      await trx.selectFrom('owners').select('id').execute();
+      assert.throws(() => other.exec('BEGIN IMMEDIATE'), /locked|busy/i, 'the other connection cannot take the write lock');
+    });
   other.exec('BEGIN IMMEDIATE');
   other.exec('ROLLBACK');
 });

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PartRef } from '@phonesafe/protocol';
-import type { CommitInput, Store } from '../src/store/store.ts';
+import type { CommitInput } from '../src/backup/backup-repo.ts';
+import type { Store } from '../src/center-store.ts';
 import { rejectsWith } from './store-conformance.ts';
 import { at, backupRow, openWithParts, partRef, seedOwner, uid } from './store-fixtures.ts';
 

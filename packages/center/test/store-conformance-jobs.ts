@@ -2,8 +2,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { RetryPolicy } from '@phonesafe/protocol';
-import { newJob } from '../src/jobs/job-rules.ts';
-import type { HandsetRow, JobRow, ScheduleRow, Store } from '../src/store/store.ts';
+import { handsetRevocation } from '../src/handsets/handset-revocation.ts';
+import { newJob } from '../src/schedules/job-rules.ts';
+import { clearScheduleOnRevoke } from '../src/schedules/schedule-revocation.ts';
+import type { HandsetRow } from '../src/handsets/handset-repo.ts';
+import type { JobRow } from '../src/schedules/job-repo.ts';
+import type { ScheduleRow } from '../src/schedules/schedule-repo.ts';
+import type { Store } from '../src/center-store.ts';
 import { at, handsetRow, seedOwner, uid } from './store-fixtures.ts';
 
 const RETRY: RetryPolicy = { intervalSeconds: 600, answerTimeoutSeconds: 60, maxTries: 3 };
@@ -52,8 +57,10 @@ export function registerJobConformance(getStore: () => Store): void {
       const [active] = await materialise(store, at(20), [handset], at(40));
       assert.ok(active);
 
-      assert.equal(await store.handsets.revoke(handset.id, at(21)), true);
-      assert.equal(await store.handsets.revoke(handset.id, at(22)), false);
+      // The revocation as the center composes it (app.ts): the handset row, then the schedules' hook, in one transaction.
+      const revocation = handsetRevocation(store.transaction, [clearScheduleOnRevoke]);
+      assert.equal(await revocation.revoke(handset.id, at(21)), true);
+      assert.equal(await revocation.revoke(handset.id, at(22)), false);
       assert.equal((await store.handsets.findById(handset.id))?.revokedAt, at(21));
       assert.deepEqual(
         (await store.jobs.listByHandset(handset.id)).map((j) => [j.id, j.status]),

@@ -1,7 +1,7 @@
 /** Store conformance: what prune, verify and the part service's fence rely on (PartRepo). */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Store } from '../src/store/store.ts';
+import type { Store } from '../src/center-store.ts';
 import { rejectsWith } from './store-conformance.ts';
 import { at, openWithParts, partRef, seedOwner, uid } from './store-fixtures.ts';
 

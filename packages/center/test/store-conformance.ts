@@ -1,12 +1,12 @@
 /**
- * The contract of `Store` (src/store/store.ts), run against every adapter.
+ * The contract of `Store` (src/center-store.ts and each capability's -repo.ts), run against every adapter.
  * Each dialect's entry file calls `registerStoreConformance` with a factory
  * for an empty, migrated store; tests share it and stay apart by using fresh
  * owners, which is itself the owner-scoping contract under test.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Store } from '../src/store/store.ts';
+import type { Store } from '../src/center-store.ts';
 import { registerBackupConformance } from './store-conformance-backups.ts';
 import { registerJobConformance } from './store-conformance-jobs.ts';
 import { registerPartConformance } from './store-conformance-parts.ts';

@@ -1,7 +1,10 @@
 /** Row builders shared by the store tests; every id is unique per call so suites can share a database. */
 import { createHash, randomBytes } from 'node:crypto';
 import type { PartRef } from '@phonesafe/protocol';
-import type { BackupRow, HandsetRow, OwnerRow, Store } from '../src/store/store.ts';
+import type { BackupRow } from '../src/backup/backup-repo.ts';
+import type { HandsetRow } from '../src/handsets/handset-repo.ts';
+import type { OwnerRow } from '../src/owners/owner-repo.ts';
+import type { Store } from '../src/center-store.ts';
 
 export function uid(prefix: string): string {
   return `${prefix}-${randomBytes(6).toString('hex')}`;

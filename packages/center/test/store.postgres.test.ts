@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pgDatabase } from '@phonesafe/testkit';
-import { openStore } from '../src/store/index.ts';
-import type { Store } from '../src/store/store.ts';
+import { openStore } from '../src/center-store.ts';
+import type { Store } from '../src/center-store.ts';
 import { registerStoreConformance } from './store-conformance.ts';
 import { materialise, scheduleRow } from './store-conformance-jobs.ts';
 import { at, handsetRow, seedOwner, uid } from './store-fixtures.ts';

@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import { makeTempDir } from '@phonesafe/testkit';
 import { LocalBlobStore } from '../src/blobs/local-blob-store.ts';
-import { openStore } from '../src/store/index.ts';
-import type { Store } from '../src/store/store.ts';
+import { openStore } from '../src/center-store.ts';
+import type { Store } from '../src/center-store.ts';
 
 export interface TempCenter {
   store: Store;

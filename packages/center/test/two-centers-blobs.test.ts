@@ -18,8 +18,8 @@ import { loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import { verifyStore } from '../src/maintenance/verify.ts';
 import { startCenter, type RunningCenter } from '../src/server.ts';
-import { openStore } from '../src/store/index.ts';
-import type { Store } from '../src/store/store.ts';
+import { openStore } from '../src/center-store.ts';
+import type { Store } from '../src/center-store.ts';
 import { call, enroll, newOwner, putPart, randomChunk, type Harness, type TestOwner } from './http-harness.ts';
 import { remote } from './remote-harness.ts';
 

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { PG_ADMIN_URL, pgAdminQuery, pgDatabase, tempDir } from '@phonesafe/testkit';
 import { LocalBlobStore } from '../src/blobs/local-blob-store.ts';
 import { verifyStore } from '../src/maintenance/verify.ts';
-import { openStore } from '../src/store/index.ts';
+import { openStore } from '../src/center-store.ts';
 import { partRef, seedOwner, at, uid } from './store-fixtures.ts';
 
 const admin = pgAdminQuery;

@@ -4,7 +4,13 @@
  * stable: clients and scripts match on them, so never rename one.
  *
  * `status` is the HTTP status the center answers with; `retryable` tells a
- * client whether sending the same request again later can succeed.
+ * client whether sending the same request again later can succeed. Clients
+ * decide whether to retry on `retryable`, never on a list of codes.
+ *
+ * The codes below are the first area's and stay unprefixed. Each new area
+ * gets codes with its own prefix (`SYNC_…` for SIM sync, `MAIL_…` for backup
+ * by e-mail, `SAFE_…` for the electronic-value safes), so a code says where
+ * it comes from and two areas never share a flat name like NOT_FOUND.
  */
 export const ERRORS = {
   BAD_REQUEST: { status: 400, retryable: false, title: 'The request is malformed' },

@@ -1,5 +1,6 @@
 import { PhoneSafeError, type Clock } from '@phonesafe/protocol';
-import type { HandsetRepo, HandsetRow, OwnerRepo } from '../store/store.ts';
+import type { HandsetRepo, HandsetRow } from '../handsets/handset-repo.ts';
+import type { OwnerRepo } from '../owners/owner-repo.ts';
 import type { Access, Caller } from './caller.ts';
 import { parseBearer, secretMatches } from './credentials.ts';
 

@@ -1,4 +1,5 @@
 import { PhoneSafeError } from '@phonesafe/protocol';
+import type { RouteAccess } from '@phonesafe/server-kit';
 
 /** Who is calling, as established by authentication. */
 export type Caller = OwnerCaller | HandsetCaller;
@@ -24,8 +25,8 @@ export function asOwnerSession(caller: Caller): { ownerId: string; tokenId: stri
   return { ownerId: caller.ownerId, tokenId: caller.tokenId };
 }
 
-/** Who may call a route; declared on every route (see http/auth.ts). */
-export type Access = 'public' | 'owner' | 'handset' | 'any';
+/** Who may call a route; declared on every route (server-kit's route-auth.ts; the kinds: route-access.ts). */
+export type Access = RouteAccess;
 
 /**
  * Narrows a caller on a handset-only route. The auth hook already refused

@@ -13,12 +13,13 @@
  * so a guesser spreading tries out still gets only a few a day.
  */
 import { PhoneSafeError, type Clock } from '@phonesafe/protocol';
-import type { WrongTryRepo } from '../store/store.ts';
+import type { TickStep } from '../scheduler/scheduler.ts';
+import type { WrongTryRepo } from './wrong-try-repo.ts';
 
 export const FORGET_AFTER_MS = 24 * 3600_000;
 
 export interface LockoutDeps {
-  tries: WrongTryRepo;
+  wrongTries: Pick<WrongTryRepo, 'change'>;
   clock: Clock;
   maxTries: number;
   lockMs: number;
@@ -56,7 +57,7 @@ export class Lockout {
     const at = now.toISOString();
     const forgottenBefore = new Date(now.getTime() - FORGET_AFTER_MS).toISOString();
     const outcome: { refusedUntil: string | null; lockedUntil: string | null } = { refusedUntil: null, lockedUntil: null };
-    await this.#deps.tries.change(key, (current) => {
+    await this.#deps.wrongTries.change(key, (current) => {
       if (current.lockedUntil && current.lockedUntil > at) {
         outcome.refusedUntil = current.lockedUntil;
         return current;
@@ -81,7 +82,7 @@ export class Lockout {
    */
   async succeeded(reserved: ReservedTry): Promise<void> {
     const at = this.#deps.clock.now().toISOString();
-    await this.#deps.tries.change(reserved.key, (current) => {
+    await this.#deps.wrongTries.change(reserved.key, (current) => {
       const ownLock = reserved.locked && current.lockedUntil === reserved.lockedUntil;
       const otherLock = !ownLock && current.lockedUntil !== null && current.lockedUntil > at;
       return otherLock ? { ...current, failures: 0 } : null;
@@ -92,4 +93,9 @@ export class Lockout {
 /** Deletes the counters that no longer count (see above); a step of the scheduler tick. Answers how many. */
 export function forgetStaleTries(tries: Pick<WrongTryRepo, 'deleteStale'>, now: Date): Promise<number> {
   return tries.deleteStale(new Date(now.getTime() - FORGET_AFTER_MS).toISOString(), now.toISOString());
+}
+
+/** forgetStaleTries as the scheduler runs it, after the other steps. */
+export function forgetTriesStep(tries: Pick<WrongTryRepo, 'deleteStale'>): TickStep {
+  return { name: 'wrong-tries', run: (now) => forgetStaleTries(tries, now) };
 }

@@ -5,7 +5,8 @@
  */
 import { PhoneSafeError, type BackupSummary, type PartRef } from '@phonesafe/protocol';
 import type { HandsetCaller } from '../auth/caller.ts';
-import type { BackupRepo, BackupRow, HistoryRepo } from '../store/store.ts';
+import type { BackupRepo, BackupRow } from './backup-repo.ts';
+import type { HistoryRepo } from '../history/history-repo.ts';
 
 export type CommittedBackup = BackupRow & { status: 'committed'; committedAt: string; manifest: PartRef };
 

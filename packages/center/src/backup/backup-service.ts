@@ -4,40 +4,30 @@ import {
   type BackupSummary,
   type Clock,
   type CompletionNotice,
-  type DataKind,
   type EndNotice,
 } from '@phonesafe/protocol';
 import type { Caller, HandsetCaller } from '../auth/caller.ts';
+import type { HandsetRepo } from '../handsets/handset-repo.ts';
+import type { HistoryRepo } from '../history/history-repo.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { JobService } from '../jobs/job-service.ts';
-import type { RescueTransfer } from '../rescue/rescue-transfer.ts';
-import type { BackupRepo, HandsetRepo, HistoryRepo } from '../store/store.ts';
+import type { BackupHooks, StartClaim, StartInput } from './backup-hooks.ts';
 import { deleteBackup, isCommitted, loadCommittedBackup, loadHandsetBackup, toSummary } from './backup-records.ts';
+import type { BackupRepo } from './backup-repo.ts';
 
-/** Applies the retention policy to one handset's committed backups. */
-export type ApplyRetention = (scope: { ownerId: string; handsetId: string }) => Promise<unknown>;
+export type { StartInput };
 
 export interface BackupServiceDeps {
   backups: BackupRepo;
   handsets: Pick<HandsetRepo, 'findByName'>;
   history: Pick<HistoryRepo, 'append'>;
-  applyRetention: ApplyRetention;
   clock: Clock;
   log: Logger;
   maxPartBytes: number;
   /** B4: throws QUOTA_EXCEEDED (and tells the owner) when the owner may not store more. */
   checkQuota: (handset: HandsetCaller) => Promise<void>;
-  jobs: Pick<JobService, 'runningJob' | 'fail' | 'attachBackup' | 'backupCommitted'>;
-  rescues: Pick<RescueTransfer, 'toSave' | 'attachBackup' | 'backupCommitted'>;
-}
-
-export interface StartInput {
-  kinds: DataKind[];
-  complete?: DataKind[] | undefined;
-  trigger: string;
-  jobId?: string | undefined;
-  rescueId?: string | undefined;
+  /** Who hears of starts and commits (backup-hooks.ts): jobs, the rescue desk, retention. */
+  hooks: Pick<BackupHooks, 'starting' | 'committed'>;
 }
 
 export class BackupService {
@@ -48,30 +38,23 @@ export class BackupService {
   }
 
   /**
-   * With `jobId` the backup answers a center-initiated job (B3), which must be
-   * this handset's and running; with `rescueId` (and trigger `rescue`) it is
-   * the save of a rescue (R2), which must be this handset's and not saved yet.
-   * Trigger `rescue` always names its rescue: rescue saves are outside the
-   * owner's retention and kept only until their rescue expires, so one with
-   * no rescue would never be dropped.
+   * Opens a backup. The start hooks check and claim what the request names
+   * (backup-hooks.ts): a center-initiated job (B3, `jobId`), the save of a
+   * rescue (R2, `rescueId`); a claim outside the quota skips the quota check.
    */
   async start(handset: HandsetCaller, request: StartInput) {
-    if (request.rescueId !== undefined && (request.trigger !== 'rescue' || request.jobId !== undefined)) {
-      throw new PhoneSafeError('VALIDATION_FAILED', 'body.rescueId: a rescue save has trigger "rescue" and no jobId');
-    }
-    if (request.trigger === 'rescue' && request.rescueId === undefined) {
-      throw new PhoneSafeError('VALIDATION_FAILED', 'body.rescueId: trigger "rescue" is the save of a rescue and must name it');
-    }
+    for (const hook of this.#deps.hooks.starting) hook.validate?.(request);
     const stray = request.complete?.find((kind) => !request.kinds.includes(kind));
     if (stray) throw new PhoneSafeError('VALIDATION_FAILED', `body.complete: ${stray} is not one of the backup's kinds`);
-    const job = request.jobId === undefined ? undefined : await this.#deps.jobs.runningJob(handset.handsetId, request.jobId);
-    const rescue = request.rescueId === undefined ? undefined : await this.#deps.rescues.toSave(handset, request.rescueId);
+    const claims: StartClaim[] = [];
+    for (const hook of this.#deps.hooks.starting) {
+      const claim = await hook.claim(handset, request);
+      if (claim) claims.push(claim);
+    }
     try {
-      // A lost handset's memory is saved whatever the quota: it is kept only for the rescue's retention period.
-      if (!rescue) await this.#deps.checkQuota(handset);
+      if (!claims.some((claim) => claim.outsideQuota)) await this.#deps.checkQuota(handset);
     } catch (error) {
-      // The handset said OK but the center cannot take the data: an NG for the job, retried per its policy.
-      if (job && error instanceof PhoneSafeError && error.code === 'QUOTA_EXCEEDED') await this.#deps.jobs.fail(job, 'over-quota');
+      if (error instanceof PhoneSafeError) for (const claim of claims) await claim.refused?.(error);
       throw error;
     }
     const backupId = newId();
@@ -90,16 +73,16 @@ export class BackupService {
       storedBytes: 0,
       manifest: null,
     });
-    if (job) await this.#deps.jobs.attachBackup(job, backupId);
-    if (rescue) await this.#deps.rescues.attachBackup(rescue, backupId);
+    for (const claim of claims) await claim.opened(backupId);
     return { backupId, status: 'open' as const, maxPartBytes: this.#deps.maxPartBytes };
   }
 
   /**
    * B5 end notice. The store checks, in one transaction, that every named part
    * is stored with that size and hash; the file sizes are checked here first.
-   * Retention runs after the commit and cannot undo it: a failure there is
-   * logged, not answered, or the handset would retry a committed backup.
+   * The committed hooks (the job, the rescue, retention) run after the commit
+   * and cannot undo it: a failure there is logged, not answered, or the
+   * handset would retry a committed backup.
    */
   async end(handset: HandsetCaller, backupId: string, notice: EndNotice): Promise<CompletionNotice> {
     await loadHandsetBackup(this.#deps.backups, handset, backupId);
@@ -121,21 +104,19 @@ export class BackupService {
       event: 'backup-committed',
       detail: `${committed.fileCount} files, ${committed.storedBytes} bytes stored`,
     });
-    try {
-      await this.#deps.jobs.backupCommitted(backupId);
-    } catch (error) {
-      this.#deps.log.error({ err: error, backupId }, 'could not close the job of a committed backup');
-    }
-    try {
-      await this.#deps.rescues.backupCommitted({ id: backupId, fileCount: committed.fileCount, committedAt: committed.committedAt });
-    } catch (error) {
-      // The save stays `saving`; the handset's next connection saves again.
-      this.#deps.log.error({ err: error, backupId }, 'could not complete the rescue of a committed backup');
-    }
-    try {
-      await this.#deps.applyRetention({ ownerId: handset.ownerId, handsetId: handset.handsetId });
-    } catch (error) {
-      this.#deps.log.error({ err: error, backupId }, 'retention failed after commit');
+    const commit = {
+      backupId,
+      ownerId: handset.ownerId,
+      handsetId: handset.handsetId,
+      fileCount: committed.fileCount,
+      committedAt: committed.committedAt,
+    };
+    for (const hook of this.#deps.hooks.committed) {
+      try {
+        await hook.run(commit);
+      } catch (error) {
+        this.#deps.log.error({ err: error, backupId }, hook.failure);
+      }
     }
     return {
       backupId,

@@ -12,8 +12,7 @@ import {
 } from '@phonesafe/protocol';
 import { z } from 'zod';
 import { asHandset } from '../auth/caller.ts';
-import { withRawBody } from '../http/raw-body.ts';
-import type { App } from '../http/zod.ts';
+import { type App, withRawBody } from '@phonesafe/server-kit';
 import type { PartService } from './part-service.ts';
 
 const PartParams = z.strictObject({ id: PartId });

@@ -1,8 +1,8 @@
 import { MAX_BATCH_BYTES, PhoneSafeError, type Clock, type PartAck, type PartRef } from '@phonesafe/protocol';
 import { sha256Hex } from '@phonesafe/protocol/node';
 import type { HandsetCaller } from '../auth/caller.ts';
-import type { BlobStore } from '../store/blob-store.ts';
-import type { PartRepo, StoredPart } from '../store/store.ts';
+import type { BlobStore } from '../blobs/blob-store.ts';
+import type { PartRepo, StoredPart } from './part-repo.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { refOf, writePart } from './part-writer.ts';
 

@@ -8,8 +8,8 @@
  * the repair of a damaged one.
  */
 import { PhoneSafeError, type Clock, type PartAck, type PartRef } from '@phonesafe/protocol';
-import type { BlobStore } from '../store/blob-store.ts';
-import type { PartRepo, StoredPart } from '../store/store.ts';
+import type { BlobStore } from '../blobs/blob-store.ts';
+import type { PartRepo, StoredPart } from './part-repo.ts';
 
 export interface PartWriterDeps {
   parts: Pick<PartRepo, 'find' | 'record' | 'repair'>;

@@ -1,5 +1,5 @@
 import { QuotaView, SetQuotaLimitRequest } from '@phonesafe/protocol';
-import type { App } from '../http/zod.ts';
+import type { App } from '@phonesafe/server-kit';
 import type { Quota } from './quota.ts';
 
 /** The owner's view of its quota, and its own lower limit (wire-protocol.md). The operator's quota is set with `center quota`. */

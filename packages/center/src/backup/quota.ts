@@ -12,18 +12,21 @@
  */
 import { PhoneSafeError, type Clock, type QuotaView } from '@phonesafe/protocol';
 import type { HandsetCaller } from '../auth/caller.ts';
-import type { JobService } from '../jobs/job-service.ts';
+import type { NoticeRepo } from '../notices/notice-repo.ts';
 import type { Notifier } from '../notices/notifier.ts';
 import { notifyAtMostHourly } from '../notices/throttled.ts';
-import type { BackupRepo, JobRepo, NoticeRepo, OwnerRepo, PartRepo } from '../store/store.ts';
+import type { OwnerRepo } from '../owners/owner-repo.ts';
+import type { BackupHooks } from './backup-hooks.ts';
+import type { BackupRepo } from './backup-repo.ts';
+import type { PartRepo } from './part-repo.ts';
 
 export interface QuotaDeps {
   owners: Pick<OwnerRepo, 'quotaBytes' | 'quotaLimitBytes' | 'setQuotaLimitBytes'>;
   parts: Pick<PartRepo, 'totalBytes'>;
   backups: Pick<BackupRepo, 'hasOpen'>;
   notices: Pick<NoticeRepo, 'lastAt'>;
-  jobs: Pick<JobRepo, 'findActive'>;
-  jobService: Pick<JobService, 'fail'>;
+  /** Told when a transfer's parts are refused (backup-hooks.ts; the running job fails at once). */
+  failed: BackupHooks['failed'];
   notifier: Notifier;
   clock: Clock;
   /** The center's default, for owners the operator gave no quota. */
@@ -72,8 +75,7 @@ export class Quota {
     const { storedBytes, quotaBytes } = await this.view(handset.ownerId);
     if (storedBytes + newBytes <= quotaBytes) return;
     if (await this.#deps.backups.hasOpen(handset.handsetId, 'rescue')) return;
-    const job = await this.#deps.jobs.findActive(handset.handsetId);
-    if (job?.status === 'running') await this.#deps.jobService.fail(job, 'over-quota');
+    for (const hook of this.#deps.failed) await hook({ ownerId: handset.ownerId, handsetId: handset.handsetId, reason: 'over-quota' });
     await notifyAtMostHourly(this.#deps, {
       ownerId: handset.ownerId,
       handsetId: handset.handsetId,

@@ -10,8 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PhoneSafeError } from '@phonesafe/protocol';
-import type { BlobEntry, BlobKey, BlobName, BlobStore, BlobStoreProbe } from '../store/blob-store.ts';
-import { asStorageFault } from '../store/storage-fault.ts';
+import type { BlobEntry, BlobKey, BlobName, BlobStore, BlobStoreProbe } from './blob-store.ts';
+import { asStorageFault } from '@phonesafe/server-kit';
 
 // The same shapes the wire schemas accept (Id, PartId). Checking them here
 // too means no caller can reach outside ROOT; an owner id is at least 8
@@ -37,7 +37,7 @@ export class LocalBlobStore implements BlobStore {
     try {
       await this.#writeThenRename(bytes, target);
     } catch (error) {
-      throw asStorageFault(error) ?? error;
+      throw asStorageFault(error, 'center') ?? error;
     }
   }
 

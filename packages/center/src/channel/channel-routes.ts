@@ -3,18 +3,18 @@
  * is authenticated like any handset route (the auth hook runs before the
  * upgrade, so a refused one answers problem+json). Requests published on the
  * push bus reach the handset through whichever center holds its socket.
+ * What the messages mean is the capabilities' business: they give the
+ * handlers and hooks (handset-handlers.ts).
  */
 import websocket from '@fastify/websocket';
 import { PhoneSafeError, type CenterMessage, type Clock } from '@phonesafe/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import { asHandset } from '../auth/caller.ts';
-import type { App } from '../http/zod.ts';
-import type { JobService } from '../jobs/job-service.ts';
+import type { App } from '@phonesafe/server-kit';
 import type { Logger } from '../logging/logger.ts';
 import type { PushBus } from '../push/push-bus.ts';
-import type { RescueTransfer } from '../rescue/rescue-transfer.ts';
 import { ChannelRegistry, POLICY_VIOLATION } from './channel-registry.ts';
+import type { ChannelHooks, HandsetHandlers } from './handset-handlers.ts';
 import { handleHandsetMessage } from './handset-message.ts';
 import { TokenBucket, type RateLimit } from './rate-limit.ts';
 
@@ -23,12 +23,14 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
 
 export interface ChannelDeps {
   bus: Pick<PushBus, 'subscribe'>;
-  jobs: Pick<JobService, 'answer' | 'transferFailed' | 'disconnected'>;
   log: Logger;
-  rescues: Pick<RescueTransfer, 'pending' | 'sent'>;
   clock: Clock;
   /** Messages per socket (rate-limit.ts). */
   rate: RateLimit;
+  handlers: HandsetHandlers;
+  hooks: ChannelHooks;
+  /** The handset a request authenticated as (the route is `auth: 'handset'`). */
+  handsetOf: (req: FastifyRequest) => string;
 }
 
 export function channelRoutes(app: App, deps: ChannelDeps): ChannelRegistry {
@@ -39,52 +41,31 @@ export function channelRoutes(app: App, deps: ChannelDeps): ChannelRegistry {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  /** Sends when the handset is connected here; a rescue request that went out is recorded as an attempt by this center alone. */
+  /** Sends when the handset is connected here; the hooks hear of a message that went out from this center alone. */
   const deliver = (handsetId: string, message: CenterMessage): void => {
     if (!registry.send(handsetId, message)) return;
-    deps.rescues
-      .sent(handsetId, message)
-      .catch((error: unknown) => deps.log.error({ err: error, handsetId }, 'could not record a rescue attempt'));
+    for (const hook of deps.hooks.onSent) {
+      hook.run(handsetId, message).catch((error: unknown) => deps.log.error({ err: error, handsetId }, hook.failure));
+    }
   };
   const unsubscribe = deps.bus.subscribe(deliver);
   app.addHook('onClose', async () => unsubscribe());
 
   app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
   const onSocket = (socket: WebSocket, req: FastifyRequest): void => {
-    const { handsetId } = asHandset(req.caller);
+    const handsetId = deps.handsetOf(req);
     const log = deps.log.child({ handsetId });
     registry.add(handsetId, socket);
-    // A rescue waiting for this handset goes out the moment it connects (R5), to this socket directly.
-    deps.rescues
-      .pending(handsetId)
-      .then((messages) => messages.forEach((message) => deliver(handsetId, message)))
-      .catch((error: unknown) => log.error({ err: error }, 'could not send waiting rescue requests'));
-    const bucket = new TokenBucket(deps.rate, deps.clock);
-    let limited = false;
-    socket.on('message', (data: RawData) => {
-      // A flood is refused once and the socket closed; what it still sends is not read.
-      if (limited) return;
-      if (!bucket.take()) {
-        limited = true;
-        log.warn({ burst: deps.rate.burst, perSecond: deps.rate.perSecond }, 'channel socket over its rate limit: closed');
-        registry.refuse(socket, {
-          type: 'refused',
-          code: 'RATE_LIMITED',
-          detail: `more than ${deps.rate.burst} messages at once or ${deps.rate.perSecond} a second`,
-        });
-        socket.close(POLICY_VIOLATION, 'rate limit');
-        return;
-      }
-      handleHandsetMessage(text(data), handsetId, deps.jobs)
-        .then((refusal) => refusal && registry.refuse(socket, refusal))
-        .catch((error: unknown) => {
-          log.error({ err: error }, 'channel message failed');
-          registry.refuse(socket, { type: 'refused', code: 'INTERNAL', detail: 'the center could not handle the message' });
-        });
-    });
+    for (const hook of deps.hooks.onConnect) {
+      hook
+        .messages(handsetId)
+        .then((messages) => messages.forEach((message) => deliver(handsetId, message)))
+        .catch((error: unknown) => log.error({ err: error }, hook.failure));
+    }
+    socket.on('message', messageListener(deps, registry, socket, handsetId, log));
     socket.on('close', () => {
       if (!registry.remove(handsetId, socket) || closing) return;
-      deps.jobs.disconnected(handsetId).catch((error: unknown) => log.error({ err: error }, 'could not record a dropped channel'));
+      for (const hook of deps.hooks.onDisconnect) hook.run(handsetId).catch((error: unknown) => log.error({ err: error }, hook.failure));
     });
   };
   app.register(async (scoped: App) => {
@@ -101,6 +82,33 @@ export function channelRoutes(app: App, deps: ChannelDeps): ChannelRegistry {
     });
   });
   return registry;
+}
+
+/** Reads a socket's messages under its rate limit and dispatches each to its handler. */
+function messageListener(deps: ChannelDeps, registry: ChannelRegistry, socket: WebSocket, handsetId: string, log: Logger) {
+  const bucket = new TokenBucket(deps.rate, deps.clock);
+  let limited = false;
+  return (data: RawData): void => {
+    // A flood is refused once and the socket closed; what it still sends is not read.
+    if (limited) return;
+    if (!bucket.take()) {
+      limited = true;
+      log.warn({ burst: deps.rate.burst, perSecond: deps.rate.perSecond }, 'channel socket over its rate limit: closed');
+      registry.refuse(socket, {
+        type: 'refused',
+        code: 'RATE_LIMITED',
+        detail: `more than ${deps.rate.burst} messages at once or ${deps.rate.perSecond} a second`,
+      });
+      socket.close(POLICY_VIOLATION, 'rate limit');
+      return;
+    }
+    handleHandsetMessage(text(data), handsetId, deps.handlers)
+      .then((refusal) => refusal && registry.refuse(socket, refusal))
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'channel message failed');
+        registry.refuse(socket, { type: 'refused', code: 'INTERNAL', detail: 'the center could not handle the message' });
+      });
+  };
 }
 
 function text(data: RawData): string {

@@ -1,17 +1,13 @@
 /**
  * One message from a handset on the channel: parsed with the protocol schema
- * and handed to the job service. Anything wrong comes back as a refusal and
- * has had no effect.
+ * and handed to the handler of its type. Anything wrong comes back as a
+ * refusal and has had no effect.
  */
 import { HandsetMessage, PhoneSafeError } from '@phonesafe/protocol';
-import type { JobService } from '../jobs/job-service.ts';
 import type { Refusal } from './channel-registry.ts';
+import type { HandsetHandlers } from './handset-handlers.ts';
 
-export async function handleHandsetMessage(
-  raw: string,
-  handsetId: string,
-  jobs: Pick<JobService, 'answer' | 'transferFailed'>,
-): Promise<Refusal | undefined> {
+export async function handleHandsetMessage(raw: string, handsetId: string, handlers: HandsetHandlers): Promise<Refusal | undefined> {
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -26,8 +22,9 @@ export async function handleHandsetMessage(
   }
   try {
     const message = parsed.data;
-    if (message.type === 'backup-start-answer') await jobs.answer(handsetId, message);
-    else await jobs.transferFailed(handsetId, message);
+    // The table has a handler for every type (HandsetHandlers); TypeScript cannot pair the two narrowings itself.
+    const handler = handlers[message.type] as (handsetId: string, message: HandsetMessage) => Promise<unknown>;
+    await handler(handsetId, message);
     return undefined;
   } catch (error) {
     if (error instanceof PhoneSafeError) return { type: 'refused', ...requestId, code: error.code, detail: error.detail };

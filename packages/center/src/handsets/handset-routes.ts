@@ -1,11 +1,11 @@
 import { EnrollHandsetRequest, EnrollHandsetResponse, HandsetList, HandsetName, WhoAmIResponse } from '@phonesafe/protocol';
 import { z } from 'zod';
-import type { App } from '../http/zod.ts';
+import type { App } from '@phonesafe/server-kit';
 import type { HandsetService } from './handset-service.ts';
 
 const HandsetParams = z.strictObject({ name: HandsetName });
 
-export function handsetRoutes(app: App, handsets: HandsetService): void {
+export function handsetRoutes(app: App, handsets: Pick<HandsetService<never>, 'enroll' | 'list' | 'revoke' | 'whoami'>): void {
   app.post(
     '/v1/handsets',
     { config: { auth: 'owner' }, schema: { body: EnrollHandsetRequest, response: { 201: EnrollHandsetResponse } } },

@@ -5,21 +5,33 @@ import { newId } from '../ids.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Notifier } from '../notices/notifier.ts';
 import type { PushBus } from '../push/push-bus.ts';
-import type { HandsetRepo } from '../store/store.ts';
+import type { UnitOfWork } from '@phonesafe/server-kit';
+import type { HandsetRepo } from './handset-repo.ts';
+import type { HandsetRevocation } from './handset-revocation.ts';
 
-export interface HandsetServiceDeps {
-  handsets: HandsetRepo;
+/** What enrolment asks of the rescue desk about the code number that comes with a phone number (rescue.md). */
+export interface EnrolmentCodes<Tx> {
+  /**
+   * Throws when the code may not be set now (a rescue of the number still
+   * needs the current one); checked before anything is stored. Answers the
+   * write that stores the code, run in the enrolment's transaction.
+   */
+  prepareCode(ownerId: string, phone: string, code: string): Promise<(tx: Tx) => Promise<void>>;
+  /** Whether the owner's phone number has a rescue code number. */
+  hasCode(ownerId: string, phone: string): Promise<boolean>;
+}
+
+export interface HandsetServiceDeps<Tx extends { handsets: Pick<HandsetRepo, 'create'> }> {
+  handsets: Pick<HandsetRepo, 'newestByPhone' | 'listByOwner' | 'findByName'>;
+  /** The handset row and its phone number's code are stored together, or neither (Store.transaction). */
+  transaction: UnitOfWork<Tx>;
+  revocation: HandsetRevocation;
   clock: Clock;
   /** Reaches the center holding a revoked handset's channel, to close it. */
   bus: Pick<PushBus, 'publish'>;
   notifier: Notifier;
   log: Logger;
-  /** Stores a phone number's rescue code (the rescue desk hashes it). */
-  setRescueCode: (ownerId: string, phone: string, code: string) => Promise<void>;
-  /** Whether the owner's phone number has a rescue code number. */
-  hasRescueCode: (ownerId: string, phone: string) => Promise<boolean>;
-  /** Throws when the code may not be set now (a rescue of the number still needs the current one); checked before anything is stored. */
-  assertRescueCodeMayChange: (ownerId: string, phone: string, code: string) => Promise<void>;
+  codes: EnrolmentCodes<Tx>;
 }
 
 export interface EnrollInput {
@@ -30,17 +42,18 @@ export interface EnrollInput {
   code?: string | undefined;
 }
 
-export class HandsetService {
-  readonly #deps: HandsetServiceDeps;
+export class HandsetService<Tx extends { handsets: Pick<HandsetRepo, 'create'> }> {
+  readonly #deps: HandsetServiceDeps<Tx>;
 
-  constructor(deps: HandsetServiceDeps) {
+  constructor(deps: HandsetServiceDeps<Tx>) {
     this.#deps = deps;
   }
 
   /**
    * The credential is returned once; the center keeps only its hash. Throws
    * HANDSET_NAME_TAKEN, or FORBIDDEN when the phone number is another owner's
-   * (a phone number belongs to one owner, rescue.md).
+   * (a phone number belongs to one owner, rescue.md). A code number given
+   * with the phone number is stored in the same transaction as the handset.
    */
   async enroll(ownerId: string, input: EnrollInput): Promise<{ handsetId: string; name: string; credential: string; rescueCode: boolean }> {
     const { name, phone, code } = input;
@@ -49,22 +62,24 @@ export class HandsetService {
     if (phone !== undefined) {
       const holder = await this.#deps.handsets.newestByPhone(phone);
       if (holder && holder.ownerId !== ownerId) throw new PhoneSafeError('FORBIDDEN', `phone number ${phone} belongs to another owner`);
-      if (code !== undefined) await this.#deps.assertRescueCodeMayChange(ownerId, phone, code);
     }
+    const storeCode = phone !== undefined && code !== undefined ? await this.#deps.codes.prepareCode(ownerId, phone, code) : undefined;
     const handsetId = newId();
     const { credential, secretHash } = issueCredential('handset', handsetId);
-    await this.#deps.handsets.create({
-      id: handsetId,
-      ownerId,
-      name,
-      credentialHash: secretHash,
-      enrolledAt: this.#deps.clock.now().toISOString(),
-      lastSeenAt: null,
-      phone: phone ?? null,
-      revokedAt: null,
+    await this.#deps.transaction(async (tx) => {
+      await tx.handsets.create({
+        id: handsetId,
+        ownerId,
+        name,
+        credentialHash: secretHash,
+        enrolledAt: this.#deps.clock.now().toISOString(),
+        lastSeenAt: null,
+        phone: phone ?? null,
+        revokedAt: null,
+      });
+      await storeCode?.(tx);
     });
-    if (phone !== undefined && code !== undefined) await this.#deps.setRescueCode(ownerId, phone, code);
-    const rescueCode = phone !== undefined && (code !== undefined || (await this.#deps.hasRescueCode(ownerId, phone)));
+    const rescueCode = phone !== undefined && (code !== undefined || (await this.#deps.codes.hasCode(ownerId, phone)));
     return { handsetId, name, credential, rescueCode };
   }
 
@@ -95,7 +110,7 @@ export class HandsetService {
   async revoke(ownerId: string, name: string): Promise<void> {
     const handset = await this.#deps.handsets.findByName(ownerId, name);
     if (!handset) throw new PhoneSafeError('NOT_FOUND', `no handset named ${name}`);
-    const first = await this.#deps.handsets.revoke(handset.id, this.#deps.clock.now().toISOString());
+    const first = await this.#deps.revocation.revoke(handset.id, this.#deps.clock.now().toISOString());
     await this.#deps.bus.publish(handset.id, { type: 'credential-revoked', requestId: newId() }).catch((error: unknown) => {
       this.#deps.log.warn({ err: error, handsetId: handset.id }, 'could not publish a credential revocation');
     });

@@ -1,5 +1,5 @@
 import { HistoryList } from '@phonesafe/protocol';
-import type { App } from '../http/zod.ts';
+import type { App } from '@phonesafe/server-kit';
 import type { HistoryService } from './history-service.ts';
 
 export function historyRoutes(app: App, history: HistoryService): void {

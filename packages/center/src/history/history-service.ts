@@ -1,6 +1,7 @@
 import type { HistoryEvent } from '@phonesafe/protocol';
 import type { Caller } from '../auth/caller.ts';
-import type { HandsetRepo, HistoryRepo } from '../store/store.ts';
+import type { HandsetRepo } from '../handsets/handset-repo.ts';
+import type { HistoryRepo } from './history-repo.ts';
 
 export interface HistoryServiceDeps {
   history: Pick<HistoryRepo, 'list'>;

@@ -6,11 +6,13 @@
  * nothing about any owner.
  */
 import { HealthResponse } from '@phonesafe/protocol';
-import type { BlobStore } from '../store/blob-store.ts';
-import type { Store } from '../store/store.ts';
-import type { App } from './zod.ts';
+import type { BlobStore } from '../blobs/blob-store.ts';
+import type { App } from '@phonesafe/server-kit';
 
-export function healthRoutes(app: App, deps: { store: Pick<Store, 'ping'>; blobs: Pick<BlobStore, 'probe'>; minFreeBytes: number }): void {
+export function healthRoutes(
+  app: App,
+  deps: { store: { ping(): Promise<void> }; blobs: Pick<BlobStore, 'probe'>; minFreeBytes: number },
+): void {
   app.get(
     '/v1/health',
     { config: { auth: 'public' }, schema: { response: { 200: HealthResponse, 503: HealthResponse } } },

@@ -8,8 +8,15 @@
  * a part a center answered as present within the grace period stays.
  */
 import { systemClock, type Clock } from '@phonesafe/protocol';
-import type { BlobEntry, BlobStore } from '../store/blob-store.ts';
-import type { Store } from '../store/store.ts';
+import type { BlobEntry, BlobStore } from '../blobs/blob-store.ts';
+import type { BackupRepo } from '../backup/backup-repo.ts';
+import type { PartRepo } from '../backup/part-repo.ts';
+
+/** What prune reads and deletes of the store. */
+export interface PruneStore {
+  backups: Pick<BackupRepo, 'listStaleOpen' | 'remove'>;
+  parts: Pick<PartRepo, 'listUnreferenced' | 'removeIfUnreferenced' | 'findStored'>;
+}
 
 export interface PruneReport {
   droppedOpenBackups: number;
@@ -40,7 +47,7 @@ const LEFTOVER_MIN_AGE_MS = 15 * 60 * 1000;
 /** Blobs looked up per query during the sweep. */
 const SWEEP_PAGE = 500;
 
-export async function prune(store: Store, blobs: BlobStore, options: PruneOptions): Promise<PruneReport> {
+export async function prune(store: PruneStore, blobs: BlobStore, options: PruneOptions): Promise<PruneReport> {
   const report: PruneReport = { droppedOpenBackups: 0, removedParts: 0, removedBytes: 0, removedBlobs: 0 };
   const fileClock = options.files?.clock ?? systemClock;
   for (const backup of await store.backups.listStaleOpen(options.staleOpenBefore)) {
@@ -68,7 +75,7 @@ export async function prune(store: Store, blobs: BlobStore, options: PruneOption
  * whose part has another hash or no row, a legacy blob whose part has no row.
  * `deleteIfOlder` keeps one an upload rewrote after it was listed.
  */
-async function sweepLeftovers(store: Store, blobs: BlobStore, before: string): Promise<number> {
+async function sweepLeftovers(store: PruneStore, blobs: BlobStore, before: string): Promise<number> {
   let removed = 0;
   let page: BlobEntry[] = [];
   const flush = async () => {

@@ -8,8 +8,15 @@
  * database's own integrity check (Store.checkIntegrity).
  */
 import { createHash } from 'node:crypto';
-import type { BlobStore } from '../store/blob-store.ts';
-import type { DatabaseCheck, Store } from '../store/store.ts';
+import type { BlobStore } from '../blobs/blob-store.ts';
+import type { DatabaseCheck } from '@phonesafe/server-kit';
+import type { PartRepo } from '../backup/part-repo.ts';
+
+/** What verify reads and marks of the store. */
+export interface VerifyStore {
+  parts: Pick<PartRepo, 'listAll' | 'clearDamaged' | 'markDamaged' | 'find' | 'listReferencedUnrecorded'>;
+  checkIntegrity(): Promise<DatabaseCheck>;
+}
 
 /** Parts read per page; bounds memory to one page of rows plus one blob. */
 const PAGE_SIZE = 500;
@@ -32,7 +39,7 @@ export interface VerifyReport {
   database: DatabaseCheck;
 }
 
-export async function verifyStore(store: Store, blobs: BlobStore): Promise<VerifyReport> {
+export async function verifyStore(store: VerifyStore, blobs: BlobStore): Promise<VerifyReport> {
   // First: a damaged database would make what follows say wrong things.
   const report: VerifyReport = { checked: 0, damaged: [], bytes: 0, database: await store.checkIntegrity() };
   let after: { ownerId: string; id: string } | null = null;

@@ -1,5 +1,5 @@
 import { NoticeList } from '@phonesafe/protocol';
-import type { App } from '../http/zod.ts';
+import type { App } from '@phonesafe/server-kit';
 import type { NoticeService } from './notice-service.ts';
 
 export function noticeRoutes(app: App, notices: NoticeService): void {

@@ -1,6 +1,6 @@
 import type { Notice } from '@phonesafe/protocol';
 import type { Caller } from '../auth/caller.ts';
-import type { NoticeRepo } from '../store/store.ts';
+import type { NoticeRepo } from './notice-repo.ts';
 
 /** An owner reads the notices of all its handsets; a handset reads its own (to show them, B3). */
 export class NoticeService {

@@ -6,7 +6,7 @@
  */
 import type { Clock } from '@phonesafe/protocol';
 import { newId } from '../ids.ts';
-import type { NoticeRepo, NoticeRow } from '../store/store.ts';
+import type { NoticeRepo, NoticeRow } from './notice-repo.ts';
 
 export type NoticeInput = Pick<NoticeRow, 'ownerId' | 'handsetId' | 'kind' | 'message'>;
 

@@ -7,7 +7,7 @@
  * the full disk) is logged by the caller's error path, never thrown here.
  */
 import type { Clock } from '@phonesafe/protocol';
-import type { NoticeRepo } from '../store/store.ts';
+import type { NoticeRepo } from './notice-repo.ts';
 import type { NoticeInput, Notifier } from './notifier.ts';
 
 export interface ThrottledNoticeDeps {

@@ -9,7 +9,7 @@ import {
   RegisterOwnerResponse,
 } from '@phonesafe/protocol';
 import { asOwnerSession } from '../auth/caller.ts';
-import type { App } from '../http/zod.ts';
+import type { App } from '@phonesafe/server-kit';
 import type { OwnerService } from './owner-service.ts';
 
 export function ownerRoutes(app: App, owners: OwnerService): void {

@@ -5,7 +5,8 @@ import { issueCredential } from '../auth/credentials.ts';
 import { newId } from '../ids.ts';
 import type { Lockout } from '../auth/lockout.ts';
 import type { Notifier } from '../notices/notifier.ts';
-import type { NoticeRepo, OwnerRepo, OwnerRow } from '../store/store.ts';
+import type { NoticeRepo } from '../notices/notice-repo.ts';
+import type { OwnerRepo, OwnerRow } from './owner-repo.ts';
 import { burnAuthKeyCheck, hashAuthKey, verifyAuthKey } from './auth-key-hash.ts';
 
 const TOKEN_LIFETIME_MS = 60 * 60 * 1000;

@@ -22,51 +22,9 @@ export async function pgPushBus(options: PgPushBusOptions): Promise<PushBus> {
   const handlers = new Set<PushHandler>();
   const pool = new pg.Pool({ connectionString: options.connectionString, max: 2 });
   pool.on('error', options.onError);
-  let closed = false;
-  let listener: pg.Client | undefined;
-  let retry: NodeJS.Timeout | undefined;
-
-  const onNotification = (notification: pg.Notification) => {
-    if (notification.channel !== PUSH_CHANNEL || notification.payload === undefined) return;
-    let envelope: z.infer<typeof Envelope>;
-    try {
-      envelope = Envelope.parse(JSON.parse(notification.payload));
-    } catch (error) {
-      options.onError(error);
-      return;
-    }
-    deliver(handlers, envelope.handsetId, envelope.message, options.onError);
-  };
-
-  const listen = async (): Promise<void> => {
-    const client = new pg.Client({ connectionString: options.connectionString });
-    client.on('notification', onNotification);
-    client.on('error', (error) => {
-      options.onError(error);
-      reconnect(client);
-    });
-    client.on('end', () => reconnect(client));
-    await client.connect();
-    await client.query(`LISTEN ${PUSH_CHANNEL}`);
-    listener = client;
-  };
-
-  // Messages published while no listener is up are lost; jobs time out and retry.
-  const reconnect = (dead: pg.Client) => {
-    if (closed || listener !== dead) return;
-    listener = undefined;
-    dead.removeAllListeners('notification');
-    dead.end().catch(() => {});
-    retry = setTimeout(function again() {
-      listen().catch((error: unknown) => {
-        options.onError(error);
-        if (!closed) retry = setTimeout(again, RECONNECT_MS);
-      });
-    }, RECONNECT_MS);
-  };
-
+  const listener = new Listener(options, (envelope) => deliver(handlers, envelope.handsetId, envelope.message, options.onError));
   try {
-    await listen();
+    await listener.listen();
   } catch (error) {
     await pool.end();
     throw error;
@@ -80,12 +38,70 @@ export async function pgPushBus(options: PgPushBusOptions): Promise<PushBus> {
       return () => handlers.delete(handler);
     },
     async close() {
-      closed = true;
-      clearTimeout(retry);
       handlers.clear();
-      const client = listener;
-      listener = undefined;
-      await Promise.allSettled([client?.end(), pool.end()]);
+      await Promise.allSettled([listener.close(), pool.end()]);
     },
   };
+}
+
+/** The LISTEN session: one client for the life of the bus, reopened after any error. */
+class Listener {
+  readonly #options: PgPushBusOptions;
+  readonly #receive: (envelope: z.infer<typeof Envelope>) => void;
+  #closed = false;
+  #client: pg.Client | undefined;
+  #retry: NodeJS.Timeout | undefined;
+
+  constructor(options: PgPushBusOptions, receive: (envelope: z.infer<typeof Envelope>) => void) {
+    this.#options = options;
+    this.#receive = receive;
+  }
+
+  async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.#options.connectionString });
+    client.on('notification', (notification) => this.#notified(notification));
+    client.on('error', (error) => {
+      this.#options.onError(error);
+      this.#reconnect(client);
+    });
+    client.on('end', () => this.#reconnect(client));
+    await client.connect();
+    await client.query(`LISTEN ${PUSH_CHANNEL}`);
+    this.#client = client;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#retry);
+    const client = this.#client;
+    this.#client = undefined;
+    await client?.end();
+  }
+
+  #notified(notification: pg.Notification): void {
+    if (notification.channel !== PUSH_CHANNEL || notification.payload === undefined) return;
+    let envelope: z.infer<typeof Envelope>;
+    try {
+      envelope = Envelope.parse(JSON.parse(notification.payload));
+    } catch (error) {
+      this.#options.onError(error);
+      return;
+    }
+    this.#receive(envelope);
+  }
+
+  // Messages published while no listener is up are lost; jobs time out and retry.
+  #reconnect(dead: pg.Client): void {
+    if (this.#closed || this.#client !== dead) return;
+    this.#client = undefined;
+    dead.removeAllListeners('notification');
+    dead.end().catch(() => {});
+    const again = (): void => {
+      this.listen().catch((error: unknown) => {
+        this.#options.onError(error);
+        if (!this.#closed) this.#retry = setTimeout(again, RECONNECT_MS);
+      });
+    };
+    this.#retry = setTimeout(again, RECONNECT_MS);
+  }
 }

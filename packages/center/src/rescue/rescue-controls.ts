@@ -6,7 +6,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { formatControlNumber, newControlNumber, type RescueView } from '@phonesafe/protocol';
-import type { RescueRepo, RescueRow } from '../store/store.ts';
+import type { RescueRepo, RescueRow } from './rescue-repo.ts';
 import { openControl, sameControl, sealControl, verifyLegacyControl } from './control-seal.ts';
 import { toView } from './rescue-records.ts';
 

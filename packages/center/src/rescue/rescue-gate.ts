@@ -8,16 +8,16 @@
  */
 import { isControlNumber, PhoneSafeError, type Clock } from '@phonesafe/protocol';
 import type { Notifier } from '../notices/notifier.ts';
-import type { RescueAuditRepo, RescueCodeRepo, RescueCodeRow, RescueRepo, RescueRow } from '../store/store.ts';
+import type { RescueAuditRepo, RescueCodeRepo, RescueCodeRow, RescueRepo, RescueRow } from './rescue-repo.ts';
 import type { Lockout, ReservedTry } from '../auth/lockout.ts';
 import { audit, ownerNotice } from './rescue-records.ts';
 import { burnCodeCheck, verifyCode } from './code-hash.ts';
 import { isRescueControl } from './rescue-controls.ts';
 
 export interface RescueGateDeps {
-  codes: Pick<RescueCodeRepo, 'findCode'>;
+  rescueCodes: Pick<RescueCodeRepo, 'findCode'>;
   rescues: Pick<RescueRepo, 'listByPhone'>;
-  audit: Pick<RescueAuditRepo, 'append'>;
+  rescueAudit: Pick<RescueAuditRepo, 'append'>;
   notifier: Notifier;
   clock: Clock;
   lockout: Lockout;
@@ -39,7 +39,7 @@ export class RescueGate {
   /** The phone number's code row when `code` is right; throws LOCKED or UNAUTHENTICATED. */
   async checkCode(phone: string, code: string): Promise<RescueCodeRow> {
     const reserved = await this.#deps.lockout.reserve(codeKey(phone));
-    const row = await this.#deps.codes.findCode(phone);
+    const row = await this.#deps.rescueCodes.findCode(phone);
     const right = row ? await verifyCode(code, row.codeHash) : (await burnCodeCheck(code), false);
     if (row && right) {
       await this.#deps.lockout.succeeded(reserved);

@@ -5,7 +5,7 @@
 import type { CenterMessage, Clock, RescueView } from '@phonesafe/protocol';
 import { newId } from '../ids.ts';
 import type { NoticeInput } from '../notices/notifier.ts';
-import type { RescueAuditRepo, RescueAuditRow, RescueRow } from '../store/store.ts';
+import type { RescueAuditRepo, RescueAuditRow, RescueRow } from './rescue-repo.ts';
 
 /** `controlNumber` as shown (4-4-4-4), opened by the caller (rescue-controls.ts); the row never holds it in clear. */
 export function toView(row: RescueRow, controlNumber: string | null): RescueView {
@@ -41,12 +41,12 @@ export type AuditEvent = RescueAuditRow['event'];
 
 /** Appends one audit row for a rescue (or, with `rescueId` null, for the phone number alone). */
 export function audit(
-  deps: { audit: Pick<RescueAuditRepo, 'append'>; clock: Clock },
+  deps: { rescueAudit: Pick<RescueAuditRepo, 'append'>; clock: Clock },
   subject: { ownerId: string; phone: string; rescueId: string | null },
   event: AuditEvent,
   detail: string,
 ): Promise<void> {
-  return deps.audit.append({ ...subject, at: deps.clock.now().toISOString(), event, detail });
+  return deps.rescueAudit.append({ ...subject, at: deps.clock.now().toISOString(), event, detail });
 }
 
 export const subjectOf = (row: RescueRow) => ({ ownerId: row.ownerId, phone: row.phone, rescueId: row.id });

@@ -10,7 +10,7 @@ import {
 } from '@phonesafe/protocol';
 import { z } from 'zod';
 import { asHandset } from '../auth/caller.ts';
-import type { App } from '../http/zod.ts';
+import type { App } from '@phonesafe/server-kit';
 import type { RescueService } from './rescue-service.ts';
 import type { RescueTransfer } from './rescue-transfer.ts';
 

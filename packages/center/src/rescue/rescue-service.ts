@@ -6,8 +6,9 @@
 import { PhoneSafeError, type Clock, type RescueStatusResponse, type RescueView } from '@phonesafe/protocol';
 import type { z } from 'zod';
 import { newId } from '../ids.ts';
-import type { RestoreService } from '../restore/restore-service.ts';
-import type { HandsetRepo, HandsetRow, RescueAuditRepo, RescueCodeRepo, RescueRepo, RescueStatus, RestoreRow } from '../store/store.ts';
+import type { HandsetRepo, HandsetRow } from '../handsets/handset-repo.ts';
+import type { RescueAuditRepo, RescueCodeRepo, RescueRepo, RescueStatus } from './rescue-repo.ts';
+import type { RestoreRow } from '../restore/restore-repo.ts';
 import { hashCode, verifyCode } from './code-hash.ts';
 import { newSealedControl, sealMissing, viewWithControl } from './rescue-controls.ts';
 import type { RescueGate } from './rescue-gate.ts';
@@ -18,12 +19,20 @@ export interface RescueServiceDeps {
   gate: RescueGate;
   transfer: Pick<RescueTransfer, 'nudge'>;
   rescues: Pick<RescueRepo, 'create' | 'find' | 'findOpen' | 'listByPhone' | 'findByBackup' | 'transition'>;
-  codes: Pick<RescueCodeRepo, 'putCode' | 'findCode'>;
+  rescueCodes: Pick<RescueCodeRepo, 'putCode' | 'findCode'>;
   handsets: Pick<HandsetRepo, 'newestByPhone' | 'findByName'>;
-  audit: Pick<RescueAuditRepo, 'append' | 'list'>;
-  restores: Pick<RestoreService, 'start'>;
+  rescueAudit: Pick<RescueAuditRepo, 'append' | 'list'>;
+  restoreOrders: RestoreOrders;
   clock: Clock;
   windowMs: number;
+}
+
+/** How the desk places a restore order for the owner (the restore capability's `start`, wired in app.ts). */
+export interface RestoreOrders {
+  start(
+    caller: { kind: 'owner'; ownerId: string },
+    input: { backupId: string; toHandset: string; deleteAfter: boolean; overwrite: typeof RESTORE_OVERWRITE },
+  ): Promise<{ restoreId: string }>;
 }
 
 export interface RescueRestoreInput {
@@ -37,7 +46,7 @@ export interface RescueRestoreInput {
 const ENDED = new Set<RescueStatus>(['expired', 'gave-up']);
 
 /** B6 as the pc does it by default: the handset asks before overwriting what it has. */
-const RESTORE_OVERWRITE = 'ask';
+const RESTORE_OVERWRITE = 'ask' as const;
 
 export class RescueService {
   readonly #deps: RescueServiceDeps;
@@ -52,7 +61,29 @@ export class RescueService {
     if (!handset || handset.ownerId !== ownerId)
       throw new PhoneSafeError('NOT_FOUND', `no handset of this owner has phone number ${phone}`);
     await this.assertCodeMayChange(ownerId, phone, code);
-    await this.#deps.codes.putCode({ phone, ownerId, codeHash: await hashCode(code), setAt: this.#deps.clock.now().toISOString() });
+    await this.#deps.rescueCodes.putCode({ phone, ownerId, codeHash: await hashCode(code), setAt: this.#deps.clock.now().toISOString() });
+  }
+
+  /**
+   * The code number given at an enrolment (handsets/handset-service.ts):
+   * checked now (RESCUE_IN_PROGRESS, before anything is stored), hashed now
+   * (it is slow), and stored by the answered write inside the enrolment's
+   * transaction, with the handset row it protects.
+   */
+  async prepareCode(
+    ownerId: string,
+    phone: string,
+    code: string,
+  ): Promise<(tx: { rescueCodes: Pick<RescueCodeRepo, 'putCode'> }) => Promise<void>> {
+    await this.assertCodeMayChange(ownerId, phone, code);
+    const codeHash = await hashCode(code);
+    const setAt = this.#deps.clock.now().toISOString();
+    return (tx) => tx.rescueCodes.putCode({ phone, ownerId, codeHash, setAt });
+  }
+
+  /** Whether the owner's phone number has a code number. */
+  async hasCode(ownerId: string, phone: string): Promise<boolean> {
+    return (await this.#deps.rescueCodes.findCode(phone))?.ownerId === ownerId;
   }
 
   /**
@@ -63,7 +94,7 @@ export class RescueService {
    * fine (it is hashed anew, at the current cost).
    */
   async assertCodeMayChange(ownerId: string, phone: string, code: string): Promise<void> {
-    const current = await this.#deps.codes.findCode(phone);
+    const current = await this.#deps.rescueCodes.findCode(phone);
     if (!current) return;
     const busy = (await this.#deps.rescues.listByPhone(ownerId, phone)).find((r) => !ENDED.has(r.status));
     if (!busy || (await verifyCode(code, current.codeHash))) return;
@@ -120,7 +151,7 @@ export class RescueService {
     const owner = await this.#deps.gate.checkCode(phone, code);
     const [rows, trail] = await Promise.all([
       this.#deps.rescues.listByPhone(owner.ownerId, phone),
-      this.#deps.audit.list(owner.ownerId, phone),
+      this.#deps.rescueAudit.list(owner.ownerId, phone),
     ]);
     const rescues = [];
     for (const row of rows) rescues.push(await viewWithControl(await sealMissing(this.#deps.rescues, row, code), code));
@@ -141,7 +172,7 @@ export class RescueService {
         ? await this.#phoneHandset(owner.ownerId, input.phone)
         : await this.#deps.handsets.findByName(owner.ownerId, input.toHandset);
     if (!handset) throw new PhoneSafeError('NOT_FOUND', `no handset named ${input.toHandset}`);
-    const order = await this.#deps.restores.start(
+    const order = await this.#deps.restoreOrders.start(
       { kind: 'owner', ownerId: owner.ownerId },
       { backupId: rescue.backupId, toHandset: handset.name, deleteAfter: false, overwrite: RESTORE_OVERWRITE },
     );

@@ -5,16 +5,45 @@
  * with SKIP LOCKED, so any number of centers can sweep one database.
  */
 import type { Clock } from '@phonesafe/protocol';
+import type { BackupRepo } from '../backup/backup-repo.ts';
 import type { Notifier } from '../notices/notifier.ts';
-import type { DueRescues, HistoryRepo, RescueAuditRepo, RescueRepo, RescueRow, RescueUpdate } from '../store/store.ts';
+import type { TickStep } from '../scheduler/scheduler.ts';
+import type { UnitOfWork } from '@phonesafe/server-kit';
+import type { DueRescues, RescueAuditRepo, RescueRepo, RescueRow, RescueUpdate } from './rescue-repo.ts';
+import type { HistoryRepo } from '../history/history-repo.ts';
 import { audit, ownerNotice, subjectOf } from './rescue-records.ts';
 
 /** Rows per transaction, as in the job steps. */
 const BATCH = 100;
 
-export interface RescueSweepDeps {
+/** What the sweep changes in one transaction: the rescues, and the backup rows of the expired ones. */
+export interface SweepTx {
   rescues: Pick<RescueRepo, 'takeDue'>;
-  audit: Pick<RescueAuditRepo, 'append'>;
+  backups: Pick<BackupRepo, 'remove'>;
+}
+
+/**
+ * RescueRepo.takeDue in one transaction; for 'expire' the rescue's backup
+ * rows are deleted in the same transaction (its parts go at the next prune).
+ */
+export function takeDueRescues(
+  transaction: UnitOfWork<SweepTx>,
+  which: DueRescues,
+  bound: string,
+  limit: number,
+  decide: (rescue: RescueRow) => RescueUpdate,
+): Promise<Array<{ before: RescueRow; after: RescueRow }>> {
+  return transaction(async (tx) => {
+    const taken = await tx.rescues.takeDue(which, bound, limit, decide);
+    if (which !== 'expire') return taken;
+    for (const { before } of taken) if (before.backupId !== null) await tx.backups.remove(before.ownerId, before.backupId);
+    return taken;
+  });
+}
+
+export interface RescueSweepDeps {
+  transaction: UnitOfWork<SweepTx>;
+  rescueAudit: Pick<RescueAuditRepo, 'append'>;
   history: Pick<HistoryRepo, 'append'>;
   notifier: Notifier;
   clock: Clock;
@@ -75,9 +104,14 @@ export class RescueSweep {
   async #drain(which: DueRescues, bound: string, update: RescueUpdate): Promise<RescueRow[]> {
     const all: RescueRow[] = [];
     for (;;) {
-      const taken = await this.#deps.rescues.takeDue(which, bound, BATCH, () => update);
+      const taken = await takeDueRescues(this.#deps.transaction, which, bound, BATCH, () => update);
       all.push(...taken.map((t) => t.after));
       if (taken.length < BATCH) return all;
     }
   }
+}
+
+/** The sweep as a step of the scheduler tick, after the job steps. */
+export function rescueTickStep(sweep: Pick<RescueSweep, 'sweep'>): TickStep {
+  return { name: 'rescues', run: (now) => sweep.sweep(now) };
 }

@@ -10,14 +10,16 @@ import type { HandsetCaller } from '../auth/caller.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Notifier } from '../notices/notifier.ts';
 import type { PushBus } from '../push/push-bus.ts';
-import type { HandsetRepo, RescueAuditRepo, RescueRepo, RescueRow } from '../store/store.ts';
+import type { HandsetRevocation } from '../handsets/handset-revocation.ts';
+import type { RescueAuditRepo, RescueRepo, RescueRow } from './rescue-repo.ts';
 import { newId } from '../ids.ts';
 import { audit, channelRequest, ownerNotice, subjectOf } from './rescue-records.ts';
 
 export interface RescueTransferDeps {
   rescues: Pick<RescueRepo, 'find' | 'findByBackup' | 'listForChannel' | 'transition'>;
-  handsets: Pick<HandsetRepo, 'revoke'>;
-  audit: Pick<RescueAuditRepo, 'append'>;
+  /** Revokes the lost handset once it erased its data (handsets/handset-revocation.ts). */
+  revocation: HandsetRevocation;
+  rescueAudit: Pick<RescueAuditRepo, 'append'>;
   notifier: Notifier;
   bus: Pick<PushBus, 'publish'>;
   clock: Clock;
@@ -124,7 +126,7 @@ export class RescueTransfer {
     if (!changed) return;
     // The lost handset still holds its credential and the owner's data key:
     // whoever found it must not reach the owner's data through it (seed 004).
-    await this.#deps.handsets.revoke(handset.handsetId, erasedAt);
+    await this.#deps.revocation.revoke(handset.handsetId, erasedAt);
     // A channel it still holds, on whichever center, is told and closed.
     await this.#publish(handset.handsetId, { type: 'credential-revoked', requestId: newId() });
     await audit(

@@ -12,7 +12,11 @@ import { deleteBackup, loadCommittedBackup } from '../backup/backup-records.ts';
 import { newId } from '../ids.ts';
 import type { Notifier } from '../notices/notifier.ts';
 import type { PushBus } from '../push/push-bus.ts';
-import type { BackupRepo, HandsetRepo, HistoryRepo, RestoreRepo, RestoreRow } from '../store/store.ts';
+import type { BackupRepo } from '../backup/backup-repo.ts';
+import type { HandsetRepo } from '../handsets/handset-repo.ts';
+import type { HistoryRepo } from '../history/history-repo.ts';
+import type { RestoreRepo, RestoreRow } from './restore-repo.ts';
+import type { RestoreHooks } from './restore-hooks.ts';
 import { afterFailedTry } from './restore-retry.ts';
 
 export interface RestoreServiceDeps {
@@ -23,8 +27,7 @@ export interface RestoreServiceDeps {
   bus: Pick<PushBus, 'publish'>;
   notifier: Notifier;
   clock: Clock;
-  /** Told of every completed order (the rescue desk marks its rescue restored). */
-  completed: (order: RestoreRow) => Promise<void>;
+  hooks: RestoreHooks;
 }
 
 export interface StartRestoreInput {
@@ -126,7 +129,7 @@ export class RestoreService {
       event: 'restore-completed',
       detail: `${report.restored} restored, ${report.skipped} skipped`,
     });
-    await this.#deps.completed(order);
+    for (const hook of this.#deps.hooks.completed) await hook(order);
     const backup = deletes(order) ? await this.#deps.backups.find(caller.ownerId, order.backupId) : undefined;
     if (backup) await deleteBackup(this.#deps, backup, at, `deleted after restore ${restoreId}`);
     return { restoreId, status: 'completed' as const, backupDeleted: backup !== undefined };

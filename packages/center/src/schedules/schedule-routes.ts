@@ -1,7 +1,7 @@
 import { HandsetName, PutScheduleRequest, ScheduleView } from '@phonesafe/protocol';
 import { z } from 'zod';
 import { asHandset } from '../auth/caller.ts';
-import type { App } from '../http/zod.ts';
+import type { App } from '@phonesafe/server-kit';
 import type { ScheduleService } from './schedule-service.ts';
 
 const HandsetParams = z.strictObject({ name: HandsetName });

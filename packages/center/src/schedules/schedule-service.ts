@@ -1,6 +1,7 @@
 import { PhoneSafeError, type Clock, type RetryPolicy, type ScheduleSpec, type ScheduleView } from '@phonesafe/protocol';
 import type { HandsetCaller } from '../auth/caller.ts';
-import type { HandsetRepo, HandsetRow, ScheduleRepo } from '../store/store.ts';
+import type { HandsetRepo, HandsetRow } from '../handsets/handset-repo.ts';
+import type { ScheduleRepo } from './schedule-repo.ts';
 import { nextRun } from './next-run.ts';
 import { effectiveRetry } from './retry-policy.ts';
 

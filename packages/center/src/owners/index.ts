@@ -1,0 +1,3 @@
+/** What the composition root (app.ts) takes of the owners capability. */
+export { ownerRoutes } from './owner-routes.ts';
+export { OwnerService } from './owner-service.ts';
