@@ -1,4 +1,4 @@
-import { Chunker, PRECOMPRESSED_KINDS } from '@phonesafe/protocol';
+import { Chunker, PRECOMPRESSED_KINDS, type PartRef } from '@phonesafe/protocol';
 import { fileChunks, type OwnerKeys } from '@phonesafe/protocol/node';
 import type { Item, Memory } from '../memory/memory.ts';
 import type { SettingsTable } from '../settings/settings-table.ts';
@@ -32,14 +32,24 @@ export class Copier {
     this.#chunker = new Chunker(deps.keys.gear);
   }
 
+  /**
+   * The new parts' index rows and the version record are one transaction,
+   * after the parts' files are in the area: a crash before it leaves files no
+   * row names (pruneArea deletes them) and an item without a copy (copyUncopied
+   * makes it again), never a row naming a missing file.
+   */
   async copy(item: Item): Promise<void> {
     const { index, versions } = this.#deps;
     const parts: VersionPart[] = [];
+    const sealed = new Map<string, PartRef>();
     for await (const { id, chunk } of this.#chunks(item)) {
-      if (!index.ref(id)) await this.#sealIntoArea(item, id, chunk);
+      if (!sealed.has(id) && !index.ref(id)) sealed.set(id, await this.#sealIntoArea(item, id, chunk));
       parts.push({ id, plainSize: chunk.length });
     }
-    versions.record(item, parts, false);
+    index.batch(() => {
+      for (const ref of sealed.values()) index.recordSealed(ref);
+      versions.record(item, parts, false);
+    });
   }
 
   /** Copies the item's current version unless it has a copy already; see VersionRecords.uncopiedItemIds. */
@@ -55,7 +65,7 @@ export class Copier {
    */
   async reseal(item: Item, wanted: ReadonlySet<string>): Promise<void> {
     for await (const { id, chunk } of this.#chunks(item)) {
-      if (wanted.has(id)) await this.#sealIntoArea(item, id, chunk);
+      if (wanted.has(id)) this.#deps.index.recordSealed(await this.#sealIntoArea(item, id, chunk));
     }
   }
 
@@ -66,10 +76,11 @@ export class Copier {
     }
   }
 
-  async #sealIntoArea(item: Item, id: string, chunk: Buffer): Promise<void> {
+  /** Writes the sealed chunk into the area; the caller records the returned ref in the index. */
+  async #sealIntoArea(item: Item, id: string, chunk: Buffer): Promise<PartRef> {
     const compress = this.#deps.settings.get().compress && !PRECOMPRESSED_KINDS.has(item.kind);
     const sealed = this.#deps.keys.sealPart(chunk, { compress, id });
     await this.#deps.area.write(id, sealed.bytes);
-    this.#deps.index.recordSealed({ id, size: sealed.bytes.length, sha256: sealed.sha256 });
+    return { id, size: sealed.bytes.length, sha256: sealed.sha256 };
   }
 }

@@ -96,14 +96,26 @@ export class VersionRecords {
 
   /** The newest recorded version of every item of these kinds: what a backup started now contains. */
   newest(kinds: readonly DataKind[]): VersionRecord[] {
-    const rows = this.#db.all<VersionRow>(
-      `SELECT ${COLUMNS} FROM profile p
+    const newest = `SELECT item_id, version FROM profile p
        WHERE kind IN (SELECT value FROM json_each(?))
-         AND version = (SELECT max(version) FROM profile q WHERE q.item_id = p.item_id)
-       ORDER BY path`,
+         AND version = (SELECT max(version) FROM profile q WHERE q.item_id = p.item_id)`;
+    const rows = this.#db.all<VersionRow>(
+      `SELECT ${COLUMNS} FROM profile WHERE (item_id, version) IN (${newest}) ORDER BY path`,
       JSON.stringify(kinds),
     );
-    return rows.map((row) => this.#entry(row));
+    // Every part of those versions in one query, not one per version: a phone has tens of thousands of items.
+    const parts = new Map<string, VersionPart[]>();
+    const partRows = this.#db.all<{ item_id: string; version: number; part_id: string; plain_size: number }>(
+      `SELECT item_id, version, part_id, plain_size FROM profile_parts WHERE (item_id, version) IN (${newest}) ORDER BY item_id, version, seq`,
+      JSON.stringify(kinds),
+    );
+    for (const p of partRows) {
+      const key = `${p.item_id}\0${p.version}`;
+      let list = parts.get(key);
+      if (!list) parts.set(key, (list = []));
+      list.push({ id: p.part_id, plainSize: p.plain_size });
+    }
+    return rows.map((row) => toRecord(row, parts.get(`${row.item_id}\0${row.version}`) ?? []));
   }
 
   /**
@@ -111,10 +123,12 @@ export class VersionRecords {
    * before them (sent or not) are no longer needed.
    */
   markSent(keys: readonly VersionKey[]): void {
-    for (const { itemId, version } of keys) {
-      this.#db.run('UPDATE profile SET sent = 1 WHERE item_id = ? AND version = ?', itemId, version);
-      this.#db.run('DELETE FROM profile WHERE item_id = ? AND version < ?', itemId, version);
-    }
+    this.#db.transaction(() => {
+      for (const { itemId, version } of keys) {
+        this.#db.run('UPDATE profile SET sent = 1 WHERE item_id = ? AND version = ?', itemId, version);
+        this.#db.run('DELETE FROM profile WHERE item_id = ? AND version < ?', itemId, version);
+      }
+    });
   }
 
   /** Every recorded version of an item (its parts go with them): the item was erased (rescue/erase.ts). */
@@ -140,16 +154,20 @@ export class VersionRecords {
         row.version,
       )
       .map((p) => ({ id: p.part_id, plainSize: p.plain_size }));
-    return {
-      itemId: row.item_id,
-      version: row.version,
-      path: row.path,
-      kind: row.kind,
-      size: row.size,
-      sha256: row.sha256,
-      modifiedAt: row.modified_at,
-      sent: row.sent === 1,
-      parts,
-    };
+    return toRecord(row, parts);
   }
+}
+
+function toRecord(row: VersionRow, parts: VersionPart[]): VersionRecord {
+  return {
+    itemId: row.item_id,
+    version: row.version,
+    path: row.path,
+    kind: row.kind,
+    size: row.size,
+    sha256: row.sha256,
+    modifiedAt: row.modified_at,
+    sent: row.sent === 1,
+    parts,
+  };
 }

@@ -40,7 +40,7 @@ export class PartSender {
     for (let start = 0; start < ids.length; start += MISSING_BATCH) {
       const status = await this.#deps.session.client.partStatus(ids.slice(start, start + MISSING_BATCH));
       missing.push(...status.missing);
-      for (const ref of status.present) this.#deps.index.recordAtCenter(ref);
+      this.#deps.index.recordAllAtCenter(status.present);
     }
     this.#deps.index.markMissing(missing);
     return missing;
@@ -67,9 +67,9 @@ export class PartSender {
           parts.length === 1 && only
             ? [await this.#put({ id: only.ref.id, bytes: only.bytes, sha256: only.ref.sha256 })]
             : await this.#putBatch(parts);
+        this.#deps.index.recordAllAtCenter(answers.map((answer) => answer.ref));
         answers.forEach((answer, i) => {
           const size = parts[i]!.bytes.length;
-          this.#deps.index.recordAtCenter(answer.ref);
           if (answer.sent) {
             sent.parts++;
             sent.bytes += size;
