@@ -1,4 +1,4 @@
-import { MAX_BATCH_BYTES, PhoneSafeError, type Clock, type PartAck, type PartRef } from '@phonesafe/protocol';
+import { forEachConcurrent, MAX_BATCH_BYTES, PhoneSafeError, type Clock, type PartAck, type PartRef } from '@phonesafe/protocol';
 import { sha256Hex } from '@phonesafe/protocol/node';
 import type { HandsetCaller } from '../auth/caller.ts';
 import type { BlobStore } from '../blobs/blob-store.ts';
@@ -16,6 +16,9 @@ export interface PartServiceDeps {
   /** Throws QUOTA_EXCEEDED when `newBytes` more would take the owner over its quota (backup/quota.ts). */
   checkQuota: (handset: HandsetCaller, newBytes: number) => Promise<void>;
 }
+
+/** Parts of one batch stored at once (each under its id's lock, so two of one id still go one after the other). */
+const STORES_IN_FLIGHT = 8;
 
 /** Sealed parts, scoped by owner: one owner's part ids say nothing about another's. */
 export class PartService {
@@ -67,8 +70,11 @@ export class PartService {
       handset,
       checked.map(({ ref }) => ref),
     );
-    const acks: PartAck[] = [];
-    for (const { ref, bytes } of checked) acks.push(await this.#store(handset.ownerId, ref, bytes));
+    // Several parts in flight: each is a few file-system calls and rows, and a phone's batch holds hundreds of small parts.
+    const acks: PartAck[] = new Array<PartAck>(checked.length);
+    await forEachConcurrent([...checked.keys()], STORES_IN_FLIGHT, async (i) => {
+      acks[i] = await this.#store(handset.ownerId, checked[i]!.ref, checked[i]!.bytes);
+    });
     return acks;
   }
 
