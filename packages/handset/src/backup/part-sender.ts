@@ -12,6 +12,8 @@ const MISSING_BATCH = 5_000;
  * request per part cost more than their bytes.
  */
 const CONCURRENT_UPLOADS = 4;
+/** Backup-area files read at once for one batch. */
+const READS_IN_FLIGHT = 8;
 
 export type SenderDeps = Pick<HandsetContext, 'index' | 'area'> & { session: Session };
 
@@ -59,9 +61,11 @@ export class PartSender {
       planBatches(refs, (ref) => ref.size),
       CONCURRENT_UPLOADS,
       async (group) => {
-        // One file at a time: a batch holds up to 500 parts, and reading them all at once ran out of file descriptors.
-        const parts: Array<{ ref: PartRef; bytes: Buffer }> = [];
-        for (const ref of group) parts.push({ ref, bytes: await this.#read(ref.id) });
+        // A few files at a time: a batch holds up to 500 parts, and reading them all at once ran out of file descriptors.
+        const parts = new Array<{ ref: PartRef; bytes: Buffer }>(group.length);
+        await forEachConcurrent([...group.keys()], READS_IN_FLIGHT, async (i) => {
+          parts[i] = { ref: group[i]!, bytes: await this.#read(group[i]!.id) };
+        });
         const [only] = parts;
         const answers =
           parts.length === 1 && only
