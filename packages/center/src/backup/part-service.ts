@@ -1,9 +1,9 @@
 import { forEachConcurrent, MAX_BATCH_BYTES, PhoneSafeError, type Clock, type PartAck, type PartRef } from '@phonesafe/protocol';
-import { sha256Hex } from '@phonesafe/protocol/node';
 import type { HandsetCaller } from '../auth/caller.ts';
 import type { BlobStore } from '../blobs/blob-store.ts';
 import type { PartRepo, StoredPart } from './part-repo.ts';
 import { KeyedLock } from './keyed-lock.ts';
+import { partSha256 } from './part-hash.ts';
 import { refOf, writePart } from './part-writer.ts';
 
 export interface PartServiceDeps {
@@ -51,7 +51,7 @@ export class PartService {
    */
   async put(handset: HandsetCaller, id: string, bytes: Uint8Array, declaredSha256: string): Promise<PartAck> {
     const { ownerId } = handset;
-    const ref = this.#checked(id, bytes, declaredSha256);
+    const ref = await this.#checked(id, bytes, declaredSha256);
     await this.#checkQuota(handset, [ref]);
     const ack = await this.#store(ownerId, ref, bytes);
     if (ack.ack.sha256 !== ref.sha256) throw new PhoneSafeError('PART_CONFLICT', `part ${id} is stored with other bytes`, { id });
@@ -65,7 +65,11 @@ export class PartService {
    * the stored ref rather than PART_CONFLICT.
    */
   async putBatch(handset: HandsetCaller, batch: ReadonlyArray<{ ref: PartRef; bytes: Uint8Array }>): Promise<PartAck[]> {
-    const checked = batch.map(({ ref, bytes }) => ({ ref: this.#checked(ref.id, bytes, ref.sha256), bytes }));
+    const checked = new Array<{ ref: PartRef; bytes: Uint8Array }>(batch.length);
+    await forEachConcurrent([...batch.keys()], STORES_IN_FLIGHT, async (i) => {
+      const { ref, bytes } = batch[i]!;
+      checked[i] = { ref: await this.#checked(ref.id, bytes, ref.sha256), bytes };
+    });
     await this.#checkQuota(
       handset,
       checked.map(({ ref }) => ref),
@@ -92,11 +96,11 @@ export class PartService {
     await this.#deps.checkQuota(handset, newBytes);
   }
 
-  #checked(id: string, bytes: Uint8Array, declaredSha256: string): PartRef {
+  async #checked(id: string, bytes: Uint8Array, declaredSha256: string): Promise<PartRef> {
     if (bytes.length > this.#deps.maxPartBytes) {
       throw new PhoneSafeError('PART_TOO_LARGE', `a part is at most ${this.#deps.maxPartBytes} bytes`);
     }
-    const ref: PartRef = { id, size: bytes.length, sha256: sha256Hex(bytes) };
+    const ref: PartRef = { id, size: bytes.length, sha256: await partSha256(bytes) };
     if (ref.sha256 !== declaredSha256) {
       throw new PhoneSafeError('PART_HASH_MISMATCH', `part ${id}: the bytes' SHA-256 is ${ref.sha256}, ${declaredSha256} was declared`, {
         id,
@@ -162,7 +166,7 @@ export class PartService {
     const bytes = await this.#deps.blobs.get({ ownerId, id, sha256: part.sha256 });
     const problem = !bytes
       ? 'its bytes are missing'
-      : bytes.length !== part.size || sha256Hex(bytes) !== part.sha256
+      : bytes.length !== part.size || (await partSha256(bytes)) !== part.sha256
         ? 'it no longer matches its recorded SHA-256'
         : undefined;
     if (problem || !bytes) {
