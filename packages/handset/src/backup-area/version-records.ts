@@ -99,23 +99,31 @@ export class VersionRecords {
     const newest = `SELECT item_id, version FROM profile p
        WHERE kind IN (SELECT value FROM json_each(?))
          AND version = (SELECT max(version) FROM profile q WHERE q.item_id = p.item_id)`;
-    const rows = this.#db.all<VersionRow>(
-      `SELECT ${COLUMNS} FROM profile WHERE (item_id, version) IN (${newest}) ORDER BY path`,
-      JSON.stringify(kinds),
-    );
-    // Every part of those versions in one query, not one per version: a phone has tens of thousands of items.
+    return this.#records(newest, JSON.stringify(kinds));
+  }
+
+  /** The records of these versions, in the order asked; a key without a record is left out. */
+  getMany(keys: readonly VersionKey[]): Map<string, VersionRecord> {
+    const asked = `SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)`;
+    const records = this.#records(asked, JSON.stringify(keys.map((key) => [key.itemId, key.version])));
+    return new Map(records.map((record) => [versionKeyOf(record), record]));
+  }
+
+  /** Records whose (item_id, version) the `keys` query selects, with their parts: two queries, not one per version (a phone has tens of thousands). */
+  #records(keys: string, param: string): VersionRecord[] {
+    const rows = this.#db.all<VersionRow>(`SELECT ${COLUMNS} FROM profile WHERE (item_id, version) IN (${keys}) ORDER BY path`, param);
     const parts = new Map<string, VersionPart[]>();
     const partRows = this.#db.all<{ item_id: string; version: number; part_id: string; plain_size: number }>(
-      `SELECT item_id, version, part_id, plain_size FROM profile_parts WHERE (item_id, version) IN (${newest}) ORDER BY item_id, version, seq`,
-      JSON.stringify(kinds),
+      `SELECT item_id, version, part_id, plain_size FROM profile_parts WHERE (item_id, version) IN (${keys}) ORDER BY item_id, version, seq`,
+      param,
     );
     for (const p of partRows) {
-      const key = `${p.item_id}\0${p.version}`;
+      const key = versionKeyOf({ itemId: p.item_id, version: p.version });
       let list = parts.get(key);
       if (!list) parts.set(key, (list = []));
       list.push({ id: p.part_id, plainSize: p.plain_size });
     }
-    return rows.map((row) => toRecord(row, parts.get(`${row.item_id}\0${row.version}`) ?? []));
+    return rows.map((row) => toRecord(row, parts.get(versionKeyOf({ itemId: row.item_id, version: row.version })) ?? []));
   }
 
   /**
@@ -156,6 +164,11 @@ export class VersionRecords {
       .map((p) => ({ id: p.part_id, plainSize: p.plain_size }));
     return toRecord(row, parts);
   }
+}
+
+/** A map key for a version. */
+export function versionKeyOf(key: VersionKey): string {
+  return `${key.itemId}\0${key.version}`;
 }
 
 function toRecord(row: VersionRow, parts: VersionPart[]): VersionRecord {
