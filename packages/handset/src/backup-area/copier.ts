@@ -32,13 +32,13 @@ const POOL_MIN_BYTES = 64 * 1024;
 export class Copier {
   readonly #deps: CopierDeps;
   readonly #chunker: Chunker;
-  /** Chunks sealed (and written) at once for one copy: one per pool thread (each holds a chunk, its copy and the sealed bytes). */
+  /** Chunks sealed (and written) at once for one copy: one per pool thread and one queued, so a thread never waits for the main thread (each holds a chunk, its copy and the sealed bytes). */
   readonly #inFlight: number;
 
   constructor(deps: CopierDeps) {
     this.#deps = deps;
     this.#chunker = new Chunker(deps.keys.gear);
-    this.#inFlight = deps.pool ? deps.pool.size : 1;
+    this.#inFlight = deps.pool ? deps.pool.size + 1 : 1;
   }
 
   /**

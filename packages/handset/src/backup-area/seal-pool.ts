@@ -13,8 +13,9 @@ export type SealReply = { n: number; bytes: Uint8Array; sha256: string } | { n: 
 
 /**
  * Sealing (zstd + AES-256-GCM + SHA-256 of the sealed bytes) on worker
- * threads, one per core, so a large file's chunks are sealed on every core
- * while the main thread chunks and writes. Threads start on first use and
+ * threads, one per core besides the main thread's (at least one), so a large
+ * file's chunks are sealed while the main thread reads, chunks, names (HMAC)
+ * and writes them. Threads start on first use and
  * never keep the process alive (unref). The data key goes to the threads
  * in-process, never to disk.
  */
@@ -25,7 +26,7 @@ export class SealPool {
   readonly #waiting = new Map<number, { resolve: (r: { bytes: Buffer; sha256: string }) => void; reject: (e: Error) => void }>();
   #next = 0;
 
-  constructor(dataKey: Buffer, size = availableParallelism()) {
+  constructor(dataKey: Buffer, size = availableParallelism() - 1) {
     this.#dataKey = Buffer.from(dataKey);
     this.#size = Math.max(1, size);
   }
@@ -55,7 +56,11 @@ export class SealPool {
   #worker(index: number): Worker {
     const existing = this.#workers[index];
     if (existing) return existing;
-    const worker = new Worker(new URL('./seal-worker.ts', import.meta.url), { workerData: this.#dataKey });
+    const worker = new Worker(new URL('./seal-worker.ts', import.meta.url), {
+      workerData: this.#dataKey,
+      // A small young generation collects each chunk's buffers soon after use, keeping the process within its memory budget.
+      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
+    });
     worker.on('message', (reply: SealReply) => this.#settle(reply, worker));
     // A thread that dies fails what it was asked and is replaced at the next request.
     const gone = (error: Error): void => {

@@ -14,7 +14,9 @@ port.on('message', (request: SealRequest) => {
   try {
     const sealed = keys.sealPart(request.plain, { compress: request.compress, id: request.id });
     const reply: SealReply = { n: request.n, bytes: sealed.bytes, sha256: sealed.sha256 };
-    port.postMessage(reply);
+    // A large envelope owns its memory: moved to the main thread, not copied.
+    const { buffer, byteOffset, byteLength } = sealed.bytes;
+    port.postMessage(reply, byteOffset === 0 && byteLength === buffer.byteLength ? [buffer as ArrayBuffer] : []);
   } catch (error) {
     port.postMessage({ n: request.n, error: error instanceof Error ? error.message : String(error) } satisfies SealReply);
   }
