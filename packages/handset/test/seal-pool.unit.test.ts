@@ -42,3 +42,12 @@ test('a pool closed and used again starts its threads again', async () => {
   assert.deepEqual(keys.openPart(id, (await pool.seal(plain, id, false)).bytes), plain);
   await pool.close();
 });
+
+test('no pool on one or two cores; one thread per core besides the main one above', async () => {
+  const dataKey = newDataKey();
+  assert.equal(SealPool.forThisMachine(dataKey, 1), undefined);
+  assert.equal(SealPool.forThisMachine(dataKey, 2), undefined);
+  const pool = SealPool.forThisMachine(dataKey, 4);
+  assert.equal(pool?.size, 3);
+  await pool?.close();
+});

@@ -84,7 +84,7 @@ export class Enrollment {
       identity,
       keys,
       client,
-      copier: new Copier({ keys, memory, area, index, versions, settings, pool: new SealPool(dataKey) }),
+      copier: new Copier({ keys, memory, area, index, versions, settings, pool: SealPool.forThisMachine(dataKey) }),
     };
     this.#ctx.session.set(session);
     return session;
