@@ -13,12 +13,24 @@ import { parseArgs } from 'node:util';
 import { hashTree } from './measure.ts';
 import { ByteStream, Rng } from './random.ts';
 
+export const KINDS: readonly Kind[] = [
+  'photos',
+  'videos',
+  'music',
+  'apps',
+  'mail',
+  'contacts',
+  'calendar',
+  'bookmarks',
+  'thumbnails',
+  'appdata',
+];
 export const DEFAULT_SEED = 'phonesafe-bench-v1';
 const MiB = 1024 * 1024;
 /** Every generated file gets this mtime (2024-06-01T12:00:00Z), so the image is byte- and metadata-stable. */
 export const IMAGE_MTIME = new Date('2024-06-01T12:00:00Z');
 
-export type Kind = 'photos' | 'videos' | 'music' | 'apps' | 'mail' | 'contacts' | 'calendar' | 'bookmarks';
+export type Kind = 'photos' | 'videos' | 'music' | 'apps' | 'mail' | 'contacts' | 'calendar' | 'bookmarks' | 'thumbnails' | 'appdata';
 export interface KindTotal {
   files: number;
   bytes: number;
@@ -137,7 +149,7 @@ export function vcard(rng: Rng, index: number): string {
   return lines.join('\r\n') + '\r\n';
 }
 
-function calendar(rng: Rng, events: number): string {
+export function calendar(rng: Rng, events: number): string {
   const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//PhoneSafe bench//EN', 'CALSCALE:GREGORIAN'];
   for (let i = 0; i < events; i++) {
     const start = dateIn2024(rng);
@@ -218,7 +230,7 @@ function bookmarks(rng: Rng, count: number): string {
 // ---------------------------------------------------------------- binary files
 
 /** Writes `size` bytes: `header`, then chunks from `fill` until the size is reached. */
-function writeBinary(path: string, size: number, header: Buffer, fill: (n: number) => Buffer): void {
+export function writeBinary(path: string, size: number, header: Buffer, fill: (n: number) => Buffer): void {
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, 'w');
   try {
@@ -236,8 +248,8 @@ function writeBinary(path: string, size: number, header: Buffer, fill: (n: numbe
   utimesSync(path, IMAGE_MTIME, IMAGE_MTIME);
 }
 
-const JPEG_HEAD = Buffer.from('ffd8ffe000104a46494600010101004800480000', 'hex');
-const MP4_HEAD = Buffer.from('000000206674797069736f6d0000020069736f6d69736f32617663316d703431', 'hex');
+export const JPEG_HEAD = Buffer.from('ffd8ffe000104a46494600010101004800480000', 'hex');
+export const MP4_HEAD = Buffer.from('000000206674797069736f6d0000020069736f6d69736f32617663316d703431', 'hex');
 const MP3_HEAD = Buffer.from('4944330400000000000f', 'hex');
 const APK_HEAD = Buffer.from('504b0304140000000800', 'hex');
 
@@ -248,7 +260,7 @@ export function writePhoto(dir: string, rel: string, size: number, seed: string)
 }
 
 /** Apps: 64 KiB blocks, about half incompressible (resources), half repetitive "code" tables. */
-function writeApk(dir: string, rel: string, size: number, seed: string, rng: Rng): void {
+export function writeApk(dir: string, rel: string, size: number, seed: string, rng: Rng): void {
   const bytes = new ByteStream(seed, rel);
   const tokens = Array.from({ length: 64 }, () => bytes.take(rng.int(4, 24)));
   writeBinary(join(dir, rel), size, APK_HEAD, (n) => {
@@ -264,7 +276,7 @@ function writeApk(dir: string, rel: string, size: number, seed: string, rng: Rng
   });
 }
 
-function writeText(path: string, text: string): number {
+export function writeText(path: string, text: string): number {
   mkdirSync(dirname(path), { recursive: true });
   const buf = Buffer.from(text, 'utf8');
   writeFileSync(path, buf);
@@ -274,15 +286,16 @@ function writeText(path: string, text: string): number {
 
 // ---------------------------------------------------------------- image
 
-const pad = (n: number, w = 5): string => String(n).padStart(w, '0');
+export const pad = (n: number, w = 5): string => String(n).padStart(w, '0');
+
+export const emptyKinds = (): Record<Kind, KindTotal> =>
+  Object.fromEntries(KINDS.map((k) => [k, { files: 0, bytes: 0 }])) as Record<Kind, KindTotal>;
 
 export function generateImage(dir: string, sizeMiB = 1024, seed = DEFAULT_SEED): ImageSummary {
   const total = Math.round(sizeMiB * MiB);
   const scale = sizeMiB / 1024;
   const rng = new Rng(`${seed}\0layout`);
-  const byKind = Object.fromEntries(
-    (['photos', 'videos', 'music', 'apps', 'mail', 'contacts', 'calendar', 'bookmarks'] as const).map((k) => [k, { files: 0, bytes: 0 }]),
-  ) as Record<Kind, KindTotal>;
+  const byKind = emptyKinds();
   const add = (kind: Kind, bytes: number): void => {
     byKind[kind].files++;
     byKind[kind].bytes += bytes;
@@ -331,10 +344,12 @@ export function generateImage(dir: string, sizeMiB = 1024, seed = DEFAULT_SEED):
 }
 
 export function formatSummary(s: ImageSummary): string {
-  const rows = Object.entries(s.byKind).map(
-    ([kind, t]) =>
-      `  ${kind.padEnd(10)} ${String(t.files).padStart(6)} files ${(t.bytes / MiB).toFixed(1).padStart(9)} MiB ${((100 * t.bytes) / s.bytes).toFixed(1).padStart(5)} %`,
-  );
+  const rows = Object.entries(s.byKind)
+    .filter(([, t]) => t.files > 0)
+    .map(
+      ([kind, t]) =>
+        `  ${kind.padEnd(10)} ${String(t.files).padStart(6)} files ${(t.bytes / MiB).toFixed(1).padStart(9)} MiB ${((100 * t.bytes) / s.bytes).toFixed(1).padStart(5)} %`,
+    );
   return [
     `image ${s.dir} (seed ${JSON.stringify(s.seed)})`,
     ...rows,

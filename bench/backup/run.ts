@@ -7,12 +7,15 @@
  * See bench/README.md for what each figure means.
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_SEED, formatSummary, generateImage } from './generate-image.ts';
+import { DEFAULT_SEED, formatSummary, generateImage, type ImageSummary } from './generate-image.ts';
+import { generatePhoneImage, PHONE_DEFAULT_MIB } from './phone-image.ts';
 import { dirBytes, dirFiles, hashTree, killRunning, runTimed, Service, type RunResult } from './measure.ts';
 import { formatMutation, mutateImage, type MutationSummary } from './mutate-image.ts';
 import { Restic, resticVersion, type ResticSummary } from './restic.ts';
+import { formatProfiles } from './summary.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let CLI = join(ROOT, 'packages/cli/src/main.ts');
@@ -20,7 +23,7 @@ const OWNER = 'bench@example.org';
 const PASSWORD = 'correct horse battery staple (bench)';
 const MiB = 1024 * 1024;
 
-interface Step {
+export interface Step {
   seconds: number;
   cpuSeconds: number | null;
   /** Peak RSS of the step's own process (handset CLI or restic), KiB. */
@@ -32,7 +35,7 @@ interface Step {
 }
 
 /** The handset's `backup --json` result. */
-interface BackupResult {
+export interface BackupResult {
   backupId: string;
   files: number;
   sentParts: number;
@@ -41,7 +44,8 @@ interface BackupResult {
   storedBytes: number;
 }
 
-interface Report {
+export interface Report {
+  profile: Profile;
   image: { bytes: number; files: number; seed: string; sizeMiB: number; digestAfterMutation: string };
   mutation: MutationSummary;
   phonesafe: {
@@ -164,10 +168,126 @@ function log(quiet: boolean, ...lines: string[]): void {
   else for (const l of lines) console.error(l);
 }
 
+export type Profile = 'media' | 'phone';
+const PROFILES: Record<Profile, { defaultMiB: number; generate: (dir: string, sizeMiB: number, seed: string) => ImageSummary }> = {
+  media: { defaultMiB: 1024, generate: generateImage },
+  phone: { defaultMiB: PHONE_DEFAULT_MIB, generate: generatePhoneImage },
+};
+
+interface RunOptions {
+  profile: Profile;
+  sizeMiB: number;
+  seed: string;
+  image: string | undefined;
+  noRestic: boolean;
+  say: (...lines: string[]) => void;
+}
+
+/** One profile: a fresh center and handsets, the image, restic on the same tree. */
+async function runProfile(work: string, ps: PhoneSafe, o: RunOptions): Promise<Report> {
+  const say = o.say;
+  // The image: generated, or copied so the original is not mutated.
+  const image = join(work, 'image');
+  if (o.image) {
+    cpSync(o.image, image, { recursive: true, preserveTimestamps: true });
+    say(`image copied from ${o.image}`);
+  } else {
+    const t0 = performance.now();
+    say(
+      formatSummary(PROFILES[o.profile].generate(image, o.sizeMiB, o.seed)),
+      `generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+  }
+  const imageBytes = await dirBytes(image);
+  const imageFiles = await dirFiles(image);
+
+  const version = o.noRestic ? null : resticVersion();
+  const restic = version ? new Restic(work) : null;
+  if (!version) say(o.noRestic ? 'restic skipped (--no-restic)' : 'restic not on PATH: PhoneSafe figures only');
+
+  // Full: PhoneSafe import + backup, then restic backup of the same tree.
+  say(`[${o.profile}] PhoneSafe: starting center, enrolling handset A`);
+  await ps.startCenter();
+  await ps.enroll('A');
+  say(`[${o.profile}] PhoneSafe: import (full)`);
+  const imp = await ps.import('A', image);
+  const handsetBytesAfterImport = await dirBytes(ps.handsetDir('A'));
+  say(`[${o.profile}] PhoneSafe: backup (full)`);
+  const fullBackup = await ps.backup('A');
+  const storedBytesFull = await dirBytes(ps.centerDir);
+  const blobBytesFull = await dirBytes(join(ps.centerDir, 'blobs'));
+
+  let repositoryVersion: number | null = null;
+  let rFull: Awaited<ReturnType<Restic['backup']>> | null = null;
+  if (restic) {
+    say(`[${o.profile}] restic: init, backup (full)`);
+    repositoryVersion = (await restic.init()).repositoryVersion;
+    rFull = await restic.backup(image);
+  }
+
+  // Incremental: the same mutation for both.
+  const mutation = await mutateImage(image, o.seed, 1);
+  say(formatMutation(mutation));
+  const digest = await hashTree(image);
+  say(`[${o.profile}] PhoneSafe: re-import, backup (incremental)`);
+  const reimport = await ps.import('A', image);
+  const incrBackup = await ps.backup('A');
+  const storedBytesIncr = await dirBytes(ps.centerDir);
+  const rIncr = restic ? (say(`[${o.profile}] restic: backup (incremental)`), await restic.backup(image)) : null;
+
+  // Full restore onto a new handset B, checked through an export.
+  say(`[${o.profile}] PhoneSafe: enrolling handset B, restore from A, export`);
+  await ps.enroll('B');
+  const restore = await ps.restore('B', 'A');
+  const exportDir = join(work, 'export-B');
+  const exported = await ps.export('B', exportDir);
+  const restoredIdentical = (await hashTree(exportDir)) === digest;
+  await ps.stop();
+
+  let resticReport: Report['restic'] = null;
+  if (restic && rFull && rIncr && version) {
+    say(`[${o.profile}] restic: restore latest`);
+    const target = join(work, 'restic-restore');
+    const rRestore = await restic.restore(target);
+    resticReport = {
+      version,
+      repositoryVersion,
+      fullBackup: { ...step(rFull.run), summary: rFull.summary },
+      repoBytesFull: rFull.repoBytes,
+      incrBackup: { ...step(rIncr.run), summary: rIncr.summary },
+      repoBytesIncr: rIncr.repoBytes,
+      restore: step(rRestore.run),
+      restoredIdentical: (await hashTree(join(target, image))) === digest,
+    };
+  }
+  return {
+    profile: o.profile,
+    image: { bytes: imageBytes, files: imageFiles, seed: o.seed, sizeMiB: imageBytes / MiB, digestAfterMutation: digest },
+    mutation,
+    phonesafe: {
+      import: imp,
+      handsetBytesAfterImport,
+      fullBackup,
+      storedBytesFull,
+      blobBytesFull,
+      reimport,
+      incrBackup,
+      storedBytesIncr,
+      restore,
+      export: exported,
+      restoredIdentical,
+      centerPeakRssKiB: ps.centerPeakKiB,
+    },
+    restic: resticReport,
+  };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      'size-mib': { type: 'string', default: '1024' },
+      profile: { type: 'string', default: 'all' },
+      'size-mib': { type: 'string' },
+      scale: { type: 'string', default: '1' },
       image: { type: 'string' },
       seed: { type: 'string', default: DEFAULT_SEED },
       keep: { type: 'boolean', default: false },
@@ -177,126 +297,64 @@ async function main(): Promise<void> {
     },
   });
   if (values.cli) CLI = resolve(values.cli);
-  const sizeMiB = Number(values['size-mib']);
-  const seed = values.seed;
+  const profiles: Profile[] = values.profile === 'all' ? ['media', 'phone'] : [values.profile as Profile];
+  for (const p of profiles) if (!(p in PROFILES)) throw new Error(`--profile: one of media, phone, all (not ${p})`);
+  if (values.image && profiles.length > 1) throw new Error('--image needs one --profile');
+  const scale = Number(values.scale);
   const json = values.json;
   const say = (...lines: string[]): void => log(json, ...lines);
+  say(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 
   mkdirSync(join(ROOT, 'bench/.work'), { recursive: true });
-  const work = mkdtempSync(join(ROOT, 'bench/.work/backup-'));
-  const ps = new PhoneSafe(work);
+  const works: string[] = [];
+  let ps: PhoneSafe | null = null;
   const stopOnSignal = (sig: NodeJS.Signals): void => {
     killRunning();
-    ps.center?.child.kill('SIGKILL');
-    if (!values.keep) rmSync(work, { recursive: true, force: true });
+    ps?.center?.child.kill('SIGKILL');
+    if (!values.keep) for (const w of works) rmSync(w, { recursive: true, force: true });
     process.exit(sig === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   process.once('exit', () => {
     killRunning();
-    ps.center?.child.kill('SIGKILL');
+    ps?.center?.child.kill('SIGKILL');
   });
 
-  try {
-    // The image: generated, or copied so the original is not mutated.
-    const image = join(work, 'image');
-    if (values.image) {
-      cpSync(values.image, image, { recursive: true, preserveTimestamps: true });
-      say(`image copied from ${values.image}`);
-    } else {
-      const t0 = performance.now();
-      say(formatSummary(generateImage(image, sizeMiB, seed)), `generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const reports: Report[] = [];
+  for (const profile of profiles) {
+    const work = mkdtempSync(join(ROOT, `bench/.work/backup-${profile}-`));
+    works.push(work);
+    ps = new PhoneSafe(work);
+    const sizeMiB = values['size-mib'] ? Number(values['size-mib']) : PROFILES[profile].defaultMiB * scale;
+    try {
+      const report = await runProfile(work, ps, {
+        profile,
+        sizeMiB,
+        seed: values.seed,
+        image: values.image,
+        noRestic: values['no-restic'],
+        say,
+      });
+      reports.push(report);
+      if (!json) console.log(formatReport(report));
+    } finally {
+      await ps.stop().catch(() => undefined);
+      if (values.keep) console.error(`kept ${work}`);
+      else rmSync(work, { recursive: true, force: true });
     }
-    const imageBytes = await dirBytes(image);
-    const imageFiles = await dirFiles(image);
-
-    const version = values['no-restic'] ? null : resticVersion();
-    const restic = version ? new Restic(work) : null;
-    if (!version) say(values['no-restic'] ? 'restic skipped (--no-restic)' : 'restic not on PATH: PhoneSafe figures only');
-
-    // Full: PhoneSafe import + backup, then restic backup of the same tree.
-    say('PhoneSafe: starting center, enrolling handset A');
-    await ps.startCenter();
-    await ps.enroll('A');
-    say('PhoneSafe: import (full)');
-    const imp = await ps.import('A', image);
-    const handsetBytesAfterImport = await dirBytes(ps.handsetDir('A'));
-    say('PhoneSafe: backup (full)');
-    const fullBackup = await ps.backup('A');
-    const storedBytesFull = await dirBytes(ps.centerDir);
-    const blobBytesFull = await dirBytes(join(ps.centerDir, 'blobs'));
-
-    let repositoryVersion: number | null = null;
-    let rFull: Awaited<ReturnType<Restic['backup']>> | null = null;
-    if (restic) {
-      say('restic: init, backup (full)');
-      repositoryVersion = (await restic.init()).repositoryVersion;
-      rFull = await restic.backup(image);
-    }
-
-    // Incremental: the same mutation for both.
-    const mutation = await mutateImage(image, seed, 1);
-    say(formatMutation(mutation));
-    const digest = await hashTree(image);
-    say('PhoneSafe: re-import, backup (incremental)');
-    const reimport = await ps.import('A', image);
-    const incrBackup = await ps.backup('A');
-    const storedBytesIncr = await dirBytes(ps.centerDir);
-    const rIncr = restic ? (say('restic: backup (incremental)'), await restic.backup(image)) : null;
-
-    // Full restore onto a new handset B, checked through an export.
-    say('PhoneSafe: enrolling handset B, restore from A, export');
-    await ps.enroll('B');
-    const restore = await ps.restore('B', 'A');
-    const exportDir = join(work, 'export-B');
-    const exported = await ps.export('B', exportDir);
-    const restoredIdentical = (await hashTree(exportDir)) === digest;
-    await ps.stop();
-
-    let resticReport: Report['restic'] = null;
-    if (restic && rFull && rIncr && version) {
-      say('restic: restore latest');
-      const target = join(work, 'restic-restore');
-      const rRestore = await restic.restore(target);
-      resticReport = {
-        version,
-        repositoryVersion,
-        fullBackup: { ...step(rFull.run), summary: rFull.summary },
-        repoBytesFull: rFull.repoBytes,
-        incrBackup: { ...step(rIncr.run), summary: rIncr.summary },
-        repoBytesIncr: rIncr.repoBytes,
-        restore: step(rRestore.run),
-        restoredIdentical: (await hashTree(join(target, image))) === digest,
-      };
-    }
-
-    const report: Report = {
-      image: { bytes: imageBytes, files: imageFiles, seed, sizeMiB: imageBytes / MiB, digestAfterMutation: digest },
-      mutation,
-      phonesafe: {
-        import: imp,
-        handsetBytesAfterImport,
-        fullBackup,
-        storedBytesFull,
-        blobBytesFull,
-        reimport,
-        incrBackup,
-        storedBytesIncr,
-        restore,
-        export: exported,
-        restoredIdentical,
-        centerPeakRssKiB: ps.centerPeakKiB,
-      },
-      restic: resticReport,
-    };
-    if (json) console.log(JSON.stringify(report, null, 2));
-    else console.log(formatReport(report));
-  } finally {
-    await ps.stop().catch(() => undefined);
-    if (values.keep) console.error(`kept ${work}`);
-    else rmSync(work, { recursive: true, force: true });
   }
+  say(
+    `load average at end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  if (json) console.log(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
+  else console.log(formatProfiles(reports));
 }
 
 // ---------------------------------------------------------------- output
@@ -465,7 +523,7 @@ export function formatReport(r: Report): string {
   );
   return [
     '',
-    `PhoneSafe backup benchmark: image ${mib(r.image.bytes)}, ${r.image.files} files, seed ${JSON.stringify(r.image.seed)}`,
+    `PhoneSafe backup benchmark, profile ${r.profile}: image ${mib(r.image.bytes)}, ${r.image.files} files, seed ${JSON.stringify(r.image.seed)}`,
     `mutation: ${mib(r.mutation.changedBytes)} (${r.mutation.percent.toFixed(2)} %) in ${r.mutation.editedFiles} edited, ${r.mutation.rewrittenFiles} rewritten, ${r.mutation.addedFiles} new files`,
     q ? `baseline: ${q.version.split(' compiled')[0]}, repository v${q.repositoryVersion ?? '?'}` : 'baseline: none (restic not run)',
     '',

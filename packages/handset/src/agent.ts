@@ -72,6 +72,7 @@ export class HandsetAgent {
 
   async close(): Promise<void> {
     await this.#ctx.session.current()?.client.close();
+    await this.#ctx.session.current()?.copier.close();
     this.#ctx.db.close();
   }
 

@@ -25,6 +25,11 @@ export class PartIndex {
     return row && { id: row.id, size: row.sealed_size, sha256: row.sha256 };
   }
 
+  /** Runs `fn` (synchronous) as one transaction, with what it writes to other tables of the handset's database. */
+  batch<T>(fn: () => T): T {
+    return this.#db.transaction(fn);
+  }
+
   /** A freshly sealed copy written to the backup area. */
   recordSealed(ref: PartRef): void {
     this.#upsert(ref, 0);
@@ -37,7 +42,16 @@ export class PartIndex {
 
   /** The center said it lacks these (e.g. pruned after a backup was deleted). */
   markMissing(ids: readonly string[]): void {
-    for (const id of ids) this.#db.run('UPDATE parts SET at_center = 0 WHERE id = ?', id);
+    this.#db.transaction(() => {
+      for (const id of ids) this.#db.run('UPDATE parts SET at_center = 0 WHERE id = ?', id);
+    });
+  }
+
+  /** recordAtCenter for many acknowledgements, in one transaction. */
+  recordAllAtCenter(refs: readonly PartRef[]): void {
+    this.#db.transaction(() => {
+      for (const ref of refs) this.#upsert(ref, 1);
+    });
   }
 
   /** Parts waiting in the backup area: count and sealed bytes. */

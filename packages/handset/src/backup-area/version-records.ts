@@ -96,14 +96,34 @@ export class VersionRecords {
 
   /** The newest recorded version of every item of these kinds: what a backup started now contains. */
   newest(kinds: readonly DataKind[]): VersionRecord[] {
-    const rows = this.#db.all<VersionRow>(
-      `SELECT ${COLUMNS} FROM profile p
+    const newest = `SELECT item_id, version FROM profile p
        WHERE kind IN (SELECT value FROM json_each(?))
-         AND version = (SELECT max(version) FROM profile q WHERE q.item_id = p.item_id)
-       ORDER BY path`,
-      JSON.stringify(kinds),
+         AND version = (SELECT max(version) FROM profile q WHERE q.item_id = p.item_id)`;
+    return this.#records(newest, JSON.stringify(kinds));
+  }
+
+  /** The records of these versions, in the order asked; a key without a record is left out. */
+  getMany(keys: readonly VersionKey[]): Map<string, VersionRecord> {
+    const asked = `SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)`;
+    const records = this.#records(asked, JSON.stringify(keys.map((key) => [key.itemId, key.version])));
+    return new Map(records.map((record) => [versionKeyOf(record), record]));
+  }
+
+  /** Records whose (item_id, version) the `keys` query selects, with their parts: two queries, not one per version (a phone has tens of thousands). */
+  #records(keys: string, param: string): VersionRecord[] {
+    const rows = this.#db.all<VersionRow>(`SELECT ${COLUMNS} FROM profile WHERE (item_id, version) IN (${keys}) ORDER BY path`, param);
+    const parts = new Map<string, VersionPart[]>();
+    const partRows = this.#db.all<{ item_id: string; version: number; part_id: string; plain_size: number }>(
+      `SELECT item_id, version, part_id, plain_size FROM profile_parts WHERE (item_id, version) IN (${keys}) ORDER BY item_id, version, seq`,
+      param,
     );
-    return rows.map((row) => this.#entry(row));
+    for (const p of partRows) {
+      const key = versionKeyOf({ itemId: p.item_id, version: p.version });
+      let list = parts.get(key);
+      if (!list) parts.set(key, (list = []));
+      list.push({ id: p.part_id, plainSize: p.plain_size });
+    }
+    return rows.map((row) => toRecord(row, parts.get(versionKeyOf({ itemId: row.item_id, version: row.version })) ?? []));
   }
 
   /**
@@ -111,10 +131,12 @@ export class VersionRecords {
    * before them (sent or not) are no longer needed.
    */
   markSent(keys: readonly VersionKey[]): void {
-    for (const { itemId, version } of keys) {
-      this.#db.run('UPDATE profile SET sent = 1 WHERE item_id = ? AND version = ?', itemId, version);
-      this.#db.run('DELETE FROM profile WHERE item_id = ? AND version < ?', itemId, version);
-    }
+    this.#db.transaction(() => {
+      for (const { itemId, version } of keys) {
+        this.#db.run('UPDATE profile SET sent = 1 WHERE item_id = ? AND version = ?', itemId, version);
+        this.#db.run('DELETE FROM profile WHERE item_id = ? AND version < ?', itemId, version);
+      }
+    });
   }
 
   /** Every recorded version of an item (its parts go with them): the item was erased (rescue/erase.ts). */
@@ -140,16 +162,25 @@ export class VersionRecords {
         row.version,
       )
       .map((p) => ({ id: p.part_id, plainSize: p.plain_size }));
-    return {
-      itemId: row.item_id,
-      version: row.version,
-      path: row.path,
-      kind: row.kind,
-      size: row.size,
-      sha256: row.sha256,
-      modifiedAt: row.modified_at,
-      sent: row.sent === 1,
-      parts,
-    };
+    return toRecord(row, parts);
   }
+}
+
+/** A map key for a version. */
+export function versionKeyOf(key: VersionKey): string {
+  return `${key.itemId}\0${key.version}`;
+}
+
+function toRecord(row: VersionRow, parts: VersionPart[]): VersionRecord {
+  return {
+    itemId: row.item_id,
+    version: row.version,
+    path: row.path,
+    kind: row.kind,
+    size: row.size,
+    sha256: row.sha256,
+    modifiedAt: row.modified_at,
+    sent: row.sent === 1,
+    parts,
+  };
 }

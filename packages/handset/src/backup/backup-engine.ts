@@ -2,7 +2,7 @@ import { PhoneSafeError, type CompletionNotice, type DataKind, type EndNotice } 
 import { sealManifest, type CenterClient } from '@phonesafe/protocol/node';
 import { pruneArea } from '../backup-area/backup-area.ts';
 import { copyUncopied } from '../backup-area/catch-up.ts';
-import type { VersionRecord } from '../backup-area/version-records.ts';
+import { versionKeyOf, type VersionRecord } from '../backup-area/version-records.ts';
 import type { Session } from '../session.ts';
 import type { HandsetContext } from '../context.ts';
 import type { ProgressFn } from '../util/progress.ts';
@@ -45,8 +45,9 @@ export async function runBackup(deps: BackupDeps, run: BackupRun): Promise<Backu
   await copyUncopied(versions, deps.session.copier, deps.writes, run.onProgress);
   let open = await openOrResume(deps, run);
   run.onOpen?.(open);
+  const records = versions.getMany(open.generation);
   let entries = open.generation.map((key) => {
-    const entry = versions.get(key);
+    const entry = records.get(versionKeyOf(key));
     if (!entry) throw new PhoneSafeError('LOCAL_IO', `the open backup's item ${key.itemId} v${key.version} has no profile record`);
     return entry;
   });

@@ -12,6 +12,8 @@ const MISSING_BATCH = 5_000;
  * request per part cost more than their bytes.
  */
 const CONCURRENT_UPLOADS = 4;
+/** Backup-area files read at once for one batch. */
+const READS_IN_FLIGHT = 8;
 
 export type SenderDeps = Pick<HandsetContext, 'index' | 'area'> & { session: Session };
 
@@ -40,7 +42,7 @@ export class PartSender {
     for (let start = 0; start < ids.length; start += MISSING_BATCH) {
       const status = await this.#deps.session.client.partStatus(ids.slice(start, start + MISSING_BATCH));
       missing.push(...status.missing);
-      for (const ref of status.present) this.#deps.index.recordAtCenter(ref);
+      this.#deps.index.recordAllAtCenter(status.present);
     }
     this.#deps.index.markMissing(missing);
     return missing;
@@ -59,17 +61,19 @@ export class PartSender {
       planBatches(refs, (ref) => ref.size),
       CONCURRENT_UPLOADS,
       async (group) => {
-        // One file at a time: a batch holds up to 500 parts, and reading them all at once ran out of file descriptors.
-        const parts: Array<{ ref: PartRef; bytes: Buffer }> = [];
-        for (const ref of group) parts.push({ ref, bytes: await this.#read(ref.id) });
+        // A few files at a time: a batch holds up to 500 parts, and reading them all at once ran out of file descriptors.
+        const parts = new Array<{ ref: PartRef; bytes: Buffer }>(group.length);
+        await forEachConcurrent([...group.keys()], READS_IN_FLIGHT, async (i) => {
+          parts[i] = { ref: group[i]!, bytes: await this.#read(group[i]!.id) };
+        });
         const [only] = parts;
         const answers =
           parts.length === 1 && only
             ? [await this.#put({ id: only.ref.id, bytes: only.bytes, sha256: only.ref.sha256 })]
             : await this.#putBatch(parts);
+        this.#deps.index.recordAllAtCenter(answers.map((answer) => answer.ref));
         answers.forEach((answer, i) => {
           const size = parts[i]!.bytes.length;
-          this.#deps.index.recordAtCenter(answer.ref);
           if (answer.sent) {
             sent.parts++;
             sent.bytes += size;

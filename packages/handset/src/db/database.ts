@@ -1,4 +1,4 @@
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { MIGRATIONS } from './migrations.ts';
 
 /**
@@ -8,6 +8,8 @@ import { MIGRATIONS } from './migrations.ts';
  */
 export class HandsetDb {
   readonly #db: DatabaseSync;
+  /** Prepared once per SQL text: the handset runs the same few statements for every item and part. */
+  readonly #statements = new Map<string, StatementSync>();
 
   constructor(file: string) {
     this.#db = new DatabaseSync(file);
@@ -16,20 +18,26 @@ export class HandsetDb {
   }
 
   run(sql: string, ...params: SQLInputValue[]): void {
-    this.#db.prepare(sql).run(...params);
+    this.#prepare(sql).run(...params);
   }
 
   /** Rows typed by the caller, who knows the columns it selected. */
   all<T>(sql: string, ...params: SQLInputValue[]): T[] {
-    return this.#db.prepare(sql).all(...params) as unknown as T[];
+    return this.#prepare(sql).all(...params) as unknown as T[];
   }
 
   get<T>(sql: string, ...params: SQLInputValue[]): T | undefined {
-    return this.#db.prepare(sql).get(...params) as unknown as T | undefined;
+    return this.#prepare(sql).get(...params) as unknown as T | undefined;
   }
 
-  /** Runs `fn` in one transaction; `fn` must be synchronous so nothing else interleaves. */
+  /**
+   * Runs `fn` in one transaction; `fn` must be synchronous so nothing else
+   * interleaves. Inside another transaction `fn` simply joins it, so a caller
+   * can make several tables' writes one commit (the copier: a version's new
+   * parts and its record).
+   */
   transaction<T>(fn: () => T): T {
+    if (this.#db.isTransaction) return fn();
     this.#db.exec('BEGIN IMMEDIATE');
     try {
       const result = fn();
@@ -42,7 +50,17 @@ export class HandsetDb {
   }
 
   close(): void {
+    this.#statements.clear();
     this.#db.close();
+  }
+
+  #prepare(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
   }
 
   #migrate(): void {

@@ -2,6 +2,7 @@ import { PhoneSafeError } from '@phonesafe/protocol';
 import { OwnerKeys } from '@phonesafe/protocol/node';
 import { copyUncopied } from '../backup-area/catch-up.ts';
 import { Copier } from '../backup-area/copier.ts';
+import { SealPool } from '../backup-area/seal-pool.ts';
 import type { HandlerTable } from '../channel/handlers.ts';
 import type { HandsetContext } from '../context.ts';
 import type { Session } from '../session.ts';
@@ -63,6 +64,7 @@ export class Enrollment {
     if (!ended) return;
     await forgetEnrollment(this.#ctx);
     await ended.client.close();
+    await ended.copier.close();
   }
 
   /** Told on the channel, before the center closes it: the loop ends, then the enrollment is forgotten. */
@@ -78,7 +80,12 @@ export class Enrollment {
       ...(identity.ca ? { ca: identity.ca } : {}),
     });
     const { memory, area, index, versions, settings } = this.#ctx;
-    const session: Session = { identity, keys, client, copier: new Copier({ keys, memory, area, index, versions, settings }) };
+    const session: Session = {
+      identity,
+      keys,
+      client,
+      copier: new Copier({ keys, memory, area, index, versions, settings, pool: SealPool.forThisMachine(dataKey) }),
+    };
     this.#ctx.session.set(session);
     return session;
   }

@@ -1,9 +1,11 @@
 import { stat } from 'node:fs/promises';
+import { forEachConcurrent } from '@phonesafe/protocol';
 import { TargetDir } from '@phonesafe/protocol/node';
 import type { TriggeredBackup } from '../backup/backup-types.ts';
 import type { ProgressFn } from '../util/progress.ts';
 import type { StagedFile } from '../util/atomic-file.ts';
 import { countingBytes } from '../util/progress.ts';
+import { readAhead } from '../util/read-ahead.ts';
 import type { Memory } from './memory.ts';
 import { readPieces, sha256OfFile, walkFiles, type TreeFile } from './tree.ts';
 
@@ -27,36 +29,63 @@ export interface ExportResult {
 /** Commits staged content as the item at `path` and does what follows a save (the backup copy). */
 export type SaveItem = (path: string, staged: StagedFile) => Promise<void>;
 
+/** Files staged (or hashed, when unchanged) ahead of the one being saved: a phone is mostly small files, each a few file-system round trips. */
+const READ_AHEAD = 4;
+/** stat() calls in flight while listing the tree. */
+const STAT_CONCURRENCY = 16;
+
+type Prepared = { unchanged: true; size: number } | { unchanged: false; existing: boolean; staged: StagedFile };
+
 /**
  * Brings the files under `src` into memory: new paths become items, changed
  * content a new serial version, identical content is left alone. Files are
- * streamed, never read whole.
+ * streamed, never read whole. A few files are read (hashed, staged) ahead
+ * while the current one is saved; saves stay one at a time, in path order.
  */
 export async function importTree(src: string, memory: Memory, save: SaveItem, onProgress?: ProgressFn): Promise<ImportResult> {
-  const files: Array<TreeFile & { size: number }> = [];
-  for await (const file of walkFiles(src)) files.push({ ...file, size: (await stat(file.absolute)).size });
+  const files = await listTree(src);
   const total = files.reduce((sum, f) => sum + f.size, 0);
   let done = 0;
   const report = (bytes: number) => {
     done += bytes;
     onProgress?.({ phase: 'import', done, total, unit: 'bytes' });
   };
-  const result: ImportResult = { added: 0, updated: 0, unchanged: 0, bytes: 0 };
-  for (const file of files) {
+  const prepare = async (file: TreeFile & { size: number }): Promise<Prepared> => {
     const existing = memory.byPath(file.relative);
     // Same size is the only case where the content may be the same: hash before copying anything.
     if (existing && existing.size === file.size && (await sha256OfFile(file.absolute)) === existing.sha256) {
+      return { unchanged: true, size: file.size };
+    }
+    return {
+      unchanged: false,
+      existing: existing !== undefined,
+      staged: await memory.stage(countingBytes(readPieces(file.absolute), report)),
+    };
+  };
+  const result: ImportResult = { added: 0, updated: 0, unchanged: 0, bytes: 0 };
+  const discard = (p: Prepared): Promise<void> => (p.unchanged ? Promise.resolve() : memory.discard(p.staged));
+  for await (const [file, prepared] of readAhead(files, READ_AHEAD, prepare, discard)) {
+    if (prepared.unchanged) {
       result.unchanged++;
-      report(file.size);
+      report(prepared.size);
       continue;
     }
-    const staged = await memory.stage(countingBytes(readPieces(file.absolute), report));
-    await save(file.relative, staged);
-    if (existing) result.updated++;
+    await save(file.relative, prepared.staged);
+    if (prepared.existing) result.updated++;
     else result.added++;
-    result.bytes += staged.size;
+    result.bytes += prepared.staged.size;
   }
   return result;
+}
+
+async function listTree(src: string): Promise<Array<TreeFile & { size: number }>> {
+  const found: TreeFile[] = [];
+  for await (const file of walkFiles(src)) found.push(file);
+  const files = found.map((file) => ({ ...file, size: 0 }));
+  await forEachConcurrent(files, STAT_CONCURRENCY, async (file) => {
+    file.size = (await stat(file.absolute)).size;
+  });
+  return files;
 }
 
 /**

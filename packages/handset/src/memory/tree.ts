@@ -30,12 +30,16 @@ export async function* walkFiles(root: string, prefix = ''): AsyncGenerator<Tree
 /**
  * A file's bytes through one reusable buffer, so reading a large file makes
  * no garbage. Each piece is a view valid only until the next is asked for:
- * consumers hash or write it before pulling again (stageStream does).
+ * consumers hash or write it before pulling again (stageStream does). The
+ * buffer is sized to the file (at most 1 MiB): a phone holds tens of
+ * thousands of mails of a few KiB, and a 1 MiB buffer for each made the
+ * import spend a fifth of its time in the garbage collector.
  */
 export async function* readPieces(path: string): AsyncGenerator<Buffer> {
-  const buffer = Buffer.allocUnsafe(READ_PIECE_BYTES);
   const file = await open(path, 'r');
   try {
+    const { size } = await file.stat();
+    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(READ_PIECE_BYTES, size + 1)));
     for (;;) {
       const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
       if (bytesRead === 0) return;

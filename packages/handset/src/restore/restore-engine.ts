@@ -71,12 +71,15 @@ export async function runRestore(
     const staged = await deps.memory.stage(countingBytes(fileContent(parts, keys, file), report));
     await deps.writes.run(async () => {
       const item = await deps.memory.commit(file.path, staged);
-      for (const part of file.parts) deps.index.recordAtCenter(refs.get(part.id)!);
-      deps.versions.record(
-        item,
-        file.parts.map((part) => ({ id: part.id, plainSize: part.size })),
-        true,
-      );
+      // One transaction per file: a phone restores tens of thousands of one-part files.
+      deps.index.batch(() => {
+        deps.index.recordAllAtCenter(file.parts.map((part) => refs.get(part.id)!));
+        deps.versions.record(
+          item,
+          file.parts.map((part) => ({ id: part.id, plainSize: part.size })),
+          true,
+        );
+      });
     });
   });
 
