@@ -22,9 +22,9 @@ const roleRules = roles.map((role) => ({
  * each other's types.
  */
 const HANDSET = '^packages/handset/src/';
-const HANDSET_CAPABILITIES = '(backup|backup-area|restore|rescue|offload|settings|device|history|identity|memory)';
+const HANDSET_CAPABILITIES = '(backup|backup-area|restore|rescue|offload|settings|device|history|identity|memory|card|wallet)';
 const HANDSET_MODULES =
-  '(backup/backups|restore/restores|rescue/rescue-handlers|identity/enrollment|settings/settings|device/device|history/history|offload/offloads|memory/memory-io)';
+  '(backup/backups|restore/restores|rescue/rescue-handlers|identity/enrollment|settings/settings|device/device|history/history|offload/offloads|memory/memory-io|wallet/wallet)';
 const handsetRules = [
   {
     name: 'handset-channel-runs-no-capability',
