@@ -41,6 +41,19 @@ describe('the safe: deposits and releases', () => {
     assert.equal(sqliteRows(dbFile(safe.db), 'select id from deposits').length, 2);
   });
 
+  it('wraps the counter after its maximum; the hash and the full match still find each certificate its own deposit (FIG 4)', async (t) => {
+    const safe = await testSafe(t, join(await tempDir(t, 'safe'), 's'), { PHONESAFE_SAFE_COUNTER_MAX: '2' });
+    const card = testCard(t, safe);
+    const made = Array.from({ length: 5 }, (_, i) => record(card, { n: i }));
+    const certificates = [];
+    for (const m of made) certificates.push(await deposit(card, m));
+    assert.deepEqual(certificates.map((c, i) => check(card, made[i]!, c).serial), [1, 2, 0, 1, 2]);
+    for (const [i, certificate] of certificates.entries()) {
+      const released = await card.client.release({ certificate, releaseId: key() });
+      assert.deepEqual(openRecord(card.keys, released, check(card, made[i]!, certificate)).value, made[i]!.value, `deposit ${i}`);
+    }
+  });
+
   it('releases a bearer deposit exactly once: two phases, the same release id again, a tombstone after', async (t) => {
     const safe = await testSafe(t, join(await tempDir(t, 'safe'), 's'));
     const card = testCard(t, safe);
