@@ -156,6 +156,39 @@ test(
 );
 
 test(
+  'back up by condition (V13, FIG 20): the prose rule deposits C and G, frees them on the card and keeps their certificates',
+  { timeout: 120_000 },
+  async (t) => {
+    const root = await tempDir(t, 'wallet');
+    const vs = await startSafe(t, join(root, 'vs'));
+    const phone = join(root, 'phone');
+    await cliJson(['handset', 'safe', 'add', '--data', phone, vs.url, '--fingerprint', vs.fingerprint], ENV);
+    const values = await addFig19(root, phone);
+    const figure = await list(phone, '--where', 'notExpiringWithin=3M;asOf=2000-03-15');
+    assert.deepEqual(
+      figure.entries.map((e) => e.title),
+      ['prepaid E', 'movie-ticket G'],
+      "the figure's {E, G}",
+    );
+    const prose = 'notUsableWithin=1M;asOf=2000-03-15';
+    const { deposited } = await cliJson<{ deposited: Array<{ value: number }> }>(
+      ['handset', 'wallet', 'deposit', '--data', phone, '--safe', vs.url, '--where', prose],
+      ENV,
+    );
+    assert.deepEqual(
+      deposited.map((d) => d.value),
+      [values.C.pointer, values.G.pointer],
+    );
+    assert.deepEqual(
+      (await list(phone, '--values')).entries.map((e) => e.title),
+      ['movie-ticket A', 'prepaid E'],
+    );
+    assert.equal((await list(phone, '--certificates')).entries.length, 2);
+    assert.deepEqual((await list(phone, '--where', prose)).entries, [], 'nothing left to select');
+  },
+);
+
+test(
   'the same bearer value from two copies of the card directory, or a replayed recovery: exactly one succeeds',
   { timeout: 120_000 },
   async (t) => {

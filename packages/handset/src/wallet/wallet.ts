@@ -13,6 +13,7 @@ import { depositValue, type Deposited } from './registration.ts';
 import { linkTo, type SafeLink, type WalletDeps } from './safe-link.ts';
 import { parseValue, passes, semanticsOf, titleOf, type ListFilter } from './wallet-values.ts';
 import { DEFAULT_SCRYPT_N } from './owner-access.ts';
+import { parseCondition, select } from './conditions.ts';
 
 export interface WalletEntry extends Entry {
   class: string;
@@ -115,6 +116,16 @@ export class Wallet {
       .filter((e) => filter.sign === undefined || e.sign === filter.sign)
       .map((e) => this.#entryOf(card, e))
       .filter((e) => passes(filter, { class: e.class, valid_to: e.validTo }, today));
+  }
+
+  /** The values the backup conditions select (V13): any rule (`field=value;…`, conditions.ts), each the AND of its fields. */
+  async selected(where: readonly string[]): Promise<number[]> {
+    const rules = where.map(parseCondition);
+    const { card, clock } = await this.#open();
+    const values = card
+      .values()
+      .map((v) => ({ pointer: v.pointer, class: v.class, size: v.bytes.length, validFrom: v.valid_from, validTo: v.valid_to }));
+    return select(rules, values, card.free(), clock.now().toISOString().slice(0, 10)).map((v) => v.pointer);
   }
 
   async show(pointer: number): Promise<{ entry: WalletEntry; value?: unknown; certificate?: unknown }> {

@@ -72,6 +72,8 @@ function valueOptions(command: Command): Command {
     .option('--semantics <bearer|secret>', 'bearer value moves (default by class), secret value may be copied');
 }
 
+const collect = (value: string, acc: string[] = []): string[] => [...acc, value];
+
 const pointerArg = (value: string): number => {
   if (!/^\d+$/.test(value)) throw new PhoneSafeError('USAGE', `an entry is a pointer number, not '${value}'`);
   return Number(value);
@@ -123,20 +125,33 @@ export function walletVerbs(handset: Command, env: CliEnv): void {
     .option('--class <class>', 'only this information class')
     .option('--expiring <duration>', 'only those valid for less than this, e.g. 7d')
     .option('--as-of <date>', 'the date --expiring counts from (default today)')
-    .action((flags: HandsetFlags & { values?: boolean; certificates?: boolean; class?: string; expiring?: string; asOf?: string }) =>
-      withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
-        const entries = await agent.wallet().list({
-          ...(flags.values ? { sign: 'A' as const } : flags.certificates ? { sign: 'B' as const } : {}),
-          ...(flags.class ? { class: flags.class } : {}),
-          ...(flags.expiring ? { expiringDays: parseDuration(flags.expiring, '--expiring') / 86_400 } : {}),
-          ...(flags.asOf ? { asOf: flags.asOf } : {}),
-        });
-        const status = await agent.wallet().status();
-        out.result({ entries, ...status }, (r) => [
-          ...columns(r.entries.map(entryLine)),
-          `${r.used} of ${r.capacity} bytes used, ${r.free} free`,
-        ]);
-      }),
+    .option('--where <condition>', 'only the values a backup condition selects (repeat: any of them)', collect)
+    .action(
+      (
+        flags: HandsetFlags & {
+          values?: boolean;
+          certificates?: boolean;
+          class?: string;
+          expiring?: string;
+          asOf?: string;
+          where?: string[];
+        },
+      ) =>
+        withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
+          const chosen = flags.where ? new Set(await agent.wallet().selected(flags.where)) : undefined;
+          const listed = await agent.wallet().list({
+            ...(flags.values ? { sign: 'A' as const } : flags.certificates ? { sign: 'B' as const } : {}),
+            ...(flags.class ? { class: flags.class } : {}),
+            ...(flags.expiring ? { expiringDays: parseDuration(flags.expiring, '--expiring') / 86_400 } : {}),
+            ...(flags.asOf ? { asOf: flags.asOf } : {}),
+          });
+          const entries = chosen ? listed.filter((e) => chosen.has(e.pointer)) : listed;
+          const status = await agent.wallet().status();
+          out.result({ entries, ...status }, (r) => [
+            ...columns(r.entries.map(entryLine)),
+            `${r.used} of ${r.capacity} bytes used, ${r.free} free`,
+          ]);
+        }),
     );
   handsetVerb(wallet, 'show', 'show one entry: the value, or the certificate')
     .argument('<entry>', 'pointer', pointerArg)
@@ -161,11 +176,18 @@ function depositRecoverVerbs(wallet: Command, env: CliEnv): void {
   handsetVerb(wallet, 'deposit', 'deposit values at a safe: the card keeps the certificate and frees a bearer value')
     .requiredOption('--safe <url>', 'a safe pinned with `handset safe add`')
     .option('--with-pin', 'register the values with owner authentication (PHONESAFE_WALLET_PIN)')
-    .argument('<entries...>', 'pointers of values', (v: string, acc: number[] = []) => [...acc, pointerArg(v)])
-    .action((pointers: number[], flags: HandsetFlags & { safe: string; withPin?: boolean }) =>
+    .option(
+      '--where <condition>',
+      "back up the values a condition selects, e.g. 'notUsableWithin=1M;asOf=2000-03-15' (repeat: any of them)",
+      collect,
+    )
+    .argument('[entries...]', 'pointers of values', (v: string, acc: number[] = []) => [...acc, pointerArg(v)])
+    .action((pointers: number[] | undefined, flags: HandsetFlags & { safe: string; withPin?: boolean; where?: string[] }) =>
       withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
+        const chosen = [...(pointers ?? []), ...(flags.where ? await agent.wallet().selected(flags.where) : [])];
+        if (chosen.length === 0 && !flags.where) throw new PhoneSafeError('USAGE', 'name the entries to deposit, or give --where');
         const pin = flags.withPin ? await readWalletPin(env) : undefined;
-        const done = await agent.wallet().deposit(pointers, flags.safe, pin);
+        const done = await agent.wallet().deposit([...new Set(chosen)], flags.safe, pin);
         out.result({ deposited: done }, (r) =>
           r.deposited.map(
             (d) => `entry ${d.value} deposited: certificate ${d.certificate} (serial ${d.serial})${d.kept ? ', value kept (secret)' : ''}`,
