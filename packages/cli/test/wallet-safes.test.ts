@@ -280,3 +280,62 @@ test('a rogue key at a pinned address, a damaged body and wrong PINs are refused
   await cliFails(['handset', 'wallet', 'deposit', '--data', phone, '--safe', vs.url, String(third)], ENV, 3, 'SAFE_KEY_MISMATCH');
   assert.ok((await list(phone, '--values')).entries.some((e) => e.pointer === third));
 });
+
+test(
+  'coupling (V7): ten small values in one registration with one certificate, in both orders, decoupled byte for byte',
+  { timeout: 120_000 },
+  async (t) => {
+    const root = await tempDir(t, 'wallet');
+    const vs = await startSafe(t, join(root, 'vs'));
+    for (const [order, count] of [
+      ['couple-then-encrypt', 10],
+      ['encrypt-then-couple', 3],
+    ] as const) {
+      const phone = join(root, order);
+      await cliJson(['handset', 'safe', 'add', '--data', phone, vs.url, '--fingerprint', vs.fingerprint], ENV);
+      const pointers: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const args = [
+          '--class',
+          'coupon',
+          '--name',
+          `coupon ${i}`,
+          '--place',
+          'station kiosk',
+          '--valid',
+          '2000-04-01..2000-04-30',
+          '--total',
+          '100',
+        ];
+        pointers.push(String((await cliJson<Entry>(['handset', 'wallet', 'add', '--data', phone, ...args], ENV)).pointer));
+      }
+      const before = cardValues(phone)
+        .map((v) => Buffer.from(v.bytes).toString())
+        .sort();
+      const freeBefore = (await list(phone)).free;
+      const { deposited } = await cliJson<{ deposited: Array<{ certificate: number; values: number[] }> }>(
+        ['handset', 'wallet', 'deposit', '--data', phone, '--safe', vs.url, '--couple', order, ...pointers],
+        ENV,
+      );
+      assert.equal(deposited.length, 1, 'one registration');
+      assert.equal(deposited[0]!.values.length, count);
+      assert.equal(cardValues(phone).length, 0);
+      if (count === 10) assert.ok((await list(phone)).free > freeBefore, 'one certificate takes less space than ten values');
+      await cliJson(['handset', 'wallet', 'recover', '--data', phone, String(deposited[0]!.certificate)], ENV);
+      assert.deepEqual(
+        cardValues(phone)
+          .map((v) => Buffer.from(v.bytes).toString())
+          .sort(),
+        before,
+        `${order}: the same values`,
+      );
+      assert.deepEqual((await list(phone, '--certificates')).entries, []);
+    }
+    const rows = sqliteRows<{ state: string }>(join(vs.data, 'safe.db'), 'SELECT state FROM deposits');
+    assert.deepEqual(
+      rows.map((r) => r.state),
+      ['released', 'released'],
+      'two registrations in all, both tombstones',
+    );
+  },
+);

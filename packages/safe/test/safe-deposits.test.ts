@@ -47,7 +47,10 @@ describe('the safe: deposits and releases', () => {
     const made = Array.from({ length: 5 }, (_, i) => record(card, { n: i }));
     const certificates = [];
     for (const m of made) certificates.push(await deposit(card, m));
-    assert.deepEqual(certificates.map((c, i) => check(card, made[i]!, c).serial), [1, 2, 0, 1, 2]);
+    assert.deepEqual(
+      certificates.map((c, i) => check(card, made[i]!, c).serial),
+      [1, 2, 0, 1, 2],
+    );
     for (const [i, certificate] of certificates.entries()) {
       const released = await card.client.release({ certificate, releaseId: key() });
       assert.deepEqual(openRecord(card.keys, released, check(card, made[i]!, certificate)).value, made[i]!.value, `deposit ${i}`);

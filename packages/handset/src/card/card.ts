@@ -144,30 +144,39 @@ export class Card {
 
   /** Adds a value (and raises its high-water mark); `freeing` entries are deleted in the same transaction. */
   addValue(value: NewValue, freeing: number[] = []): number {
+    return this.addValues([value], freeing)[0]!;
+  }
+
+  /** Adds values in one transaction (a decoupled registration), after deleting `freeing`; all or none. */
+  addValues(values: readonly NewValue[], freeing: number[] = []): number[] {
     return this.db.transaction(() => {
-      if (value.generation < this.highWater(value.value_id)) {
-        throw new PhoneSafeError('SAFE_STALE_GENERATION', `the card held generation ${this.highWater(value.value_id)} of this value`);
-      }
       for (const pointer of freeing) this.db.run('DELETE FROM entries WHERE pointer = ?', pointer);
-      const pointer = this.#entry('A', value.bytes.length, value.title);
-      this.db.run(
-        'INSERT INTO card_values (pointer, value_id, generation, class, semantics, valid_from, valid_to, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        pointer,
-        value.value_id,
-        value.generation,
-        value.class,
-        value.semantics,
-        value.valid_from,
-        value.valid_to,
-        value.bytes,
-      );
-      this.db.run(
-        'INSERT INTO high_water (value_id, generation) VALUES (?, ?) ON CONFLICT (value_id) DO UPDATE SET generation = MAX(generation, excluded.generation)',
-        value.value_id,
-        value.generation,
-      );
-      return pointer;
+      return values.map((value) => this.#insertValue(value));
     });
+  }
+
+  #insertValue(value: NewValue): number {
+    if (value.generation < this.highWater(value.value_id)) {
+      throw new PhoneSafeError('SAFE_STALE_GENERATION', `the card held generation ${this.highWater(value.value_id)} of this value`);
+    }
+    const pointer = this.#entry('A', value.bytes.length, value.title);
+    this.db.run(
+      'INSERT INTO card_values (pointer, value_id, generation, class, semantics, valid_from, valid_to, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      pointer,
+      value.value_id,
+      value.generation,
+      value.class,
+      value.semantics,
+      value.valid_from,
+      value.valid_to,
+      value.bytes,
+    );
+    this.db.run(
+      'INSERT INTO high_water (value_id, generation) VALUES (?, ?) ON CONFLICT (value_id) DO UPDATE SET generation = MAX(generation, excluded.generation)',
+      value.value_id,
+      value.generation,
+    );
+    return pointer;
   }
 
   /** Stores a certificate, deleting `freeing` (the deposited bearer value) in the same transaction. */

@@ -12,6 +12,7 @@ import { CertificateBody, PhoneSafeError, type Certificate } from '@phonesafe/pr
 import { b64url, fromB64url, openRecord, SafeClient } from '@phonesafe/protocol/node';
 import type { CertificateRow } from '../card/card.ts';
 import { proofFor, type SafeLink, type WalletDeps } from './safe-link.ts';
+import { COUPLED_CLASS, decouple, type Decoupled } from './coupling.ts';
 import { parseValue, titleOf } from './wallet-values.ts';
 
 export interface Recovered {
@@ -63,29 +64,34 @@ export async function recoverValue(deps: WalletDeps, link: SafeLink, pointer: nu
   return { certificate: pointer, value: stored, state };
 }
 
-/** One card transaction: the value in, the bearer certificate out. */
+/** One card transaction: the value (or the decoupled values) in, the bearer certificate out; the first new entry, or null. */
 function store(deps: WalletDeps, cert: CertificateRow, bytes: Buffer): number | null {
-  const value = parseValue(bytes);
-  const held = deps.card.valueById(cert.value_id);
-  if (held && held.generation >= cert.generation) {
-    if (held.generation > cert.generation)
+  const members: Decoupled[] =
+    cert.class === COUPLED_CLASS
+      ? decouple(deps.card.keys, bytes)
+      : [{ valueId: cert.value_id, generation: cert.generation, class: cert.class, semantics: cert.semantics, bytes }];
+  const freeing = cert.semantics === 'bearer' ? [cert.pointer] : [];
+  const incoming = [];
+  for (const m of members) {
+    const value = parseValue(m.bytes);
+    const held = deps.card.valueById(m.valueId);
+    if (held && held.generation > m.generation)
       throw new PhoneSafeError('SAFE_STALE_GENERATION', 'the card holds a newer generation of this value');
-    return null;
-  }
-  const bearer = cert.semantics === 'bearer';
-  return deps.card.addValue(
-    {
-      value_id: cert.value_id,
-      generation: cert.generation,
+    if (held && held.generation === m.generation) continue;
+    if (held) freeing.push(held.pointer);
+    incoming.push({
+      value_id: m.valueId,
+      generation: m.generation,
       class: value.class,
-      semantics: cert.semantics,
+      semantics: m.semantics,
       valid_from: value.validFrom ?? null,
       valid_to: value.validTo ?? null,
-      bytes,
+      bytes: m.bytes,
       title: titleOf(value),
-    },
-    [...(bearer ? [cert.pointer] : []), ...(held ? [held.pointer] : [])],
-  );
+    });
+  }
+  if (incoming.length === 0 && freeing.length === 0) return null;
+  return deps.card.addValues(incoming, freeing)[0] ?? null;
 }
 
 /** Confirms the releases whose value the card stored before it was stopped; returns how many. */

@@ -9,7 +9,8 @@ import { b64url, fingerprintOf, fromB64url, SafeClient } from '@phonesafe/protoc
 import { Card, type CertificateRow, type Entry, type ValueRow } from '../card/card.ts';
 import { CardJournal, type PinnedSafe } from '../card/card-journal.ts';
 import { finishReleases, recoverValue, type Recovered } from './recovery.ts';
-import { depositValue, type Deposited } from './registration.ts';
+import { depositCoupled, depositValue, type Deposited } from './registration.ts';
+import type { CoupleOrder } from './coupling.ts';
 import { linkTo, type SafeLink, type WalletDeps } from './safe-link.ts';
 import { parseValue, passes, semanticsOf, titleOf, type ListFilter } from './wallet-values.ts';
 import { DEFAULT_SCRYPT_N } from './owner-access.ts';
@@ -162,11 +163,13 @@ export class Wallet {
     return (await this.#open()).journal.safes();
   }
 
-  async deposit(pointers: number[], url: string, pin?: string): Promise<Deposited[]> {
+  /** Deposits each value on its own, or (`couple`) all of them as one registration with one certificate (V7). */
+  async deposit(pointers: number[], url: string, pin?: string, couple?: CoupleOrder): Promise<Deposited[]> {
     const deps = await this.#open();
     const safe = deps.journal.safeByUrl(url);
     if (!safe) throw new PhoneSafeError('USAGE', `the safe ${url} is not pinned: run handset safe add ${url} first`);
     return this.#withLink(deps, safe, async (link) => {
+      if (couple) return [await depositCoupled(deps, link, pointers, couple, pin)];
       const done: Deposited[] = [];
       for (const pointer of pointers) done.push(await depositValue(deps, link, pointer, pin));
       return done;

@@ -181,19 +181,32 @@ function depositRecoverVerbs(wallet: Command, env: CliEnv): void {
       "back up the values a condition selects, e.g. 'notUsableWithin=1M;asOf=2000-03-15' (repeat: any of them)",
       collect,
     )
+    .option(
+      '--couple [order]',
+      'one registration, one certificate for all the values: couple-then-encrypt (default) or encrypt-then-couple',
+    )
     .argument('[entries...]', 'pointers of values', (v: string, acc: number[] = []) => [...acc, pointerArg(v)])
-    .action((pointers: number[] | undefined, flags: HandsetFlags & { safe: string; withPin?: boolean; where?: string[] }) =>
-      withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
-        const chosen = [...(pointers ?? []), ...(flags.where ? await agent.wallet().selected(flags.where) : [])];
-        if (chosen.length === 0 && !flags.where) throw new PhoneSafeError('USAGE', 'name the entries to deposit, or give --where');
-        const pin = flags.withPin ? await readWalletPin(env) : undefined;
-        const done = await agent.wallet().deposit([...new Set(chosen)], flags.safe, pin);
-        out.result({ deposited: done }, (r) =>
-          r.deposited.map(
-            (d) => `entry ${d.value} deposited: certificate ${d.certificate} (serial ${d.serial})${d.kept ? ', value kept (secret)' : ''}`,
-          ),
-        );
-      }),
+    .action(
+      (
+        pointers: number[] | undefined,
+        flags: HandsetFlags & { safe: string; withPin?: boolean; where?: string[]; couple?: string | boolean },
+      ) =>
+        withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
+          const chosen = [...(pointers ?? []), ...(flags.where ? await agent.wallet().selected(flags.where) : [])];
+          if (chosen.length === 0 && !flags.where) throw new PhoneSafeError('USAGE', 'name the entries to deposit, or give --where');
+          const pin = flags.withPin ? await readWalletPin(env) : undefined;
+          const order = flags.couple === undefined ? undefined : flags.couple === true ? 'couple-then-encrypt' : flags.couple;
+          if (order !== undefined && order !== 'couple-then-encrypt' && order !== 'encrypt-then-couple') {
+            throw new PhoneSafeError('USAGE', '--couple is couple-then-encrypt or encrypt-then-couple');
+          }
+          const done = await agent.wallet().deposit([...new Set(chosen)], flags.safe, pin, order);
+          out.result({ deposited: done }, (r) =>
+            r.deposited.map(
+              (d) =>
+                `entry ${d.value} deposited: certificate ${d.certificate} (serial ${d.serial})${d.kept ? ', value kept (secret)' : ''}`,
+            ),
+          );
+        }),
     );
   handsetVerb(wallet, 'recover', 'recover values from their certificates')
     .option('--pin', 'give the wallet PIN (PHONESAFE_WALLET_PIN) for values registered with owner authentication')

@@ -145,3 +145,26 @@ function parseJson(bytes: Buffer): unknown {
     return undefined;
   }
 }
+
+/** One value sealed on its own under its own one-time key: V7's "encrypt, then couple" order. */
+export interface SealedPiece {
+  valueId: string;
+  generation: number;
+  dekSalt: string;
+  ct: string;
+}
+
+function pieceAad(card: CardKeys, valueId: string, generation: number): Buffer {
+  return Buffer.from(`phonesafe/v1/card/piece\0${valueId}\0${generation}\0${card.cardId}`);
+}
+
+export function sealPiece(card: CardKeys, valueId: string, generation: number, value: Buffer): SealedPiece {
+  const dekSalt = randomBytes(16);
+  const ct = seal(dekOf(card, dekSalt, valueId, generation), value, pieceAad(card, valueId, generation));
+  return { valueId, generation, dekSalt: b64url(dekSalt), ct: b64url(ct) };
+}
+
+export function openPiece(card: CardKeys, piece: SealedPiece): Buffer {
+  const dek = dekOf(card, fromB64url(piece.dekSalt), piece.valueId, piece.generation);
+  return open(dek, fromB64url(piece.ct), pieceAad(card, piece.valueId, piece.generation)).plain;
+}
