@@ -105,6 +105,11 @@ export function walletVerbs(handset: Command, env: CliEnv): void {
         out.result(s, (r) => `card ${r.cardId}: ${r.used} of ${r.capacity} bytes used${r.owner ? `, owner ${r.owner}` : ''}`);
       }),
     );
+  valueVerbs(wallet, env);
+  depositRecoverVerbs(wallet, env);
+}
+
+function valueVerbs(wallet: Command, env: CliEnv): void {
   valueOptions(handsetVerb(wallet, 'add', 'add a value to the card')).action((flags: HandsetFlags & ValueFlags) =>
     withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
       const entry = await agent.wallet().add(await valueBytes(flags));
@@ -119,6 +124,10 @@ export function walletVerbs(handset: Command, env: CliEnv): void {
         out.result(entry, (e) => `entry ${pointer} is now entry ${e.pointer}, generation ${e.generation}`);
       }),
     );
+  listVerbs(wallet, env);
+}
+
+function listVerbs(wallet: Command, env: CliEnv): void {
   handsetVerb(wallet, 'list', 'list the card index: values (A) and certificates (B)')
     .option('--values', 'values only')
     .option('--certificates', 'certificates only')
@@ -169,7 +178,6 @@ export function walletVerbs(handset: Command, env: CliEnv): void {
         out.result({ deleted: pointer }, () => `deleted entry ${pointer}`);
       }),
     );
-  depositRecoverVerbs(wallet, env);
 }
 
 function depositRecoverVerbs(wallet: Command, env: CliEnv): void {
