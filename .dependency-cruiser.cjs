@@ -3,7 +3,7 @@
  * imports another role. Tests may start other roles to talk to them; the cli
  * is the one package that wires roles together.
  */
-const roles = ['handset', 'center', 'pc'];
+const roles = ['handset', 'center', 'pc', 'safe'];
 const roleRules = roles.map((role) => ({
   name: `${role}-is-a-role`,
   comment: `${role} talks to other roles over the wire only`,
@@ -22,9 +22,9 @@ const roleRules = roles.map((role) => ({
  * each other's types.
  */
 const HANDSET = '^packages/handset/src/';
-const HANDSET_CAPABILITIES = '(backup|backup-area|restore|rescue|offload|settings|device|history|identity|memory)';
+const HANDSET_CAPABILITIES = '(backup|backup-area|restore|rescue|offload|settings|device|history|identity|memory|card|wallet)';
 const HANDSET_MODULES =
-  '(backup/backups|restore/restores|rescue/rescue-handlers|identity/enrollment|settings/settings|device/device|history/history|offload/offloads|memory/memory-io)';
+  '(backup/backups|restore/restores|rescue/rescue-handlers|identity/enrollment|settings/settings|device/device|history/history|offload/offloads|memory/memory-io|wallet/wallet)';
 const handsetRules = [
   {
     name: 'handset-channel-runs-no-capability',
@@ -102,6 +102,37 @@ const centerRules = [
 ];
 
 /**
+ * Inside the safe (docs/design/safes.md): it imports protocol and server-kit
+ * only (and npm); its capabilities (deposits, owners, auth, audit) meet
+ * through the ports app.ts wires, never another's service or routes; the
+ * files at the top of safe/src compose and no folder imports them.
+ */
+const SAFE = '^packages/safe/src/';
+const safeRules = [
+  {
+    name: 'safe-imports-protocol-and-server-kit-only',
+    comment: 'the safe is a role: of ours it imports only @phonesafe/protocol and @phonesafe/server-kit',
+    severity: 'error',
+    from: { path: SAFE },
+    to: { path: '^packages/(handset|center|pc|cli|testkit)/|@phonesafe/(handset|center|pc|cli|testkit)' },
+  },
+  {
+    name: 'safe-capabilities-meet-through-ports',
+    comment: "a safe capability never imports another's service or routes",
+    severity: 'error',
+    from: { path: `${SAFE}([^/]+)/` },
+    to: { path: `${SAFE}[^/]+/[^/]*-(service|routes)\\.ts$`, pathNot: `${SAFE}$1/` },
+  },
+  {
+    name: 'safe-root-composes',
+    comment: 'app.ts, server.ts and index.ts compose the safe; no folder imports them',
+    severity: 'error',
+    from: { path: `${SAFE}[^/]+/` },
+    to: { path: `${SAFE}[^/]+\\.ts$` },
+  },
+];
+
+/**
  * server-kit (owned with the center): what every PhoneSafe server shares. It
  * imports only protocol; the client roles (handset, pc) and protocol never
  * import it.
@@ -112,7 +143,7 @@ const serverKitRules = [
     comment: 'server-kit is shared by the servers and knows none of them, nor any other role',
     severity: 'error',
     from: { path: '^packages/server-kit/src/' },
-    to: { path: '^packages/(handset|center|pc|cli|testkit)/|@phonesafe/(handset|center|pc|cli|testkit)' },
+    to: { path: '^packages/(handset|center|pc|safe|cli|testkit)/|@phonesafe/(handset|center|pc|safe|cli|testkit)' },
   },
   {
     name: 'clients-never-use-server-kit',
@@ -142,13 +173,13 @@ const kitsRules = [
     comment: 'the testkit starts roles as processes and imports none of them (protocol only)',
     severity: 'error',
     from: { path: '^packages/testkit/src/' },
-    to: { path: '^packages/(handset|center|pc|cli)/|@phonesafe/(handset|center|pc|cli)' },
+    to: { path: '^packages/(handset|center|pc|cli|safe)/|@phonesafe/(handset|center|pc|cli|safe)' },
   },
   {
     name: 'only-tests-use-the-testkit',
     comment: 'the testkit is for tests: no package source imports it',
     severity: 'error',
-    from: { path: '^packages/(protocol|handset|center|pc|cli)/src/' },
+    from: { path: '^packages/(protocol|handset|center|pc|cli|safe)/src/' },
     to: { path: '^packages/testkit/|@phonesafe/testkit' },
   },
   {
@@ -180,13 +211,14 @@ module.exports = {
     ...handsetRules,
     ...centerRules,
     ...serverKitRules,
+    ...safeRules,
     ...kitsRules,
     {
       name: 'protocol-is-a-leaf',
       comment: 'protocol is shared by every role and imports none of ours',
       severity: 'error',
       from: { path: '^packages/protocol/src/' },
-      to: { path: '^packages/(handset|center|pc|cli)/|@phonesafe/(handset|center|pc|cli)' },
+      to: { path: '^packages/(handset|center|pc|cli|safe|server-kit)/|@phonesafe/(handset|center|pc|cli|safe|server-kit)' },
     },
     {
       name: 'no-circular',

@@ -25,6 +25,10 @@ const VARIABLES = {
   PHONESAFE_NEW_PASSWORD: { secret: true },
   /** The rescue desk code number; else `--code` or the terminal. */
   PHONESAFE_RESCUE_CODE: { secret: true },
+  /** The wallet PIN for owner authentication at safes; else asked on the terminal. */
+  PHONESAFE_WALLET_PIN: { secret: true },
+  /** scrypt cost N of the wallet PIN (a power of two; tests lower it). */
+  PHONESAFE_WALLET_SCRYPT_N: { secret: false },
   /** `scaled:<originMs>:<factor>`: several processes with one value agree on a virtual "now" (demos and tests). */
   PHONESAFE_CLOCK: { secret: false },
   /** No byte moving on a request this long (seconds, default 120). */
@@ -107,6 +111,22 @@ export class CliEnv {
   /** Secret. */
   rescueCode(): string | undefined {
     return this.#given('PHONESAFE_RESCUE_CODE');
+  }
+
+  /** Secret. */
+  walletPin(): string | undefined {
+    return this.#given('PHONESAFE_WALLET_PIN');
+  }
+
+  /** scrypt N for the wallet PIN: a power of two from 2^10 to 2^20, or undefined for the default. */
+  walletScryptN(): number | undefined {
+    const given = this.#given('PHONESAFE_WALLET_SCRYPT_N');
+    if (given === undefined) return undefined;
+    const n = Number(given);
+    if (!Number.isInteger(n) || n < 1024 || n > 1 << 20 || (n & (n - 1)) !== 0) {
+      throw new PhoneSafeError('USAGE', 'PHONESAFE_WALLET_SCRYPT_N must be a power of two from 1024 to 1048576');
+    }
+    return n;
   }
 
   /** The clock of this process (center, handset and pc verbs all take their time from it): PHONESAFE_CLOCK, else the system clock. */

@@ -12,6 +12,7 @@ import { handsetCommands } from './commands/handset/index.ts';
 import { pcCommands } from './commands/pc/index.ts';
 import { processEnv, type CliEnv } from './env.ts';
 import { reportError } from './errors.ts';
+import { safeCommands } from './commands/safe.ts';
 
 export function buildProgram(env: CliEnv): Command {
   const program = new Command('phonesafe')
@@ -25,6 +26,7 @@ export function buildProgram(env: CliEnv): Command {
   centerCommands(program, env);
   handsetCommands(program, env);
   pcCommands(program, env);
+  safeCommands(program, env);
   demoCommand(program, env);
   return program;
 }

@@ -84,3 +84,12 @@ export function readSecret(prompt: string): Promise<string> {
     stdin.on('data', onData);
   });
 }
+
+/** The wallet PIN (owner authentication at safes): PHONESAFE_WALLET_PIN, else asked on the terminal without echo. Never from a flag. */
+export async function readWalletPin(env: CliEnv): Promise<string> {
+  const fromEnv = env.walletPin();
+  if (fromEnv) return fromEnv;
+  if (!process.stdin.isTTY)
+    throw new PhoneSafeError('USAGE', 'a wallet PIN is needed: set PHONESAFE_WALLET_PIN or run on a terminal to be asked');
+  return readSecret('Wallet PIN: ');
+}

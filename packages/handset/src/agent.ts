@@ -26,6 +26,7 @@ import type { HandsetSettings, SettingsPatch } from './settings/settings-table.t
 import { Settings, type SettingsUpdate } from './settings/settings.ts';
 import { statusOf, type HandsetStatus } from './status.ts';
 import type { ProgressFn } from './util/progress.ts';
+import { Wallet } from './wallet/wallet.ts';
 
 export type { AgentOptions } from './context.ts';
 
@@ -45,8 +46,9 @@ export class HandsetAgent {
   readonly #memory: MemoryIO;
   readonly #offloads: Offloads;
   readonly #history: History;
+  readonly #wallet: Wallet;
 
-  private constructor(ctx: HandsetContext) {
+  private constructor(ctx: HandsetContext, options: AgentOptions) {
     this.#ctx = ctx;
     this.#settings = new Settings(ctx);
     this.#device = new Device(ctx);
@@ -59,13 +61,15 @@ export class HandsetAgent {
     this.#memory = new MemoryIO(ctx, this.#backups);
     this.#offloads = new Offloads(ctx, this.#backups);
     this.#history = new History(ctx, this.#restores);
+    // The IC card is apart from the handset's memory: its own folder and database, opened on first use.
+    this.#wallet = new Wallet(ctx.layout.card, { clock: ctx.clock, ...(options.walletScryptN ? { scryptN: options.walletScryptN } : {}) });
   }
 
   /** Opens the handset in `dir`, creating its layout when new. */
   static async open(dir: string, options: AgentOptions = {}): Promise<HandsetAgent> {
     const layout = layoutOf(resolve(dir));
     await prepareLayout(layout);
-    const agent = new HandsetAgent(openContext(layout, options));
+    const agent = new HandsetAgent(openContext(layout, options), options);
     await agent.#enrollment.resume();
     return agent;
   }
@@ -73,8 +77,12 @@ export class HandsetAgent {
   async close(): Promise<void> {
     await this.#ctx.session.current()?.client.close();
     await this.#ctx.session.current()?.copier.close();
+    this.#wallet.close();
     this.#ctx.db.close();
   }
+
+  /** The IC card's wallet (docs/design/safes.md). */
+  wallet = (): Wallet => this.#wallet;
 
   status = (): HandsetStatus => statusOf(this.#ctx, this.#device);
   settings = (): HandsetSettings => this.#settings.get();

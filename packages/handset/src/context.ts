@@ -23,6 +23,8 @@ export interface AgentOptions {
   connect?: ConnectCenter;
   /** Connect and inactivity timeouts of every request to the center (the client's defaults otherwise). */
   timeouts?: HttpTimeouts;
+  /** scrypt cost of the wallet PIN (PHONESAFE_WALLET_SCRYPT_N; tests lower it). */
+  walletScryptN?: number;
 }
 
 /**

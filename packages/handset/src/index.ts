@@ -27,3 +27,8 @@ export type { HandsetSettings, LastBackup } from './settings/settings-table.ts';
 export { isTarget } from './settings/targets.ts';
 export type { HandsetStatus, StubInfo } from './status.ts';
 export type { ProgressFn } from './util/progress.ts';
+export type { Wallet, WalletEntry, WalletStatus } from './wallet/wallet.ts';
+export type { Deposited } from './wallet/registration.ts';
+export type { Recovered } from './wallet/recovery.ts';
+export type { ListFilter } from './wallet/wallet-values.ts';
+export type { PinnedSafe } from './card/card-journal.ts';

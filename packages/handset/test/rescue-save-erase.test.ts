@@ -34,6 +34,8 @@ test('rescue-save backs up every kind while the owner is busy; rescue-erase eras
   // Saved to the center and stubbed (B9): the rescue's generation still names it.
   const offloaded = await phone.offload({ kinds: ['media'] });
   assert.equal(offloaded.items.length, 1);
+  // A value on the IC card: the card is no memory item, so the save below still counts the five files only.
+  await phone.wallet().add(Buffer.from(JSON.stringify({ class: 'prepaid', name: 'E', remaining: 800 })));
   phone.setBusy(60 * 60_000);
   phone.setDeviceState({ idle: false });
 

@@ -46,7 +46,7 @@ test('every path of the data directory is in the storage document', async () => 
   const doc = await readFile(DOC, 'utf8');
   const documented = rows(doc, 'The data directory').map(({ name }) => name);
   const layout = layoutOf('/DIR');
-  for (const path of [layout.database, layout.memory, layout.backupArea, layout.identity, layout.dataKey]) {
+  for (const path of [layout.database, layout.memory, layout.backupArea, layout.identity, layout.dataKey, layout.card]) {
     assert.ok(
       documented.some((entry) => entry === `DIR/${basename(path)}` || entry.startsWith(`DIR/${basename(path)}/`)),
       `${path} is not in the document`,

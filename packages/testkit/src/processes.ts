@@ -84,24 +84,53 @@ export interface CenterProcess {
  */
 export async function startCenter(t: TestContext, data: string, port = 0, env: Env = {}): Promise<CenterProcess> {
   const child = spawnCli(['center', '--port', String(port), '--data', data], { PHONESAFE_LOG_LEVEL: 'warn', ...env });
+  const { line, end } = await announced(t, child, 'center');
+  const match = /^PhoneSafe center listening on (https?:\/\/\S+?:(\d+))\/?$/.exec(line);
+  assert.ok(match, `first stdout line of the center: ${line}`);
+  return { url: match[1]!, port: Number(match[2]), data, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+}
+
+export interface SafeProcess extends CenterProcess {
+  /** `ed25519:<hex>`, as the safe printed it (what `handset safe add --fingerprint` compares). */
+  fingerprint: string;
+}
+
+/**
+ * Starts `phonesafe safe --data DATA --port PORT [--db URL]` and waits for
+ * its first stdout line (URL and key fingerprint). Each safe has its own data
+ * directory and keys: several are independent parties.
+ */
+export async function startSafe(
+  t: TestContext,
+  data: string,
+  options: { port?: number; db?: string; env?: Env } = {},
+): Promise<SafeProcess> {
+  const args = ['safe', '--port', String(options.port ?? 0), '--data', data, ...(options.db ? ['--db', options.db] : [])];
+  const child = spawnCli(args, { PHONESAFE_SAFE_LOG_LEVEL: 'warn', ...options.env });
+  const { line, end } = await announced(t, child, 'safe');
+  const match = /^PhoneSafe safe listening on (https?:\/\/\S+?:(\d+))\/? key (ed25519:[0-9a-f]{64})$/.exec(line);
+  assert.ok(match, `first stdout line of the safe: ${line}`);
+  return { url: match[1]!, port: Number(match[2]), data, fingerprint: match[3]!, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+}
+
+/** The first stdout line of a server process, and how to end it (killed after the test in any case). */
+async function announced(t: TestContext, child: ChildProcess, what: string) {
   const done = finished(child);
-  const firstLine = await new Promise<string>((resolve, reject) => {
+  const line = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
-    lines.once('line', (line) => {
+    lines.once('line', (first) => {
       lines.close();
-      child.stdout!.resume(); // close() paused the stream; keep draining so the center never blocks on a full pipe.
-      resolve(line);
+      child.stdout!.resume(); // close() paused the stream; keep draining so the server never blocks on a full pipe.
+      resolve(first);
     });
-    done.then((r) => reject(new Error(`the center exited (${r.code}) before announcing its URL: ${r.stderr}`)), reject);
+    done.then((r) => reject(new Error(`the ${what} exited (${r.code}) before announcing its URL: ${r.stderr}`)), reject);
   });
-  const match = /^PhoneSafe center listening on (https?:\/\/\S+?:(\d+))\/?$/.exec(firstLine);
-  assert.ok(match, `first stdout line of the center: ${firstLine}`);
   const end = (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     return done;
   };
   t.after(() => end('SIGKILL'));
-  return { url: match[1]!, port: Number(match[2]), data, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+  return { line, end };
 }
 
 export interface RunningHandset<E> {

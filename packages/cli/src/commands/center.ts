@@ -5,6 +5,7 @@ import { failAfterOutput } from '../errors.ts';
 import { verb, parsePort } from '../options.ts';
 import { columns, humanBytes, plural, Output } from '../output.ts';
 import { parseBytes } from '../size.ts';
+import { untilSignal } from '../signals.ts';
 
 interface StoreFlags {
   data?: string;
@@ -125,19 +126,4 @@ async function serve(flags: ServeFlags, env: CliEnv): Promise<void> {
   out.result({ url: running.url }, (r) => `PhoneSafe center listening on ${r.url}`);
   await untilSignal();
   await running.close();
-}
-
-/** Resolves on the first SIGINT/SIGTERM; a second one while closing exits at once. */
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      process.once('SIGINT', () => process.exit(130));
-      process.once('SIGTERM', () => process.exit(143));
-      resolve(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
 }

@@ -10,8 +10,11 @@ export class HandsetDb {
   readonly #db: DatabaseSync;
   /** Prepared once per SQL text: the handset runs the same few statements for every item and part. */
   readonly #statements = new Map<string, StatementSync>();
+  readonly #migrations: readonly string[];
 
-  constructor(file: string) {
+  /** `migrations`: the handset's by default; the IC card (card/card-db.ts) keeps its own file with its own list. */
+  constructor(file: string, migrations: readonly string[] = MIGRATIONS) {
+    this.#migrations = migrations;
     this.#db = new DatabaseSync(file);
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
     this.#migrate();
@@ -65,7 +68,7 @@ export class HandsetDb {
 
   #migrate(): void {
     const { user_version: current } = this.get<{ user_version: number }>('PRAGMA user_version') ?? { user_version: 0 };
-    MIGRATIONS.slice(current).forEach((sql, index) => {
+    this.#migrations.slice(current).forEach((sql, index) => {
       this.transaction(() => {
         this.#db.exec(sql);
         this.#db.exec(`PRAGMA user_version = ${current + index + 1}`);

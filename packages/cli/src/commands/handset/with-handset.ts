@@ -39,7 +39,12 @@ export async function withHandset(
   const out = new Output(Boolean(flags.json));
   // Loaded on use, like the other role packages, to keep unrelated verbs quick to start.
   const { HandsetAgent: Agent } = await import('@phonesafe/handset');
-  const agent = await Agent.open(flags.data, { clock: env.clock(), timeouts: env.httpTimeouts() });
+  const scryptN = env.walletScryptN();
+  const agent = await Agent.open(flags.data, {
+    clock: env.clock(),
+    timeouts: env.httpTimeouts(),
+    ...(scryptN ? { walletScryptN: scryptN } : {}),
+  });
   try {
     if (options.deliverPending) await deliverPending(agent, out);
     await run(agent, out);

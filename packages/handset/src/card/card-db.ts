@@ -1,0 +1,78 @@
+/**
+ * The IC card's own SQLite file, `DIR/card/card.db` (docs/design/safes.md,
+ * "The card and the wallet"): apart from the handset's memory, so no
+ * backup, sync or rescue save ever reads it. Its migrations are its own,
+ * append-only and positional like the handset's.
+ */
+import { chmod, mkdir, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HandsetDb } from '../db/database.ts';
+
+export const CARD_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE card_meta (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     capacity INTEGER NOT NULL,
+     card_seed BLOB NOT NULL,
+     owner_email TEXT,
+     owner_salt TEXT,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE entries (
+     pointer INTEGER PRIMARY KEY AUTOINCREMENT,
+     sign TEXT NOT NULL CHECK (sign IN ('A', 'B')),
+     size INTEGER NOT NULL,
+     title TEXT NOT NULL
+   );
+   CREATE TABLE card_values (
+     pointer INTEGER PRIMARY KEY REFERENCES entries (pointer) ON DELETE CASCADE,
+     value_id TEXT NOT NULL UNIQUE,
+     generation INTEGER NOT NULL,
+     class TEXT NOT NULL,
+     semantics TEXT NOT NULL,
+     valid_from TEXT,
+     valid_to TEXT,
+     bytes BLOB NOT NULL
+   );
+   CREATE TABLE card_certificates (
+     pointer INTEGER PRIMARY KEY REFERENCES entries (pointer) ON DELETE CASCADE,
+     safe_id TEXT NOT NULL,
+     serial INTEGER NOT NULL,
+     value_id TEXT NOT NULL,
+     generation INTEGER NOT NULL,
+     class TEXT NOT NULL,
+     semantics TEXT NOT NULL,
+     owner_ref TEXT,
+     valid_from TEXT,
+     valid_to TEXT,
+     cert_body TEXT NOT NULL,
+     cert_sig TEXT NOT NULL
+   );
+   CREATE TABLE high_water (value_id TEXT PRIMARY KEY, generation INTEGER NOT NULL);
+   CREATE TABLE journal (
+     id TEXT PRIMARY KEY,
+     kind TEXT NOT NULL CHECK (kind IN ('deposit', 'release')),
+     pointer INTEGER NOT NULL,
+     safe_id TEXT NOT NULL,
+     request TEXT NOT NULL,
+     stage TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE safes (
+     safe_id TEXT PRIMARY KEY,
+     url TEXT NOT NULL UNIQUE,
+     name TEXT NOT NULL,
+     sign_pub TEXT NOT NULL,
+     box_pub TEXT NOT NULL,
+     owner_ref TEXT,
+     pinned_at TEXT NOT NULL
+   );`,
+];
+
+/** Opens (creating when new) the card in `dir`: folder 0700, file 0600. */
+export async function openCardDb(dir: string): Promise<HandsetDb> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+  const file = join(dir, 'card.db');
+  await (await open(file, 'a', 0o600)).close();
+  return new HandsetDb(file, CARD_MIGRATIONS);
+}

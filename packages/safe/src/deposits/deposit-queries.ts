@@ -1,0 +1,89 @@
+/** The deposits' storage port and its Kysely implementation (SQLite and PostgreSQL alike). */
+import { tablesOf, type Engine } from '@phonesafe/server-kit';
+import type { ReleaseState } from '@phonesafe/protocol';
+import type { DepositRowTable, DepositTables } from './deposit-tables.ts';
+
+export type DepositRow = DepositRowTable;
+
+export interface StateChange {
+  from: ReleaseState;
+  to: ReleaseState;
+  releaseId: string | null;
+  /** Only when the row is still held under this release id. */
+  whenReleaseId?: string;
+  dropBody?: boolean;
+  releasedAt?: string;
+}
+
+export interface DepositRepo {
+  byKey(depositKey: string): Promise<DepositRow | undefined>;
+  /** FIG 4, steps 1 and 2: the rows with this counter, narrowed to this hash (index deposits_by_serial_hash). */
+  bySerialAndHash(serial: number, hash: string): Promise<DepositRow[]>;
+  /** Takes the next counter value and advances it, wrapping to 0 after `max`; inside the deposit's transaction. */
+  takeSerial(max: number): Promise<number>;
+  insert(row: DepositRow): Promise<void>;
+  /** A conditional update: true when the row was in `from` (and held under `whenReleaseId`). */
+  move(id: string, change: StateChange): Promise<boolean>;
+  /** Deletes the bodies of an owner's live deposits (the guess limit's destruction); returns how many. */
+  destroyOwned(ownerRef: string, at: string): Promise<number>;
+  all(): Promise<DepositRow[]>;
+}
+
+export function depositRepo(engine: Engine): DepositRepo {
+  const db = tablesOf<DepositTables>(engine);
+  return {
+    byKey: (depositKey) => db.selectFrom('deposits').selectAll().where('deposit_key', '=', depositKey).executeTakeFirst().then(normalise),
+    async bySerialAndHash(serial, hash) {
+      const rows = await db.selectFrom('deposits').selectAll().where('serial', '=', serial).where('hash', '=', hash).execute();
+      return rows.map((r) => normalise(r) as DepositRow);
+    },
+    async takeSerial(max) {
+      let query = db.selectFrom('safe_counter').select('next').where('id', '=', 1);
+      if (engine.rowLocks) query = query.forUpdate();
+      const { next } = await query.executeTakeFirstOrThrow();
+      const serial = Number(next);
+      await db
+        .updateTable('safe_counter')
+        .set({ next: serial >= max ? 0 : serial + 1 })
+        .where('id', '=', 1)
+        .execute();
+      return serial;
+    },
+    async insert(row) {
+      await db.insertInto('deposits').values(row).execute();
+    },
+    async move(id, change) {
+      let update = db
+        .updateTable('deposits')
+        .set({
+          state: change.to,
+          release_id: change.releaseId,
+          ...(change.dropBody ? { body: null } : {}),
+          ...(change.releasedAt ? { released_at: change.releasedAt } : {}),
+        })
+        .where('id', '=', id)
+        .where('state', '=', change.from);
+      if (change.whenReleaseId !== undefined) update = update.where('release_id', '=', change.whenReleaseId);
+      const result = await update.executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async destroyOwned(ownerRef, at) {
+      const result = await db
+        .updateTable('deposits')
+        .set({ state: 'destroyed', body: null, released_at: at })
+        .where('owner_ref', '=', ownerRef)
+        .where('state', 'in', ['deposited', 'releasing'])
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+    async all() {
+      const rows = await db.selectFrom('deposits').selectAll().orderBy('serial').orderBy('created_at').execute();
+      return rows.map((r) => normalise(r) as DepositRow);
+    },
+  };
+}
+
+/** PostgreSQL gives bigint columns as numbers through the engine's parser; SQLite may give them as numbers or bigints. */
+function normalise(row: DepositRow | undefined): DepositRow | undefined {
+  return row === undefined ? undefined : { ...row, serial: Number(row.serial), body_size: Number(row.body_size) };
+}
