@@ -1,8 +1,10 @@
 /** `phonesafe handset enroll`: the handset joins a center for an owner (registering the owner on first use). */
 import type { Command } from 'commander';
-import { checkNewCode, normalizePhone, PhoneSafeError } from '@phonesafe/protocol';
+import { automaticBackups } from '@phonesafe/handset';
+import { checkNewCode, normalizePhone, PhoneSafeError, type DataKind } from '@phonesafe/protocol';
 import type { CliEnv } from '../../env.ts';
-import { readCaFile } from '../../options.ts';
+import { humanTime } from '../../output.ts';
+import { parseKinds, readCaFile } from '../../options.ts';
 import { readPassword, readRescueCode } from '../../password.ts';
 import { handsetVerb, withHandset, type HandsetFlags } from './with-handset.ts';
 
@@ -21,7 +23,12 @@ export function enrollVerb(handset: Command, env: CliEnv): void {
       '--code <digits>',
       'the rescue desk code number for that phone number, 8-12 digits (else PHONESAFE_RESCUE_CODE; later: pc rescue-code)',
     )
-    .action((flags: HandsetFlags & { center: string; owner: string; name: string; ca?: string; phone?: string; code?: string }) =>
+    .option(
+      '--targets <kinds>',
+      'the kinds scheduled and triggered backups cover, comma-separated (default: contacts; later: handset settings --set targets.kinds=...)',
+      parseKinds,
+    )
+    .action((flags: EnrollFlags) =>
       withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
         if (flags.code !== undefined && flags.phone === undefined)
           throw new PhoneSafeError('USAGE', '--code needs --phone: the code number belongs to a phone number');
@@ -39,8 +46,11 @@ export function enrollVerb(handset: Command, env: CliEnv): void {
           ...(flags.phone !== undefined ? { phone: flags.phone } : {}),
           ...(code !== undefined ? { code } : {}),
         });
+        // Set once enrolled, so that a failed enrolment changes nothing.
+        if (flags.targets) await agent.updateSettings({ targets: { kinds: flags.targets } });
+        const automatic = automaticBackups(agent.settings());
         // The center says whether the number has a code: a replacement keeps the lost handset's.
-        const view = { ...result, phone: flags.phone ?? null };
+        const view = { ...result, phone: flags.phone ?? null, automatic };
         out.result(view, (r) => [
           `enrolled handset '${r.name}' (${r.handsetId}) for ${flags.owner} at ${flags.center}${r.ownerRegistered ? '; new owner registered' : ''}`,
           ...(r.phone
@@ -48,7 +58,19 @@ export function enrollVerb(handset: Command, env: CliEnv): void {
                 `phone ${r.phone}${r.rescueCode ? ', rescue desk code number set' : '; no rescue code number yet (pc rescue-code sets one)'}`,
               ]
             : []),
+          `backed up automatically: ${r.automatic.text}${r.schedule.registered && r.schedule.nextRunAt ? ` (next ${humanTime(r.schedule.nextRunAt)} UTC)` : ''}`,
+          'other data only when you ask: `handset backup` backs up every kind now; change what is automatic with --targets here or `handset settings --set targets.kinds=...`',
         ]);
       }),
     );
+}
+
+interface EnrollFlags extends HandsetFlags {
+  center: string;
+  owner: string;
+  name: string;
+  ca?: string;
+  phone?: string;
+  code?: string;
+  targets?: DataKind[];
 }
