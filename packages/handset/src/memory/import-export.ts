@@ -4,13 +4,15 @@ import type { TriggeredBackup } from '../backup/backup-types.ts';
 import type { ProgressFn } from '../util/progress.ts';
 import type { StagedFile } from '../util/atomic-file.ts';
 import { countingBytes } from '../util/progress.ts';
-import type { Memory } from './memory.ts';
+import type { Item, Memory } from './memory.ts';
 import { readPieces, sha256OfFile, walkFiles, type TreeFile } from './tree.ts';
 
 export interface ImportResult {
   added: number;
   updated: number;
   unchanged: number;
+  /** With `mirror`: items no longer in the source, deleted from memory (and from every later backup). */
+  deleted: number;
   /** Bytes of new content written to memory (added and updated items). */
   bytes: number;
   /** The B4 size trigger fired after this save: the backup it ran. */
@@ -24,24 +26,34 @@ export interface ExportResult {
   offloaded: number;
 }
 
-/** Commits staged content as the item at `path` and does what follows a save (the backup copy). */
-export type SaveItem = (path: string, staged: StagedFile) => Promise<void>;
+/** Commits staged content as the item at `path`, changed at `modifiedAt`, and does what follows a save (the backup copy). */
+export type SaveItem = (path: string, staged: StagedFile, modifiedAt: string) => Promise<void>;
+
+export interface ImportOptions {
+  onProgress?: ProgressFn;
+  /** `--mirror`: deletes the items the source no longer has; answers how many went. */
+  removeGone?: (gone: readonly Item[]) => Promise<number>;
+}
 
 /**
  * Brings the files under `src` into memory: new paths become items, changed
- * content a new serial version, identical content is left alone. Files are
- * streamed, never read whole.
+ * content a new serial version (with the file's modification time),
+ * identical content is left alone. Files are streamed, never read whole.
  */
-export async function importTree(src: string, memory: Memory, save: SaveItem, onProgress?: ProgressFn): Promise<ImportResult> {
-  const files: Array<TreeFile & { size: number }> = [];
-  for await (const file of walkFiles(src)) files.push({ ...file, size: (await stat(file.absolute)).size });
+export async function importTree(src: string, memory: Memory, save: SaveItem, options: ImportOptions = {}): Promise<ImportResult> {
+  const { onProgress } = options;
+  const files: Array<TreeFile & { size: number; modifiedAt: string }> = [];
+  for await (const file of walkFiles(src)) {
+    const info = await stat(file.absolute);
+    files.push({ ...file, size: info.size, modifiedAt: info.mtime.toISOString() });
+  }
   const total = files.reduce((sum, f) => sum + f.size, 0);
   let done = 0;
   const report = (bytes: number) => {
     done += bytes;
     onProgress?.({ phase: 'import', done, total, unit: 'bytes' });
   };
-  const result: ImportResult = { added: 0, updated: 0, unchanged: 0, bytes: 0 };
+  const result: ImportResult = { added: 0, updated: 0, unchanged: 0, deleted: 0, bytes: 0 };
   for (const file of files) {
     const existing = memory.byPath(file.relative);
     // Same size is the only case where the content may be the same: hash before copying anything.
@@ -51,10 +63,15 @@ export async function importTree(src: string, memory: Memory, save: SaveItem, on
       continue;
     }
     const staged = await memory.stage(countingBytes(readPieces(file.absolute), report));
-    await save(file.relative, staged);
+    await save(file.relative, staged, file.modifiedAt);
     if (existing) result.updated++;
     else result.added++;
     result.bytes += staged.size;
+  }
+  if (options.removeGone) {
+    const seen = new Set(files.map((f) => f.relative));
+    // Stubs (B9) are not on the handset by design: their absence from the source says nothing.
+    result.deleted = await options.removeGone(memory.list().filter((item) => !item.offloaded && !seen.has(item.path)));
   }
   return result;
 }
@@ -76,7 +93,7 @@ export async function exportTree(out: string, memory: Memory, onProgress?: Progr
   );
   let done = 0;
   for (const item of items) {
-    await target.write(item.path, readPieces(memory.contentPath(item.id)), { mode: 0o644 });
+    await target.write(item.path, readPieces(memory.contentPath(item.id)), { mode: 0o644, mtime: new Date(item.modifiedAt) });
     done += item.size;
     onProgress?.({ phase: 'export', done, total, unit: 'bytes' });
   }
