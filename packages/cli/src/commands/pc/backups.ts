@@ -1,7 +1,7 @@
 /** `phonesafe pc backups | download`: the owner's committed backups, and one of them decrypted onto this PC. */
 import type { Command } from 'commander';
 import { download, listBackups, type BackupListing } from '@phonesafe/pc';
-import type { DataKind } from '@phonesafe/protocol';
+import { DATA_KINDS, type DataKind } from '@phonesafe/protocol';
 import type { CliEnv } from '../../env.ts';
 import { kindsOption } from '../../options.ts';
 import { columns, humanBytes, humanTime, plural } from '../../output.ts';
@@ -43,7 +43,7 @@ export function backupLines(list: readonly BackupListing[]): string[] {
     humanTime(b.committedAt),
     b.handsetName,
     b.trigger,
-    b.kinds.join(','),
+    DATA_KINDS.every((kind) => b.kinds.includes(kind)) ? 'all kinds' : b.kinds.join(','),
     plural(b.fileCount, 'file'),
     humanBytes(b.totalBytes),
     [
