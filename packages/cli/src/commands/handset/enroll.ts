@@ -5,11 +5,11 @@ import { checkNewCode, normalizePhone, PhoneSafeError, type DataKind } from '@ph
 import type { CliEnv } from '../../env.ts';
 import { humanTime } from '../../output.ts';
 import { parseKinds, readCaFile } from '../../options.ts';
-import { readPassword, readRescueCode } from '../../password.ts';
+import { passwordOptions, readPassword, readRescueCode, type PasswordSource } from '../../password.ts';
 import { handsetVerb, withHandset, type HandsetFlags } from './with-handset.ts';
 
 export function enrollVerb(handset: Command, env: CliEnv): void {
-  handsetVerb(handset, 'enroll', 'enrol this handset at a center for an owner (registers the owner on first use)')
+  const command = handsetVerb(handset, 'enroll', 'enrol this handset at a center for an owner (registers the owner on first use)')
     .requiredOption('--center <url>', 'center URL')
     .requiredOption('--owner <email>', "owner's e-mail address")
     .requiredOption('--name <name>', 'handset name, unique per owner')
@@ -22,7 +22,8 @@ export function enrollVerb(handset: Command, env: CliEnv): void {
     .option(
       '--code <digits>',
       'the rescue desk code number for that phone number, 8-12 digits (else PHONESAFE_RESCUE_CODE; later: pc rescue-code)',
-    )
+    );
+  passwordOptions(command)
     .option(
       '--targets <kinds>',
       'the kinds scheduled and triggered backups cover, comma-separated (default: contacts; later: handset settings --set targets.kinds=...)',
@@ -35,7 +36,7 @@ export function enrollVerb(handset: Command, env: CliEnv): void {
         // The code from the variable only goes with a phone number; it is never printed.
         const code = flags.phone !== undefined ? await readRescueCode(env, flags.code, { optional: true }) : undefined;
         if (code !== undefined) checkNewCode(code);
-        const password = await readPassword(env, `Password for ${flags.owner}: `);
+        const password = await readPassword(env, `Password for ${flags.owner}: `, flags);
         const ca = flags.ca ? await readCaFile(flags.ca) : undefined;
         const result = await agent.enroll({
           center: flags.center,
@@ -65,7 +66,7 @@ export function enrollVerb(handset: Command, env: CliEnv): void {
     );
 }
 
-interface EnrollFlags extends HandsetFlags {
+interface EnrollFlags extends HandsetFlags, PasswordSource {
   center: string;
   owner: string;
   name: string;
