@@ -25,6 +25,8 @@ const VARIABLES = {
   PHONESAFE_NEW_PASSWORD: { secret: true },
   /** The rescue desk code number; else `--code` or the terminal. */
   PHONESAFE_RESCUE_CODE: { secret: true },
+  /** `pc recover`'s recovery key; else `--recovery-key-file` or the terminal. */
+  PHONESAFE_RECOVERY_KEY: { secret: true },
   /** `scaled:<originMs>:<factor>`: several processes with one value agree on a virtual "now" (demos and tests). */
   PHONESAFE_CLOCK: { secret: false },
   /** No byte moving on a request this long (seconds, default 120). */
@@ -107,6 +109,11 @@ export class CliEnv {
   /** Secret. */
   rescueCode(): string | undefined {
     return this.#given('PHONESAFE_RESCUE_CODE');
+  }
+
+  /** Secret. */
+  recoveryKey(): string | undefined {
+    return this.#given('PHONESAFE_RECOVERY_KEY');
   }
 
   /** The clock of this process (center, handset and pc verbs all take their time from it): PHONESAFE_CLOCK, else the system clock. */

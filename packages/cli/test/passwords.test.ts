@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cliFails, cliJson, startCenter, tempDir, type Env } from '@phonesafe/testkit';
+import { cliFails, cliJson, readTree, startCenter, tempDir, writeTree, type Env } from '@phonesafe/testkit';
 
 const OWNER = 'strong@example.org';
 const FIRST = 'quiet orange ladder seventeen';
@@ -73,3 +73,44 @@ test(
     await cliJson(enroll('B', ['--password-file', secondFile]), env);
   },
 );
+
+test('a recovery key printed once at registration sets a new password; the old one stops working', { timeout: 180_000 }, async (t) => {
+  const root = await tempDir(t);
+  const center = await startCenter(t, join(root, 'center'));
+  const owner = 'recover@example.org';
+  const base: Env = { HOME: root, PHONESAFE_PC_DIR: join(root, 'pc-profile'), PHONESAFE_CENTER: center.url, PHONESAFE_OWNER: owner };
+  const before = { ...base, PHONESAFE_PASSWORD: FIRST };
+  const after = { ...base, PHONESAFE_PASSWORD: SECOND };
+  const [phone, src, out] = [join(root, 'phone'), join(root, 'src'), join(root, 'out')];
+  const enrolled = await cliJson<{ recoveryKey?: string }>(
+    ['handset', 'enroll', '--center', center.url, '--owner', owner, '--name', 'phone', '--data', phone, '--recovery-key'],
+    before,
+  );
+  const key = enrolled.recoveryKey!;
+  assert.match(key, /^([0-9a-f]{8}-){7}[0-9a-f]{8}$/);
+  await writeTree(src, { 'contacts/ann.vcf': 'BEGIN:VCARD\r\nFN:Ann\r\nEND:VCARD\r\n' });
+  await cliJson(['handset', 'import', '--data', phone, src], before);
+  const backup = await cliJson<{ backupId: string }>(['handset', 'backup', '--data', phone], before);
+
+  const wrongKey = 'ab'.repeat(32);
+  await cliFails(['pc', 'recover'], { ...base, PHONESAFE_RECOVERY_KEY: wrongKey, PHONESAFE_NEW_PASSWORD: SECOND }, 3, 'UNAUTHENTICATED');
+  await cliFails(['pc', 'recover'], { ...base, PHONESAFE_RECOVERY_KEY: key, PHONESAFE_NEW_PASSWORD: 'password1234' }, 2, 'USAGE');
+  const keyFile = join(root, 'key.txt');
+  await writeFile(keyFile, `${key.toUpperCase()}\n`);
+  const recovered = await cliJson<{ endedSessions: number }>(['pc', 'recover', '--recovery-key-file', keyFile], {
+    ...base,
+    PHONESAFE_NEW_PASSWORD: SECOND,
+  });
+  assert.equal(recovered.endedSessions, 0);
+
+  await cliFails(['pc', 'backups'], before, 3, 'UNAUTHENTICATED');
+  await cliJson(['pc', 'download', '--backup', backup.backupId, '--out', out], after);
+  assert.deepEqual([...(await readTree(out)).keys()], ['contacts/ann.vcf']);
+  const notices = await cliJson<{ notices: { kind: string }[] }>(['pc', 'notices'], after);
+  assert.ok(notices.notices.some((n) => n.kind === 'password-recovered'));
+
+  // A new recovery key replaces the old one.
+  const fresh = await cliJson<{ recoveryKey: string }>(['pc', 'recovery-key'], after);
+  assert.notEqual(fresh.recoveryKey, key);
+  await cliFails(['pc', 'recover'], { ...base, PHONESAFE_RECOVERY_KEY: key, PHONESAFE_NEW_PASSWORD: FIRST }, 3, 'UNAUTHENTICATED');
+});

@@ -24,6 +24,7 @@ export function enrollVerb(handset: Command, env: CliEnv): void {
       'the rescue desk code number for that phone number, 8-12 digits (else PHONESAFE_RESCUE_CODE; later: pc rescue-code)',
     );
   passwordOptions(command)
+    .option('--recovery-key', 'when this registers the owner: make a recovery key, printed once, that can set a new password (pc recover)')
     .option(
       '--targets <kinds>',
       'the kinds scheduled and triggered backups cover, comma-separated (default: contacts; later: handset settings --set targets.kinds=...)',
@@ -46,6 +47,7 @@ export function enrollVerb(handset: Command, env: CliEnv): void {
           ...(ca ? { ca } : {}),
           ...(flags.phone !== undefined ? { phone: flags.phone } : {}),
           ...(code !== undefined ? { code } : {}),
+          ...(flags.recoveryKey ? { recoveryKey: true } : {}),
         });
         // Set once enrolled, so that a failed enrolment changes nothing.
         if (flags.targets) await agent.updateSettings({ targets: { kinds: flags.targets } });
@@ -60,6 +62,14 @@ export function enrollVerb(handset: Command, env: CliEnv): void {
               ]
             : []),
           `backed up automatically: ${r.automatic.text}${r.schedule.registered && r.schedule.nextRunAt ? ` (next ${humanTime(r.schedule.nextRunAt)} UTC)` : ''}`,
+          ...(r.recoveryKey
+            ? [
+                `recovery key (shown this once; keep it offline, apart from the password): ${r.recoveryKey}`,
+                'with it, `pc recover` sets a new password if this one is lost',
+              ]
+            : flags.recoveryKey
+              ? ['no recovery key made: the owner was registered before (`pc recovery-key` makes one)']
+              : []),
           'other data only when you ask: `handset backup` backs up every kind now; change what is automatic with --targets here or `handset settings --set targets.kinds=...`',
         ]);
       }),
@@ -74,4 +84,5 @@ interface EnrollFlags extends HandsetFlags, PasswordSource {
   phone?: string;
   code?: string;
   targets?: DataKind[];
+  recoveryKey?: boolean;
 }

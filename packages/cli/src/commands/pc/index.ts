@@ -11,6 +11,7 @@ import { forgetVerbs } from './forget.ts';
 import { noticesVerb } from './notices.ts';
 import { ownerVerbs } from './owner.ts';
 import { quotaVerb } from './quota.ts';
+import { recoveryVerbs } from './recovery.ts';
 import { rescueVerbs } from './rescue.ts';
 import { restoreVerbs } from './restore.ts';
 import { scheduleVerb } from './schedule.ts';
@@ -29,6 +30,7 @@ export function pcCommands(program: Command, env: CliEnv): void {
     scheduleVerb,
     noticesVerb,
     ownerVerbs,
+    recoveryVerbs,
     rescueVerbs,
     quotaVerb,
   ])
