@@ -1,6 +1,6 @@
 /** `phonesafe handset enroll`: the handset joins a center for an owner (registering the owner on first use). */
 import type { Command } from 'commander';
-import { automaticBackups } from '@phonesafe/handset';
+import { automaticBackups, type AutomaticBackups, type HandsetAgent } from '@phonesafe/handset';
 import { checkNewCode, normalizePhone, PhoneSafeError, type DataKind } from '@phonesafe/protocol';
 import type { CliEnv } from '../../env.ts';
 import { humanTime } from '../../output.ts';
@@ -54,26 +54,30 @@ export function enrollVerb(handset: Command, env: CliEnv): void {
         const automatic = automaticBackups(agent.settings());
         // The center says whether the number has a code: a replacement keeps the lost handset's.
         const view = { ...result, phone: flags.phone ?? null, automatic };
-        out.result(view, (r) => [
-          `enrolled handset '${r.name}' (${r.handsetId}) for ${flags.owner} at ${flags.center}${r.ownerRegistered ? '; new owner registered' : ''}`,
-          ...(r.phone
-            ? [
-                `phone ${r.phone}${r.rescueCode ? ', rescue desk code number set' : '; no rescue code number yet (pc rescue-code sets one)'}`,
-              ]
-            : []),
-          `backed up automatically: ${r.automatic.text}${r.schedule.registered && r.schedule.nextRunAt ? ` (next ${humanTime(r.schedule.nextRunAt)} UTC)` : ''}`,
-          ...(r.recoveryKey
-            ? [
-                `recovery key (shown this once; keep it offline, apart from the password): ${r.recoveryKey}`,
-                'with it, `pc recover` sets a new password if this one is lost',
-              ]
-            : flags.recoveryKey
-              ? ['no recovery key made: the owner was registered before (`pc recovery-key` makes one)']
-              : []),
-          'other data only when you ask: `handset backup` backs up every kind now; change what is automatic with --targets here or `handset settings --set targets.kinds=...`',
-        ]);
+        out.result(view, (r) => enrolledLines(r, flags));
       }),
     );
+}
+
+type EnrolledView = Awaited<ReturnType<HandsetAgent['enroll']>> & { phone: string | null; automatic: AutomaticBackups };
+
+function enrolledLines(r: EnrolledView, flags: EnrollFlags): string[] {
+  return [
+    `enrolled handset '${r.name}' (${r.handsetId}) for ${flags.owner} at ${flags.center}${r.ownerRegistered ? '; new owner registered' : ''}`,
+    ...(r.phone
+      ? [`phone ${r.phone}${r.rescueCode ? ', rescue desk code number set' : '; no rescue code number yet (pc rescue-code sets one)'}`]
+      : []),
+    `backed up automatically: ${r.automatic.text}${r.schedule.registered && r.schedule.nextRunAt ? ` (next ${humanTime(r.schedule.nextRunAt)} UTC)` : ''}`,
+    ...(r.recoveryKey
+      ? [
+          `recovery key (shown this once; keep it offline, apart from the password): ${r.recoveryKey}`,
+          'with it, `pc recover` sets a new password if this one is lost',
+        ]
+      : flags.recoveryKey
+        ? ['no recovery key made: the owner was registered before (`pc recovery-key` makes one)']
+        : []),
+    'other data only when you ask: `handset backup` backs up every kind now; change what is automatic with --targets here or `handset settings --set targets.kinds=...`',
+  ];
 }
 
 interface EnrollFlags extends HandsetFlags, PasswordSource {

@@ -37,6 +37,27 @@ export function ownerVerbs(pc: Command, env: CliEnv): void {
       }),
     );
 
+  passwdVerb(pc, env);
+
+  verb(
+    pc,
+    'logout',
+    'forget the center and owner this pc remembers (no pc command leaves a session at the center: each one logs out when it ends)',
+  ).action(async (flags: { json?: boolean }) => {
+    const out = new Output(Boolean(flags.json));
+    const dir = pcConfigDir(env.pc());
+    const profile = await loadProfile(dir);
+    if (profile.center || profile.owner || profile.ca) await saveProfile(dir, {});
+    const forgot = { center: profile.center ?? null, owner: profile.owner ?? null };
+    out.result(forgot, (f) =>
+      f.center || f.owner
+        ? `forgot ${f.owner ?? 'no owner'} at ${f.center ?? 'no center'} on this pc; no session of it is left at the center`
+        : 'this pc remembered no center or owner',
+    );
+  });
+}
+
+function passwdVerb(pc: Command, env: CliEnv): void {
   pcVerb(
     pc,
     'passwd',
@@ -57,23 +78,6 @@ export function ownerVerbs(pc: Command, env: CliEnv): void {
         ]);
       }),
     );
-
-  verb(
-    pc,
-    'logout',
-    'forget the center and owner this pc remembers (no pc command leaves a session at the center: each one logs out when it ends)',
-  ).action(async (flags: { json?: boolean }) => {
-    const out = new Output(Boolean(flags.json));
-    const dir = pcConfigDir(env.pc());
-    const profile = await loadProfile(dir);
-    if (profile.center || profile.owner || profile.ca) await saveProfile(dir, {});
-    const forgot = { center: profile.center ?? null, owner: profile.owner ?? null };
-    out.result(forgot, (f) =>
-      f.center || f.owner
-        ? `forgot ${f.owner ?? 'no owner'} at ${f.center ?? 'no center'} on this pc; no session of it is left at the center`
-        : 'this pc remembered no center or owner',
-    );
-  });
 }
 
 function handsetLines(list: readonly HandsetInfo[]): string[] {
