@@ -13,6 +13,7 @@ const SECRETS = {
   PHONESAFE_PASSWORD: 'pw-4f1c9e shown nowhere',
   PHONESAFE_NEW_PASSWORD: 'new-pw-7a2b nowhere either',
   PHONESAFE_RESCUE_CODE: '86420135',
+  PHONESAFE_RECOVERY_KEY: '0a1b2c3d-recovery-key-shown-nowhere',
 };
 
 test('the passwords and the rescue code are declared secret, and no description of the environment shows their values', () => {
@@ -24,10 +25,11 @@ test('the passwords and the rescue code are declared secret, and no description 
     PHONESAFE_PASSWORD: '***',
     PHONESAFE_NEW_PASSWORD: '***',
     PHONESAFE_RESCUE_CODE: '***',
+    PHONESAFE_RECOVERY_KEY: '***',
     PHONESAFE_CENTER: 'http://127.0.0.1:8780',
   });
   // The verbs that need them still get them.
-  assert.deepEqual([env.password(), env.newPassword(), env.rescueCode()], Object.values(SECRETS));
+  assert.deepEqual([env.password(), env.newPassword(), env.rescueCode(), env.recoveryKey()], Object.values(SECRETS));
 });
 
 test('an empty value counts as unset; the pc sees its variables as given', () => {

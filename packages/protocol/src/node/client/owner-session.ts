@@ -99,11 +99,12 @@ export async function loginOrRegister(
   } catch (error) {
     if (!(error instanceof PhoneSafeError) || error.code !== 'UNAUTHENTICATED') throw error;
   }
-  // Only a new owner's password must be strong: an existing one still logs in above.
+  // Only a new owner's password must be strong: an existing one still logs in above. Whether the
+  // address is taken cannot be told here, so a weak password is both answers at once.
   const strength = passwordStrength(password, email);
   if (!strength.ok) {
     throw new PhoneSafeError(
-      'USAGE',
+      'UNAUTHENTICATED',
       `this password does not log in as ${email}, and is too weak to register a new owner: ${strength.advice}`,
     );
   }
