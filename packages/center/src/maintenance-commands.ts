@@ -3,22 +3,26 @@ import { PhoneSafeError, systemClock, type Clock, type QuotaView } from '@phones
 import { viewQuota } from './backup/quota.ts';
 import type { CenterConfig } from './config/config.ts';
 import { prune, STALE_OPEN_MS, type PruneReport } from './maintenance/prune.ts';
-import { verifyStore, type VerifyReport } from './maintenance/verify.ts';
+import { verifyStore, type MaintenanceProgress, type VerifyReport } from './maintenance/verify.ts';
 import { withResources } from './resources.ts';
 
-export type { PruneReport, VerifyReport };
+export type { MaintenanceProgress, PruneReport, VerifyReport };
 
-export function runVerify(config: CenterConfig): Promise<VerifyReport> {
-  return withResources(config, ({ store, blobs }) => verifyStore(store, blobs));
+export function runVerify(config: CenterConfig, onProgress?: MaintenanceProgress): Promise<VerifyReport> {
+  return withResources(config, ({ store, blobs }) => verifyStore(store, blobs, onProgress));
 }
 
 /** Only parts older than the grace period go, so a transfer in flight keeps what it sent. */
-export function runPrune(config: CenterConfig, clock: Clock = systemClock): Promise<PruneReport> {
+export function runPrune(
+  config: CenterConfig,
+  clock: Clock = systemClock,
+  options: { dryRun?: boolean; onProgress?: MaintenanceProgress } = {},
+): Promise<PruneReport> {
   const now = clock.now().getTime();
   const olderThan = new Date(now - config.pruneGraceMs).toISOString();
   const staleOpenBefore = new Date(now - STALE_OPEN_MS).toISOString();
   return withResources(config, ({ store, blobs }) =>
-    prune(store, blobs, { olderThan, staleOpenBefore, files: { graceMs: config.pruneGraceMs } }),
+    prune(store, blobs, { olderThan, staleOpenBefore, files: { graceMs: config.pruneGraceMs }, ...options }),
   );
 }
 

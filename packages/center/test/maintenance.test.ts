@@ -80,9 +80,28 @@ test('prune deletes old unreferenced parts, blob and row, and keeps the rest', a
     files: [],
   });
 
+  // A dry run counts the same and deletes nothing.
+  const expected = { droppedOpenBackups: 0, removedParts: 2, removedBytes: orphan.size + recordedOnly.size, removedBlobs: 0 };
+  const steps: number[] = [];
+  const dry = await prune(center.store, center.blobs, {
+    olderThan: at(30),
+    staleOpenBefore: at(0),
+    dryRun: true,
+    onProgress: (p) => steps.push(p.done),
+  });
+  assert.deepEqual(dry, { dryRun: true, ...expected });
+  assert.deepEqual(steps, [0, 1, 2]);
+  assert.ok(await center.store.parts.find(owner.id, orphan.id), 'the dry run deleted nothing');
+
   const report = await prune(center.store, center.blobs, { olderThan: at(30), staleOpenBefore: at(0) });
   // openWithParts recorded a manifest part of its own, with no blob and no reference.
-  assert.deepEqual(report, { droppedOpenBackups: 0, removedParts: 2, removedBytes: orphan.size + recordedOnly.size, removedBlobs: 0 });
+  assert.deepEqual(report, {
+    dryRun: false,
+    droppedOpenBackups: 0,
+    removedParts: 2,
+    removedBytes: orphan.size + recordedOnly.size,
+    removedBlobs: 0,
+  });
   assert.equal(await center.store.parts.find(owner.id, orphan.id), undefined);
   assert.equal(await center.blobs.has(owner.id, orphan.id), false);
   for (const kept of [referenced, fresh, manifest]) {
@@ -90,6 +109,7 @@ test('prune deletes old unreferenced parts, blob and row, and keeps the rest', a
     assert.equal(await center.blobs.has(owner.id, kept.id), true);
   }
   assert.deepEqual(await prune(center.store, center.blobs, { olderThan: at(30), staleOpenBefore: at(0) }), {
+    dryRun: false,
     droppedOpenBackups: 0,
     removedParts: 0,
     removedBytes: 0,

@@ -66,6 +66,7 @@ export function backupRow(handset: HandsetRow, overrides: Partial<BackupRow> = {
     fileCount: 0,
     storedBytes: 0,
     manifest: null,
+    keptAt: null,
     ...overrides,
   };
 }

@@ -29,6 +29,8 @@ const VARIABLES = {
   PHONESAFE_WALLET_PIN: { secret: true },
   /** scrypt cost N of the wallet PIN (a power of two; tests lower it). */
   PHONESAFE_WALLET_SCRYPT_N: { secret: false },
+  /** `pc recover`'s recovery key; else `--recovery-key-file` or the terminal. */
+  PHONESAFE_RECOVERY_KEY: { secret: true },
   /** `scaled:<originMs>:<factor>`: several processes with one value agree on a virtual "now" (demos and tests). */
   PHONESAFE_CLOCK: { secret: false },
   /** No byte moving on a request this long (seconds, default 120). */
@@ -127,6 +129,11 @@ export class CliEnv {
       throw new PhoneSafeError('USAGE', 'PHONESAFE_WALLET_SCRYPT_N must be a power of two from 1024 to 1048576');
     }
     return n;
+  }
+
+  /** Secret. */
+  recoveryKey(): string | undefined {
+    return this.#given('PHONESAFE_RECOVERY_KEY');
   }
 
   /** The clock of this process (center, handset and pc verbs all take their time from it): PHONESAFE_CLOCK, else the system clock. */

@@ -75,10 +75,14 @@ test('back up, back up a 1% change, restore onto a new handset, and use the pc',
   assert.ok(newest.files.some((f) => f.path === 'photos/été/写真 ünïcødé.jpg' && f.kind === 'media'));
   assert.ok(newest.files.some((f) => f.path === 'photos/2025/big.jpg' && f.size === 12 * 1024 * 1024));
 
+  // One line per backup; the files of one with pc ls.
   const human = await cli(['pc', 'backups'], env);
   assert.equal(human.code, 0, human.stderr);
-  assert.match(human.stdout, /12\.0 MiB\s+photos\/2025\/big\.jpg/);
+  assert.match(human.stdout, new RegExp(`^${second.backupId}\\s+\\S+ \\S+\\s+A\\s+manual\\s+all kinds\\s+`, 'm'));
   assert.match(human.stdout, /^2 backups$/m);
+  const files = await cli(['pc', 'ls', 'latest'], env);
+  assert.equal(files.code, 0, files.stderr);
+  assert.match(files.stdout, /12\.0 MiB\s+\S+ \S+\s+photos\/2025\/big\.jpg/);
 
   const download = join(root, 'download');
   await cliJson(['pc', 'download', '--backup', second.backupId, '--out', download], env);

@@ -14,9 +14,10 @@ const SECRETS = {
   PHONESAFE_NEW_PASSWORD: 'new-pw-7a2b nowhere either',
   PHONESAFE_RESCUE_CODE: '86420135',
   PHONESAFE_WALLET_PIN: '97531086',
+  PHONESAFE_RECOVERY_KEY: '0a1b2c3d-recovery-key-shown-nowhere',
 };
 
-test('the passwords, the rescue code and the wallet PIN are declared secret, and no description of the environment shows their values', () => {
+test('the passwords, the rescue code, the wallet PIN and the recovery key are declared secret, and no description of the environment shows their values', () => {
   assert.deepEqual([...SECRET_VARIABLES].sort(), Object.keys(SECRETS).sort());
   const env = new CliEnv({ ...SECRETS, PHONESAFE_CENTER: 'http://127.0.0.1:8780', UNRELATED: 'not kept' });
   const shown = [JSON.stringify(env), inspect(env), JSON.stringify(env.describe()), String(Object.values(env.describe()))];
@@ -26,10 +27,11 @@ test('the passwords, the rescue code and the wallet PIN are declared secret, and
     PHONESAFE_NEW_PASSWORD: '***',
     PHONESAFE_RESCUE_CODE: '***',
     PHONESAFE_WALLET_PIN: '***',
+    PHONESAFE_RECOVERY_KEY: '***',
     PHONESAFE_CENTER: 'http://127.0.0.1:8780',
   });
   // The verbs that need them still get them.
-  assert.deepEqual([env.password(), env.newPassword(), env.rescueCode(), env.walletPin()], Object.values(SECRETS));
+  assert.deepEqual([env.password(), env.newPassword(), env.rescueCode(), env.walletPin(), env.recoveryKey()], Object.values(SECRETS));
 });
 
 test('an empty value counts as unset; the pc sees its variables as given', () => {

@@ -22,7 +22,7 @@ test(
   'damaged and lost parts heal: verify marks them, the next backup sends them again, verify is clean, the restore is identical',
   { timeout: 300_000 },
   async (t) => {
-    const { root, data, center, env } = await centerWithOwner(t, OWNER, 'heal password');
+    const { root, data, center, env } = await centerWithOwner(t, OWNER, 'healing owner password');
     const [src, a, d] = [join(root, 'src'), join(root, 'handset-a'), join(root, 'handset-d')];
     await writeTree(src, handsetTree());
     const source = await treeDigest(src);

@@ -129,6 +129,10 @@ test('scheduled backup: NG while the owner operates the handset, OK on a retry, 
   );
   assert.ok(requests.every((r) => r.jobId === ng.jobId));
   assert.equal(committed.event === 'backup-committed' && committed.jobId, ng.jobId);
+  // The scheduled backup says what it covered: the handset's targets.
+  assert.deepEqual(committed.event === 'backup-committed' && committed.kinds, ['calendar', 'contacts', 'media']);
+  const after = await cliJson<{ lastScheduled: { backupId: string; kinds: string[] } | null }>(['pc', 'schedule', '--handset', 'A'], env);
+  assert.deepEqual(after.lastScheduled?.kinds, ['calendar', 'contacts', 'media']);
 
   const backups = await cliJson<{ backups: { backupId: string; handsetName: string; files: unknown[] }[] }>(
     ['pc', 'backups', '--handset', 'A'],

@@ -104,7 +104,8 @@ export class HandsetAgent {
   enroll = (request: EnrollRequest): Promise<EnrollResult> => this.#enrollment.enroll(request);
 
   /** A save of the files under `src` (B2), then the B4 size trigger. */
-  importTree = (src: string, options: { onProgress?: ProgressFn } = {}): Promise<ImportResult> => this.#memory.importTree(src, options);
+  importTree = (src: string, options: { onProgress?: ProgressFn; mirror?: boolean } = {}): Promise<ImportResult> =>
+    this.#memory.importTree(src, options);
   /** Writes what is on the handset; offloaded items are counted, not written. */
   exportTree = (out: string, options: { onProgress?: ProgressFn } = {}): Promise<ExportResult> => this.#memory.exportTree(out, options);
 

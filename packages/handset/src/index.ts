@@ -24,8 +24,8 @@ export { DEFAULT_SETTINGS, type SettingsPatch, type Targets, type Triggers } fro
 export { settingPatch, SETTING_KEYS, type SettingKey } from './settings/setter.ts';
 export type { ScheduleRegistration, SettingsUpdate } from './settings/settings.ts';
 export type { HandsetSettings, LastBackup } from './settings/settings-table.ts';
-export { isTarget } from './settings/targets.ts';
-export type { HandsetStatus, StubInfo } from './status.ts';
+export { describeTargets, isTarget } from './settings/targets.ts';
+export { automaticBackups, type AutomaticBackups, type HandsetStatus, type StubInfo } from './status.ts';
 export type { ProgressFn } from './util/progress.ts';
 export type { Wallet, WalletEntry, WalletStatus } from './wallet/wallet.ts';
 export type { Deposited } from './wallet/registration.ts';

@@ -1,7 +1,9 @@
-import type { DataKind } from '@phonesafe/protocol';
+import { describeSchedule, type DataKind, type ScheduleSpec } from '@phonesafe/protocol';
 import type { HandsetContext } from './context.ts';
 import type { DeviceView } from './device/device.ts';
+import type { Targets } from './settings/schema.ts';
 import type { LastBackup } from './settings/settings-table.ts';
+import { describeTargets } from './settings/targets.ts';
 
 export interface HandsetStatus {
   enrolled: boolean;
@@ -24,6 +26,26 @@ export interface HandsetStatus {
   /** The last rescue erase (seed 004): it ended the enrollment, so a handset found again shows why it is not enrolled. */
   rescueErase?: { rescueId: string; at: string };
   device: DeviceView;
+  /** What the handset backs up without being asked (its targets) and when the center asks (its schedule), in data and in words. */
+  automatic: AutomaticBackups;
+}
+
+/** What is backed up automatically: the targets, on the schedule (a center's start request covers the targets). */
+export interface AutomaticBackups {
+  targets: Targets;
+  schedule: ScheduleSpec | null;
+  /** "contacts, every Sunday at 03:00 UTC". */
+  text: string;
+}
+
+export function automaticBackups(settings: { targets: Targets; triggers: { schedule: ScheduleSpec | null } }): AutomaticBackups {
+  const { targets } = settings;
+  const schedule = settings.triggers.schedule;
+  return {
+    targets,
+    schedule,
+    text: `${describeTargets(targets)}, ${schedule ? describeSchedule(schedule) : 'on no schedule (only the size and power-on triggers)'}`,
+  };
 }
 
 /** An offloaded item as the handset still shows it. */
@@ -65,5 +87,6 @@ export function statusOf(
       .map((item) => ({ id: item.id, path: item.path, kind: item.kind, size: item.size, summary: item.summary ?? '' })),
     ...(rescueErase ? { rescueErase } : {}),
     device: device.view(),
+    automatic: automaticBackups(ctx.settings.get()),
   };
 }

@@ -31,6 +31,7 @@ test('import then export gives back the same tree, names and bytes', async (t) =
     added: 6,
     updated: 0,
     unchanged: 0,
+    deleted: 0,
     bytes: [...new Map(Object.entries(TREE)).values()].reduce((s, c) => s + Buffer.byteLength(c), 0),
   });
   assert.ok(progress.length > 6, 'a 10 MiB file reports progress as it streams');
@@ -57,12 +58,12 @@ test('re-import after edits updates only changed items and adds new ones', async
   await agent.importTree(src);
 
   await writeTree(src, { 'contacts/a.vcf': 'A2', 'mail/c.eml': 'C1 but longer', 'calendar/d.ics': 'D1' });
-  assert.deepEqual(await agent.importTree(src), { added: 1, updated: 2, unchanged: 1, bytes: 2 + 13 + 2 });
-  assert.deepEqual(await agent.importTree(src), { added: 0, updated: 0, unchanged: 4, bytes: 0 });
+  assert.deepEqual(await agent.importTree(src), { added: 1, updated: 2, unchanged: 1, deleted: 0, bytes: 2 + 13 + 2 });
+  assert.deepEqual(await agent.importTree(src), { added: 0, updated: 0, unchanged: 4, deleted: 0, bytes: 0 });
 
   // Same size, other bytes: still an update.
   await writeTree(src, { 'contacts/b.vcf': 'B2' });
-  assert.deepEqual(await agent.importTree(src), { added: 0, updated: 1, unchanged: 3, bytes: 2 });
+  assert.deepEqual(await agent.importTree(src), { added: 0, updated: 1, unchanged: 3, deleted: 0, bytes: 2 });
 
   const out = join(root, 'out');
   await agent.exportTree(out);
@@ -102,5 +103,5 @@ test('symbolic links are skipped', async (t) => {
   await symlink(root, join(src, 'loop'));
   const agent = await HandsetAgent.open(join(root, 'handset'));
   t.after(() => agent.close());
-  assert.deepEqual(await agent.importTree(src), { added: 1, updated: 0, unchanged: 0, bytes: 4 });
+  assert.deepEqual(await agent.importTree(src), { added: 1, updated: 0, unchanged: 0, deleted: 0, bytes: 4 });
 });

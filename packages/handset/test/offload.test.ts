@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { access } from 'node:fs/promises';
+import { access, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { ManualClock, PhoneSafeError } from '@phonesafe/protocol';
@@ -37,10 +37,12 @@ const NEW = { 'media/today.jpg': randomBytes(50_000) };
 test('offload leaves stubs backed by a committed backup; export skips them; fetch brings them back', async (t) => {
   const { agent, root, clock } = await phone(t);
   const src = join(root, 'src');
+  // Age counts from each file's own modification time, not from its import: one import, two ages.
   await writeTree(src, OLD);
-  await agent.importTree(src);
-  clock.advance(30 * DAY);
+  const monthAgo = new Date(clock.now().getTime() - 30 * DAY);
+  for (const path of Object.keys(OLD)) await utimes(join(src, path), monthAgo, monthAgo);
   await writeTree(src, NEW);
+  for (const path of Object.keys(NEW)) await utimes(join(src, path), clock.now(), clock.now());
   await agent.importTree(src);
 
   const steps: OffloadStep[] = [];

@@ -1,4 +1,4 @@
-import { forEachConcurrent, PhoneSafeError, type DataKind, type ManifestFile } from '@phonesafe/protocol';
+import { filesUnderPaths, forEachConcurrent, PhoneSafeError, type DataKind, type ManifestFile } from '@phonesafe/protocol';
 import { fileContent, partsInBatches, readManifest, selectFiles, TargetDir } from '@phonesafe/protocol/node';
 import type { ProgressFn } from './progress.ts';
 import { resolveInside } from './safe-path.ts';
@@ -12,6 +12,8 @@ export interface DownloadOptions {
   /** Directory the files are written under, at their manifest paths. */
   out: string;
   kinds?: readonly DataKind[];
+  /** Only the files at or under these paths (a file's path: that one file). */
+  include?: readonly string[];
   onProgress?: ProgressFn;
 }
 
@@ -27,7 +29,7 @@ export async function download(session: PcSession, options: DownloadOptions): Pr
   const { client, keys } = session.owner;
   const detail = await client.getBackup(options.backupId);
   const manifest = await readManifest(client, keys, detail.manifest);
-  const files = selectFiles(manifest, options.kinds);
+  const files = filesUnderPaths(selectFiles(manifest, options.kinds), options.include);
   const parts = partsInBatches(client, files);
   const written = await writeFiles(options.out, files, (file) => fileContent(parts, keys, file), options.onProgress);
   return { backupId: options.backupId, out: options.out, ...written };

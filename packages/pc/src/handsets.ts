@@ -1,4 +1,4 @@
-import { PhoneSafeError, type HandsetInfo } from '@phonesafe/protocol';
+import { checkNewPassword, PhoneSafeError, type HandsetInfo } from '@phonesafe/protocol';
 import { changeOwnerPassword } from '@phonesafe/protocol/node';
 import type { PcSession } from './session.ts';
 
@@ -28,5 +28,6 @@ export async function revokeHandset(session: PcSession, name: string): Promise<H
 export async function changePassword(session: PcSession, currentPassword: string, newPassword: string): Promise<{ endedSessions: number }> {
   if (newPassword === '') throw new PhoneSafeError('USAGE', 'the new password is empty');
   if (newPassword === currentPassword) throw new PhoneSafeError('USAGE', 'the new password is the current one');
+  checkNewPassword(newPassword, { email: session.owner.email });
   return changeOwnerPassword(session.owner, currentPassword, newPassword);
 }

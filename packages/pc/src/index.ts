@@ -2,6 +2,7 @@
 export * from './profile.ts';
 export * from './session.ts';
 export * from './backups.ts';
+export * from './explore.ts';
 export * from './download.ts';
 export * from './restore.ts';
 export * from './schedule.ts';

@@ -1,4 +1,4 @@
-import { ScheduleView, type Notice, type RetryPolicy, type ScheduleSpec } from '@phonesafe/protocol';
+import { ScheduleView, type BackupSummary, type Notice, type RetryPolicy, type ScheduleSpec } from '@phonesafe/protocol';
 import type { PcSession } from './session.ts';
 
 /** What the owner sets (B3): when the center starts a backup, and how it retries; `null` clears the schedule. */
@@ -53,24 +53,20 @@ export async function editSchedule(
   return { view: await putSchedule(session, handset, { schedule, retry: { ...current.retry, ...retry } }), changed };
 }
 
+/**
+ * The newest backup the center started for this handset (its schedule or a
+ * retry of it): what the schedule really covered, since a scheduled backup
+ * covers the handset's targets, which only the handset holds.
+ */
+export async function lastScheduledBackup(session: PcSession, handset: string): Promise<BackupSummary | null> {
+  const backups = await session.owner.client.listBackups(handset);
+  return backups.find((b) => b.trigger === 'schedule' || b.trigger === 'retry') ?? null;
+}
+
 /** The owner's notices (backup could not be made, over quota, backup made), as the center keeps them. */
 export function listNotices(session: PcSession): Promise<Notice[]> {
   return session.owner.client.notices();
 }
 
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
-
-/** "every Sunday at 03:00 UTC", for people. */
-export function describeSchedule(spec: ScheduleSpec | null): string {
-  if (!spec) return 'no schedule';
-  switch (spec.every) {
-    case 'day':
-      return `every day at ${spec.at} UTC`;
-    case 'week':
-      return `every ${WEEKDAYS[spec.weekday]} at ${spec.at} UTC`;
-    case 'month':
-      return `on day ${spec.day} of every month at ${spec.at} UTC`;
-    case 'once':
-      return `once, at ${spec.on}`;
-  }
-}
+/** "every Sunday at 03:00 UTC", for people: the protocol's one wording. */
+export { describeSchedule } from '@phonesafe/protocol';

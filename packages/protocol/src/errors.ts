@@ -33,6 +33,7 @@ export const ERRORS = {
   },
   HANDSET_REVOKED: { status: 409, retryable: false, title: 'The handset is revoked and takes no new work' },
   BACKUP_NOT_OPEN: { status: 409, retryable: false, title: 'The backup is not open for transfer' },
+  BACKUP_KEPT: { status: 409, retryable: false, title: 'The backup is kept for good: let it go first (pc keep --undo)' },
   RESTORE_NOT_PENDING: { status: 409, retryable: false, title: 'The restore order is no longer pending' },
   PART_CONFLICT: { status: 409, retryable: false, title: 'A part with this id is stored with other bytes' },
   PART_TOO_LARGE: { status: 413, retryable: false, title: 'The part is larger than the center accepts' },

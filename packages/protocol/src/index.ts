@@ -15,3 +15,4 @@ export * from './codecs/rescue-numbers.ts';
 export * from './chunking/fastcdc.ts';
 export * from './restore-plan.ts';
 export * from './util/concurrent.ts';
+export * from './codecs/password-strength.ts';

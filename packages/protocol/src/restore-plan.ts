@@ -1,3 +1,4 @@
+import { PhoneSafeError } from './errors.ts';
 import type { DataKind } from './kinds.ts';
 import type { Manifest, ManifestFile } from './schemas/manifest.ts';
 
@@ -47,4 +48,19 @@ export function composeGenerations(generations: readonly Generation[]): Composed
     }
   });
   return [...chosen.values()].sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
+}
+
+/**
+ * The files at or under any of `include` (paths as the manifest names them;
+ * a file's own path picks that one file), all files when none is given. A
+ * path that picks nothing is a NOT_FOUND naming it: a typo must not look like
+ * a restore that had nothing to do.
+ */
+export function filesUnderPaths<F extends { path: string }>(files: readonly F[], include?: readonly string[] | null): F[] {
+  if (!include || include.length === 0) return [...files];
+  const wanted = include.map((path) => path.replace(/^\/+|\/+$/g, ''));
+  const under = (file: F, path: string) => path === '' || file.path === path || file.path.startsWith(`${path}/`);
+  const missing = wanted.find((path) => !files.some((file) => under(file, path)));
+  if (missing !== undefined) throw new PhoneSafeError('NOT_FOUND', `no file at or under ${missing} in the backup (--include)`);
+  return files.filter((file) => wanted.some((path) => under(file, path)));
 }

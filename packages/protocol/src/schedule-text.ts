@@ -99,3 +99,20 @@ export function scheduleText(spec: ScheduleSpec | null): string {
       return `once@${spec.on}`;
   }
 }
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
+
+/** "every Sunday at 03:00 UTC", for people (enrolment, `handset status`, `pc schedule`). */
+export function describeSchedule(spec: ScheduleSpec | null): string {
+  if (!spec) return 'no schedule';
+  switch (spec.every) {
+    case 'day':
+      return `every day at ${spec.at} UTC`;
+    case 'week':
+      return `every ${WEEKDAYS[spec.weekday]} at ${spec.at} UTC`;
+    case 'month':
+      return `on day ${spec.day} of every month at ${spec.at} UTC`;
+    case 'once':
+      return `once, at ${spec.on}`;
+  }
+}

@@ -50,9 +50,10 @@ export function cli(args: readonly string[], env: Env): Promise<CliResult> {
   return finished(spawnCli(args, env));
 }
 
-/** Runs a verb with --json, expects success and exactly one JSON document on stdout. */
+/** Runs a verb with --json (before a `--`, after which everything is an argument), expects success and exactly one JSON document on stdout. */
 export async function cliJson<T = Record<string, unknown>>(args: readonly string[], env: Env): Promise<T> {
-  const result = await cli([...args, '--json'], env);
+  const end = args.indexOf('--');
+  const result = await cli(end < 0 ? [...args, '--json'] : [...args.slice(0, end), '--json', ...args.slice(end)], env);
   assert.equal(result.code, 0, `phonesafe ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
   return JSON.parse(result.stdout) as T;
 }

@@ -71,7 +71,7 @@ function reads(db: Db): Pick<BackupRepo, 'find' | 'listCommitted' | 'files' | 'p
   };
 }
 
-function writes(engine: Engine, db: Db): Pick<BackupRepo, 'open' | 'commit' | 'remove'> {
+function writes(engine: Engine, db: Db): Pick<BackupRepo, 'open' | 'commit' | 'remove' | 'setKept'> {
   return {
     async open(row) {
       await db
@@ -93,6 +93,17 @@ function writes(engine: Engine, db: Db): Pick<BackupRepo, 'open' | 'commit' | 'r
     },
 
     commit: (input) => commitBackup(engine, input),
+
+    async setKept(ownerId, id, at) {
+      const result = await db
+        .updateTable('backups')
+        .set({ kept_at: at })
+        .where('owner_id', '=', ownerId)
+        .where('id', '=', id)
+        .where('status', '=', 'committed')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
 
     async remove(ownerId, id) {
       return inTransaction<BackupTables, boolean>(engine, async (trx) => {

@@ -58,6 +58,7 @@ export function toSummary(backup: CommittedBackup): BackupSummary {
     fileCount: backup.fileCount,
     storedBytes: backup.storedBytes,
     manifest: backup.manifest,
+    keptAt: backup.keptAt,
   };
 }
 

@@ -17,6 +17,8 @@ export interface BackupRow {
   fileCount: number;
   storedBytes: number;
   manifest: PartRef | null;
+  /** When the owner chose to keep it for good (`pc keep`); null: retention may forget it. */
+  keptAt: string | null;
 }
 
 export interface BackupFileRow {
@@ -51,6 +53,8 @@ export interface BackupRepo {
    * END_NOTICE_MISMATCH (extra.mismatched = ids) and commits nothing.
    */
   commit(input: CommitInput): Promise<BackupRow>;
+  /** Keeps a committed backup for good (`at`) or lets it go (null); false when the owner has no such backup. */
+  setKept(ownerId: string, id: string, at: string | null): Promise<boolean>;
   /** Deletes a backup and its references (not its blobs). */
   remove(ownerId: string, id: string): Promise<boolean>;
   /** Open backups started before `before`, for expiry. */

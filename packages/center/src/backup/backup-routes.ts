@@ -2,9 +2,13 @@ import {
   BackupDetail,
   BackupList,
   BackupListQuery,
+  BackupSummary,
   CompletionNotice,
   EndNotice,
+  ForgetRequest,
+  ForgetResponse,
   Id,
+  KeepRequest,
   StartBackupRequest,
   StartBackupResponse,
 } from '@phonesafe/protocol';
@@ -31,6 +35,14 @@ export function backupRoutes(app: App, backups: BackupService): void {
   );
   app.get('/v1/backups/:id', { config: { auth: 'any' }, schema: { params: BackupParams, response: { 200: BackupDetail } } }, (req) =>
     backups.detail(req.caller, req.params.id),
+  );
+  app.put(
+    '/v1/backups/:id/keep',
+    { config: { auth: 'owner' }, schema: { params: BackupParams, body: KeepRequest, response: { 200: BackupSummary } } },
+    (req) => backups.keep(req.caller.ownerId, req.params.id, req.body.keep),
+  );
+  app.post('/v1/backups/forget', { config: { auth: 'owner' }, schema: { body: ForgetRequest, response: { 200: ForgetResponse } } }, (req) =>
+    backups.forget(req.caller.ownerId, req.body),
   );
   app.delete('/v1/backups/:id', { config: { auth: 'owner' }, schema: { params: BackupParams } }, async (req, reply) => {
     await backups.remove(req.caller.ownerId, req.params.id);

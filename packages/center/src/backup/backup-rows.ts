@@ -38,5 +38,6 @@ export function toBackup(row: SelectedBackup): BackupRow {
       row.manifest_id !== null && row.manifest_size !== null && row.manifest_sha256 !== null
         ? { id: row.manifest_id, size: row.manifest_size, sha256: row.manifest_sha256 }
         : null,
+    keptAt: row.kept_at ?? null,
   };
 }

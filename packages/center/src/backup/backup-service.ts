@@ -5,6 +5,7 @@ import {
   type Clock,
   type CompletionNotice,
   type EndNotice,
+  type ForgetResponse,
 } from '@phonesafe/protocol';
 import type { Caller, HandsetCaller } from '../auth/caller.ts';
 import type { HandsetRepo } from '../handsets/handset-repo.ts';
@@ -12,8 +13,10 @@ import type { HistoryRepo } from '../history/history-repo.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { BackupHooks, StartClaim, StartInput } from './backup-hooks.ts';
-import { deleteBackup, isCommitted, loadCommittedBackup, loadHandsetBackup, toSummary } from './backup-records.ts';
+import { deleteBackup, isCommitted, loadCommittedBackup, loadHandsetBackup, toSummary, type CommittedBackup } from './backup-records.ts';
 import type { BackupRepo } from './backup-repo.ts';
+import { forgetByPolicy, planForget } from './forget.ts';
+import type { RetentionPolicy } from './retention.ts';
 
 export type { StartInput };
 
@@ -72,6 +75,7 @@ export class BackupService {
       fileCount: 0,
       storedBytes: 0,
       manifest: null,
+      keptAt: null,
     });
     for (const claim of claims) await claim.opened(backupId);
     return { backupId, status: 'open' as const, maxPartBytes: this.#deps.maxPartBytes };
@@ -140,6 +144,14 @@ export class BackupService {
     return { backups: rows.filter(isCommitted).map(toSummary) };
   }
 
+  keep(ownerId: string, backupId: string, keep: boolean): Promise<BackupSummary> {
+    return keepBackup(this.#deps, ownerId, backupId, keep);
+  }
+
+  forget(ownerId: string, request: RetentionPolicy & { handset?: string; dryRun: boolean }): Promise<ForgetResponse> {
+    return forgetNow(this.#deps, ownerId, request);
+  }
+
   async detail(caller: Caller, backupId: string): Promise<BackupDetail> {
     const backup = await loadCommittedBackup(this.#deps.backups, caller.ownerId, backupId);
     const [files, parts] = await Promise.all([this.#deps.backups.files(backupId), this.#deps.backups.parts(backupId)]);
@@ -148,8 +160,55 @@ export class BackupService {
 
   async remove(ownerId: string, backupId: string): Promise<void> {
     const backup = await loadCommittedBackup(this.#deps.backups, ownerId, backupId);
+    if (backup.keptAt !== null)
+      throw new PhoneSafeError('BACKUP_KEPT', `backup ${backupId} is kept for good: let it go first (pc keep --undo)`);
     await deleteBackup(this.#deps, backup, this.#deps.clock.now().toISOString(), 'deleted by the owner');
   }
+}
+
+/**
+ * Keeps a backup for good (retention never forgets it, the owner's delete
+ * refuses it) or lets it go; answers its summary.
+ */
+export async function keepBackup(deps: BackupServiceDeps, ownerId: string, backupId: string, keep: boolean): Promise<BackupSummary> {
+  const backup = await loadCommittedBackup(deps.backups, ownerId, backupId);
+  const keptAt = keep ? (backup.keptAt ?? deps.clock.now().toISOString()) : null;
+  if (!(await deps.backups.setKept(ownerId, backupId, keptAt))) throw new PhoneSafeError('NOT_FOUND', `no backup ${backupId}`);
+  return toSummary({ ...backup, keptAt });
+}
+
+/**
+ * The owner's `forget`: the policy given, per handset and per kind as
+ * retention after a commit applies it (forget.ts); with `dryRun` nothing is
+ * deleted. Every committed backup is answered with the decision on it.
+ */
+export async function forgetNow(
+  deps: BackupServiceDeps,
+  ownerId: string,
+  request: RetentionPolicy & { handset?: string; dryRun: boolean },
+): Promise<ForgetResponse> {
+  let handsetId: string | undefined;
+  if (request.handset !== undefined) {
+    const handset = await deps.handsets.findByName(ownerId, request.handset);
+    if (!handset) throw new PhoneSafeError('NOT_FOUND', `no handset named ${request.handset}`);
+    handsetId = handset.id;
+  }
+  const rows = (await deps.backups.listCommitted(ownerId, handsetId)).filter(isCommitted);
+  const { keepLast, keepDaily, keepWeekly, keepMonthly } = request;
+  const policy = { keepLast, keepDaily, keepWeekly, keepMonthly };
+  const forgotten = new Set<string>();
+  for (const id of new Set(rows.map((row) => row.handsetId))) {
+    const ids = request.dryRun
+      ? (await planForget(deps, ownerId, id, policy)).forget
+      : await forgetByPolicy(deps, ownerId, id, policy, deps.clock.now().toISOString());
+    for (const backupId of ids) forgotten.add(backupId);
+  }
+  const decision = (row: CommittedBackup) =>
+    row.trigger === 'rescue' ? 'rescue' : row.keptAt !== null ? 'kept-for-good' : forgotten.has(row.id) ? 'forget' : 'keep';
+  return {
+    dryRun: request.dryRun,
+    backups: rows.map((row) => ({ backupId: row.id, handsetName: row.handsetName, committedAt: row.committedAt, decision: decision(row) })),
+  };
 }
 
 /** Wire rule 3: each file's size is the sum of its parts' sizes as the notice declares them. */

@@ -33,6 +33,8 @@ export interface BackupsTable {
   manifest_sha256: string | null;
   /** Kinds covered completely, JSON (migration 0008); null for backups made before. */
   complete_kinds: string | null;
+  /** When the owner chose to keep it for good (migration 0011); null: retention may forget it. */
+  kept_at: Generated<string | null>;
 }
 
 export interface BackupFilesTable {

@@ -33,17 +33,7 @@ export async function forgetByPolicy(
   policy: RetentionPolicy,
   now: string,
 ): Promise<string[]> {
-  // A rescue's save has its own retention period (R4, rescue/rescue-sweep.ts); the owner's policy never counts or drops it.
-  const committed = (await store.backups.listCommitted(ownerId, handsetId)).filter((backup) => backup.trigger !== 'rescue');
-  const { forget } = selectForgottenByKind(
-    committed.map((backup) => ({
-      id: backup.id,
-      committedAt: backup.committedAt ?? backup.startedAt,
-      kinds: backup.kinds,
-      complete: backup.complete,
-    })),
-    policy,
-  );
+  const { forget } = await planForget(store, ownerId, handsetId, policy);
   const forgotten: string[] = [];
   for (const id of forget) {
     // A concurrent delete may have won; only what this call removed is reported.
@@ -59,4 +49,31 @@ export async function forgetByPolicy(
     forgotten.push(id);
   }
   return forgotten;
+}
+
+/**
+ * What the policy would keep and forget of one handset's backups, newest
+ * first, deleting nothing (`pc forget --dry-run`). Outside the policy, and
+ * in neither list: a rescue's save, which has its own retention period
+ * (R4, rescue/rescue-sweep.ts), and a backup the owner keeps for good
+ * (`pc keep`): the policy never counts or drops them.
+ */
+export async function planForget(
+  store: Pick<ForgetDeps, 'backups'>,
+  ownerId: string,
+  handsetId: string,
+  policy: RetentionPolicy,
+): Promise<{ keep: string[]; forget: string[] }> {
+  const committed = (await store.backups.listCommitted(ownerId, handsetId)).filter(
+    (backup) => backup.trigger !== 'rescue' && backup.keptAt === null,
+  );
+  return selectForgottenByKind(
+    committed.map((backup) => ({
+      id: backup.id,
+      committedAt: backup.committedAt ?? backup.startedAt,
+      kinds: backup.kinds,
+      complete: backup.complete,
+    })),
+    policy,
+  );
 }

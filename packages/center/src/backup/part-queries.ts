@@ -77,8 +77,16 @@ function recording(db: Db): Pick<PartRepo, 'findStored' | 'find' | 'record' | 't
   };
 }
 
-function listing(db: Db): Pick<PartRepo, 'totalBytes' | 'listUnreferenced' | 'listAll'> {
+function listing(db: Db): Pick<PartRepo, 'totalBytes' | 'countAll' | 'listUnreferenced' | 'listAll'> {
   return {
+    async countAll() {
+      const row = await db
+        .selectFrom('parts')
+        .select([sql<number | string>`count(*)`.as('parts'), sql<number | string>`coalesce(sum(size), 0)`.as('bytes')])
+        .executeTakeFirstOrThrow();
+      return { parts: Number(row.parts), bytes: Number(row.bytes) };
+    },
+
     async totalBytes(ownerId) {
       const row = await db
         .selectFrom('parts')

@@ -39,6 +39,8 @@ export interface PartRepo {
    */
   removeIfUnreferenced(ownerId: string, id: string, olderThan: string): Promise<PartRef | undefined>;
   remove(ownerId: string, id: string): Promise<void>;
+  /** How many parts of every owner there are and their bytes: `center verify`'s progress total. */
+  countAll(): Promise<{ parts: number; bytes: number }>;
   /** Every part, in pages, for `center verify`. */
   listAll(afterKey: { ownerId: string; id: string } | null, limit: number): Promise<Array<{ ownerId: string } & StoredPart>>;
   /** Marks the part damaged if its row still records `sha256` (a repair may have replaced it); answers whether it changed. */

@@ -11,14 +11,17 @@ import { systemClock, type Clock } from '@phonesafe/protocol';
 import type { BlobEntry, BlobStore } from '../blobs/blob-store.ts';
 import type { BackupRepo } from '../backup/backup-repo.ts';
 import type { PartRepo } from '../backup/part-repo.ts';
+import type { MaintenanceProgress } from './verify.ts';
 
 /** What prune reads and deletes of the store. */
 export interface PruneStore {
   backups: Pick<BackupRepo, 'listStaleOpen' | 'remove'>;
-  parts: Pick<PartRepo, 'listUnreferenced' | 'removeIfUnreferenced' | 'findStored'>;
+  parts: Pick<PartRepo, 'listUnreferenced' | 'removeIfUnreferenced' | 'findStored' | 'find'>;
 }
 
 export interface PruneReport {
+  /** Nothing was deleted: the counts say what a prune now would delete. */
+  dryRun: boolean;
   droppedOpenBackups: number;
   removedParts: number;
   removedBytes: number;
@@ -38,6 +41,10 @@ export interface PruneOptions {
    * so only a blob that old cannot be one whose row is on its way.
    */
   files?: { clock?: Clock; graceMs?: number };
+  /** Only count what would go (`center prune --dry-run`). */
+  dryRun?: boolean;
+  /** One report per candidate part. */
+  onProgress?: MaintenanceProgress;
 }
 
 /** An open backup untouched this long is a transfer that will not come back (wire-protocol.md, rule 5). */
@@ -48,26 +55,39 @@ const LEFTOVER_MIN_AGE_MS = 15 * 60 * 1000;
 const SWEEP_PAGE = 500;
 
 export async function prune(store: PruneStore, blobs: BlobStore, options: PruneOptions): Promise<PruneReport> {
-  const report: PruneReport = { droppedOpenBackups: 0, removedParts: 0, removedBytes: 0, removedBlobs: 0 };
+  const dryRun = options.dryRun ?? false;
+  const report: PruneReport = { dryRun, droppedOpenBackups: 0, removedParts: 0, removedBytes: 0, removedBlobs: 0 };
   const fileClock = options.files?.clock ?? systemClock;
   for (const backup of await store.backups.listStaleOpen(options.staleOpenBefore)) {
-    if (await store.backups.remove(backup.ownerId, backup.id)) report.droppedOpenBackups += 1;
+    if (dryRun || (await store.backups.remove(backup.ownerId, backup.id))) report.droppedOpenBackups += 1;
   }
-  for (const { ownerId, id } of await store.parts.listUnreferenced(options.olderThan)) {
-    const mark = fileClock.now().toISOString();
-    const removed = await store.parts.removeIfUnreferenced(ownerId, id, options.olderThan);
+  const candidates = await store.parts.listUnreferenced(options.olderThan);
+  for (const [index, { ownerId, id }] of candidates.entries()) {
+    options.onProgress?.({ phase: 'prune', done: index, total: candidates.length, unit: 'items' });
+    const removed = dryRun
+      ? await store.parts.find(ownerId, id)
+      : await removePart(store, blobs, fileClock, ownerId, id, options.olderThan);
     if (!removed) continue;
-    // Row first, then blob: with the row gone, an upload of these same bytes
-    // writes the blob anew, after `mark`, and that blob stays. A crash in
-    // between leaves a blob without a row, which the sweep below takes.
-    await blobs.deleteIfOlder({ ownerId, id, sha256: removed.sha256 }, mark);
-    await blobs.delete({ ownerId, id, sha256: null });
     report.removedParts += 1;
     report.removedBytes += removed.size;
   }
+  options.onProgress?.({ phase: 'prune', done: candidates.length, total: candidates.length, unit: 'items' });
   const graceMs = Math.max(options.files?.graceMs ?? DEFAULT_GRACE_MS, LEFTOVER_MIN_AGE_MS);
-  report.removedBlobs = await sweepLeftovers(store, blobs, new Date(fileClock.now().getTime() - graceMs).toISOString());
+  const before = new Date(fileClock.now().getTime() - graceMs).toISOString();
+  report.removedBlobs = await sweepLeftovers(store, blobs, before, dryRun);
   return report;
+}
+
+async function removePart(store: PruneStore, blobs: BlobStore, fileClock: Clock, ownerId: string, id: string, olderThan: string) {
+  const mark = fileClock.now().toISOString();
+  const removed = await store.parts.removeIfUnreferenced(ownerId, id, olderThan);
+  if (!removed) return undefined;
+  // Row first, then blob: with the row gone, an upload of these same bytes
+  // writes the blob anew, after `mark`, and that blob stays. A crash in
+  // between leaves a blob without a row, which the sweep takes.
+  await blobs.deleteIfOlder({ ownerId, id, sha256: removed.sha256 }, mark);
+  await blobs.delete({ ownerId, id, sha256: null });
+  return removed;
 }
 
 /**
@@ -75,7 +95,7 @@ export async function prune(store: PruneStore, blobs: BlobStore, options: PruneO
  * whose part has another hash or no row, a legacy blob whose part has no row.
  * `deleteIfOlder` keeps one an upload rewrote after it was listed.
  */
-async function sweepLeftovers(store: PruneStore, blobs: BlobStore, before: string): Promise<number> {
+async function sweepLeftovers(store: PruneStore, blobs: BlobStore, before: string, dryRun: boolean): Promise<number> {
   let removed = 0;
   let page: BlobEntry[] = [];
   const flush = async () => {
@@ -93,7 +113,7 @@ async function sweepLeftovers(store: PruneStore, blobs: BlobStore, before: strin
       for (const entry of entries) {
         const row = rows.get(entry.id);
         const named = entry.sha256 === null ? row !== undefined : row?.sha256 === entry.sha256;
-        if (!named && (await blobs.deleteIfOlder(entry, before))) removed += 1;
+        if (!named && (dryRun || (await blobs.deleteIfOlder(entry, before)))) removed += 1;
       }
     }
     page = [];

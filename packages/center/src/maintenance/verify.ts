@@ -14,7 +14,7 @@ import type { PartRepo } from '../backup/part-repo.ts';
 
 /** What verify reads and marks of the store. */
 export interface VerifyStore {
-  parts: Pick<PartRepo, 'listAll' | 'clearDamaged' | 'markDamaged' | 'find' | 'listReferencedUnrecorded'>;
+  parts: Pick<PartRepo, 'listAll' | 'countAll' | 'clearDamaged' | 'markDamaged' | 'find' | 'listReferencedUnrecorded'>;
   checkIntegrity(): Promise<DatabaseCheck>;
 }
 
@@ -39,9 +39,15 @@ export interface VerifyReport {
   database: DatabaseCheck;
 }
 
-export async function verifyStore(store: VerifyStore, blobs: BlobStore): Promise<VerifyReport> {
+/** Progress of a maintenance task (`center verify`, `center prune`), in the CLI's progress shape. */
+export type MaintenanceProgress = (p: { phase: string; done: number; total: number; unit: 'bytes' | 'items' }) => void;
+
+export async function verifyStore(store: VerifyStore, blobs: BlobStore, onProgress?: MaintenanceProgress): Promise<VerifyReport> {
   // First: a damaged database would make what follows say wrong things.
   const report: VerifyReport = { checked: 0, damaged: [], bytes: 0, database: await store.checkIntegrity() };
+  // Parts recorded while verify runs can push `done` past the total: the bar shows at most 100%.
+  const total = onProgress ? (await store.parts.countAll()).bytes : 0;
+  let read = 0;
   let after: { ownerId: string; id: string } | null = null;
   for (;;) {
     const page = await store.parts.listAll(after, PAGE_SIZE);
@@ -49,6 +55,8 @@ export async function verifyStore(store: VerifyStore, blobs: BlobStore): Promise
       report.checked += 1;
       const bytes = await blobs.get(part);
       report.bytes += bytes?.byteLength ?? 0;
+      read += part.size;
+      onProgress?.({ phase: 'verify', done: Math.min(read, total), total, unit: 'bytes' });
       const reason =
         bytes === undefined ? 'missing' : createHash('sha256').update(bytes).digest('hex') !== part.sha256 ? 'hash-mismatch' : undefined;
       if (!reason) {

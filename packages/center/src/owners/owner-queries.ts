@@ -9,7 +9,29 @@ type Db = Kysely<OwnerTables>;
 
 export function ownerQueries(engine: Engine): OwnerRepo {
   const db = tablesOf<OwnerTables>(engine);
-  return { ...accounts(engine, db), ...tokens(db), ...quotas(db) };
+  return { ...accounts(engine, db), ...tokens(db), ...quotas(db), ...recovery(db) };
+}
+
+function recovery(db: Db): Pick<OwnerRepo, 'setRecovery' | 'recovery'> {
+  return {
+    async setRecovery(ownerId, row) {
+      await db
+        .updateTable('owners')
+        .set({ recovery_auth_hash: row.authHash, recovery_wrapped_key: row.wrappedDataKey })
+        .where('id', '=', ownerId)
+        .execute();
+    },
+
+    async recovery(ownerId) {
+      const row = await db
+        .selectFrom('owners')
+        .select(['recovery_auth_hash', 'recovery_wrapped_key'])
+        .where('id', '=', ownerId)
+        .executeTakeFirst();
+      if (!row?.recovery_auth_hash || !row.recovery_wrapped_key) return undefined;
+      return { authHash: row.recovery_auth_hash, wrappedDataKey: row.recovery_wrapped_key };
+    },
+  };
 }
 
 function accounts(engine: Engine, db: Db): Pick<OwnerRepo, 'create' | 'findByEmail' | 'findById' | 'changeSecrets'> {
@@ -27,6 +49,8 @@ function accounts(engine: Engine, db: Db): Pick<OwnerRepo, 'create' | 'findByEma
             created_at: row.createdAt,
             quota_bytes: null,
             quota_limit_bytes: null,
+            recovery_auth_hash: null,
+            recovery_wrapped_key: null,
           })
           .execute(),
       );

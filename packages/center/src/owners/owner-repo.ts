@@ -14,6 +14,12 @@ export interface OwnerRow {
   createdAt: string;
 }
 
+/** The owner's recovery key as the center keeps it (encryption.md): the hash of its auth key, the data key it wraps. */
+export interface RecoveryRow {
+  authHash: string;
+  wrappedDataKey: string;
+}
+
 export interface SecretsChange {
   ownerId: string;
   expectedAuthHash: string;
@@ -42,6 +48,10 @@ export interface OwnerRepo {
    * answer is undefined. Answers how many tokens were deleted.
    */
   changeSecrets(change: SecretsChange): Promise<number | undefined>;
+  /** Sets or replaces the owner's recovery key. */
+  setRecovery(ownerId: string, recovery: RecoveryRow): Promise<void>;
+  /** The owner's recovery key; undefined without one. */
+  recovery(ownerId: string): Promise<RecoveryRow | undefined>;
   /** The owner's quota override, set by the operator; null when the center's default applies. */
   quotaBytes(ownerId: string): Promise<number | null>;
   setQuotaBytes(ownerId: string, bytes: number | null): Promise<void>;

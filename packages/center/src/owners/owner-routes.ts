@@ -3,6 +3,10 @@ import {
   ChangePasswordResponse,
   LoginRequest,
   LoginResponse,
+  OpenRecoveryRequest,
+  OpenRecoveryResponse,
+  RecoverRequest,
+  SetRecoveryRequest,
   PreloginRequest,
   PreloginResponse,
   RegisterOwnerRequest,
@@ -34,5 +38,17 @@ export function ownerRoutes(app: App, owners: OwnerService): void {
     '/v1/owners/password',
     { config: owner, schema: { body: ChangePasswordRequest, response: { 200: ChangePasswordResponse } } },
     (req) => owners.changePassword(asOwnerSession(req.caller), req.body),
+  );
+  app.put('/v1/owners/recovery', { config: owner, schema: { body: SetRecoveryRequest } }, async (req, reply) => {
+    await owners.setRecovery(asOwnerSession(req.caller), req.body);
+    return reply.code(204).send();
+  });
+  app.post(
+    '/v1/owners/recovery/open',
+    { config: open, schema: { body: OpenRecoveryRequest, response: { 200: OpenRecoveryResponse } } },
+    (req) => owners.openRecovery(req.body.email, req.body.recoveryAuthKey),
+  );
+  app.post('/v1/owners/recover', { config: open, schema: { body: RecoverRequest, response: { 200: ChangePasswordResponse } } }, (req) =>
+    owners.recover(req.body),
   );
 }

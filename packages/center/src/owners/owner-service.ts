@@ -8,6 +8,7 @@ import type { Notifier } from '../notices/notifier.ts';
 import type { NoticeRepo } from '../notices/notice-repo.ts';
 import type { OwnerRepo, OwnerRow } from './owner-repo.ts';
 import { burnAuthKeyCheck, hashAuthKey, verifyAuthKey } from './auth-key-hash.ts';
+import { openRecovery, recover, setRecovery, type Recover } from './recovery.ts';
 
 const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
 /** An owner hears of registrations of their address at most this often. */
@@ -165,6 +166,23 @@ export class OwnerService {
     if (endedSessions === undefined)
       throw new PhoneSafeError('UNAUTHENTICATED', 'the password was changed meanwhile, in another session; log in again');
     return { endedSessions };
+  }
+
+  /** Sets or replaces the owner's recovery key (recovery.ts). */
+  setRecovery(session: { ownerId: string }, request: { recoveryAuthKey: string; wrappedDataKey: string }): Promise<void> {
+    return setRecovery(this.#recoveryDeps(), session.ownerId, request.recoveryAuthKey, request.wrappedDataKey);
+  }
+
+  openRecovery(email: string, recoveryAuthKey: string): Promise<{ wrappedDataKey: string }> {
+    return openRecovery(this.#recoveryDeps(), email, recoveryAuthKey);
+  }
+
+  recover(request: Recover): Promise<{ endedSessions: number }> {
+    return recover(this.#recoveryDeps(), request);
+  }
+
+  #recoveryDeps() {
+    return { owners: this.#deps.owners, lockout: this.#deps.lockout, notifier: this.#deps.notifier };
   }
 
   async #checkCurrentPassword(owner: OwnerRow, authKey: Buffer): Promise<void> {

@@ -14,6 +14,10 @@ export interface OwnersTable {
   quota_bytes: number | null;
   /** The owner's own lower limit (migration 0005); null: none. */
   quota_limit_bytes: number | null;
+  /** Hash of the recovery key's auth key (migration 0011); null: no recovery key. */
+  recovery_auth_hash: string | null;
+  /** The data key wrapped with the recovery key's key-encryption key (migration 0011). */
+  recovery_wrapped_key: string | null;
 }
 
 export interface OwnerTokensTable {

@@ -130,7 +130,9 @@ export class RestoreService {
       detail: `${report.restored} restored, ${report.skipped} skipped`,
     });
     for (const hook of this.#deps.hooks.completed) await hook(order);
-    const backup = deletes(order) ? await this.#deps.backups.find(caller.ownerId, order.backupId) : undefined;
+    // A backup kept for good stays, whatever the order said.
+    const found = deletes(order) ? await this.#deps.backups.find(caller.ownerId, order.backupId) : undefined;
+    const backup = found?.keptAt === null ? found : undefined;
     if (backup) await deleteBackup(this.#deps, backup, at, `deleted after restore ${restoreId}`);
     return { restoreId, status: 'completed' as const, backupDeleted: backup !== undefined };
   }

@@ -4,6 +4,7 @@ import type { CliEnv } from '../env.ts';
 import { failAfterOutput } from '../errors.ts';
 import { verb, parsePort } from '../options.ts';
 import { columns, humanBytes, plural, Output } from '../output.ts';
+import { withProgress } from '../progress.ts';
 import { parseBytes } from '../size.ts';
 import { untilSignal } from '../signals.ts';
 
@@ -45,7 +46,8 @@ export function centerCommands(program: Command, env: CliEnv): void {
   ).action(async (flags: StoreFlags) => {
     const out = new Output(Boolean(flags.json));
     const { loadConfig, runVerify } = await centerPackage();
-    const report = await runVerify(loadConfig({ data: flags.data, db: flags.db }));
+    const config = loadConfig({ data: flags.data, db: flags.db });
+    const report = await withProgress(out, (onProgress) => runVerify(config, onProgress));
     out.result(report, (r) => [
       `database: ${r.database.status} (${r.database.detail})`,
       `checked ${plural(r.checked, 'part')} (${humanBytes(r.bytes)}): ${r.damaged.length === 0 ? 'no damage' : `${plural(r.damaged.length, 'damaged part')}`}`,
@@ -57,16 +59,20 @@ export function centerCommands(program: Command, env: CliEnv): void {
     }
   });
 
-  storeVerb(center, 'prune', 'delete stored parts that no backup references any more').action(async (flags: StoreFlags) => {
-    const out = new Output(Boolean(flags.json));
-    const { loadConfig, runPrune } = await centerPackage();
-    const result = await runPrune(loadConfig({ data: flags.data, db: flags.db }), env.clock());
-    out.result(
-      result,
-      (r) =>
-        `removed ${plural(r.removedParts, 'unreferenced part')} (${humanBytes(r.removedBytes)}) and ${plural(r.removedBlobs, 'blob')} without a part`,
-    );
-  });
+  storeVerb(center, 'prune', 'delete stored parts that no backup references any more')
+    .option('--dry-run', 'only say what would be deleted')
+    .action(async (flags: StoreFlags & { dryRun?: boolean }) => {
+      const out = new Output(Boolean(flags.json));
+      const { loadConfig, runPrune } = await centerPackage();
+      const config = loadConfig({ data: flags.data, db: flags.db });
+      const dryRun = Boolean(flags.dryRun);
+      const result = await withProgress(out, (onProgress) => runPrune(config, env.clock(), { dryRun, onProgress }));
+      out.result(
+        result,
+        (r) =>
+          `${r.dryRun ? 'would remove' : 'removed'} ${plural(r.removedParts, 'unreferenced part')} (${humanBytes(r.removedBytes)}) and ${plural(r.removedBlobs, 'blob')} without a part${r.dryRun ? ' (dry run: nothing deleted)' : ''}`,
+      );
+    });
 
   quotaVerb(center);
 }

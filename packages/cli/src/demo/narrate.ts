@@ -24,7 +24,7 @@ function describe(e: RunEvent): string | undefined {
     case 'answered':
       return `answered ${e.answer}${e.reason ? ` (${e.reason})` : ''}`;
     case 'backup-committed':
-      return `backup ${e.backupId} committed (${e.files} files sent); completion notice received`;
+      return `backup ${e.backupId} of ${e.kinds.join(', ')} committed (${e.files} files sent); completion notice received`;
     case 'backup-failed':
       return `backup failed: ${e.code}: ${e.detail}`;
     case 'restore-applied':

@@ -92,8 +92,8 @@ export class Backups {
       scope.track(
         this.triggered('schedule', request).then((outcome) => {
           if (outcome.ok) {
-            const { trigger, backupId, files, sentBytes, committedAt } = outcome.result;
-            return scope.emit({ event: 'backup-committed', trigger, jobId, backupId, files, sentBytes, committedAt });
+            const { trigger, kinds, backupId, files, sentBytes, committedAt } = outcome.result;
+            return scope.emit({ event: 'backup-committed', trigger, kinds, jobId, backupId, files, sentBytes, committedAt });
           }
           scope.emit({ event: 'backup-failed', jobId, code: outcome.code, detail: outcome.detail });
           // The center retries at once instead of at the transfer deadline. It refused the start itself over

@@ -23,6 +23,8 @@ export type ChannelEvent =
   | {
       event: 'backup-committed';
       trigger: BackupTrigger;
+      /** The kinds the backup covered (declared to the center). */
+      kinds: DataKind[];
       jobId: string | null;
       backupId: string;
       files: number;

@@ -1,4 +1,4 @@
-import { loginOrRegister, type CenterClient, type HttpOptions } from '@phonesafe/protocol/node';
+import { loginOrRegister, setRecoveryKey, type CenterClient, type HttpOptions } from '@phonesafe/protocol/node';
 import type { Identity } from './identity-files.ts';
 
 /** Opens a client to a center; a port, so tests can put faults between handset and center. */
@@ -14,6 +14,8 @@ export interface EnrollRequest {
   phone?: string;
   /** The rescue desk code number for that phone number; sent to the center once and never stored here. */
   code?: string;
+  /** When this enrolment registers the owner: make a recovery key (answered once, never stored here). */
+  recoveryKey?: boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface EnrollRequest {
 export async function enrollAtCenter(
   request: EnrollRequest,
   connect: ConnectCenter,
-): Promise<{ identity: Identity; dataKey: Buffer; ownerRegistered: boolean; rescueCode: boolean }> {
+): Promise<{ identity: Identity; dataKey: Buffer; ownerRegistered: boolean; rescueCode: boolean; recoveryKey?: string }> {
   const center = connect({ baseUrl: request.center, ...(request.ca ? { ca: request.ca } : {}) });
   try {
     const session = await loginOrRegister(center, request.owner, request.password);
@@ -41,9 +43,11 @@ export async function enrollAtCenter(
       owner: session.email,
       ...(request.phone ? { phone: request.phone } : {}),
     };
+    const recoveryKey = request.recoveryKey && session.registered ? await setRecoveryKey(session) : undefined;
     // The owner's session was for this enrollment only; the handset goes on with its own credential.
     await session.client.logout().catch(() => {});
-    return { identity, dataKey: session.dataKey, ownerRegistered: session.registered, rescueCode: enrolled.rescueCode };
+    const result = { identity, dataKey: session.dataKey, ownerRegistered: session.registered, rescueCode: enrolled.rescueCode };
+    return recoveryKey ? { ...result, recoveryKey } : result;
   } finally {
     await center.close();
   }

@@ -20,6 +20,8 @@ export interface EnrollResult {
   /** The phone number has a rescue code at the center. */
   rescueCode: boolean;
   schedule: ScheduleRegistration;
+  /** The recovery key made for the owner this enrolment registered (asked for, shown once, never stored). */
+  recoveryKey?: string;
 }
 
 /**
@@ -46,7 +48,7 @@ export class Enrollment {
   async enroll(request: EnrollRequest): Promise<EnrollResult> {
     const current = this.#ctx.session.current();
     if (current) throw new PhoneSafeError('USAGE', `this handset is already enrolled as ${current.identity.name}`);
-    const { identity, dataKey, ownerRegistered, rescueCode } = await enrollAtCenter(request, this.#ctx.connect);
+    const { identity, dataKey, ownerRegistered, rescueCode, recoveryKey } = await enrollAtCenter(request, this.#ctx.connect);
     await this.#ctx.identities.save(identity, dataKey);
     const { copier } = this.#start(identity, dataKey);
     await copyUncopied(this.#ctx.versions, copier, this.#ctx.writes);
@@ -55,7 +57,14 @@ export class Enrollment {
       schedule: this.#ctx.settings.get().triggers.schedule,
       nextRunAt: null,
     };
-    return { handsetId: identity.handsetId, name: identity.name, ownerRegistered, rescueCode, schedule };
+    return {
+      handsetId: identity.handsetId,
+      name: identity.name,
+      ownerRegistered,
+      rescueCode,
+      schedule,
+      ...(recoveryKey ? { recoveryKey } : {}),
+    };
   }
 
   /** The center revoked the credential (unenroll.ts); a second call finds nothing to do. */

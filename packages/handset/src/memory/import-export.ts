@@ -6,13 +6,15 @@ import type { ProgressFn } from '../util/progress.ts';
 import type { StagedFile } from '../util/atomic-file.ts';
 import { countingBytes } from '../util/progress.ts';
 import { readAhead } from '../util/read-ahead.ts';
-import type { Memory } from './memory.ts';
+import type { Item, Memory } from './memory.ts';
 import { readPieces, sha256OfFile, walkFiles, type TreeFile } from './tree.ts';
 
 export interface ImportResult {
   added: number;
   updated: number;
   unchanged: number;
+  /** With `mirror`: items no longer in the source, deleted from memory (and from every later backup). */
+  deleted: number;
   /** Bytes of new content written to memory (added and updated items). */
   bytes: number;
   /** The B4 size trigger fired after this save: the backup it ran. */
@@ -26,8 +28,14 @@ export interface ExportResult {
   offloaded: number;
 }
 
-/** Commits staged content as the item at `path` and does what follows a save (the backup copy). */
-export type SaveItem = (path: string, staged: StagedFile) => Promise<void>;
+/** Commits staged content as the item at `path`, changed at `modifiedAt`, and does what follows a save (the backup copy). */
+export type SaveItem = (path: string, staged: StagedFile, modifiedAt: string) => Promise<void>;
+
+export interface ImportOptions {
+  onProgress?: ProgressFn;
+  /** `--mirror`: deletes the items the source no longer has; answers how many went. */
+  removeGone?: (gone: readonly Item[]) => Promise<number>;
+}
 
 /** Files staged (or hashed, when unchanged) ahead of the one being saved: a phone is mostly small files, each a few file-system round trips. */
 const READ_AHEAD = 4;
@@ -38,11 +46,13 @@ type Prepared = { unchanged: true; size: number } | { unchanged: false; existing
 
 /**
  * Brings the files under `src` into memory: new paths become items, changed
- * content a new serial version, identical content is left alone. Files are
- * streamed, never read whole. A few files are read (hashed, staged) ahead
- * while the current one is saved; saves stay one at a time, in path order.
+ * content a new serial version (with the file's modification time),
+ * identical content is left alone. Files are streamed, never read whole. A
+ * few files are read (hashed, staged) ahead while the current one is saved;
+ * saves stay one at a time, in path order.
  */
-export async function importTree(src: string, memory: Memory, save: SaveItem, onProgress?: ProgressFn): Promise<ImportResult> {
+export async function importTree(src: string, memory: Memory, save: SaveItem, options: ImportOptions = {}): Promise<ImportResult> {
+  const { onProgress } = options;
   const files = await listTree(src);
   const total = files.reduce((sum, f) => sum + f.size, 0);
   let done = 0;
@@ -62,7 +72,7 @@ export async function importTree(src: string, memory: Memory, save: SaveItem, on
       staged: await memory.stage(countingBytes(readPieces(file.absolute), report)),
     };
   };
-  const result: ImportResult = { added: 0, updated: 0, unchanged: 0, bytes: 0 };
+  const result: ImportResult = { added: 0, updated: 0, unchanged: 0, deleted: 0, bytes: 0 };
   const discard = (p: Prepared): Promise<void> => (p.unchanged ? Promise.resolve() : memory.discard(p.staged));
   for await (const [file, prepared] of readAhead(files, READ_AHEAD, prepare, discard)) {
     if (prepared.unchanged) {
@@ -70,20 +80,27 @@ export async function importTree(src: string, memory: Memory, save: SaveItem, on
       report(prepared.size);
       continue;
     }
-    await save(file.relative, prepared.staged);
+    await save(file.relative, prepared.staged, file.modifiedAt);
     if (prepared.existing) result.updated++;
     else result.added++;
     result.bytes += prepared.staged.size;
   }
+  if (options.removeGone) {
+    const seen = new Set(files.map((f) => f.relative));
+    // Stubs (B9) are not on the handset by design: their absence from the source says nothing.
+    result.deleted = await options.removeGone(memory.list().filter((item) => !item.offloaded && !seen.has(item.path)));
+  }
   return result;
 }
 
-async function listTree(src: string): Promise<Array<TreeFile & { size: number }>> {
+async function listTree(src: string): Promise<Array<TreeFile & { size: number; modifiedAt: string }>> {
   const found: TreeFile[] = [];
   for await (const file of walkFiles(src)) found.push(file);
-  const files = found.map((file) => ({ ...file, size: 0 }));
+  const files = found.map((file) => ({ ...file, size: 0, modifiedAt: '' }));
   await forEachConcurrent(files, STAT_CONCURRENCY, async (file) => {
-    file.size = (await stat(file.absolute)).size;
+    const info = await stat(file.absolute);
+    file.size = info.size;
+    file.modifiedAt = info.mtime.toISOString();
   });
   return files;
 }
@@ -105,7 +122,7 @@ export async function exportTree(out: string, memory: Memory, onProgress?: Progr
   );
   let done = 0;
   for (const item of items) {
-    await target.write(item.path, readPieces(memory.contentPath(item.id)), { mode: 0o644 });
+    await target.write(item.path, readPieces(memory.contentPath(item.id)), { mode: 0o644, mtime: new Date(item.modifiedAt) });
     done += item.size;
     onProgress?.({ phase: 'export', done, total, unit: 'bytes' });
   }

@@ -1,17 +1,18 @@
 import { resolve } from 'node:path';
 import type { HandsetContext } from '../context.ts';
 import type { ProgressFn } from '../util/progress.ts';
+import type { Item } from './memory.ts';
+import { deleteItems, type DeleteItemsDeps } from './delete-items.ts';
 import { exportTree, importTree, type ExportResult, type ImportResult, type SaveItem } from './import-export.ts';
+
+type MemoryIOContext = Pick<HandsetContext, 'memory' | 'writers' | 'writes' | 'session'> & DeleteItemsDeps;
 
 /** The owner's files in and out of the handset's memory, and what a save does besides. */
 export class MemoryIO {
-  readonly #ctx: Pick<HandsetContext, 'memory' | 'writers' | 'writes' | 'session'>;
+  readonly #ctx: MemoryIOContext;
   readonly #backups: { afterImport(result: ImportResult): Promise<ImportResult> };
 
-  constructor(
-    ctx: Pick<HandsetContext, 'memory' | 'writers' | 'writes' | 'session'>,
-    backups: { afterImport(result: ImportResult): Promise<ImportResult> },
-  ) {
+  constructor(ctx: MemoryIOContext, backups: { afterImport(result: ImportResult): Promise<ImportResult> }) {
     this.#ctx = ctx;
     this.#backups = backups;
   }
@@ -19,11 +20,18 @@ export class MemoryIO {
   /**
    * A save of the files under `src` (B2: each changed file's backup copy is
    * made at once). Other processes see the handset writing its backup area
-   * meanwhile. Then the B4 size trigger (backup/backups.ts afterImport).
+   * meanwhile. With `mirror`, what the source no longer has is deleted
+   * (delete-items.ts). Then the B4 size trigger (backup/backups.ts afterImport).
    */
-  async importTree(src: string, options: { onProgress?: ProgressFn } = {}): Promise<ImportResult> {
+  async importTree(src: string, options: { onProgress?: ProgressFn; mirror?: boolean } = {}): Promise<ImportResult> {
     const { memory, writers } = this.#ctx;
-    const result = await writers.track(() => importTree(resolve(src), memory, this.#save, options.onProgress), true);
+    const removeGone = options.mirror ? (gone: readonly Item[]) => deleteItems(this.#ctx, gone) : undefined;
+    const run = () =>
+      importTree(resolve(src), memory, this.#save, {
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(removeGone ? { removeGone } : {}),
+      });
+    const result = await writers.track(run, true);
     return this.#backups.afterImport(result);
   }
 
@@ -38,10 +46,10 @@ export class MemoryIO {
    * is made at enrollment). Counted as writing the backup area from the
    * moment it is queued, for the readiness answer.
    */
-  readonly #save: SaveItem = (path, staged) =>
+  readonly #save: SaveItem = (path, staged, modifiedAt) =>
     this.#ctx.writers.track(() =>
       this.#ctx.writes.run(async () => {
-        const item = await this.#ctx.memory.commit(path, staged);
+        const item = await this.#ctx.memory.commit(path, staged, modifiedAt);
         await this.#ctx.session.current()?.copier.copy(item);
       }),
     );

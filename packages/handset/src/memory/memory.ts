@@ -90,8 +90,13 @@ export class Memory {
     return rm(staged.path, { force: true });
   }
 
-  /** Makes staged content the new version of the item at `path` (a new item if the path is new, present again if it was offloaded). */
-  async commit(path: string, staged: StagedFile): Promise<Item> {
+  /**
+   * Makes staged content the new version of the item at `path` (a new item
+   * if the path is new, present again if it was offloaded). `modifiedAt` is
+   * the file's own time (an import's mtime, a restored file's time from the
+   * manifest); without one, now.
+   */
+  async commit(path: string, staged: StagedFile, modifiedAt?: string): Promise<Item> {
     const previous = this.byPath(path);
     const item: Item = {
       offloaded: false,
@@ -102,7 +107,7 @@ export class Memory {
       version: (previous?.version ?? 0) + 1,
       size: staged.size,
       sha256: staged.sha256,
-      modifiedAt: this.#clock.now().toISOString(),
+      modifiedAt: modifiedAt ?? this.#clock.now().toISOString(),
     };
     await rename(staged.path, this.contentPath(item.id));
     this.#db.run(

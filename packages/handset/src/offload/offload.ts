@@ -60,7 +60,9 @@ export async function offloadItems(deps: OffloadDeps, request: OffloadRequest): 
   for (const stub of memory.list().filter((item) => item.offloaded)) await memory.removeContent(stub.id);
 
   const kinds: readonly DataKind[] = request.kinds?.length ? request.kinds : DATA_KINDS;
-  const cutoff = deps.clock.now().getTime() - (request.olderThanMs ?? 0);
+  // Age counts from the item's modification time (the file's mtime when imported); no --older-than: any age,
+  // including a file whose time is ahead of the handset's clock.
+  const cutoff = request.olderThanMs === undefined ? Infinity : deps.clock.now().getTime() - request.olderThanMs;
   const candidates = memory
     .list()
     .filter((item) => !item.offloaded && kinds.includes(item.kind) && new Date(item.modifiedAt).getTime() <= cutoff);

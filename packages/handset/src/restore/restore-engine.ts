@@ -1,4 +1,5 @@
 import {
+  filesUnderPaths,
   forEachConcurrent,
   PhoneSafeError,
   type DataKind,
@@ -32,6 +33,8 @@ const FILES_IN_FLIGHT = 4;
 export interface RestorePlan {
   from: { backupId: string } | { handset: string };
   kinds: DataKind[] | null;
+  /** Only the files at or under these paths. */
+  include?: readonly string[];
   overwrite: OverwritePolicy;
   order?: RestoreOrder;
 }
@@ -54,7 +57,7 @@ export async function runRestore(
   const source =
     'backupId' in plan.from ? await backupSource(client, keys, plan.from.backupId) : await handsetSource(client, keys, plan.from.handset);
   const { backupId, refs } = source;
-  const files = filesOfKinds(source.files, plan.kinds);
+  const files = filesUnderPaths(filesOfKinds(source.files, plan.kinds), plan.include);
   for (const file of files) checkRestorable(file, refs);
   const selection = await selectForRestore(files, deps.memory, plan.overwrite, ask);
   const order =
@@ -70,7 +73,7 @@ export async function runRestore(
   await forEachConcurrent(selection.write, FILES_IN_FLIGHT, async (file) => {
     const staged = await deps.memory.stage(countingBytes(fileContent(parts, keys, file), report));
     await deps.writes.run(async () => {
-      const item = await deps.memory.commit(file.path, staged);
+      const item = await deps.memory.commit(file.path, staged, file.modifiedAt);
       // One transaction per file: a phone restores tens of thousands of one-part files.
       deps.index.batch(() => {
         deps.index.recordAllAtCenter(file.parts.map((part) => refs.get(part.id)!));

@@ -8,6 +8,8 @@ export interface RestoreOptions {
   /** The handset whose backups to restore from (without `backupId`); this handset when not given. */
   fromHandset?: string;
   kinds?: DataKind[];
+  /** Only the files at or under these paths (one file's path: that file). */
+  include?: string[];
   overwrite: 'ask' | 'yes' | 'no';
   ask?: AskOverwrite;
   onProgress?: ProgressFn;

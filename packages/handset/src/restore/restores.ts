@@ -45,7 +45,12 @@ export class Restores {
     });
     // No backup named: the newest version of each item across that handset's backups (restore-engine.ts).
     const from = options.backupId ? { backupId: options.backupId } : { handset: options.fromHandset ?? deps.session.identity.name };
-    const plan = { from, kinds: options.kinds ?? null, overwrite: options.overwrite };
+    const plan = {
+      from,
+      kinds: options.kinds ?? null,
+      overwrite: options.overwrite,
+      ...(options.include ? { include: options.include } : {}),
+    };
     return runRestore(deps, plan, options.ask, options.onProgress);
   }
 

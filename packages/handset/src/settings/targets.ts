@@ -30,3 +30,17 @@ function belongsToApp(segments: readonly string[], app: string): boolean {
   const dot = second.lastIndexOf('.');
   return dot > 0 && second.slice(0, dot) === app;
 }
+
+/**
+ * The targets in words, e.g. "contacts" or "contacts, media, files ending
+ * .pdf, files of the app notes": what a triggered or scheduled backup covers.
+ */
+export function describeTargets(targets: Targets): string {
+  const parts = [
+    ...targets.kinds,
+    ...(targets.extensions.length > 0 ? [`files ending ${targets.extensions.map((e) => `.${e}`).join(' or ')}`] : []),
+    ...(targets.apps.length > 0 ? [`files of the app${targets.apps.length > 1 ? 's' : ''} ${targets.apps.join(', ')}`] : []),
+    ...(targets.keywords.length > 0 ? [`files named with ${targets.keywords.map((k) => `'${k}'`).join(' or ')}`] : []),
+  ];
+  return parts.join(', ');
+}

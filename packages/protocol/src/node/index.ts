@@ -14,6 +14,7 @@ export * from './chunking/file-chunks.ts';
 export * from './client/http.ts';
 export * from './client/center-client.ts';
 export * from './client/owner-session.ts';
+export * from './client/recovery.ts';
 export * from './client/restore-reader.ts';
 export * from './client/restore-source.ts';
 export * from './local/target-dir.ts';

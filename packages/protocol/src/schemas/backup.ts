@@ -90,6 +90,8 @@ export const BackupSummary = z.strictObject({
   fileCount: z.number().int().nonnegative(),
   storedBytes: z.number().int().nonnegative(),
   manifest: PartRef,
+  /** When the owner chose to keep it for good (`pc keep`): retention never forgets it. Null or absent: not kept. */
+  keptAt: Timestamp.nullable().optional(),
 });
 export type BackupSummary = z.infer<typeof BackupSummary>;
 export const BackupList = z.strictObject({ backups: z.array(BackupSummary) });
@@ -103,3 +105,34 @@ export type BackupDetail = z.infer<typeof BackupDetail>;
 export const BackupListQuery = z.strictObject({
   handset: HandsetName.optional(),
 });
+
+/** `PUT /v1/backups/:id/keep`: keep a backup for good, or let it go (retention may forget it again). */
+export const KeepRequest = z.strictObject({ keep: z.boolean() });
+
+/** A retention policy the owner applies now (`pc forget`), restic's flags; all zero keeps everything. */
+const KeepCount = z.number().int().min(0).max(100_000);
+export const ForgetRequest = z.strictObject({
+  /** One handset's backups; absent: each of the owner's handsets in turn (the policy applies per handset). */
+  handset: HandsetName.optional(),
+  keepLast: KeepCount.default(0),
+  keepDaily: KeepCount.default(0),
+  keepWeekly: KeepCount.default(0),
+  keepMonthly: KeepCount.default(0),
+  /** Only say what would go. */
+  dryRun: z.boolean().default(false),
+});
+export type ForgetRequest = z.input<typeof ForgetRequest>;
+
+export const ForgetResponse = z.strictObject({
+  dryRun: z.boolean(),
+  /** Every committed backup the policy judged, newest first; rescue saves and kept ones are `kept-for-good`/`rescue`, never forgotten. */
+  backups: z.array(
+    z.strictObject({
+      backupId: Id,
+      handsetName: HandsetName,
+      committedAt: Timestamp,
+      decision: z.enum(['keep', 'forget', 'kept-for-good', 'rescue']),
+    }),
+  ),
+});
+export type ForgetResponse = z.infer<typeof ForgetResponse>;

@@ -80,6 +80,24 @@ export const ChangePasswordRequest = z.strictObject({
   kdf: KdfParams,
   wrappedDataKey: Base64,
 });
+/**
+ * Recovery key (issue 11, encryption.md): `PUT /v1/owners/recovery` sets (or
+ * replaces) the auth key derived from it and the data key wrapped with the
+ * key-encryption key derived from it; the key itself never leaves the client.
+ */
+export const SetRecoveryRequest = z.strictObject({ recoveryAuthKey: AuthKey, wrappedDataKey: Base64 });
+/** `POST /v1/owners/recovery/open`: the recovery-wrapped data key, for the holder of the recovery key. */
+export const OpenRecoveryRequest = z.strictObject({ email: Email, recoveryAuthKey: AuthKey });
+export const OpenRecoveryResponse = z.strictObject({ wrappedDataKey: Base64 });
+/** `POST /v1/owners/recover`: a new password's secrets, for the holder of the recovery key; every session ends. */
+export const RecoverRequest = z.strictObject({
+  email: Email,
+  recoveryAuthKey: AuthKey,
+  authKey: AuthKey,
+  kdf: KdfParams,
+  wrappedDataKey: Base64,
+});
+
 /** How many other sessions (owner tokens) the change ended. */
 export const ChangePasswordResponse = z.strictObject({ endedSessions: z.number().int().nonnegative() });
 export const LoginResponse = z.strictObject({

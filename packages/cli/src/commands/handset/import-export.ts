@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { CliEnv } from '../../env.ts';
 import { humanBytes, plural } from '../../output.ts';
+import { removingTempsOnSignal } from '../../interrupt.ts';
 import { withProgress } from '../../progress.ts';
 import { handsetVerb, withHandset, type HandsetFlags } from './with-handset.ts';
 
@@ -9,11 +10,16 @@ import { handsetVerb, withHandset, type HandsetFlags } from './with-handset.ts';
 export function importExportVerbs(handset: Command, env: CliEnv): void {
   handsetVerb(handset, 'import', "copy a directory tree into the handset's memory (kinds from folders and extensions)")
     .argument('<src>', 'directory to import')
-    .action((src: string, flags: HandsetFlags) =>
+    .option(
+      '--mirror',
+      'also delete from the handset what is no longer under SRC (later backups leave it out, so a restore does not bring it back)',
+    )
+    .action((src: string, flags: HandsetFlags & { mirror?: boolean }) =>
       withHandset(env, flags, { deliverPending: true }, async (agent, out) => {
-        const result = await withProgress(out, (onProgress) => agent.importTree(src, { onProgress }));
+        const mirror = Boolean(flags.mirror);
+        const result = await withProgress(out, (onProgress) => agent.importTree(src, { onProgress, mirror }));
         out.result(result, (r) => [
-          `imported ${src}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged (${humanBytes(r.bytes)} new)`,
+          `imported ${src}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged${mirror ? `, ${r.deleted} deleted` : ''} (${humanBytes(r.bytes)} new)`,
           ...(!r.sizeBackup
             ? []
             : r.sizeBackup.ok
@@ -31,7 +37,7 @@ export function importExportVerbs(handset: Command, env: CliEnv): void {
     .argument('<out>', 'directory to write')
     .action((dest: string, flags: HandsetFlags) =>
       withHandset(env, flags, { deliverPending: true }, async (agent, out) => {
-        const result = await withProgress(out, (onProgress) => agent.exportTree(dest, { onProgress }));
+        const result = await removingTempsOnSignal(() => withProgress(out, (onProgress) => agent.exportTree(dest, { onProgress })));
         out.result(
           result,
           (r) =>

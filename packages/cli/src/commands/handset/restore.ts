@@ -20,10 +20,11 @@ export function restoreVerb(handset: Command, env: CliEnv): void {
       "restore another of the owner's handsets (e.g. onto a replacement): the newest version of every item across its backups",
     )
     .addOption(kindsOption())
+    .option('--include <path...>', 'only the files at or under these paths (a file path restores that one file)')
     .addOption(
       new Option('--overwrite <policy>', 'items this handset already has: ask, yes or no').choices(['ask', 'yes', 'no']).default('ask'),
     )
-    .action((flags: HandsetFlags & { backup?: string; fromHandset?: string; kinds?: DataKind[]; overwrite: OverwritePolicy }) =>
+    .action((flags: RestoreFlags) =>
       withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
         const result = await withProgress(out, (onProgress) =>
           agent
@@ -31,6 +32,7 @@ export function restoreVerb(handset: Command, env: CliEnv): void {
               backupId: flags.backup,
               fromHandset: flags.fromHandset,
               kinds: flags.kinds,
+              ...(flags.include ? { include: flags.include } : {}),
               overwrite: flags.overwrite,
               ...askOption(),
               onProgress,
@@ -46,6 +48,14 @@ export function restoreVerb(handset: Command, env: CliEnv): void {
         ]);
       }),
     );
+}
+
+interface RestoreFlags extends HandsetFlags {
+  backup?: string;
+  fromHandset?: string;
+  kinds?: DataKind[];
+  include?: string[];
+  overwrite: OverwritePolicy;
 }
 
 /** The agent names the conflicting files; the CLI adds how to answer. */

@@ -53,7 +53,7 @@ export function eventText(e: RunEvent): string {
     case 'answered':
       return `answered ${e.answer}${e.reason ? ` (${e.reason})` : ''}`;
     case 'backup-committed':
-      return `backup ${e.backupId} committed: ${plural(e.files, 'file')}, sent ${humanBytes(e.sentBytes)}`;
+      return `backup ${e.backupId} committed (${e.trigger}, ${e.kinds.join(', ')}): ${plural(e.files, 'file')}, sent ${humanBytes(e.sentBytes)}`;
     case 'backup-failed':
       return `backup failed: ${e.code}: ${e.detail}`;
     case 'restore-applied':

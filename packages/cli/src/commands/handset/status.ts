@@ -31,6 +31,7 @@ export function statusVerb(handset: Command, env: CliEnv): void {
             ]
           : []),
         `${plural(s.items, 'item')} in memory`,
+        `backed up automatically: ${s.automatic.text}`,
         `waiting to be backed up: ${plural(s.pendingVersions, 'version')}, ${plural(s.pendingParts, 'part')} (${humanBytes(s.pendingBytes)})`,
         s.lastBackup ? `last backup: ${s.lastBackup.backupId} at ${humanTime(s.lastBackup.at)}` : 'no backup yet',
         ...(s.stubs.length > 0

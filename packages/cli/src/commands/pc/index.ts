@@ -6,9 +6,12 @@
 import type { Command } from 'commander';
 import type { CliEnv } from '../../env.ts';
 import { backupVerbs } from './backups.ts';
+import { exploreVerbs } from './explore.ts';
+import { forgetVerbs } from './forget.ts';
 import { noticesVerb } from './notices.ts';
 import { ownerVerbs } from './owner.ts';
 import { quotaVerb } from './quota.ts';
+import { recoveryVerbs } from './recovery.ts';
 import { rescueVerbs } from './rescue.ts';
 import { restoreVerbs } from './restore.ts';
 import { scheduleVerb } from './schedule.ts';
@@ -19,5 +22,17 @@ export function pcCommands(program: Command, env: CliEnv): void {
     .description(
       "the owner's PC: list backups, download them, send restores to a handset, handsets and password, the lost-handset rescue desk",
     );
-  for (const register of [backupVerbs, restoreVerbs, scheduleVerb, noticesVerb, ownerVerbs, rescueVerbs, quotaVerb]) register(pc, env);
+  for (const register of [
+    backupVerbs,
+    exploreVerbs,
+    forgetVerbs,
+    restoreVerbs,
+    scheduleVerb,
+    noticesVerb,
+    ownerVerbs,
+    recoveryVerbs,
+    rescueVerbs,
+    quotaVerb,
+  ])
+    register(pc, env);
 }

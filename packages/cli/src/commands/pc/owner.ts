@@ -37,20 +37,7 @@ export function ownerVerbs(pc: Command, env: CliEnv): void {
       }),
     );
 
-  pcVerb(
-    pc,
-    'passwd',
-    "change the owner's password (the new one from PHONESAFE_NEW_PASSWORD, else asked twice); other sessions end, handsets keep working",
-  ).action((flags: PcFlags) =>
-    withSession(env, flags, async (session, out, password) => {
-      const newPassword = await readNewPassword(env);
-      const { endedSessions } = await changePassword(session, password, newPassword);
-      out.result({ owner: session.owner.email, endedSessions }, (r) => [
-        `password changed for ${r.owner}; ${plural(r.endedSessions, 'other session')} ended`,
-        'handsets keep working (each has its own credential and the data key); enrol new handsets with the new password',
-      ]);
-    }),
-  );
+  passwdVerb(pc, env);
 
   verb(
     pc,
@@ -68,6 +55,29 @@ export function ownerVerbs(pc: Command, env: CliEnv): void {
         : 'this pc remembered no center or owner',
     );
   });
+}
+
+function passwdVerb(pc: Command, env: CliEnv): void {
+  pcVerb(
+    pc,
+    'passwd',
+    "change the owner's password (the new one from --new-password-file/-command, else PHONESAFE_NEW_PASSWORD, else asked twice); other sessions end, handsets keep working",
+  )
+    .option('--new-password-file <file>', 'read the new password from this file (its first line)')
+    .option('--new-password-command <command>', 'run this shell command and take the new password from its output')
+    .action((flags: PcFlags & { newPasswordFile?: string; newPasswordCommand?: string }) =>
+      withSession(env, flags, async (session, out, password) => {
+        const newPassword = await readNewPassword(env, {
+          ...(flags.newPasswordFile !== undefined ? { passwordFile: flags.newPasswordFile } : {}),
+          ...(flags.newPasswordCommand !== undefined ? { passwordCommand: flags.newPasswordCommand } : {}),
+        });
+        const { endedSessions } = await changePassword(session, password, newPassword);
+        out.result({ owner: session.owner.email, endedSessions }, (r) => [
+          `password changed for ${r.owner}; ${plural(r.endedSessions, 'other session')} ended`,
+          'handsets keep working (each has its own credential and the data key); enrol new handsets with the new password',
+        ]);
+      }),
+    );
 }
 
 function handsetLines(list: readonly HandsetInfo[]): string[] {

@@ -1,7 +1,17 @@
 /** `phonesafe pc schedule`: a handset's backup schedule (B3), shown or set. */
 import type { Command } from 'commander';
-import { describeSchedule, editSchedule } from '@phonesafe/pc';
-import { PhoneSafeError, type RetryPolicy, type ScheduleSpec, type ScheduleView, daily, monthly, once, weekly } from '@phonesafe/protocol';
+import { describeSchedule, editSchedule, lastScheduledBackup } from '@phonesafe/pc';
+import {
+  PhoneSafeError,
+  type BackupSummary,
+  type RetryPolicy,
+  type ScheduleSpec,
+  type ScheduleView,
+  daily,
+  monthly,
+  once,
+  weekly,
+} from '@phonesafe/protocol';
 import { durationOption, formatDuration } from '../../duration.ts';
 import type { CliEnv } from '../../env.ts';
 import { humanTime, plural } from '../../output.ts';
@@ -39,7 +49,14 @@ export function scheduleVerb(pc: Command, env: CliEnv): void {
           ...(chosen !== undefined ? { schedule: chosen } : {}),
           retry,
         });
-        out.result(view, (v) => scheduleLines(v, changed));
+        const last = await lastScheduledBackup(session, flags.handset);
+        const lastScheduled = last && {
+          backupId: last.backupId,
+          committedAt: last.committedAt,
+          kinds: last.kinds,
+          fileCount: last.fileCount,
+        };
+        out.result({ ...view, lastScheduled }, (v) => scheduleLines(v, changed, last));
       }),
     );
 }
@@ -75,11 +92,15 @@ function parseTries(value: string): number {
   return Number(value);
 }
 
-function scheduleLines(view: ScheduleView, changed: boolean): string[] {
+function scheduleLines(view: ScheduleView, changed: boolean, last: BackupSummary | null): string[] {
   const r = view.retry;
   return [
     `handset '${view.handsetName}': ${changed ? 'scheduled ' : ''}${describeSchedule(view.schedule)}`,
     view.nextRunAt ? `next run: ${humanTime(view.nextRunAt)} UTC` : 'next run: none',
+    "covers: the handset's targets (`handset status` there shows them; contacts unless changed)",
+    last
+      ? `the last scheduled backup, ${last.backupId} of ${humanTime(last.committedAt)} UTC, covered ${last.kinds.join(', ')} (${plural(last.fileCount, 'file')})`
+      : 'no scheduled backup yet',
     `on NG or no answer: ask again after ${formatDuration(r.intervalSeconds)}, answer within ${formatDuration(r.answerTimeoutSeconds)}, give up after ${plural(r.maxTries, 'try', 'tries')}`,
   ];
 }

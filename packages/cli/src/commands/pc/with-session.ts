@@ -8,9 +8,9 @@ import { loadProfile, openSession, pcConfigDir, resolveTarget, saveProfile, type
 import type { CliEnv } from '../../env.ts';
 import { readCaFile, verb } from '../../options.ts';
 import { Output } from '../../output.ts';
-import { readPassword } from '../../password.ts';
+import { passwordOptions, readPassword, type PasswordSource } from '../../password.ts';
 
-export interface PcFlags {
+export interface PcFlags extends PasswordSource {
   center?: string;
   owner?: string;
   ca?: string;
@@ -18,10 +18,12 @@ export interface PcFlags {
 }
 
 export function pcVerb(pc: Command, name: string, description: string): Command {
-  return verb(pc, name, description)
-    .option('--center <url>', 'center URL (else PHONESAFE_CENTER, else the last one used)')
-    .option('--owner <email>', "owner's e-mail (else PHONESAFE_OWNER, else the last one used)")
-    .option('--ca <file>', 'PEM file of the CA that signed an HTTPS center certificate');
+  return passwordOptions(
+    verb(pc, name, description)
+      .option('--center <url>', 'center URL (else PHONESAFE_CENTER, else the last one used)')
+      .option('--owner <email>', "owner's e-mail (else PHONESAFE_OWNER, else the last one used)")
+      .option('--ca <file>', 'PEM file of the CA that signed an HTTPS center certificate'),
+  );
 }
 
 /**
@@ -40,7 +42,7 @@ export async function withSession(
   const profile = await loadProfile(dir);
   // An absolute CA path, so the remembered one works from any directory.
   const target = resolveTarget({ center: flags.center, owner: flags.owner, ca: flags.ca && resolve(flags.ca) }, env.pc(), profile);
-  const password = await readPassword(env, `Password for ${target.owner}: `);
+  const password = await readPassword(env, `Password for ${target.owner}: `, flags);
   const ca = target.ca ? await readCaFile(target.ca) : undefined;
   const session = await openSession({
     center: target.center,

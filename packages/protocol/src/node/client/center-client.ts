@@ -44,6 +44,18 @@ export class CenterClient {
   changePassword(req: z.input<typeof O.ChangePasswordRequest>) {
     return this.http.json(O.ChangePasswordResponse, { method: 'PUT', path: '/v1/owners/password', json: req });
   }
+  /** Owner: sets or replaces the recovery key's secrets (see setRecoveryKey). */
+  async setRecovery(req: z.input<typeof O.SetRecoveryRequest>): Promise<void> {
+    await this.http.raw({ method: 'PUT', path: '/v1/owners/recovery', json: req });
+  }
+  /** Public: the data key wrapped for the recovery key, given the auth key derived from it. */
+  openRecovery(req: z.input<typeof O.OpenRecoveryRequest>) {
+    return this.http.json(O.OpenRecoveryResponse, { method: 'POST', path: '/v1/owners/recovery/open', json: req });
+  }
+  /** Public: a new password set with the recovery key (see recoverOwner); every session ends. */
+  recover(req: z.input<typeof O.RecoverRequest>) {
+    return this.http.json(O.ChangePasswordResponse, { method: 'POST', path: '/v1/owners/recover', json: req });
+  }
   /** `rescue` carries the phone number and the rescue desk code number (seed 004); both optional. */
   enrollHandset(name: string, rescue: { phone?: string; code?: string } = {}) {
     return this.http.json(O.EnrollHandsetResponse, { method: 'POST', path: '/v1/handsets', json: { name, ...rescue } });

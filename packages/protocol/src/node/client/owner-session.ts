@@ -1,3 +1,4 @@
+import { passwordStrength } from '../../codecs/password-strength.ts';
 import { PhoneSafeError } from '../../errors.ts';
 import { deriveOwnerSecrets, newKdfParams, DEFAULT_KDF_COST } from '../crypto/kdf.ts';
 import { newDataKey, OwnerKeys, unwrapDataKey, wrapDataKey } from '../crypto/owner-keys.ts';
@@ -70,6 +71,8 @@ export async function registerOwner(
   password: string,
   cost: KdfCost = DEFAULT_KDF_COST,
 ): Promise<OwnerSession> {
+  const strength = passwordStrength(password, email);
+  if (!strength.ok) throw new PhoneSafeError('USAGE', `the password is too weak for a new owner: ${strength.advice}`);
   const result = await tryRegister(center, email, password, cost);
   if ('taken' in result) throw new PhoneSafeError('UNAUTHENTICATED', `${email} is registered already: log in instead`);
   return result;
@@ -95,6 +98,15 @@ export async function loginOrRegister(
     return { ...(await loginWith(center, email, password, before)), registered: false };
   } catch (error) {
     if (!(error instanceof PhoneSafeError) || error.code !== 'UNAUTHENTICATED') throw error;
+  }
+  // Only a new owner's password must be strong: an existing one still logs in above. Whether the
+  // address is taken cannot be told here, so a weak password is both answers at once.
+  const strength = passwordStrength(password, email);
+  if (!strength.ok) {
+    throw new PhoneSafeError(
+      'UNAUTHENTICATED',
+      `this password does not log in as ${email}, and is too weak to register a new owner: ${strength.advice}`,
+    );
   }
   const result = await tryRegister(center, email, password, DEFAULT_KDF_COST);
   if (!('taken' in result)) return { ...result, registered: true };

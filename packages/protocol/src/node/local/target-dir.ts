@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { lstat, mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { PhoneSafeError } from '../../errors.ts';
 
@@ -22,6 +23,21 @@ export function targetSegments(path: string): string[] {
     if (segment === '' || segment === '.') throw refuse('empty or "." segment');
   }
   return segments;
+}
+
+/** The temporary files every TargetDir is writing right now, for removeLiveTempFiles. */
+const LIVE_TEMPS = new Set<string>();
+const TEMP_NAME = /^\.phonesafe-[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Removes the temporary files of writes in progress, synchronously: for a
+ * signal handler that ends the process (an interrupted download leaves no
+ * temporary file). A write killed without warning leaves its file, which
+ * the next `TargetDir.open` on that directory removes.
+ */
+export function removeLiveTempFiles(): void {
+  for (const temp of LIVE_TEMPS) rmSync(temp, { force: true });
+  LIVE_TEMPS.clear();
 }
 
 export interface WriteOptions {
@@ -62,6 +78,10 @@ export class TargetDir {
     if (rootStat && !rootStat.isDirectory()) throw new PhoneSafeError('LOCAL_IO', `${base} is not a directory`);
     if (rootStat) for (const { path, segments } of all) await checkExisting(base, path, segments);
     await io(base, () => mkdir(base, { recursive: true }));
+    await removeLeftovers(
+      base,
+      all.map(({ segments }) => segments.slice(0, -1)),
+    );
     return new TargetDir(base);
   }
 
@@ -71,6 +91,7 @@ export class TargetDir {
     const parent = await this.#parentOf(path, segments);
     const temp = join(parent, `.phonesafe-${randomBytes(6).toString('hex')}.tmp`);
     let bytes = 0;
+    LIVE_TEMPS.add(temp);
     try {
       const handle = await io(path, () => open(temp, 'wx', options.mode ?? 0o600));
       try {
@@ -89,6 +110,8 @@ export class TargetDir {
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
+    } finally {
+      LIVE_TEMPS.delete(temp);
     }
     return bytes;
   }
@@ -111,6 +134,19 @@ export class TargetDir {
       this.#ready.add(rel);
     }
     return join(this.root, ...segments.slice(0, -1));
+  }
+}
+
+/**
+ * Temporary files an interrupted write left in the directories about to be
+ * written (the root and each file's parent that exists): only names this
+ * class makes, `.phonesafe-<12 hex>.tmp`.
+ */
+async function removeLeftovers(root: string, parents: readonly string[][]): Promise<void> {
+  const dirs = new Set(parents.map((segments) => join(root, ...segments)));
+  for (const dir of dirs) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names) if (TEMP_NAME.test(name)) await rm(join(dir, name), { force: true });
   }
 }
 
