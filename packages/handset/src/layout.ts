@@ -1,4 +1,5 @@
-import { chmod, mkdir, open, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, open, readdir, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isTempName, PRIVATE_FILE_MODE } from './util/atomic-file.ts';
 
@@ -10,6 +11,7 @@ import { isTempName, PRIVATE_FILE_MODE } from './util/atomic-file.ts';
  *   DIR/backup-area/<partId> sealed parts waiting to be sent to the center
  *   DIR/identity.json       center URL, handset id/name/credential, owner e-mail (mode 0600)
  *   DIR/data.key            the unwrapped owner data key, raw 32 bytes (mode 0600)
+ *   DIR/run.lock            the pid of the `handset run` holding the live channel (run-lock.ts)
  *
  * Files are written to a `.tmp-*` name in the same folder and renamed into
  * place, so a killed process leaves at most temporary files, removed at open.
@@ -23,6 +25,7 @@ export interface Layout {
   backupArea: string;
   identity: string;
   dataKey: string;
+  runLock: string;
 }
 
 export function layoutOf(root: string): Layout {
@@ -33,6 +36,7 @@ export function layoutOf(root: string): Layout {
     backupArea: join(root, 'backup-area'),
     identity: join(root, 'identity.json'),
     dataKey: join(root, 'data.key'),
+    runLock: join(root, 'run.lock'),
   };
 }
 
@@ -58,4 +62,25 @@ export async function prepareLayout(layout: Layout): Promise<void> {
       if (error.code !== 'ENOENT') throw error;
     });
   }
+}
+
+/** Whether DIR holds a handset: its database file is the mark (an enrolment or a first open made it). */
+export function hasHandset(layout: Layout): boolean {
+  return existsSync(layout.database);
+}
+
+/**
+ * Undoes a first open that must leave nothing (a failed enrolment): removes
+ * every file and folder of the layout, and DIR itself when the open made it
+ * and nothing else is in it. Never called on a directory that held a handset before.
+ */
+export async function discardLayout(layout: Layout, made: { directory: boolean }): Promise<void> {
+  for (const path of [layout.memory, layout.backupArea, layout.identity, layout.dataKey, layout.runLock]) {
+    await rm(path, { recursive: true, force: true });
+  }
+  for (const suffix of ['', '-wal', '-shm', '-journal']) await rm(`${layout.database}${suffix}`, { force: true });
+  if (!made.directory) return;
+  await rmdir(layout.root).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOTEMPTY' && error.code !== 'ENOENT') throw error;
+  });
 }

@@ -22,7 +22,7 @@ export function enrollVerb(handset: Command, env: CliEnv): void {
       'the rescue desk code number for that phone number, 8-12 digits (else PHONESAFE_RESCUE_CODE; later: pc rescue-code)',
     )
     .action((flags: HandsetFlags & { center: string; owner: string; name: string; ca?: string; phone?: string; code?: string }) =>
-      withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
+      withHandset(env, flags, { deliverPending: false, enrolling: true }, async (agent, out) => {
         if (flags.code !== undefined && flags.phone === undefined)
           throw new PhoneSafeError('USAGE', '--code needs --phone: the code number belongs to a phone number');
         // The code from the variable only goes with a phone number; it is never printed.
