@@ -50,7 +50,7 @@ export const server = section(
   },
   (c): ServerConfig => {
     if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) {
-      throw new PhoneSafeError('USAGE', 'invalid center configuration: HTTPS needs both PHONESAFE_TLS_CERT and PHONESAFE_TLS_KEY');
+      throw new PhoneSafeError('USAGE', 'invalid center configuration: HTTPS needs both --tls-cert and --tls-key (or PHONESAFE_TLS_CERT and PHONESAFE_TLS_KEY); one is missing');
     }
     const data = resolve(c.data);
     return {
