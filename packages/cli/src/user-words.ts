@@ -50,7 +50,10 @@ function rewrite(error: PhoneSafeError, { command, variables }: WordsContext): s
       return quota(error);
     case 'NETWORK':
       // Node's advice about its own flags is not the user's next step; ours is --ca.
-      return withHint(error.detail.replace(/; if the root CA is installed locally, try running Node\.js with --use-system-ca/, ''), certificateHint(error.detail));
+      return withHint(
+        error.detail.replace(/; if the root CA is installed locally, try running Node\.js with --use-system-ca/, ''),
+        certificateHint(error.detail),
+      );
     case 'USAGE':
       return withHint(error.detail, unknownFlagHint(error.detail, variables));
     default:
@@ -93,7 +96,10 @@ function flagFor(field: string, command: Command | undefined): string {
 /** zod's wording for the common checks, shorter. */
 function plainMessage(message: string): string {
   return message
-    .replace(/^Too small: expected string to have >=(\d+) characters?$/, (_m, n: string) => `at least ${n} character${n === '1' ? '' : 's'}`)
+    .replace(
+      /^Too small: expected string to have >=(\d+) characters?$/,
+      (_m, n: string) => `at least ${n} character${n === '1' ? '' : 's'}`,
+    )
     .replace(/^Too big: expected string to have <=(\d+) characters?$/, (_m, n: string) => `at most ${n} characters`)
     .replace(/^Invalid email address$/, 'not an e-mail address')
     .replace(/^Invalid input: expected (\w+), received (\w+)$/, (_m, want: string, got: string) => `expected ${want}, not ${got}`);
@@ -114,7 +120,9 @@ function certificateHint(detail: string): string | undefined {
   if (/altnames|does not match certificate|Hostname\/IP/i.test(detail)) {
     return "the center's certificate is for another name: use the host name it was issued for in --center";
   }
-  if (/self[- ]signed|unable to (verify|get (local )?issuer)|certificate (chain|has expired|is not yet valid)|UNABLE_TO_VERIFY/i.test(detail)) {
+  if (
+    /self[- ]signed|unable to (verify|get (local )?issuer)|certificate (chain|has expired|is not yet valid)|UNABLE_TO_VERIFY/i.test(detail)
+  ) {
     return "the center's certificate is not signed by a CA this computer trusts: give the CA's PEM file with --ca FILE";
   }
   return undefined;

@@ -33,8 +33,18 @@ const WIRE = /\b(body|params|querystring)\.\w/;
 
 test('a refused request names the flag or argument, not the request field', { timeout: 120_000 }, async (t) => {
   const { root, center, env } = await centerWithOwner(t, OWNER);
-  const enrol = (name: string, owner = OWNER) =>
-    ['handset', 'enroll', '--center', center.url, '--owner', owner, '--name', name, '--data', join(root, `p-${name.length}`)];
+  const enrol = (name: string, owner = OWNER) => [
+    'handset',
+    'enroll',
+    '--center',
+    center.url,
+    '--owner',
+    owner,
+    '--name',
+    name,
+    '--data',
+    join(root, `p-${name.length}`),
+  ];
   const badName = await cliFails(enrol(''), env, 5, 'VALIDATION_FAILED');
   assert.match(badName.stderr, /VALIDATION_FAILED: --name: at least 1 character/);
   assert.doesNotMatch(badName.stderr, WIRE);
@@ -67,24 +77,28 @@ test('over quota: sizes in human units and what to do next', { timeout: 120_000 
   assert.doesNotMatch(failed.stderr, /\d{4,} bytes/);
 });
 
-test('HTTPS: an untrusted certificate hints --ca; a key of another certificate is refused in those words', { timeout: 60_000 }, async (t) => {
-  const root = await tempDir(t, 'tls');
-  const env = ownerEnv(root);
-  const center = await startCenter(t, join(root, 'center'), 0, { PHONESAFE_TLS_CERT: TLS_CERT, PHONESAFE_TLS_KEY: TLS_KEY });
-  const untrusted = await cliFails(['pc', 'backups', '--center', center.url, '--owner', OWNER], env, 6, 'NETWORK');
-  assert.match(untrusted.stderr, /give the CA's PEM file with --ca FILE/);
-  assert.doesNotMatch(untrusted.stderr, /use-system-ca/);
-  // With the CA the same command gets through to the login (the owner is unknown: refused, not a network error).
-  await cliFails(['pc', 'backups', '--center', center.url, '--owner', OWNER, '--ca', TLS_CERT], env, 3, 'UNAUTHENTICATED');
+test(
+  'HTTPS: an untrusted certificate hints --ca; a key of another certificate is refused in those words',
+  { timeout: 60_000 },
+  async (t) => {
+    const root = await tempDir(t, 'tls');
+    const env = ownerEnv(root);
+    const center = await startCenter(t, join(root, 'center'), 0, { PHONESAFE_TLS_CERT: TLS_CERT, PHONESAFE_TLS_KEY: TLS_KEY });
+    const untrusted = await cliFails(['pc', 'backups', '--center', center.url, '--owner', OWNER], env, 6, 'NETWORK');
+    assert.match(untrusted.stderr, /give the CA's PEM file with --ca FILE/);
+    assert.doesNotMatch(untrusted.stderr, /use-system-ca/);
+    // With the CA the same command gets through to the login (the owner is unknown: refused, not a network error).
+    await cliFails(['pc', 'backups', '--center', center.url, '--owner', OWNER, '--ca', TLS_CERT], env, 3, 'UNAUTHENTICATED');
 
-  const otherKey = join(root, 'other-key.pem');
-  await writeFile(otherKey, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
-  const args = ['center', '--port', '0', '--data', join(root, 'c2'), '--tls-cert', TLS_CERT, '--tls-key', otherKey];
-  const mismatch = await cliFails(args, env, 2, 'USAGE');
-  assert.match(mismatch.stderr, /--tls-key \S+ is not the private key of --tls-cert/);
-  const half = await cliFails(['center', '--port', '0', '--data', join(root, 'c3'), '--tls-cert', TLS_CERT], env, 2, 'USAGE');
-  assert.match(half.stderr, /both --tls-cert and --tls-key/);
-});
+    const otherKey = join(root, 'other-key.pem');
+    await writeFile(otherKey, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const args = ['center', '--port', '0', '--data', join(root, 'c2'), '--tls-cert', TLS_CERT, '--tls-key', otherKey];
+    const mismatch = await cliFails(args, env, 2, 'USAGE');
+    assert.match(mismatch.stderr, /--tls-key \S+ is not the private key of --tls-cert/);
+    const half = await cliFails(['center', '--port', '0', '--data', join(root, 'c3'), '--tls-cert', TLS_CERT], env, 2, 'USAGE');
+    assert.match(half.stderr, /both --tls-cert and --tls-key/);
+  },
+);
 
 test('a PostgreSQL database that does not exist is named, with how to make it', async (t) => {
   const root = await tempDir(t, 'no-db');
@@ -100,7 +114,10 @@ test('flags and environment variables: each named as the user gave it', async (t
   const password = await cliFails(['pc', 'backups', '--password', 'x'], env, 2, 'USAGE');
   assert.match(password.stderr, /passwords are never flags.*PHONESAFE_PASSWORD/);
   const quota = await cliFails(['center', '--quota-bytes', '5G'], env, 2, 'USAGE');
-  assert.match(quota.stderr, /--quota-bytes is not a flag of this command: that setting comes from the environment \(PHONESAFE_QUOTA_BYTES=/);
+  assert.match(
+    quota.stderr,
+    /--quota-bytes is not a flag of this command: that setting comes from the environment \(PHONESAFE_QUOTA_BYTES=/,
+  );
   assert.doesNotMatch((await cliFails(['pc', 'backups', '--frobnicate'], env, 2, 'USAGE')).stderr, /PHONESAFE_FROBNICATE/);
   const fromEnv = await cliFails(['center', '--print-config'], { ...env, PHONESAFE_PORT: 'eighty' }, 2, 'USAGE');
   assert.match(fromEnv.stderr, /PHONESAFE_PORT \(from the environment\)/);
@@ -111,7 +128,11 @@ test('flags and environment variables: each named as the user gave it', async (t
 test('the exit statuses are listed in --help and in the README, the same', async (t) => {
   const help = await cli(['--help'], ownerEnv(await tempDir(t)));
   assert.equal(help.code, 0);
-  const listed = help.stdout.split('Exit status:\n')[1]?.split('\n').filter((line) => /^ {2}\d+ {2}/.test(line)) ?? [];
+  const listed =
+    help.stdout
+      .split('Exit status:\n')[1]
+      ?.split('\n')
+      .filter((line) => /^ {2}\d+ {2}/.test(line)) ?? [];
   assert.deepEqual(
     listed.map((line) => line.trim().split(/\s+/)[0]),
     ['0', '1', '2', '3', '4', '5', '6', '7'],

@@ -20,10 +20,20 @@ function asOpenFailure(error: unknown): PhoneSafeError | undefined {
   const hint = 'check --db (or PHONESAFE_DB)';
   if (code === PG_NO_DATABASE) {
     const name = /database "([^"]+)"/.exec(String(message))?.[1] ?? 'named in the URL';
-    return new PhoneSafeError('USAGE', `the PostgreSQL database ${name} does not exist: create it first (\`createdb ${name}\`, or CREATE DATABASE in psql), or ${hint}`, {}, { cause: error });
+    return new PhoneSafeError(
+      'USAGE',
+      `the PostgreSQL database ${name} does not exist: create it first (\`createdb ${name}\`, or CREATE DATABASE in psql), or ${hint}`,
+      {},
+      { cause: error },
+    );
   }
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') {
-    return new PhoneSafeError('UNAVAILABLE', `cannot reach the database server (${String(message)}): is PostgreSQL running there? ${hint}`, {}, { cause: error });
+    return new PhoneSafeError(
+      'UNAVAILABLE',
+      `cannot reach the database server (${String(message)}): is PostgreSQL running there? ${hint}`,
+      {},
+      { cause: error },
+    );
   }
   return undefined;
 }
