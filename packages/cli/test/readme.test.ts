@@ -78,3 +78,23 @@ test('every command of the README runs as written', { timeout: 300_000 }, async 
   assert.doesNotMatch(result.stderr, /\n\s+at .*\.ts:\d+/, 'no stack trace');
   assert.match(result.stdout, /identical/);
 });
+
+/**
+ * The set-up block itself, on a fresh clone of this checkout's HEAD (npm ci
+ * takes a while, so only on demand: PHONESAFE_README_SETUP=1). The link goes
+ * into a temporary HOME; npm uses this machine's cache.
+ */
+test('the README set-up, on a fresh clone', { skip: process.env['PHONESAFE_README_SETUP'] !== '1', timeout: 600_000 }, async (t) => {
+  const root = await tempDir(t, 'readme-setup');
+  const home = join(root, 'home');
+  await mkdir(home);
+  await symlink(join(homedir(), '.node24'), join(home, '.node24')).catch(() => {});
+  const setup = markedBlocks(README).find((b) => b.kind === 'setup')!.code;
+  await writeFile(join(root, 'setup.sh'), `set -euo pipefail\nset -x\n${setup}\n`);
+  const PATH = [join(home, '.local', 'bin'), systemPath()].join(delimiter);
+  const env = { PATH, HOME: home, PHONESAFE_REPO: REPO_ROOT, npm_config_cache: join(homedir(), '.npm') };
+  const result = await finished(spawn('bash', [join(root, 'setup.sh')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  assert.equal(result.code, 0, result.stderr.slice(-4000));
+  assert.equal(result.stdout.trim().split('\n').at(-1), '0.1.0');
+  assert.doesNotMatch(result.stderr, /EBADENGINE/);
+});
