@@ -92,7 +92,16 @@ test('the README set-up, on a fresh clone', { skip: process.env['PHONESAFE_READM
   const setup = markedBlocks(README).find((b) => b.kind === 'setup')!.code;
   await writeFile(join(root, 'setup.sh'), `set -euo pipefail\nset -x\n${setup}\n`);
   const PATH = [join(home, '.local', 'bin'), systemPath()].join(delimiter);
-  const env = { PATH, HOME: home, PHONESAFE_REPO: REPO_ROOT, npm_config_cache: join(homedir(), '.npm') };
+  // This machine's npm set-up (its registry configuration and CA certificates) goes with it; only HOME is new.
+  const passed = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR'].filter((name) => process.env[name] !== undefined);
+  const env = {
+    ...Object.fromEntries(passed.map((name) => [name, process.env[name]!])),
+    PATH,
+    HOME: home,
+    PHONESAFE_REPO: REPO_ROOT,
+    npm_config_cache: join(homedir(), '.npm'),
+    npm_config_userconfig: join(homedir(), '.npmrc'),
+  };
   const result = await finished(spawn('bash', [join(root, 'setup.sh')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] }));
   assert.equal(result.code, 0, result.stderr.slice(-4000));
   assert.equal(result.stdout.trim().split('\n').at(-1), '0.1.0');
