@@ -52,7 +52,7 @@ function rewrite(error: PhoneSafeError, { command, variables }: WordsContext): s
       // Node's advice about its own flags is not the user's next step; ours is --ca.
       return withHint(
         error.detail.replace(/; if the root CA is installed locally, try running Node\.js with --use-system-ca/, ''),
-        certificateHint(error.detail),
+        certificateHint(error.detail, command),
       );
     case 'USAGE':
       return withHint(error.detail, unknownFlagHint(error.detail, variables));
@@ -116,14 +116,18 @@ function quota(error: PhoneSafeError): string {
   );
 }
 
-function certificateHint(detail: string): string | undefined {
+function certificateHint(detail: string, command: Command | undefined): string | undefined {
   if (/altnames|does not match certificate|Hostname\/IP/i.test(detail)) {
     return "the center's certificate is for another name: use the host name it was issued for in --center";
   }
   if (
     /self[- ]signed|unable to (verify|get (local )?issuer)|certificate (chain|has expired|is not yet valid)|UNABLE_TO_VERIFY/i.test(detail)
   ) {
-    return "the center's certificate is not signed by a CA this computer trusts: give the CA's PEM file with --ca FILE";
+    const hasCa = command?.options.some((o) => o.long === '--ca') ?? true;
+    const how = hasCa
+      ? "give the CA's PEM file with --ca FILE"
+      : 'this handset was enrolled without that CA: enrol it again with --ca FILE';
+    return `the center's certificate is not signed by a CA this computer trusts: ${how}`;
   }
   return undefined;
 }
