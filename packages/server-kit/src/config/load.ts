@@ -36,7 +36,7 @@ export class ConfigSections<C> {
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? '');
-        return `${this.#source(name, overrides)}: ${issue.message}`;
+        return `${this.#source(name, overrides, env)}: ${issue.message}`;
       });
       throw new PhoneSafeError('USAGE', `invalid ${this.#what} configuration: ${problems.join('; ')}`);
     }
@@ -64,14 +64,21 @@ export class ConfigSections<C> {
   /**
    * Where a setting's value came from, in the words the user typed it: the
    * flag (overrides come from the command line, `tlsCert` as `--tls-cert`)
-   * or the variable.
+   * or the variable; a missing one is named with its variable.
    */
-  #source(name: string, overrides: Partial<Record<string, string | number | undefined>>): string {
+  #source(
+    name: string,
+    overrides: Partial<Record<string, string | number | undefined>>,
+    env: Readonly<Record<string, string | undefined>>,
+  ): string {
     const declared = Object.hasOwn(this.#settings, name) ? this.#settings[name] : undefined;
     if (!declared) return name || 'configuration';
     const given = overrides[name];
     if (given !== undefined && given !== '') return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    return `${declared.env} (from the environment)`;
+    const fromEnv = env[declared.env];
+    if (fromEnv !== undefined && fromEnv !== '') return `${declared.env} (from the environment)`;
+    // Given nowhere: the setting and where it can come from.
+    return `${name} (${declared.env})`;
   }
 
   /** The names of the settings declared secret (tests check that none leaks). */
