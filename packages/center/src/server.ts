@@ -1,3 +1,4 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { clockFromSpec, PhoneSafeError, systemClock, type Clock } from '@phonesafe/protocol';
 import { resolveCenterSecret } from './config/center-secret.ts';
@@ -33,7 +34,7 @@ export interface StartOptions {
 /** Opens storage and the push bus, removes temporary files a killed center left, serves the API and runs the scheduler until `close()`. */
 export async function startCenter(config: CenterConfig, options: StartOptions = {}): Promise<RunningCenter> {
   const logger = options.logger ?? createLogger(config);
-  const https = config.tls ? { cert: await readPem(config.tls.cert), key: await readPem(config.tls.key) } : undefined;
+  const https = config.tls ? await readTls(config.tls) : undefined;
   const centerSecret = await resolveCenterSecret(config);
   const clock = options.clock ?? clockFromSpec(config.clock ?? undefined);
   const { store, blobs } = await openResources(config);
@@ -74,6 +75,30 @@ export async function startCenter(config: CenterConfig, options: StartOptions = 
   scheduler.start(config.tickMs);
   logger.info({ url, data: config.data }, 'center started');
   return { url, port, scheduler, close: () => app.close() };
+}
+
+/** The certificate and its key, refused in the operator's words when the key is not the certificate's. */
+async function readTls(tls: { cert: string; key: string }): Promise<{ cert: Buffer; key: Buffer }> {
+  const cert = await readPem(tls.cert);
+  const key = await readPem(tls.key);
+  let matches: boolean;
+  try {
+    matches = new X509Certificate(cert).checkPrivateKey(createPrivateKey(key));
+  } catch (error) {
+    throw new PhoneSafeError(
+      'USAGE',
+      `--tls-cert ${tls.cert} and --tls-key ${tls.key} must be a PEM certificate and its PEM private key: ${(error as Error).message}`,
+      {},
+      { cause: error },
+    );
+  }
+  if (!matches) {
+    throw new PhoneSafeError(
+      'USAGE',
+      `--tls-key ${tls.key} is not the private key of --tls-cert ${tls.cert} (PHONESAFE_TLS_KEY, PHONESAFE_TLS_CERT): give the key the certificate was made for`,
+    );
+  }
+  return { cert, key };
 }
 
 async function readPem(path: string): Promise<Buffer> {

@@ -53,7 +53,7 @@ describe('center configuration', () => {
     assert.equal(config.logLevel, 'warn');
   });
 
-  it('refuses an invalid configuration with USAGE naming the setting and its variable', () => {
+  it('refuses an invalid configuration with USAGE naming the setting as given: its flag or its variable', () => {
     const refused = (overrides: Record<string, string>, env: Record<string, string> = {}) => {
       try {
         loadConfig(overrides, env);
@@ -64,10 +64,10 @@ describe('center configuration', () => {
       }
       assert.fail('accepted');
     };
-    assert.match(refused({}, { PHONESAFE_PORT: '70000' }), /port \(PHONESAFE_PORT\)/);
-    assert.match(refused({ db: 'mysql://x' }), /db \(PHONESAFE_DB\)/);
-    assert.match(refused({ logLevel: 'loud' }), /logLevel/);
-    assert.match(refused({ tlsCert: 'cert.pem' }), /both PHONESAFE_TLS_CERT and PHONESAFE_TLS_KEY/);
+    assert.match(refused({}, { PHONESAFE_PORT: '70000' }), /configuration: PHONESAFE_PORT \(from the environment\): /);
+    assert.match(refused({ db: 'mysql://x' }), /configuration: --db: a database URL/);
+    assert.match(refused({ logLevel: 'loud' }, { PHONESAFE_LOG_LEVEL: 'debug' }), /--log-level: /);
+    assert.match(refused({ tlsCert: 'cert.pem' }), /both --tls-cert and --tls-key \(or PHONESAFE_TLS_CERT and PHONESAFE_TLS_KEY\)/);
   });
 
   it('printConfig masks the database password and the center secret', () => {

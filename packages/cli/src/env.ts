@@ -52,6 +52,9 @@ const VARIABLES = {
 
 export type VariableName = keyof typeof VARIABLES;
 
+/** Every variable the CLI reads. */
+export const VARIABLE_NAMES: readonly VariableName[] = Object.keys(VARIABLES) as VariableName[];
+
 /** The names declared secret: their values are never printed. */
 export const SECRET_VARIABLES: readonly VariableName[] = (Object.keys(VARIABLES) as VariableName[]).filter(
   (name) => VARIABLES[name].secret,

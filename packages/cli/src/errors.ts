@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { PhoneSafeError, type ErrorCode } from '@phonesafe/protocol';
+import { inUserWords, type WordsContext } from './user-words.ts';
 
 /**
  * Exit status per error code, so scripts can react without parsing text.
@@ -14,6 +15,7 @@ const EXIT_CODES = {
   NOT_ENROLLED: 3,
   LOCKED: 3,
   NOT_FOUND: 4,
+  DATA_DIR_MISSING: 4,
   CONTROL_EXPIRED: 4,
   BAD_REQUEST: 5,
   VALIDATION_FAILED: 5,
@@ -36,6 +38,7 @@ const EXIT_CODES = {
   END_NOTICE_MISMATCH: 5,
   QUOTA_EXCEEDED: 5,
   OVERWRITE_REFUSED: 5,
+  DATA_DIR_IN_USE: 5,
   NETWORK: 6,
   UNAVAILABLE: 6,
   STORAGE_FULL: 6,
@@ -84,8 +87,8 @@ export function asPhoneSafeError(error: unknown): PhoneSafeError {
  * the error as the JSON document on stdout) and returns the exit status.
  * Stack traces only with PHONESAFE_DEBUG=1 (env.ts): users need the reason, not our call stack.
  */
-export function reportError(error: unknown, options: { json: boolean; debug: boolean }): number {
-  const problem = asPhoneSafeError(error);
+export function reportError(error: unknown, options: { json: boolean; debug: boolean; words?: WordsContext }): number {
+  const problem = inUserWords(asPhoneSafeError(error), options.words ?? { command: undefined, variables: new Set() });
   const exitCode = exitCodeFor(problem.code);
   if (options.json) {
     const extra = Object.keys(problem.extra).length > 0 ? { extra: problem.extra } : {};
@@ -108,4 +111,19 @@ export function failAfterOutput(code: ErrorCode, detail: string): void {
 
 function printErrorLine(code: ErrorCode, detail: string): void {
   process.stderr.write(`phonesafe: ${code}: ${detail.replace(/\s*\n\s*/g, ' ').trim()}\n`);
+}
+
+/**
+ * A reader that goes away (`phonesafe pc backups | head`) is not a failure
+ * of ours: the process ends at once with status 0, no stack trace and no
+ * error line (the shell's 141 is for processes killed by SIGPIPE, which
+ * Node ignores).
+ */
+export function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
 }

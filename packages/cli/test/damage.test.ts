@@ -17,6 +17,7 @@ import {
   largestBlob,
   listFiles,
   ownerEnv,
+  startCenter,
   tempDir,
   treeDigest,
   writeTree,
@@ -90,6 +91,8 @@ test("a damaged database is reported by center verify through the database's own
   const root = await tempDir(t);
   const data = join(root, 'center');
   const env = ownerEnv(root, 'unused');
+  // A center's first start makes its database; verify only reads one that is there.
+  await (await startCenter(t, data)).stop();
   const clean = await cliJson<{ database: { status: string } }>(['center', 'verify', '--data', data], env);
   assert.equal(clean.database.status, 'ok');
   // An index that no longer matches its table, as a damaged disk page would leave it.

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { HistoryEvent, Notice } from '@phonesafe/protocol';
+import { PhoneSafeError, type HistoryEvent, type Notice } from '@phonesafe/protocol';
 import type { BackupOptions, BackupResult, TriggeredBackup } from './backup/backup-types.ts';
 import { Backups } from './backup/backups.ts';
 import type { HandlerTable } from './channel/handlers.ts';
@@ -12,7 +13,7 @@ import type { LocalHistoryEntry } from './history/history-table.ts';
 import { History } from './history/history.ts';
 import type { EnrollRequest } from './identity/enroll.ts';
 import { Enrollment, type EnrollResult } from './identity/enrollment.ts';
-import { layoutOf, prepareLayout } from './layout.ts';
+import { discardLayout, hasHandset, layoutOf, prepareLayout } from './layout.ts';
 import type { ExportResult, ImportResult } from './memory/import-export.ts';
 import { MemoryIO } from './memory/memory-io.ts';
 import type { FetchResult } from './offload/fetch.ts';
@@ -27,8 +28,14 @@ import { Settings, type SettingsUpdate } from './settings/settings.ts';
 import { statusOf, type HandsetStatus } from './status.ts';
 import type { ProgressFn } from './util/progress.ts';
 import { Wallet } from './wallet/wallet.ts';
+import { acquireRunLock } from './util/run-lock.ts';
 
 export type { AgentOptions } from './context.ts';
+
+export interface OpenOptions extends AgentOptions {
+  /** false: DIR must already hold a handset (DATA_DIR_MISSING otherwise, and nothing is created). Default true. */
+  create?: boolean;
+}
 
 /**
  * The handset agent: one data directory (layout.ts), opened once into a
@@ -47,9 +54,12 @@ export class HandsetAgent {
   readonly #offloads: Offloads;
   readonly #history: History;
   readonly #wallet: Wallet;
+  /** What this open made, so discard() removes that and nothing else. */
+  readonly #created: { handset: boolean; directory: boolean };
 
-  private constructor(ctx: HandsetContext, options: AgentOptions) {
+  private constructor(ctx: HandsetContext, options: AgentOptions, created: { handset: boolean; directory: boolean }) {
     this.#ctx = ctx;
+    this.#created = created;
     this.#settings = new Settings(ctx);
     this.#device = new Device(ctx);
     this.#enrollment = new Enrollment(ctx, this.#settings);
@@ -65,11 +75,19 @@ export class HandsetAgent {
     this.#wallet = new Wallet(ctx.layout.card, { clock: ctx.clock, ...(options.walletScryptN ? { scryptN: options.walletScryptN } : {}) });
   }
 
-  /** Opens the handset in `dir`, creating its layout when new. */
-  static async open(dir: string, options: AgentOptions = {}): Promise<HandsetAgent> {
+  /** Opens the handset in `dir`, creating its layout when new (unless `create` is false). */
+  static async open(dir: string, options: OpenOptions = {}): Promise<HandsetAgent> {
+    const { create = true, ...agentOptions } = options;
     const layout = layoutOf(resolve(dir));
+    const created = { handset: !hasHandset(layout), directory: !existsSync(layout.root) };
+    if (created.handset && !create) {
+      throw new PhoneSafeError(
+        'DATA_DIR_MISSING',
+        `no handset in ${layout.root}: check --data, or enrol one there with \`phonesafe handset enroll\``,
+      );
+    }
     await prepareLayout(layout);
-    const agent = new HandsetAgent(openContext(layout, options), options);
+    const agent = new HandsetAgent(openContext(layout, agentOptions), agentOptions, created);
     await agent.#enrollment.resume();
     return agent;
   }
@@ -83,6 +101,12 @@ export class HandsetAgent {
 
   /** The IC card's wallet (docs/design/safes.md). */
   wallet = (): Wallet => this.#wallet;
+
+  /** Closes and removes a handset this open created (a failed enrolment leaves nothing); a handset that was there stays. */
+  async discard(): Promise<void> {
+    await this.close();
+    if (this.#created.handset) await discardLayout(this.#ctx.layout, { directory: this.#created.directory });
+  }
 
   status = (): HandsetStatus => statusOf(this.#ctx, this.#device);
   settings = (): HandsetSettings => this.#settings.get();
@@ -135,7 +159,7 @@ export class HandsetAgent {
    * aborts (channel/run-loop.ts). Each capability handles its messages; the
    * table must name every message type the center sends.
    */
-  run(options: RunOptions): Promise<void> {
+  async run(options: RunOptions): Promise<void> {
     const { identity } = this.#ctx.session.require();
     const handlers = {
       ...this.#backups.handlers,
@@ -145,6 +169,11 @@ export class HandsetAgent {
     } satisfies HandlerTable;
     const endpoint = { url: channelUrl(identity.center), credential: identity.credential, ...(identity.ca ? { ca: identity.ca } : {}) };
     const onConnect = [this.#restores.onConnect, this.#settings.onConnect];
-    return runChannel({ endpoint, handlers, onConnect, forget: () => this.#enrollment.forget() }, options);
+    const release = await acquireRunLock(this.#ctx.layout.runLock);
+    try {
+      await runChannel({ endpoint, handlers, onConnect, forget: () => this.#enrollment.forget() }, options);
+    } finally {
+      await release();
+    }
   }
 }

@@ -2,7 +2,7 @@
  * @phonesafe/handset: the phone-side agent library. The CLI and any other
  * host code against this surface only.
  */
-export { HandsetAgent, type AgentOptions } from './agent.ts';
+export { HandsetAgent, type AgentOptions, type OpenOptions } from './agent.ts';
 export type { BackupOptions, BackupResult, BackupTrigger, TriggeredBackup } from './backup/backup-types.ts';
 export type { ChannelEvent, ChannelEventName, EventSink } from './channel/events.ts';
 export type { BackoffOptions } from './channel/backoff.ts';

@@ -1,4 +1,5 @@
-import { chmod, mkdir, open, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, open, readdir, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isTempName, PRIVATE_FILE_MODE } from './util/atomic-file.ts';
 
@@ -12,6 +13,7 @@ import { isTempName, PRIVATE_FILE_MODE } from './util/atomic-file.ts';
  *   DIR/data.key            the unwrapped owner data key, raw 32 bytes (mode 0600)
  *   DIR/card/card.db        the IC card (card/card-db.ts): its own SQLite, never under memory/ or
  *                           backup-area/, so never in a backup, a sync or a rescue save
+ *   DIR/run.lock            the pid of the `handset run` holding the live channel (run-lock.ts)
  *
  * Files are written to a `.tmp-*` name in the same folder and renamed into
  * place, so a killed process leaves at most temporary files, removed at open.
@@ -27,6 +29,7 @@ export interface Layout {
   dataKey: string;
   /** The IC card's folder, apart from the handset's memory. */
   card: string;
+  runLock: string;
 }
 
 export function layoutOf(root: string): Layout {
@@ -38,6 +41,7 @@ export function layoutOf(root: string): Layout {
     identity: join(root, 'identity.json'),
     dataKey: join(root, 'data.key'),
     card: join(root, 'card'),
+    runLock: join(root, 'run.lock'),
   };
 }
 
@@ -63,4 +67,25 @@ export async function prepareLayout(layout: Layout): Promise<void> {
       if (error.code !== 'ENOENT') throw error;
     });
   }
+}
+
+/** Whether DIR holds a handset: its database file is the mark (an enrolment or a first open made it). */
+export function hasHandset(layout: Layout): boolean {
+  return existsSync(layout.database);
+}
+
+/**
+ * Undoes a first open that must leave nothing (a failed enrolment): removes
+ * every file and folder of the layout, and DIR itself when the open made it
+ * and nothing else is in it. Never called on a directory that held a handset before.
+ */
+export async function discardLayout(layout: Layout, made: { directory: boolean }): Promise<void> {
+  for (const path of [layout.memory, layout.backupArea, layout.identity, layout.dataKey, layout.runLock]) {
+    await rm(path, { recursive: true, force: true });
+  }
+  for (const suffix of ['', '-wal', '-shm', '-journal']) await rm(`${layout.database}${suffix}`, { force: true });
+  if (!made.directory) return;
+  await rmdir(layout.root).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOTEMPTY' && error.code !== 'ENOENT') throw error;
+  });
 }

@@ -79,6 +79,8 @@ export const ERRORS = {
   OVERWRITE_REFUSED: { status: 0, retryable: false, title: 'Restoring would overwrite data and no answer was given' },
   LOCAL_IO: { status: 0, retryable: false, title: 'A local file could not be read or written' },
   USAGE: { status: 0, retryable: false, title: 'Wrong command usage' },
+  DATA_DIR_MISSING: { status: 0, retryable: false, title: 'No PhoneSafe data in this directory' },
+  DATA_DIR_IN_USE: { status: 0, retryable: true, title: 'Another process holds this data directory' },
 } as const satisfies Record<string, { status: number; retryable: boolean; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -28,7 +28,7 @@ export { chunked } from './store/chunked.ts';
 export { autoIdColumn, postgresEngine, sqliteEngine, type DialectName, type Engine } from './store/engine.ts';
 export { checkIntegrity, type DatabaseCheck } from './store/integrity.ts';
 export { migrate } from './store/migrate.ts';
-export { engineFor } from './store/open-engine.ts';
+export { engineFor, sqliteFileOf } from './store/open-engine.ts';
 export { asStorageFault } from './store/storage-fault.ts';
 export { engineIn, inTransaction, tablesOf, unitOfWork, type UnitOfWork } from './store/transaction.ts';
 export { insertUnique } from './store/unique.ts';

@@ -48,3 +48,8 @@ export function printConfig(config: CenterConfig): string {
 export function secretSettings(): string[] {
   return CONFIG.secrets();
 }
+
+/** Every PHONESAFE_* variable the center reads a setting from (the CLI names them when a setting is typed as a flag). */
+export function settingVariables(): string[] {
+  return CONFIG.variables();
+}

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { maskUrlPassword, secret, section, setting } from '@phonesafe/server-kit';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** auto: pretty lines for a person when the log goes to a terminal, JSON lines otherwise (a file, the journal, a pipe). */
+const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 
 export interface ServerConfig {
   host: string;
@@ -17,6 +19,7 @@ export interface ServerConfig {
   /** PEM file paths; HTTPS when set. */
   tls: { cert: string; key: string } | null;
   logLevel: (typeof LOG_LEVELS)[number];
+  logFormat: (typeof LOG_FORMATS)[number];
 }
 
 export interface ProcessConfig {
@@ -47,10 +50,14 @@ export const server = section(
     tlsCert: setting('PHONESAFE_TLS_CERT', z.string().min(1).optional()),
     tlsKey: setting('PHONESAFE_TLS_KEY', z.string().min(1).optional()),
     logLevel: setting('PHONESAFE_LOG_LEVEL', z.enum(LOG_LEVELS).default('info')),
+    logFormat: setting('PHONESAFE_LOG_FORMAT', z.enum(LOG_FORMATS).default('auto')),
   },
   (c): ServerConfig => {
     if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) {
-      throw new PhoneSafeError('USAGE', 'invalid center configuration: HTTPS needs both PHONESAFE_TLS_CERT and PHONESAFE_TLS_KEY');
+      throw new PhoneSafeError(
+        'USAGE',
+        'invalid center configuration: HTTPS needs both --tls-cert and --tls-key (or PHONESAFE_TLS_CERT and PHONESAFE_TLS_KEY); one is missing',
+      );
     }
     const data = resolve(c.data);
     return {
@@ -60,6 +67,7 @@ export const server = section(
       db: c.db ?? `sqlite:${resolve(data, 'center.db')}`,
       tls: c.tlsCert && c.tlsKey ? { cert: resolve(c.tlsCert), key: resolve(c.tlsKey) } : null,
       logLevel: c.logLevel,
+      logFormat: c.logFormat,
     };
   },
 );

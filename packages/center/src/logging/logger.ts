@@ -5,6 +5,13 @@ import type { CenterConfig } from '../config/config.ts';
 
 export type { Logger };
 
-export function createLogger(config: Pick<CenterConfig, 'logLevel'>, destination?: DestinationStream): Logger {
-  return createServerLogger({ level: config.logLevel, service: 'phonesafe-center', secretKeys: ['centerSecret'] }, destination);
+/**
+ * `format` decides `auto` (the caller knows whether the log goes to a terminal); without it, `auto` is JSON.
+ */
+export function createLogger(
+  config: Pick<CenterConfig, 'logLevel'> & Partial<Pick<CenterConfig, 'logFormat'>>,
+  destination?: DestinationStream,
+  format: 'json' | 'pretty' = config.logFormat === 'pretty' ? 'pretty' : 'json',
+): Logger {
+  return createServerLogger({ level: config.logLevel, service: 'phonesafe-center', secretKeys: ['centerSecret'], format }, destination);
 }

@@ -20,6 +20,7 @@ interface ServeFlags extends StoreFlags {
   tlsCert?: string;
   tlsKey?: string;
   logLevel?: string;
+  logFormat?: string;
   printConfig?: boolean;
 }
 
@@ -35,6 +36,7 @@ export function centerCommands(program: Command, env: CliEnv): void {
     .option('--tls-cert <file>', 'PEM certificate; serves HTTPS with --tls-key')
     .option('--tls-key <file>', 'PEM private key')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+    .option('--log-format <format>', 'auto (pretty on a terminal, else JSON lines), json or pretty')
     .option('--print-config', 'print the effective configuration (secrets masked) and exit')
     .option('--json', 'print {"url": ...} as one JSON document on stdout')
     .action((flags: ServeFlags) => serve(flags, env));
@@ -121,13 +123,16 @@ async function serve(flags: ServeFlags, env: CliEnv): Promise<void> {
     tlsCert: flags.tlsCert,
     tlsKey: flags.tlsKey,
     logLevel: flags.logLevel,
+    logFormat: flags.logFormat,
   });
   if (flags.printConfig) {
     process.stdout.write(printConfig(config) + '\n');
     return;
   }
   // Logs go to stderr: stdout carries only the result, so its first line is the URL.
-  const running = await startCenter(config, { logger: createLogger(config, process.stderr), clock: env.clock() });
+  // A person at a terminal reads pretty lines; a file, a pipe or the journal gets JSON lines.
+  const format = config.logFormat === 'auto' ? (process.stderr.isTTY ? 'pretty' : 'json') : config.logFormat;
+  const running = await startCenter(config, { logger: createLogger(config, process.stderr, format), clock: env.clock() });
   // Printed only once the socket listens, so a script may wait for this line.
   out.result({ url: running.url }, (r) => `PhoneSafe center listening on ${r.url}`);
   await untilSignal();

@@ -9,7 +9,7 @@ export function demoCommand(program: Command, env: CliEnv): void {
   program
     .command('demo')
     .description(
-      'run a center and three virtual handsets as separate processes on an accelerated clock, and show seed 001 (FIG 5/6) end to end',
+      'run a center and three virtual handsets as separate processes on an accelerated clock, and show scheduled backups, retries, a give-up and a restore end to end',
     )
     .option('--json', 'narrate on stderr; print the counted summary as one JSON document on stdout')
     .option('--factor <n>', 'virtual seconds per real second (default 300: one real second is five virtual minutes)', parseFactor, 300)

@@ -61,7 +61,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    options.say(`PhoneSafe demo: seed 001, FIG 5/6 (center-initiated backup, NG, retry, give-up) and a restore to another handset`);
+    options.say(
+      `PhoneSafe demo: backups the center starts on a schedule (a busy handset answers NG, a retry, a give-up) and a restore to another handset`,
+    );
     options.say(
       `one clock for every process: PHONESAFE_CLOCK=${spec} (1 real second = ${formatDuration(options.factor)} virtual); times below are [real elapsed | virtual UTC]`,
     );

@@ -36,8 +36,7 @@ export class ConfigSections<C> {
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? '');
-        const source = Object.hasOwn(this.#settings, name) ? `${name} (${this.#settings[name]?.env})` : name || 'configuration';
-        return `${source}: ${issue.message}`;
+        return `${this.#source(name, overrides, env)}: ${issue.message}`;
       });
       throw new PhoneSafeError('USAGE', `invalid ${this.#what} configuration: ${problems.join('; ')}`);
     }
@@ -55,6 +54,31 @@ export class ConfigSections<C> {
       if (value !== null && value !== undefined) masked[name] = mask(String(value));
     }
     return JSON.stringify(masked, null, 2);
+  }
+
+  /** Every environment variable a setting can come from. */
+  variables(): string[] {
+    return Object.values(this.#settings).map((s) => s.env);
+  }
+
+  /**
+   * Where a setting's value came from, in the words the user typed it: the
+   * flag (overrides come from the command line, `tlsCert` as `--tls-cert`)
+   * or the variable; a missing one is named with its variable.
+   */
+  #source(
+    name: string,
+    overrides: Partial<Record<string, string | number | undefined>>,
+    env: Readonly<Record<string, string | undefined>>,
+  ): string {
+    const declared = Object.hasOwn(this.#settings, name) ? this.#settings[name] : undefined;
+    if (!declared) return name || 'configuration';
+    const given = overrides[name];
+    if (given !== undefined && given !== '') return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    const fromEnv = env[declared.env];
+    if (fromEnv !== undefined && fromEnv !== '') return `${declared.env} (from the environment)`;
+    // Given nowhere: the setting and where it can come from.
+    return `${name} (${declared.env})`;
   }
 
   /** The names of the settings declared secret (tests check that none leaks). */

@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { PinoPretty } from 'pino-pretty';
 
 export type { Logger };
 
@@ -11,6 +12,8 @@ export interface LoggerOptions {
   service: string;
   /** The server's own secret keys, redacted like the common ones. */
   secretKeys?: readonly string[];
+  /** json (the default): one JSON object per line, for machines; pretty: a line a person reads (time, level, message, fields). */
+  format?: 'json' | 'pretty';
 }
 
 /**
@@ -28,5 +31,21 @@ export function createServerLogger(options: LoggerOptions, destination?: Destina
     ...keys.map((key) => `*.${key}`),
   ];
   const pinoOptions = { level: options.level, base: { service: options.service }, redact: { paths, censor: '[redacted]' } };
+  if (options.format === 'pretty') return pino(pinoOptions, prettyStream(destination));
   return destination ? pino(pinoOptions, destination) : pino(pinoOptions);
+}
+
+/**
+ * pino-pretty in this thread (no transport worker), after redaction, so a
+ * pretty line hides what a JSON line hides. Colours only on a terminal.
+ */
+function prettyStream(destination: DestinationStream | undefined): DestinationStream {
+  const out = (destination ?? process.stdout) as DestinationStream & { isTTY?: boolean };
+  return PinoPretty({
+    destination: out,
+    colorize: out.isTTY === true,
+    sync: true,
+    translateTime: 'SYS:yyyy-mm-dd HH:MM:ss',
+    ignore: 'pid,hostname,service',
+  });
 }

@@ -39,7 +39,7 @@ export function deviceVerbs(handset: Command, env: CliEnv): void {
       }),
     );
 
-  handsetVerb(handset, 'power-on', 'the handset was switched on: backs up now if the power-on trigger is set (B4)').action(
+  handsetVerb(handset, 'power-on', 'the handset was switched on: backs up now if the power-on trigger is set').action(
     (flags: HandsetFlags) =>
       withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
         const triggered = await agent.powerOn();

@@ -8,7 +8,7 @@ import { capped, humanBytes, plural } from '../../output.ts';
 import { handsetVerb, withHandset, type HandsetFlags } from './with-handset.ts';
 
 export function offloadVerbs(handset: Command, env: CliEnv): void {
-  handsetVerb(handset, 'offload', 'move data not needed now to the center, keeping only its name and summary here (B9)')
+  handsetVerb(handset, 'offload', 'move data not needed now to the center, keeping only its name and summary here')
     .addOption(kindsOption())
     .option('--older-than <duration>', 'only items not changed for this long, e.g. 90d (default: any age)', durationOption('--older-than'))
     .action((flags: HandsetFlags & { kinds?: DataKind[]; olderThan?: number }) =>
@@ -27,7 +27,7 @@ export function offloadVerbs(handset: Command, env: CliEnv): void {
       }),
     );
 
-  handsetVerb(handset, 'fetch', 'bring an offloaded item back from the center (B9)')
+  handsetVerb(handset, 'fetch', 'bring an offloaded item back from the center')
     .argument('<item>', 'path of the item, as listed by export or offload')
     .action((item: string, flags: HandsetFlags) =>
       withHandset(env, flags, { deliverPending: false }, async (agent, out) => {

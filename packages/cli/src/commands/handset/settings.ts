@@ -7,7 +7,7 @@ import { humanBytes, humanTime } from '../../output.ts';
 import { handsetVerb, withHandset, type HandsetFlags } from './with-handset.ts';
 
 export function settingsVerb(handset: Command, env: CliEnv): void {
-  handsetVerb(handset, 'settings', 'show the B1 settings (targets, compression, triggers), or change them with --set key=value')
+  handsetVerb(handset, 'settings', 'show the settings (what is backed up, compression, triggers), or change them with --set key=value')
     .option(
       '--set <key=value>',
       'e.g. targets.kinds=contacts,media, compress=false, triggers.schedule=weekly@0@03:00, triggers.sizeThresholdBytes=10M, triggers.powerOn=true (repeatable)',

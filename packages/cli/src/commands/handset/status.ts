@@ -36,7 +36,7 @@ export function statusVerb(handset: Command, env: CliEnv): void {
         s.lastBackup ? `last backup: ${s.lastBackup.backupId} at ${humanTime(s.lastBackup.at)}` : 'no backup yet',
         ...(s.stubs.length > 0
           ? [
-              `offloaded to the center (B9): ${plural(s.stubs.length, 'item')}`,
+              `offloaded to the center: ${plural(s.stubs.length, 'item')}`,
               ...capped(s.stubs.map((x) => `  ${x.path}  ${humanBytes(x.size)}  ${x.summary}`)),
             ]
           : []),

@@ -33,23 +33,29 @@ export function handsetVerb(handset: Command, name: string, description: string)
 export async function withHandset(
   env: CliEnv,
   flags: HandsetFlags,
-  options: { deliverPending: boolean },
+  options: { deliverPending: boolean; enrolling?: boolean },
   run: (agent: HandsetAgent, out: Output) => Promise<void>,
 ): Promise<void> {
   const out = new Output(Boolean(flags.json));
   // Loaded on use, like the other role packages, to keep unrelated verbs quick to start.
   const { HandsetAgent: Agent } = await import('@phonesafe/handset');
   const scryptN = env.walletScryptN();
+  // Only enrolment makes a handset: any other verb on a directory without one fails and creates nothing.
+  const enrolling = options.enrolling ?? false;
   const agent = await Agent.open(flags.data, {
     clock: env.clock(),
     timeouts: env.httpTimeouts(),
+    create: enrolling,
     ...(scryptN ? { walletScryptN: scryptN } : {}),
   });
+  let done = false;
   try {
     if (options.deliverPending) await deliverPending(agent, out);
     await run(agent, out);
+    done = true;
   } finally {
-    await agent.close();
+    // A failed enrolment leaves nothing behind (a handset that was there before stays as it was).
+    await (enrolling && !done ? agent.discard() : agent.close());
   }
 }
 
