@@ -31,7 +31,7 @@ export function enrollVerb(handset: Command, env: CliEnv): void {
       parseKinds,
     )
     .action((flags: EnrollFlags) =>
-      withHandset(env, flags, { deliverPending: false, enrolling: true }, async (agent, out) => {
+      withHandset(env, flags, { deliverPending: false, creates: true }, async (agent, out) => {
         if (flags.code !== undefined && flags.phone === undefined)
           throw new PhoneSafeError('USAGE', '--code needs --phone: the code number belongs to a phone number');
         // The code from the variable only goes with a phone number; it is never printed.

@@ -98,7 +98,7 @@ export function walletVerbs(handset: Command, env: CliEnv): void {
     .option('--capacity <size>', 'card capacity, e.g. 64KiB', (v: string) => parseBytes(v, '--capacity'))
     .option('--owner <email>', "the owner's e-mail address")
     .action((flags: HandsetFlags & { capacity?: number; owner?: string }) =>
-      withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
+      withHandset(env, flags, { deliverPending: false, creates: true }, async (agent, out) => {
         const s = await agent
           .wallet()
           .setup({ ...(flags.capacity ? { capacity: flags.capacity } : {}), ...(flags.owner ? { owner: flags.owner } : {}) });
@@ -240,7 +240,7 @@ export function safeVerbs(handset: Command, env: CliEnv): void {
     .argument('<url>', "the safe's URL")
     .option('--fingerprint <fp>', 'ed25519:<hex>, as the safe printed it')
     .action((url: string, flags: HandsetFlags & { fingerprint?: string }) =>
-      withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
+      withHandset(env, flags, { deliverPending: false, creates: true }, async (agent, out) => {
         const pinned = await agent.wallet().addSafe(url, flags.fingerprint);
         out.result(pinned, (p) => `pinned ${p.name} ${p.safe_id} at ${p.url}`);
       }),

@@ -33,19 +33,21 @@ export function handsetVerb(handset: Command, name: string, description: string)
 export async function withHandset(
   env: CliEnv,
   flags: HandsetFlags,
-  options: { deliverPending: boolean; enrolling?: boolean },
+  options: { deliverPending: boolean; creates?: boolean },
   run: (agent: HandsetAgent, out: Output) => Promise<void>,
 ): Promise<void> {
   const out = new Output(Boolean(flags.json));
   // Loaded on use, like the other role packages, to keep unrelated verbs quick to start.
   const { HandsetAgent: Agent } = await import('@phonesafe/handset');
   const scryptN = env.walletScryptN();
-  // Only enrolment makes a handset: any other verb on a directory without one fails and creates nothing.
-  const enrolling = options.enrolling ?? false;
+  // Only the verbs that make a handset (enrolment; the wallet's first steps, `wallet setup` and
+  // `safe add`, for a card used without a center) create one: any other verb on a directory
+  // without one fails and creates nothing.
+  const creates = options.creates ?? false;
   const agent = await Agent.open(flags.data, {
     clock: env.clock(),
     timeouts: env.httpTimeouts(),
-    create: enrolling,
+    create: creates,
     ...(scryptN ? { walletScryptN: scryptN } : {}),
   });
   let done = false;
@@ -54,8 +56,8 @@ export async function withHandset(
     await run(agent, out);
     done = true;
   } finally {
-    // A failed enrolment leaves nothing behind (a handset that was there before stays as it was).
-    await (enrolling && !done ? agent.discard() : agent.close());
+    // A failed creating verb leaves nothing behind (a handset that was there before stays as it was).
+    await (creates && !done ? agent.discard() : agent.close());
   }
 }
 
