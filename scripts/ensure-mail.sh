@@ -134,6 +134,8 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_username_format = %Lu
+# wrong-password tests need no 2 s penalty
+auth_failure_delay = 0 secs
 first_valid_uid = $vuid
 last_valid_uid = $vuid
 mail_location = maildir:~/Maildir

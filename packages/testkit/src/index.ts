@@ -12,3 +12,4 @@ export * from './blobs.ts';
 export * from './owner.ts';
 export * from './sqlite.ts';
 export * from './scripted-center.ts';
+export * from './mail.ts';
