@@ -26,6 +26,10 @@ import type { HandsetSettings, SettingsPatch } from './settings/settings-table.t
 import { Settings, type SettingsUpdate } from './settings/settings.ts';
 import { statusOf, type HandsetStatus } from './status.ts';
 import type { ProgressFn } from './util/progress.ts';
+import { runMailLoop, type MailLoopOptions } from './mail/mail-loop.ts';
+import { forgetPairing, loadPairing, requirePairing, savePairing, type HandsetMailSettings, type HandsetPairing } from './mail/mail-pairing.ts';
+import { MailResponder, type PollOptions, type PollResult } from './mail/mail-responder.ts';
+import { readLog, type MailLogEntry } from './mail/mail-state.ts';
 
 export type { AgentOptions } from './context.ts';
 
@@ -119,6 +123,27 @@ export class HandsetAgent {
 
   /** The center's notices for this handset (B3 "backup could not be made", B4 over quota). */
   notices = (): Promise<Notice[]> => this.#ctx.session.require().client.notices();
+
+  /** Backup by mail (M1–M7): registers the pairing (the secret from `pc mail-pair`'s code, the mailbox, the pc and owner addresses). */
+  mailPair = (settings: HandsetMailSettings, secret: Buffer): Promise<HandsetPairing> => savePairing(this.#ctx.layout.root, settings, secret);
+  mailPairing = (): Promise<HandsetPairing | undefined> => loadPairing(this.#ctx.layout.root);
+  mailUnpair = (): Promise<void> => forgetPairing(this.#ctx.layout.root);
+  mailLog = (): Promise<MailLogEntry[]> => readLog(this.#ctx.layout.root);
+  /** One pass of the mail responder: send what waits, answer what arrived. */
+  async mailPoll(options: PollOptions): Promise<PollResult> {
+    return (await this.#responder()).poll(options);
+  }
+  /** The mail responder until `options.signal` aborts (part of `handset run`; needs no center). */
+  async runMail(poll: PollOptions, options: MailLoopOptions): Promise<void> {
+    const responder = await this.#responder();
+    return runMailLoop(() => responder.poll(poll), options);
+  }
+  async #responder(): Promise<MailResponder> {
+    const pairing = await requirePairing(this.#ctx.layout.root);
+    return new MailResponder(this.#ctx.layout.root, pairing, { memory: this.#ctx.memory, save: this.#memory.save, clock: this.#ctx.clock });
+  }
+  /** Whether this handset is enrolled at a center (its live channel can run). */
+  enrolled = (): boolean => this.#ctx.session.current() !== undefined;
 
   /**
    * `phonesafe handset run`: the live channel to the center until `signal`

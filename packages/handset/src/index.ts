@@ -27,3 +27,7 @@ export type { HandsetSettings, LastBackup } from './settings/settings-table.ts';
 export { isTarget } from './settings/targets.ts';
 export type { HandsetStatus, StubInfo } from './status.ts';
 export type { ProgressFn } from './util/progress.ts';
+export type { HandsetMailSettings, HandsetPairing } from './mail/mail-pairing.ts';
+export type { PollOptions, PollResult } from './mail/mail-responder.ts';
+export type { MailLoopOptions } from './mail/mail-loop.ts';
+export type { MailLogEntry } from './mail/mail-state.ts';

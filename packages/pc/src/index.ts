@@ -10,3 +10,8 @@ export * from './rescue.ts';
 export * from './safe-path.ts';
 export type * from './progress.ts';
 export * from './quota.ts';
+export * from './mail/pc-mail.ts';
+export type { AnswerRecord, PcLogEntry, PcPairing } from './mail/mail-files.ts';
+export { readPcLog } from './mail/mail-files.ts';
+export type { MailBackup } from './mail/mail-store.ts';
+export type { ReceiveResult } from './mail/mail-receive.ts';

@@ -21,3 +21,5 @@ export * from './mail/replay-window.ts';
 export * from './mail/payload.ts';
 export * from './mail/compose.ts';
 export * from './mail/verify.ts';
+export * from './mail/bundle.ts';
+export * from './mail/peer.ts';

@@ -21,6 +21,8 @@ export interface MailToCompose {
   re?: string;
   inReplyTo?: string;
   nonce?: string;
+  /** The readable text part (not signed: owner notices repeat the signed facts in it). */
+  text?: string;
 }
 
 export const newNonce = (): string => randomBytes(16).toString('base64url');
@@ -74,7 +76,7 @@ export function composeMail(m: MailToCompose): { raw: Buffer; messageId: string;
     `--${boundary}`,
     'Content-Type: text/plain; charset=us-ascii',
     '',
-    'PhoneSafe mail for a paired device. Its content is encrypted.',
+    ...(m.text ?? 'PhoneSafe mail for a paired device. Its content is encrypted.').split(/\r?\n/),
     `--${boundary}`,
     'Content-Type: application/octet-stream; name="phonesafe.psm"',
     'Content-Transfer-Encoding: base64',
