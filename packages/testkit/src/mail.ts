@@ -94,3 +94,14 @@ export function waitForMail(address: string, pattern: RegExp, count = 1, deadlin
     deadlineMs,
   );
 }
+
+/** Sends raw bytes as a mail from `from`'s account (submission with AUTH), whatever its headers say: forged mail for fault tests. */
+export async function sendRawMail(from: TestMailbox, to: string, raw: Buffer): Promise<void> {
+  const { smtpSender } = await import('@phonesafe/protocol/mail-transport');
+  const sender = smtpSender(from);
+  try {
+    await sender.send({ raw, to });
+  } finally {
+    sender.close();
+  }
+}
