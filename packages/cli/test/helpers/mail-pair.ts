@@ -13,7 +13,10 @@ export interface MailPair {
   name: string;
 }
 
-export async function mailPair(t: TestContext, options: { notifyEvery?: number; maxMailPayload?: number } = {}): Promise<MailPair> {
+export async function mailPair(
+  t: TestContext,
+  options: { notifyEvery?: number; maxMailPayload?: number; handsetSmtp?: string } = {},
+): Promise<MailPair> {
   const [pc, phone, owner] = [await mailbox('pc', 'pc.test'), await mailbox('phone', 'phone.test'), await mailbox('owner', 'owner.test')];
   const pcDir = await tempDir(t, 'pc');
   const handsetDir = await tempDir(t, 'handset');
@@ -53,7 +56,7 @@ export async function mailPair(t: TestContext, options: { notifyEvery?: number; 
       '--address',
       phone.address,
       '--smtp',
-      phone.smtp,
+      options.handsetSmtp ?? phone.smtp,
       '--imap',
       phone.imap,
       '--pc',
