@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { DATA_KINDS, type DataKind, type MailBundleIndex, type OverwritePolicy } from '@phonesafe/protocol';
+import { DATA_KINDS, type DataKind, type MailAnswer, type MailBundleIndex, type OverwritePolicy } from '@phonesafe/protocol';
 import { decodeBundle, encodeBundle } from '@phonesafe/protocol/node';
 import type { SaveItem } from '../memory/import-export.ts';
 import type { Memory } from '../memory/memory.ts';
@@ -78,4 +78,45 @@ export async function applyRestoreBundle(
     await save(file.meta.path, staged);
   }
   return { status: 'ok', restored: write.length, skipped, alreadyThere, conflicts: [] };
+}
+
+/** An answer to seal: its header and, for a backup, the bundle. */
+export interface Answer {
+  header: Extract<MailAnswer, { op: 'backup-response' | 'restore-complete' }>;
+  data?: Buffer;
+  files?: number;
+  bytes?: number;
+}
+
+/** M1: the memory of `kinds` as a backup response, or a "too-large" one saying what to change. */
+export async function backupAnswer(memory: Memory, kinds: readonly DataKind[] | undefined, now: Date, maxBundle: number): Promise<Answer> {
+  const built = await backupBundle(memory, kinds, now, maxBundle);
+  if ('tooLarge' in built) {
+    const detail = `the data asked for is ${built.tooLarge} bytes; by mail at most ${maxBundle} go in one answer: ask for fewer kinds (--kinds) or use the center`;
+    return { header: { op: 'backup-response', status: 'too-large', files: 0, bytes: built.tooLarge, detail }, files: 0, bytes: 0 };
+  }
+  return {
+    header: { op: 'backup-response', status: 'ok', files: built.files, bytes: built.bytes },
+    data: built.bundle,
+    files: built.files,
+    bytes: built.bytes,
+  };
+}
+
+/** M2: applies a restore and answers the completion notice. */
+export async function restoreAnswer(
+  memory: Memory,
+  save: SaveItem,
+  backupId: string,
+  bundle: Buffer,
+  options: { overwrite?: OverwritePolicy; ask?: AskOverwrite },
+): Promise<Answer> {
+  const outcome = await applyRestoreBundle(memory, save, bundle, options.overwrite ?? 'ask', options.ask);
+  return { header: { op: 'restore-complete', backupId, ...outcome }, files: outcome.restored };
+}
+
+/** The mail server refused an answer's mail as too large (552): a small signed answer saying so, and what to change. */
+export function tooLargeAnswer(mailBytes: number, maxMailPayload: number): Answer {
+  const detail = `the mail server refused a mail of ${mailBytes} bytes as too large; set a smaller mail size on the handset (handset mail-pair --max-mail-payload, now ${maxMailPayload}) or ask for fewer kinds (--kinds)`;
+  return { header: { op: 'backup-response', status: 'too-large', files: 0, bytes: 0, detail } };
 }

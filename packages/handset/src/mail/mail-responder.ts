@@ -4,8 +4,6 @@ import {
   MAIL_INSTRUCTIONS,
   PhoneSafeError,
   type Clock,
-  type DataKind,
-  type MailAnswer,
   type MailNoticeEntry,
   type OverwritePolicy,
 } from '@phonesafe/protocol';
@@ -23,9 +21,9 @@ import { openImapMailbox, smtpSender, type Mailbox, type MailAccount, type MailS
 import type { SaveItem } from '../memory/import-export.ts';
 import type { Memory } from '../memory/memory.ts';
 import type { AskOverwrite } from '../restore/overwrite.ts';
-import { applyRestoreBundle, backupBundle } from './mail-actions.ts';
+import { backupAnswer, restoreAnswer, tooLargeAnswer, type Answer } from './mail-actions.ts';
 import { batchDue, composeNotice, queueEntry } from './mail-notices.ts';
-import { Outbox } from './mail-outbox.ts';
+import { Outbox, type OutgoingMeta } from './mail-outbox.ts';
 import { mailDir, type HandsetPairing } from './mail-pairing.ts';
 import { appendLog, loadState, saveState, type HandsetMailState } from './mail-state.ts';
 
@@ -161,71 +159,58 @@ export class MailResponder {
       return;
     }
     await this.#incoming.drop(group);
-    const {
-      header,
-      data: answerData,
-      files,
-      bytes,
-    } = command.op === 'backup' ? await this.#backup(command.kinds, receivedAt) : await this.#restore(command.backupId, data, options);
-    const code = command.op === 'backup' ? 'backup-response' : 'restore-complete';
-    const set = composeSet(this.#pairing.peer, this.#state.peer, {
-      code,
-      subject: command.op === 'backup' ? 'PhoneSafe backup response' : 'PhoneSafe restore completion notice',
-      header,
-      ...(answerData ? { data: answerData } : {}),
-      now: this.#clock.now(),
-      maxPart: this.#pairing.settings.maxMailPayload,
-      re: group,
-      inReplyTo: mail.messageId,
-    });
+    const settings = this.#pairing.settings;
+    const answer =
+      command.op === 'backup'
+        ? await backupAnswer(this.#memory, command.kinds, receivedAt, settings.maxBundle)
+        : await restoreAnswer(this.#memory, this.#save, command.backupId, data, options);
+    const ids = await this.#answer(answer, { group, inReplyTo: mail.messageId });
     const counts = this.#state.counts;
-    this.#state = { ...this.#state, peer: set.state, counts: { ...counts, accepted: counts.accepted + 1, answers: counts.answers + 1 } };
+    this.#state = { ...this.#state, counts: { ...counts, accepted: counts.accepted + 1, answers: counts.answers + 1 } };
     const entry: MailNoticeEntry = {
       outcome: 'accepted',
       code: mail.code,
       messageId: mail.messageId.slice(0, 200),
-      from: this.#pairing.settings.pc,
+      from: settings.pc,
       receivedAt: receivedAt.toISOString(),
       answeredAt: this.#clock.now().toISOString(),
-      answerIds: set.mails.map((m) => m.messageId).slice(0, 20),
-      ...(files !== undefined ? { files, bytes } : {}),
+      answerIds: ids.slice(0, 20),
+      ...(answer.files !== undefined ? { files: answer.files, bytes: answer.bytes } : {}),
     };
     this.#state = queueEntry(this.#state, entry, this.#clock.now()).state;
-    await this.#outbox.add(set.mails.map((m) => ({ raw: m.raw, to: this.#pairing.settings.pc })));
-    if (batchDue(this.#state, this.#pairing.settings.notifyEvery)) await this.#notice();
+    if (batchDue(this.#state, settings.notifyEvery)) await this.#notice();
     await saveState(this.#root, this.#state);
+    result.accepted.push({ code: mail.code, messageId: mail.messageId, answer: answer.header.status });
+  }
+
+  /** Seals and queues an answer to the registered pc address (never From or Reply-To); its Message-IDs. */
+  async #answer(answer: Answer, to: { group: string; inReplyTo: string }): Promise<string[]> {
+    const code = answer.header.op;
+    const set = composeSet(this.#pairing.peer, this.#state.peer, {
+      code,
+      subject: code === 'backup-response' ? 'PhoneSafe backup response' : 'PhoneSafe restore completion notice',
+      header: answer.header,
+      ...(answer.data ? { data: answer.data } : {}),
+      now: this.#clock.now(),
+      maxPart: this.#pairing.settings.maxMailPayload,
+      re: to.group,
+      inReplyTo: to.inReplyTo,
+    });
+    this.#state = { ...this.#state, peer: set.state };
+    await saveState(this.#root, this.#state);
+    const pc = this.#pairing.settings.pc;
+    await this.#outbox.add(
+      set.mails.map((m) => ({ raw: m.raw, meta: { to: pc, group: set.group, re: to.group, inReplyTo: to.inReplyTo } })),
+    );
     await appendLog(this.#root, {
       at: this.#clock.now().toISOString(),
       direction: 'out',
       code,
-      outcome: `${header.status} (${set.mails.length} mail(s))`,
+      outcome: `${answer.header.status} (${set.mails.length} mail(s))`,
       messageId: set.mails[0]?.messageId,
-      peer: this.#pairing.settings.pc,
+      peer: pc,
     });
-    result.accepted.push({ code: mail.code, messageId: mail.messageId, answer: header.status });
-  }
-
-  async #backup(kinds: readonly DataKind[] | undefined, now: Date) {
-    const built = await backupBundle(this.#memory, kinds, now, this.#pairing.settings.maxBundle);
-    if ('tooLarge' in built) {
-      const detail = `the data asked for is ${built.tooLarge} bytes; by mail at most ${this.#pairing.settings.maxBundle} go in one answer: ask for fewer kinds (--kinds) or use the center`;
-      const header: MailAnswer & { op: 'backup-response' } = {
-        op: 'backup-response',
-        status: 'too-large',
-        files: 0,
-        bytes: built.tooLarge,
-        detail,
-      };
-      return { header, data: undefined, files: 0, bytes: 0 };
-    }
-    const header: MailAnswer & { op: 'backup-response' } = { op: 'backup-response', status: 'ok', files: built.files, bytes: built.bytes };
-    return { header, data: built.bundle, files: built.files, bytes: built.bytes };
-  }
-
-  async #restore(backupId: string, bundle: Buffer, options: PollOptions) {
-    const outcome = await applyRestoreBundle(this.#memory, this.#save, bundle, options.overwrite ?? 'ask', options.ask);
-    const header: MailAnswer & { op: 'restore-complete' } = { op: 'restore-complete', backupId, ...outcome };
-    return { header, data: undefined, files: outcome.restored, bytes: undefined };
+    return set.mails.map((m) => m.messageId);
   }
 
   /** A refused mail: counted, logged, and the owner told (rate-limited). Nothing else changes. */
@@ -260,19 +245,31 @@ export class MailResponder {
     const { raw, state } = composeNotice(this.#pairing.peer, this.#pairing.settings.owner, this.#state, this.#clock.now());
     this.#state = state;
     await saveState(this.#root, this.#state);
-    await this.#outbox.add([{ raw, to: this.#pairing.settings.owner }]);
+    await this.#outbox.add([{ raw, meta: { to: this.#pairing.settings.owner } }]);
   }
 
-  #flush(sender: MailSender): Promise<number> {
-    return this.#outbox.flush(sender, (error, to) =>
-      appendLog(this.#root, {
-        at: this.#clock.now().toISOString(),
+  /** Sends the outbox; an answer the mail server refuses as too large is replaced by a small signed "too-large" answer (sent too). */
+  async #flush(sender: MailSender): Promise<number> {
+    let replaced = false;
+    const onRefused = async (error: PhoneSafeError, meta: OutgoingMeta) => {
+      const at = this.#clock.now().toISOString();
+      await appendLog(this.#root, {
+        at,
         direction: 'out',
         code: '?',
         outcome: 'not sent',
         detail: `${error.code}: ${error.detail}`,
-        peer: to,
-      }),
-    );
+        peer: meta.to,
+      });
+      if (error.code !== 'MAIL_TOO_LARGE' || !meta.re || !meta.inReplyTo) return;
+      await this.#answer(tooLargeAnswer(meta.bytes ?? 0, this.#pairing.settings.maxMailPayload), {
+        group: meta.re,
+        inReplyTo: meta.inReplyTo,
+      });
+      replaced = true;
+    };
+    let sent = await this.#outbox.flush(sender, onRefused);
+    if (replaced) sent += await this.#outbox.flush(sender, onRefused);
+    return sent;
   }
 }

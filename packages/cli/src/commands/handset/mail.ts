@@ -54,6 +54,7 @@ type PairFlags = HandsetFlags & {
   notify: string;
   notifyEvery: string;
   maxMailPayload?: string;
+  maxBundle?: string;
 };
 
 export function mailVerbs(handset: Command, env: CliEnv): void {
@@ -66,6 +67,7 @@ export function mailVerbs(handset: Command, env: CliEnv): void {
     .requiredOption('--notify <address>', 'the owner address told of every instruction (M4)')
     .option('--notify-every <n>', 'one notice every N accepted instructions', '1')
     .option('--max-mail-payload <bytes>', 'sealed bytes per mail at most (default 6 MiB)')
+    .option('--max-bundle <bytes>', 'bytes of data one answer carries at most (default 64 MiB; more is answered "too-large")')
     .action((flags: PairFlags) =>
       withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
         const secret = secretOfPairingCode(await pairingCode(env, flags.codeFile));
@@ -76,7 +78,7 @@ export function mailVerbs(handset: Command, env: CliEnv): void {
             owner: flags.notify,
             notifyEvery: Number(flags.notifyEvery),
             maxMailPayload: flags.maxMailPayload ? Number(flags.maxMailPayload) : 6 * 1024 * 1024,
-            maxBundle: 64 * 1024 * 1024,
+            maxBundle: flags.maxBundle ? Number(flags.maxBundle) : 64 * 1024 * 1024,
           },
           secret,
         );
