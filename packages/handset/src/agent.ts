@@ -26,8 +26,16 @@ import type { HandsetSettings, SettingsPatch } from './settings/settings-table.t
 import { Settings, type SettingsUpdate } from './settings/settings.ts';
 import { statusOf, type HandsetStatus } from './status.ts';
 import type { ProgressFn } from './util/progress.ts';
+import { endPairing, finishEnded, pairingEnded } from './mail/mail-end.ts';
 import { runMailLoop, type MailLoopOptions } from './mail/mail-loop.ts';
-import { forgetPairing, loadPairing, requirePairing, savePairing, type HandsetMailSettings, type HandsetPairing } from './mail/mail-pairing.ts';
+import {
+  forgetPairing,
+  loadPairing,
+  requirePairing,
+  savePairing,
+  type HandsetMailSettings,
+  type HandsetPairing,
+} from './mail/mail-pairing.ts';
 import { MailResponder, type PollOptions, type PollResult } from './mail/mail-responder.ts';
 import { readLog, type MailLogEntry } from './mail/mail-state.ts';
 
@@ -125,18 +133,21 @@ export class HandsetAgent {
   notices = (): Promise<Notice[]> => this.#ctx.session.require().client.notices();
 
   /** Backup by mail (M1–M7): registers the pairing (the secret from `pc mail-pair`'s code, the mailbox, the pc and owner addresses). */
-  mailPair = (settings: HandsetMailSettings, secret: Buffer): Promise<HandsetPairing> => savePairing(this.#ctx.layout.root, settings, secret);
+  mailPair = (settings: HandsetMailSettings, secret: Buffer): Promise<HandsetPairing> =>
+    savePairing(this.#ctx.layout.root, settings, secret);
   mailPairing = (): Promise<HandsetPairing | undefined> => loadPairing(this.#ctx.layout.root);
   mailUnpair = (): Promise<void> => forgetPairing(this.#ctx.layout.root);
   mailLog = (): Promise<MailLogEntry[]> => readLog(this.#ctx.layout.root);
-  /** One pass of the mail responder: send what waits, answer what arrived. */
+  /** Paired, or an ended pairing's last mails still to send. */
+  mailActive = async (): Promise<boolean> => pairingEnded(this.#ctx.layout.root) || (await this.mailPairing()) !== undefined;
+  /** One pass of the mail responder: send what waits, answer what arrived (an ended pairing: send its last mails, forget it). */
   async mailPoll(options: PollOptions): Promise<PollResult> {
+    if (pairingEnded(this.#ctx.layout.root)) return finishEnded(this.#ctx.layout.root, options.password);
     return (await this.#responder()).poll(options);
   }
-  /** The mail responder until `options.signal` aborts (part of `handset run`; needs no center). */
-  async runMail(poll: PollOptions, options: MailLoopOptions): Promise<void> {
-    const responder = await this.#responder();
-    return runMailLoop(() => responder.poll(poll), options);
+  /** The mail responder until `options.signal` aborts or the pairing is gone (part of `handset run`; needs no center). */
+  runMail(poll: PollOptions, options: MailLoopOptions): Promise<void> {
+    return runMailLoop(() => this.mailPoll(poll), options);
   }
   async #responder(): Promise<MailResponder> {
     const pairing = await requirePairing(this.#ctx.layout.root);
@@ -155,7 +166,9 @@ export class HandsetAgent {
     const handlers = {
       ...this.#backups.handlers,
       ...this.#restores.handlers,
-      ...rescueHandlers(this.#ctx),
+      ...rescueHandlers(this.#ctx, {
+        erased: () => endPairing(this.#ctx.layout.root, 'erased by the rescue desk', this.#ctx.clock).then(() => undefined),
+      }),
       ...this.#enrollment.handlers,
     } satisfies HandlerTable;
     const endpoint = { url: channelUrl(identity.center), credential: identity.credential, ...(identity.ca ? { ca: identity.ca } : {}) };

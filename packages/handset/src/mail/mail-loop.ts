@@ -27,6 +27,8 @@ export async function runMailLoop(poll: () => Promise<PollResult>, options: Mail
       else backoff.reset();
     } catch (error) {
       const failure = error instanceof PhoneSafeError ? error : new PhoneSafeError('INTERNAL', (error as Error).message);
+      // The pairing is gone (ended after a rescue erase, or unpaired): nothing more to do by mail.
+      if (failure.code === 'MAIL_NOT_PAIRED') return;
       wait = backoff.next();
       options.onError?.(failure, wait);
     }

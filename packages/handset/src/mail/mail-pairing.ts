@@ -56,7 +56,9 @@ export async function loadPairing(root: string): Promise<HandsetPairing | undefi
   if (raw === undefined) return undefined;
   const settings = HandsetMailSettings.safeParse(raw);
   if (!settings.success) throw new PhoneSafeError('LOCAL_IO', `${settingsFile(root)} is damaged; pair again`);
-  return pairingOf(settings.data, await readFile(keyFile(root)));
+  // No secret: the pairing was ended (mail-end.ts), only its last mails may wait to go out.
+  const secret = await readFile(keyFile(root)).catch(() => undefined);
+  return secret && pairingOf(settings.data, secret);
 }
 
 export async function requirePairing(root: string): Promise<HandsetPairing> {

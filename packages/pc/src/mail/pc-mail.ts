@@ -1,4 +1,4 @@
-import type { Clock, DataKind } from '@phonesafe/protocol';
+import { PhoneSafeError, type Clock, type DataKind } from '@phonesafe/protocol';
 import {
   composeSet,
   deriveMailKeys,
@@ -72,6 +72,8 @@ export class PcMail {
   ): Promise<string> {
     const pairing = await this.pairing(name);
     const state = await loadPcState(this.#dir, name);
+    if (state.ended)
+      throw new PhoneSafeError('MAIL_NOT_PAIRED', `${name} ended the mail pairing at ${state.ended} (after a rescue erase); pair again`);
     const now = this.#clock.now();
     const subject = code === 'backup' ? 'PhoneSafe backup instruction' : 'PhoneSafe restore instruction';
     const set = composeSet(pairing.peer, state.peer, {

@@ -25,7 +25,7 @@ export function runVerb(handset: Command, env: CliEnv): void {
         try {
           const print = (event: RunEvent) => printEvent(out, event);
           const at = () => env.clock().now().toISOString();
-          const paired = (await agent.mailPairing()) !== undefined;
+          const paired = await agent.mailActive();
           const runs: Promise<void>[] = [];
           // With no center and no pairing, agent.run says NOT_ENROLLED.
           if (agent.enrolled() || !paired) runs.push(agent.run({ signal: stop.signal, onEvent: (event) => print({ at: at(), ...event }) }));
