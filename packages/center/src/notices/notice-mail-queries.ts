@@ -29,41 +29,7 @@ export function noticeMailQueries(engine: Engine): NoticeMailRepo {
         .execute();
     },
 
-    claimDue(now, leaseUntil, limit) {
-      return inTransaction<NoticeMailTables, Awaited<ReturnType<NoticeMailRepo['claimDue']>>>(engine, async (trx) => {
-        const rows = await trx
-          .selectFrom('notice_mail')
-          .selectAll()
-          .where('sent_at', 'is', null)
-          .where('next_attempt_at', '<=', now)
-          .orderBy('next_attempt_at')
-          .orderBy('id')
-          .limit(limit)
-          // Another center holds its rows: take the others rather than wait, and never the same.
-          .$if(engine.rowLocks, (qb) => qb.forUpdate().skipLocked())
-          .execute();
-        if (rows.length > 0) {
-          await trx
-            .updateTable('notice_mail')
-            .set({ next_attempt_at: leaseUntil })
-            .where(
-              'id',
-              'in',
-              rows.map((r) => r.id),
-            )
-            .execute();
-        }
-        return rows.map((r) => ({
-          id: r.id,
-          ownerId: r.owner_id,
-          to: r.to_address,
-          kind: r.kind,
-          subject: r.subject,
-          body: r.body,
-          attempts: r.attempts,
-        }));
-      });
-    },
+    claimDue: (now, leaseUntil, limit) => claimDue(engine, now, leaseUntil, limit),
 
     async markSent(id, at) {
       await db.updateTable('notice_mail').set({ sent_at: at, last_error: null }).where('id', '=', id).execute();
@@ -88,4 +54,41 @@ export function noticeMailQueries(engine: Engine): NoticeMailRepo {
       return { sent, failed, pending: rows.length - sent - failed };
     },
   };
+}
+
+/** claimDue (notice-mail-repo.ts): read and lease due rows in one transaction, skipping rows another center holds. */
+function claimDue(engine: Engine, now: string, leaseUntil: string, limit: number): ReturnType<NoticeMailRepo['claimDue']> {
+  return inTransaction<NoticeMailTables, Awaited<ReturnType<NoticeMailRepo['claimDue']>>>(engine, async (trx) => {
+    const rows = await trx
+      .selectFrom('notice_mail')
+      .selectAll()
+      .where('sent_at', 'is', null)
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(limit)
+      // Another center holds its rows: take the others rather than wait, and never the same.
+      .$if(engine.rowLocks, (qb) => qb.forUpdate().skipLocked())
+      .execute();
+    if (rows.length > 0) {
+      await trx
+        .updateTable('notice_mail')
+        .set({ next_attempt_at: leaseUntil })
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute();
+    }
+    return rows.map((r) => ({
+      id: r.id,
+      ownerId: r.owner_id,
+      to: r.to_address,
+      kind: r.kind,
+      subject: r.subject,
+      body: r.body,
+      attempts: r.attempts,
+    }));
+  });
 }
