@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { CliEnv } from '../../env.ts';
 import { backupVerbs } from './backups.ts';
 import { mailVerbs } from './mail.ts';
+import { mailRunVerbs } from './mail-run.ts';
 import { noticesVerb } from './notices.ts';
 import { ownerVerbs } from './owner.ts';
 import { quotaVerb } from './quota.ts';
@@ -20,6 +21,16 @@ export function pcCommands(program: Command, env: CliEnv): void {
     .description(
       "the owner's PC: list backups, download them, send restores to a handset, handsets and password, the lost-handset rescue desk",
     );
-  for (const register of [backupVerbs, restoreVerbs, scheduleVerb, noticesVerb, ownerVerbs, rescueVerbs, quotaVerb, mailVerbs])
+  for (const register of [
+    backupVerbs,
+    restoreVerbs,
+    scheduleVerb,
+    noticesVerb,
+    ownerVerbs,
+    rescueVerbs,
+    quotaVerb,
+    mailVerbs,
+    mailRunVerbs,
+  ])
     register(pc, env);
 }

@@ -160,7 +160,14 @@ export class IncomingSets {
     if (!meta) throw new PhoneSafeError('MAIL_INCOMPLETE', `no parts of set ${group}`);
     const sealed = await this.sealed(group);
     const sender = peerOf(peer.self);
-    const binding = { pairingId: peer.keys.pairingId, role: sender, code: meta.code, group, parts: meta.count, ...(meta.re ? { re: meta.re } : {}) };
+    const binding = {
+      pairingId: peer.keys.pairingId,
+      role: sender,
+      code: meta.code,
+      group,
+      parts: meta.count,
+      ...(meta.re ? { re: meta.re } : {}),
+    };
     return { meta, sealed, plain: openSet(peer.keys.enc[sender], sealed, binding) };
   }
 
