@@ -67,6 +67,7 @@ export type AppConfig = Pick<
   | 'bodies'
   | 'channel'
   | 'noticeMail'
+  | 'smtpPassword'
   | 'pruneGraceMs'
 > & { centerSecret: string };
 
@@ -98,7 +99,10 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   const mail = config.noticeMail;
   const notifier = deps.notifier ?? (mail ? mailNotifier({ transaction: store.transaction, clock }) : storedNotifier(store.notices, clock));
   const base: Base = { ...store, clock, bus: deps.bus, notifier, log: deps.logger };
-  const mailer = mail ? new NoticeMailDispatcher({ noticeMail: store.noticeMail, clock, config: mail, log: deps.logger }) : undefined;
+  const password = config.smtpPassword ?? '';
+  const mailer = mail
+    ? new NoticeMailDispatcher({ noticeMail: store.noticeMail, clock, config: mail, password, log: deps.logger })
+    : undefined;
   const { app, bodies } = httpApp(deps, base, server);
 
   // The hook lists are made empty and subscribed to in meet(), so capabilities can be built in any order.

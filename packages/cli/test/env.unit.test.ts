@@ -13,9 +13,12 @@ const SECRETS = {
   PHONESAFE_PASSWORD: 'pw-4f1c9e shown nowhere',
   PHONESAFE_NEW_PASSWORD: 'new-pw-7a2b nowhere either',
   PHONESAFE_RESCUE_CODE: '86420135',
+  PHONESAFE_PC_MAIL_PASSWORD: 'pc-mail-pw-91d0',
+  PHONESAFE_MAIL_PASSWORD: 'hs-mail-pw-3c55',
+  PHONESAFE_MAIL_PAIRING_CODE: 'PSM1-AAAA-BBBB',
 };
 
-test('the passwords and the rescue code are declared secret, and no description of the environment shows their values', () => {
+test('the passwords, the mail passwords, the pairing code and the rescue code are declared secret, and no description of the environment shows their values', () => {
   assert.deepEqual([...SECRET_VARIABLES].sort(), Object.keys(SECRETS).sort());
   const env = new CliEnv({ ...SECRETS, PHONESAFE_CENTER: 'http://127.0.0.1:8780', UNRELATED: 'not kept' });
   const shown = [JSON.stringify(env), inspect(env), JSON.stringify(env.describe()), String(Object.values(env.describe()))];
@@ -24,10 +27,16 @@ test('the passwords and the rescue code are declared secret, and no description 
     PHONESAFE_PASSWORD: '***',
     PHONESAFE_NEW_PASSWORD: '***',
     PHONESAFE_RESCUE_CODE: '***',
+    PHONESAFE_PC_MAIL_PASSWORD: '***',
+    PHONESAFE_MAIL_PASSWORD: '***',
+    PHONESAFE_MAIL_PAIRING_CODE: '***',
     PHONESAFE_CENTER: 'http://127.0.0.1:8780',
   });
   // The verbs that need them still get them.
-  assert.deepEqual([env.password(), env.newPassword(), env.rescueCode()], Object.values(SECRETS));
+  assert.deepEqual(
+    [env.password(), env.newPassword(), env.rescueCode(), env.pcMailPassword(), env.handsetMailPassword(), env.mailPairingCode()],
+    Object.values(SECRETS),
+  );
 });
 
 test('an empty value counts as unset; the pc sees its variables as given', () => {

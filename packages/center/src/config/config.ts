@@ -32,7 +32,7 @@ export type CenterConfig = ServerConfig &
   ScheduleConfig &
   QuotaConfig &
   Pick<ProcessConfig, 'clock'> & { rescue: RescuePolicy; login: LockPolicy } & Pick<ProcessConfig, 'bodies'> &
-  ChannelConfig & { noticeMail: NoticeMailConfig | null };
+  ChannelConfig & { noticeMail: NoticeMailConfig | null; smtpPassword: string | null };
 
 const CONFIG = new ConfigSections<CenterConfig>('center', SECTIONS);
 

@@ -8,7 +8,6 @@ export interface NoticeMailConfig {
   smtp: string;
   /** The SMTP login (default: the From address). */
   user: string;
-  password: string;
   from: string;
   /** Real milliseconds between two looks at the outbox. */
   intervalMs: number;
@@ -22,17 +21,19 @@ export const noticeMail = section(
     mailFrom: setting('PHONESAFE_MAIL_FROM', z.email().optional()),
     noticeMailIntervalMs: setting('PHONESAFE_NOTICE_MAIL_INTERVAL_MS', z.coerce.number().int().min(10).max(3_600_000).default(1000)),
   },
-  (c): { noticeMail: NoticeMailConfig | null } => {
-    if (!c.smtpUrl) return { noticeMail: null };
+  // The password stays a top-level setting, so printing the configuration masks it (server-kit's load.ts).
+  (c): { noticeMail: NoticeMailConfig | null; smtpPassword: string | null } => {
+    const smtpPassword = c.smtpPassword ?? null;
+    if (!c.smtpUrl) return { noticeMail: null, smtpPassword };
     if (!c.mailFrom) throw new PhoneSafeError('USAGE', 'PHONESAFE_MAIL_FROM is required when PHONESAFE_SMTP_URL is set');
     return {
       noticeMail: {
         smtp: c.smtpUrl,
         user: c.smtpUser ?? c.mailFrom,
-        password: c.smtpPassword ?? '',
         from: c.mailFrom,
         intervalMs: c.noticeMailIntervalMs,
       },
+      smtpPassword,
     };
   },
 );

@@ -49,11 +49,13 @@ export class NoticeMailDispatcher {
   readonly #clock: Clock;
   readonly #config: NoticeMailConfig;
   readonly #log: Logger;
+  readonly #password: string;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #sender: MailSender | undefined;
 
-  constructor(deps: { noticeMail: NoticeMailRepo; clock: Clock; config: NoticeMailConfig; log: Logger }) {
+  constructor(deps: { noticeMail: NoticeMailRepo; clock: Clock; config: NoticeMailConfig; password: string; log: Logger }) {
+    this.#password = deps.password;
     this.#repo = deps.noticeMail;
     this.#clock = deps.clock;
     this.#config = deps.config;
@@ -95,7 +97,7 @@ export class NoticeMailDispatcher {
       address: this.#config.user,
       smtp: this.#config.smtp,
       imap: 'imap://unused',
-      password: this.#config.password,
+      password: this.#password,
     });
     const now = this.#clock.now();
     try {
