@@ -95,14 +95,8 @@ export interface BuiltApp {
 
 export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   const { store, blobs, clock, config } = deps;
-  // With SMTP configured, a notice is stored and its mail queued in one transaction; the dispatcher sends it.
-  const mail = config.noticeMail;
-  const notifier = deps.notifier ?? (mail ? mailNotifier({ transaction: store.transaction, clock }) : storedNotifier(store.notices, clock));
+  const { notifier, mailer } = noticeDelivery(deps);
   const base: Base = { ...store, clock, bus: deps.bus, notifier, log: deps.logger };
-  const password = config.smtpPassword ?? '';
-  const mailer = mail
-    ? new NoticeMailDispatcher({ noticeMail: store.noticeMail, clock, config: mail, password, log: deps.logger })
-    : undefined;
   const { app, bodies } = httpApp(deps, base, server);
 
   // The hook lists are made empty and subscribed to in meet(), so capabilities can be built in any order.
@@ -154,6 +148,19 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
     await mailer?.stop();
   });
   return { app, scheduler, channel, bodies, ...(mailer ? { mailer } : {}) };
+}
+
+/** With SMTP configured, a notice is stored and its mail queued in one transaction; the dispatcher sends it. */
+function noticeDelivery(deps: AppDeps): { notifier: Notifier; mailer?: NoticeMailDispatcher } {
+  const { store, clock, config } = deps;
+  const mail = config.noticeMail;
+  if (deps.notifier) return { notifier: deps.notifier };
+  if (!mail) return { notifier: storedNotifier(store.notices, clock) };
+  const password = config.smtpPassword ?? '';
+  return {
+    notifier: mailNotifier({ transaction: store.transaction, clock }),
+    mailer: new NoticeMailDispatcher({ noticeMail: store.noticeMail, clock, config: mail, password, log: deps.logger }),
+  };
 }
 
 /** What every service may take from (each service's deps type says what it does take). */
