@@ -29,7 +29,15 @@ import { historyRoutes, HistoryService } from './history/index.ts';
 import { type App, BodyGate, createServerApp, useBodyGate } from '@phonesafe/server-kit';
 import { healthRoutes } from './http/health-routes.ts';
 import type { Logger } from './logging/logger.ts';
-import { noticeRoutes, NoticeService, noticeStorageFull, storedNotifier, type Notifier } from './notices/index.ts';
+import {
+  mailNotifier,
+  NoticeMailDispatcher,
+  noticeRoutes,
+  NoticeService,
+  noticeStorageFull,
+  storedNotifier,
+  type Notifier,
+} from './notices/index.ts';
 import { ownerRoutes, OwnerService } from './owners/index.ts';
 import type { PushBus } from './push/push-bus.ts';
 import * as rescue from './rescue/index.ts';
@@ -58,6 +66,8 @@ export type AppConfig = Pick<
   | 'login'
   | 'bodies'
   | 'channel'
+  | 'noticeMail'
+  | 'smtpPassword'
   | 'pruneGraceMs'
 > & { centerSecret: string };
 
@@ -79,11 +89,14 @@ export interface BuiltApp {
   scheduler: Scheduler;
   channel: ChannelRegistry;
   bodies: BodyGate;
+  /** Sends queued notice mails when SMTP is configured (started by the caller, like the scheduler). */
+  mailer?: NoticeMailDispatcher;
 }
 
 export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   const { store, blobs, clock, config } = deps;
-  const base: Base = { ...store, clock, bus: deps.bus, notifier: deps.notifier ?? storedNotifier(store.notices, clock), log: deps.logger };
+  const { notifier, mailer } = noticeDelivery(deps);
+  const base: Base = { ...store, clock, bus: deps.bus, notifier, log: deps.logger };
   const { app, bodies } = httpApp(deps, base, server);
 
   // The hook lists are made empty and subscribed to in meet(), so capabilities can be built in any order.
@@ -130,8 +143,24 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   const jobSteps = jobs.jobTickSteps({ ...base, jobService, defaultRetry: config.defaultRetry });
   const scheduler = new Scheduler({ ...base, steps: [...jobSteps, rescue.rescueTickStep(sweep), forgetTriesStep(store.wrongTries)] });
   // Stop ticking before the store closes (the store's own onClose hook is added after this one).
-  app.addHook('onClose', () => scheduler.stop());
-  return { app, scheduler, channel, bodies };
+  app.addHook('onClose', async () => {
+    await scheduler.stop();
+    await mailer?.stop();
+  });
+  return { app, scheduler, channel, bodies, ...(mailer ? { mailer } : {}) };
+}
+
+/** With SMTP configured, a notice is stored and its mail queued in one transaction; the dispatcher sends it. */
+function noticeDelivery(deps: AppDeps): { notifier: Notifier; mailer?: NoticeMailDispatcher } {
+  const { store, clock, config } = deps;
+  const mail = config.noticeMail;
+  if (deps.notifier) return { notifier: deps.notifier };
+  if (!mail) return { notifier: storedNotifier(store.notices, clock) };
+  const password = config.smtpPassword ?? '';
+  return {
+    notifier: mailNotifier({ transaction: store.transaction, clock }),
+    mailer: new NoticeMailDispatcher({ noticeMail: store.noticeMail, clock, config: mail, password, log: deps.logger }),
+  };
 }
 
 /** What every service may take from (each service's deps type says what it does take). */

@@ -30,6 +30,9 @@ import type { HandsetTables } from './handsets/handset-tables.ts';
 import { historyQueries } from './history/history-queries.ts';
 import type { HistoryRepo } from './history/history-repo.ts';
 import type { HistoryTables } from './history/history-tables.ts';
+import { noticeMailQueries } from './notices/notice-mail-queries.ts';
+import type { NoticeMailRepo } from './notices/notice-mail-repo.ts';
+import type { NoticeMailTables } from './notices/notice-mail-tables.ts';
 import { noticeQueries } from './notices/notice-queries.ts';
 import type { NoticeRepo } from './notices/notice-repo.ts';
 import type { NoticeTables } from './notices/notice-tables.ts';
@@ -62,6 +65,7 @@ export type CenterTables = OwnerTables &
   HistoryTables &
   ScheduleTables &
   NoticeTables &
+  NoticeMailTables &
   RescueTables &
   WrongTryTables;
 
@@ -75,6 +79,7 @@ export interface Repositories {
   schedules: ScheduleRepo;
   jobs: JobRepo;
   notices: NoticeRepo;
+  noticeMail: NoticeMailRepo;
   rescues: RescueRepo;
   rescueCodes: RescueCodeRepo;
   rescueAudit: RescueAuditRepo;
@@ -110,6 +115,7 @@ function repositories(engine: Engine): Repositories {
     schedules: scheduleQueries(engine),
     jobs: jobQueries(engine),
     notices: noticeQueries(engine),
+    noticeMail: noticeMailQueries(engine),
     rescues: rescueQueries(engine),
     rescueCodes: rescueCodeQueries(engine),
     rescueAudit: rescueAuditQueries(engine),

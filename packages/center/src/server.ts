@@ -73,6 +73,7 @@ export async function startCenter(config: CenterConfig, options: StartOptions = 
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   scheduler.start(config.tickMs);
+  built.mailer?.start();
   logger.info({ url, data: config.data }, 'center started');
   return { url, port, scheduler, close: () => app.close() };
 }

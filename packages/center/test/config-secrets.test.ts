@@ -17,7 +17,7 @@ const MARKER = 'marker-7f3a9c1e5b2d';
 function secretValues(databaseUrl: string): Record<string, string> {
   const db = new URL(databaseUrl);
   db.password = MARKER;
-  return { db: db.toString(), centerSecret: `${MARKER}-${'s'.repeat(32)}` };
+  return { db: db.toString(), centerSecret: `${MARKER}-${'s'.repeat(32)}`, smtpPassword: MARKER };
 }
 
 describe('declared secrets', () => {

@@ -10,6 +10,7 @@ import type { Store } from '../src/center-store.ts';
 import { registerBackupConformance } from './store-conformance-backups.ts';
 import { registerJobConformance } from './store-conformance-jobs.ts';
 import { registerPartConformance } from './store-conformance-parts.ts';
+import { registerNoticeMailConformance } from './store-conformance-notice-mail.ts';
 import { registerRescueConformance } from './store-conformance-rescue.ts';
 import { at, handsetRow, openWithParts, ownerRow, partRef, seedOwner, uid } from './store-fixtures.ts';
 
@@ -234,6 +235,7 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
     registerBackupConformance(s);
     registerJobConformance(s);
     registerRescueConformance(s);
+    registerNoticeMailConformance(s);
 
     describe('restores', () => {
       const orders = async () => {

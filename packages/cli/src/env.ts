@@ -31,6 +31,12 @@ const VARIABLES = {
   PHONESAFE_WALLET_SCRYPT_N: { secret: false },
   /** `pc recover`'s recovery key; else `--recovery-key-file` or the terminal. */
   PHONESAFE_RECOVERY_KEY: { secret: true },
+  /** Backup by mail: the pc's mailbox password; else asked on the terminal. Never stored. */
+  PHONESAFE_PC_MAIL_PASSWORD: { secret: true },
+  /** Backup by mail: the handset's mailbox password; else asked on the terminal. Never stored. */
+  PHONESAFE_MAIL_PASSWORD: { secret: true },
+  /** `handset mail-pair`: the pairing code `pc mail-pair` showed; else `--code-file` or the terminal. */
+  PHONESAFE_MAIL_PAIRING_CODE: { secret: true },
   /** `scaled:<originMs>:<factor>`: several processes with one value agree on a virtual "now" (demos and tests). */
   PHONESAFE_CLOCK: { secret: false },
   /** No byte moving on a request this long (seconds, default 120). */
@@ -111,6 +117,21 @@ export class CliEnv {
   /** Secret. */
   newPassword(): string | undefined {
     return this.#given('PHONESAFE_NEW_PASSWORD');
+  }
+
+  /** Secret. */
+  pcMailPassword(): string | undefined {
+    return this.#given('PHONESAFE_PC_MAIL_PASSWORD');
+  }
+
+  /** Secret. */
+  handsetMailPassword(): string | undefined {
+    return this.#given('PHONESAFE_MAIL_PASSWORD');
+  }
+
+  /** Secret. */
+  mailPairingCode(): string | undefined {
+    return this.#given('PHONESAFE_MAIL_PAIRING_CODE');
   }
 
   /** Secret. */

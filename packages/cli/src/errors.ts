@@ -65,6 +65,13 @@ const EXIT_CODES = {
   SAFE_SIGNATURE_INVALID: 7,
   INTERNAL: 1,
   LOCAL_IO: 1,
+  MAIL_UNAVAILABLE: 6,
+  MAIL_TIMEOUT: 6,
+  MAIL_REJECTED: 5,
+  MAIL_TOO_LARGE: 5,
+  MAIL_REFUSED: 7,
+  MAIL_INCOMPLETE: 7,
+  MAIL_NOT_PAIRED: 3,
 } as const satisfies Record<ErrorCode, number>;
 
 export function exitCodeFor(code: ErrorCode): number {

@@ -15,9 +15,12 @@ const SECRETS = {
   PHONESAFE_RESCUE_CODE: '86420135',
   PHONESAFE_WALLET_PIN: '97531086',
   PHONESAFE_RECOVERY_KEY: '0a1b2c3d-recovery-key-shown-nowhere',
+  PHONESAFE_PC_MAIL_PASSWORD: 'pc-mail-pw-91d0',
+  PHONESAFE_MAIL_PASSWORD: 'hs-mail-pw-3c55',
+  PHONESAFE_MAIL_PAIRING_CODE: 'PSM1-AAAA-BBBB',
 };
 
-test('the passwords, the rescue code, the wallet PIN and the recovery key are declared secret, and no description of the environment shows their values', () => {
+test('the passwords, the rescue code, the wallet PIN, the recovery key, the mail passwords and the pairing code are declared secret, and no description of the environment shows their values', () => {
   assert.deepEqual([...SECRET_VARIABLES].sort(), Object.keys(SECRETS).sort());
   const env = new CliEnv({ ...SECRETS, PHONESAFE_CENTER: 'http://127.0.0.1:8780', UNRELATED: 'not kept' });
   const shown = [JSON.stringify(env), inspect(env), JSON.stringify(env.describe()), String(Object.values(env.describe()))];
@@ -28,10 +31,25 @@ test('the passwords, the rescue code, the wallet PIN and the recovery key are de
     PHONESAFE_RESCUE_CODE: '***',
     PHONESAFE_WALLET_PIN: '***',
     PHONESAFE_RECOVERY_KEY: '***',
+    PHONESAFE_PC_MAIL_PASSWORD: '***',
+    PHONESAFE_MAIL_PASSWORD: '***',
+    PHONESAFE_MAIL_PAIRING_CODE: '***',
     PHONESAFE_CENTER: 'http://127.0.0.1:8780',
   });
   // The verbs that need them still get them.
-  assert.deepEqual([env.password(), env.newPassword(), env.rescueCode(), env.walletPin(), env.recoveryKey()], Object.values(SECRETS));
+  assert.deepEqual(
+    [
+      env.password(),
+      env.newPassword(),
+      env.rescueCode(),
+      env.walletPin(),
+      env.recoveryKey(),
+      env.pcMailPassword(),
+      env.handsetMailPassword(),
+      env.mailPairingCode(),
+    ],
+    Object.values(SECRETS),
+  );
 });
 
 test('an empty value counts as unset; the pc sees its variables as given', () => {

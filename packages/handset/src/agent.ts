@@ -29,6 +29,18 @@ import { statusOf, type HandsetStatus } from './status.ts';
 import type { ProgressFn } from './util/progress.ts';
 import { Wallet } from './wallet/wallet.ts';
 import { acquireRunLock } from './util/run-lock.ts';
+import { endPairing, finishEnded, pairingEnded } from './mail/mail-end.ts';
+import { runMailLoop, type MailLoopOptions } from './mail/mail-loop.ts';
+import {
+  forgetPairing,
+  loadPairing,
+  requirePairing,
+  savePairing,
+  type HandsetMailSettings,
+  type HandsetPairing,
+} from './mail/mail-pairing.ts';
+import { MailResponder, type PollOptions, type PollResult } from './mail/mail-responder.ts';
+import { readLog, type MailLogEntry } from './mail/mail-state.ts';
 
 export type { AgentOptions } from './context.ts';
 
@@ -154,6 +166,30 @@ export class HandsetAgent {
   /** The center's notices for this handset (B3 "backup could not be made", B4 over quota). */
   notices = (): Promise<Notice[]> => this.#ctx.session.require().client.notices();
 
+  /** Backup by mail (M1–M7): registers the pairing (the secret from `pc mail-pair`'s code, the mailbox, the pc and owner addresses). */
+  mailPair = (settings: HandsetMailSettings, secret: Buffer): Promise<HandsetPairing> =>
+    savePairing(this.#ctx.layout.root, settings, secret);
+  mailPairing = (): Promise<HandsetPairing | undefined> => loadPairing(this.#ctx.layout.root);
+  mailUnpair = (): Promise<void> => forgetPairing(this.#ctx.layout.root);
+  mailLog = (): Promise<MailLogEntry[]> => readLog(this.#ctx.layout.root);
+  /** Paired, or an ended pairing's last mails still to send. */
+  mailActive = async (): Promise<boolean> => pairingEnded(this.#ctx.layout.root) || (await this.mailPairing()) !== undefined;
+  /** One pass of the mail responder: send what waits, answer what arrived (an ended pairing: send its last mails, forget it). */
+  async mailPoll(options: PollOptions): Promise<PollResult> {
+    if (pairingEnded(this.#ctx.layout.root)) return finishEnded(this.#ctx.layout.root, options.password);
+    return (await this.#responder()).poll(options);
+  }
+  /** The mail responder until `options.signal` aborts or the pairing is gone (part of `handset run`; needs no center). */
+  runMail(poll: PollOptions, options: MailLoopOptions): Promise<void> {
+    return runMailLoop(() => this.mailPoll(poll), options);
+  }
+  async #responder(): Promise<MailResponder> {
+    const pairing = await requirePairing(this.#ctx.layout.root);
+    return new MailResponder(this.#ctx.layout.root, pairing, { memory: this.#ctx.memory, save: this.#memory.save, clock: this.#ctx.clock });
+  }
+  /** Whether this handset is enrolled at a center (its live channel can run). */
+  enrolled = (): boolean => this.#ctx.session.current() !== undefined;
+
   /**
    * `phonesafe handset run`: the live channel to the center until `signal`
    * aborts (channel/run-loop.ts). Each capability handles its messages; the
@@ -164,7 +200,9 @@ export class HandsetAgent {
     const handlers = {
       ...this.#backups.handlers,
       ...this.#restores.handlers,
-      ...rescueHandlers(this.#ctx),
+      ...rescueHandlers(this.#ctx, {
+        erased: () => endPairing(this.#ctx.layout.root, 'erased by the rescue desk', this.#ctx.clock).then(() => undefined),
+      }),
       ...this.#enrollment.handlers,
     } satisfies HandlerTable;
     const endpoint = { url: channelUrl(identity.center), credential: identity.credential, ...(identity.ca ? { ca: identity.ca } : {}) };

@@ -32,3 +32,7 @@ export type { Deposited } from './wallet/registration.ts';
 export type { Recovered } from './wallet/recovery.ts';
 export type { ListFilter } from './wallet/wallet-values.ts';
 export type { PinnedSafe } from './card/card-journal.ts';
+export type { HandsetMailSettings, HandsetPairing } from './mail/mail-pairing.ts';
+export type { PollOptions, PollResult } from './mail/mail-responder.ts';
+export type { MailLoopOptions } from './mail/mail-loop.ts';
+export type { MailLogEntry } from './mail/mail-state.ts';

@@ -81,6 +81,14 @@ export const ERRORS = {
   USAGE: { status: 0, retryable: false, title: 'Wrong command usage' },
   DATA_DIR_MISSING: { status: 0, retryable: false, title: 'No PhoneSafe data in this directory' },
   DATA_DIR_IN_USE: { status: 0, retryable: true, title: 'Another process holds this data directory' },
+  // Backup by mail (docs/design/mail-protocol.md); client-side only.
+  MAIL_UNAVAILABLE: { status: 0, retryable: true, title: 'The mail server could not be reached or answered "try later"' },
+  MAIL_REJECTED: { status: 0, retryable: false, title: 'The mail server refused the mail for good' },
+  MAIL_TOO_LARGE: { status: 0, retryable: false, title: 'The mail, or the data asked for, is larger than the limits allow' },
+  MAIL_TIMEOUT: { status: 0, retryable: true, title: 'No answer by mail arrived in time' },
+  MAIL_REFUSED: { status: 0, retryable: false, title: 'A received mail failed its checks and was refused' },
+  MAIL_INCOMPLETE: { status: 0, retryable: false, title: 'A multi-mail answer is missing parts or has damaged ones' },
+  MAIL_NOT_PAIRED: { status: 0, retryable: false, title: 'There is no mail pairing (or the pairing code is not valid)' },
 } as const satisfies Record<string, { status: number; retryable: boolean; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

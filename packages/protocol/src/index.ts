@@ -10,6 +10,7 @@ export * from './errors.ts';
 export * from './kinds.ts';
 export * from './clock.ts';
 export * from './schedule-text.ts';
+export * from './next-run.ts';
 export * from './schemas/index.ts';
 export * from './codecs/rescue-numbers.ts';
 export * from './chunking/fastcdc.ts';

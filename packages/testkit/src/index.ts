@@ -13,3 +13,4 @@ export * from './owner.ts';
 export * from './sqlite.ts';
 export * from './scripted-center.ts';
 export * from './launcher.ts';
+export * from './mail.ts';

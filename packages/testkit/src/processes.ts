@@ -149,8 +149,8 @@ export interface RunningHandset<E> {
  * document each, typed by the caller) are collected, and a test waits for
  * the event it needs, never for a time.
  */
-export function runHandset<E>(t: TestContext, dir: string, env: Env): RunningHandset<E> {
-  const child = spawnCli(['handset', 'run', '--data', dir, '--json'], env);
+export function runHandset<E>(t: TestContext, dir: string, env: Env, extra: readonly string[] = []): RunningHandset<E> {
+  const child = spawnCli(['handset', 'run', '--data', dir, '--json', ...extra], env);
   const done = finished(child);
   const events: E[] = [];
   const waiters: { match: (e: E) => boolean; resolve: (e: E) => void }[] = [];

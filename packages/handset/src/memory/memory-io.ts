@@ -40,6 +40,9 @@ export class MemoryIO {
     return exportTree(resolve(out), this.#ctx.memory, options.onProgress);
   }
 
+  /** The save below, for restores that arrive by mail (mail/mail-responder.ts). */
+  readonly save: SaveItem = (path, staged, modifiedAt) => this.#save(path, staged, modifiedAt);
+
   /**
    * A save: the new content becomes the item's next version, and its backup
    * copy is made at once (B2) when the handset is enrolled (before, the copy

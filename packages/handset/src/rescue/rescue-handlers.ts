@@ -13,7 +13,10 @@ export type RescueContext = Omit<RescueSaveDeps & RescueEraseDeps, 'session'> & 
  * reading and naming the versions meanwhile, and neither applies pending
  * restores first: a lost handset saves and is erased, it receives nothing.
  */
-export function rescueHandlers(ctx: RescueContext): Pick<HandlerTable, 'rescue-save' | 'rescue-erase'> {
+export function rescueHandlers(
+  ctx: RescueContext,
+  hooks: { erased?: () => Promise<void> } = {},
+): Pick<HandlerTable, 'rescue-save' | 'rescue-erase'> {
   return {
     'rescue-save': (request, scope) => {
       const { rescueId } = request;
@@ -29,8 +32,10 @@ export function rescueHandlers(ctx: RescueContext): Pick<HandlerTable, 'rescue-s
       const { rescueId } = request;
       scope.track(
         erase(ctx, request).then(
-          ({ backupId, erasedItems, keptItems, again }) => {
+          async ({ backupId, erasedItems, keptItems, again }) => {
             scope.emit({ event: 'rescue-erased', rescueId, backupId, erasedItems, keptItems, again });
+            // M7: a handset erased by the rescue desk also ends its mail pairing (and tells the pc).
+            await hooks.erased?.().catch(() => undefined);
             // The center revokes the credential when it takes the report: the loop ends and the handset forgets it.
             scope.revoke("the rescue erase is reported, which revokes this handset's credential");
           },

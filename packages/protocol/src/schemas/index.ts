@@ -12,3 +12,4 @@ export * from './part-batch.ts';
 export * from './quota.ts';
 export * from './health.ts';
 export * from './safe.ts';
+export * from './mail.ts';

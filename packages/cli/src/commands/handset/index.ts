@@ -10,6 +10,7 @@ import { backupVerb } from './backup.ts';
 import { deviceVerbs } from './device.ts';
 import { enrollVerb } from './enroll.ts';
 import { importExportVerbs } from './import-export.ts';
+import { mailVerbs } from './mail.ts';
 import { offloadVerbs } from './offload.ts';
 import { restoreVerb } from './restore.ts';
 import { runVerb } from './run.ts';
@@ -33,6 +34,7 @@ export function handsetCommands(program: Command, env: CliEnv): void {
     offloadVerbs,
     walletVerbs,
     safeVerbs,
+    mailVerbs,
   ])
     register(handset, env);
 }

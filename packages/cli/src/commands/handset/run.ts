@@ -2,31 +2,58 @@
 import type { Command } from 'commander';
 import type { CliEnv } from '../../env.ts';
 import { humanBytes, humanTime, plural, type Output } from '../../output.ts';
-import type { RunEvent } from '../../run-events.ts';
+import type { MailEvent, RunEvent } from '../../run-events.ts';
+import type { OverwritePolicy, PhoneSafeError } from '@phonesafe/protocol';
+import type { HandsetAgent, PollResult } from '@phonesafe/handset';
+import { overwriteOption, pollOptions } from './mail.ts';
 import { handsetVerb, withHandset, type HandsetFlags } from './with-handset.ts';
 
 export function runVerb(handset: Command, env: CliEnv): void {
   handsetVerb(
     handset,
     'run',
-    'keep the live channel to the center open: answer backup start requests OK/NG, back up, apply restores, rescue saves and erases (until SIGINT/SIGTERM)',
-  ).action((flags: HandsetFlags) =>
-    withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
-      const stop = new AbortController();
-      const onSignal = () => stop.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      try {
-        await agent.run({
-          signal: stop.signal,
-          onEvent: (event) => printEvent(out, { at: env.clock().now().toISOString(), ...event }),
-        });
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
-    }),
-  );
+    'keep the live channel to the center open: answer backup start requests OK/NG, back up, apply restores, rescue saves and erases; and answer instructions by mail when paired (until SIGINT/SIGTERM)',
+  )
+    .addOption(overwriteOption())
+    .option('--mail-interval <ms>', 'between two reads of the mailbox', '2000')
+    .action((flags: HandsetFlags & { overwrite: OverwritePolicy; mailInterval: string }) =>
+      withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
+        const stop = new AbortController();
+        const onSignal = () => stop.abort();
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        try {
+          const print = (event: RunEvent) => printEvent(out, event);
+          const at = () => env.clock().now().toISOString();
+          const paired = await agent.mailActive();
+          const runs: Promise<void>[] = [];
+          // With no center and no pairing, agent.run says NOT_ENROLLED.
+          if (agent.enrolled() || !paired) runs.push(agent.run({ signal: stop.signal, onEvent: (event) => print({ at: at(), ...event }) }));
+          if (paired) runs.push(runMail(agent, env, flags, stop.signal, (e) => print({ at: at(), ...e } as RunEvent)));
+          await Promise.all(runs.map((run) => run.catch((error: unknown) => (stop.abort(), Promise.reject(error)))));
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        }
+      }),
+    );
+}
+
+async function runMail(
+  agent: HandsetAgent,
+  env: CliEnv,
+  flags: { overwrite: OverwritePolicy; mailInterval: string },
+  signal: AbortSignal,
+  emit: (event: MailEvent) => void,
+): Promise<void> {
+  const onResult = (r: PollResult) => {
+    for (const a of r.accepted) emit({ event: 'mail-accepted', code: a.code, messageId: a.messageId, answer: a.answer ?? '' });
+    for (const x of r.refused) emit({ event: 'mail-refused', reason: x.reason, detail: x.detail, from: x.from });
+    if (r.unsent > 0) emit({ event: 'mail-unsent', mails: r.unsent });
+  };
+  const onError = (e: PhoneSafeError, ms: number) =>
+    emit({ event: 'mail-failed', code: e.code, detail: e.detail, retryInSeconds: Math.round(ms / 1000) });
+  await agent.runMail(await pollOptions(env, flags.overwrite), { signal, intervalMs: Number(flags.mailInterval), onResult, onError });
 }
 
 /** One line per event: JSON with --json, else "time  what happened". */
@@ -78,5 +105,13 @@ export function eventText(e: RunEvent): string {
       return `${e.detail}: this handset's enrolment and the owner's key are deleted`;
     case 'stopped':
       return 'stopped';
+    case 'mail-accepted':
+      return `mail: accepted ${e.code} instruction ${e.messageId}, answered ${e.answer}`;
+    case 'mail-refused':
+      return `mail: refused a mail from ${e.from || '?'} (${e.reason}): ${e.detail}; nothing done, no answer`;
+    case 'mail-unsent':
+      return `mail: ${e.mails} mail(s) not sent yet (mail server unavailable); retrying`;
+    case 'mail-failed':
+      return `mail: ${e.code}: ${e.detail}; next try in ${e.retryInSeconds} s`;
   }
 }

@@ -8,6 +8,8 @@ import type { CliEnv } from '../../env.ts';
 import { backupVerbs } from './backups.ts';
 import { exploreVerbs } from './explore.ts';
 import { forgetVerbs } from './forget.ts';
+import { mailVerbs } from './mail.ts';
+import { mailRunVerbs } from './mail-run.ts';
 import { noticesVerb } from './notices.ts';
 import { ownerVerbs } from './owner.ts';
 import { quotaVerb } from './quota.ts';
@@ -33,6 +35,8 @@ export function pcCommands(program: Command, env: CliEnv): void {
     recoveryVerbs,
     rescueVerbs,
     quotaVerb,
+    mailVerbs,
+    mailRunVerbs,
   ])
     register(pc, env);
 }

@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { createConnection, createServer, type Server } from 'node:net';
+import { cliJson, storedMails, tempDir, waitForMail, writeTree } from '@phonesafe/testkit';
+import { mailPair } from './helpers/mail-pair.ts';
+
+type Poll = { accepted: Array<{ code: string }>; unsent: number; sent: number };
+type Fetch = { recorded: Array<{ id: string }>; incomplete: Array<{ missing: number[]; of: number }> };
+const NOTICE = /^MB-Direction-Code: notice\r?$/m;
+const ANSWER = /^MB-Direction-Code: backup-response\r?$/m;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A plain TCP relay to the real submission port: "the mail server" as the handset sees it, switched on later. */
+async function relay(port: number): Promise<Server> {
+  const server = createServer((client) => {
+    const upstream = createConnection(587, '127.0.0.1');
+    client.pipe(upstream).pipe(client);
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return server;
+}
+
+async function smallHandset(t: Parameters<typeof mailPair>[0], dir: string, bytes: number): Promise<void> {
+  const src = await tempDir(t, 'src');
+  await writeTree(src, { 'contacts/a.vcf': 'BEGIN:VCARD\nFN:A\nEND:VCARD\n', 'photos/p.jpg': randomBytes(bytes) });
+  await cliJson(['handset', 'import', '--data', dir, src], {});
+}
+
+test('the mail server is down when the handset answers: the answer waits in its outbox, goes out later, and the pc records it exactly once', async (t) => {
+  const port = await freePort();
+  const pair = await mailPair(t, { handsetSmtp: `smtp://127.0.0.1:${port}` });
+  await smallHandset(t, pair.handsetDir, 10_000);
+  const poll = () => cliJson<Poll>(['handset', 'mail-poll', '--data', pair.handsetDir], pair.hsEnv);
+  await cliJson(['pc', 'mail-backup', '--handset', pair.name, '--wait', '0'], pair.pcEnv);
+  const down = await poll();
+  assert.deepEqual(
+    down.accepted.map((a) => a.code),
+    ['backup'],
+  );
+  assert.ok(down.unsent >= 1, 'the answer (and the notice) wait in the outbox');
+  assert.deepEqual((await cliJson<Fetch>(['pc', 'mail-fetch'], pair.pcEnv)).recorded, []);
+
+  const server = await relay(port);
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  const up = await poll();
+  assert.equal(up.unsent, 0);
+  assert.ok(up.sent >= 2, 'answer and notice sent');
+  assert.deepEqual(up.accepted, [], 'the instruction is not done twice');
+  await waitForMail(pair.pc.address, ANSWER);
+  assert.equal((await cliJson<Fetch>(['pc', 'mail-fetch'], pair.pcEnv)).recorded.length, 1);
+  await poll();
+  await cliJson<Fetch>(['pc', 'mail-fetch'], pair.pcEnv);
+  const listed = await cliJson<{ backups: unknown[] }>(['pc', 'mail-backups'], pair.pcEnv);
+  assert.equal(listed.backups.length, 1, 'recorded exactly once');
+});
+
+test('a multi-mail answer with a part missing is not recorded, and the pc names the missing part', async (t) => {
+  const pair = await mailPair(t, { maxMailPayload: 4096 });
+  await smallHandset(t, pair.handsetDir, 18_000);
+  await cliJson(['pc', 'mail-backup', '--handset', pair.name, '--wait', '0'], pair.pcEnv);
+  await cliJson(['handset', 'mail-poll', '--data', pair.handsetDir], pair.hsEnv);
+  const parts = await waitForMail(pair.pc.address, ANSWER, 5);
+  const second = parts.find((m) => /^Subject: .*\(2\/\d+\)\r?$/m.test(m.raw.toString('latin1')))!;
+  const count = Number(/\(2\/(\d+)\)/.exec(second.raw.toString('latin1'))![1]);
+  assert.equal(parts.length, count);
+  await rm(second.file);
+  const fetched = await cliJson<Fetch>(['pc', 'mail-fetch'], pair.pcEnv);
+  assert.deepEqual(fetched.recorded, []);
+  assert.deepEqual(fetched.incomplete, [
+    { handset: pair.name, re: (fetched.incomplete[0] as { re: string } | undefined)?.re, missing: [2], of: count },
+  ]);
+  assert.deepEqual((await cliJson<{ backups: unknown[] }>(['pc', 'mail-backups'], pair.pcEnv)).backups, []);
+});
+
+test('with batching on, the owner gets one notice for every N accepted instructions', async (t) => {
+  const pair = await mailPair(t, { notifyEvery: 2 });
+  await smallHandset(t, pair.handsetDir, 1000);
+  for (let i = 0; i < 2; i++) {
+    await cliJson(['pc', 'mail-backup', '--handset', pair.name, '--wait', '0'], pair.pcEnv);
+    await cliJson(['handset', 'mail-poll', '--data', pair.handsetDir], pair.hsEnv);
+    if (i === 0) assert.equal((await storedMails(pair.owner.address)).length, 0, 'no notice after the first');
+  }
+  const [notice] = await waitForMail(pair.owner.address, NOTICE);
+  const text = notice!.raw.toString('latin1');
+  assert.equal(text.match(/^- accepted backup instruction/gm)?.length, 2, 'one batch naming both');
+  assert.equal((await storedMails(pair.owner.address)).length, 1);
+});
