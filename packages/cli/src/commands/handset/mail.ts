@@ -58,18 +58,18 @@ type PairFlags = HandsetFlags & {
 };
 
 export function mailVerbs(handset: Command, env: CliEnv): void {
-  handsetVerb(handset, 'mail-pair', "register the pc's pairing code, this handset's mailbox and the pc and owner addresses (M1)")
+  handsetVerb(handset, 'mail-pair', "register the pc's pairing code, this handset's mailbox and the pc and owner addresses")
     .option('--code-file <file>', 'the file `pc mail-pair --code-out` wrote (else PHONESAFE_MAIL_PAIRING_CODE, else asked)')
     .requiredOption('--address <address>', "this handset's mail address")
     .requiredOption('--smtp <url>', 'SMTP submission server, smtp://host:port or smtps://')
     .requiredOption('--imap <url>', 'IMAP server, imap://host:port or imaps://')
     .requiredOption('--pc <address>', 'the registered pc address: answers go there only')
-    .requiredOption('--notify <address>', 'the owner address told of every instruction (M4)')
+    .requiredOption('--notify <address>', 'the owner address told of every instruction')
     .option('--notify-every <n>', 'one notice every N accepted instructions', '1')
     .option('--max-mail-payload <bytes>', 'sealed bytes per mail at most (default 6 MiB)')
     .option('--max-bundle <bytes>', 'bytes of data one answer carries at most (default 64 MiB; more is answered "too-large")')
     .action((flags: PairFlags) =>
-      withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
+      withHandset(env, flags, { deliverPending: false, creates: true }, async (agent, out) => {
         const secret = secretOfPairingCode(await pairingCode(env, flags.codeFile));
         const pairing = await agent.mailPair(
           {

@@ -40,7 +40,7 @@ function pairVerb(pc: Command, env: CliEnv): void {
     .requiredOption('--smtp <url>', "the pc mailbox's SMTP submission server, smtp://host:port or smtps://")
     .requiredOption('--imap <url>', "the pc mailbox's IMAP server, imap://host:port or imaps://")
     .requiredOption('--handset-address <address>', "the handset's mail address (answers are taken only from it)")
-    .requiredOption('--notify <address>', 'the owner address the handset reports to (M4)')
+    .requiredOption('--notify <address>', 'the owner address the handset reports to')
     .option('--code-out <file>', 'write the pairing code to this file (0600) instead of showing it')
     .action((flags: PairFlags) => pair(env, flags));
 }
@@ -74,7 +74,7 @@ async function pair(env: CliEnv, flags: PairFlags): Promise<void> {
 }
 
 function instructionVerbs(pc: Command, env: CliEnv): void {
-  verb(pc, 'mail-backup', 'mail a backup instruction to a paired handset and record its answer (M1)')
+  verb(pc, 'mail-backup', 'mail a backup instruction to a paired handset and record its answer')
     .requiredOption('--handset <name>', 'the paired handset')
     .addOption(kindsOption())
     .option('--wait <seconds>', 'how long to wait for the answer (0: send only; pc mail-fetch records it later)', '120')
@@ -87,7 +87,7 @@ function instructionVerbs(pc: Command, env: CliEnv): void {
       printAnswer(out, flags.handset, re, answer);
     });
 
-  verb(pc, 'mail-restore', 'mail a restore instruction carrying a mail backup (or some kinds of it) to its handset (M2)')
+  verb(pc, 'mail-restore', 'mail a restore instruction carrying a mail backup (or some kinds of it) to its handset')
     .requiredOption('--backup <id>', 'the mail backup (pc mail-backups)')
     .addOption(kindsOption())
     .option('--wait <seconds>', 'how long to wait for the completion notice (0: send only)', '120')
