@@ -35,6 +35,8 @@ import type { PushBus } from './push/push-bus.ts';
 import * as rescue from './rescue/index.ts';
 import { restoreHookLists, restoreRoutes, RestoreService } from './restore/index.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
+import { type AreaStats, subscriberRoutes, SubscriberService } from './subscribers/index.ts';
+import { syncRoutes, SyncService } from './sync/index.ts';
 import * as jobs from './schedules/index.ts';
 
 /** wire-protocol.md: a JSON body is at most 64 MiB (an end notice of a large backup). */
@@ -59,6 +61,7 @@ export type AppConfig = Pick<
   | 'bodies'
   | 'channel'
   | 'pruneGraceMs'
+  | 'sync'
 > & { centerSecret: string };
 
 export interface AppDeps {
@@ -113,6 +116,13 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   historyRoutes(app, new HistoryService(base));
   jobs.scheduleRoutes(app, new jobs.ScheduleService({ ...base, defaultRetry: config.defaultRetry }));
   noticeRoutes(app, new NoticeService(store.notices));
+  // The subscriber DB sits behind its own port ([0069]): the sync server sees it only as a SubscriberDirectory.
+  const syncLockout = new Lockout({ ...base, ...config.sync });
+  const area: AreaStats = { lastSeq: (id) => syncService.lastSeq(id), cursors: (id) => syncService.cursors(id) };
+  const subscribers = new SubscriberService({ ...base, lockout: syncLockout, area });
+  const syncService: SyncService = new SyncService({ ...base, directory: subscribers });
+  subscriberRoutes(app, subscribers);
+  syncRoutes(app, syncService);
 
   // How the capabilities meet, in the order each list runs.
   backupHooks.starting.push(jobs.jobStartHook(jobService), rescue.rescueStartHook(transfer));

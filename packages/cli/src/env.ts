@@ -25,6 +25,12 @@ const VARIABLES = {
   PHONESAFE_NEW_PASSWORD: { secret: true },
   /** The rescue desk code number; else `--code` or the terminal. */
   PHONESAFE_RESCUE_CODE: { secret: true },
+  /** The SIM's PIN (sim create, sim insert, handset bind, syncs in FIG 9 mode). */
+  PHONESAFE_PIN: { secret: true },
+  /** The SIM's PUK (sim create --puk, sim unblock). */
+  PHONESAFE_PUK: { secret: true },
+  /** The terminal password (handset password set, bind, syncs that ask for it). */
+  PHONESAFE_TERMINAL_PASSWORD: { secret: true },
   /** `scaled:<originMs>:<factor>`: several processes with one value agree on a virtual "now" (demos and tests). */
   PHONESAFE_CLOCK: { secret: false },
   /** No byte moving on a request this long (seconds, default 120). */
@@ -107,6 +113,21 @@ export class CliEnv {
   /** Secret. */
   rescueCode(): string | undefined {
     return this.#given('PHONESAFE_RESCUE_CODE');
+  }
+
+  /** Secret. */
+  pin(): string | undefined {
+    return this.#given('PHONESAFE_PIN');
+  }
+
+  /** Secret. */
+  puk(): string | undefined {
+    return this.#given('PHONESAFE_PUK');
+  }
+
+  /** Secret. */
+  terminalPassword(): string | undefined {
+    return this.#given('PHONESAFE_TERMINAL_PASSWORD');
   }
 
   /** The clock of this process (center, handset and pc verbs all take their time from it): PHONESAFE_CLOCK, else the system clock. */

@@ -10,6 +10,7 @@ import { centerCommands } from './commands/center.ts';
 import { demoCommand } from './commands/demo.ts';
 import { handsetCommands } from './commands/handset/index.ts';
 import { pcCommands } from './commands/pc/index.ts';
+import { simCommands } from './commands/sim.ts';
 import { processEnv, type CliEnv } from './env.ts';
 import { reportError } from './errors.ts';
 
@@ -25,6 +26,7 @@ export function buildProgram(env: CliEnv): Command {
   centerCommands(program, env);
   handsetCommands(program, env);
   pcCommands(program, env);
+  simCommands(program, env);
   demoCommand(program, env);
   return program;
 }

@@ -25,6 +25,7 @@ import { Restores } from './restore/restores.ts';
 import type { HandsetSettings, SettingsPatch } from './settings/settings-table.ts';
 import { Settings, type SettingsUpdate } from './settings/settings.ts';
 import { statusOf, type HandsetStatus } from './status.ts';
+import { Syncs } from './sync/syncs.ts';
 import type { ProgressFn } from './util/progress.ts';
 
 export type { AgentOptions } from './context.ts';
@@ -45,6 +46,8 @@ export class HandsetAgent {
   readonly #memory: MemoryIO;
   readonly #offloads: Offloads;
   readonly #history: History;
+  /** SIM sync (sync.md): the card reader, binding, sessions. */
+  readonly simSync: Syncs;
 
   private constructor(ctx: HandsetContext) {
     this.#ctx = ctx;
@@ -59,6 +62,7 @@ export class HandsetAgent {
     this.#memory = new MemoryIO(ctx, this.#backups);
     this.#offloads = new Offloads(ctx, this.#backups);
     this.#history = new History(ctx, this.#restores);
+    this.simSync = new Syncs(ctx, this.#memory);
   }
 
   /** Opens the handset in `dir`, creating its layout when new. */

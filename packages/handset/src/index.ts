@@ -27,3 +27,7 @@ export type { HandsetSettings, LastBackup } from './settings/settings-table.ts';
 export { isTarget } from './settings/targets.ts';
 export type { HandsetStatus, StubInfo } from './status.ts';
 export type { ProgressFn } from './util/progress.ts';
+export { createSim, readSim, unblockPin, type SimView } from './sim/sim-card.ts';
+export type { BindMode } from './sync/sync-records.ts';
+export type { BindRequest, SimStatus, Syncs, TriggeredSync } from './sync/syncs.ts';
+export type { SyncResult } from './sync/sync-types.ts';

@@ -10,6 +10,7 @@ import { isTempName, PRIVATE_FILE_MODE } from './util/atomic-file.ts';
  *   DIR/backup-area/<partId> sealed parts waiting to be sent to the center
  *   DIR/identity.json       center URL, handset id/name/credential, owner e-mail (mode 0600)
  *   DIR/data.key            the unwrapped owner data key, raw 32 bytes (mode 0600)
+ *   DIR/sim.json            the virtual SIM while it is in the card reader (sync.md)
  *
  * Files are written to a `.tmp-*` name in the same folder and renamed into
  * place, so a killed process leaves at most temporary files, removed at open.
@@ -23,6 +24,7 @@ export interface Layout {
   backupArea: string;
   identity: string;
   dataKey: string;
+  sim: string;
 }
 
 export function layoutOf(root: string): Layout {
@@ -33,6 +35,7 @@ export function layoutOf(root: string): Layout {
     backupArea: join(root, 'backup-area'),
     identity: join(root, 'identity.json'),
     dataKey: join(root, 'data.key'),
+    sim: join(root, 'sim.json'),
   };
 }
 

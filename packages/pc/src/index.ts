@@ -10,3 +10,4 @@ export * from './rescue.ts';
 export * from './safe-path.ts';
 export type * from './progress.ts';
 export * from './quota.ts';
+export * from './subscribers.ts';

@@ -53,12 +53,26 @@ export const ERRORS = {
   INTERNAL: { status: 500, retryable: true, title: 'Internal error' },
   UNAVAILABLE: { status: 503, retryable: true, title: 'The center is unavailable' },
   STORAGE_FULL: { status: 507, retryable: true, title: 'The center is out of storage space; try again later' },
+  // SIM sync (seed 002, docs/design/sync.md).
+  SYNC_NOT_BOUND: { status: 403, retryable: false, title: 'This terminal is not registered for this subscriber' },
+  SYNC_SUBSCRIBER_EXISTS: { status: 409, retryable: false, title: 'A subscriber with this number exists' },
+  SYNC_SESSION_UNKNOWN: { status: 404, retryable: false, title: 'No such open sync session for this handset' },
+  SYNC_ITEM_TOO_LARGE: { status: 413, retryable: false, title: 'The item is larger than a sync message carries inline' },
+  SYNC_KIND_NOT_TARGETED: { status: 422, retryable: false, title: 'The change is of a kind this terminal does not sync' },
   // Client-side only codes (never sent by the center).
   NETWORK: { status: 0, retryable: true, title: 'Could not reach the center' },
   DECRYPT_FAILED: { status: 0, retryable: false, title: 'Data could not be decrypted: wrong key or damaged bytes' },
   NOT_ENROLLED: { status: 0, retryable: false, title: 'This handset is not enrolled' },
   OVERWRITE_REFUSED: { status: 0, retryable: false, title: 'Restoring would overwrite data and no answer was given' },
   LOCAL_IO: { status: 0, retryable: false, title: 'A local file could not be read or written' },
+  SYNC_NO_SIM: { status: 0, retryable: false, title: 'No SIM is inserted in this handset' },
+  SYNC_SIM_NOT_BOUND: { status: 0, retryable: false, title: 'The SIM is mounted on an unexpected terminal; nothing was sent' },
+  SYNC_PIN_WRONG: { status: 0, retryable: false, title: 'The PIN is wrong' },
+  SYNC_SIM_BLOCKED: { status: 0, retryable: false, title: 'The PIN is blocked after 3 wrong tries; unblock it with the PUK' },
+  SYNC_SIM_DEAD: { status: 0, retryable: false, title: 'The SIM is unusable after 10 wrong PUK tries' },
+  SYNC_SIM_IN_USE: { status: 0, retryable: false, title: 'The SIM is inserted in another handset' },
+  SYNC_SIM_FILE: { status: 0, retryable: false, title: 'Not a readable virtual SIM file' },
+  SYNC_TERMINAL_PASSWORD_WRONG: { status: 0, retryable: false, title: 'The terminal password is wrong' },
   USAGE: { status: 0, retryable: false, title: 'Wrong command usage' },
 } as const satisfies Record<string, { status: number; retryable: boolean; title: string }>;
 

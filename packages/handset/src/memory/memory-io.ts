@@ -1,17 +1,22 @@
 import { resolve } from 'node:path';
+import { PhoneSafeError } from '@phonesafe/protocol';
+import { pruneArea } from '../backup-area/backup-area.ts';
 import type { HandsetContext } from '../context.ts';
+import type { Item } from './memory.ts';
 import type { ProgressFn } from '../util/progress.ts';
 import { exportTree, importTree, type ExportResult, type ImportResult, type SaveItem } from './import-export.ts';
 
+type MemoryIOContext = Pick<
+  HandsetContext,
+  'db' | 'memory' | 'writers' | 'writes' | 'session' | 'versions' | 'index' | 'area' | 'openBackups'
+>;
+
 /** The owner's files in and out of the handset's memory, and what a save does besides. */
 export class MemoryIO {
-  readonly #ctx: Pick<HandsetContext, 'memory' | 'writers' | 'writes' | 'session'>;
+  readonly #ctx: MemoryIOContext;
   readonly #backups: { afterImport(result: ImportResult): Promise<ImportResult> };
 
-  constructor(
-    ctx: Pick<HandsetContext, 'memory' | 'writers' | 'writes' | 'session'>,
-    backups: { afterImport(result: ImportResult): Promise<ImportResult> },
-  ) {
+  constructor(ctx: MemoryIOContext, backups: { afterImport(result: ImportResult): Promise<ImportResult> }) {
     this.#ctx = ctx;
     this.#backups = backups;
   }
@@ -30,6 +35,42 @@ export class MemoryIO {
   /** Writes what is on the handset; offloaded items are counted, not written. */
   exportTree(out: string, options: { onProgress?: ProgressFn } = {}): Promise<ExportResult> {
     return exportTree(resolve(out), this.#ctx.memory, options.onProgress);
+  }
+
+  /** One item's new content from bytes (a sync download): a save like an import's, backup copy included. */
+  async saveBytes(path: string, content: Uint8Array): Promise<Item> {
+    const staged = await this.#ctx.memory.stage(
+      (async function* () {
+        yield content;
+      })(),
+    );
+    await this.#save(path, staged);
+    const item = this.#ctx.memory.byPath(path);
+    if (!item) throw new PhoneSafeError('LOCAL_IO', `${path} was saved but is not in memory`);
+    return item;
+  }
+
+  /**
+   * Deletes the item at `path`: its row, its version records and the
+   * backup-area copies nothing else uses, then its content (as the rescue
+   * erase does). NOT_FOUND when there is none.
+   */
+  async deleteItem(path: string): Promise<Item> {
+    const { db, memory, versions, index, openBackups } = this.#ctx;
+    const item = memory.byPath(path);
+    if (!item) throw new PhoneSafeError('NOT_FOUND', `no item ${path} on this handset`);
+    await this.#ctx.writes.run(async () => {
+      db.transaction(() => {
+        memory.removeRow(item.id);
+        versions.forgetItem(item.id);
+        const open = openBackups.get();
+        if (open && open.generation.some((key) => key.itemId === item.id)) openBackups.clear();
+        index.forgetUnused();
+      });
+      await pruneArea(index, this.#ctx.area);
+      await memory.removeContent(item.id);
+    });
+    return item;
   }
 
   /**

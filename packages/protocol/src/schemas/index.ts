@@ -11,3 +11,4 @@ export * from './rescue.ts';
 export * from './part-batch.ts';
 export * from './quota.ts';
 export * from './health.ts';
+export * from './sync.ts';

@@ -17,6 +17,7 @@ export const NoticeKind = z.enum([
   'handset-revoked',
   'restore-failed',
   'storage-full',
+  'sync-locked',
 ]);
 export const Notice = z.strictObject({
   noticeId: Id,

@@ -12,6 +12,7 @@ import { wrongTriesSchema } from './0004-wrong-tries.ts';
 import { partIntegritySchema } from './0005-part-integrity.ts';
 import { rescueHardening } from './0007-rescue-hardening.ts';
 import { restoreOrdersSchema } from './0008-restore-orders.ts';
+import { syncSchema } from './0009-sync.ts';
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
   return {
@@ -24,6 +25,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0005-part-integrity': partIntegritySchema(),
         '0007-rescue-hardening': rescueHardening(),
         '0008-restore-orders': restoreOrdersSchema(),
+        '0009-sync': syncSchema(),
       };
     },
   };

@@ -15,6 +15,7 @@ import { restoreVerb } from './restore.ts';
 import { runVerb } from './run.ts';
 import { settingsVerb } from './settings.ts';
 import { historyVerb, noticesVerb, statusVerb } from './status.ts';
+import { syncVerbs } from './sync.ts';
 
 export function handsetCommands(program: Command, env: CliEnv): void {
   const handset = program.command('handset').description('the handset agent: enrol, import/export data, back up, restore');
@@ -30,6 +31,7 @@ export function handsetCommands(program: Command, env: CliEnv): void {
     settingsVerb,
     noticesVerb,
     offloadVerbs,
+    syncVerbs,
   ])
     register(handset, env);
 }

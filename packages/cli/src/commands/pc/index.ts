@@ -12,6 +12,7 @@ import { quotaVerb } from './quota.ts';
 import { rescueVerbs } from './rescue.ts';
 import { restoreVerbs } from './restore.ts';
 import { scheduleVerb } from './schedule.ts';
+import { subscriberVerbs } from './subscriber.ts';
 
 export function pcCommands(program: Command, env: CliEnv): void {
   const pc = program
@@ -19,5 +20,6 @@ export function pcCommands(program: Command, env: CliEnv): void {
     .description(
       "the owner's PC: list backups, download them, send restores to a handset, handsets and password, the lost-handset rescue desk",
     );
-  for (const register of [backupVerbs, restoreVerbs, scheduleVerb, noticesVerb, ownerVerbs, rescueVerbs, quotaVerb]) register(pc, env);
+  for (const register of [backupVerbs, restoreVerbs, scheduleVerb, noticesVerb, ownerVerbs, rescueVerbs, quotaVerb, subscriberVerbs])
+    register(pc, env);
 }
