@@ -5,7 +5,7 @@
  * `bindAll` registers each handset by moving the SIM through them (R-S2.5).
  */
 import { strict as assert } from 'node:assert';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { centerWithOwner, cliJson, OWNER_EMAIL, readTree, writeTree, type CenterWithOwner, type Env } from '@phonesafe/testkit';
@@ -125,4 +125,25 @@ export function ran(sync: Triggered, what: string): SyncJson {
 
 export function sorted(paths: readonly string[]): string[] {
   return [...paths].sort();
+}
+
+/** A request as a handset would send it, with that handset's own credential (a crafted one, past the handset's gate). */
+export async function asHandset(
+  dir: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const identity = JSON.parse(await readFile(join(dir, 'identity.json'), 'utf8')) as { center: string; credential: string };
+  const res = await fetch(`${identity.center}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${identity.credential}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+}
+
+export async function terminalIdOf(world: SyncWorld, name: string): Promise<string> {
+  return (await cliJson<{ terminalId: string }>(['handset', 'sim', 'status', '--data', world.dir(name)], world.env)).terminalId;
 }
