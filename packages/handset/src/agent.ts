@@ -59,7 +59,7 @@ export class HandsetAgent {
       applyPendingFirst: () => this.#restores.applyPendingFirst(),
       readiness: () => this.#device.readiness(),
     });
-    this.#memory = new MemoryIO(ctx, this.#backups);
+    this.#memory = new MemoryIO(ctx, this.#backups, () => this.simSync.editGuard());
     this.#offloads = new Offloads(ctx, this.#backups);
     this.#history = new History(ctx, this.#restores);
     this.simSync = new Syncs(ctx, this.#memory);

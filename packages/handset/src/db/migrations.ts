@@ -131,7 +131,8 @@ export const MIGRATIONS: readonly string[] = [
     password_hash TEXT,
     bind_mode TEXT NOT NULL DEFAULT 'terminal',
     password_each_sync INTEGER NOT NULL DEFAULT 0,
-    password_failures INTEGER NOT NULL DEFAULT 0
+    password_failures INTEGER NOT NULL DEFAULT 0,
+    require_sim_for_edits INTEGER NOT NULL DEFAULT 0
   );
   CREATE TABLE sim_slot (
     id INTEGER PRIMARY KEY CHECK (id = 1),

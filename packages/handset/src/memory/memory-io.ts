@@ -15,10 +15,13 @@ type MemoryIOContext = Pick<
 export class MemoryIO {
   readonly #ctx: MemoryIOContext;
   readonly #backups: { afterImport(result: ImportResult): Promise<ImportResult> };
+  readonly #guard: () => string | null;
 
-  constructor(ctx: MemoryIOContext, backups: { afterImport(result: ImportResult): Promise<ImportResult> }) {
+  /** `guard` runs before the owner's edits: it may refuse one (throw) or answer a warning ([0068], sync/syncs.ts). */
+  constructor(ctx: MemoryIOContext, backups: { afterImport(result: ImportResult): Promise<ImportResult> }, guard: () => string | null = () => null) {
     this.#ctx = ctx;
     this.#backups = backups;
+    this.#guard = guard;
   }
 
   /**
@@ -28,8 +31,9 @@ export class MemoryIO {
    */
   async importTree(src: string, options: { onProgress?: ProgressFn } = {}): Promise<ImportResult> {
     const { memory, writers } = this.#ctx;
+    const warning = this.#guard();
     const result = await writers.track(() => importTree(resolve(src), memory, this.#save, options.onProgress), true);
-    return this.#backups.afterImport(result);
+    return { ...(await this.#backups.afterImport(result)), ...(warning ? { warning } : {}) };
   }
 
   /** Writes what is on the handset; offloaded items are counted, not written. */

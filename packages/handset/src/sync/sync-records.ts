@@ -11,6 +11,8 @@ export interface TerminalRecord {
   passwordHash: string | null;
   bindMode: BindMode;
   passwordEachSync: boolean;
+  /** [0023]: edits of synced data are refused while no SIM is inserted (else only warned). */
+  requireSimForEdits: boolean;
 }
 
 export interface SlotRecord {
@@ -39,6 +41,7 @@ interface TerminalRow {
   password_hash: string | null;
   bind_mode: BindMode;
   password_each_sync: number;
+  require_sim_for_edits: number;
 }
 
 interface SyncedRow {
@@ -62,17 +65,18 @@ export class SyncRecords {
 
   /** This terminal; its ID is made the first time it is asked for (15 digits, Luhn check digit) and never changes. */
   terminal(): TerminalRecord {
-    let row = this.#db.get<TerminalRow>('SELECT terminal_id, password_hash, bind_mode, password_each_sync FROM sync_terminal WHERE id = 1');
+    let row = this.#db.get<TerminalRow>('SELECT terminal_id, password_hash, bind_mode, password_each_sync, require_sim_for_edits FROM sync_terminal WHERE id = 1');
     if (!row) {
       const body = `35${String(randomInt(0, 1e12)).padStart(12, '0')}`;
       this.#db.run('INSERT INTO sync_terminal (id, terminal_id) VALUES (1, ?) ON CONFLICT (id) DO NOTHING', `${body}${luhnDigit(body)}`);
-      row = this.#db.get<TerminalRow>('SELECT terminal_id, password_hash, bind_mode, password_each_sync FROM sync_terminal WHERE id = 1')!;
+      row = this.#db.get<TerminalRow>('SELECT terminal_id, password_hash, bind_mode, password_each_sync, require_sim_for_edits FROM sync_terminal WHERE id = 1')!;
     }
     return {
       terminalId: row.terminal_id,
       passwordHash: row.password_hash,
       bindMode: row.bind_mode,
       passwordEachSync: row.password_each_sync === 1,
+      requireSimForEdits: row.require_sim_for_edits === 1,
     };
   }
 
@@ -95,9 +99,19 @@ export class SyncRecords {
     this.#db.run('UPDATE sync_terminal SET password_failures = 0 WHERE id = 1');
   }
 
-  setMode(mode: BindMode, passwordEachSync: boolean): void {
+  setMode(mode: BindMode, passwordEachSync: boolean, requireSimForEdits: boolean): void {
     this.terminal();
-    this.#db.run('UPDATE sync_terminal SET bind_mode = ?, password_each_sync = ? WHERE id = 1', mode, passwordEachSync ? 1 : 0);
+    this.#db.run(
+      'UPDATE sync_terminal SET bind_mode = ?, password_each_sync = ?, require_sim_for_edits = ? WHERE id = 1',
+      mode,
+      passwordEachSync ? 1 : 0,
+      requireSimForEdits ? 1 : 0,
+    );
+  }
+
+  /** Whether this handset syncs at all: bound, or holding synced items. */
+  isTerminal(): boolean {
+    return this.#db.get('SELECT 1 AS x FROM sync_binding UNION ALL SELECT 1 FROM sync_items LIMIT 1') !== undefined;
   }
 
   slot(): SlotRecord | undefined {

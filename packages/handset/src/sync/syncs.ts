@@ -33,6 +33,8 @@ export interface SimStatus {
 export interface BindRequest {
   mode: BindMode;
   passwordEachSync: boolean;
+  /** [0023]: refuse edits of synced data while no SIM is inserted. */
+  requireSimForEdits: boolean;
   kinds: DataKind[];
   pin: string | undefined;
   password: string | undefined;
@@ -121,7 +123,7 @@ export class Syncs {
     });
     if (request.mode === 'terminal') records.bind(sim.subscriber, clock.now().toISOString(), request.shop ? 'shop' : 'terminal');
     if (request.mode === 'sim') await addTerminalId(layout.sim, terminalId);
-    records.setMode(request.mode, request.passwordEachSync);
+    records.setMode(request.mode, request.passwordEachSync, request.requireSimForEdits);
     await this.#report(sim.subscriber, true);
     return { number: sim.subscriber, terminalId, mode: request.mode, kinds: view.kinds };
   }
@@ -131,16 +133,25 @@ export class Syncs {
     return this.#run('manual', direction, secrets);
   }
 
-  /** `handset delete`: a deletion, uploaded at the next sync; warned when no SIM is in ([0068]: it may conflict). */
+  /** `handset delete`: a deletion, uploaded at the next sync; warned (or refused) when no SIM is in ([0068], [0023]). */
   async deleteItem(path: string): Promise<{ path: string; warning: string | null }> {
-    const item = this.#ctx.memory.byPath(path);
-    const synced = item && this.#ctx.sync.byItem(item.id);
+    const warning = this.editGuard();
     await this.#writer.deleteItem(path);
-    const warning =
-      synced && !this.#ctx.sync.slot()
-        ? `no SIM is inserted: this deletion may conflict with another terminal of ${synced.subscriber}`
-        : null;
     return { path, warning };
+  }
+
+  /**
+   * Before an edit of this handset's data (an import, a deletion): on a
+   * terminal that syncs, with no SIM inserted, the edit may conflict with
+   * another terminal ([0068]): a warning, or with requireSimForEdits a
+   * refusal ([0023]). Null when there is nothing to say.
+   */
+  editGuard(): string | null {
+    const records = this.#ctx.sync;
+    if (records.slot() || !records.isTerminal()) return null;
+    if (records.terminal().requireSimForEdits)
+      throw new PhoneSafeError('USAGE', 'this handset refuses edits of synced data while no SIM is inserted (bind --require-sim-for-edits)');
+    return 'no SIM is inserted: this change may conflict with a change on another terminal of the subscriber';
   }
 
   /** Items not reflected at the center: unsynced or changed items, and synced items deleted here. */

@@ -12,6 +12,7 @@ export function importExportVerbs(handset: Command, env: CliEnv): void {
     .action((src: string, flags: HandsetFlags) =>
       withHandset(env, flags, { deliverPending: true }, async (agent, out) => {
         const result = await withProgress(out, (onProgress) => agent.importTree(src, { onProgress }));
+        if (result.warning) out.note(`warning: ${result.warning}`);
         out.result(result, (r) => [
           `imported ${src}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged (${humanBytes(r.bytes)} new)`,
           ...(!r.sizeBackup
