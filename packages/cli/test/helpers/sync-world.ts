@@ -43,13 +43,15 @@ export class SyncWorld {
   }
 
   /** Center, subscriber, SIM and the handsets enrolled with their terminal passwords (not bound yet). */
-  static async create(t: TestContext, names: string[], center?: CenterWithOwner): Promise<SyncWorld> {
-    const world = new SyncWorld(center ?? (await centerWithOwner(t, OWNER_EMAIL)), names);
+  static async create(
+    t: TestContext,
+    names: string[],
+    options: { center?: CenterWithOwner; enrollAt?: Record<string, string> } = {},
+  ): Promise<SyncWorld> {
+    const world = new SyncWorld(options.center ?? (await centerWithOwner(t, OWNER_EMAIL)), names);
     const enroll = async (name: string) => {
-      await cliJson(
-        ['handset', 'enroll', '--center', world.w.center.url, '--owner', OWNER_EMAIL, '--name', name, '--data', world.dir(name)],
-        world.env,
-      );
+      const url = options.enrollAt?.[name] ?? world.w.center.url;
+      await cliJson(['handset', 'enroll', '--center', url, '--owner', OWNER_EMAIL, '--name', name, '--data', world.dir(name)], world.env);
       await cliJson(['handset', 'password', 'set', '--data', world.dir(name)], world.env);
     };
     // The first enrolment registers the owner.
