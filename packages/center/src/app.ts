@@ -118,7 +118,11 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   noticeRoutes(app, new NoticeService(store.notices));
   // The subscriber DB sits behind its own port ([0069]): the sync server sees it only as a SubscriberDirectory.
   const syncLockout = new Lockout({ ...base, ...config.sync });
-  const area: AreaStats = { lastSeq: (id) => syncService.lastSeq(id), cursors: (id) => syncService.cursors(id) };
+  const area: AreaStats = {
+    lastSeq: (id) => syncService.lastSeq(id),
+    cursors: (id) => syncService.cursors(id),
+    rewindCursor: (id, terminalId) => syncService.rewindCursor(id, terminalId),
+  };
   const subscribers = new SubscriberService({ ...base, lockout: syncLockout, area });
   const syncService: SyncService = new SyncService({ ...base, directory: subscribers });
   subscriberRoutes(app, subscribers);

@@ -17,6 +17,8 @@ import type { SecurityCheck, SubscriberRepo, SubscriberRow, TerminalRow } from '
 export interface AreaStats {
   lastSeq(subscriberId: string): Promise<number>;
   cursors(subscriberId: string): Promise<Map<string, { cursor: number; lastSyncAt: string }>>;
+  /** A terminal's kinds changed: it must see every item of its kinds again ([0067]: it receives what it does not have). */
+  rewindCursor(subscriberId: string, terminalId: string): Promise<void>;
 }
 
 export interface SubscriberDeps {
@@ -86,6 +88,7 @@ export class SubscriberService implements SubscriberDirectory {
     if (change.terminal) {
       const ok = await this.#deps.subscribers.setKinds(row.id, change.terminal.terminalId, targetKinds(change.terminal.kinds));
       if (!ok) throw new PhoneSafeError('NOT_FOUND', `no terminal ${change.terminal.terminalId} of ${number}`);
+      await this.#deps.area.rewindCursor(row.id, change.terminal.terminalId);
     }
     return this.show(ownerId, number);
   }
@@ -108,6 +111,7 @@ export class SubscriberService implements SubscriberDirectory {
       registeredVia: input.registeredVia,
       registeredAt: now,
     });
+    await this.#deps.area.rewindCursor(row.id, terminalId);
     const view = (await this.#view(row)).terminals.find((t) => t.terminalId === terminalId);
     if (!view) throw new PhoneSafeError('INTERNAL', 'the terminal just registered is not there');
     return view;

@@ -71,8 +71,17 @@ function areaReads(db: Db): Pick<SyncRepo, 'lastSeq' | 'changesSince' | 'pending
   };
 }
 
-function cursorRows(engine: Engine, db: Db): Pick<SyncRepo, 'cursor' | 'advanceCursor' | 'cursors'> {
+function cursorRows(engine: Engine, db: Db): Pick<SyncRepo, 'cursor' | 'advanceCursor' | 'cursors' | 'rewindCursor'> {
   return {
+    async rewindCursor(subscriberId, terminalId) {
+      await db
+        .updateTable('area_cursors')
+        .set({ cursor: 0 })
+        .where('subscriber_id', '=', subscriberId)
+        .where('terminal_id', '=', terminalId)
+        .execute();
+    },
+
     async cursor(subscriberId, terminalId) {
       const row = await db
         .selectFrom('area_cursors')

@@ -51,6 +51,8 @@ export interface SyncRepo {
   /** Moves the cursor forward only (a late or repeated end never moves it back). */
   advanceCursor(subscriberId: string, terminalId: string, cursor: number, at: string): Promise<number>;
   cursors(subscriberId: string): Promise<Map<string, { cursor: number; lastSyncAt: string }>>;
+  /** Back to 0: the terminal's kinds changed, so it must see every item of its kinds again ([0067]). */
+  rewindCursor(subscriberId: string, terminalId: string): Promise<void>;
   openSession(row: SessionRow): Promise<void>;
   session(id: string): Promise<SessionRow | undefined>;
   endSession(id: string, at: string): Promise<void>;

@@ -116,6 +116,7 @@ export class SyncService {
   /** For the subscriber view (subscribers/ AreaStats). */
   lastSeq = (subscriberId: string): Promise<number> => this.#deps.sync.lastSeq(subscriberId);
   cursors = (subscriberId: string) => this.#deps.sync.cursors(subscriberId);
+  rewindCursor = (subscriberId: string, terminalId: string): Promise<void> => this.#deps.sync.rewindCursor(subscriberId, terminalId);
 
   async #session(caller: HandsetCaller, id: string, options: { ended?: boolean } = {}): Promise<SessionRow> {
     const session = await this.#deps.sync.session(id);
