@@ -116,17 +116,7 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   historyRoutes(app, new HistoryService(base));
   jobs.scheduleRoutes(app, new jobs.ScheduleService({ ...base, defaultRetry: config.defaultRetry }));
   noticeRoutes(app, new NoticeService(store.notices));
-  // The subscriber DB sits behind its own port ([0069]): the sync server sees it only as a SubscriberDirectory.
-  const syncLockout = new Lockout({ ...base, ...config.sync });
-  const area: AreaStats = {
-    lastSeq: (id) => syncService.lastSeq(id),
-    cursors: (id) => syncService.cursors(id),
-    rewindCursor: (id, terminalId) => syncService.rewindCursor(id, terminalId),
-  };
-  const subscribers = new SubscriberService({ ...base, lockout: syncLockout, area });
-  const syncService: SyncService = new SyncService({ ...base, directory: subscribers });
-  subscriberRoutes(app, subscribers);
-  syncRoutes(app, syncService);
+  simSync(app, base, config);
 
   // How the capabilities meet, in the order each list runs.
   backupHooks.starting.push(jobs.jobStartHook(jobService), rescue.rescueStartHook(transfer));
@@ -146,6 +136,24 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   // Stop ticking before the store closes (the store's own onClose hook is added after this one).
   app.addHook('onClose', () => scheduler.stop());
   return { app, scheduler, channel, bodies };
+}
+
+/**
+ * SIM sync (sync.md): the subscriber DB sits behind its own port ([0069]):
+ * the sync server sees it only as a SubscriberDirectory, and the subscriber
+ * view reads the user area through AreaStats.
+ */
+function simSync(app: App, base: Base, config: AppConfig): void {
+  const lockout = new Lockout({ ...base, ...config.sync });
+  const area: AreaStats = {
+    lastSeq: (id) => syncService.lastSeq(id),
+    cursors: (id) => syncService.cursors(id),
+    rewindCursor: (id, terminalId) => syncService.rewindCursor(id, terminalId),
+  };
+  const subscribers = new SubscriberService({ ...base, lockout, area });
+  const syncService: SyncService = new SyncService({ ...base, directory: subscribers });
+  subscriberRoutes(app, subscribers);
+  syncRoutes(app, syncService);
 }
 
 /** What every service may take from (each service's deps type says what it does take). */
