@@ -99,7 +99,8 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   const { maxTries, lockMs, retentionMs, windowMs, warnMs } = config.rescue;
   const transfer = new rescue.RescueTransfer({ ...base, revocation, retentionMs });
   const gate = new rescue.RescueGate({ ...base, lockout: new Lockout({ ...base, maxTries, lockMs }), lockMs });
-  const desk = new rescue.RescueService({ ...base, gate, transfer, restoreOrders: restores, windowMs });
+  const subscribers = simSync(app, base, config);
+  const desk = new rescue.RescueService({ ...base, gate, transfer, restoreOrders: restores, windowMs, simHolder: subscribers });
   const sweep = new rescue.RescueSweep({ ...base, warnMs });
 
   const loginLockout = new Lockout({ ...base, ...config.login });
@@ -116,8 +117,6 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   historyRoutes(app, new HistoryService(base));
   jobs.scheduleRoutes(app, new jobs.ScheduleService({ ...base, defaultRetry: config.defaultRetry }));
   noticeRoutes(app, new NoticeService(store.notices));
-  simSync(app, base, config);
-
   // How the capabilities meet, in the order each list runs.
   backupHooks.starting.push(jobs.jobStartHook(jobService), rescue.rescueStartHook(transfer));
   const retention = retentionHook(base, config.retention, clock);
@@ -143,7 +142,7 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
  * the sync server sees it only as a SubscriberDirectory, and the subscriber
  * view reads the user area through AreaStats.
  */
-function simSync(app: App, base: Base, config: AppConfig): void {
+function simSync(app: App, base: Base, config: AppConfig): SubscriberService {
   const lockout = new Lockout({ ...base, ...config.sync });
   const area: AreaStats = {
     lastSeq: (id) => syncService.lastSeq(id),
@@ -154,6 +153,7 @@ function simSync(app: App, base: Base, config: AppConfig): void {
   const syncService: SyncService = new SyncService({ ...base, directory: subscribers });
   subscriberRoutes(app, subscribers);
   syncRoutes(app, syncService);
+  return subscribers;
 }
 
 /** What every service may take from (each service's deps type says what it does take). */

@@ -136,6 +136,15 @@ export class SubscriberService implements SubscriberDirectory {
     return { subscriberId: row.id, ownerId: row.ownerId, number: row.number, terminalId: terminal.terminalId, kinds: terminal.kinds, keys };
   }
 
+  /** The rescue desk's SimHolder: the handset of the terminal that last reported holding the number's SIM, if it is the owner's. */
+  async handsetHolding(ownerId: string, number: string): Promise<string | null> {
+    const row = await this.#deps.subscribers.byNumber(number);
+    if (!row || row.ownerId !== ownerId) return null;
+    const terminals = await this.#deps.subscribers.terminals(row.id);
+    const holder = holderOf(terminals);
+    return terminals.find((t) => t.terminalId === holder)?.handsetId ?? null;
+  }
+
   async owned(ownerId: string, number: string): Promise<{ subscriberId: string; keys: SubscriberRow['keys'] }> {
     const row = await this.#ownedRow(ownerId, number);
     return { subscriberId: row.id, keys: row.keys };
