@@ -136,6 +136,7 @@ export class HandsetAgent {
       ...this.#restores.handlers,
       ...rescueHandlers(this.#ctx),
       ...this.#enrollment.handlers,
+      ...this.simSync.handlers,
     } satisfies HandlerTable;
     const endpoint = { url: channelUrl(identity.center), credential: identity.credential, ...(identity.ca ? { ca: identity.ca } : {}) };
     const onConnect = [this.#restores.onConnect, this.#settings.onConnect];

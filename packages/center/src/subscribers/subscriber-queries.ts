@@ -12,8 +12,13 @@ export function subscriberQueries(engine: Engine): SubscriberRepo {
   return { ...subscriberRows(engine, db), ...terminalReads(db), ...terminalWrites(db) };
 }
 
-function subscriberRows(engine: Engine, db: Db): Pick<SubscriberRepo, 'create' | 'byNumber' | 'update'> {
+function subscriberRows(engine: Engine, db: Db): Pick<SubscriberRepo, 'create' | 'byNumber' | 'byId' | 'update'> {
   return {
+    async byId(id) {
+      const row = await db.selectFrom('subscribers').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toSubscriber(row);
+    },
+
     async create(row) {
       await insertUnique(engine, 'SYNC_SUBSCRIBER_EXISTS', () =>
         db

@@ -32,6 +32,7 @@ export interface SubscriberRepo {
   /** SYNC_SUBSCRIBER_EXISTS when the number is taken (by any owner). */
   create(row: SubscriberRow): Promise<void>;
   byNumber(number: string): Promise<SubscriberRow | undefined>;
+  byId(id: string): Promise<SubscriberRow | undefined>;
   update(id: string, change: { security?: SecurityCheck[]; pinHash?: string | null }): Promise<void>;
   terminals(subscriberId: string): Promise<TerminalRow[]>;
   terminal(subscriberId: string, terminalId: string): Promise<TerminalRow | undefined>;

@@ -136,6 +136,17 @@ export class SubscriberService implements SubscriberDirectory {
     return { subscriberId: row.id, ownerId: row.ownerId, number: row.number, terminalId: terminal.terminalId, kinds: terminal.kinds, keys };
   }
 
+  async numberOf(subscriberId: string): Promise<string> {
+    const row = await this.#deps.subscribers.byId(subscriberId);
+    if (!row) throw new PhoneSafeError('NOT_FOUND', 'no such subscriber');
+    return row.number;
+  }
+
+  async otherHandsets(subscriberId: string, exceptTerminalId: string): Promise<string[]> {
+    const terminals = await this.#deps.subscribers.terminals(subscriberId);
+    return terminals.filter((t) => t.terminalId !== exceptTerminalId && t.handsetId !== null).map((t) => t.handsetId!);
+  }
+
   /** The rescue desk's SimHolder: the handset of the terminal that last reported holding the number's SIM, if it is the owner's. */
   async handsetHolding(ownerId: string, number: string): Promise<string | null> {
     const row = await this.#deps.subscribers.byNumber(number);

@@ -32,6 +32,9 @@ export interface SubscriberDirectory {
    * be right (UNAUTHENTICATED, counted; LOCKED at the limit, the owner told).
    */
   authorize(caller: HandsetCaller, credentials: SyncCredentials): Promise<SyncGrant>;
+  numberOf(subscriberId: string): Promise<string>;
+  /** The handsets of the subscriber's other terminals (told `sync-pending` after an upload). */
+  otherHandsets(subscriberId: string, exceptTerminalId: string): Promise<string[]>;
   /** The owner's own subscriber (NOT_FOUND for any other number). */
   owned(ownerId: string, number: string): Promise<{ subscriberId: string; keys: Partial<Record<DataKind, string>> }>;
 }

@@ -16,6 +16,8 @@ import {
   type UpChange,
 } from '@phonesafe/protocol';
 import type { HandsetCaller } from '../auth/caller.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { PushBus } from '../push/push-bus.ts';
 import { newId } from '../ids.ts';
 import type { SessionRow, SyncRepo } from './sync-repo.ts';
 import type { SubscriberDirectory } from './sync-ports.ts';
@@ -24,6 +26,9 @@ export interface SyncDeps {
   sync: SyncRepo;
   clock: Clock;
   directory: SubscriberDirectory;
+  /** Tells the other terminals' handsets on any center (`sync-pending`). */
+  bus: Pick<PushBus, 'publish'>;
+  log: Pick<Logger, 'warn'>;
 }
 
 export interface OpenRequest {
@@ -77,7 +82,21 @@ export class SyncService {
     const guids = new Set(changes.map((c) => c.guid));
     if (guids.size !== changes.length) throw new PhoneSafeError('VALIDATION_FAILED', 'a guid appears twice in one upload');
     const at = this.#deps.clock.now().toISOString();
-    return { results: await this.#deps.sync.apply(session.subscriberId, session.terminalId, changes, at) };
+    const results = await this.#deps.sync.apply(session.subscriberId, session.terminalId, changes, at);
+    const seqs = results.flatMap((r) => ('seq' in r ? [r.seq] : []));
+    if (seqs.length > 0) await this.#tellOthers(session, Math.max(...seqs));
+    return { results };
+  }
+
+  /** S6: every other terminal's handset hears that the area changed (best effort: the next sync finds the changes anyway). */
+  async #tellOthers(session: SessionRow, seq: number): Promise<void> {
+    try {
+      const number = await this.#deps.directory.numberOf(session.subscriberId);
+      for (const handsetId of await this.#deps.directory.otherHandsets(session.subscriberId, session.terminalId))
+        await this.#deps.bus.publish(handsetId, { type: 'sync-pending', requestId: newId(), number, seq });
+    } catch (error) {
+      this.#deps.log.warn({ err: error }, 'sync-pending not published');
+    }
   }
 
   async download(caller: HandsetCaller, sessionId: string, after: number): Promise<DownloadResponse> {

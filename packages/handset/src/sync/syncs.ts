@@ -8,6 +8,7 @@
 import { resolve } from 'node:path';
 import { PhoneSafeError, type DataKind } from '@phonesafe/protocol';
 import { hashSecret } from '@phonesafe/protocol/node';
+import type { HandlerTable } from '../channel/handlers.ts';
 import type { HandsetContext } from '../context.ts';
 import { addTerminalId, moveSim, readSim, verifyPin, type SimView } from '../sim/sim-card.ts';
 import { checkTerminalPassword, clearToSync, insertedSim, type SyncSecrets } from './gate.ts';
@@ -43,6 +44,11 @@ export interface BindRequest {
 }
 
 export class Syncs {
+  /** S6 / R-S6.8: the center says another terminal uploaded; the reminder is the event (a download needs the SIM). */
+  readonly handlers: Pick<HandlerTable, 'sync-pending'> = {
+    'sync-pending': (message, scope) => scope.emit({ event: 'sync-pending', number: message.number, seq: message.seq }),
+  };
+
   readonly #ctx: SyncContext;
   readonly #writer: MemoryWriter;
 
@@ -150,7 +156,10 @@ export class Syncs {
     const records = this.#ctx.sync;
     if (records.slot() || !records.isTerminal()) return null;
     if (records.terminal().requireSimForEdits)
-      throw new PhoneSafeError('USAGE', 'this handset refuses edits of synced data while no SIM is inserted (bind --require-sim-for-edits)');
+      throw new PhoneSafeError(
+        'USAGE',
+        'this handset refuses edits of synced data while no SIM is inserted (bind --require-sim-for-edits)',
+      );
     return 'no SIM is inserted: this change may conflict with a change on another terminal of the subscriber';
   }
 
