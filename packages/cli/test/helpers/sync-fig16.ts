@@ -80,4 +80,3 @@ export async function replay(world: SyncWorld, model: SyncModel, steps: Step[], 
     for (const [n, name] of world.names.entries()) assert.deepEqual(exports[n], model.memory(name), `${label}: handset ${name}'s export`);
   }
 }
-

@@ -18,7 +18,11 @@ export class MemoryIO {
   readonly #guard: () => string | null;
 
   /** `guard` runs before the owner's edits: it may refuse one (throw) or answer a warning ([0068], sync/syncs.ts). */
-  constructor(ctx: MemoryIOContext, backups: { afterImport(result: ImportResult): Promise<ImportResult> }, guard: () => string | null = () => null) {
+  constructor(
+    ctx: MemoryIOContext,
+    backups: { afterImport(result: ImportResult): Promise<ImportResult> },
+    guard: () => string | null = () => null,
+  ) {
     this.#ctx = ctx;
     this.#backups = backups;
     this.#guard = guard;

@@ -65,11 +65,15 @@ export class SyncRecords {
 
   /** This terminal; its ID is made the first time it is asked for (15 digits, Luhn check digit) and never changes. */
   terminal(): TerminalRecord {
-    let row = this.#db.get<TerminalRow>('SELECT terminal_id, password_hash, bind_mode, password_each_sync, require_sim_for_edits FROM sync_terminal WHERE id = 1');
+    let row = this.#db.get<TerminalRow>(
+      'SELECT terminal_id, password_hash, bind_mode, password_each_sync, require_sim_for_edits FROM sync_terminal WHERE id = 1',
+    );
     if (!row) {
       const body = `35${String(randomInt(0, 1e12)).padStart(12, '0')}`;
       this.#db.run('INSERT INTO sync_terminal (id, terminal_id) VALUES (1, ?) ON CONFLICT (id) DO NOTHING', `${body}${luhnDigit(body)}`);
-      row = this.#db.get<TerminalRow>('SELECT terminal_id, password_hash, bind_mode, password_each_sync, require_sim_for_edits FROM sync_terminal WHERE id = 1')!;
+      row = this.#db.get<TerminalRow>(
+        'SELECT terminal_id, password_hash, bind_mode, password_each_sync, require_sim_for_edits FROM sync_terminal WHERE id = 1',
+      )!;
     }
     return {
       terminalId: row.terminal_id,

@@ -78,21 +78,33 @@ function bindVerbs(handset: Command, env: CliEnv): void {
     .option('--kinds <list>', `the kinds this terminal syncs (default all: ${DATA_KINDS.join(',')})`, parseKinds)
     .option('--shop', "the shop's registration (FIG 19): PIN checked, no terminal password")
     .option('--require-sim-for-edits', 'refuse edits of synced data while no SIM is inserted ([0023]; else a warning)')
-    .action((flags: HandsetFlags & { mode: string; passwordEachSync?: boolean; kinds?: DataKind[]; shop?: boolean; requireSimForEdits?: boolean }) =>
-      withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
-        if (!(BIND_MODES as readonly string[]).includes(flags.mode))
-          throw new PhoneSafeError('USAGE', `--mode is one of ${BIND_MODES.join(', ')}`);
-        const result = await agent.simSync.bind({
-          mode: flags.mode as BindMode,
-          passwordEachSync: Boolean(flags.passwordEachSync),
-          requireSimForEdits: Boolean(flags.requireSimForEdits),
-          kinds: flags.kinds ?? [...DATA_KINDS],
-          pin: env.pin(),
-          password: env.terminalPassword(),
-          shop: Boolean(flags.shop),
-        });
-        out.result(result, (r) => `terminal ${r.terminalId} registered for ${r.number} and bound (${r.mode}); kinds ${r.kinds.join(',')}`);
-      }),
+    .action(
+      (
+        flags: HandsetFlags & {
+          mode: string;
+          passwordEachSync?: boolean;
+          kinds?: DataKind[];
+          shop?: boolean;
+          requireSimForEdits?: boolean;
+        },
+      ) =>
+        withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
+          if (!(BIND_MODES as readonly string[]).includes(flags.mode))
+            throw new PhoneSafeError('USAGE', `--mode is one of ${BIND_MODES.join(', ')}`);
+          const result = await agent.simSync.bind({
+            mode: flags.mode as BindMode,
+            passwordEachSync: Boolean(flags.passwordEachSync),
+            requireSimForEdits: Boolean(flags.requireSimForEdits),
+            kinds: flags.kinds ?? [...DATA_KINDS],
+            pin: env.pin(),
+            password: env.terminalPassword(),
+            shop: Boolean(flags.shop),
+          });
+          out.result(
+            result,
+            (r) => `terminal ${r.terminalId} registered for ${r.number} and bound (${r.mode}); kinds ${r.kinds.join(',')}`,
+          );
+        }),
     );
 }
 
