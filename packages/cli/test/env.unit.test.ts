@@ -13,9 +13,12 @@ const SECRETS = {
   PHONESAFE_PASSWORD: 'pw-4f1c9e shown nowhere',
   PHONESAFE_NEW_PASSWORD: 'new-pw-7a2b nowhere either',
   PHONESAFE_RESCUE_CODE: '86420135',
+  PHONESAFE_PIN: '24681357',
+  PHONESAFE_PUK: '97531864',
+  PHONESAFE_TERMINAL_PASSWORD: 'terminal-pw-3c9d nowhere',
 };
 
-test('the passwords and the rescue code are declared secret, and no description of the environment shows their values', () => {
+test('the passwords, the rescue code, the PIN and PUK and the terminal password are declared secret, and no description of the environment shows their values', () => {
   assert.deepEqual([...SECRET_VARIABLES].sort(), Object.keys(SECRETS).sort());
   const env = new CliEnv({ ...SECRETS, PHONESAFE_CENTER: 'http://127.0.0.1:8780', UNRELATED: 'not kept' });
   const shown = [JSON.stringify(env), inspect(env), JSON.stringify(env.describe()), String(Object.values(env.describe()))];
@@ -24,10 +27,16 @@ test('the passwords and the rescue code are declared secret, and no description 
     PHONESAFE_PASSWORD: '***',
     PHONESAFE_NEW_PASSWORD: '***',
     PHONESAFE_RESCUE_CODE: '***',
+    PHONESAFE_PIN: '***',
+    PHONESAFE_PUK: '***',
+    PHONESAFE_TERMINAL_PASSWORD: '***',
     PHONESAFE_CENTER: 'http://127.0.0.1:8780',
   });
   // The verbs that need them still get them.
-  assert.deepEqual([env.password(), env.newPassword(), env.rescueCode()], Object.values(SECRETS));
+  assert.deepEqual(
+    [env.password(), env.newPassword(), env.rescueCode(), env.pin(), env.puk(), env.terminalPassword()],
+    Object.values(SECRETS),
+  );
 });
 
 test('an empty value counts as unset; the pc sees its variables as given', () => {
