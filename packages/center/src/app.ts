@@ -43,6 +43,8 @@ import type { PushBus } from './push/push-bus.ts';
 import * as rescue from './rescue/index.ts';
 import { restoreHookLists, restoreRoutes, RestoreService } from './restore/index.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
+import { type AreaStats, subscriberRoutes, SubscriberService } from './subscribers/index.ts';
+import { syncRoutes, SyncService } from './sync/index.ts';
 import * as jobs from './schedules/index.ts';
 
 /** wire-protocol.md: a JSON body is at most 64 MiB (an end notice of a large backup). */
@@ -69,6 +71,7 @@ export type AppConfig = Pick<
   | 'noticeMail'
   | 'smtpPassword'
   | 'pruneGraceMs'
+  | 'sync'
 > & { centerSecret: string };
 
 export interface AppDeps {
@@ -109,7 +112,8 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   const { maxTries, lockMs, retentionMs, windowMs, warnMs } = config.rescue;
   const transfer = new rescue.RescueTransfer({ ...base, revocation, retentionMs });
   const gate = new rescue.RescueGate({ ...base, lockout: new Lockout({ ...base, maxTries, lockMs }), lockMs });
-  const desk = new rescue.RescueService({ ...base, gate, transfer, restoreOrders: restores, windowMs });
+  const subscribers = simSync(app, base, config);
+  const desk = new rescue.RescueService({ ...base, gate, transfer, restoreOrders: restores, windowMs, simHolder: subscribers });
   const sweep = new rescue.RescueSweep({ ...base, warnMs });
 
   const loginLockout = new Lockout({ ...base, ...config.login });
@@ -126,7 +130,6 @@ export function buildApp(deps: AppDeps, server: ServerOptions = {}): BuiltApp {
   historyRoutes(app, new HistoryService(base));
   jobs.scheduleRoutes(app, new jobs.ScheduleService({ ...base, defaultRetry: config.defaultRetry }));
   noticeRoutes(app, new NoticeService(store.notices));
-
   // How the capabilities meet, in the order each list runs.
   backupHooks.starting.push(jobs.jobStartHook(jobService), rescue.rescueStartHook(transfer));
   const retention = retentionHook(base, config.retention, clock);
@@ -161,6 +164,25 @@ function noticeDelivery(deps: AppDeps): { notifier: Notifier; mailer?: NoticeMai
     notifier: mailNotifier({ transaction: store.transaction, clock }),
     mailer: new NoticeMailDispatcher({ noticeMail: store.noticeMail, clock, config: mail, password, log: deps.logger }),
   };
+}
+
+/**
+ * SIM sync (sync.md): the subscriber DB sits behind its own port ([0069]):
+ * the sync server sees it only as a SubscriberDirectory, and the subscriber
+ * view reads the user area through AreaStats.
+ */
+function simSync(app: App, base: Base, config: AppConfig): SubscriberService {
+  const lockout = new Lockout({ ...base, ...config.sync });
+  const area: AreaStats = {
+    lastSeq: (id) => syncService.lastSeq(id),
+    cursors: (id) => syncService.cursors(id),
+    rewindCursor: (id, terminalId) => syncService.rewindCursor(id, terminalId),
+  };
+  const subscribers = new SubscriberService({ ...base, lockout, area });
+  const syncService: SyncService = new SyncService({ ...base, directory: subscribers });
+  subscriberRoutes(app, subscribers);
+  syncRoutes(app, syncService);
+  return subscribers;
 }
 
 /** What every service may take from (each service's deps type says what it does take). */

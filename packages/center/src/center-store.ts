@@ -52,6 +52,12 @@ import type { JobRepo } from './schedules/job-repo.ts';
 import { scheduleQueries } from './schedules/schedule-queries.ts';
 import type { ScheduleRepo } from './schedules/schedule-repo.ts';
 import type { ScheduleTables } from './schedules/schedule-tables.ts';
+import { subscriberQueries } from './subscribers/subscriber-queries.ts';
+import type { SubscriberRepo } from './subscribers/subscriber-repo.ts';
+import type { SubscriberTables } from './subscribers/subscriber-tables.ts';
+import { syncQueries } from './sync/sync-queries.ts';
+import type { SyncRepo } from './sync/sync-repo.ts';
+import type { SyncTables } from './sync/sync-tables.ts';
 import { migrationProvider } from './store/migrations/index.ts';
 import { checkIntegrity, type DatabaseCheck, type Engine, engineFor, migrate, type UnitOfWork, unitOfWork } from '@phonesafe/server-kit';
 
@@ -67,7 +73,9 @@ export type CenterTables = OwnerTables &
   NoticeTables &
   NoticeMailTables &
   RescueTables &
-  WrongTryTables;
+  WrongTryTables &
+  SubscriberTables &
+  SyncTables;
 
 export interface Repositories {
   owners: OwnerRepo;
@@ -84,6 +92,8 @@ export interface Repositories {
   rescueCodes: RescueCodeRepo;
   rescueAudit: RescueAuditRepo;
   wrongTries: WrongTryRepo;
+  subscribers: SubscriberRepo;
+  sync: SyncRepo;
 }
 
 export interface Store extends Repositories {
@@ -120,6 +130,8 @@ function repositories(engine: Engine): Repositories {
     rescueCodes: rescueCodeQueries(engine),
     rescueAudit: rescueAuditQueries(engine),
     wrongTries: wrongTryQueries(engine),
+    subscribers: subscriberQueries(engine),
+    sync: syncQueries(engine),
   };
 }
 

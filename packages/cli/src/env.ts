@@ -37,6 +37,12 @@ const VARIABLES = {
   PHONESAFE_MAIL_PASSWORD: { secret: true },
   /** `handset mail-pair`: the pairing code `pc mail-pair` showed; else `--code-file` or the terminal. */
   PHONESAFE_MAIL_PAIRING_CODE: { secret: true },
+  /** The SIM's PIN (sim create, sim insert, handset bind, syncs in FIG 9 mode). */
+  PHONESAFE_PIN: { secret: true },
+  /** The SIM's PUK (sim create --puk, sim unblock). */
+  PHONESAFE_PUK: { secret: true },
+  /** The terminal password (handset password set, bind, syncs that ask for it). */
+  PHONESAFE_TERMINAL_PASSWORD: { secret: true },
   /** `scaled:<originMs>:<factor>`: several processes with one value agree on a virtual "now" (demos and tests). */
   PHONESAFE_CLOCK: { secret: false },
   /** No byte moving on a request this long (seconds, default 120). */
@@ -158,6 +164,21 @@ export class CliEnv {
   /** Secret. */
   recoveryKey(): string | undefined {
     return this.#given('PHONESAFE_RECOVERY_KEY');
+  }
+
+  /** Secret. */
+  pin(): string | undefined {
+    return this.#given('PHONESAFE_PIN');
+  }
+
+  /** Secret. */
+  puk(): string | undefined {
+    return this.#given('PHONESAFE_PUK');
+  }
+
+  /** Secret. */
+  terminalPassword(): string | undefined {
+    return this.#given('PHONESAFE_TERMINAL_PASSWORD');
   }
 
   /** The clock of this process (center, handset and pc verbs all take their time from it): PHONESAFE_CLOCK, else the system clock. */

@@ -13,6 +13,7 @@ import { pcCommands } from './commands/pc/index.ts';
 import { processEnv, VARIABLE_NAMES, type CliEnv } from './env.ts';
 import { endQuietlyOnClosedPipe, reportError } from './errors.ts';
 import { safeCommands } from './commands/safe.ts';
+import { simCommands } from './commands/sim.ts';
 
 /**
  * The exit statuses, for `--help` and the README (errors.ts maps each error code to one).
@@ -46,6 +47,7 @@ export function buildProgram(env: CliEnv, onCommand: (command: Command) => void 
   handsetCommands(program, env);
   pcCommands(program, env);
   safeCommands(program, env);
+  simCommands(program, env);
   demoCommand(program, env);
   return program;
 }

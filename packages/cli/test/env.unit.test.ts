@@ -18,9 +18,12 @@ const SECRETS = {
   PHONESAFE_PC_MAIL_PASSWORD: 'pc-mail-pw-91d0',
   PHONESAFE_MAIL_PASSWORD: 'hs-mail-pw-3c55',
   PHONESAFE_MAIL_PAIRING_CODE: 'PSM1-AAAA-BBBB',
+  PHONESAFE_PIN: '24681357',
+  PHONESAFE_PUK: '97531864',
+  PHONESAFE_TERMINAL_PASSWORD: 'terminal-pw-3c9d nowhere',
 };
 
-test('the passwords, the rescue code, the wallet PIN, the recovery key, the mail passwords and the pairing code are declared secret, and no description of the environment shows their values', () => {
+test('every secret variable (passwords, codes, PINs, keys) is declared secret, and no description of the environment shows their values', () => {
   assert.deepEqual([...SECRET_VARIABLES].sort(), Object.keys(SECRETS).sort());
   const env = new CliEnv({ ...SECRETS, PHONESAFE_CENTER: 'http://127.0.0.1:8780', UNRELATED: 'not kept' });
   const shown = [JSON.stringify(env), inspect(env), JSON.stringify(env.describe()), String(Object.values(env.describe()))];
@@ -34,6 +37,9 @@ test('the passwords, the rescue code, the wallet PIN, the recovery key, the mail
     PHONESAFE_PC_MAIL_PASSWORD: '***',
     PHONESAFE_MAIL_PASSWORD: '***',
     PHONESAFE_MAIL_PAIRING_CODE: '***',
+    PHONESAFE_PIN: '***',
+    PHONESAFE_PUK: '***',
+    PHONESAFE_TERMINAL_PASSWORD: '***',
     PHONESAFE_CENTER: 'http://127.0.0.1:8780',
   });
   // The verbs that need them still get them.
@@ -47,6 +53,9 @@ test('the passwords, the rescue code, the wallet PIN, the recovery key, the mail
       env.pcMailPassword(),
       env.handsetMailPassword(),
       env.mailPairingCode(),
+      env.pin(),
+      env.puk(),
+      env.terminalPassword(),
     ],
     Object.values(SECRETS),
   );

@@ -26,6 +26,7 @@ import { Restores } from './restore/restores.ts';
 import type { HandsetSettings, SettingsPatch } from './settings/settings-table.ts';
 import { Settings, type SettingsUpdate } from './settings/settings.ts';
 import { statusOf, type HandsetStatus } from './status.ts';
+import { Syncs } from './sync/syncs.ts';
 import type { ProgressFn } from './util/progress.ts';
 import { Wallet } from './wallet/wallet.ts';
 import { acquireRunLock } from './util/run-lock.ts';
@@ -68,6 +69,8 @@ export class HandsetAgent {
   readonly #wallet: Wallet;
   /** What this open made, so discard() removes that and nothing else. */
   readonly #created: { handset: boolean; directory: boolean };
+  /** SIM sync (sync.md): the card reader, binding, sessions. */
+  readonly simSync: Syncs;
 
   private constructor(ctx: HandsetContext, options: AgentOptions, created: { handset: boolean; directory: boolean }) {
     this.#ctx = ctx;
@@ -80,11 +83,12 @@ export class HandsetAgent {
       applyPendingFirst: () => this.#restores.applyPendingFirst(),
       readiness: () => this.#device.readiness(),
     });
-    this.#memory = new MemoryIO(ctx, this.#backups);
+    this.#memory = new MemoryIO(ctx, this.#backups, () => this.simSync.editGuard());
     this.#offloads = new Offloads(ctx, this.#backups);
     this.#history = new History(ctx, this.#restores);
     // The IC card is apart from the handset's memory: its own folder and database, opened on first use.
     this.#wallet = new Wallet(ctx.layout.card, { clock: ctx.clock, ...(options.walletScryptN ? { scryptN: options.walletScryptN } : {}) });
+    this.simSync = new Syncs(ctx, this.#memory);
   }
 
   /** Opens the handset in `dir`, creating its layout when new (unless `create` is false). */
@@ -204,6 +208,7 @@ export class HandsetAgent {
         erased: () => endPairing(this.#ctx.layout.root, 'erased by the rescue desk', this.#ctx.clock).then(() => undefined),
       }),
       ...this.#enrollment.handlers,
+      ...this.simSync.handlers,
     } satisfies HandlerTable;
     const endpoint = { url: channelUrl(identity.center), credential: identity.credential, ...(identity.ca ? { ca: identity.ca } : {}) };
     const onConnect = [this.#restores.onConnect, this.#settings.onConnect];

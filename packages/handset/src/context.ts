@@ -15,6 +15,7 @@ import { Memory } from './memory/memory.ts';
 import { RescueRecords } from './rescue/rescue-records.ts';
 import { SessionSlot } from './session.ts';
 import { SettingsTable } from './settings/settings-table.ts';
+import { SyncRecords } from './sync/sync-records.ts';
 import { Serial } from './util/serial.ts';
 
 export interface AgentOptions {
@@ -52,6 +53,8 @@ export interface HandsetContext {
   readonly rescues: RescueRecords;
   readonly device: DeviceStateTable;
   readonly writers: AreaWriters;
+  /** SIM sync: this terminal, the SIM slot, area 6b, the synced items (sync.md). */
+  readonly sync: SyncRecords;
   /**
    * Writes to the memory and the backup area, one item at a time, and a
    * backup's clean-up: the clean-up never sees a copy half made. Sending a
@@ -88,6 +91,7 @@ export function openContext(layout: Layout, options: AgentOptions): HandsetConte
     rescues: new RescueRecords(db),
     device: new DeviceStateTable(db, clock),
     writers: new AreaWriters(db),
+    sync: new SyncRecords(db),
     writes: new Serial(),
     backups: new Serial(),
     pendingRestores: new Serial(),

@@ -36,3 +36,7 @@ export type { HandsetMailSettings, HandsetPairing } from './mail/mail-pairing.ts
 export type { PollOptions, PollResult } from './mail/mail-responder.ts';
 export type { MailLoopOptions } from './mail/mail-loop.ts';
 export type { MailLogEntry } from './mail/mail-state.ts';
+export { createSim, readSim, unblockPin, type SimView } from './sim/sim-card.ts';
+export type { BindMode } from './sync/sync-records.ts';
+export type { BindRequest, SimStatus, Syncs, TriggeredSync } from './sync/syncs.ts';
+export type { SyncResult } from './sync/sync-types.ts';

@@ -14,6 +14,7 @@ import { isTempName, PRIVATE_FILE_MODE } from './util/atomic-file.ts';
  *   DIR/card/card.db        the IC card (card/card-db.ts): its own SQLite, never under memory/ or
  *                           backup-area/, so never in a backup, a sync or a rescue save
  *   DIR/run.lock            the pid of the `handset run` holding the live channel (run-lock.ts)
+ *   DIR/sim.json            the virtual SIM while it is in the card reader (sync.md)
  *
  * Files are written to a `.tmp-*` name in the same folder and renamed into
  * place, so a killed process leaves at most temporary files, removed at open.
@@ -30,6 +31,7 @@ export interface Layout {
   /** The IC card's folder, apart from the handset's memory. */
   card: string;
   runLock: string;
+  sim: string;
 }
 
 export function layoutOf(root: string): Layout {
@@ -42,6 +44,7 @@ export function layoutOf(root: string): Layout {
     dataKey: join(root, 'data.key'),
     card: join(root, 'card'),
     runLock: join(root, 'run.lock'),
+    sim: join(root, 'sim.json'),
   };
 }
 

@@ -17,3 +17,4 @@ export { readPcLog } from './mail/mail-files.ts';
 export type { MailBackup } from './mail/mail-store.ts';
 export type { ReceiveResult } from './mail/mail-receive.ts';
 export { mailSchedules, noteRun, setMailSchedule, takeDue, type MailScheduleEntry } from './mail/mail-schedule.ts';
+export * from './subscribers.ts';

@@ -13,11 +13,12 @@ import { noticeMail, type NoticeMailConfig } from './mail-config.ts';
 import { rescue, type RescuePolicy } from './rescue-config.ts';
 import { channel, schedules, type ChannelConfig, type ScheduleConfig } from './schedule-config.ts';
 import { bodies, clock, server, tick, type ProcessConfig, type ServerConfig } from './server-config.ts';
+import { sync } from './sync-config.ts';
 
 export type { LockPolicy, NoticeMailConfig, RescuePolicy };
 
 /** The sections in the order their settings are validated and their parts appear in the configuration. */
-const SECTIONS = [server, backup, owners, tick, schedules, quota, clock, rescue, login, bodies, channel, noticeMail] as const;
+const SECTIONS = [server, backup, owners, tick, schedules, quota, clock, rescue, login, bodies, channel, noticeMail, sync] as const;
 
 /** Every setting's name, across the sections. */
 type SettingName = { [S in (typeof SECTIONS)[number] as keyof S['settings']]: true } extends infer A ? keyof A : never;
@@ -31,7 +32,7 @@ export type CenterConfig = ServerConfig &
   Pick<ProcessConfig, 'tickMs'> &
   ScheduleConfig &
   QuotaConfig &
-  Pick<ProcessConfig, 'clock'> & { rescue: RescuePolicy; login: LockPolicy } & Pick<ProcessConfig, 'bodies'> &
+  Pick<ProcessConfig, 'clock'> & { rescue: RescuePolicy; login: LockPolicy; sync: LockPolicy } & Pick<ProcessConfig, 'bodies'> &
   ChannelConfig & { noticeMail: NoticeMailConfig | null; smtpPassword: string | null };
 
 const CONFIG = new ConfigSections<CenterConfig>('center', SECTIONS);

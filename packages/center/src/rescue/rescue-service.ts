@@ -20,11 +20,18 @@ export interface RescueServiceDeps {
   transfer: Pick<RescueTransfer, 'nudge'>;
   rescues: Pick<RescueRepo, 'create' | 'find' | 'findOpen' | 'listByPhone' | 'findByBackup' | 'transition'>;
   rescueCodes: Pick<RescueCodeRepo, 'putCode' | 'findCode'>;
-  handsets: Pick<HandsetRepo, 'newestByPhone' | 'findByName'>;
+  handsets: Pick<HandsetRepo, 'newestByPhone' | 'findByName' | 'findById'>;
+  /** With SIM sync, the handset that last reported holding the SIM of a number (the subscriber DB, wired in app.ts). */
+  simHolder: SimHolder;
   rescueAudit: Pick<RescueAuditRepo, 'append' | 'list'>;
   restoreOrders: RestoreOrders;
   clock: Clock;
   windowMs: number;
+}
+
+/** Which handset holds the SIM of a phone number, as its terminals last reported (sync.md: the rescue desk follows the SIM). */
+export interface SimHolder {
+  handsetHolding(ownerId: string, phone: string): Promise<string | null>;
 }
 
 /** How the desk places a restore order for the owner (the restore capability's `start`, wired in app.ts). */
@@ -188,8 +195,16 @@ export class RescueService {
     if (changed) await audit(this.#deps, subjectOf(changed), 'restored', `restore ${order.id} completed on the destination handset`);
   }
 
-  /** The newest handset with the phone number; a code row exists only for an owner's number, so this is the owner's. */
+  /**
+   * The handset that last reported holding the number's SIM (several
+   * handsets share one number with SIM sync), else the newest handset with
+   * the phone number; a code row exists only for an owner's number, so this
+   * is the owner's.
+   */
   async #phoneHandset(ownerId: string, phone: string): Promise<HandsetRow> {
+    const holding = await this.#deps.simHolder.handsetHolding(ownerId, phone);
+    const holder = holding === null ? undefined : await this.#deps.handsets.findById(holding);
+    if (holder && holder.ownerId === ownerId && holder.revokedAt === null) return holder;
     const handset = await this.#deps.handsets.newestByPhone(phone);
     if (!handset || handset.ownerId !== ownerId)
       throw new PhoneSafeError('NOT_FOUND', `no handset of this owner has phone number ${phone}`);

@@ -49,6 +49,8 @@ export type ChannelEvent =
   | { event: 'invalid-message'; detail: string }
   /** The center revoked the credential (by the owner, or after a rescue erase): the enrollment and the owner's key are deleted; the loop ends. */
   | { event: 'revoked'; detail: string }
+  /** SIM sync: another terminal of `number` uploaded; this handset has `pendingDown` changes waiting for it (a reminder, R-S6.8). */
+  | { event: 'sync-pending'; number: string; seq: number }
   | { event: 'stopped' };
 
 export type ChannelEventName = ChannelEvent['event'];

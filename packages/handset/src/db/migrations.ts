@@ -119,4 +119,38 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (rescue_id, item_id)
   );
   `,
+  `
+  -- SIM sync (issue 12, sync.md). This terminal: its ID (made at first use,
+  -- never changed), the terminal password's hash and the bind mode. The SIM
+  -- slot (the card itself is DIR/sim.json while inserted). Area 6b: the
+  -- subscribers bound to this terminal (FIG 10-A). And which item is which
+  -- user-area guid, at which center version and content.
+  CREATE TABLE sync_terminal (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    terminal_id TEXT NOT NULL,
+    password_hash TEXT,
+    bind_mode TEXT NOT NULL DEFAULT 'terminal',
+    password_each_sync INTEGER NOT NULL DEFAULT 0,
+    password_failures INTEGER NOT NULL DEFAULT 0,
+    require_sim_for_edits INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE sim_slot (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    subscriber TEXT NOT NULL,
+    came_from TEXT NOT NULL,
+    inserted_at TEXT NOT NULL
+  );
+  CREATE TABLE sync_binding (subscriber TEXT PRIMARY KEY, bound_at TEXT NOT NULL, via TEXT NOT NULL);
+  CREATE TABLE sync_items (
+    guid TEXT PRIMARY KEY,
+    subscriber TEXT NOT NULL,
+    item_id TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    pending_tag TEXT,
+    pending_sha256 TEXT
+  );
+  `,
 ];

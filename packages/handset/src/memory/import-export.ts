@@ -19,6 +19,8 @@ export interface ImportResult {
   bytes: number;
   /** The B4 size trigger fired after this save: the backup it ran. */
   sizeBackup?: TriggeredBackup;
+  /** Said before the save (sync: no SIM inserted, the change may conflict, [0068]). */
+  warning?: string;
 }
 
 export interface ExportResult {

@@ -1,20 +1,28 @@
 import { resolve } from 'node:path';
+import { PhoneSafeError } from '@phonesafe/protocol';
 import type { HandsetContext } from '../context.ts';
 import type { ProgressFn } from '../util/progress.ts';
 import type { Item } from './memory.ts';
 import { deleteItems, type DeleteItemsDeps } from './delete-items.ts';
 import { exportTree, importTree, type ExportResult, type ImportResult, type SaveItem } from './import-export.ts';
 
-type MemoryIOContext = Pick<HandsetContext, 'memory' | 'writers' | 'writes' | 'session'> & DeleteItemsDeps;
+type MemoryIOContext = Pick<HandsetContext, 'memory' | 'writers' | 'writes' | 'session' | 'clock'> & DeleteItemsDeps;
 
 /** The owner's files in and out of the handset's memory, and what a save does besides. */
 export class MemoryIO {
   readonly #ctx: MemoryIOContext;
   readonly #backups: { afterImport(result: ImportResult): Promise<ImportResult> };
+  readonly #guard: () => string | null;
 
-  constructor(ctx: MemoryIOContext, backups: { afterImport(result: ImportResult): Promise<ImportResult> }) {
+  /** `guard` runs before the owner's edits: it may refuse one (throw) or answer a warning ([0068], sync/syncs.ts). */
+  constructor(
+    ctx: MemoryIOContext,
+    backups: { afterImport(result: ImportResult): Promise<ImportResult> },
+    guard: () => string | null = () => null,
+  ) {
     this.#ctx = ctx;
     this.#backups = backups;
+    this.#guard = guard;
   }
 
   /**
@@ -25,6 +33,7 @@ export class MemoryIO {
    */
   async importTree(src: string, options: { onProgress?: ProgressFn; mirror?: boolean } = {}): Promise<ImportResult> {
     const { memory, writers } = this.#ctx;
+    const warning = this.#guard();
     const removeGone = options.mirror ? (gone: readonly Item[]) => deleteItems(this.#ctx, gone) : undefined;
     const run = () =>
       importTree(resolve(src), memory, this.#save, {
@@ -32,7 +41,7 @@ export class MemoryIO {
         ...(removeGone ? { removeGone } : {}),
       });
     const result = await writers.track(run, true);
-    return this.#backups.afterImport(result);
+    return { ...(await this.#backups.afterImport(result)), ...(warning ? { warning } : {}) };
   }
 
   /** Writes what is on the handset; offloaded items are counted, not written. */
@@ -42,6 +51,27 @@ export class MemoryIO {
 
   /** The save below, for restores that arrive by mail (mail/mail-responder.ts). */
   readonly save: SaveItem = (path, staged, modifiedAt) => this.#save(path, staged, modifiedAt);
+
+  /** One item's new content from bytes (a sync download), changed now: a save like an import's, backup copy included. */
+  async saveBytes(path: string, content: Uint8Array): Promise<Item> {
+    const staged = await this.#ctx.memory.stage(
+      (async function* () {
+        yield content;
+      })(),
+    );
+    await this.#save(path, staged, this.#ctx.clock.now().toISOString());
+    const item = this.#ctx.memory.byPath(path);
+    if (!item) throw new PhoneSafeError('LOCAL_IO', `${path} was saved but is not in memory`);
+    return item;
+  }
+
+  /** Deletes the item at `path` as `import --mirror` does (delete-items.ts); NOT_FOUND when there is none. */
+  async deleteItem(path: string): Promise<Item> {
+    const item = this.#ctx.memory.byPath(path);
+    if (!item) throw new PhoneSafeError('NOT_FOUND', `no item ${path} on this handset`);
+    await deleteItems(this.#ctx, [item]);
+    return item;
+  }
 
   /**
    * A save: the new content becomes the item's next version, and its backup

@@ -48,12 +48,21 @@ export const CredentialRevokedNotice = z.strictObject({
   requestId: Id,
 });
 
+/** SIM sync (S6, sync.md): another terminal of the subscriber uploaded changes; the user area's counter is now `seq`. */
+export const SyncPendingNotice = z.strictObject({
+  type: z.literal('sync-pending'),
+  requestId: Id,
+  number: z.string(),
+  seq: z.number().int(),
+});
+
 export const CenterMessage = z.discriminatedUnion('type', [
   BackupStartRequest,
   RestorePendingNotice,
   RescueSaveRequest,
   RescueEraseRequest,
   CredentialRevokedNotice,
+  SyncPendingNotice,
 ]);
 export type CenterMessage = z.infer<typeof CenterMessage>;
 

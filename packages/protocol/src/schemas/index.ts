@@ -13,3 +13,4 @@ export * from './quota.ts';
 export * from './health.ts';
 export * from './safe.ts';
 export * from './mail.ts';
+export * from './sync.ts';

@@ -18,6 +18,7 @@ export const NoticeKind = z.enum([
   'restore-failed',
   'storage-full',
   'password-recovered',
+  'sync-locked',
 ]);
 export const Notice = z.strictObject({
   noticeId: Id,

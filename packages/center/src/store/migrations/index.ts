@@ -12,6 +12,7 @@ import { wrongTriesSchema } from './0004-wrong-tries.ts';
 import { partIntegritySchema } from './0005-part-integrity.ts';
 import { rescueHardening } from './0007-rescue-hardening.ts';
 import { restoreOrdersSchema } from './0008-restore-orders.ts';
+import { syncSchema } from './0009-sync.ts';
 import { noticeMailSchema } from './0010-notice-mail.ts';
 import { keptBackupsRecoveryKeys } from './0011-kept-backups-recovery-keys.ts';
 
@@ -26,6 +27,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0005-part-integrity': partIntegritySchema(),
         '0007-rescue-hardening': rescueHardening(),
         '0008-restore-orders': restoreOrdersSchema(),
+        '0009-sync': syncSchema(),
         '0010-notice-mail': noticeMailSchema(),
         '0011-kept-backups-recovery-keys': keptBackupsRecoveryKeys(),
       };

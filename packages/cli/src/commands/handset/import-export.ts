@@ -18,6 +18,7 @@ export function importExportVerbs(handset: Command, env: CliEnv): void {
       withHandset(env, flags, { deliverPending: true }, async (agent, out) => {
         const mirror = Boolean(flags.mirror);
         const result = await withProgress(out, (onProgress) => agent.importTree(src, { onProgress, mirror }));
+        if (result.warning) out.note(`warning: ${result.warning}`);
         out.result(result, (r) => [
           `imported ${src}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged${mirror ? `, ${r.deleted} deleted` : ''} (${humanBytes(r.bytes)} new)`,
           ...(!r.sizeBackup

@@ -17,6 +17,7 @@ import { runVerb } from './run.ts';
 import { settingsVerb } from './settings.ts';
 import { historyVerb, noticesVerb, statusVerb } from './status.ts';
 import { safeVerbs, walletVerbs } from './wallet.ts';
+import { syncVerbs } from './sync.ts';
 
 export function handsetCommands(program: Command, env: CliEnv): void {
   const handset = program.command('handset').description('the handset agent: enrol, import/export data, back up, restore');
@@ -35,6 +36,7 @@ export function handsetCommands(program: Command, env: CliEnv): void {
     walletVerbs,
     safeVerbs,
     mailVerbs,
+    syncVerbs,
   ])
     register(handset, env);
 }

@@ -103,6 +103,8 @@ export function eventText(e: RunEvent): string {
       return `ignored an invalid message: ${e.detail}`;
     case 'revoked':
       return `${e.detail}: this handset's enrolment and the owner's key are deleted`;
+    case 'sync-pending':
+      return `another terminal of ${e.number} uploaded changes: sync to get them (handset sync, or insert the SIM)`;
     case 'stopped':
       return 'stopped';
     case 'mail-accepted':

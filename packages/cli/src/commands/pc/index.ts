@@ -17,6 +17,7 @@ import { recoveryVerbs } from './recovery.ts';
 import { rescueVerbs } from './rescue.ts';
 import { restoreVerbs } from './restore.ts';
 import { scheduleVerb } from './schedule.ts';
+import { subscriberVerbs } from './subscriber.ts';
 
 export function pcCommands(program: Command, env: CliEnv): void {
   const pc = program
@@ -37,6 +38,7 @@ export function pcCommands(program: Command, env: CliEnv): void {
     quotaVerb,
     mailVerbs,
     mailRunVerbs,
+    subscriberVerbs,
   ])
     register(pc, env);
 }

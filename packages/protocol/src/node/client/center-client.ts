@@ -9,6 +9,7 @@ import * as S from '../../schemas/schedule.ts';
 import { PhoneSafeError } from '../../errors.ts';
 import { decodePartBatch, encodePartBatch, PartBatchAck, type BatchPart } from '../../schemas/part-batch.ts';
 import { Http, type HttpOptions } from './http.ts';
+import { SyncClient } from './sync-client.ts';
 
 /** Typed calls of wire protocol v1 (docs/design/wire-protocol.md). */
 export class CenterClient {
@@ -20,6 +21,11 @@ export class CenterClient {
 
   get baseUrl(): string {
     return this.http.baseUrl;
+  }
+
+  /** The SIM sync calls (sync.md) on the same connections and credential. */
+  sync(): SyncClient {
+    return new SyncClient(this.http);
   }
 
   /** A client on the same connections acting with another credential. */

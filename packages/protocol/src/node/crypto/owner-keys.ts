@@ -42,12 +42,14 @@ export interface SealedPart {
 export class OwnerKeys {
   readonly #partIdKey: Buffer;
   readonly #sealKey: Buffer;
+  readonly #collectionKek: Buffer;
   readonly gear: Uint32Array;
 
   constructor(dataKey: Buffer) {
     if (dataKey.length !== 32) throw new PhoneSafeError('DECRYPT_FAILED', 'a data key is 32 bytes');
     this.#partIdKey = hkdf(dataKey, 'phonesafe/v1/part-id');
     this.#sealKey = hkdf(dataKey, 'phonesafe/v1/seal');
+    this.#collectionKek = hkdf(dataKey, 'phonesafe/v1/collection-kek');
     this.gear = gearTable(hkdf(dataKey, 'phonesafe/v1/cdc-gear'));
   }
 
@@ -78,6 +80,16 @@ export class OwnerKeys {
     return { id, bytes, sha256: sha256Hex(bytes), plainSize: plain.length };
   }
 
+  /** Wraps a sync collection key (sync.md) for one subscriber and kind; the center stores it and cannot open it. */
+  wrapCollectionKey(number: string, kind: string, key: Buffer): string {
+    return seal(this.#collectionKek, key, collectionAad(number, kind)).toString('base64');
+  }
+
+  /** DECRYPT_FAILED when it was wrapped by another owner, or for another subscriber or kind. */
+  unwrapCollectionKey(number: string, kind: string, wrapped: string): Buffer {
+    return open(this.#collectionKek, Buffer.from(wrapped, 'base64'), collectionAad(number, kind)).plain;
+  }
+
   /**
    * Opens a sealed part. A damaged part, one sealed with another key, or one
    * stored under another id (the id is in the AAD) fails with DECRYPT_FAILED.
@@ -89,6 +101,10 @@ export class OwnerKeys {
     const { plain, flags } = open(this.#sealKey, sealed, Buffer.from(id, 'ascii'));
     return flags & FLAG_ZSTD ? zstdDecompressSync(plain) : plain;
   }
+}
+
+function collectionAad(number: string, kind: string): Buffer {
+  return Buffer.from(`phonesafe/v1/collection-key\0${number}\0${kind}`);
 }
 
 function worthCompressing(plain: Uint8Array): boolean {

@@ -1,0 +1,61 @@
+/** The user area's storage port (S5, S8). Contracts common to every repository: center-store.ts. */
+import type { ChangeResult, DataKind, DownChange, UpChange } from '@phonesafe/protocol';
+
+export interface SessionRow {
+  id: string;
+  subscriberId: string;
+  terminalId: string;
+  handsetId: string;
+  snapshot: number;
+  kinds: DataKind[];
+  direction: 'both' | 'up' | 'down';
+  reason: string;
+  openedAt: string;
+  endedAt: string | null;
+}
+
+export interface AreaRow {
+  guid: string;
+  kind: DataKind;
+  version: number;
+  seq: number;
+  deleted: boolean;
+  originTerminal: string;
+  header: string | null;
+}
+
+export interface SyncRepo {
+  /** The last sequence number given in the subscriber's area (0 when none). */
+  lastSeq(subscriberId: string): Promise<number>;
+  /**
+   * Applies changes in one transaction under the subscriber's counter row
+   * lock: each change whose baseVersion is the item's current version (0:
+   * no such item) is written with the next sequence number and version + 1;
+   * any other is answered with the current version and written not at all.
+   */
+  apply(subscriberId: string, terminalId: string, changes: readonly UpChange[], at: string): Promise<ChangeResult[]>;
+  /**
+   * The download page (sync.md): changes with after < seq <= upTo, of
+   * `kinds`, whose latest change is not `terminalId`'s own; in seq order.
+   */
+  changesSince(q: {
+    subscriberId: string;
+    terminalId: string;
+    after: number;
+    upTo: number;
+    kinds: DataKind[];
+    limit: number;
+  }): Promise<DownChange[]>;
+  pendingCount(q: { subscriberId: string; terminalId: string; after: number; upTo: number; kinds: DataKind[] }): Promise<number>;
+  cursor(subscriberId: string, terminalId: string): Promise<number>;
+  /** Moves the cursor forward only (a late or repeated end never moves it back). */
+  advanceCursor(subscriberId: string, terminalId: string, cursor: number, at: string): Promise<number>;
+  cursors(subscriberId: string): Promise<Map<string, { cursor: number; lastSyncAt: string }>>;
+  /** Back to 0: the terminal's kinds changed, so it must see every item of its kinds again ([0067]). */
+  rewindCursor(subscriberId: string, terminalId: string): Promise<void>;
+  openSession(row: SessionRow): Promise<void>;
+  session(id: string): Promise<SessionRow | undefined>;
+  endSession(id: string, at: string): Promise<void>;
+  /** Every row of the area, bodies left out, in seq order. */
+  area(subscriberId: string): Promise<AreaRow[]>;
+}

@@ -1,0 +1,50 @@
+/** What a sync session did, as the CLI prints it: the exact items that crossed the wire (FIG 16's assertion). */
+import type { Clock, DataKind } from '@phonesafe/protocol';
+import type { Item } from '../memory/memory.ts';
+import type { Memory } from '../memory/memory.ts';
+import type { Session } from '../session.ts';
+import type { SyncRecords } from './sync-records.ts';
+
+export interface SyncResult {
+  number: string;
+  terminalId: string;
+  reason: 'sim-insert' | 'sim-remove' | 'manual';
+  direction: 'both' | 'up' | 'down';
+  /** Paths sent as additions or changes. */
+  uploaded: string[];
+  /** Paths sent as deletions. */
+  uploadedDeletions: string[];
+  /** Paths received as additions or changes. */
+  downloaded: string[];
+  /** Paths received as deletions (and deleted here). */
+  downloadedDeletions: string[];
+  /** Keep-both conflicts: the other terminal's version at `path`, this one's at `copy`. */
+  conflicts: Array<{ path: string; copy: string | null; kind: 'edit-edit' | 'edit-delete' | 'delete-edit' }>;
+  /** The cursor after the session. */
+  cursor: number;
+}
+
+/** How the engine writes the memory: saves and deletions as the owner's own (memory/memory-io.ts). */
+export interface MemoryWriter {
+  saveBytes(path: string, content: Uint8Array): Promise<Item>;
+  deleteItem(path: string): Promise<Item>;
+}
+
+export interface EngineDeps {
+  records: SyncRecords;
+  memory: Memory;
+  writer: MemoryWriter;
+  clock: Clock;
+  session: Session;
+}
+
+/** One open session: its id, the subscriber, the unwrapped collection keys of the terminal's kinds. */
+export interface OpenSession {
+  sessionId: string;
+  number: string;
+  terminalId: string;
+  snapshot: number;
+  cursor: number;
+  kinds: DataKind[];
+  keys: Map<DataKind, Buffer>;
+}
