@@ -68,16 +68,16 @@ function bindVerbs(handset: Command, env: CliEnv): void {
     }),
   );
 
-  handsetVerb(handset, 'bind', 'register this handset as a terminal of the inserted SIM (PIN and terminal password, FIG 8) and bind it')
+  handsetVerb(handset, 'bind', 'register this handset as a terminal of the inserted SIM (PIN and terminal password) and bind it')
     .option(
       '--mode <mode>',
       `terminal (subscriber ID kept here), sim (terminal ID on the SIM) or every-sync (PIN and password each time)`,
       'terminal',
     )
-    .option('--password-each-sync', 'ask the terminal password at every sync too (FIG 12)')
+    .option('--password-each-sync', 'ask the terminal password at every sync too')
     .option('--kinds <list>', `the kinds this terminal syncs (default all: ${DATA_KINDS.join(',')})`, parseKinds)
-    .option('--shop', "the shop's registration (FIG 19): PIN checked, no terminal password")
-    .option('--require-sim-for-edits', 'refuse edits of synced data while no SIM is inserted ([0023]; else a warning)')
+    .option('--shop', "the shop's registration: PIN checked, no terminal password")
+    .option('--require-sim-for-edits', 'refuse edits of synced data while no SIM is inserted (else a warning)')
     .action(
       (
         flags: HandsetFlags & {
