@@ -5,14 +5,15 @@
  * does, and queues its mail in the same transaction; the dispatcher
  * (notice-mail-dispatcher.ts) sends it.
  */
-import type { Clock } from '@phonesafe/protocol';
+import type { Clock, Notice } from '@phonesafe/protocol';
 import type { UnitOfWork } from '@phonesafe/server-kit';
 import { newId } from '../ids.ts';
 import type { NoticeMailRepo } from './notice-mail-repo.ts';
 import type { NoticeRepo } from './notice-repo.ts';
 import type { NoticeInput, Notifier } from './notifier.ts';
 
-const SUBJECTS: Record<string, string> = {
+/** Every kind has a subject: a new kind without one fails the type check. */
+const SUBJECTS: Record<Notice['kind'], string> = {
   'backup-failed': 'a backup could not be made',
   'backup-made': 'a backup was made',
   'over-quota': 'your storage is full',
@@ -24,10 +25,15 @@ const SUBJECTS: Record<string, string> = {
   'rescue-expiring': 'a rescue backup will expire soon',
   'rescue-expired': 'a rescue backup expired and was erased',
   'rescue-gave-up': 'the rescue of your handset gave up',
+  'handset-revoked': 'one of your handsets was cut off',
+  'restore-failed': 'a restore could not be applied',
+  'storage-full': 'the backup center is out of space',
+  'password-recovered': 'your password was reset with your recovery key',
+  'sync-locked': 'syncing is locked after wrong passwords',
 };
 
-export function noticeSubject(kind: string): string {
-  return `PhoneSafe: ${SUBJECTS[kind] ?? kind}`;
+export function noticeSubject(kind: Notice['kind']): string {
+  return `PhoneSafe: ${SUBJECTS[kind]}`;
 }
 
 export function noticeBody(notice: NoticeInput): string {
