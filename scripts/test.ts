@@ -12,6 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { glob } from 'node:fs/promises';
+import { COMPILE_CACHE } from '@phonesafe/testkit';
 
 const UNIT_SUFFIX = '.unit.test.ts';
 
@@ -47,4 +48,6 @@ if (args.length === 0) {
   // The size budget (files ≤ 300 lines, functions ≤ 60; scripts/sizes.ts).
   run('size budget', process.execPath, ['scripts/sizes.ts']);
 }
+// Each test file's process compiles the same modules: Node's compile cache (the one the testkit gives every `phonesafe` it starts) does it once.
+process.env['NODE_COMPILE_CACHE'] ??= COMPILE_CACHE;
 run(`tests (${selected.length} files)`, process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=300000', ...selected]);

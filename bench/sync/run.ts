@@ -17,8 +17,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, startCenter } from '@phonesafe/center';
 import { HandsetAgent, createSim } from '@phonesafe/handset';
-import { DATA_KINDS, type DataKind } from '@phonesafe/protocol';
-import { CenterClient, loginOwner, newCollectionKey } from '@phonesafe/protocol/node';
+import { DATA_KINDS } from '@phonesafe/protocol';
+import { createSubscriberAsOwner } from '@phonesafe/testkit';
 import { writeContacts } from '../scale/contacts.ts';
 
 const { values: opt } = parseArgs({
@@ -50,25 +50,22 @@ async function round(root: string, n: number): Promise<{ upMs: number; downMs: n
     };
     const a = await open('a');
     const b = await open('b');
-    const owner = await loginOwner(new CenterClient({ baseUrl: center.url }), OWNER, PASSWORD);
-    const keys: Partial<Record<DataKind, string>> = {};
-    for (const kind of DATA_KINDS) keys[kind] = owner.keys.wrapCollectionKey(NUMBER, kind, newCollectionKey());
-    await owner.client.sync().createSubscriber({ number: NUMBER, keys });
-    await owner.client.close();
+    await createSubscriberAsOwner(center.url, OWNER, PASSWORD, NUMBER);
     const sim = join(root, `sim-${n}.json`);
     await createSim(sim, { number: NUMBER, pin: PIN });
-    const kinds = [...DATA_KINDS];
-    for (const agent of [a, b]) {
-      await agent.simSync.insertSim(sim, PIN, {});
-      await agent.simSync.bind({
+    const bind = (agent: HandsetAgent) =>
+      agent.simSync.bind({
         mode: 'terminal',
         passwordEachSync: false,
         requireSimForEdits: false,
-        kinds,
+        kinds: [...DATA_KINDS],
         shop: false,
         pin: PIN,
         password: TERMINAL,
       });
+    for (const agent of [a, b]) {
+      await agent.simSync.insertSim(sim, PIN, {});
+      await bind(agent);
       await agent.simSync.removeSim(sim, { noSync: true, secrets: {} });
     }
     const src = join(root, `src-${n}`);
@@ -89,15 +86,7 @@ async function round(root: string, n: number): Promise<{ upMs: number; downMs: n
       const c = await open('c');
       await b.simSync.removeSim(sim, { noSync: true, secrets: {} });
       await c.simSync.insertSim(sim, PIN, {});
-      await c.simSync.bind({
-        mode: 'terminal',
-        passwordEachSync: false,
-        requireSimForEdits: false,
-        kinds,
-        shop: false,
-        pin: PIN,
-        password: TERMINAL,
-      });
+      await bind(c);
       t = performance.now();
       const down = await c.simSync.sync('down', {});
       const downMs = performance.now() - t;

@@ -9,8 +9,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cli, cliFails, cliJson, ownerEnv, writeTree } from '@phonesafe/testkit';
-import { asHandset, NUMBER, ran, SyncWorld, terminalIdOf } from './helpers/sync-world.ts';
+import { cli, cliFails, cliJson, ownerEnv, writeTree, asHandset, SYNC_NUMBER, ran, SyncWorld } from '@phonesafe/testkit';
 
 test(
   'a SIM in an unbound handset of the same owner, or in another owner’s handset holding data, syncs nothing either way',
@@ -30,13 +29,8 @@ test(
     assert.ok(inserted && !inserted.ok && inserted.code === 'SYNC_SIM_NOT_BOUND', JSON.stringify(inserted));
     await cliFails(['handset', 'sync', '--data', world.dir('U')], world.env, 3, 'SYNC_SIM_NOT_BOUND');
     // A crafted request with U's own credential: the center refuses it too, for its own terminal ID and for A's.
-    for (const terminalId of [await terminalIdOf(world, 'U'), await terminalIdOf(world, 'A')]) {
-      const open = await asHandset(world.dir('U'), 'POST', '/v1/sync/sessions', {
-        number: NUMBER,
-        terminalId,
-        reason: 'manual',
-        direction: 'both',
-      });
+    for (const terminalId of [await world.terminalIdOf('U'), await world.terminalIdOf('A')]) {
+      const open = await world.openSessionAs('U', 'both', { terminalId });
       assert.equal(open.status, 403);
       assert.equal(open.json.code, 'SYNC_NOT_BOUND');
     }
@@ -60,21 +54,28 @@ test(
     await cliFails(['handset', 'bind', '--data', m], env, 3, 'SYNC_NOT_BOUND');
     const mId = (await cliJson<{ terminalId: string }>(['handset', 'sim', 'status', '--data', m], env)).terminalId;
     const crafted = await asHandset(m, 'POST', '/v1/sync/sessions', {
-      number: NUMBER,
+      number: SYNC_NUMBER,
       terminalId: mId,
       reason: 'manual',
       direction: 'both',
     });
     assert.equal(crafted.status, 403);
-    const register = await asHandset(m, 'PUT', `/v1/sync/terminals/${mId}`, { number: NUMBER, kinds: ['contacts'], registeredVia: 'shop' });
+    const register = await asHandset(m, 'PUT', `/v1/sync/terminals/${mId}`, {
+      number: SYNC_NUMBER,
+      kinds: ['contacts'],
+      registeredVia: 'shop',
+    });
     assert.equal(register.status, 403);
     await cliJson(['handset', 'sim', 'remove', '--no-sync', '--to', world.sim, '--data', m], env);
 
     assert.deepEqual(await world.area(), area, 'the user area is unchanged');
-    const view = await cliJson<{ terminals: Array<{ terminalId: string }> }>(['pc', 'subscriber', 'show', '--number', NUMBER], world.env);
+    const view = await cliJson<{ terminals: Array<{ terminalId: string }> }>(
+      ['pc', 'subscriber', 'show', '--number', SYNC_NUMBER],
+      world.env,
+    );
     assert.deepEqual(
       view.terminals.map((x) => x.terminalId),
-      [await terminalIdOf(world, 'A')],
+      [await world.terminalIdOf('A')],
       'only A is a terminal',
     );
   },
@@ -89,7 +90,7 @@ test(
     await world.insert('S');
     await cliJson(['handset', 'bind', '--mode', 'sim', '--data', world.dir('S')], world.env);
     const sim = await cliJson<{ terminalIds: string[] }>(['sim', 'show', '--sim', join(world.dir('S'), 'sim.json')], world.env);
-    assert.deepEqual(sim.terminalIds, [await terminalIdOf(world, 'S')]);
+    assert.deepEqual(sim.terminalIds, [await world.terminalIdOf('S')]);
     await world.save('S', { 'contacts/s.vcf': 'S' });
     assert.deepEqual(ran(await world.remove('S'), 'S removal').uploaded, ['contacts/s.vcf']);
     const x = await world.insert('X');
@@ -134,7 +135,7 @@ test(
     const h = await cliJson<{ downloaded: string[] }>(['handset', 'sync', '--data', world.dir('H')], noPassword);
     assert.equal(h.downloaded.length, 2);
     const view = await cliJson<{ terminals: Array<{ registeredVia: string; holdsSim: boolean; handsetName: string }> }>(
-      ['pc', 'subscriber', 'show', '--number', NUMBER],
+      ['pc', 'subscriber', 'show', '--number', SYNC_NUMBER],
       world.env,
     );
     assert.deepEqual(
@@ -178,7 +179,7 @@ test(
 
     // A SIM whose PUK is known: unblocked, the new PIN works.
     const known = join(world.w.root, 'known-sim.json');
-    await cliJson(['sim', 'create', '--sim', known, '--number', NUMBER], { ...world.env, PHONESAFE_PUK: '12345678' });
+    await cliJson(['sim', 'create', '--sim', known, '--number', SYNC_NUMBER], { ...world.env, PHONESAFE_PUK: '12345678' });
     for (let i = 0; i < 3; i++)
       await cli(['handset', 'sim', 'insert', '--sim', known, '--data', world.dir('A')], { ...world.env, PHONESAFE_PIN: '9999' });
     await cliJson(['sim', 'unblock', '--sim', known], { ...world.env, PHONESAFE_PUK: '12345678', PHONESAFE_PIN: '1357' });
@@ -191,7 +192,7 @@ test(
       3,
       'SYNC_TERMINAL_PASSWORD_WRONG',
     );
-    const view = await cliJson<{ terminals: unknown[] }>(['pc', 'subscriber', 'show', '--number', NUMBER], world.env);
+    const view = await cliJson<{ terminals: unknown[] }>(['pc', 'subscriber', 'show', '--number', SYNC_NUMBER], world.env);
     assert.deepEqual(view.terminals, []);
   },
 );
@@ -202,21 +203,13 @@ test(
   async (t) => {
     const world = await SyncWorld.create(t, ['A']);
     await world.bindAll();
-    await cliJson(['pc', 'subscriber', 'set', '--number', NUMBER, '--security', 'terminal-password'], world.env);
+    await cliJson(['pc', 'subscriber', 'set', '--number', SYNC_NUMBER, '--security', 'terminal-password'], world.env);
     await world.insert('A');
     await world.save('A', { 'contacts/a.vcf': 'A' });
     // In FIG 10 mode the handset asks no password itself; the center does.
     const { PHONESAFE_TERMINAL_PASSWORD: _pw, ...noPassword } = world.env;
     await cliFails(['handset', 'sync', '--data', world.dir('A')], noPassword, 3, 'UNAUTHENTICATED');
-    const terminalId = await terminalIdOf(world, 'A');
-    const open = (terminalPassword: string) =>
-      asHandset(world.dir('A'), 'POST', '/v1/sync/sessions', {
-        number: NUMBER,
-        terminalId,
-        reason: 'manual',
-        direction: 'both',
-        terminalPassword,
-      });
+    const open = (terminalPassword: string) => world.openSessionAs('A', 'both', { terminalPassword });
     for (let i = 2; i <= 9; i++) assert.equal((await open(`wrong ${i}`)).status, 401, `wrong try ${i}`);
     const tenth = await open('wrong 10');
     assert.equal(tenth.status, 401);

@@ -7,12 +7,10 @@
  * answered 4xx problem+json and store nothing.
  */
 import { strict as assert } from 'node:assert';
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { listFiles } from '@phonesafe/testkit';
-import { asHandset, NUMBER, ran, SyncWorld, terminalIdOf } from './helpers/sync-world.ts';
+import { listFiles, asHandset, ran, SyncWorld, craftedPut } from '@phonesafe/testkit';
 
 const MARKER = 'Quuxbarzonk7781';
 
@@ -35,25 +33,10 @@ test(
     for (const file of files) assert.equal((await readFile(file)).indexOf(marker), -1, `${file} contains the plaintext marker`);
 
     // Crafted, bad messages from B (a registered terminal holding the SIM).
-    const terminalId = await terminalIdOf(world, 'B');
-    const open = await asHandset(world.dir('B'), 'POST', '/v1/sync/sessions', {
-      number: NUMBER,
-      terminalId,
-      reason: 'manual',
-      direction: 'both',
-    });
+    const open = await world.openSessionAs('B', 'both');
     assert.equal(open.status, 201);
     const session = `/v1/sync/sessions/${open.json.sessionId as string}`;
-    const change = () => ({
-      guid: randomBytes(16).toString('hex'),
-      op: 'put',
-      kind: 'contacts',
-      baseVersion: 0,
-      tag: randomBytes(16).toString('hex'),
-      modifiedAt: new Date(0).toISOString(),
-      header: 'AAAA',
-      body: 'AAAA',
-    });
+    const change = () => craftedPut('contacts');
     const before = await world.area();
     const bad: Array<[string, unknown, number, string]> = [
       ['a change without its guid', { changes: [{ ...change(), guid: undefined }] }, 400, 'VALIDATION_FAILED'],

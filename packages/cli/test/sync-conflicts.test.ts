@@ -10,8 +10,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cli, cliFails, writeTree } from '@phonesafe/testkit';
-import { ran, sorted, SyncWorld } from './helpers/sync-world.ts';
+import { cli, cliFails, writeTree, ran, sorted, SyncWorld } from '@phonesafe/testkit';
 
 const X = 'contacts/x.vcf';
 const COPY = 'contacts/x (conflict A).vcf';

@@ -12,8 +12,8 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { card, fig16, FIG16_WIRE, replay, save, type Step } from './helpers/sync-fig16.ts';
-import { sorted, SyncWorld } from './helpers/sync-world.ts';
 import { SyncModel } from './helpers/sync-model.ts';
+import { sorted, SyncWorld } from '@phonesafe/testkit';
 
 test('FIG 16 with three handsets and one SIM: exactly the table, step by step', { timeout: 600_000 }, async (t) => {
   const world = await SyncWorld.create(t, ['A', 'B', 'C']);

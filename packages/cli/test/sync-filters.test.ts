@@ -5,10 +5,8 @@
  * is refused.
  */
 import { strict as assert } from 'node:assert';
-import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { cliJson } from '@phonesafe/testkit';
-import { asHandset, NUMBER, ran, sorted, SyncWorld, terminalIdOf } from './helpers/sync-world.ts';
+import { cliJson, asHandset, SYNC_NUMBER, ran, sorted, SyncWorld, craftedPut } from '@phonesafe/testkit';
 
 test('a terminal syncs only its kinds; rights follow apps; the owner changes them from the pc', { timeout: 300_000 }, async (t) => {
   const world = await SyncWorld.create(t, ['A', 'B']);
@@ -26,32 +24,19 @@ test('a terminal syncs only its kinds; rights follow apps; the owner changes the
   const b = ran(await world.insert('B'), 'B in');
   assert.deepEqual(sorted(b.downloaded), ['apps/game/app.bin', 'contacts/a.vcf', 'rights/game.lic'], 'no settings reach B');
 
-  const terminalId = await terminalIdOf(world, 'B');
-  const open = await asHandset(world.dir('B'), 'POST', '/v1/sync/sessions', {
-    number: NUMBER,
-    terminalId,
-    reason: 'manual',
-    direction: 'up',
-  });
+  const terminalId = await world.terminalIdOf('B');
+  const open = await world.openSessionAs('B', 'up');
   const crafted = await asHandset(world.dir('B'), 'POST', `/v1/sync/sessions/${open.json.sessionId as string}/changes`, {
-    changes: [
-      {
-        guid: randomBytes(16).toString('hex'),
-        op: 'put',
-        kind: 'settings',
-        baseVersion: 0,
-        tag: randomBytes(16).toString('hex'),
-        modifiedAt: new Date(0).toISOString(),
-        header: 'AAAA',
-        body: 'AAAA',
-      },
-    ],
+    changes: [craftedPut('settings')],
   });
   assert.equal(crafted.status, 422);
   assert.equal(crafted.json.code, 'SYNC_KIND_NOT_TARGETED');
 
   // The owner adds settings to B's kinds (FIG 15 at the pc): B's next sync brings A's and sends its own.
-  await cliJson(['pc', 'subscriber', 'set', '--number', NUMBER, '--terminal', terminalId, '--kinds', 'contacts,apps,settings'], world.env);
+  await cliJson(
+    ['pc', 'subscriber', 'set', '--number', SYNC_NUMBER, '--terminal', terminalId, '--kinds', 'contacts,apps,settings'],
+    world.env,
+  );
   const again = await world.sync('B');
   assert.deepEqual(again.uploaded, ['settings/ring.conf']);
   assert.deepEqual(again.downloaded, ['settings/a.conf'], 'a kind added: every item of it that B does not have ([0067])');

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { runHandset } from './helpers/live.ts';
-import { NUMBER, ran, SyncWorld } from './helpers/sync-world.ts';
+import { SYNC_NUMBER, ran, SyncWorld } from '@phonesafe/testkit';
 
 test('another terminal’s upload reaches a connected handset as sync-pending', { timeout: 300_000 }, async (t) => {
   const world = await SyncWorld.create(t, ['A', 'B']);
@@ -18,7 +18,7 @@ test('another terminal’s upload reaches a connected handset as sync-pending', 
   const seq = ran(await world.remove('A'), 'A out');
   assert.deepEqual(seq.uploaded, ['contacts/new.vcf']);
   const pending = await runs[1]!.next((e) => e.event === 'sync-pending', 'sync-pending on B');
-  assert.equal(pending.event === 'sync-pending' && pending.number, NUMBER);
+  assert.equal(pending.event === 'sync-pending' && pending.number, SYNC_NUMBER);
   assert.equal(pending.event === 'sync-pending' && pending.seq, 1);
   assert.ok(!runs[0]!.events.some((e) => e.event === 'sync-pending'), 'the uploader is not told');
 });

@@ -7,8 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { centerWithOwner, cliJson, OWNER_EMAIL, sqliteRows } from '@phonesafe/testkit';
-import { NUMBER, SyncWorld } from './helpers/sync-world.ts';
+import { centerWithOwner, cliJson, OWNER_EMAIL, sqliteRows, SYNC_NUMBER, SyncWorld } from '@phonesafe/testkit';
 
 const CODE = '58213947';
 
@@ -28,7 +27,7 @@ test('a rescue of the shared number reaches the handset holding the SIM, not the
         '--name',
         name,
         '--phone',
-        NUMBER,
+        SYNC_NUMBER,
         '--data',
         join(center.root, 'handsets', name),
       ],
@@ -37,7 +36,7 @@ test('a rescue of the shared number reaches the handset holding the SIM, not the
   const world = await SyncWorld.create(t, ['C'], { center });
   for (const name of ['A', 'B']) await cliJson(['handset', 'password', 'set', '--data', world.dir(name)], world.env);
   const rescueOf = async () => {
-    await cliJson(['pc', 'rescue', '--phone', NUMBER, '--code', CODE], { ...world.env, PHONESAFE_RESCUE_CODE: CODE });
+    await cliJson(['pc', 'rescue', '--phone', SYNC_NUMBER, '--code', CODE], { ...world.env, PHONESAFE_RESCUE_CODE: CODE });
     return sqliteRows<{ name: string }>(
       join(center.data, 'center.db'),
       "SELECT h.name FROM rescues r JOIN handsets h ON h.id = r.handset_id WHERE r.status = 'waiting-for-handset'",

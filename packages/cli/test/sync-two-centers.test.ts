@@ -8,10 +8,9 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { OWNER_EMAIL, ownerEnv, pgDatabase, startCenter, tempDir } from '@phonesafe/testkit';
+import { OWNER_EMAIL, ownerEnv, pgDatabase, startCenter, tempDir, asHandset, SyncWorld, craftedPut } from '@phonesafe/testkit';
 import { fig16, FIG16_WIRE, replay } from './helpers/sync-fig16.ts';
 import { SyncModel } from './helpers/sync-model.ts';
-import { asHandset, NUMBER, SyncWorld, terminalIdOf } from './helpers/sync-world.ts';
 
 test(
   'FIG 16 across two centers on one PostgreSQL database; concurrent uploads get distinct sequence numbers',
@@ -34,27 +33,14 @@ test(
 
     // A and B (on different centers) each open a session and upload 20 pages at once, crafted past the SIM (both are registered terminals).
     const upload = async (name: string) => {
-      const terminalId = await terminalIdOf(world, name);
-      const open = await asHandset(world.dir(name), 'POST', '/v1/sync/sessions', {
-        number: NUMBER,
-        terminalId,
-        reason: 'manual',
-        direction: 'up',
-      });
+      const open = await world.openSessionAs(name, 'up');
       assert.equal(open.status, 201, JSON.stringify(open.json));
       const sessionId = open.json.sessionId as string;
       return Promise.all(
         Array.from({ length: 20 }, async () => {
-          const changes = Array.from({ length: 5 }, () => ({
-            guid: randomBytes(16).toString('hex'),
-            op: 'put',
-            kind: 'contacts',
-            baseVersion: 0,
-            tag: randomBytes(16).toString('hex'),
-            modifiedAt: new Date(0).toISOString(),
-            header: randomBytes(40).toString('base64'),
-            body: randomBytes(40).toString('base64'),
-          }));
+          const changes = Array.from({ length: 5 }, () =>
+            craftedPut('contacts', randomBytes(40).toString('base64'), randomBytes(40).toString('base64')),
+          );
           const res = await asHandset(world.dir(name), 'POST', `/v1/sync/sessions/${sessionId}/changes`, { changes });
           assert.equal(res.status, 200, JSON.stringify(res.json));
           return (res.json.results as Array<{ seq: number }>).map((r) => r.seq);

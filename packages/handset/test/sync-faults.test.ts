@@ -9,9 +9,9 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DATA_KINDS, type DataKind, PhoneSafeError } from '@phonesafe/protocol';
-import { CenterClient, type HttpOptions, loginOwner, newCollectionKey, SyncClient } from '@phonesafe/protocol/node';
-import { OWNER_EMAIL, OWNER_PASSWORD, readTree } from '@phonesafe/testkit';
+import { DATA_KINDS, PhoneSafeError } from '@phonesafe/protocol';
+import { CenterClient, type HttpOptions, SyncClient } from '@phonesafe/protocol/node';
+import { createSubscriberAsOwner, OWNER_EMAIL, OWNER_PASSWORD, readTree } from '@phonesafe/testkit';
 import { createSim } from '../src/index.ts';
 import { centerWorld } from './center-world.ts';
 
@@ -51,11 +51,8 @@ test(
     const connect = (o: HttpOptions) => new LosingClient(o);
     const a = await world.handset('a', { connect });
     const b = await world.handset('b', { connect });
-    const owner = await loginOwner(new CenterClient({ baseUrl: world.url }), OWNER_EMAIL, OWNER_PASSWORD);
-    t.after(() => owner.client.close());
-    const keys: Partial<Record<DataKind, string>> = {};
-    for (const kind of DATA_KINDS) keys[kind] = owner.keys.wrapCollectionKey(NUMBER, kind, newCollectionKey());
-    await owner.client.sync().createSubscriber({ number: NUMBER, keys });
+    await createSubscriberAsOwner(world.url, OWNER_EMAIL, OWNER_PASSWORD, NUMBER);
+    const owner = await world.owner();
     const sim = join(world.root, 'sim.json');
     await createSim(sim, { number: NUMBER, pin: PIN });
     const bind = async (agent: typeof a) => {
@@ -83,7 +80,7 @@ test(
     const again = await a.simSync.sync('up', {});
     assert.deepEqual(again.uploaded, ['contacts/x.vcf'], 'sent again');
     assert.deepEqual(again.conflicts, []);
-    const area = await owner.client.sync().area(NUMBER);
+    const area = await owner.sync().area(NUMBER);
     assert.deepEqual(
       area.items.map((i) => [i.version, i.seq]),
       [[1, 1]],
@@ -95,7 +92,7 @@ test(
     LosingClient.lose.add('end');
     const inserted = await b.simSync.insertSim(sim, PIN, {});
     assert.deepEqual(inserted.sync, { ok: false, code: 'NETWORK', detail: 'killed before the end' });
-    const cursorOf = async () => (await owner.client.sync().subscriber(NUMBER)).terminals.find((x) => x.handsetName === 'b')!.cursor;
+    const cursorOf = async () => (await owner.sync().subscriber(NUMBER)).terminals.find((x) => x.handsetName === 'b')!.cursor;
     assert.equal(await cursorOf(), 0, 'the cursor did not move without the end');
     const second = await b.simSync.sync('down', {});
     assert.deepEqual(second.downloaded, [], 'the version already applied is skipped');

@@ -6,6 +6,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
@@ -22,10 +24,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Starts `phonesafe ARGS` with exactly `env` (plus PATH), nothing inherited that could steer it. */
+/**
+ * Node's on-disk cache of compiled modules, shared by every process a test
+ * starts: a start then costs about half (the CLI's module graph is compiled
+ * once, not once per process). A quiet optimisation Node checks by content;
+ * it steers nothing a test observes.
+ */
+export const COMPILE_CACHE = join(tmpdir(), 'phonesafe-node-compile-cache');
+
+/** Starts `phonesafe ARGS` with exactly `env` (plus PATH and the compile cache), nothing inherited that could steer it. */
 export function spawnCli(args: readonly string[], env: Env): ChildProcess {
   return spawn(process.execPath, [MAIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_COMPILE_CACHE: COMPILE_CACHE, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

@@ -4,8 +4,8 @@
  * sync-two-centers.test.ts).
  */
 import { strict as assert } from 'node:assert';
-import { ran, sorted, type SyncJson, type SyncWorld, type Triggered } from './sync-world.ts';
 import type { SyncModel } from './sync-model.ts';
+import { ran, sorted, type SyncJson, type SyncWorld, type Triggered } from '@phonesafe/testkit';
 
 export type Step =
   | { on: string; op: 'insert' | 'remove' }

@@ -1,18 +1,25 @@
 /**
- * A SIM sync world for end-to-end tests (sync.md): a real center, the owner
- * at the pc, a subscriber with its user area, one virtual SIM, and N
+ * The SIM sync world of the end-to-end tests (sync.md): a real center, the
+ * owner at the pc, a subscriber with its user area, one virtual SIM, and N
  * enrolled handsets, each a data directory driven by `phonesafe` processes.
  * `bindAll` registers each handset by moving the SIM through them (R-S2.5).
+ * Also the crafted wire requests the fault tests send past a handset's gate,
+ * and the owner's subscriber set-up for in-process worlds (benchmarks).
  */
 import { strict as assert } from 'node:assert';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { centerWithOwner, cliJson, OWNER_EMAIL, readTree, writeTree, type CenterWithOwner, type Env } from '@phonesafe/testkit';
+import { DATA_KINDS, type DataKind } from '@phonesafe/protocol';
+import { CenterClient, loginOwner, newCollectionKey } from '@phonesafe/protocol/node';
+import { centerWithOwner, OWNER_EMAIL, type CenterWithOwner } from './owner.ts';
+import { cliJson, type Env } from './processes.ts';
+import { readTree, treeDigest, writeTree } from './tree.ts';
 
-export const NUMBER = '+819012345678';
-export const PIN = '2468';
-export const TERMINAL_PASSWORD = 'terminal secret 1';
+export const SYNC_NUMBER = '+819012345678';
+export const SYNC_PIN = '2468';
+export const SYNC_TERMINAL_PASSWORD = 'terminal secret 1';
 
 export interface SyncJson {
   number: string;
@@ -34,10 +41,12 @@ export class SyncWorld {
   readonly sim: string;
   readonly names: string[];
   #step = 0;
+  /** Per handset: the digest of its data directory at its last export, and that export. */
+  readonly #exported = new Map<string, { digest: string; files: Map<string, string> }>();
 
   private constructor(w: CenterWithOwner, names: string[]) {
     this.w = w;
-    this.env = { ...w.env, PHONESAFE_PIN: PIN, PHONESAFE_TERMINAL_PASSWORD: TERMINAL_PASSWORD };
+    this.env = { ...w.env, PHONESAFE_PIN: SYNC_PIN, PHONESAFE_TERMINAL_PASSWORD: SYNC_TERMINAL_PASSWORD };
     this.sim = join(w.root, 'sim.json');
     this.names = names;
   }
@@ -56,9 +65,11 @@ export class SyncWorld {
     };
     // The first enrolment registers the owner.
     await enroll(names[0]!);
-    await Promise.all(names.slice(1).map(enroll));
-    await cliJson(['pc', 'subscriber', 'create', '--number', NUMBER], world.env);
-    await cliJson(['sim', 'create', '--sim', world.sim, '--number', NUMBER], world.env);
+    await Promise.all([
+      ...names.slice(1).map(enroll),
+      cliJson(['pc', 'subscriber', 'create', '--number', SYNC_NUMBER], world.env),
+      cliJson(['sim', 'create', '--sim', world.sim, '--number', SYNC_NUMBER], world.env),
+    ]);
     return world;
   }
 
@@ -88,10 +99,11 @@ export class SyncWorld {
     return out.sync;
   }
 
-  /** The owner uses the handset: `files` saved into its memory. */
-  async save(name: string, files: Record<string, string>): Promise<void> {
+  /** The owner uses the handset: `files` saved into its memory, changed at `times[path]` (else now). */
+  async save(name: string, files: Record<string, string>, times: Record<string, Date> = {}): Promise<void> {
     const src = join(this.w.root, 'src', `${this.#step++}`);
     await writeTree(src, files);
+    for (const [path, time] of Object.entries(times)) await utimes(join(src, path), time, time);
     await cliJson(['handset', 'import', '--data', this.dir(name), src], this.env);
   }
 
@@ -105,17 +117,37 @@ export class SyncWorld {
 
   /** The user area as the owner opens it: path → sha256 of the live items. */
   async area(): Promise<Map<string, string>> {
-    const area = await cliJson<AreaJson>(['pc', 'subscriber', 'area', '--number', NUMBER], this.env);
+    const area = await cliJson<AreaJson>(['pc', 'subscriber', 'area', '--number', SYNC_NUMBER], this.env);
     return new Map(area.items.filter((i) => !i.deleted).map((i) => [i.path!, i.sha256!]));
   }
 
-  /** The handset's export: path → content. */
+  /**
+   * The handset's export: path → content. An export is a function of the
+   * data directory's bytes: when they are exactly those of the last export
+   * (no process touched the handset since), that export is the answer and no
+   * process is started; any changed byte exports again.
+   */
   async exportOf(name: string): Promise<Map<string, string>> {
+    const digest = JSON.stringify(await treeDigest(this.dir(name)));
+    const last = this.#exported.get(name);
+    if (last?.digest === digest) return new Map(last.files);
     const out = join(this.w.root, 'exports', `${name}-${this.#step++}`);
     await rm(out, { recursive: true, force: true });
     await mkdir(out, { recursive: true });
     await cliJson(['handset', 'export', '--data', this.dir(name), out], this.env);
-    return new Map([...(await readTree(out))].map(([k, v]) => [k, v.toString('utf8')]));
+    const files = new Map([...(await readTree(out))].map(([k, v]) => [k, v.toString('utf8')]));
+    this.#exported.set(name, { digest: JSON.stringify(await treeDigest(this.dir(name))), files });
+    return new Map(files);
+  }
+
+  async terminalIdOf(name: string): Promise<string> {
+    return (await cliJson<{ terminalId: string }>(['handset', 'sim', 'status', '--data', this.dir(name)], this.env)).terminalId;
+  }
+
+  /** A session opened as handset `name` would, with its own credential but past its gate (a crafted request). */
+  async openSessionAs(name: string, direction: 'up' | 'down' | 'both', extra: Record<string, unknown> = {}) {
+    const body = { number: SYNC_NUMBER, terminalId: await this.terminalIdOf(name), reason: 'manual', direction, ...extra };
+    return asHandset(this.dir(name), 'POST', '/v1/sync/sessions', body);
   }
 }
 
@@ -146,6 +178,32 @@ export async function asHandset(
   return { status: res.status, json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
 }
 
-export async function terminalIdOf(world: SyncWorld, name: string): Promise<string> {
-  return (await cliJson<{ terminalId: string }>(['handset', 'sim', 'status', '--data', world.dir(name)], world.env)).terminalId;
+/** A new item's put as a handset would upload it, with random guid and tag; the sealed parts are `header` and `body` (base64). */
+export function craftedPut(kind: string, header = 'AAAA', body = 'AAAA') {
+  return {
+    guid: randomBytes(16).toString('hex'),
+    op: 'put',
+    kind,
+    baseVersion: 0,
+    tag: randomBytes(16).toString('hex'),
+    modifiedAt: new Date(0).toISOString(),
+    header,
+    body,
+  };
+}
+
+/**
+ * The owner at the pc makes the subscriber `number` with a fresh collection
+ * key per kind (what `pc subscriber create` does), for worlds without a pc
+ * process (in-process benchmarks and handset tests).
+ */
+export async function createSubscriberAsOwner(center: string, owner: string, password: string, number: string): Promise<void> {
+  const session = await loginOwner(new CenterClient({ baseUrl: center }), owner, password);
+  try {
+    const keys: Partial<Record<DataKind, string>> = {};
+    for (const kind of DATA_KINDS) keys[kind] = session.keys.wrapCollectionKey(number, kind, newCollectionKey());
+    await session.client.sync().createSubscriber({ number, keys });
+  } finally {
+    await session.client.close();
+  }
 }
