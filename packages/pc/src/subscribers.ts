@@ -4,7 +4,15 @@
  * (the center never opens one), show and change it, and look into the user
  * area, opening each item's sealed header with those keys.
  */
-import { canonicalPhone, DATA_KINDS, type DataKind, isDataKind, PhoneSafeError, type SubscriberView } from '@phonesafe/protocol';
+import {
+  canonicalPhone,
+  DATA_KINDS,
+  type DataKind,
+  isDataKind,
+  PhoneSafeError,
+  type SubscriberView,
+  type TerminalFilters,
+} from '@phonesafe/protocol';
 import { newCollectionKey, openHeader } from '@phonesafe/protocol/node';
 import type { PcSession } from './session.ts';
 
@@ -25,21 +33,42 @@ export function showSubscriber(session: PcSession, number: string): Promise<Subs
   return session.owner.client.sync().subscriber(canonicalNumber(number));
 }
 
+/** S7 beyond kinds, as the owner names them: folders by path (`mail/sent`), the last N months. */
+export interface FilterChoice {
+  folders: string[];
+  sinceMonths?: number | undefined;
+}
+
 export function updateSubscriber(
   session: PcSession,
   number: string,
   change: {
     security?: SecurityCheck[] | undefined;
     pin?: string | undefined;
-    terminal?: { terminalId: string; kinds: DataKind[] } | undefined;
+    terminal?: { terminalId: string; kinds?: DataKind[] | undefined; filters?: FilterChoice | undefined } | undefined;
   },
 ): Promise<SubscriberView> {
+  const canonical = canonicalNumber(number);
+  const terminal = change.terminal && {
+    terminalId: change.terminal.terminalId,
+    ...(change.terminal.kinds ? { kinds: change.terminal.kinds } : {}),
+    ...(change.terminal.filters ? { filters: filterRefs(session, canonical, change.terminal.filters) } : {}),
+  };
   const body = {
     ...(change.security ? { security: change.security } : {}),
     ...(change.pin ? { pin: change.pin } : {}),
-    ...(change.terminal ? { terminal: change.terminal } : {}),
+    ...(terminal ? { terminal } : {}),
   };
-  return session.owner.client.sync().updateSubscriber(canonicalNumber(number), body);
+  return session.owner.client.sync().updateSubscriber(canonical, body);
+}
+
+/** The center sees a folder only as the owner's keyed reference of its path (sync.md "Filters"). */
+function filterRefs(session: PcSession, number: string, choice: FilterChoice): TerminalFilters {
+  const folders = choice.folders.map((f) => f.replace(/^\/+|\/+$/g, '')).filter((f) => f !== '');
+  return {
+    folders: [...new Set(folders.map((f) => session.owner.keys.folderRef(number, f)))],
+    ...(choice.sinceMonths !== undefined ? { sinceMonths: choice.sinceMonths } : {}),
+  };
 }
 
 export interface AreaEntry {

@@ -1,5 +1,5 @@
 /** The subscriber DB's port (subscriber-repo.ts) over Kysely. */
-import type { DataKind } from '@phonesafe/protocol';
+import type { DataKind, TerminalFilters } from '@phonesafe/protocol';
 import type { Kysely } from 'kysely';
 import { type Engine, insertUnique, tablesOf } from '@phonesafe/server-kit';
 import type { SubscriberRepo, SubscriberRow, TerminalRow } from './subscriber-repo.ts';
@@ -69,7 +69,7 @@ function terminalReads(db: Db): Pick<SubscriberRepo, 'terminals' | 'terminal'> {
   };
 }
 
-function terminalWrites(db: Db): Pick<SubscriberRepo, 'putTerminal' | 'setKinds' | 'markSim'> {
+function terminalWrites(db: Db): Pick<SubscriberRepo, 'putTerminal' | 'setTargets' | 'markSim'> {
   return {
     async putTerminal(row) {
       const values = {
@@ -79,6 +79,7 @@ function terminalWrites(db: Db): Pick<SubscriberRepo, 'putTerminal' | 'setKinds'
         handset_id: row.handsetId,
         password_hash: row.passwordHash,
         kinds: JSON.stringify(row.kinds),
+        filters: null,
         registered_via: row.registeredVia,
         registered_at: row.registeredAt,
         sim_mounted_at: null,
@@ -94,10 +95,13 @@ function terminalWrites(db: Db): Pick<SubscriberRepo, 'putTerminal' | 'setKinds'
         .execute();
     },
 
-    async setKinds(subscriberId, terminalId, kinds) {
+    async setTargets(subscriberId, terminalId, change) {
       const result = await db
         .updateTable('terminals')
-        .set({ kinds: JSON.stringify(kinds) })
+        .set({
+          ...(change.kinds ? { kinds: JSON.stringify(change.kinds) } : {}),
+          ...(change.filters ? { filters: JSON.stringify(change.filters) } : {}),
+        })
         .where('subscriber_id', '=', subscriberId)
         .where('terminal_id', '=', terminalId)
         .executeTakeFirst();
@@ -137,6 +141,7 @@ function toTerminal(row: TerminalsTable & { name: string | null }): TerminalRow 
     handsetName: row.name,
     passwordHash: row.password_hash,
     kinds: JSON.parse(row.kinds) as DataKind[],
+    filters: row.filters === null ? { folders: [] } : (JSON.parse(row.filters) as TerminalFilters),
     registeredVia: row.registered_via,
     registeredAt: row.registered_at,
     simMountedAt: row.sim_mounted_at,

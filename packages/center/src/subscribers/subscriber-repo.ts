@@ -1,5 +1,5 @@
 /** The subscriber DB's storage port (S1, FIG 7). Contracts common to every repository: center-store.ts. */
-import type { DataKind } from '@phonesafe/protocol';
+import type { DataKind, TerminalFilters } from '@phonesafe/protocol';
 
 export type SecurityCheck = 'terminal-password' | 'pin';
 
@@ -22,6 +22,7 @@ export interface TerminalRow {
   handsetName: string | null;
   passwordHash: string | null;
   kinds: DataKind[];
+  filters: TerminalFilters;
   registeredVia: 'terminal' | 'shop';
   registeredAt: string;
   simMountedAt: string | null;
@@ -36,9 +37,10 @@ export interface SubscriberRepo {
   update(id: string, change: { security?: SecurityCheck[]; pinHash?: string | null }): Promise<void>;
   terminals(subscriberId: string): Promise<TerminalRow[]>;
   terminal(subscriberId: string, terminalId: string): Promise<TerminalRow | undefined>;
-  /** Inserts or replaces the terminal's registration (a second FIG 8 run on one terminal re-registers it). */
-  putTerminal(row: Omit<TerminalRow, 'handsetName' | 'simMountedAt' | 'simRemovedAt'>): Promise<void>;
-  setKinds(subscriberId: string, terminalId: string, kinds: DataKind[]): Promise<boolean>;
+  /** Inserts or replaces the terminal's registration (a second FIG 8 run on one terminal re-registers it; its filters stay). */
+  putTerminal(row: Omit<TerminalRow, 'handsetName' | 'simMountedAt' | 'simRemovedAt' | 'filters'>): Promise<void>;
+  /** The owner's choice of what the terminal syncs (FIG 15); what is not given stays. False when no such terminal. */
+  setTargets(subscriberId: string, terminalId: string, change: { kinds?: DataKind[]; filters?: TerminalFilters }): Promise<boolean>;
   /** The card reader's event; false when no such terminal. */
   markSim(subscriberId: string, terminalId: string, mounted: boolean, at: string): Promise<boolean>;
 }

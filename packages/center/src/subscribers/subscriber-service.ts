@@ -4,7 +4,15 @@
  * shop's FIG 19, kinds per terminal FIG 7(b)/FIG 15, who holds the SIM), and
  * the checks of a sync session start (FIG 14) for the sync capability.
  */
-import { type Clock, type DataKind, PhoneSafeError, type SubscriberView, targetKinds, type TerminalView } from '@phonesafe/protocol';
+import {
+  type Clock,
+  type DataKind,
+  PhoneSafeError,
+  type SubscriberView,
+  targetKinds,
+  type TerminalFilters,
+  type TerminalView,
+} from '@phonesafe/protocol';
 import { checkSecret, hashSecret } from '@phonesafe/protocol/node';
 import { type HandsetCaller } from '../auth/caller.ts';
 import type { Lockout } from '../auth/lockout.ts';
@@ -17,7 +25,7 @@ import type { SecurityCheck, SubscriberRepo, SubscriberRow, TerminalRow } from '
 export interface AreaStats {
   lastSeq(subscriberId: string): Promise<number>;
   cursors(subscriberId: string): Promise<Map<string, { cursor: number; lastSyncAt: string }>>;
-  /** A terminal's kinds changed: it must see every item of its kinds again ([0067]: it receives what it does not have). */
+  /** A terminal's kinds or filters changed: it must see every item they let through again ([0067]: it receives what it does not have). */
   rewindCursor(subscriberId: string, terminalId: string): Promise<void>;
 }
 
@@ -76,7 +84,7 @@ export class SubscriberService implements SubscriberDirectory {
     change: {
       security?: SecurityCheck[] | undefined;
       pin?: string | undefined;
-      terminal?: { terminalId: string; kinds: DataKind[] } | undefined;
+      terminal?: { terminalId: string; kinds?: DataKind[] | undefined; filters?: TerminalFilters | undefined } | undefined;
     },
   ): Promise<SubscriberView> {
     const row = await this.#ownedRow(ownerId, number);
@@ -86,7 +94,11 @@ export class SubscriberService implements SubscriberDirectory {
     const pinHash = change.pin === undefined ? undefined : await hashSecret(change.pin);
     await this.#deps.subscribers.update(row.id, { security: [...new Set(security)], ...(pinHash ? { pinHash } : {}) });
     if (change.terminal) {
-      const ok = await this.#deps.subscribers.setKinds(row.id, change.terminal.terminalId, targetKinds(change.terminal.kinds));
+      const { terminalId, kinds, filters } = change.terminal;
+      const ok = await this.#deps.subscribers.setTargets(row.id, terminalId, {
+        ...(kinds ? { kinds: targetKinds(kinds) } : {}),
+        ...(filters ? { filters } : {}),
+      });
       if (!ok) throw new PhoneSafeError('NOT_FOUND', `no terminal ${change.terminal.terminalId} of ${number}`);
       await this.#deps.area.rewindCursor(row.id, change.terminal.terminalId);
     }
@@ -133,7 +145,8 @@ export class SubscriberService implements SubscriberDirectory {
     await this.#checkLevel(row, terminal, credentials);
     const keys: SyncGrant['keys'] = {};
     for (const kind of terminal.kinds) if (row.keys[kind]) keys[kind] = row.keys[kind];
-    return { subscriberId: row.id, ownerId: row.ownerId, number: row.number, terminalId: terminal.terminalId, kinds: terminal.kinds, keys };
+    const { terminalId, kinds, filters } = terminal;
+    return { subscriberId: row.id, ownerId: row.ownerId, number: row.number, terminalId, kinds, filters, keys };
   }
 
   async numberOf(subscriberId: string): Promise<string> {
@@ -211,6 +224,7 @@ export class SubscriberService implements SubscriberDirectory {
         type: t.type,
         handsetName: t.handsetName,
         kinds: t.kinds,
+        filters: t.filters,
         registeredVia: t.registeredVia,
         registeredAt: t.registeredAt,
         simMountedAt: t.simMountedAt,

@@ -19,6 +19,8 @@ export interface TerminalsTable {
   password_hash: string | null;
   /** JSON array of kinds. */
   kinds: string;
+  /** JSON TerminalFilters (0014); null: none. */
+  filters: string | null;
   registered_via: 'terminal' | 'shop';
   registered_at: string;
   sim_mounted_at: string | null;

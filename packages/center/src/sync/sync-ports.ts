@@ -3,7 +3,7 @@
  * may live apart from the sync server ([0069]): app.ts wires the
  * subscribers capability in behind this port.
  */
-import type { DataKind } from '@phonesafe/protocol';
+import type { DataKind, TerminalFilters } from '@phonesafe/protocol';
 import type { HandsetCaller } from '../auth/caller.ts';
 
 /** A terminal cleared to sync, and what its session needs. */
@@ -13,6 +13,7 @@ export interface SyncGrant {
   number: string;
   terminalId: string;
   kinds: DataKind[];
+  filters: TerminalFilters;
   /** Wrapped collection keys of the terminal's kinds. */
   keys: Partial<Record<DataKind, string>>;
 }

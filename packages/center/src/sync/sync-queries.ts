@@ -2,7 +2,7 @@
 import type { ChangeResult, DataKind, DownChange, UpChange } from '@phonesafe/protocol';
 import { type Engine, inTransaction, tablesOf } from '@phonesafe/server-kit';
 import type { Kysely } from 'kysely';
-import type { SyncRepo } from './sync-repo.ts';
+import type { DownFilter, DownQuery, SyncRepo } from './sync-repo.ts';
 import type { AreaItemsTable, SyncSessionsTable, SyncTables } from './sync-tables.ts';
 
 type Db = Kysely<SyncTables>;
@@ -12,15 +12,26 @@ export function syncQueries(engine: Engine): SyncRepo {
   return { ...areaReads(db), apply: applyChanges(engine), ...cursorRows(engine, db), ...sessionRows(db) };
 }
 
+/**
+ * What a terminal has not seen, minus its own changes, of its kinds and
+ * through its filter (folder references match whole, LIKE '% ref %': a
+ * reference is hex, so it holds no LIKE wildcard); tombstones pass the filter.
+ */
+function downQuery(db: Db, q: DownQuery) {
+  return db
+    .selectFrom('area_items')
+    .where('subscriber_id', '=', q.subscriberId)
+    .where('seq', '>', q.after)
+    .where('seq', '<=', q.upTo)
+    .where('kind', 'in', q.kinds.length > 0 ? q.kinds : ['-'])
+    .where('origin_terminal', '!=', q.terminalId)
+    .$if(q.filter.folders.length > 0, (qb) =>
+      qb.where((eb) => eb.or([eb('deleted', '=', 1), ...q.filter.folders.map((ref) => eb('folder_refs', 'like', `% ${ref} %`))])),
+    )
+    .$if(q.filter.since !== null, (qb) => qb.where((eb) => eb.or([eb('deleted', '=', 1), eb('modified_at', '>=', q.filter.since!)])));
+}
+
 function areaReads(db: Db): Pick<SyncRepo, 'lastSeq' | 'changesSince' | 'pendingCount' | 'area'> {
-  const downQuery = (q: { subscriberId: string; terminalId: string; after: number; upTo: number; kinds: DataKind[] }) =>
-    db
-      .selectFrom('area_items')
-      .where('subscriber_id', '=', q.subscriberId)
-      .where('seq', '>', q.after)
-      .where('seq', '<=', q.upTo)
-      .where('kind', 'in', q.kinds.length > 0 ? q.kinds : ['-'])
-      .where('origin_terminal', '!=', q.terminalId);
   return {
     async lastSeq(subscriberId) {
       const row = await db.selectFrom('area_counters').select('next_seq').where('subscriber_id', '=', subscriberId).executeTakeFirst();
@@ -28,7 +39,7 @@ function areaReads(db: Db): Pick<SyncRepo, 'lastSeq' | 'changesSince' | 'pending
     },
 
     async changesSince(q) {
-      const rows = await downQuery(q)
+      const rows = await downQuery(db, q)
         .select(['guid', 'kind', 'version', 'seq', 'deleted', 'header', 'body'])
         .orderBy('seq')
         .limit(q.limit)
@@ -45,7 +56,7 @@ function areaReads(db: Db): Pick<SyncRepo, 'lastSeq' | 'changesSince' | 'pending
     },
 
     async pendingCount(q) {
-      const row = await downQuery(q)
+      const row = await downQuery(db, q)
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirst();
       return Number(row?.n ?? 0);
@@ -137,6 +148,7 @@ function sessionRows(db: Db): Pick<SyncRepo, 'openSession' | 'session' | 'endSes
           handset_id: row.handsetId,
           snapshot: row.snapshot,
           kinds: JSON.stringify(row.kinds),
+          filters: JSON.stringify(row.filter),
           direction: row.direction,
           reason: row.reason,
           opened_at: row.openedAt,
@@ -219,6 +231,7 @@ async function applyOne(
     origin_terminal: terminalId,
     change_tag: change.tag,
     modified_at: change.modifiedAt,
+    folder_refs: put && change.folders ? ` ${change.folders.join(' ')} ` : null,
     updated_at: at,
   };
   if (current) {
@@ -238,6 +251,7 @@ function toSession(row: SyncSessionsTable) {
     handsetId: row.handset_id,
     snapshot: Number(row.snapshot),
     kinds: JSON.parse(row.kinds) as DataKind[],
+    filter: row.filters === null ? { folders: [], since: null } : (JSON.parse(row.filters) as DownFilter),
     direction: row.direction,
     reason: row.reason,
     openedAt: row.opened_at,

@@ -1,6 +1,17 @@
 /** The user area's storage port (S5, S8). Contracts common to every repository: center-store.ts. */
 import type { ChangeResult, DataKind, DownChange, UpChange } from '@phonesafe/protocol';
 
+/**
+ * What a session downloads beyond its kinds (sync.md "Filters"), fixed at its
+ * start: items below one of `folders` (none: any folder), changed at or after
+ * `since` (null: any time). Tombstones always pass: a terminal that never
+ * held the item skips them.
+ */
+export interface DownFilter {
+  folders: string[];
+  since: string | null;
+}
+
 export interface SessionRow {
   id: string;
   subscriberId: string;
@@ -8,6 +19,7 @@ export interface SessionRow {
   handsetId: string;
   snapshot: number;
   kinds: DataKind[];
+  filter: DownFilter;
   direction: 'both' | 'up' | 'down';
   reason: string;
   openedAt: string;
@@ -24,6 +36,15 @@ export interface AreaRow {
   header: string | null;
 }
 
+export interface DownQuery {
+  subscriberId: string;
+  terminalId: string;
+  after: number;
+  upTo: number;
+  kinds: DataKind[];
+  filter: DownFilter;
+}
+
 export interface SyncRepo {
   /** The last sequence number given in the subscriber's area (0 when none). */
   lastSeq(subscriberId: string): Promise<number>;
@@ -36,22 +57,16 @@ export interface SyncRepo {
   apply(subscriberId: string, terminalId: string, changes: readonly UpChange[], at: string): Promise<ChangeResult[]>;
   /**
    * The download page (sync.md): changes with after < seq <= upTo, of
-   * `kinds`, whose latest change is not `terminalId`'s own; in seq order.
+   * `kinds` and through `filter`, whose latest change is not `terminalId`'s
+   * own; in seq order.
    */
-  changesSince(q: {
-    subscriberId: string;
-    terminalId: string;
-    after: number;
-    upTo: number;
-    kinds: DataKind[];
-    limit: number;
-  }): Promise<DownChange[]>;
-  pendingCount(q: { subscriberId: string; terminalId: string; after: number; upTo: number; kinds: DataKind[] }): Promise<number>;
+  changesSince(q: DownQuery & { limit: number }): Promise<DownChange[]>;
+  pendingCount(q: DownQuery): Promise<number>;
   cursor(subscriberId: string, terminalId: string): Promise<number>;
   /** Moves the cursor forward only (a late or repeated end never moves it back). */
   advanceCursor(subscriberId: string, terminalId: string, cursor: number, at: string): Promise<number>;
   cursors(subscriberId: string): Promise<Map<string, { cursor: number; lastSyncAt: string }>>;
-  /** Back to 0: the terminal's kinds changed, so it must see every item of its kinds again ([0067]). */
+  /** Back to 0: the terminal's kinds or filters changed, so it must see every item they let through again ([0067]). */
   rewindCursor(subscriberId: string, terminalId: string): Promise<void>;
   openSession(row: SessionRow): Promise<void>;
   session(id: string): Promise<SessionRow | undefined>;

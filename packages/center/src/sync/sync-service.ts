@@ -11,6 +11,7 @@ import {
   type Clock,
   type DownloadResponse,
   type OpenSessionResponse,
+  filterCutoff,
   PhoneSafeError,
   SYNC_PAGE,
   type UpChange,
@@ -52,6 +53,8 @@ export class SyncService {
     const { sync, clock } = this.#deps;
     const snapshot = await sync.lastSeq(grant.subscriberId);
     const cursor = await sync.cursor(grant.subscriberId, grant.terminalId);
+    const { folders, sinceMonths } = grant.filters;
+    const filter = { folders, since: sinceMonths === undefined ? null : filterCutoff(clock.now(), sinceMonths) };
     const session: SessionRow = {
       id: newId(),
       subscriberId: grant.subscriberId,
@@ -59,15 +62,23 @@ export class SyncService {
       handsetId: caller.handsetId,
       snapshot,
       kinds: grant.kinds,
+      filter,
       direction: request.direction,
       reason: request.reason,
       openedAt: clock.now().toISOString(),
       endedAt: null,
     };
     await sync.openSession(session);
-    const base = { subscriberId: grant.subscriberId, terminalId: grant.terminalId, after: cursor, upTo: snapshot, kinds: grant.kinds };
+    const base = {
+      subscriberId: grant.subscriberId,
+      terminalId: grant.terminalId,
+      after: cursor,
+      upTo: snapshot,
+      kinds: grant.kinds,
+      filter,
+    };
     const pendingDown = await sync.pendingCount(base);
-    return { sessionId: session.id, snapshot, cursor, kinds: grant.kinds, keys: grant.keys, pendingDown };
+    return { sessionId: session.id, snapshot, cursor, kinds: grant.kinds, filters: grant.filters, keys: grant.keys, pendingDown };
   }
 
   async upload(caller: HandsetCaller, sessionId: string, changes: readonly UpChange[]): Promise<{ results: ChangeResult[] }> {
@@ -109,6 +120,7 @@ export class SyncService {
       after: Math.max(after, cursor),
       upTo: session.snapshot,
       kinds: session.kinds,
+      filter: session.filter,
       limit: SYNC_PAGE + 1,
     });
     const more = changes.length > SYNC_PAGE;

@@ -17,6 +17,8 @@ export interface AreaItemsTable {
   origin_terminal: string;
   change_tag: string | null;
   modified_at: string;
+  /** ' ref1 ref2 ' (0014): the folders above the item, for the folder filter; null for a tombstone or an older item. */
+  folder_refs: string | null;
   updated_at: string;
 }
 
@@ -35,6 +37,8 @@ export interface SyncSessionsTable {
   snapshot: number;
   /** JSON array of kinds. */
   kinds: string;
+  /** JSON DownFilter (0014); null: none. */
+  filters: string | null;
   direction: 'both' | 'up' | 'down';
   reason: string;
   opened_at: string;

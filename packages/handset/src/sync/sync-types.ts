@@ -1,5 +1,5 @@
 /** What a sync session did, as the CLI prints it: the exact items that crossed the wire (FIG 16's assertion). */
-import type { Clock, DataKind } from '@phonesafe/protocol';
+import type { Clock, DataKind, TerminalFilters } from '@phonesafe/protocol';
 import type { Item } from '../memory/memory.ts';
 import type { Memory } from '../memory/memory.ts';
 import type { Session } from '../session.ts';
@@ -46,5 +46,7 @@ export interface OpenSession {
   snapshot: number;
   cursor: number;
   kinds: DataKind[];
+  /** The terminal's filters; the upload applies them here, where the paths are (the center applies them to the download). */
+  filters: TerminalFilters;
   keys: Map<DataKind, Buffer>;
 }

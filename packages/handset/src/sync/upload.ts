@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { PhoneSafeError, SYNC_INLINE_MAX_BYTES, SYNC_PAGE, type UpChange } from '@phonesafe/protocol';
+import { filterCutoff, PhoneSafeError, SYNC_INLINE_MAX_BYTES, SYNC_PAGE, type UpChange } from '@phonesafe/protocol';
 import { newGuid, sealBody, sealHeader } from '@phonesafe/protocol/node';
 import type { Item } from '../memory/memory.ts';
 import type { SyncedItem } from './sync-records.ts';
@@ -41,7 +41,7 @@ export async function uploadChanges(deps: EngineDeps, open: OpenSession, result:
 }
 
 /** An addition or change, sealed for the version the center will give it (baseVersion + 1). */
-function sealedPut(key: Buffer, next: SyncedItem, item: Item, content: Buffer): UpChange {
+function sealedPut(key: Buffer, next: SyncedItem, item: Item, content: Buffer, folders: string[]): UpChange {
   const version = next.version + 1;
   return {
     guid: next.guid,
@@ -50,12 +50,26 @@ function sealedPut(key: Buffer, next: SyncedItem, item: Item, content: Buffer): 
     baseVersion: next.version,
     tag: next.pendingTag!,
     modifiedAt: item.modifiedAt,
+    folders,
     header: sealHeader(key, next.guid, version, { path: item.path, sha256: item.sha256, size: item.size }),
     body: sealBody(key, next.guid, version, content),
   };
 }
 
-/** What this terminal has not reflected at the center: new or changed items of its kinds, and synced items it deleted. */
+/**
+ * S7 at the upload: an item passes when it lies below one of the terminal's
+ * folders (none named: any) and changed within its months (none: any time).
+ * Answers the item's folder references to send, or null for an item left out.
+ */
+function throughFilters(deps: EngineDeps, open: OpenSession, item: Item): string[] | null {
+  const folders = deps.session.keys.folderRefsOf(open.number, item.path);
+  const { folders: wanted, sinceMonths } = open.filters;
+  if (wanted.length > 0 && !folders.some((ref) => wanted.includes(ref))) return null;
+  if (sinceMonths !== undefined && item.modifiedAt < filterCutoff(deps.clock.now(), sinceMonths)) return null;
+  return folders;
+}
+
+/** What this terminal has not reflected at the center: new or changed items of its kinds and filters, and synced items it deleted. */
 async function pendingChanges(deps: EngineDeps, open: OpenSession): Promise<Pending[]> {
   const { records, memory } = deps;
   const synced = records.items(open.number);
@@ -65,6 +79,8 @@ async function pendingChanges(deps: EngineDeps, open: OpenSession): Promise<Pend
     const record = synced.find((s) => s.itemId === item.id) ?? records.byItem(item.id);
     if (record && record.subscriber !== open.number) continue;
     if (record && record.sha256 === item.sha256 && record.version > 0) continue;
+    const folders = throughFilters(deps, open, item);
+    if (!folders) continue;
     if (item.size > SYNC_INLINE_MAX_BYTES)
       throw new PhoneSafeError(
         'SYNC_ITEM_TOO_LARGE',
@@ -83,7 +99,8 @@ async function pendingChanges(deps: EngineDeps, open: OpenSession): Promise<Pend
       pendingSha256: item.sha256,
     };
     records.put(next);
-    out.push({ change: sealedPut(open.keys.get(item.kind)!, next, item, await readFile(memory.contentPath(item.id))), record: next });
+    const content = await readFile(memory.contentPath(item.id));
+    out.push({ change: sealedPut(open.keys.get(item.kind)!, next, item, content, folders), record: next });
   }
   for (const record of synced) {
     if (memory.byId(record.itemId) || !open.keys.has(record.kind)) continue;

@@ -29,6 +29,20 @@ export function targetKinds(kinds: readonly DataKind[]): DataKind[] {
   return DATA_KINDS.filter((k) => set.has(k));
 }
 
+/** A folder as the center sees it: a keyed hash of the folder's path (OwnerKeys.folderRef), never its name. */
+export const FolderRef = z.string().regex(/^[0-9a-f]{32}$/, 'a folder reference is 32 lower-case hex digits');
+
+/**
+ * S7's criteria beyond kinds, per terminal ([0033], [0024]): only items in
+ * one of these folders (or below them), only items changed in the last N
+ * months. Empty: everything of the terminal's kinds.
+ */
+export const TerminalFilters = z.strictObject({
+  folders: z.array(FolderRef).max(64).default([]),
+  sinceMonths: z.number().int().min(1).max(1200).optional(),
+});
+export type TerminalFilters = z.infer<typeof TerminalFilters>;
+
 export const CreateSubscriberRequest = z.strictObject({
   number: PhoneNumber,
   security: Security.default([]),
@@ -46,6 +60,7 @@ export const TerminalView = z.object({
   type: z.enum(['handset', 'gateway']),
   handsetName: z.string().nullable(),
   kinds: z.array(Kind),
+  filters: TerminalFilters,
   registeredVia: z.enum(['terminal', 'shop']),
   registeredAt: Timestamp,
   simMountedAt: Timestamp.nullable(),
@@ -70,7 +85,10 @@ export const UpdateSubscriberRequest = z.strictObject({
     .string()
     .regex(/^[0-9]{4,8}$/)
     .optional(),
-  terminal: z.strictObject({ terminalId: TerminalId, kinds: z.array(Kind).min(1) }).optional(),
+  terminal: z
+    .strictObject({ terminalId: TerminalId, kinds: z.array(Kind).min(1).optional(), filters: TerminalFilters.optional() })
+    .refine((t) => t.kinds !== undefined || t.filters !== undefined, 'a terminal change names its kinds, its filters or both')
+    .optional(),
 });
 
 export const RegisterTerminalRequest = z.strictObject({
@@ -99,6 +117,8 @@ export const OpenSessionResponse = z.object({
   snapshot: z.number().int(),
   cursor: z.number().int(),
   kinds: z.array(Kind),
+  /** The terminal's filters: the center applies them to the download, the handset to its upload (sync.md "Filters"). */
+  filters: TerminalFilters,
   keys: z.partialRecord(Kind, Base64),
   pendingDown: z.number().int(),
 });
@@ -113,6 +133,8 @@ export const UpChange = z.strictObject({
   /** Random, per change: the same change sent again after a lost answer is answered as applied (sync.md). */
   tag: z.string().regex(/^[0-9a-f]{32}$/),
   modifiedAt: Timestamp,
+  /** A put's folders (each folder above the item, as references) for the folder filter. */
+  folders: z.array(FolderRef).max(32).optional(),
   header: Base64.max(64 * 1024).optional(),
   body: Base64.max(Math.ceil(SYNC_INLINE_MAX_BYTES / 3) * 4).optional(),
 });
@@ -160,3 +182,10 @@ export type AreaList = z.infer<typeof AreaList>;
 /** What a sealed header holds (sync.md). */
 export const ItemHeader = z.object({ path: z.string().min(1), sha256: z.string(), size: z.number().int().min(0) });
 export type ItemHeader = z.infer<typeof ItemHeader>;
+
+/** The oldest change time `sinceMonths` lets through at `now` (calendar months, UTC); the center and the handset cut alike. */
+export function filterCutoff(now: Date, sinceMonths: number): string {
+  const cut = new Date(now.getTime());
+  cut.setUTCMonth(cut.getUTCMonth() - sinceMonths);
+  return cut.toISOString();
+}

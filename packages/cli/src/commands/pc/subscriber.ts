@@ -5,7 +5,7 @@
  * security level, and the user area opened with the owner's key.
  */
 import type { Command } from 'commander';
-import { createSubscriber, listArea, showSubscriber, updateSubscriber, type SecurityCheck } from '@phonesafe/pc';
+import { createSubscriber, type FilterChoice, listArea, showSubscriber, updateSubscriber, type SecurityCheck } from '@phonesafe/pc';
 import { PhoneSafeError, type DataKind, type SubscriberView } from '@phonesafe/protocol';
 import type { CliEnv } from '../../env.ts';
 import { parseKinds } from '../../options.ts';
@@ -46,17 +46,22 @@ export function subscriberVerbs(pc: Command, env: CliEnv): void {
         out.result(await showSubscriber(session, flags.number), viewLines);
       }),
     );
-  pcVerb(sub, 'set', "change the subscriber's security level, or a terminal's kinds")
+  pcVerb(sub, 'set', "change the subscriber's security level, or what a terminal syncs: its kinds, folders and months")
     .requiredOption('--number <msisdn>', 'the subscriber number')
     .option('--security <checks>', 'none, terminal-password, pin', parseSecurity)
-    .option('--terminal <id>', 'the terminal whose kinds change')
+    .option('--terminal <id>', 'the terminal whose kinds or filters change')
     .option('--kinds <list>', 'its kinds (rights follow apps)', parseKinds)
-    .action((flags: Flags & { security?: SecurityCheck[]; terminal?: string; kinds?: DataKind[] }) =>
+    .option(
+      '--folders <list>',
+      'only items in these folders or below, e.g. mail/sent ("all": any folder); sets the filters with --since-months',
+    )
+    .option('--since-months <n>', 'only items changed in the last N months ("any": any time); sets the filters with --folders')
+    .action((flags: SetFlags) =>
       withSession(env, flags, async (session, out) => {
-        if ((flags.terminal === undefined) !== (flags.kinds === undefined))
-          throw new PhoneSafeError('USAGE', '--terminal and --kinds go together');
-        const terminal = flags.terminal && flags.kinds ? { terminalId: flags.terminal, kinds: flags.kinds } : undefined;
-        out.result(await updateSubscriber(session, flags.number, { security: flags.security, pin: env.pin(), terminal }), viewLines);
+        out.result(
+          await updateSubscriber(session, flags.number, { security: flags.security, pin: env.pin(), terminal: terminalChange(flags) }),
+          viewLines,
+        );
       }),
     );
   pcVerb(sub, 'area', "the user area, opened with the owner's key: every item's path, version and sequence number")
@@ -75,12 +80,39 @@ export function subscriberVerbs(pc: Command, env: CliEnv): void {
     );
 }
 
+type SetFlags = Flags & { security?: SecurityCheck[]; terminal?: string; kinds?: DataKind[]; folders?: string; sinceMonths?: string };
+
+/** --kinds, --folders and --since-months name what --terminal syncs; the two filters are set together (one left out: none). */
+function terminalChange(flags: SetFlags): { terminalId: string; kinds?: DataKind[]; filters?: FilterChoice } | undefined {
+  const filtering = flags.folders !== undefined || flags.sinceMonths !== undefined;
+  if ((flags.terminal === undefined) !== (flags.kinds === undefined && !filtering))
+    throw new PhoneSafeError('USAGE', '--terminal goes with --kinds, --folders or --since-months');
+  if (flags.terminal === undefined) return undefined;
+  const folders = flags.folders === undefined || flags.folders === 'all' ? [] : flags.folders.split(',');
+  const months = flags.sinceMonths === undefined || flags.sinceMonths === 'any' ? undefined : Number(flags.sinceMonths);
+  if (months !== undefined && !(Number.isInteger(months) && months >= 1 && months <= 1200))
+    throw new PhoneSafeError('USAGE', `--since-months is a whole number of months from 1 to 1200, or "any" (not ${flags.sinceMonths})`);
+  return {
+    terminalId: flags.terminal,
+    ...(flags.kinds ? { kinds: flags.kinds } : {}),
+    ...(filtering ? { filters: { folders, sinceMonths: months } } : {}),
+  };
+}
+
+function filterText(f: SubscriberView['terminals'][number]['filters']): string {
+  const parts = [
+    ...(f.folders.length > 0 ? [`${f.folders.length} folder${f.folders.length === 1 ? '' : 's'}`] : []),
+    ...(f.sinceMonths !== undefined ? [`last ${f.sinceMonths} months`] : []),
+  ];
+  return parts.length > 0 ? ` (only ${parts.join(', ')})` : '';
+}
+
 function viewLines(v: SubscriberView): string[] {
   return [
     `subscriber ${v.number}, security ${v.security.join(', ') || 'none'}, ${v.lastSeq} changes in the user area`,
     ...v.terminals.map(
       (t) =>
-        `  terminal ${t.terminalId} (${t.handsetName ?? 'no handset'}, ${t.registeredVia})${t.holdsSim ? ' holds the SIM' : ''}: ${t.kinds.join(',')}; last sync ${t.lastSyncAt ?? 'never'}`,
+        `  terminal ${t.terminalId} (${t.handsetName ?? 'no handset'}, ${t.registeredVia})${t.holdsSim ? ' holds the SIM' : ''}: ${t.kinds.join(',')}${filterText(t.filters)}; last sync ${t.lastSyncAt ?? 'never'}`,
     ),
   ];
 }

@@ -43,6 +43,7 @@ export class OwnerKeys {
   readonly #partIdKey: Buffer;
   readonly #sealKey: Buffer;
   readonly #collectionKek: Buffer;
+  readonly #folderRefKey: Buffer;
   readonly gear: Uint32Array;
 
   constructor(dataKey: Buffer) {
@@ -50,6 +51,7 @@ export class OwnerKeys {
     this.#partIdKey = hkdf(dataKey, 'phonesafe/v1/part-id');
     this.#sealKey = hkdf(dataKey, 'phonesafe/v1/seal');
     this.#collectionKek = hkdf(dataKey, 'phonesafe/v1/collection-kek');
+    this.#folderRefKey = hkdf(dataKey, 'phonesafe/v1/sync-folder-ref');
     this.gear = gearTable(hkdf(dataKey, 'phonesafe/v1/cdc-gear'));
   }
 
@@ -88,6 +90,21 @@ export class OwnerKeys {
   /** DECRYPT_FAILED when it was wrapped by another owner, or for another subscriber or kind. */
   unwrapCollectionKey(number: string, kind: string, wrapped: string): Buffer {
     return open(this.#collectionKek, Buffer.from(wrapped, 'base64'), collectionAad(number, kind)).plain;
+  }
+
+  /**
+   * A subscriber's folder as the center may see it (sync.md "Filters"): the
+   * same for every handset and pc of the owner, meaningless to the center.
+   * Folders are '/'-paths without a trailing slash (`mail/sent`).
+   */
+  folderRef(number: string, folder: string): string {
+    return createHmac('sha256', this.#folderRefKey).update(`${number}\0${folder}`).digest('hex').slice(0, 32);
+  }
+
+  /** Every folder above `path` (`mail/sent/x.eml` → `mail`, `mail/sent`), as references. */
+  folderRefsOf(number: string, path: string): string[] {
+    const parts = path.split('/').slice(0, -1);
+    return parts.map((_, i) => this.folderRef(number, parts.slice(0, i + 1).join('/')));
   }
 
   /**
