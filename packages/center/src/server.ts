@@ -1,6 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { clockFromSpec, PhoneSafeError, systemClock, type Clock } from '@phonesafe/protocol';
+import { PhoneSafeError, systemClock, type Clock } from '@phonesafe/protocol';
+import { clockFromSpec } from '@phonesafe/protocol/node';
 import { resolveCenterSecret } from './config/center-secret.ts';
 import type { CenterConfig } from './config/config.ts';
 import { buildApp } from './app.ts';

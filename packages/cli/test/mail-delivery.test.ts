@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { createConnection, createServer, type Server } from 'node:net';
-import { cliJson, storedMails, tempDir, waitForMail, writeTree } from '@phonesafe/testkit';
+import { cliJson, runHandset, sharedClock, storedMails, tempDir, waitForMail, writeTree } from '@phonesafe/testkit';
 import { mailPair } from './helpers/mail-pair.ts';
 
 type Poll = { accepted: Array<{ code: string }>; unsent: number; sent: number };
@@ -83,7 +83,7 @@ test('a multi-mail answer with a part missing is not recorded, and the pc names 
   assert.deepEqual((await cliJson<{ backups: unknown[] }>(['pc', 'mail-backups'], pair.pcEnv)).backups, []);
 });
 
-test('with batching on, the owner gets one notice for every N accepted instructions', async (t) => {
+test('with batching on, the owner gets one notice for every N accepted instructions, or one every T by the clock of handset run', async (t) => {
   const pair = await mailPair(t, { notifyEvery: 2 });
   await smallHandset(t, pair.handsetDir, 1000);
   for (let i = 0; i < 2; i++) {
@@ -95,4 +95,25 @@ test('with batching on, the owner gets one notice for every N accepted instructi
   const text = notice!.raw.toString('latin1');
   assert.equal(text.match(/^- accepted backup instruction/gm)?.length, 2, 'one batch naming both');
   assert.equal((await storedMails(pair.owner.address)).length, 1);
+
+  // Every T (1 h): pc and handset on one clock the test moves; the answers go out at once, the batch when the oldest is 1 h old.
+  const clock = await sharedClock(t);
+  const timed = await mailPair(t, { notifyInterval: '1h' });
+  const [pcEnv, hsEnv] = [
+    { ...timed.pcEnv, PHONESAFE_CLOCK: clock.spec },
+    { ...timed.hsEnv, PHONESAFE_CLOCK: clock.spec },
+  ];
+  await smallHandset(t, timed.handsetDir, 1000);
+  const run = runHandset<{ event: string }>(t, timed.handsetDir, hsEnv, ['--mail-interval', '100']);
+  for (let i = 0; i < 2; i++) {
+    const answer = await cliJson<{ status: string }>(['pc', 'mail-backup', '--handset', timed.name, '--wait', '60'], pcEnv);
+    assert.equal(answer.status, 'ok');
+    clock.advance(25 * 60_000);
+  }
+  assert.equal((await storedMails(timed.owner.address)).length, 0, 'no notice before the oldest is 1 h old');
+  clock.advance(10 * 60_000);
+  const [batch] = await waitForMail(timed.owner.address, NOTICE);
+  assert.equal(batch!.raw.toString('latin1').match(/^- accepted backup instruction/gm)?.length, 2, 'one batch naming both');
+  await run.stop();
+  assert.equal((await storedMails(timed.owner.address)).length, 1);
 });

@@ -1,6 +1,7 @@
 /** Starts a safe: its keys, its store (migrated), its app on a port; `close()` ends it. */
 import { readFile } from 'node:fs/promises';
-import { clockFromSpec, PhoneSafeError, type Clock } from '@phonesafe/protocol';
+import { PhoneSafeError, type Clock } from '@phonesafe/protocol';
+import { clockFromSpec } from '@phonesafe/protocol/node';
 import { createServerLogger, type Logger } from '@phonesafe/server-kit';
 import type { DestinationStream } from 'pino';
 import { buildSafeApp } from './app.ts';

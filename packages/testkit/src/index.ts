@@ -14,3 +14,4 @@ export * from './sqlite.ts';
 export * from './scripted-center.ts';
 export * from './launcher.ts';
 export * from './mail.ts';
+export * from './file-clock.ts';
