@@ -4,7 +4,15 @@
  * (the center never opens one), show and change it, and look into the user
  * area, opening each item's sealed header with those keys.
  */
-import { canonicalPhone, DATA_KINDS, type DataKind, isDataKind, PhoneSafeError, type SubscriberView } from '@phonesafe/protocol';
+import {
+  canonicalPhone,
+  DATA_KINDS,
+  type DataKind,
+  isDataKind,
+  PhoneSafeError,
+  type SubscriberView,
+  type UpdateSubscriberRequest,
+} from '@phonesafe/protocol';
 import { newCollectionKey, openHeader } from '@phonesafe/protocol/node';
 import type { PcSession } from './session.ts';
 
@@ -25,15 +33,7 @@ export function showSubscriber(session: PcSession, number: string): Promise<Subs
   return session.owner.client.sync().subscriber(canonicalNumber(number));
 }
 
-export function updateSubscriber(
-  session: PcSession,
-  number: string,
-  change: {
-    security?: SecurityCheck[] | undefined;
-    pin?: string | undefined;
-    terminal?: { terminalId: string; kinds: DataKind[] } | undefined;
-  },
-): Promise<SubscriberView> {
+export function updateSubscriber(session: PcSession, number: string, change: UpdateSubscriberRequest): Promise<SubscriberView> {
   const body = {
     ...(change.security ? { security: change.security } : {}),
     ...(change.pin ? { pin: change.pin } : {}),

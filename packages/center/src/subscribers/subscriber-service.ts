@@ -4,7 +4,15 @@
  * shop's FIG 19, kinds per terminal FIG 7(b)/FIG 15, who holds the SIM), and
  * the checks of a sync session start (FIG 14) for the sync capability.
  */
-import { type Clock, type DataKind, PhoneSafeError, type SubscriberView, targetKinds, type TerminalView } from '@phonesafe/protocol';
+import {
+  type Clock,
+  type DataKind,
+  PhoneSafeError,
+  type SubscriberView,
+  targetKinds,
+  type TerminalView,
+  type UpdateSubscriberRequest,
+} from '@phonesafe/protocol';
 import { checkSecret, hashSecret } from '@phonesafe/protocol/node';
 import { type HandsetCaller } from '../auth/caller.ts';
 import type { Lockout } from '../auth/lockout.ts';
@@ -70,15 +78,7 @@ export class SubscriberService implements SubscriberDirectory {
     return this.#view(await this.#ownedRow(ownerId, number));
   }
 
-  async update(
-    ownerId: string,
-    number: string,
-    change: {
-      security?: SecurityCheck[] | undefined;
-      pin?: string | undefined;
-      terminal?: { terminalId: string; kinds: DataKind[] } | undefined;
-    },
-  ): Promise<SubscriberView> {
+  async update(ownerId: string, number: string, change: UpdateSubscriberRequest): Promise<SubscriberView> {
     const row = await this.#ownedRow(ownerId, number);
     const security = change.security ?? row.security;
     if (security.includes('pin') && row.pinHash === null && change.pin === undefined)

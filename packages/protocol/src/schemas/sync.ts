@@ -72,6 +72,8 @@ export const UpdateSubscriberRequest = z.strictObject({
     .optional(),
   terminal: z.strictObject({ terminalId: TerminalId, kinds: z.array(Kind).min(1) }).optional(),
 });
+/** A change to a subscriber: the pc sends it, the center applies it (each field optional, absent: unchanged). */
+export type UpdateSubscriberRequest = z.infer<typeof UpdateSubscriberRequest>;
 
 export const RegisterTerminalRequest = z.strictObject({
   number: PhoneNumber,
