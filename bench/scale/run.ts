@@ -14,8 +14,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSyn
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
-import { clockFromSpec } from '@phonesafe/protocol';
-import { CenterClient, loginOwner, type OwnerSession } from '@phonesafe/protocol/node';
+import { CenterClient, clockFromSpec, loginOwner, type OwnerSession } from '@phonesafe/protocol/node';
 import { Service } from '../backup/measure.ts';
 import { wallNow, type FromWorker, type HandsetEvent, type HandsetPlan, type ToWorker } from './messages.ts';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './profile.ts';

@@ -9,7 +9,8 @@
  */
 import { rmSync } from 'node:fs';
 import { HandsetAgent, type ChannelEvent } from '@phonesafe/handset';
-import { clockFromSpec, forEachConcurrent } from '@phonesafe/protocol';
+import { forEachConcurrent } from '@phonesafe/protocol';
+import { clockFromSpec } from '@phonesafe/protocol/node';
 import { writeContacts } from './contacts.ts';
 import { wallNow, type FromWorker, type HandsetEvent, type HandsetPlan, type ToWorker } from './messages.ts';
 

@@ -1,6 +1,8 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { clockFromSpec, PhoneSafeError, systemClock, type Clock } from '@phonesafe/protocol';
+import { PhoneSafeError, systemClock, type Clock } from '@phonesafe/protocol';
+import { clockFromSpec } from '@phonesafe/protocol/node';
+import { listenOrClose } from '@phonesafe/server-kit';
 import { resolveCenterSecret } from './config/center-secret.ts';
 import type { CenterConfig } from './config/config.ts';
 import { buildApp } from './app.ts';
@@ -58,20 +60,7 @@ export async function startCenter(config: CenterConfig, options: StartOptions = 
     await openBus.close();
     await store.close();
   });
-  let url: string;
-  try {
-    url = await app.listen({ host: config.host, port: config.port });
-  } catch (error) {
-    await app.close();
-    throw new PhoneSafeError(
-      'UNAVAILABLE',
-      `cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`,
-      {},
-      { cause: error },
-    );
-  }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const { url, port } = await listenOrClose(app, config.host, config.port);
   scheduler.start(config.tickMs);
   built.mailer?.start();
   logger.info({ url, data: config.data }, 'center started');

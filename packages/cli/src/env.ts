@@ -1,5 +1,5 @@
-import { clockFromSpec, PhoneSafeError, type Clock } from '@phonesafe/protocol';
-import { type HttpTimeouts } from '@phonesafe/protocol/node';
+import { PhoneSafeError, type Clock } from '@phonesafe/protocol';
+import { clockFromSpec, type HttpTimeouts } from '@phonesafe/protocol/node';
 import { z } from 'zod';
 
 /**

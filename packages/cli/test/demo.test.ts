@@ -5,13 +5,13 @@
  */
 import { strict as assert } from 'node:assert';
 import { readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { test } from 'node:test';
-import { cli } from '@phonesafe/testkit';
+import { cli, tempDir } from '@phonesafe/testkit';
 
-test('phonesafe demo: NG, retry, give-up, backup, restore to another handset, identical', { timeout: 240_000 }, async () => {
-  const before = new Set((await readdir(tmpdir())).filter((n) => n.startsWith('phonesafe-demo-')));
-  const result = await cli(['demo', '--json'], { HOME: tmpdir() });
+test('phonesafe demo: NG, retry, give-up, backup, restore to another handset, identical', { timeout: 240_000 }, async (t) => {
+  // Its own TMPDIR (and HOME): what is left there is this demo's, whatever other tests do in /tmp meanwhile.
+  const own = await tempDir(t, 'demo-tmp');
+  const result = await cli(['demo', '--json'], { HOME: own, TMPDIR: own });
   assert.equal(result.code, 0, result.stderr);
   const last = result.stdout.trimEnd().split('\n').at(-1) ?? '';
   const summary = JSON.parse(last) as Record<string, unknown>;
@@ -23,6 +23,5 @@ test('phonesafe demo: NG, retry, give-up, backup, restore to another handset, id
   assert.ok(Number(summary.restoredItems) >= 1, last);
   // The narration went to stderr, and the temporary data is gone.
   assert.match(result.stderr, /answered NG \(operating\)/);
-  const after = (await readdir(tmpdir())).filter((n) => n.startsWith('phonesafe-demo-') && !before.has(n));
-  assert.deepEqual(after, []);
+  assert.deepEqual(await readdir(own), []);
 });

@@ -87,7 +87,7 @@ test('a bad value is a usage error naming the variable, raised only when a verb 
     () => env.httpTimeouts(),
     usage(/^PHONESAFE_HTTP_TIMEOUT_SECONDS must be a number of seconds above 0 and at most 86400, not 'soon'$/),
   );
-  assert.throws(() => env.clock(), usage(/^PHONESAFE_CLOCK must be scaled:<originMs>:<factor>, not fast$/));
+  assert.throws(() => env.clock(), usage(/^PHONESAFE_CLOCK must be scaled:<originMs>:<factor> or file:<path>, not fast$/));
   assert.deepEqual(new CliEnv({ PHONESAFE_HTTP_CONNECT_TIMEOUT_SECONDS: '2.5' }).httpTimeouts(), { connectMs: 2500 });
   assert.throws(() => new CliEnv({ PHONESAFE_HTTP_TIMEOUT_SECONDS: '0' }).httpTimeouts(), usage(/not '0'$/));
   assert.throws(() => new CliEnv({ PHONESAFE_HTTP_TIMEOUT_SECONDS: '86401' }).httpTimeouts(), usage(/not '86401'$/));

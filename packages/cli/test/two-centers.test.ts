@@ -9,7 +9,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cliJson, ownerEnv, pgDatabase, pgQuery, scaledClock, startCenter, tempDir, writeTree } from '@phonesafe/testkit';
+import { cliJson, ownerEnv, pgDatabase, pgQuery, sharedClock, startCenter, tempDir, writeTree } from '@phonesafe/testkit';
 import { runHandset, scheduleSoon, type RunEvent } from './helpers/live.ts';
 
 const OWNER = 'two-centers@example.org';
@@ -17,8 +17,9 @@ const OWNER = 'two-centers@example.org';
 test('two center processes on one PostgreSQL database run each scheduled backup exactly once', { timeout: 180_000 }, async (t) => {
   const database = await pgDatabase(t);
   const root = await tempDir(t);
-  // 60 virtual seconds per real second; both centers tick every 200 ms of real time.
-  const { spec, clock } = scaledClock(60);
+  // One clock for every process, moved by the test (not by real time passing); both centers tick every 200 ms of real time.
+  const shared = await sharedClock(t);
+  const [spec, clock] = [shared.spec, shared.clock];
   const centerEnv = { PHONESAFE_CLOCK: spec, PHONESAFE_DB: database.url, PHONESAFE_TICK_MS: '200' };
   const one = await startCenter(t, join(root, 'center-1'), 0, centerEnv);
   const two = await startCenter(t, join(root, 'center-2'), 0, centerEnv);
@@ -39,8 +40,7 @@ test('two center processes on one PostgreSQL database run each scheduled backup 
   const runs = handsets.map((h) => runHandset(t, h.dir, env));
   for (const run of runs) await run.next((e) => e.event === 'connected', 'connected');
 
-  // The same virtual minute for both.
-  // Ten virtual minutes ahead (ten real seconds): time enough to set B to the same minute.
+  // The same minute for both, ten minutes ahead; the clock stands still until both are set, then moves to that minute.
   const a = await scheduleSoon(env, clock, 'A', ['--retry-interval', '5m', '--answer-timeout', '5m', '--tries', '3'], 10);
   const b = await cliJson<typeof a>(
     [
@@ -60,6 +60,7 @@ test('two center processes on one PostgreSQL database run each scheduled backup 
     env,
   );
   assert.equal(b.nextRunAt, a.nextRunAt, 'both are due in the same minute');
+  shared.set(a.nextRunAt!);
 
   const committed = await Promise.all(runs.map((run) => run.next((e) => e.event === 'backup-committed', 'backup committed')));
   for (const [i, run] of runs.entries()) {

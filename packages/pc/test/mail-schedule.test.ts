@@ -13,7 +13,7 @@ test('the mail schedule table: a due row is taken once, and slots missed meanwhi
     handset: 'phone@phone.test',
     owner: 'owner@owner.test',
   });
-  const entry = await setMailSchedule(dir, 'phone-a', { every: 'day', at: '03:00' }, ['contacts'], clock.now());
+  const entry = await setMailSchedule(dir, 'phone-a', { spec: { every: 'day', at: '03:00' }, kinds: ['contacts'] }, clock.now());
   assert.equal(entry?.nextRunAt, '2026-03-01T03:00:00.000Z');
   assert.deepEqual(await takeDue(dir, new Date('2026-03-01T02:59:00Z')), []);
   // Three days and two hours later (the pc was off): one instruction, and the next slot is after now.
@@ -24,7 +24,16 @@ test('the mail schedule table: a due row is taken once, and slots missed meanwhi
   );
   assert.deepEqual(await takeDue(dir, new Date('2026-03-04T05:01:00Z')), []);
   assert.equal((await mailSchedules(dir))[0]?.nextRunAt, '2026-03-05T03:00:00.000Z');
-  await setMailSchedule(dir, 'phone-a', null, undefined, clock.now());
+  // A restore row only with the explicit flag; refused, it leaves the table as it was.
+  await assert.rejects(
+    setMailSchedule(dir, 'phone-a', { spec: { every: 'once', on: '2026-03-06T00:00:00.000Z' }, restore: 'mb-1' }, clock.now()),
+    {
+      code: 'USAGE',
+      message: /--allow-restore/,
+    },
+  );
+  assert.equal((await mailSchedules(dir)).length, 1);
+  await setMailSchedule(dir, 'phone-a', { spec: null }, clock.now());
   assert.deepEqual(await mailSchedules(dir), []);
-  await assert.rejects(setMailSchedule(dir, 'nobody', { every: 'day', at: '03:00' }, undefined, clock.now()), { code: 'MAIL_NOT_PAIRED' });
+  await assert.rejects(setMailSchedule(dir, 'nobody', { spec: { every: 'day', at: '03:00' } }, clock.now()), { code: 'MAIL_NOT_PAIRED' });
 });

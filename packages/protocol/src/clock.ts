@@ -50,11 +50,5 @@ export class ScaledClock implements Clock {
   }
 }
 
-/** The clock a process runs on: the system clock, or a ScaledClock from `PHONESAFE_CLOCK=scaled:<originMs>:<factor>`. */
-export function clockFromSpec(spec: string | undefined): Clock {
-  if (!spec) return systemClock;
-  const match = /^scaled:(\d+):(\d+(?:\.\d+)?)$/.exec(spec);
-  if (!match) throw new Error(`PHONESAFE_CLOCK must be scaled:<originMs>:<factor>, not ${spec}`);
-  const origin = Number(match[1]);
-  return new ScaledClock({ realOrigin: origin, virtualOrigin: origin, factor: Number(match[2]) });
-}
+/** What PHONESAFE_CLOCK may say (protocol/node clockFromSpec reads it): `scaled:<originMs>:<factor>` or `file:<path>`. */
+export const CLOCK_SPEC = /^(scaled:\d+:\d+(\.\d+)?|file:.+)$/;

@@ -1,7 +1,8 @@
 /** Starts a safe: its keys, its store (migrated), its app on a port; `close()` ends it. */
 import { readFile } from 'node:fs/promises';
-import { clockFromSpec, PhoneSafeError, type Clock } from '@phonesafe/protocol';
-import { createServerLogger, type Logger } from '@phonesafe/server-kit';
+import type { Clock } from '@phonesafe/protocol';
+import { clockFromSpec } from '@phonesafe/protocol/node';
+import { createServerLogger, listenOrClose, type Logger } from '@phonesafe/server-kit';
 import type { DestinationStream } from 'pino';
 import { buildSafeApp } from './app.ts';
 import type { SafeConfig } from './config/config.ts';
@@ -38,18 +39,7 @@ export async function startSafe(config: SafeConfig, options: { clock?: Clock; lo
     https,
   });
   app.addHook('onClose', async () => engine.db.destroy());
-  try {
-    url = await app.listen({ host: config.host, port: config.port });
-  } catch (error) {
-    await app.close();
-    throw new PhoneSafeError(
-      'UNAVAILABLE',
-      `cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`,
-      {},
-      { cause: error },
-    );
-  }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  return { url, port, safeId: keys.safeId, fingerprint: keys.fingerprint, close: () => app.close() };
+  const listening = await listenOrClose(app, config.host, config.port);
+  url = listening.url;
+  return { url, port: listening.port, safeId: keys.safeId, fingerprint: keys.fingerprint, close: () => app.close() };
 }

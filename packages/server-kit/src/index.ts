@@ -21,6 +21,7 @@ export {
   type RouteAccessKinds,
   type RouteAuth,
 } from './http/route-auth.ts';
+export { listenOrClose } from './http/listen.ts';
 export { createServerApp, type ServerAppOptions } from './http/server-app.ts';
 export { useZodSchemas, type App, type ZodTypeProvider } from './http/zod.ts';
 

@@ -15,3 +15,4 @@ export * from './scripted-center.ts';
 export * from './launcher.ts';
 export * from './mail.ts';
 export * from './sync.ts';
+export * from './file-clock.ts';

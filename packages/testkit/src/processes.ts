@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
-import { clockFromSpec, type Clock } from '@phonesafe/protocol';
+import type { Clock } from '@phonesafe/protocol';
+import { clockFromSpec } from '@phonesafe/protocol/node';
 
 /** The `phonesafe` command's entry, run with this process's node. */
 export const MAIN = fileURLToPath(new URL('../../cli/src/main.ts', import.meta.url));

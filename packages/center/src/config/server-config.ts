@@ -1,6 +1,6 @@
 /** The settings of the center process itself: where it listens and keeps its data, its log, its clock, its tick and its bodies. */
 import { resolve } from 'node:path';
-import { PhoneSafeError } from '@phonesafe/protocol';
+import { CLOCK_SPEC, PhoneSafeError } from '@phonesafe/protocol';
 import { z } from 'zod';
 import { maskUrlPassword, secret, section, setting } from '@phonesafe/server-kit';
 
@@ -80,13 +80,7 @@ export const tick = section(
 
 export const clock = section(
   {
-    clock: setting(
-      'PHONESAFE_CLOCK',
-      z
-        .string()
-        .regex(/^scaled:\d+:\d+(\.\d+)?$/, 'scaled:<originMs>:<factor>')
-        .optional(),
-    ),
+    clock: setting('PHONESAFE_CLOCK', z.string().regex(CLOCK_SPEC, 'scaled:<originMs>:<factor> or file:<path>').optional()),
   },
   (c): Pick<ProcessConfig, 'clock'> => ({
     clock: c.clock ?? null,

@@ -10,8 +10,8 @@ import {
   PhoneSafeError,
   type SubscriberView,
   targetKinds,
-  type TerminalFilters,
   type TerminalView,
+  type UpdateSubscriberRequest,
 } from '@phonesafe/protocol';
 import { checkSecret, hashSecret } from '@phonesafe/protocol/node';
 import { type HandsetCaller } from '../auth/caller.ts';
@@ -78,15 +78,7 @@ export class SubscriberService implements SubscriberDirectory {
     return this.#view(await this.#ownedRow(ownerId, number));
   }
 
-  async update(
-    ownerId: string,
-    number: string,
-    change: {
-      security?: SecurityCheck[] | undefined;
-      pin?: string | undefined;
-      terminal?: { terminalId: string; kinds?: DataKind[] | undefined; filters?: TerminalFilters | undefined } | undefined;
-    },
-  ): Promise<SubscriberView> {
+  async update(ownerId: string, number: string, change: UpdateSubscriberRequest): Promise<SubscriberView> {
     const row = await this.#ownedRow(ownerId, number);
     const security = change.security ?? row.security;
     if (security.includes('pin') && row.pinHash === null && change.pin === undefined)

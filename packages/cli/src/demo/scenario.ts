@@ -12,7 +12,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clockFromSpec } from '@phonesafe/protocol';
+import { clockFromSpec } from '@phonesafe/protocol/node';
 import { formatDuration } from '../duration.ts';
 import { Children, type Env } from './processes.ts';
 import { OWNER, scenario, type DemoSummary } from './steps.ts';

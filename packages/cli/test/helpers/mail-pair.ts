@@ -15,7 +15,7 @@ export interface MailPair {
 
 export async function mailPair(
   t: TestContext,
-  options: { notifyEvery?: number; maxMailPayload?: number; handsetSmtp?: string; maxBundle?: number } = {},
+  options: { notifyEvery?: number; notifyInterval?: string; maxMailPayload?: number; handsetSmtp?: string; maxBundle?: number } = {},
 ): Promise<MailPair> {
   const [pc, phone, owner] = [await mailbox('pc', 'pc.test'), await mailbox('phone', 'phone.test'), await mailbox('owner', 'owner.test')];
   const pcDir = await tempDir(t, 'pc');
@@ -63,8 +63,7 @@ export async function mailPair(
       pc.address,
       '--notify',
       owner.address,
-      '--notify-every',
-      String(options.notifyEvery ?? 1),
+      ...(options.notifyInterval ? ['--notify-interval', options.notifyInterval] : ['--notify-every', String(options.notifyEvery ?? 1)]),
       ...(options.maxMailPayload ? ['--max-mail-payload', String(options.maxMailPayload)] : []),
       ...(options.maxBundle ? ['--max-bundle', String(options.maxBundle)] : []),
     ],

@@ -6,7 +6,7 @@ const HOUR_MS = 3600_000;
 
 /**
  * M4: what the owner is told. Accepted instructions queue an entry; a
- * notice goes out every `notifyEvery` of them. A refusal goes out at once if
+ * notice goes out every `notifyEvery` of them, or every T (batchDue). A refusal goes out at once if
  * none did in the last hour, else it is counted into the next notice (a
  * stranger must not be able to make the handset spam the owner).
  */
@@ -19,9 +19,20 @@ export function queueEntry(state: HandsetMailState, entry: MailNoticeEntry, now:
   return { state: { ...state, pendingEntries: [...state.pendingEntries, entry] }, sendNow: false };
 }
 
-/** Whether the accepted entries waiting reach the batch size. */
-export function batchDue(state: HandsetMailState, notifyEvery: number): boolean {
-  return state.pendingEntries.filter((e) => e.outcome === 'accepted').length >= notifyEvery;
+/** How the owner's notices are batched (the pairing's setting): every N accepted instructions, or every T seconds. */
+export type NoticeBatching = { notifyEvery: number; notifyIntervalSeconds?: number | undefined };
+
+/**
+ * Whether the accepted entries waiting are due to go out: with an interval,
+ * once the oldest of them was answered at least that long ago by `now`;
+ * else once they reach the batch size. Pure; asked after every instruction
+ * and at the end of every pass.
+ */
+export function batchDue(state: HandsetMailState, batching: NoticeBatching, now: Date): boolean {
+  const accepted = state.pendingEntries.filter((e) => e.outcome === 'accepted');
+  if (batching.notifyIntervalSeconds === undefined) return accepted.length >= batching.notifyEvery;
+  const oldest = Math.min(...accepted.map((e) => Date.parse(e.answeredAt ?? e.receivedAt)));
+  return accepted.length > 0 && now.getTime() - oldest >= batching.notifyIntervalSeconds * 1000;
 }
 
 function line(e: MailNoticeEntry): string {

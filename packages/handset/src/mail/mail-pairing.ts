@@ -18,6 +18,18 @@ export const HandsetMailSettings = z.strictObject({
   owner: z.email(),
   /** M4: one notice to the owner every N accepted instructions (1: after each). */
   notifyEvery: z.number().int().min(1).max(1000).default(1),
+  /**
+   * M4: or one notice every T seconds: the accepted instructions wait until
+   * the oldest of them is this old, then go out in one notice (checked on
+   * every pass of the responder, by the handset's clock). With it set,
+   * notifyEvery is 1 and not used.
+   */
+  notifyIntervalSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(31 * 86_400)
+    .optional(),
   maxMailPayload: z
     .number()
     .int()

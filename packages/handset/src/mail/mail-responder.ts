@@ -85,6 +85,8 @@ export class MailResponder {
       } finally {
         await box.close();
       }
+      // M4 every T: a batch can come due with no new mail, as the clock moves on.
+      if (batchDue(this.#state, this.#pairing.settings, this.#clock.now())) await this.#notice();
       result.sent += await this.#flush(sender);
     } catch (error) {
       if (!(error instanceof PhoneSafeError) || !error.retryable) throw error;
@@ -178,7 +180,7 @@ export class MailResponder {
       ...(answer.files !== undefined ? { files: answer.files, bytes: answer.bytes } : {}),
     };
     this.#state = queueEntry(this.#state, entry, this.#clock.now()).state;
-    if (batchDue(this.#state, settings.notifyEvery)) await this.#notice();
+    if (batchDue(this.#state, settings, this.#clock.now())) await this.#notice();
     await saveState(this.#root, this.#state);
     result.accepted.push({ code: mail.code, messageId: mail.messageId, answer: answer.header.status });
   }

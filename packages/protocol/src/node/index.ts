@@ -30,3 +30,4 @@ export * from './mail/compose.ts';
 export * from './mail/verify.ts';
 export * from './mail/bundle.ts';
 export * from './mail/peer.ts';
+export * from './clock-spec.ts';

@@ -90,6 +90,8 @@ export const UpdateSubscriberRequest = z.strictObject({
     .refine((t) => t.kinds !== undefined || t.filters !== undefined, 'a terminal change names its kinds, its filters or both')
     .optional(),
 });
+/** A change to a subscriber: the pc sends it, the center applies it (each field optional, absent: unchanged). */
+export type UpdateSubscriberRequest = z.infer<typeof UpdateSubscriberRequest>;
 
 export const RegisterTerminalRequest = z.strictObject({
   number: PhoneNumber,

@@ -4,7 +4,7 @@
  * database URL may carry a password and is declared secret.
  */
 import { resolve } from 'node:path';
-import { PhoneSafeError } from '@phonesafe/protocol';
+import { CLOCK_SPEC, PhoneSafeError } from '@phonesafe/protocol';
 import { ConfigSections, maskUrlPassword, secret, section, setting } from '@phonesafe/server-kit';
 import { z } from 'zod';
 
@@ -55,13 +55,7 @@ const settings = section(
       z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(Number.MAX_SAFE_INTEGER),
     ),
     maxValueBytes: setting('PHONESAFE_SAFE_MAX_VALUE_BYTES', z.coerce.number().int().min(64).max(1_048_576).default(65_536)),
-    clock: setting(
-      'PHONESAFE_CLOCK',
-      z
-        .string()
-        .regex(/^scaled:\d+:\d+(\.\d+)?$/, 'scaled:<originMs>:<factor>')
-        .optional(),
-    ),
+    clock: setting('PHONESAFE_CLOCK', z.string().regex(CLOCK_SPEC, 'scaled:<originMs>:<factor> or file:<path>').optional()),
   },
   (c): SafeConfig => {
     if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) {

@@ -5,6 +5,7 @@ import type { PollOptions, PollResult } from '@phonesafe/handset';
 import { PhoneSafeError, type OverwritePolicy } from '@phonesafe/protocol';
 import { secretOfPairingCode } from '@phonesafe/protocol/node';
 import type { CliEnv } from '../../env.ts';
+import { parseDuration } from '../../duration.ts';
 import { humanTime } from '../../output.ts';
 import { readSecret } from '../../password.ts';
 import { askOption } from '../../prompt.ts';
@@ -45,6 +46,12 @@ async function pairingCode(env: CliEnv, file?: string): Promise<string> {
   return readSecret('Pairing code: ');
 }
 
+function notifyInterval(value: string): number {
+  const seconds = parseDuration(value, '--notify-interval');
+  if (seconds < 60 || seconds > 31 * 86_400) throw new PhoneSafeError('USAGE', `--notify-interval must be from 1m to 31d, not '${value}'`);
+  return seconds;
+}
+
 type PairFlags = HandsetFlags & {
   codeFile?: string;
   address: string;
@@ -53,42 +60,13 @@ type PairFlags = HandsetFlags & {
   pc: string;
   notify: string;
   notifyEvery: string;
+  notifyInterval?: number;
   maxMailPayload?: string;
   maxBundle?: string;
 };
 
 export function mailVerbs(handset: Command, env: CliEnv): void {
-  handsetVerb(handset, 'mail-pair', "register the pc's pairing code, this handset's mailbox and the pc and owner addresses")
-    .option('--code-file <file>', 'the file `pc mail-pair --code-out` wrote (else PHONESAFE_MAIL_PAIRING_CODE, else asked)')
-    .requiredOption('--address <address>', "this handset's mail address")
-    .requiredOption('--smtp <url>', 'SMTP submission server, smtp://host:port or smtps://')
-    .requiredOption('--imap <url>', 'IMAP server, imap://host:port or imaps://')
-    .requiredOption('--pc <address>', 'the registered pc address: answers go there only')
-    .requiredOption('--notify <address>', 'the owner address told of every instruction')
-    .option('--notify-every <n>', 'one notice every N accepted instructions', '1')
-    .option('--max-mail-payload <bytes>', 'sealed bytes per mail at most (default 6 MiB)')
-    .option('--max-bundle <bytes>', 'bytes of data one answer carries at most (default 64 MiB; more is answered "too-large")')
-    .action((flags: PairFlags) =>
-      withHandset(env, flags, { deliverPending: false, creates: true }, async (agent, out) => {
-        const secret = secretOfPairingCode(await pairingCode(env, flags.codeFile));
-        const pairing = await agent.mailPair(
-          {
-            handset: { address: flags.address, smtp: flags.smtp, imap: flags.imap },
-            pc: flags.pc,
-            owner: flags.notify,
-            notifyEvery: Number(flags.notifyEvery),
-            maxMailPayload: flags.maxMailPayload ? Number(flags.maxMailPayload) : 6 * 1024 * 1024,
-            maxBundle: flags.maxBundle ? Number(flags.maxBundle) : 64 * 1024 * 1024,
-          },
-          secret,
-        );
-        out.result(
-          { pairingId: pairing.peer.keys.pairingId, pc: flags.pc, owner: flags.notify },
-          (r) => `paired with ${r.pc} (pairing ${r.pairingId}); notices go to ${r.owner}`,
-        );
-      }),
-    );
-
+  pairVerb(handset, env);
   handsetVerb(handset, 'mail-poll', 'one pass of the mail responder: answer the instructions in the mailbox, send what waits')
     .addOption(overwriteOption())
     .action((flags: HandsetFlags & { overwrite: OverwritePolicy }) =>
@@ -116,4 +94,41 @@ export function mailVerbs(handset: Command, env: CliEnv): void {
       out.result({ unpaired: true }, () => 'the mail pairing is forgotten');
     }),
   );
+}
+
+function pairVerb(handset: Command, env: CliEnv): void {
+  handsetVerb(handset, 'mail-pair', "register the pc's pairing code, this handset's mailbox and the pc and owner addresses")
+    .option('--code-file <file>', 'the file `pc mail-pair --code-out` wrote (else PHONESAFE_MAIL_PAIRING_CODE, else asked)')
+    .requiredOption('--address <address>', "this handset's mail address")
+    .requiredOption('--smtp <url>', 'SMTP submission server, smtp://host:port or smtps://')
+    .requiredOption('--imap <url>', 'IMAP server, imap://host:port or imaps://')
+    .requiredOption('--pc <address>', 'the registered pc address: answers go there only')
+    .requiredOption('--notify <address>', 'the owner address told of every instruction')
+    .option('--notify-every <n>', 'one notice every N accepted instructions', '1')
+    .option('--notify-interval <duration>', 'instead, one notice every T (1m to 31d, e.g. 1h) for what was done meanwhile', notifyInterval)
+    .option('--max-mail-payload <bytes>', 'sealed bytes per mail at most (default 6 MiB)')
+    .option('--max-bundle <bytes>', 'bytes of data one answer carries at most (default 64 MiB; more is answered "too-large")')
+    .action((flags: PairFlags) =>
+      withHandset(env, flags, { deliverPending: false, creates: true }, async (agent, out) => {
+        if (flags.notifyInterval !== undefined && flags.notifyEvery !== '1')
+          throw new PhoneSafeError('USAGE', 'give --notify-every or --notify-interval, not both');
+        const secret = secretOfPairingCode(await pairingCode(env, flags.codeFile));
+        const pairing = await agent.mailPair(
+          {
+            handset: { address: flags.address, smtp: flags.smtp, imap: flags.imap },
+            pc: flags.pc,
+            owner: flags.notify,
+            notifyEvery: Number(flags.notifyEvery),
+            ...(flags.notifyInterval !== undefined ? { notifyIntervalSeconds: flags.notifyInterval } : {}),
+            maxMailPayload: flags.maxMailPayload ? Number(flags.maxMailPayload) : 6 * 1024 * 1024,
+            maxBundle: flags.maxBundle ? Number(flags.maxBundle) : 64 * 1024 * 1024,
+          },
+          secret,
+        );
+        out.result(
+          { pairingId: pairing.peer.keys.pairingId, pc: flags.pc, owner: flags.notify },
+          (r) => `paired with ${r.pc} (pairing ${r.pairingId}); notices go to ${r.owner}`,
+        );
+      }),
+    );
 }

@@ -1,4 +1,4 @@
-/** `phonesafe pc mail-schedule | mail-run`: M5, the schedule table of backup instructions by mail (FIG 12). */
+/** `phonesafe pc mail-schedule | mail-run`: M5, the schedule table of instructions by mail (FIG 12); restores only with --allow-restore. */
 import type { Command } from 'commander';
 import { mailSchedules, noteRun, pcConfigDir, PcMail, setMailSchedule, takeDue, type ReceiveResult } from '@phonesafe/pc';
 import { daily, monthly, once, PhoneSafeError, scheduleText, weekly, type DataKind, type ScheduleSpec } from '@phonesafe/protocol';
@@ -12,6 +12,8 @@ type ScheduleFlags = { json?: boolean; handset?: string; kinds?: DataKind[] } & 
   Record<'daily' | 'weekly' | 'monthly' | 'once', ScheduleSpec>
 > & {
     none?: boolean;
+    restore?: string;
+    allowRestore?: boolean;
   };
 
 export function mailRunVerbs(pc: Command, env: CliEnv): void {
@@ -21,7 +23,9 @@ export function mailRunVerbs(pc: Command, env: CliEnv): void {
     .option('--weekly <WEEKDAY@HH:MM>', 'every week', (v: string) => weekly(v))
     .option('--monthly <DAY@HH:MM>', 'every month', (v: string) => monthly(v))
     .option('--once <ISO>', 'once, at this time', (v: string) => once(v))
-    .option('--none', 'remove the row')
+    .option('--none', "remove the handset's rows")
+    .option('--restore <backup-id>', 'the row restores this mail backup at its time instead of backing up (needs --allow-restore)')
+    .option('--allow-restore', 'yes, overwrite the handset with that backup at the scheduled time')
     .addOption(kindsOption())
     .action(async (flags: ScheduleFlags) => {
       const out = new Output(Boolean(flags.json));
@@ -31,7 +35,8 @@ export function mailRunVerbs(pc: Command, env: CliEnv): void {
       if (given.length === 1) {
         if (!flags.handset) throw new PhoneSafeError('USAGE', '--handset names the row to set');
         const spec = given[0] === 'none' ? null : (flags[given[0]!] as ScheduleSpec);
-        await setMailSchedule(dir, flags.handset, spec, flags.kinds, env.clock().now());
+        const request = { spec, kinds: flags.kinds, restore: flags.restore, allowRestore: flags.allowRestore };
+        await setMailSchedule(dir, flags.handset, request, env.clock().now());
       }
       const entries = (await mailSchedules(dir)).filter((e) => !flags.handset || e.handset === flags.handset);
       out.result({ entries }, ({ entries: list }) =>
@@ -39,12 +44,16 @@ export function mailRunVerbs(pc: Command, env: CliEnv): void {
           ? ['no backups by mail are scheduled']
           : list.map(
               (e) =>
-                `${e.handset}: ${scheduleText(e.spec)}${e.kinds ? ` (${e.kinds.join(',')})` : ''}, next ${e.nextRunAt ? humanTime(e.nextRunAt) : 'never'}${e.lastResult ? `, last: ${e.lastResult}` : ''}`,
+                `${e.handset}: ${e.restore ? `restore of ${e.restore} ` : ''}${scheduleText(e.spec)}${e.kinds ? ` (${e.kinds.join(',')})` : ''}, next ${e.nextRunAt ? humanTime(e.nextRunAt) : 'never'}${e.lastResult ? `, last: ${e.lastResult}` : ''}`,
             ),
       );
     });
 
-  verb(pc, 'mail-run', 'send the scheduled backup instructions when due and record the answers as they arrive (until SIGINT/SIGTERM)')
+  verb(
+    pc,
+    'mail-run',
+    'send the scheduled backup (and allowed restore) instructions when due and record the answers as they arrive (until SIGINT/SIGTERM)',
+  )
     .option('--interval <ms>', 'between two looks', '1000')
     .action(async (flags: { json?: boolean; interval: string }) => {
       const out = new Output(Boolean(flags.json));
@@ -76,16 +85,19 @@ async function look(mail: PcMail, dir: string, env: CliEnv, password: string, ou
         : `${humanTime(env.clock().now().toISOString())}  ${text}`) + '\n',
     );
   for (const entry of await takeDue(dir, env.clock().now())) {
+    const op = entry.restore ? 'restore' : 'backup';
     try {
-      const re = await mail.backup(entry.handset, password, entry.kinds);
-      await noteRun(dir, entry.handset, { lastInstruction: re, lastResult: 'sent' });
-      print({ event: 'instruction-sent', handset: entry.handset, instruction: re }, `backup instruction sent to ${entry.handset}`);
+      const re = entry.restore
+        ? (await mail.restore(entry.restore, password, entry.kinds)).re
+        : await mail.backup(entry.handset, password, entry.kinds);
+      await noteRun(dir, entry, { lastInstruction: re, lastResult: 'sent' });
+      print({ event: 'instruction-sent', op, handset: entry.handset, instruction: re }, `${op} instruction sent to ${entry.handset}`);
     } catch (error) {
       const e = error instanceof PhoneSafeError ? error : new PhoneSafeError('INTERNAL', String(error));
-      await noteRun(dir, entry.handset, { lastResult: `${e.code}: ${e.detail}` });
+      await noteRun(dir, entry, { lastResult: `${e.code}: ${e.detail}` });
       print(
-        { event: 'instruction-failed', handset: entry.handset, code: e.code, detail: e.detail },
-        `backup instruction to ${entry.handset} not sent: ${e.code}: ${e.detail}`,
+        { event: 'instruction-failed', op, handset: entry.handset, code: e.code, detail: e.detail },
+        `${op} instruction to ${entry.handset} not sent: ${e.code}: ${e.detail}`,
       );
     }
   }
@@ -98,7 +110,7 @@ async function look(mail: PcMail, dir: string, env: CliEnv, password: string, ou
     return;
   }
   for (const a of result.answers) {
-    await noteRun(dir, a.handset, { lastResult: a.status });
+    await noteRun(dir, { re: a.re }, { lastResult: a.status });
     print({ event: 'answer', ...a }, receiveLines({ ...result, answers: [a], refused: [], incomplete: [] }).join('; '));
   }
   for (const r of result.refused) print({ event: 'refused', ...r }, `refused a mail (${r.reason}): ${r.detail}`);

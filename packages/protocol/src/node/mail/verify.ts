@@ -83,7 +83,9 @@ export function verifyMail(raw: Buffer, ctx: VerifyContext): Verdict {
   if (!macMatches(ctx.keys.mac[ctx.sender], signedText(fields, tags), tags.b)) return refuse('bad-mac', 'the MAC does not match');
   const payload = extractPayload(message);
   if (!payload || payload.length !== tags.bl || createHash('sha256').update(payload).digest('base64url') !== tags.bh) {
-    return refuse('altered', 'the body does not match its signed hash');
+    // The MAC matched, so the part number is the sender's: name it (the rest of the set waits for it).
+    const part = tags.p.count > 1 ? `part ${tags.p.index} of ${tags.p.count}: ` : '';
+    return refuse('altered', `${part}the body does not match its signed hash`);
   }
   const date = singleHeader(message, 'date') ?? '';
   const nowSeconds = ctx.now.getTime() / 1000;
