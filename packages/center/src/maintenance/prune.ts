@@ -11,12 +11,13 @@ import { systemClock, type Clock } from '@phonesafe/protocol';
 import type { BlobEntry, BlobStore } from '../blobs/blob-store.ts';
 import type { BackupRepo } from '../backup/backup-repo.ts';
 import type { PartRepo } from '../backup/part-repo.ts';
+import { repackSparse, sweepPacks, type PackPruneStore } from './prune-packs.ts';
 import type { MaintenanceProgress } from './verify.ts';
 
 /** What prune reads and deletes of the store. */
 export interface PruneStore {
   backups: Pick<BackupRepo, 'listStaleOpen' | 'remove'>;
-  parts: Pick<PartRepo, 'listUnreferenced' | 'removeIfUnreferenced' | 'findStored' | 'find'>;
+  parts: Pick<PartRepo, 'listUnreferenced' | 'removeIfUnreferenced' | 'findStored' | 'find'> & PackPruneStore['parts'];
 }
 
 export interface PruneReport {
@@ -27,6 +28,10 @@ export interface PruneReport {
   removedBytes: number;
   /** Blobs without a row (crash leftovers, superseded bytes), older than the grace period. */
   removedBlobs: number;
+  /** Packs below half live whose live parts were copied into a new pack. */
+  repackedPacks: number;
+  /** Packs no part names any more (emptied by prune or repack, or crash leftovers), older than the grace period. */
+  removedPacks: number;
 }
 
 export interface PruneOptions {
@@ -56,7 +61,15 @@ const SWEEP_PAGE = 500;
 
 export async function prune(store: PruneStore, blobs: BlobStore, options: PruneOptions): Promise<PruneReport> {
   const dryRun = options.dryRun ?? false;
-  const report: PruneReport = { dryRun, droppedOpenBackups: 0, removedParts: 0, removedBytes: 0, removedBlobs: 0 };
+  const report: PruneReport = {
+    dryRun,
+    droppedOpenBackups: 0,
+    removedParts: 0,
+    removedBytes: 0,
+    removedBlobs: 0,
+    repackedPacks: 0,
+    removedPacks: 0,
+  };
   const fileClock = options.files?.clock ?? systemClock;
   for (const backup of await store.backups.listStaleOpen(options.staleOpenBefore)) {
     if (dryRun || (await store.backups.remove(backup.ownerId, backup.id))) report.droppedOpenBackups += 1;
@@ -75,6 +88,8 @@ export async function prune(store: PruneStore, blobs: BlobStore, options: PruneO
   const graceMs = Math.max(options.files?.graceMs ?? DEFAULT_GRACE_MS, LEFTOVER_MIN_AGE_MS);
   const before = new Date(fileClock.now().getTime() - graceMs).toISOString();
   report.removedBlobs = await sweepLeftovers(store, blobs, before, dryRun);
+  report.repackedPacks = await repackSparse(store, blobs, dryRun);
+  report.removedPacks = await sweepPacks(store, blobs, before, dryRun);
   return report;
 }
 
@@ -82,6 +97,8 @@ async function removePart(store: PruneStore, blobs: BlobStore, fileClock: Clock,
   const mark = fileClock.now().toISOString();
   const removed = await store.parts.removeIfUnreferenced(ownerId, id, olderThan);
   if (!removed) return undefined;
+  // A packed part's bytes go with its pack, once no row names it (sweepPacks).
+  if (removed.packId !== null) return removed;
   // Row first, then blob: with the row gone, an upload of these same bytes
   // writes the blob anew, after `mark`, and that blob stays. A crash in
   // between leaves a blob without a row, which the sweep takes.
