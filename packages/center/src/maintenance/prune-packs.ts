@@ -8,8 +8,9 @@
  * unnamed pack that old is a crash leftover or dead, never one on its way.
  */
 import { createHash } from 'node:crypto';
-import type { BlobStore, PackEntry } from '../blobs/blob-store.ts';
+import type { BlobStore } from '../blobs/blob-store.ts';
 import { readPackIndex } from '../blobs/pack-format.ts';
+import { sweepByOwner } from './sweep.ts';
 import type { PartRepo } from '../backup/part-repo.ts';
 
 export interface PackPruneStore {
@@ -70,27 +71,15 @@ async function repackOne(store: PackPruneStore, blobs: BlobStore, ownerId: strin
 
 /** Deletes packs no row names, written before `before`; answers how many (or, dry, would). */
 export async function sweepPacks(store: PackPruneStore, blobs: BlobStore, before: string, dryRun: boolean): Promise<number> {
-  let removed = 0;
-  let page: PackEntry[] = [];
-  const flush = async () => {
-    const byOwner = new Map<string, PackEntry[]>();
-    for (const entry of page) byOwner.set(entry.ownerId, [...(byOwner.get(entry.ownerId) ?? []), entry]);
-    for (const [ownerId, entries] of byOwner) {
-      const named = await store.parts.packsNamed(
-        ownerId,
-        entries.map((e) => e.packId),
-      );
-      for (const { packId } of entries) {
-        if (!named.has(packId) && (dryRun || (await blobs.deletePackIfOlder(ownerId, packId, before)))) removed += 1;
-      }
+  return sweepByOwner(blobs.listPacks(), before, PAGE_SIZE, async (ownerId, entries) => {
+    const named = await store.parts.packsNamed(
+      ownerId,
+      entries.map((e) => e.packId),
+    );
+    let removed = 0;
+    for (const { packId } of entries) {
+      if (!named.has(packId) && (dryRun || (await blobs.deletePackIfOlder(ownerId, packId, before)))) removed += 1;
     }
-    page = [];
-  };
-  for await (const entry of blobs.listPacks()) {
-    if (entry.writtenAt >= before) continue;
-    page.push(entry);
-    if (page.length >= PAGE_SIZE) await flush();
-  }
-  await flush();
-  return removed;
+    return removed;
+  });
 }

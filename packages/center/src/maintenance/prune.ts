@@ -8,10 +8,11 @@
  * a part a center answered as present within the grace period stays.
  */
 import { systemClock, type Clock } from '@phonesafe/protocol';
-import type { BlobEntry, BlobStore } from '../blobs/blob-store.ts';
+import type { BlobStore } from '../blobs/blob-store.ts';
 import type { BackupRepo } from '../backup/backup-repo.ts';
 import type { PartRepo } from '../backup/part-repo.ts';
 import { repackSparse, sweepPacks, type PackPruneStore } from './prune-packs.ts';
+import { sweepByOwner } from './sweep.ts';
 import type { MaintenanceProgress } from './verify.ts';
 
 /** What prune reads and deletes of the store. */
@@ -113,33 +114,21 @@ async function removePart(store: PruneStore, blobs: BlobStore, fileClock: Clock,
  * `deleteIfOlder` keeps one an upload rewrote after it was listed.
  */
 async function sweepLeftovers(store: PruneStore, blobs: BlobStore, before: string, dryRun: boolean): Promise<number> {
-  let removed = 0;
-  let page: BlobEntry[] = [];
-  const flush = async () => {
-    const byOwner = new Map<string, BlobEntry[]>();
-    for (const entry of page) byOwner.set(entry.ownerId, [...(byOwner.get(entry.ownerId) ?? []), entry]);
-    for (const [ownerId, entries] of byOwner) {
-      const rows = new Map(
-        (
-          await store.parts.findStored(
-            ownerId,
-            entries.map((e) => e.id),
-          )
-        ).map((row) => [row.id, row]),
-      );
-      for (const entry of entries) {
-        const row = rows.get(entry.id);
-        const named = entry.sha256 === null ? row !== undefined : row?.sha256 === entry.sha256;
-        if (!named && (dryRun || (await blobs.deleteIfOlder(entry, before)))) removed += 1;
-      }
+  return sweepByOwner(blobs.list(), before, SWEEP_PAGE, async (ownerId, entries) => {
+    const rows = new Map(
+      (
+        await store.parts.findStored(
+          ownerId,
+          entries.map((e) => e.id),
+        )
+      ).map((row) => [row.id, row]),
+    );
+    let removed = 0;
+    for (const entry of entries) {
+      const row = rows.get(entry.id);
+      const named = entry.sha256 === null ? row !== undefined : row?.sha256 === entry.sha256;
+      if (!named && (dryRun || (await blobs.deleteIfOlder(entry, before)))) removed += 1;
     }
-    page = [];
-  };
-  for await (const entry of blobs.list()) {
-    if (entry.writtenAt >= before) continue;
-    page.push(entry);
-    if (page.length >= SWEEP_PAGE) await flush();
-  }
-  await flush();
-  return removed;
+    return removed;
+  });
 }

@@ -44,7 +44,7 @@ export function centerCommands(program: Command, env: CliEnv): void {
   storeVerb(
     center,
     'verify',
-    "run the database's integrity check, read every stored part and check it against its recorded hash; damaged parts are marked, so the next backup holding them sends them again",
+    "run the database's integrity check, read every stored part (blob files and packs) and check it against its recorded hash; damaged parts are named with the backups that need them and marked, so the next backup holding them sends them again",
   ).action(async (flags: StoreFlags) => {
     const out = new Output(Boolean(flags.json));
     const { loadConfig, runVerify } = await centerPackage();
@@ -68,7 +68,7 @@ export function centerCommands(program: Command, env: CliEnv): void {
     }
   });
 
-  storeVerb(center, 'prune', 'delete stored parts that no backup references any more')
+  storeVerb(center, 'prune', 'delete stored parts that no backup references any more, repack mostly empty packs and delete empty ones')
     .option('--dry-run', 'only say what would be deleted')
     .action(async (flags: StoreFlags & { dryRun?: boolean }) => {
       const out = new Output(Boolean(flags.json));
