@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { decodePartBatch, encodePartBatch, PartBatchAck } from '@phonesafe/protocol';
 import { sha256Hex, type SealedPart } from '@phonesafe/protocol/node';
+import { flipByte, packFile } from '@phonesafe/testkit';
 import {
   call,
   enroll,
@@ -74,8 +75,8 @@ describe('HTTP API: storing parts', () => {
       parts.map(async (p) => (await h.store.parts.find(owner.ownerId, p.id)) !== undefined || (await h.blobs.has(owner.ownerId, p.id))),
     );
 
-  it('a batch stores every part as PUT /v1/parts/:id would, and answers one ack per part in order; again, all existing', async () => {
-    const parts = [100, 0, 70_000, 3].map((size) => owner.keys.sealPart(randomChunk(size), { compress: false }));
+  it('a batch stores its small parts in one pack and its large ones as blob files, one ack per part in order; again, all existing', async () => {
+    const parts = [100, 0, 70_000, 3, 600_000].map((size) => owner.keys.sealPart(randomChunk(size), { compress: false }));
     const first = await putBatch(credential, batchOf(parts));
     expectStatus(first, 200);
     const acks = PartBatchAck.parse(first.json()).acks;
@@ -83,11 +84,21 @@ describe('HTTP API: storing parts', () => {
       acks.map((a) => [a.ack.id, a.ack.sha256, a.stored]),
       parts.map((p) => [p.id, p.sha256, 'new']),
     );
-    for (const p of parts) assert.equal(await assertRowMatchesBlob(p.id), p.sha256);
+    const rows = await Promise.all(parts.map((p) => h.store.parts.find(owner.ownerId, p.id)));
+    const packs = new Set(rows.slice(0, 4).map((row) => row?.pack?.id));
+    assert.equal(packs.size, 1, 'the four small parts share one pack');
+    assert.ok([...packs][0], 'and it is a pack');
+    assert.equal(rows[4]?.pack, null, 'the large part is a blob file of its own');
+    assert.equal(await assertRowMatchesBlob(parts[4]!.id), parts[4]!.sha256);
+    for (const p of parts) {
+      const got = await call(h, 'GET', `/v1/parts/${p.id}`, { bearer: credential });
+      expectStatus(got, 200);
+      assert.equal(sha256Hex(got.rawPayload), p.sha256);
+    }
     const again = PartBatchAck.parse((await putBatch(credential, batchOf(parts))).json()).acks;
     assert.deepEqual(
       again.map((a) => a.stored),
-      ['existing', 'existing', 'existing', 'existing'],
+      ['existing', 'existing', 'existing', 'existing', 'existing'],
     );
   });
 
@@ -138,8 +149,9 @@ describe('HTTP API: storing parts', () => {
     const stranger = await newOwner(h);
     expectProblem(await fetch(stranger.token, [parts[0]!.id]), 'NOT_FOUND', 404);
     expectProblem(await fetch(credential, [parts[0]!.id, parts[0]!.id]), 'VALIDATION_FAILED', 400);
-    // Rot on disk: other bytes under the part's blob name.
-    await h.blobs.put({ ownerId: owner.ownerId, id: parts[2]!.id, sha256: parts[2]!.sha256 }, Buffer.from('damaged'));
+    // Rot on disk: one byte of the part inside its pack.
+    const row = await h.store.parts.find(owner.ownerId, parts[2]!.id);
+    await flipByte(packFile(join(h.data, 'blobs'), owner.ownerId, row!.pack!.id), row!.pack!.offset + 10);
     expectProblem(await fetch(credential, ids), 'PART_DAMAGED', 500);
     const big = [1, 2].map(() => owner.keys.sealPart(randomChunk(4.5 * 1024 * 1024), { compress: false }));
     for (const p of big) expectStatus(await putPart(h, credential, p), 201);

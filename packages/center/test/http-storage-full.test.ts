@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { encodePartBatch } from '@phonesafe/protocol';
 import {
   call,
   enroll,
@@ -41,6 +42,12 @@ async function fill(dir: string, totalBytes: number, leave: number): Promise<str
   return filler;
 }
 
+async function listPacks(h: { blobs: { listPacks(): AsyncIterable<{ packId: string }> } }): Promise<string[]> {
+  const found: string[] = [];
+  for await (const entry of h.blobs.listPacks()) found.push(entry.packId);
+  return found;
+}
+
 describe('HTTP API: a full disk', () => {
   it('an upload to a full blob store is 507 STORAGE_FULL, stores nothing, tells the owner once, and the next try succeeds after space is freed', async (t) => {
     const h = await startHarness();
@@ -60,7 +67,17 @@ describe('HTTP API: a full disk', () => {
       expectStatus(await call(h, 'GET', '/v1/health'), 200);
 
       const filler = await fill(blobs, 24 * MIB - 200 * 1024, MIB);
-      const next = sealBackup(owner.keys, phone.handsetId, { 'big.bin': [randomChunk(2 * MIB)] });
+      const next = sealBackup(owner.keys, phone.handsetId, {
+        'big.bin': [randomChunk(2 * MIB)],
+        'messages.bin': Array.from({ length: 30 }, () => randomChunk(50 * 1024)),
+      });
+      const small = next.parts.slice(1);
+      const sendSmall = () =>
+        call(h, 'PUT', '/v1/parts', {
+          bearer: phone.credential,
+          body: encodePartBatch(small.map((p) => ({ ref: { id: p.id, size: p.bytes.length, sha256: p.sha256 }, bytes: p.bytes }))),
+          headers: { 'content-type': 'application/octet-stream' },
+        });
       const start = await call(h, 'POST', '/v1/backups', { bearer: phone.credential, json: { kinds: ['media'] } });
       expectStatus(start, 201);
       const { backupId } = start.json<{ backupId: string }>();
@@ -71,6 +88,11 @@ describe('HTTP API: a full disk', () => {
       assert.equal(await h.store.parts.find(owner.ownerId, part!.id), undefined, 'no row');
       assert.equal(await h.blobs.has(owner.ownerId, part!.id), false, 'no blob');
       assert.deepEqual(await readdir(join(blobs, 'tmp')), [], 'no temporary file');
+      // The small parts as one batch, one pack: refused whole, no pack and no row left behind.
+      expectProblem(await sendSmall(), 'STORAGE_FULL', 507);
+      for (const p of small) assert.equal(await h.store.parts.find(owner.ownerId, p.id), undefined, 'no row of a packed part');
+      assert.deepEqual(await readdir(join(blobs, 'tmp')), [], 'no temporary pack');
+      assert.deepEqual(await listPacks(h), [], 'no pack');
       expectProblem(
         await call(h, 'POST', `/v1/backups/${backupId}/end`, { bearer: phone.credential, json: next.notice }),
         'PART_MISSING',
@@ -85,7 +107,9 @@ describe('HTTP API: a full disk', () => {
       for (const p of earlier.parts) expectStatus(await call(h, 'GET', `/v1/parts/${p.id}`, { bearer: phone.credential }), 200);
 
       await rm(filler);
-      for (const p of [...next.parts, next.manifest]) expectStatus(await putPart(h, phone.credential, p), 201);
+      for (const p of [next.parts[0]!, next.manifest]) expectStatus(await putPart(h, phone.credential, p), 201);
+      expectStatus(await sendSmall(), 200);
+      assert.equal((await listPacks(h)).length, 1, 'the small parts went into one pack');
       expectStatus(await call(h, 'POST', `/v1/backups/${backupId}/end`, { bearer: phone.credential, json: next.notice }), 200);
       expectStatus(await call(h, 'GET', '/v1/health'), 200);
     } finally {

@@ -50,8 +50,8 @@ test('verify reads every blob and reports damaged and missing ones', async () =>
   assert.deepEqual(
     report.damaged.sort((x, y) => x.reason.localeCompare(y.reason)),
     [
-      { ownerId: a.owner.id, id: flipped.id, reason: 'hash-mismatch' },
-      { ownerId: b.owner.id, id: lost.id, reason: 'missing' },
+      { ownerId: a.owner.id, id: flipped.id, reason: 'hash-mismatch', backups: [] },
+      { ownerId: b.owner.id, id: lost.id, reason: 'missing', backups: [] },
     ],
   );
 });
@@ -81,7 +81,14 @@ test('prune deletes old unreferenced parts, blob and row, and keeps the rest', a
   });
 
   // A dry run counts the same and deletes nothing.
-  const expected = { droppedOpenBackups: 0, removedParts: 2, removedBytes: orphan.size + recordedOnly.size, removedBlobs: 0 };
+  const expected = {
+    droppedOpenBackups: 0,
+    removedParts: 2,
+    removedBytes: orphan.size + recordedOnly.size,
+    removedBlobs: 0,
+    repackedPacks: 0,
+    removedPacks: 0,
+  };
   const steps: number[] = [];
   const dry = await prune(center.store, center.blobs, {
     olderThan: at(30),
@@ -101,11 +108,13 @@ test('prune deletes old unreferenced parts, blob and row, and keeps the rest', a
     removedParts: 2,
     removedBytes: orphan.size + recordedOnly.size,
     removedBlobs: 0,
+    repackedPacks: 0,
+    removedPacks: 0,
   });
   assert.equal(await center.store.parts.find(owner.id, orphan.id), undefined);
   assert.equal(await center.blobs.has(owner.id, orphan.id), false);
   for (const kept of [referenced, fresh, manifest]) {
-    assert.deepEqual(await center.store.parts.find(owner.id, kept.id), { ...kept, damaged: false });
+    assert.deepEqual(await center.store.parts.find(owner.id, kept.id), { ...kept, damaged: false, pack: null });
     assert.equal(await center.blobs.has(owner.id, kept.id), true);
   }
   assert.deepEqual(await prune(center.store, center.blobs, { olderThan: at(30), staleOpenBefore: at(0) }), {
@@ -114,6 +123,8 @@ test('prune deletes old unreferenced parts, blob and row, and keeps the rest', a
     removedParts: 0,
     removedBytes: 0,
     removedBlobs: 0,
+    repackedPacks: 0,
+    removedPacks: 0,
   });
 });
 
@@ -176,7 +187,7 @@ test('verify reports a part a committed backup references that has no row, as a 
   await center.store.parts.remove(owner.id, lost.id);
   await rm(blobPath(owner.id, lost));
   const report = await verifyStore(center.store, center.blobs);
-  assert.deepEqual(report.damaged, [{ ownerId: owner.id, id: lost.id, reason: 'unrecorded' }]);
+  assert.deepEqual(report.damaged, [{ ownerId: owner.id, id: lost.id, reason: 'unrecorded', backups: [backup.id] }]);
 });
 
 test('prune sweeps blobs without a row once they are old: crash leftovers, superseded bytes, legacy blobs of gone parts', async () => {

@@ -5,20 +5,24 @@
  * what committed backups reference. The center is a real process; prune
  * runs in this process on its own connection (SQLite: the same file;
  * PostgreSQL: its own pool), and the backup commits at the moment prune
- * deletes its first blob, after it chose what to delete. (It lived in the
+ * deletes its first blob, after it chose what to delete. With the parts
+ * sent as one batch they share a pack (storage-format.md, "Packs"), and the
+ * backup commits as prune removes its first row; prune then repacks and
+ * sweeps packs, and must leave the pack the committed parts live in. (It lived in the
  * CLI's tests because the center runs as a `phonesafe center` process; the
  * testkit starts that process for any package.)
  */
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
+import { encodePartBatch } from '@phonesafe/protocol';
 import type { SealedPart } from '@phonesafe/protocol/node';
 import { pgDatabase, startCenter, tempDir } from '@phonesafe/testkit';
 import { LocalBlobStore } from '../src/blobs/local-blob-store.ts';
 import { prune } from '../src/maintenance/prune.ts';
 import { verifyStore } from '../src/maintenance/verify.ts';
 import type { BlobStore } from '../src/blobs/blob-store.ts';
-import { openStore } from '../src/center-store.ts';
+import { openStore, type Store } from '../src/center-store.ts';
 import { call, enroll, expectStatus, newOwner, putPart, randomChunk, sealBackup } from './http-harness.ts';
 import { remote } from './remote-harness.ts';
 
@@ -41,7 +45,23 @@ function firstDeletionRuns(blobs: BlobStore, before: () => Promise<void>): BlobS
   });
 }
 
-async function scenario(t: TestContext, db: string | undefined): Promise<void> {
+/** The store, except that its first prune removal of a part first runs `before`. */
+function firstRemovalRuns(store: Store, before: () => Promise<void>): Store {
+  let fired = false;
+  const parts: Store['parts'] = {
+    ...store.parts,
+    removeIfUnreferenced: async (...args) => {
+      if (!fired) {
+        fired = true;
+        await before();
+      }
+      return store.parts.removeIfUnreferenced(...args);
+    },
+  };
+  return { ...store, parts } as Store;
+}
+
+async function scenario(t: TestContext, db: string | undefined, sent: 'one by one' | 'in a batch' = 'one by one'): Promise<void> {
   const root = await tempDir(t);
   const data = join(root, 'center');
   const center = await startCenter(t, data, 0, db ? { PHONESAFE_DB: db } : {});
@@ -58,7 +78,16 @@ async function scenario(t: TestContext, db: string | undefined): Promise<void> {
   const start = await call(api, 'POST', '/v1/backups', { bearer: phone.credential, json: { kinds: ['media'] } });
   expectStatus(start, 201);
   const { backupId } = start.json<{ backupId: string }>();
-  for (const part of [...referenced, loose]) expectStatus(await putPart(api, phone.credential, part), 201);
+  if (sent === 'one by one') for (const part of [...referenced, loose]) expectStatus(await putPart(api, phone.credential, part), 201);
+  else {
+    const batch = [...referenced, loose].map((p) => ({ ref: { id: p.id, size: p.bytes.length, sha256: p.sha256 }, bytes: p.bytes }));
+    const res = await call(api, 'PUT', '/v1/parts', {
+      bearer: phone.credential,
+      body: encodePartBatch(batch),
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expectStatus(res, 200);
+  }
 
   const store = await openStore(db ?? `sqlite:${join(data, 'center.db')}`);
   t.after(() => store.close());
@@ -70,12 +99,22 @@ async function scenario(t: TestContext, db: string | undefined): Promise<void> {
   };
   // Every part is past the grace period (the bound is ahead of now); the open backup is not stale.
   const future = new Date(Date.now() + 3600_000).toISOString();
-  const report = await prune(store, firstDeletionRuns(blobs, endNotice), {
+  const hooked =
+    sent === 'one by one' ? { store, blobs: firstDeletionRuns(blobs, endNotice) } : { store: firstRemovalRuns(store, endNotice), blobs };
+  // For packs, the files two hours on too: a pack no row names would go.
+  const files = sent === 'in a batch' ? { clock: { now: () => new Date(Date.now() + 2 * 3600_000) } } : undefined;
+  const report = await prune(hooked.store, hooked.blobs, {
     olderThan: future,
     staleOpenBefore: '2000-01-01T00:00:00.000Z',
+    ...(files ? { files } : {}),
   });
   assert.equal(committed, 1, 'the backup committed while prune ran');
   assert.equal(report.removedParts, 1, 'only the loose part goes');
+  if (sent === 'in a batch') {
+    const rows = await Promise.all(referenced.map((p) => store.parts.find(owner.ownerId, p.id)));
+    assert.equal(new Set(rows.map((row) => row?.pack?.id)).size, 1, 'the committed parts share one pack');
+    assert.equal(report.removedPacks, 0);
+  }
 
   for (const part of referenced) {
     const res = await call(api, 'GET', `/v1/parts/${part.id}`, { bearer: phone.credential });
@@ -91,5 +130,13 @@ describe('prune beside a live center', { timeout: 120_000 }, () => {
   it('PostgreSQL: a backup that commits parts prune had selected keeps them', async (t) => {
     const database = await pgDatabase(t);
     await scenario(t, database.url);
+  });
+
+  it('SQLite: parts sent in one batch share a pack, and the pack stays for the backup that commits them', (t) =>
+    scenario(t, undefined, 'in a batch'));
+
+  it('PostgreSQL: parts sent in one batch share a pack, and the pack stays for the backup that commits them', async (t) => {
+    const database = await pgDatabase(t);
+    await scenario(t, database.url, 'in a batch');
   });
 });

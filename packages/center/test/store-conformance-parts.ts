@@ -38,7 +38,7 @@ export function registerPartConformance(s: () => Store): void {
       await s().backups.commit({ backupId: backup.id, ownerId: owner.id, committedAt: at(4), manifest, parts: [used], files: [] });
       for (const kept of [used, manifest, recent, touched])
         assert.equal(await s().parts.removeIfUnreferenced(owner.id, kept.id, at(9)), undefined);
-      assert.deepEqual(await s().parts.removeIfUnreferenced(owner.id, orphan.id, at(9)), orphan);
+      assert.deepEqual(await s().parts.removeIfUnreferenced(owner.id, orphan.id, at(9)), { ...orphan, packId: null });
       assert.equal(await s().parts.find(owner.id, orphan.id), undefined);
       assert.equal(await s().parts.removeIfUnreferenced(owner.id, orphan.id, at(9)), undefined, 'already gone');
       for (const kept of [used, manifest, recent, touched]) assert.ok(await s().parts.find(owner.id, kept.id));
@@ -51,7 +51,7 @@ export function registerPartConformance(s: () => Store): void {
       await s().parts.record(a.owner.id, shared, at(1));
       const { backup, manifest } = await openWithParts(s(), b.handset, [shared]);
       await s().backups.commit({ backupId: backup.id, ownerId: b.owner.id, committedAt: at(4), manifest, parts: [shared], files: [] });
-      assert.deepEqual(await s().parts.removeIfUnreferenced(a.owner.id, shared.id, at(9)), shared);
+      assert.deepEqual(await s().parts.removeIfUnreferenced(a.owner.id, shared.id, at(9)), { ...shared, packId: null });
       assert.ok(await s().parts.find(b.owner.id, shared.id));
     });
 
@@ -73,7 +73,7 @@ export function registerPartConformance(s: () => Store): void {
       assert.equal(await s().parts.markDamaged(owner.id, part.id, 'f'.repeat(64)), false, 'another hash: a repair replaced it');
       assert.equal(await s().parts.markDamaged(owner.id, part.id, part.sha256), true);
       assert.equal(await s().parts.markDamaged(owner.id, part.id, part.sha256), false, 'already marked');
-      assert.deepEqual(await s().parts.find(owner.id, part.id), { ...part, damaged: true });
+      assert.deepEqual(await s().parts.find(owner.id, part.id), { ...part, damaged: true, pack: null });
       assert.deepEqual((await s().parts.findStored(owner.id, [part.id]))[0]?.damaged, true);
       const extra = await rejectsWith(
         s().backups.commit({ backupId: backup.id, ownerId: owner.id, committedAt: at(5), manifest, parts: [part], files: [] }),
@@ -98,7 +98,7 @@ export function registerPartConformance(s: () => Store): void {
         false,
         'the second repair loses',
       );
-      assert.deepEqual(await s().parts.find(owner.id, part.id), { ...fresh, damaged: false });
+      assert.deepEqual(await s().parts.find(owner.id, part.id), { ...fresh, damaged: false, pack: null });
       assert.deepEqual(await mine(owner.id, at(20)), [], 'repaired at minute 20: in use');
     });
   });

@@ -144,7 +144,7 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
         const part = partRef(uid('p'));
         assert.equal(await store.parts.record(a.owner.id, part, at(1)), 'new');
         assert.equal(await store.parts.record(a.owner.id, part, at(2)), 'existing');
-        assert.deepEqual(await store.parts.find(a.owner.id, part.id), { ...part, damaged: false });
+        assert.deepEqual(await store.parts.find(a.owner.id, part.id), { ...part, damaged: false, pack: null });
         assert.equal(await store.parts.find(b.owner.id, part.id), undefined);
         assert.equal(await store.parts.record(b.owner.id, part, at(2)), 'new');
       });
@@ -155,7 +155,7 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
         await store.parts.record(owner.id, part, at(1));
         const extra = await rejectsWith(store.parts.record(owner.id, { ...part, sha256: 'f'.repeat(64) }, at(2)), 'PART_CONFLICT');
         assert.equal(extra['id'], part.id);
-        assert.deepEqual(await store.parts.find(owner.id, part.id), { ...part, damaged: false });
+        assert.deepEqual(await store.parts.find(owner.id, part.id), { ...part, damaged: false, pack: null });
       });
 
       test('findStored answers refs of one owner only, and takes thousands of ids', async () => {
@@ -167,7 +167,7 @@ export function registerStoreConformance(name: string, makeStore: MakeStore): vo
         const byId = (x: { id: string }, y: { id: string }) => x.id.localeCompare(y.id);
         const expected = parts
           .filter((_, i) => i % 3 !== 0)
-          .map((p) => ({ ...p, damaged: false }))
+          .map((p) => ({ ...p, damaged: false, pack: null }))
           .sort(byId);
         assert.deepEqual((await store.parts.findStored(a.owner.id, ids)).sort(byId), expected);
         assert.deepEqual(await store.parts.findStored(a.owner.id, []), []);

@@ -15,6 +15,10 @@ export interface PartsTable {
   damaged: Generated<number>;
   /** When the center last answered the part as present (migration 0005); prune counts the grace period from it. */
   used_at: string | null;
+  /** The pack holding its bytes (migration 0013); null: a blob file of its own. */
+  pack_id: string | null;
+  /** Where its bytes begin in that pack (migration 0013). */
+  pack_offset: number | null;
 }
 
 export interface BackupsTable {

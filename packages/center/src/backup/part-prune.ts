@@ -11,11 +11,16 @@ import type { PartRef } from '@phonesafe/protocol';
 import { type Engine, inTransaction } from '@phonesafe/server-kit';
 import type { BackupTables } from './backup-tables.ts';
 
-export function removeIfUnreferenced(engine: Engine, ownerId: string, id: string, olderThan: string): Promise<PartRef | undefined> {
-  return inTransaction<BackupTables, PartRef | undefined>(engine, async (trx) => {
+export function removeIfUnreferenced(
+  engine: Engine,
+  ownerId: string,
+  id: string,
+  olderThan: string,
+): Promise<(PartRef & { packId: string | null }) | undefined> {
+  return inTransaction<BackupTables, (PartRef & { packId: string | null }) | undefined>(engine, async (trx) => {
     const row = await trx
       .selectFrom('parts')
-      .select(['id', 'size', 'sha256', 'created_at', 'used_at'])
+      .select(['id', 'size', 'sha256', 'created_at', 'used_at', 'pack_id'])
       .where('owner_id', '=', ownerId)
       .where('id', '=', id)
       .$if(engine.rowLocks, (qb) => qb.forUpdate())
@@ -31,6 +36,6 @@ export function removeIfUnreferenced(engine: Engine, ownerId: string, id: string
       .executeTakeFirst();
     if (referenced) return undefined;
     await trx.deleteFrom('parts').where('owner_id', '=', ownerId).where('id', '=', id).execute();
-    return { id: row.id, size: row.size, sha256: row.sha256 };
+    return { id: row.id, size: row.size, sha256: row.sha256, packId: row.pack_id };
   });
 }

@@ -4,15 +4,11 @@ import { sql, type Kysely } from 'kysely';
 import { chunked, type Engine, tablesOf } from '@phonesafe/server-kit';
 import type { BackupTables } from './backup-tables.ts';
 import { removeIfUnreferenced } from './part-prune.ts';
+import { packQueries } from './pack-queries.ts';
 import type { PartRepo, StoredPart } from './part-repo.ts';
+import { STORED, toStored } from './part-row.ts';
 
 type Db = Kysely<BackupTables>;
-
-const STORED = ['id', 'size', 'sha256', 'damaged'] as const;
-
-function toStored(row: { id: string; size: number; sha256: string; damaged: number }): StoredPart {
-  return { id: row.id, size: row.size, sha256: row.sha256, damaged: row.damaged === 1 };
-}
 
 export function partQueries(engine: Engine): PartRepo {
   const db = tablesOf<BackupTables>(engine);
@@ -20,6 +16,7 @@ export function partQueries(engine: Engine): PartRepo {
     ...recording(db),
     ...damage(db),
     ...listing(db),
+    ...packQueries(engine),
     listReferencedUnrecorded: (limit) => listReferencedUnrecorded(db, limit),
     removeIfUnreferenced: (ownerId, id, olderThan) => removeIfUnreferenced(engine, ownerId, id, olderThan),
   };
@@ -163,7 +160,7 @@ function damage(db: Db): Pick<PartRepo, 'markDamaged' | 'clearDamaged' | 'repair
     async repair(ownerId, damagedSha256, part, at) {
       const result = await db
         .updateTable('parts')
-        .set({ size: part.size, sha256: part.sha256, damaged: 0, used_at: at })
+        .set({ size: part.size, sha256: part.sha256, damaged: 0, used_at: at, pack_id: null, pack_offset: null })
         .where('owner_id', '=', ownerId)
         .where('id', '=', part.id)
         .where('sha256', '=', damagedSha256)

@@ -4,6 +4,18 @@ import type { PartRef } from '@phonesafe/protocol';
 /** A recorded part: its ref, and whether its stored bytes were found missing or wrong. */
 export interface StoredPart extends PartRef {
   damaged: boolean;
+  /** The pack holding its bytes and where they begin; null: a blob file of its own. */
+  pack: PackPlace | null;
+}
+
+export interface PackPlace {
+  id: string;
+  offset: number;
+}
+
+/** A part written into a pack, with its offset there. */
+export interface PackedRef extends PartRef {
+  offset: number;
 }
 
 /**
@@ -17,6 +29,25 @@ export interface PartRepo {
   /** Of `ids`, the parts recorded for this owner (any order), damaged ones included. */
   findStored(ownerId: string, ids: string[]): Promise<StoredPart[]>;
   find(ownerId: string, id: string): Promise<StoredPart | undefined>;
+  /**
+   * The rows of a pack's parts, in ONE transaction, after the pack is
+   * durable: insert-or-ignore per part, so a part another upload recorded
+   * first keeps its row. Answers the ids whose rows this call inserted.
+   */
+  recordPacked(ownerId: string, packId: string, parts: readonly PackedRef[], createdAt: string): Promise<Set<string>>;
+  /** The rows that name this pack, in offset order (verify, repack). */
+  listPackParts(ownerId: string, packId: string): Promise<StoredPart[]>;
+  /** Packs some row names, in pages by (owner, pack id) (verify). */
+  listPacks(after: { ownerId: string; packId: string } | null, limit: number): Promise<Array<{ ownerId: string; packId: string }>>;
+  /** Of `packIds`, those some row still names (prune's sweep). */
+  packsNamed(ownerId: string, packIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * Repack: in one transaction, moves each row that still names `from` with
+   * the same hash to its new place in `to`; answers how many moved.
+   */
+  movePacked(ownerId: string, from: string, to: string, parts: readonly PackedRef[]): Promise<number>;
+  /** The committed backups that reference a part, at most `limit` (verify's report). */
+  backupsReferencing(ownerId: string, id: string, limit: number): Promise<string[]>;
   /** Idempotent: recording an existing (owner, id) with the same sha256 is a no-op returning 'existing'; other bytes are PART_CONFLICT. */
   record(ownerId: string, part: PartRef, createdAt: string): Promise<'new' | 'existing'>;
   /**
@@ -37,7 +68,7 @@ export interface PartRepo {
    * used since `olderThan`, and deletes it. Answers the deleted row, or
    * undefined (nothing changed) when it no longer qualifies.
    */
-  removeIfUnreferenced(ownerId: string, id: string, olderThan: string): Promise<PartRef | undefined>;
+  removeIfUnreferenced(ownerId: string, id: string, olderThan: string): Promise<(PartRef & { packId: string | null }) | undefined>;
   remove(ownerId: string, id: string): Promise<void>;
   /** How many parts of every owner there are and their bytes: `center verify`'s progress total. */
   countAll(): Promise<{ parts: number; bytes: number }>;
@@ -49,7 +80,8 @@ export interface PartRepo {
   clearDamaged(ownerId: string, id: string, sha256: string): Promise<boolean>;
   /**
    * A re-upload of a damaged part: sets size, sha256 (the new bytes' blob is
-   * already stored), used_at and clears the mark, only if the row is still
+   * already stored), used_at, clears the mark and any pack place (the new
+   * bytes are a blob file of their own), only if the row is still
    * damaged with `damagedSha256`. One conditional update, so of two repairs
    * at once exactly one wins; answers whether this one did.
    */

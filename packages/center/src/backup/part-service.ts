@@ -1,13 +1,14 @@
 import { forEachConcurrent, MAX_BATCH_BYTES, PhoneSafeError, type Clock, type PartAck, type PartRef } from '@phonesafe/protocol';
 import type { HandsetCaller } from '../auth/caller.ts';
-import type { BlobStore } from '../blobs/blob-store.ts';
+import { readPacked, type BlobStore } from '../blobs/blob-store.ts';
 import type { PartRepo, StoredPart } from './part-repo.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { partSha256 } from './part-hash.ts';
+import { PACK_PART_LIMIT, storePacked } from './part-packer.ts';
 import { refOf, writePart } from './part-writer.ts';
 
 export interface PartServiceDeps {
-  parts: Pick<PartRepo, 'find' | 'findStored' | 'record' | 'touch' | 'repair' | 'markDamaged' | 'clearDamaged'>;
+  parts: Pick<PartRepo, 'find' | 'findStored' | 'record' | 'recordPacked' | 'touch' | 'repair' | 'markDamaged' | 'clearDamaged'>;
   blobs: BlobStore;
   clock: Clock;
   maxPartBytes: number;
@@ -60,9 +61,11 @@ export class PartService {
 
   /**
    * A batch of parts (protocol schemas/part-batch.ts): every part is checked
-   * before any is stored, so a bad batch stores nothing; then each is stored
-   * as by `put`, except that an id stored with other bytes is answered with
-   * the stored ref rather than PART_CONFLICT.
+   * before any is stored, so a bad batch stores nothing. Parts recorded
+   * intact are answered with the stored ref ('existing', whatever its bytes);
+   * new parts below PACK_PART_LIMIT go into one pack with their rows in one
+   * transaction (part-packer.ts); larger ones and repairs of damaged parts
+   * are stored one by one as by `put`.
    */
   async putBatch(handset: HandsetCaller, batch: ReadonlyArray<{ ref: PartRef; bytes: Uint8Array }>): Promise<PartAck[]> {
     const checked = new Array<{ ref: PartRef; bytes: Uint8Array }>(batch.length);
@@ -74,10 +77,35 @@ export class PartService {
       handset,
       checked.map(({ ref }) => ref),
     );
-    // Several parts in flight: each is a few file-system calls and rows, and a phone's batch holds hundreds of small parts.
+    const { ownerId } = handset;
+    await this.#fence(
+      ownerId,
+      checked.map(({ ref }) => ref.id),
+    );
+    const known = new Map(
+      (
+        await this.#deps.parts.findStored(
+          ownerId,
+          checked.map(({ ref }) => ref.id),
+        )
+      ).map((part) => [part.id, part]),
+    );
     const acks: PartAck[] = new Array<PartAck>(checked.length);
-    await forEachConcurrent([...checked.keys()], STORES_IN_FLIGHT, async (i) => {
-      acks[i] = await this.#store(handset.ownerId, checked[i]!.ref, checked[i]!.bytes);
+    const packed: number[] = [];
+    const single: number[] = [];
+    for (const [i, { ref }] of checked.entries()) {
+      const row = known.get(ref.id);
+      if (row && !row.damaged) acks[i] = { ack: refOf(row), stored: 'existing' };
+      else (row || ref.size >= PACK_PART_LIMIT ? single : packed).push(i);
+    }
+    const packAcks = await storePacked(
+      this.#deps,
+      ownerId,
+      packed.map((i) => checked[i]!),
+    );
+    for (const [n, i] of packed.entries()) acks[i] = packAcks[n]!;
+    await forEachConcurrent(single, STORES_IN_FLIGHT, async (i) => {
+      acks[i] = await this.#store(ownerId, checked[i]!.ref, checked[i]!.bytes);
     });
     return acks;
   }
@@ -163,7 +191,14 @@ export class PartService {
   /** Bad bytes found here mark the part damaged, so the next backup holding it sends it again; good ones lift a stale mark. */
   async #read(ownerId: string, part: StoredPart): Promise<Uint8Array> {
     const { id } = part;
-    const bytes = await this.#deps.blobs.get({ ownerId, id, sha256: part.sha256 });
+    let bytes = await this.#bytesOf(ownerId, part);
+    if (!bytes && part.pack) {
+      // A repack may have moved the row since it was read, and swept the old pack: read the row again before calling it missing.
+      const now = await this.#deps.parts.find(ownerId, id);
+      if (now && now.sha256 === part.sha256 && (now.pack?.id !== part.pack.id || now.pack.offset !== part.pack.offset)) {
+        bytes = await this.#bytesOf(ownerId, now);
+      }
+    }
     const problem = !bytes
       ? 'its bytes are missing'
       : bytes.length !== part.size || (await partSha256(bytes)) !== part.sha256
@@ -175,5 +210,12 @@ export class PartService {
     }
     if (part.damaged) await this.#deps.parts.clearDamaged(ownerId, id, part.sha256);
     return bytes;
+  }
+
+  /** The part's bytes from its pack or its blob file; undefined when they are gone. */
+  async #bytesOf(ownerId: string, part: StoredPart): Promise<Uint8Array | undefined> {
+    return part.pack
+      ? readPacked(this.#deps.blobs, ownerId, part.pack, part.size)
+      : this.#deps.blobs.get({ ownerId, id: part.id, sha256: part.sha256 });
   }
 }

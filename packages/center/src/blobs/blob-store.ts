@@ -22,6 +22,11 @@
  *   blob when another upload's row won, and the bytes a repair replaced).
  *   Nothing else deletes a blob.
  * - Out of space, `put` throws PhoneSafeError STORAGE_FULL and leaves nothing behind.
+ * - Packs (storage-format.md, "Packs"): `putPack` writes many parts of one
+ *   owner into one new pack, whole and durable when it resolves (one fsync),
+ *   under a fresh random id it answers, never over another pack. A pack is
+ *   never changed after; only prune deletes one (`deletePackIfOlder`), once
+ *   no part row names it. Reads of a pack that is gone answer undefined.
  * - `cleanTemporary`, for an adapter whose interrupted writes leave
  *   something behind, removes only leftovers older than its bound, so a
  *   center starting beside a live one never deletes that one's uploads in flight.
@@ -53,6 +58,29 @@ export interface BlobStoreProbe {
   problem?: string;
 }
 
+/** A part's bytes to pack, and where `putPack` put them. */
+export interface PackedPart {
+  id: string;
+  sha256: string;
+  bytes: Uint8Array;
+}
+
+export interface PackEntry {
+  ownerId: string;
+  packId: string;
+  /** When its bytes were written (ISO-8601). */
+  writtenAt: string;
+}
+
+/** One pack opened for reading: slices by offset, then `close`. */
+export interface PackReader {
+  /** The bytes at `offset`; fewer than `size` when the pack is shorter (damage). */
+  read(offset: number, size: number): Promise<Uint8Array>;
+  /** The pack's length in bytes. */
+  size: number;
+  close(): Promise<void>;
+}
+
 export interface BlobStore {
   put(key: BlobKey, bytes: Uint8Array): Promise<void>;
   /** The bytes named by `key`, else the part's legacy blob; undefined when neither exists. Callers check the hash. */
@@ -71,4 +99,28 @@ export interface BlobStore {
   /** Start-up hook of an adapter whose interrupted writes leave leftovers: removes those older than `before`; answers how many. */
   cleanTemporary?(before: string): Promise<number>;
   probe(): Promise<BlobStoreProbe>;
+  /** Writes `parts` into one new pack, in order; answers its id and each part's offset. STORAGE_FULL leaves nothing behind. */
+  putPack(ownerId: string, parts: readonly PackedPart[]): Promise<{ packId: string; offsets: number[] }>;
+  /** Opens a pack for reading; undefined when it is gone. */
+  openPack(ownerId: string, packId: string): Promise<PackReader | undefined>;
+  /** Every pack, in no particular order (prune's sweep). */
+  listPacks(): AsyncIterable<PackEntry>;
+  /** Deletes the pack only if it was written before `before`; answers whether it deleted. */
+  deletePackIfOlder(ownerId: string, packId: string, before: string): Promise<boolean>;
+}
+
+/** `size` bytes at `place` in a pack: undefined when the pack is gone, fewer bytes when it is short. */
+export async function readPacked(
+  blobs: Pick<BlobStore, 'openPack'>,
+  ownerId: string,
+  place: { id: string; offset: number },
+  size: number,
+): Promise<Uint8Array | undefined> {
+  const reader = await blobs.openPack(ownerId, place.id);
+  if (!reader) return undefined;
+  try {
+    return await reader.read(place.offset, size);
+  } finally {
+    await reader.close();
+  }
 }

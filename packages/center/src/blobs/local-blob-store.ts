@@ -2,20 +2,23 @@
  * Blobs on the local file system (storage-format.md):
  * `ROOT/<ownerId>/<id[0:2]>/<id>.<sha256>`, legacy blobs `…/<id>`, written
  * through `ROOT/tmp/` so a crash never leaves a partial blob under a real
- * name. The two-character fan-out keeps directories small. Files are 0600
+ * name; packs of small parts under `ROOT/packs/` (local-packs.ts).
+ * The two-character fan-out keeps directories small. Files are 0600
  * and directories 0700: the bytes are sealed, but who stores how much is
  * nobody else's business on a shared machine.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat, statfs } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PhoneSafeError } from '@phonesafe/protocol';
-import type { BlobEntry, BlobKey, BlobName, BlobStore, BlobStoreProbe } from './blob-store.ts';
+import type { BlobEntry, BlobKey, BlobName, BlobStore, BlobStoreProbe, PackedPart, PackEntry, PackReader } from './blob-store.ts';
 import { asStorageFault } from '@phonesafe/server-kit';
+import { errorCode, isNotFound, readdirIfExists, readIfExists, statIfExists, syncDirectory } from './files.ts';
+import { deletePackIfOlder, listPacks, openPack, writePack } from './local-packs.ts';
 
 // The same shapes the wire schemas accept (Id, PartId). Checking them here
 // too means no caller can reach outside ROOT; an owner id is at least 8
-// characters, so it can never be the `tmp` directory.
+// characters, so it can never be the `tmp` or `packs` directory.
 const OWNER_ID = /^[A-Za-z0-9_-]{8,64}$/;
 const PART_ID = /^[0-9a-f]{64}$/;
 const BLOB_FILE = /^([0-9a-f]{64})(?:\.([0-9a-f]{64}))?$/;
@@ -123,6 +126,22 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
+  putPack(ownerId: string, parts: readonly PackedPart[]): Promise<{ packId: string; offsets: number[] }> {
+    return writePack({ root: this.#root, tmpDir: () => this.#tmpDir(), mkdir: (dir) => this.#mkdir(dir) }, ownerId, parts);
+  }
+
+  openPack(ownerId: string, packId: string): Promise<PackReader | undefined> {
+    return openPack(this.#root, ownerId, packId);
+  }
+
+  listPacks(): AsyncIterable<PackEntry> {
+    return listPacks(this.#root);
+  }
+
+  deletePackIfOlder(ownerId: string, packId: string, before: string): Promise<boolean> {
+    return deletePackIfOlder(this.#root, ownerId, packId, before);
+  }
+
   async #writeThenRename(bytes: Uint8Array, target: string): Promise<void> {
     const temporary = join(await this.#tmpDir(), randomUUID());
     try {
@@ -170,51 +189,4 @@ export class LocalBlobStore implements BlobStore {
     if (!PART_ID.test(name.sha256)) throw new PhoneSafeError('VALIDATION_FAILED', 'malformed hash for a blob');
     return join(dir, `${name.id}.${name.sha256}`);
   }
-}
-
-async function readIfExists(path: string): Promise<Uint8Array | undefined> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
-async function readdirIfExists(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (error) {
-    if (isNotFound(error)) return [];
-    throw error;
-  }
-}
-
-async function statIfExists(path: string): Promise<{ mtime: Date } | undefined> {
-  try {
-    return await stat(path);
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-function errorCode(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' ? code : 'UNKNOWN';
-}
-
-/** ENOTDIR too: a path through a non-directory cannot hold a blob either. */
-function isNotFound(error: unknown): boolean {
-  const code = errorCode(error);
-  return code === 'ENOENT' || code === 'ENOTDIR';
 }

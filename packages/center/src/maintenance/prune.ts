@@ -8,15 +8,17 @@
  * a part a center answered as present within the grace period stays.
  */
 import { systemClock, type Clock } from '@phonesafe/protocol';
-import type { BlobEntry, BlobStore } from '../blobs/blob-store.ts';
+import type { BlobStore } from '../blobs/blob-store.ts';
 import type { BackupRepo } from '../backup/backup-repo.ts';
 import type { PartRepo } from '../backup/part-repo.ts';
+import { repackSparse, sweepPacks, type PackPruneStore } from './prune-packs.ts';
+import { sweepByOwner } from './sweep.ts';
 import type { MaintenanceProgress } from './verify.ts';
 
 /** What prune reads and deletes of the store. */
 export interface PruneStore {
   backups: Pick<BackupRepo, 'listStaleOpen' | 'remove'>;
-  parts: Pick<PartRepo, 'listUnreferenced' | 'removeIfUnreferenced' | 'findStored' | 'find'>;
+  parts: Pick<PartRepo, 'listUnreferenced' | 'removeIfUnreferenced' | 'findStored' | 'find'> & PackPruneStore['parts'];
 }
 
 export interface PruneReport {
@@ -27,6 +29,10 @@ export interface PruneReport {
   removedBytes: number;
   /** Blobs without a row (crash leftovers, superseded bytes), older than the grace period. */
   removedBlobs: number;
+  /** Packs below half live whose live parts were copied into a new pack. */
+  repackedPacks: number;
+  /** Packs no part names any more (emptied by prune or repack, or crash leftovers), older than the grace period. */
+  removedPacks: number;
 }
 
 export interface PruneOptions {
@@ -56,7 +62,15 @@ const SWEEP_PAGE = 500;
 
 export async function prune(store: PruneStore, blobs: BlobStore, options: PruneOptions): Promise<PruneReport> {
   const dryRun = options.dryRun ?? false;
-  const report: PruneReport = { dryRun, droppedOpenBackups: 0, removedParts: 0, removedBytes: 0, removedBlobs: 0 };
+  const report: PruneReport = {
+    dryRun,
+    droppedOpenBackups: 0,
+    removedParts: 0,
+    removedBytes: 0,
+    removedBlobs: 0,
+    repackedPacks: 0,
+    removedPacks: 0,
+  };
   const fileClock = options.files?.clock ?? systemClock;
   for (const backup of await store.backups.listStaleOpen(options.staleOpenBefore)) {
     if (dryRun || (await store.backups.remove(backup.ownerId, backup.id))) report.droppedOpenBackups += 1;
@@ -75,6 +89,8 @@ export async function prune(store: PruneStore, blobs: BlobStore, options: PruneO
   const graceMs = Math.max(options.files?.graceMs ?? DEFAULT_GRACE_MS, LEFTOVER_MIN_AGE_MS);
   const before = new Date(fileClock.now().getTime() - graceMs).toISOString();
   report.removedBlobs = await sweepLeftovers(store, blobs, before, dryRun);
+  report.repackedPacks = await repackSparse(store, blobs, dryRun);
+  report.removedPacks = await sweepPacks(store, blobs, before, dryRun);
   return report;
 }
 
@@ -82,6 +98,8 @@ async function removePart(store: PruneStore, blobs: BlobStore, fileClock: Clock,
   const mark = fileClock.now().toISOString();
   const removed = await store.parts.removeIfUnreferenced(ownerId, id, olderThan);
   if (!removed) return undefined;
+  // A packed part's bytes go with its pack, once no row names it (sweepPacks).
+  if (removed.packId !== null) return removed;
   // Row first, then blob: with the row gone, an upload of these same bytes
   // writes the blob anew, after `mark`, and that blob stays. A crash in
   // between leaves a blob without a row, which the sweep takes.
@@ -96,33 +114,21 @@ async function removePart(store: PruneStore, blobs: BlobStore, fileClock: Clock,
  * `deleteIfOlder` keeps one an upload rewrote after it was listed.
  */
 async function sweepLeftovers(store: PruneStore, blobs: BlobStore, before: string, dryRun: boolean): Promise<number> {
-  let removed = 0;
-  let page: BlobEntry[] = [];
-  const flush = async () => {
-    const byOwner = new Map<string, BlobEntry[]>();
-    for (const entry of page) byOwner.set(entry.ownerId, [...(byOwner.get(entry.ownerId) ?? []), entry]);
-    for (const [ownerId, entries] of byOwner) {
-      const rows = new Map(
-        (
-          await store.parts.findStored(
-            ownerId,
-            entries.map((e) => e.id),
-          )
-        ).map((row) => [row.id, row]),
-      );
-      for (const entry of entries) {
-        const row = rows.get(entry.id);
-        const named = entry.sha256 === null ? row !== undefined : row?.sha256 === entry.sha256;
-        if (!named && (dryRun || (await blobs.deleteIfOlder(entry, before)))) removed += 1;
-      }
+  return sweepByOwner(blobs.list(), before, SWEEP_PAGE, async (ownerId, entries) => {
+    const rows = new Map(
+      (
+        await store.parts.findStored(
+          ownerId,
+          entries.map((e) => e.id),
+        )
+      ).map((row) => [row.id, row]),
+    );
+    let removed = 0;
+    for (const entry of entries) {
+      const row = rows.get(entry.id);
+      const named = entry.sha256 === null ? row !== undefined : row?.sha256 === entry.sha256;
+      if (!named && (dryRun || (await blobs.deleteIfOlder(entry, before)))) removed += 1;
     }
-    page = [];
-  };
-  for await (const entry of blobs.list()) {
-    if (entry.writtenAt >= before) continue;
-    page.push(entry);
-    if (page.length >= SWEEP_PAGE) await flush();
-  }
-  await flush();
-  return removed;
+    return removed;
+  });
 }

@@ -44,7 +44,7 @@ export function centerCommands(program: Command, env: CliEnv): void {
   storeVerb(
     center,
     'verify',
-    "run the database's integrity check, read every stored part and check it against its recorded hash; damaged parts are marked, so the next backup holding them sends them again",
+    "run the database's integrity check, read every stored part (blob files and packs) and check it against its recorded hash; damaged parts are named with the backups that need them and marked, so the next backup holding them sends them again",
   ).action(async (flags: StoreFlags) => {
     const out = new Output(Boolean(flags.json));
     const { loadConfig, runVerify } = await centerPackage();
@@ -53,7 +53,14 @@ export function centerCommands(program: Command, env: CliEnv): void {
     out.result(report, (r) => [
       `database: ${r.database.status} (${r.database.detail})`,
       `checked ${plural(r.checked, 'part')} (${humanBytes(r.bytes)}): ${r.damaged.length === 0 ? 'no damage' : `${plural(r.damaged.length, 'damaged part')}`}`,
-      ...columns(r.damaged.map((d) => ['  owner ' + d.ownerId, 'part ' + d.id, d.reason])),
+      ...columns(
+        r.damaged.map((d) => [
+          '  owner ' + d.ownerId,
+          'part ' + d.id,
+          d.reason,
+          d.backups.length === 0 ? 'in no backup' : `needed by ${plural(d.backups.length, 'backup')}: ${d.backups.join(', ')}`,
+        ]),
+      ),
     ]);
     if (report.database.status === 'damaged') failAfterOutput('DATABASE_DAMAGED', report.database.detail);
     else if (report.damaged.length > 0) {
@@ -61,7 +68,7 @@ export function centerCommands(program: Command, env: CliEnv): void {
     }
   });
 
-  storeVerb(center, 'prune', 'delete stored parts that no backup references any more')
+  storeVerb(center, 'prune', 'delete stored parts that no backup references any more, repack mostly empty packs and delete empty ones')
     .option('--dry-run', 'only say what would be deleted')
     .action(async (flags: StoreFlags & { dryRun?: boolean }) => {
       const out = new Output(Boolean(flags.json));
@@ -72,7 +79,7 @@ export function centerCommands(program: Command, env: CliEnv): void {
       out.result(
         result,
         (r) =>
-          `${r.dryRun ? 'would remove' : 'removed'} ${plural(r.removedParts, 'unreferenced part')} (${humanBytes(r.removedBytes)}) and ${plural(r.removedBlobs, 'blob')} without a part${r.dryRun ? ' (dry run: nothing deleted)' : ''}`,
+          `${r.dryRun ? 'would remove' : 'removed'} ${plural(r.removedParts, 'unreferenced part')} (${humanBytes(r.removedBytes)}), ${plural(r.removedBlobs, 'blob')} without a part and ${plural(r.removedPacks, 'pack')} without a part; ${r.dryRun ? 'would repack' : 'repacked'} ${plural(r.repackedPacks, 'mostly empty pack')}${r.dryRun ? ' (dry run: nothing deleted)' : ''}`,
       );
     });
 
