@@ -6,10 +6,15 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { dirBytes, runTimed, type RunResult } from './measure.ts';
 
+/** restic's version, installing it first through scripts/ensure-restic.sh when it is missing; null when that fails. */
 export function resticVersion(): string | null {
   try {
+    execFileSync('bash', [fileURLToPath(new URL('../../scripts/ensure-restic.sh', import.meta.url))], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     return execFileSync('restic', ['version'], { encoding: 'utf8' }).trim();
   } catch {
     return null;

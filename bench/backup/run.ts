@@ -203,7 +203,8 @@ async function runProfile(work: string, ps: PhoneSafe, o: RunOptions): Promise<R
 
   const version = o.noRestic ? null : resticVersion();
   const restic = version ? new Restic(work) : null;
-  if (!version) say(o.noRestic ? 'restic skipped (--no-restic)' : 'restic not on PATH: PhoneSafe figures only');
+  if (!version)
+    say(o.noRestic ? 'restic skipped (--no-restic)' : 'restic could not be installed (scripts/ensure-restic.sh): PhoneSafe figures only');
 
   // Full: PhoneSafe import + backup, then restic backup of the same tree.
   say(`[${o.profile}] PhoneSafe: starting center, enrolling handset A`);
