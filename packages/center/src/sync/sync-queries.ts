@@ -12,15 +12,31 @@ export function syncQueries(engine: Engine): SyncRepo {
   return { ...areaReads(db), apply: applyChanges(engine), ...cursorRows(engine, db), ...sessionRows(db) };
 }
 
+/** The download rule (sync-repo.ts changesSince): the terminal's own changes only up to its refill mark. */
+function downQuery(db: Db, q: { subscriberId: string; terminalId: string; after: number; upTo: number; kinds: DataKind[] }) {
+  return db
+    .selectFrom('area_items')
+    .where('subscriber_id', '=', q.subscriberId)
+    .where('seq', '>', q.after)
+    .where('seq', '<=', q.upTo)
+    .where('kind', 'in', q.kinds.length > 0 ? q.kinds : ['-'])
+    .where((eb) =>
+      eb.or([
+        eb('origin_terminal', '!=', q.terminalId),
+        eb(
+          'seq',
+          '<=',
+          eb
+            .selectFrom('area_cursors')
+            .select('refill_through')
+            .where('area_cursors.subscriber_id', '=', q.subscriberId)
+            .where('area_cursors.terminal_id', '=', q.terminalId),
+        ),
+      ]),
+    );
+}
+
 function areaReads(db: Db): Pick<SyncRepo, 'lastSeq' | 'changesSince' | 'pendingCount' | 'area'> {
-  const downQuery = (q: { subscriberId: string; terminalId: string; after: number; upTo: number; kinds: DataKind[] }) =>
-    db
-      .selectFrom('area_items')
-      .where('subscriber_id', '=', q.subscriberId)
-      .where('seq', '>', q.after)
-      .where('seq', '<=', q.upTo)
-      .where('kind', 'in', q.kinds.length > 0 ? q.kinds : ['-'])
-      .where('origin_terminal', '!=', q.terminalId);
   return {
     async lastSeq(subscriberId) {
       const row = await db.selectFrom('area_counters').select('next_seq').where('subscriber_id', '=', subscriberId).executeTakeFirst();
@@ -28,7 +44,7 @@ function areaReads(db: Db): Pick<SyncRepo, 'lastSeq' | 'changesSince' | 'pending
     },
 
     async changesSince(q) {
-      const rows = await downQuery(q)
+      const rows = await downQuery(db, q)
         .select(['guid', 'kind', 'version', 'seq', 'deleted', 'header', 'body'])
         .orderBy('seq')
         .limit(q.limit)
@@ -45,7 +61,7 @@ function areaReads(db: Db): Pick<SyncRepo, 'lastSeq' | 'changesSince' | 'pending
     },
 
     async pendingCount(q) {
-      const row = await downQuery(q)
+      const row = await downQuery(db, q)
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirst();
       return Number(row?.n ?? 0);
@@ -71,8 +87,22 @@ function areaReads(db: Db): Pick<SyncRepo, 'lastSeq' | 'changesSince' | 'pending
   };
 }
 
-function cursorRows(engine: Engine, db: Db): Pick<SyncRepo, 'cursor' | 'advanceCursor' | 'cursors' | 'rewindCursor'> {
+/** S9: cursor 0 and the refill mark, made or replaced (sync-repo.ts refill). */
+function refillCursor(db: Db): SyncRepo['refill'] {
+  return async (subscriberId, terminalId, through, at) => {
+    await db
+      .insertInto('area_cursors')
+      .values({ subscriber_id: subscriberId, terminal_id: terminalId, cursor: 0, last_sync_at: at, refill_through: through })
+      .onConflict((oc) =>
+        oc.columns(['subscriber_id', 'terminal_id']).doUpdateSet({ cursor: 0, last_sync_at: at, refill_through: through }),
+      )
+      .execute();
+  };
+}
+
+function cursorRows(engine: Engine, db: Db): Pick<SyncRepo, 'cursor' | 'advanceCursor' | 'cursors' | 'rewindCursor' | 'refill'> {
   return {
+    refill: refillCursor(db),
     async rewindCursor(subscriberId, terminalId) {
       await db
         .updateTable('area_cursors')
@@ -96,7 +126,7 @@ function cursorRows(engine: Engine, db: Db): Pick<SyncRepo, 'cursor' | 'advanceC
       return inTransaction<SyncTables, number>(engine, async (trx) => {
         await trx
           .insertInto('area_cursors')
-          .values({ subscriber_id: subscriberId, terminal_id: terminalId, cursor: 0, last_sync_at: at })
+          .values({ subscriber_id: subscriberId, terminal_id: terminalId, cursor: 0, last_sync_at: at, refill_through: null })
           .onConflict((oc) => oc.columns(['subscriber_id', 'terminal_id']).doNothing())
           .execute();
         const where = { subscriber_id: subscriberId, terminal_id: terminalId };

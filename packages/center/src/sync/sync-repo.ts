@@ -36,7 +36,8 @@ export interface SyncRepo {
   apply(subscriberId: string, terminalId: string, changes: readonly UpChange[], at: string): Promise<ChangeResult[]>;
   /**
    * The download page (sync.md): changes with after < seq <= upTo, of
-   * `kinds`, whose latest change is not `terminalId`'s own; in seq order.
+   * `kinds`, whose latest change is not `terminalId`'s own unless it is at
+   * or below the terminal's refill mark (a collective erase); in seq order.
    */
   changesSince(q: {
     subscriberId: string;
@@ -53,6 +54,11 @@ export interface SyncRepo {
   cursors(subscriberId: string): Promise<Map<string, { cursor: number; lastSyncAt: string }>>;
   /** Back to 0: the terminal's kinds changed, so it must see every item of its kinds again ([0067]). */
   rewindCursor(subscriberId: string, terminalId: string): Promise<void>;
+  /**
+   * S9: the terminal erased its copy of the area, so back to 0, and its own
+   * changes through `through` come down again too (the refill mark). Idempotent.
+   */
+  refill(subscriberId: string, terminalId: string, through: number, at: string): Promise<void>;
   openSession(row: SessionRow): Promise<void>;
   session(id: string): Promise<SessionRow | undefined>;
   endSession(id: string, at: string): Promise<void>;

@@ -11,6 +11,7 @@ import { hashSecret } from '@phonesafe/protocol/node';
 import type { HandlerTable } from '../channel/handlers.ts';
 import type { HandsetContext } from '../context.ts';
 import { addTerminalId, moveSim, readSim, verifyPin, type SimView } from '../sim/sim-card.ts';
+import { erasePlanned, planErase, type ErasePlan, type EraseResult } from './erase.ts';
 import { checkTerminalPassword, clearToSync, insertedSim, type SyncSecrets } from './gate.ts';
 import { runSession } from './sync-engine.ts';
 import type { BindMode } from './sync-records.ts';
@@ -137,6 +138,23 @@ export class Syncs {
   /** The owner's sync on request (a5); refused locally (nothing sent) when the SIM is not bound here. */
   async sync(direction: SyncResult['direction'], secrets: SyncSecrets): Promise<SyncResult> {
     return this.#run('manual', direction, secrets);
+  }
+
+  /**
+   * S9 collective erase (FIG 20): the gate (a SIM not bound here refuses it, nothing sent or erased), an upload of what is
+   * not reflected, the user's confirmation of the plan, then the erase of what the user area holds. Never a deletion.
+   */
+  async erase(request: {
+    kinds: DataKind[] | undefined;
+    secrets: SyncSecrets;
+    confirm: (plan: ErasePlan) => Promise<boolean>;
+  }): Promise<EraseResult> {
+    const upload = await this.#run('erase', 'up', request.secrets);
+    const planned = planErase(this.#ctx.memory, this.#ctx.sync, upload, request.kinds ?? upload.kinds);
+    if (!(await request.confirm(planned.plan)))
+      throw new PhoneSafeError('SYNC_ERASE_NOT_CONFIRMED', 'the erase was not confirmed (--yes, or answer yes); nothing was erased');
+    await erasePlanned(this.#ctx.memory, this.#ctx.sync, this.#writer, planned);
+    return { ...planned.plan, upload };
   }
 
   /** `handset delete`: a deletion, uploaded at the next sync; warned (or refused) when no SIM is in ([0068], [0023]). */
