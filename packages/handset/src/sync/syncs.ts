@@ -183,15 +183,33 @@ export class Syncs {
 
   /** Items not reflected at the center: unsynced or changed items, and synced items deleted here. */
   pendingUp(): number {
+    return this.pending().count;
+  }
+
+  /** The changes not reflected at the center: how many, and the bytes of the additions and changes among them. */
+  pending(): { count: number; bytes: number } {
     const { memory, sync: records } = this.#ctx;
-    let n = 0;
+    let count = 0;
+    let bytes = 0;
     for (const item of memory.list()) {
       const record = records.byItem(item.id);
-      if (!item.offloaded && (!record || record.version === 0 || record.sha256 !== item.sha256)) n++;
+      if (item.offloaded || (record && record.version > 0 && record.sha256 === item.sha256)) continue;
+      count++;
+      bytes += item.size;
     }
     for (const subscriber of new Set([...records.bindings(), records.slot()?.subscriber].filter((s): s is string => !!s)))
-      for (const record of records.items(subscriber)) if (record.version > 0 && !memory.byId(record.itemId)) n++;
-    return n;
+      for (const record of records.items(subscriber)) if (record.version > 0 && !memory.byId(record.itemId)) count++;
+    return { count, bytes };
+  }
+
+  /** Whether an automatic trigger may sync now: a SIM is in and this handset syncs (the gate still decides on the binding). */
+  autoReady(): boolean {
+    return this.#ctx.sync.slot() !== undefined && this.#ctx.sync.isTerminal();
+  }
+
+  /** An automatic trigger's sync (S6, run by `handset run`): its result, or why it did not run; the changes stay pending then. */
+  auto(reason: 'periodic' | 'update' | 'threshold', secrets: SyncSecrets): Promise<TriggeredSync> {
+    return this.#triggered(reason, reason === 'periodic' ? 'both' : 'up', secrets, false);
   }
 
   async #run(reason: SyncResult['reason'], direction: SyncResult['direction'], secrets: SyncSecrets): Promise<SyncResult> {
