@@ -37,6 +37,11 @@ export function dueTrigger(t: SyncTriggers, pending: Pending, sinceLastMs: numbe
   return t.onUpdate ? 'update' : null;
 }
 
+/** Whether any automatic trigger or reminder is set (else a tick reads nothing more). */
+export function anyTrigger(t: SyncTriggers): boolean {
+  return t.everyMinutes !== null || t.onUpdate || t.thresholdCount !== null || t.thresholdBytes !== null || t.remindMinutes !== null;
+}
+
 export interface AutoSyncDeps {
   syncs: Pick<Syncs, 'autoReady' | 'pending' | 'auto'>;
   settings: () => SyncTriggers;
@@ -69,8 +74,8 @@ export class AutoSync {
   /** One check; at most one sync. */
   async tick(): Promise<void> {
     const { syncs, clock, emit } = this.#deps;
-    if (!syncs.autoReady()) return;
     const t = this.#deps.settings();
+    if (!anyTrigger(t) || !syncs.autoReady()) return;
     const now = clock.now().getTime();
     const pending = syncs.pending();
     const reason = dueTrigger(t, pending, now - this.#lastSync, now - this.#lastFailure);
