@@ -26,3 +26,15 @@ async function askOnTerminal(path: string): Promise<OverwriteAnswer> {
     rl.close();
   }
 }
+
+/** A yes/no question on the terminal; false without a terminal, so the caller refuses instead of guessing. */
+export async function confirmOnTerminal(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const reply = (await rl.question(`${question} [y/N]: `)).trim().toLowerCase();
+    return reply === 'y' || reply === 'yes';
+  } finally {
+    rl.close();
+  }
+}

@@ -26,6 +26,8 @@ import { Restores } from './restore/restores.ts';
 import type { HandsetSettings, SettingsPatch } from './settings/settings-table.ts';
 import { Settings, type SettingsUpdate } from './settings/settings.ts';
 import { statusOf, type HandsetStatus } from './status.ts';
+import { AutoSync } from './sync/auto-sync.ts';
+import type { SyncSecrets } from './sync/gate.ts';
 import { Syncs } from './sync/syncs.ts';
 import type { ProgressFn } from './util/progress.ts';
 import { Wallet } from './wallet/wallet.ts';
@@ -199,7 +201,11 @@ export class HandsetAgent {
    * aborts (channel/run-loop.ts). Each capability handles its messages; the
    * table must name every message type the center sends.
    */
-  async run(options: RunOptions): Promise<void> {
+  /**
+   * The live loop, and beside it S6's automatic sync triggers (sync/auto-sync.ts), checked every `syncTickMs` real
+   * milliseconds (1 s by default) against the handset's clock; `syncSecrets` for terminals that ask for them at every sync.
+   */
+  async run(options: RunOptions & { syncTickMs?: number; syncSecrets?: SyncSecrets }): Promise<void> {
     const { identity } = this.#ctx.session.require();
     const handlers = {
       ...this.#backups.handlers,
@@ -213,8 +219,23 @@ export class HandsetAgent {
     const endpoint = { url: channelUrl(identity.center), credential: identity.credential, ...(identity.ca ? { ca: identity.ca } : {}) };
     const onConnect = [this.#restores.onConnect, this.#settings.onConnect];
     const release = await acquireRunLock(this.#ctx.layout.runLock);
+    const auto = new AutoSync({
+      syncs: this.simSync,
+      settings: () => this.#ctx.settings.get().sync,
+      clock: this.#ctx.clock,
+      emit: options.onEvent ?? (() => {}),
+      secrets: options.syncSecrets ?? {},
+    });
+    // The triggers stop with the live loop, however it ends (stopped, revoked, failed).
+    const stopAuto = new AbortController();
+    const stop = () => stopAuto.abort();
+    options.signal.addEventListener('abort', stop, { once: true });
+    const ticking = auto.run(stopAuto.signal, options.syncTickMs ?? 1000);
+    // A fault of the triggers (not a failed sync: that is an event) ends them; it is thrown when the live loop ends.
+    ticking.catch(() => {});
     try {
-      await runChannel({ endpoint, handlers, onConnect, forget: () => this.#enrollment.forget() }, options);
+      await runChannel({ endpoint, handlers, onConnect, forget: () => this.#enrollment.forget() }, options).finally(stop);
+      await ticking;
     } finally {
       await release();
     }

@@ -40,3 +40,4 @@ export { createSim, readSim, unblockPin, type SimView } from './sim/sim-card.ts'
 export type { BindMode } from './sync/sync-records.ts';
 export type { BindRequest, SimStatus, Syncs, TriggeredSync } from './sync/syncs.ts';
 export type { SyncResult } from './sync/sync-types.ts';
+export type { ErasePlan, EraseResult } from './sync/erase.ts';

@@ -92,6 +92,8 @@ export const ERRORS = {
   SYNC_SIM_IN_USE: { status: 0, retryable: false, title: 'The SIM is inserted in another handset' },
   SYNC_SIM_FILE: { status: 0, retryable: false, title: 'Not a readable virtual SIM file' },
   SYNC_TERMINAL_PASSWORD_WRONG: { status: 0, retryable: false, title: 'The terminal password is wrong' },
+  SYNC_ERASE_UNSAVED: { status: 0, retryable: false, title: 'Some data could not be saved to the user area first; nothing was erased' },
+  SYNC_ERASE_NOT_CONFIRMED: { status: 0, retryable: false, title: 'The erase was not confirmed; nothing was erased' },
   USAGE: { status: 0, retryable: false, title: 'Wrong command usage' },
   DATA_DIR_MISSING: { status: 0, retryable: false, title: 'No PhoneSafe data in this directory' },
   DATA_DIR_IN_USE: { status: 0, retryable: true, title: 'Another process holds this data directory' },

@@ -13,9 +13,10 @@ export function syncQueries(engine: Engine): SyncRepo {
 }
 
 /**
- * What a terminal has not seen, minus its own changes, of its kinds and
- * through its filter (folder references match whole, LIKE '% ref %': a
- * reference is hex, so it holds no LIKE wildcard); tombstones pass the filter.
+ * What a terminal has not seen, of its kinds and through its filter (folder
+ * references match whole, LIKE '% ref %': a reference is hex, so it holds no
+ * LIKE wildcard; tombstones pass the filter), minus its own changes unless at
+ * or below its refill mark (a collective erase, sync-repo.ts changesSince).
  */
 function downQuery(db: Db, q: DownQuery) {
   return db
@@ -24,7 +25,20 @@ function downQuery(db: Db, q: DownQuery) {
     .where('seq', '>', q.after)
     .where('seq', '<=', q.upTo)
     .where('kind', 'in', q.kinds.length > 0 ? q.kinds : ['-'])
-    .where('origin_terminal', '!=', q.terminalId)
+    .where((eb) =>
+      eb.or([
+        eb('origin_terminal', '!=', q.terminalId),
+        eb(
+          'seq',
+          '<=',
+          eb
+            .selectFrom('area_cursors')
+            .select('refill_through')
+            .where('area_cursors.subscriber_id', '=', q.subscriberId)
+            .where('area_cursors.terminal_id', '=', q.terminalId),
+        ),
+      ]),
+    )
     .$if(q.filter.folders.length > 0, (qb) =>
       qb.where((eb) => eb.or([eb('deleted', '=', 1), ...q.filter.folders.map((ref) => eb('folder_refs', 'like', `% ${ref} %`))])),
     )
@@ -82,8 +96,22 @@ function areaReads(db: Db): Pick<SyncRepo, 'lastSeq' | 'changesSince' | 'pending
   };
 }
 
-function cursorRows(engine: Engine, db: Db): Pick<SyncRepo, 'cursor' | 'advanceCursor' | 'cursors' | 'rewindCursor'> {
+/** S9: cursor 0 and the refill mark, made or replaced (sync-repo.ts refill). */
+function refillCursor(db: Db): SyncRepo['refill'] {
+  return async (subscriberId, terminalId, through, at) => {
+    await db
+      .insertInto('area_cursors')
+      .values({ subscriber_id: subscriberId, terminal_id: terminalId, cursor: 0, last_sync_at: at, refill_through: through })
+      .onConflict((oc) =>
+        oc.columns(['subscriber_id', 'terminal_id']).doUpdateSet({ cursor: 0, last_sync_at: at, refill_through: through }),
+      )
+      .execute();
+  };
+}
+
+function cursorRows(engine: Engine, db: Db): Pick<SyncRepo, 'cursor' | 'advanceCursor' | 'cursors' | 'rewindCursor' | 'refill'> {
   return {
+    refill: refillCursor(db),
     async rewindCursor(subscriberId, terminalId) {
       await db
         .updateTable('area_cursors')
@@ -107,7 +135,7 @@ function cursorRows(engine: Engine, db: Db): Pick<SyncRepo, 'cursor' | 'advanceC
       return inTransaction<SyncTables, number>(engine, async (trx) => {
         await trx
           .insertInto('area_cursors')
-          .values({ subscriber_id: subscriberId, terminal_id: terminalId, cursor: 0, last_sync_at: at })
+          .values({ subscriber_id: subscriberId, terminal_id: terminalId, cursor: 0, last_sync_at: at, refill_through: null })
           .onConflict((oc) => oc.columns(['subscriber_id', 'terminal_id']).doNothing())
           .execute();
         const where = { subscriber_id: subscriberId, terminal_id: terminalId };

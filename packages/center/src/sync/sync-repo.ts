@@ -58,7 +58,8 @@ export interface SyncRepo {
   /**
    * The download page (sync.md): changes with after < seq <= upTo, of
    * `kinds` and through `filter`, whose latest change is not `terminalId`'s
-   * own; in seq order.
+   * own unless it is at or below the terminal's refill mark (a collective
+   * erase); in seq order.
    */
   changesSince(q: DownQuery & { limit: number }): Promise<DownChange[]>;
   pendingCount(q: DownQuery): Promise<number>;
@@ -68,6 +69,11 @@ export interface SyncRepo {
   cursors(subscriberId: string): Promise<Map<string, { cursor: number; lastSyncAt: string }>>;
   /** Back to 0: the terminal's kinds or filters changed, so it must see every item they let through again ([0067]). */
   rewindCursor(subscriberId: string, terminalId: string): Promise<void>;
+  /**
+   * S9: the terminal erased its copy of the area, so back to 0, and its own
+   * changes through `through` come down again too (the refill mark). Idempotent.
+   */
+  refill(subscriberId: string, terminalId: string, through: number, at: string): Promise<void>;
   openSession(row: SessionRow): Promise<void>;
   session(id: string): Promise<SessionRow | undefined>;
   endSession(id: string, at: string): Promise<void>;

@@ -14,6 +14,7 @@ import {
   filterCutoff,
   PhoneSafeError,
   SYNC_PAGE,
+  type SyncReason,
   type UpChange,
 } from '@phonesafe/protocol';
 import type { HandsetCaller } from '../auth/caller.ts';
@@ -35,7 +36,7 @@ export interface SyncDeps {
 export interface OpenRequest {
   number: string;
   terminalId: string;
-  reason: 'sim-insert' | 'sim-remove' | 'manual';
+  reason: SyncReason;
   direction: 'both' | 'up' | 'down';
   terminalPassword?: string | undefined;
   pin?: string | undefined;
@@ -128,10 +129,20 @@ export class SyncService {
     return { changes: page, more, next: page.at(-1)?.seq ?? Math.max(after, cursor) };
   }
 
-  /** The terminal applied the download through `appliedThrough` (at most the snapshot): the cursor moves there, never back. */
+  /**
+   * The terminal applied the download through `appliedThrough` (at most the snapshot): the cursor moves there, never back.
+   * The end of a collective erase's session (S9) instead refills: cursor 0, and the terminal's own changes so far come
+   * down again at its next download, since it is about to erase its copy (a refill it then does not need is harmless:
+   * versions it holds are skipped).
+   */
   async end(caller: HandsetCaller, sessionId: string, appliedThrough: number): Promise<{ cursor: number }> {
     const session = await this.#session(caller, sessionId, { ended: true });
     const at = this.#deps.clock.now().toISOString();
+    if (session.reason === 'erase') {
+      await this.#deps.sync.refill(session.subscriberId, session.terminalId, await this.#deps.sync.lastSeq(session.subscriberId), at);
+      await this.#deps.sync.endSession(session.id, at);
+      return { cursor: 0 };
+    }
     const target = session.direction === 'up' ? 0 : Math.min(appliedThrough, session.snapshot);
     const cursor = await this.#deps.sync.advanceCursor(session.subscriberId, session.terminalId, target, at);
     await this.#deps.sync.endSession(session.id, at);

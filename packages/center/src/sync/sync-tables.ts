@@ -27,6 +27,8 @@ export interface AreaCursorsTable {
   terminal_id: string;
   cursor: number;
   last_sync_at: string;
+  /** 0012: after a collective erase, the terminal's own changes up to here are downloaded too; null: never erased. */
+  refill_through: number | null;
 }
 
 export interface SyncSessionsTable {

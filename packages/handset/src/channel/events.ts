@@ -51,6 +51,21 @@ export type ChannelEvent =
   | { event: 'revoked'; detail: string }
   /** SIM sync: another terminal of `number` uploaded; this handset has `pendingDown` changes waiting for it (a reminder, R-S6.8). */
   | { event: 'sync-pending'; number: string; seq: number }
+  /** S6: an automatic trigger synced (`uploaded` and `downloaded` count changes, deletions included). */
+  | {
+      event: 'sync-done';
+      reason: 'periodic' | 'update' | 'threshold';
+      number: string;
+      uploaded: number;
+      downloaded: number;
+      cursor: number;
+    }
+  /** S6: an automatic trigger's sync did not run or failed; the changes stay pending. */
+  | { event: 'sync-failed'; reason: 'periodic' | 'update' | 'threshold'; code: string; detail: string }
+  /** S6 [0042]: a trigger is due but the owner's permission comes first (`handset sync` gives it); nothing was sent. */
+  | { event: 'sync-ask'; reason: 'periodic' | 'update' | 'threshold'; pendingUp: number }
+  /** R-S6.8: changes on this handset are not reflected at the center. */
+  | { event: 'sync-reminder'; pendingUp: number }
   | { event: 'stopped' };
 
 export type ChannelEventName = ChannelEvent['event'];

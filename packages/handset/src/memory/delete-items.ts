@@ -9,12 +9,14 @@ export type DeleteItemsDeps = Pick<HandsetContext, 'db' | 'memory' | 'versions' 
  * version records and the backup-area copies nothing else uses, in one
  * transaction, then the content files. Backups made from now on do not
  * name them, so a restore of a later backup does not bring them back;
- * older backups still hold them until retention forgets those.
+ * older backups still hold them until retention forgets those. `within`
+ * runs in the same transaction (the sync erase forgets its records there).
  */
-export function deleteItems(deps: DeleteItemsDeps, items: readonly Item[]): Promise<number> {
+export function deleteItems(deps: DeleteItemsDeps, items: readonly Item[], within: () => void = () => {}): Promise<number> {
   if (items.length === 0) return Promise.resolve(0);
   return deps.writes.run(async () => {
     deps.db.transaction(() => {
+      within();
       for (const item of items) {
         deps.memory.removeRow(item.id);
         deps.versions.forgetItem(item.id);

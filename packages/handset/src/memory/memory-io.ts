@@ -73,6 +73,11 @@ export class MemoryIO {
     return item;
   }
 
+  /** Erases `items` (not the owner's deletion: the sync erase, S9), running `within` in the same transaction. */
+  async eraseItems(items: readonly Item[], within: () => void): Promise<void> {
+    await deleteItems(this.#ctx, items, within);
+  }
+
   /**
    * A save: the new content becomes the item's next version, and its backup
    * copy is made at once (B2) when the handset is enrolled (before, the copy

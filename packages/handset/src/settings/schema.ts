@@ -45,6 +45,32 @@ export const Triggers = z.strictObject({
 });
 export type Triggers = z.infer<typeof Triggers>;
 
+/** SIM sync's automatic triggers (seed 002 S6, sync.md "Triggers"), run by `handset run` on the handset's clock. */
+export const SyncTriggers = z.strictObject({
+  /** (a2) periodic: a sync both ways every this many minutes; null: off. */
+  everyMinutes: z.number().int().positive().nullable(),
+  /** (a3) every update: an upload as soon as a change is not reflected. */
+  onUpdate: z.boolean(),
+  /** (a4) an upload once this many changes are not reflected; null: off. */
+  thresholdCount: z.number().int().positive().nullable(),
+  /** (a4) an upload once the changes not reflected hold this many bytes; null: off. */
+  thresholdBytes: z.number().int().positive().nullable(),
+  /** [0042] the owner's permission first: an automatic sync does not run, it is announced and waits for `handset sync`. */
+  ask: z.boolean(),
+  /** R-S6.8: a reminder of changes not reflected, at most every this many minutes; null: off. */
+  remindMinutes: z.number().int().positive().nullable(),
+});
+export type SyncTriggers = z.infer<typeof SyncTriggers>;
+
+export const DEFAULT_SYNC_TRIGGERS: SyncTriggers = {
+  everyMinutes: null,
+  onUpdate: false,
+  thresholdCount: null,
+  thresholdBytes: null,
+  ask: false,
+  remindMinutes: null,
+};
+
 export const HandsetSettings = z.strictObject({
   targets: Targets,
   /** Compress backup copies before sealing (kinds that are compressed already are never tried). */
@@ -52,6 +78,8 @@ export const HandsetSettings = z.strictObject({
   triggers: Triggers,
   /** Below this battery level (percent) the handset answers a center's backup request NG battery-low. */
   batteryMin: z.number().int().min(0).max(100),
+  /** Absent in settings stored before issue 12: every automatic sync trigger off. */
+  sync: SyncTriggers.default(DEFAULT_SYNC_TRIGGERS),
 });
 export type HandsetSettings = z.infer<typeof HandsetSettings>;
 
@@ -61,6 +89,7 @@ export interface SettingsPatch {
   compress?: boolean;
   triggers?: Partial<Triggers>;
   batteryMin?: number;
+  sync?: Partial<SyncTriggers>;
 }
 
 /**
@@ -73,6 +102,7 @@ export const DEFAULT_SETTINGS: HandsetSettings = {
   compress: true,
   triggers: { sizeThresholdBytes: null, powerOn: false, schedule: { every: 'week', weekday: 0, at: '03:00' } },
   batteryMin: 15,
+  sync: DEFAULT_SYNC_TRIGGERS,
 };
 
 /** `base` with `patch` applied, validated; a USAGE error names every bad field. */
@@ -82,6 +112,7 @@ export function applyPatch(base: HandsetSettings, patch: SettingsPatch): Handset
     ...patch,
     targets: { ...base.targets, ...patch.targets },
     triggers: { ...base.triggers, ...patch.triggers },
+    sync: { ...base.sync, ...patch.sync },
   };
   return parseSettings(merged, 'USAGE');
 }

@@ -15,6 +15,12 @@ export const SETTING_KEYS = [
   'triggers.powerOn',
   'triggers.schedule',
   'batteryMin',
+  'sync.everyMinutes',
+  'sync.onUpdate',
+  'sync.thresholdCount',
+  'sync.thresholdBytes',
+  'sync.ask',
+  'sync.remindMinutes',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -35,13 +41,25 @@ export function settingPatch(key: string, value: string): SettingsPatch {
     case 'compress':
       return { compress: booleanOf(key, value) };
     case 'triggers.sizeThresholdBytes':
-      return { triggers: { sizeThresholdBytes: isNone(value) ? null : bytesOf(value) } };
+      return { triggers: { sizeThresholdBytes: isNone(value) ? null : bytesOf(value, key) } };
     case 'triggers.powerOn':
       return { triggers: { powerOn: booleanOf(key, value) } };
     case 'triggers.schedule':
       return { triggers: { schedule: parseScheduleText(value, key) } };
     case 'batteryMin':
       return { batteryMin: integerOf(key, value) };
+    case 'sync.everyMinutes':
+      return { sync: { everyMinutes: isNone(value) ? null : integerOf(key, value) } };
+    case 'sync.onUpdate':
+      return { sync: { onUpdate: booleanOf(key, value) } };
+    case 'sync.thresholdCount':
+      return { sync: { thresholdCount: isNone(value) ? null : integerOf(key, value) } };
+    case 'sync.thresholdBytes':
+      return { sync: { thresholdBytes: isNone(value) ? null : bytesOf(value, key) } };
+    case 'sync.ask':
+      return { sync: { ask: booleanOf(key, value) } };
+    case 'sync.remindMinutes':
+      return { sync: { remindMinutes: isNone(value) ? null : integerOf(key, value) } };
     default:
       throw usage(`unknown setting ${JSON.stringify(key)}; settings are ${SETTING_KEYS.join(', ')}`);
   }
@@ -75,9 +93,9 @@ function integerOf(key: string, value: string): number {
 const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
 /** Bytes, with an optional binary suffix: 500000, 64K, 10M, 1G (KiB, MiB, GiB). */
-function bytesOf(value: string): number {
+function bytesOf(value: string, key: string): number {
   const match = /^(\d+)\s*([kmg]?)(?:i?b)?$/i.exec(value.trim());
-  if (!match) throw usage(`triggers.sizeThresholdBytes must be bytes such as 500000, 64K, 10M or none, not ${JSON.stringify(value)}`);
+  if (!match) throw usage(`${key} must be bytes such as 500000, 64K, 10M or none, not ${JSON.stringify(value)}`);
   return Number(match[1]) * UNITS[match[2]!.toLowerCase()]!;
 }
 

@@ -39,6 +39,7 @@ export async function runSession(deps: EngineDeps, request: SessionRequest): Pro
     number: request.number,
     terminalId: request.terminalId,
     reason: request.reason,
+    kinds: answer.kinds,
     direction: request.direction,
     uploaded: [],
     uploadedDeletions: [],

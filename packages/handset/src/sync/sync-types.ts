@@ -1,5 +1,5 @@
 /** What a sync session did, as the CLI prints it: the exact items that crossed the wire (FIG 16's assertion). */
-import type { Clock, DataKind, TerminalFilters } from '@phonesafe/protocol';
+import type { Clock, DataKind, SyncReason, TerminalFilters } from '@phonesafe/protocol';
 import type { Item } from '../memory/memory.ts';
 import type { Memory } from '../memory/memory.ts';
 import type { Session } from '../session.ts';
@@ -8,7 +8,9 @@ import type { SyncRecords } from './sync-records.ts';
 export interface SyncResult {
   number: string;
   terminalId: string;
-  reason: 'sim-insert' | 'sim-remove' | 'manual';
+  reason: SyncReason;
+  /** The kinds this terminal syncs (the center's answer). */
+  kinds: DataKind[];
   direction: 'both' | 'up' | 'down';
   /** Paths sent as additions or changes. */
   uploaded: string[];
@@ -28,6 +30,8 @@ export interface SyncResult {
 export interface MemoryWriter {
   saveBytes(path: string, content: Uint8Array): Promise<Item>;
   deleteItem(path: string): Promise<Item>;
+  /** Removes items from the memory without it being the owner's deletion; `within` runs in the same transaction. */
+  eraseItems(items: readonly Item[], within: () => void): Promise<void>;
 }
 
 export interface EngineDeps {

@@ -11,6 +11,7 @@ import { hashSecret } from '@phonesafe/protocol/node';
 import type { HandlerTable } from '../channel/handlers.ts';
 import type { HandsetContext } from '../context.ts';
 import { addTerminalId, moveSim, readSim, verifyPin, type SimView } from '../sim/sim-card.ts';
+import { erasePlanned, planErase, type ErasePlan, type EraseResult } from './erase.ts';
 import { checkTerminalPassword, clearToSync, insertedSim, type SyncSecrets } from './gate.ts';
 import { runSession } from './sync-engine.ts';
 import type { BindMode } from './sync-records.ts';
@@ -139,6 +140,23 @@ export class Syncs {
     return this.#run('manual', direction, secrets);
   }
 
+  /**
+   * S9 collective erase (FIG 20): the gate (a SIM not bound here refuses it, nothing sent or erased), an upload of what is
+   * not reflected, the user's confirmation of the plan, then the erase of what the user area holds. Never a deletion.
+   */
+  async erase(request: {
+    kinds: DataKind[] | undefined;
+    secrets: SyncSecrets;
+    confirm: (plan: ErasePlan) => Promise<boolean>;
+  }): Promise<EraseResult> {
+    const upload = await this.#run('erase', 'up', request.secrets);
+    const planned = planErase(this.#ctx.memory, this.#ctx.sync, upload, request.kinds ?? upload.kinds);
+    if (!(await request.confirm(planned.plan)))
+      throw new PhoneSafeError('SYNC_ERASE_NOT_CONFIRMED', 'the erase was not confirmed (--yes, or answer yes); nothing was erased');
+    await erasePlanned(this.#ctx.memory, this.#ctx.sync, this.#writer, planned);
+    return { ...planned.plan, upload };
+  }
+
   /** `handset delete`: a deletion, uploaded at the next sync; warned (or refused) when no SIM is in ([0068], [0023]). */
   async deleteItem(path: string): Promise<{ path: string; warning: string | null }> {
     const warning = this.editGuard();
@@ -165,15 +183,33 @@ export class Syncs {
 
   /** Items not reflected at the center: unsynced or changed items, and synced items deleted here. */
   pendingUp(): number {
+    return this.pending().count;
+  }
+
+  /** The changes not reflected at the center: how many, and the bytes of the additions and changes among them. */
+  pending(): { count: number; bytes: number } {
     const { memory, sync: records } = this.#ctx;
-    let n = 0;
+    let count = 0;
+    let bytes = 0;
     for (const item of memory.list()) {
       const record = records.byItem(item.id);
-      if (!item.offloaded && (!record || record.version === 0 || record.sha256 !== item.sha256)) n++;
+      if (item.offloaded || (record && record.version > 0 && record.sha256 === item.sha256)) continue;
+      count++;
+      bytes += item.size;
     }
     for (const subscriber of new Set([...records.bindings(), records.slot()?.subscriber].filter((s): s is string => !!s)))
-      for (const record of records.items(subscriber)) if (record.version > 0 && !memory.byId(record.itemId)) n++;
-    return n;
+      for (const record of records.items(subscriber)) if (record.version > 0 && !memory.byId(record.itemId)) count++;
+    return { count, bytes };
+  }
+
+  /** Whether an automatic trigger may sync now: a SIM is in and this handset syncs (the gate still decides on the binding). */
+  autoReady(): boolean {
+    return this.#ctx.sync.slot() !== undefined && this.#ctx.sync.isTerminal();
+  }
+
+  /** An automatic trigger's sync (S6, run by `handset run`): its result, or why it did not run; the changes stay pending then. */
+  auto(reason: 'periodic' | 'update' | 'threshold', secrets: SyncSecrets): Promise<TriggeredSync> {
+    return this.#triggered(reason, reason === 'periodic' ? 'both' : 'up', secrets, false);
   }
 
   async #run(reason: SyncResult['reason'], direction: SyncResult['direction'], secrets: SyncSecrets): Promise<SyncResult> {

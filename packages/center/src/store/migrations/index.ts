@@ -15,6 +15,7 @@ import { restoreOrdersSchema } from './0008-restore-orders.ts';
 import { syncSchema } from './0009-sync.ts';
 import { noticeMailSchema } from './0010-notice-mail.ts';
 import { keptBackupsRecoveryKeys } from './0011-kept-backups-recovery-keys.ts';
+import { syncRefillSchema } from './0012-sync-refill.ts';
 import { packsSchema } from './0013-packs.ts';
 import { syncFiltersSchema } from './0014-sync-filters.ts';
 
@@ -32,6 +33,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0009-sync': syncSchema(),
         '0010-notice-mail': noticeMailSchema(),
         '0011-kept-backups-recovery-keys': keptBackupsRecoveryKeys(),
+        '0012-sync-refill': syncRefillSchema(),
         '0013-packs': packsSchema(),
         '0014-sync-filters': syncFiltersSchema(),
       };

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { CliEnv } from '../../env.ts';
 import { humanBytes, humanTime, plural, type Output } from '../../output.ts';
 import type { MailEvent, RunEvent } from '../../run-events.ts';
-import type { OverwritePolicy, PhoneSafeError } from '@phonesafe/protocol';
+import { type OverwritePolicy, PhoneSafeError } from '@phonesafe/protocol';
 import type { HandsetAgent, PollResult } from '@phonesafe/handset';
 import { overwriteOption, pollOptions } from './mail.ts';
 import { handsetVerb, withHandset, type HandsetFlags } from './with-handset.ts';
@@ -16,8 +16,12 @@ export function runVerb(handset: Command, env: CliEnv): void {
   )
     .addOption(overwriteOption())
     .option('--mail-interval <ms>', 'between two reads of the mailbox', '2000')
-    .action((flags: HandsetFlags & { overwrite: OverwritePolicy; mailInterval: string }) =>
+    .option('--sync-tick <ms>', 'between two checks of the automatic sync settings (handset settings sync.*)', '1000')
+    .action((flags: HandsetFlags & { overwrite: OverwritePolicy; mailInterval: string; syncTick: string }) =>
       withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
+        const syncTickMs = Number(flags.syncTick);
+        if (!Number.isInteger(syncTickMs) || syncTickMs <= 0)
+          throw new PhoneSafeError('USAGE', '--sync-tick is a whole number of milliseconds');
         const stop = new AbortController();
         const onSignal = () => stop.abort();
         process.once('SIGINT', onSignal);
@@ -28,7 +32,15 @@ export function runVerb(handset: Command, env: CliEnv): void {
           const paired = await agent.mailActive();
           const runs: Promise<void>[] = [];
           // With no center and no pairing, agent.run says NOT_ENROLLED.
-          if (agent.enrolled() || !paired) runs.push(agent.run({ signal: stop.signal, onEvent: (event) => print({ at: at(), ...event }) }));
+          if (agent.enrolled() || !paired)
+            runs.push(
+              agent.run({
+                signal: stop.signal,
+                onEvent: (event) => print({ at: at(), ...event }),
+                syncTickMs,
+                syncSecrets: { password: env.terminalPassword(), pin: env.pin() },
+              }),
+            );
           if (paired) runs.push(runMail(agent, env, flags, stop.signal, (e) => print({ at: at(), ...e } as RunEvent)));
           await Promise.all(runs.map((run) => run.catch((error: unknown) => (stop.abort(), Promise.reject(error)))));
         } finally {
@@ -105,6 +117,14 @@ export function eventText(e: RunEvent): string {
       return `${e.detail}: this handset's enrolment and the owner's key are deleted`;
     case 'sync-pending':
       return `another terminal of ${e.number} uploaded changes: sync to get them (handset sync, or insert the SIM)`;
+    case 'sync-done':
+      return `synced ${e.number} (${e.reason}): ${e.uploaded} changes up, ${e.downloaded} down, cursor ${e.cursor}`;
+    case 'sync-failed':
+      return `the ${e.reason} sync did not run (the changes stay on this handset): ${e.code}: ${e.detail}`;
+    case 'sync-ask':
+      return `a ${e.reason} sync waits for your permission: ${e.pendingUp} changes not reflected (handset sync runs it)`;
+    case 'sync-reminder':
+      return `reminder: ${e.pendingUp} changes on this handset are not reflected at the center (handset sync)`;
     case 'stopped':
       return 'stopped';
     case 'mail-accepted':

@@ -1,14 +1,15 @@
 /**
  * `phonesafe handset sim insert | remove | status`, `handset password set`,
- * `handset bind`, `handset sync`, `handset delete`: SIM sync on the virtual
+ * `handset bind`, `handset sync`, `handset erase`, `handset delete`: SIM sync on the virtual
  * handset (sync.md). Secrets come from PHONESAFE_PIN and
  * PHONESAFE_TERMINAL_PASSWORD, never from flags.
  */
 import type { Command } from 'commander';
-import type { BindMode, SyncResult, TriggeredSync } from '@phonesafe/handset';
+import type { BindMode, ErasePlan, SyncResult, TriggeredSync } from '@phonesafe/handset';
 import { DATA_KINDS, PhoneSafeError, type DataKind } from '@phonesafe/protocol';
 import type { CliEnv } from '../../env.ts';
 import { parseKinds } from '../../options.ts';
+import { confirmOnTerminal } from '../../prompt.ts';
 import { handsetVerb, withHandset, type HandsetFlags } from './with-handset.ts';
 
 const BIND_MODES: readonly BindMode[] = ['terminal', 'sim', 'every-sync'];
@@ -119,6 +120,29 @@ function sessionVerbs(handset: Command, env: CliEnv): void {
         const direction = flags.up ? 'up' : flags.down ? 'down' : 'both';
         const result = await agent.simSync.sync(direction, secrets());
         out.result(result, (r) => syncLines(r));
+      }),
+    );
+
+  handsetVerb(
+    handset,
+    'erase',
+    'erase data from this handset after saving it to the user area (before handing it on); never a deletion elsewhere',
+  )
+    .option('--kinds <list>', 'the kinds to erase (default: every kind this handset syncs)', parseKinds)
+    .option('--yes', 'erase without asking')
+    .action((flags: HandsetFlags & { kinds?: DataKind[]; yes?: boolean }) =>
+      withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
+        const confirm = async (plan: ErasePlan) =>
+          flags.yes === true ||
+          (await confirmOnTerminal(
+            `erase ${plan.erase.length} items (${plan.kinds.join(',')}) of ${plan.number} from this handset? The user area keeps them`,
+          ));
+        const result = await agent.simSync.erase({ kinds: flags.kinds, secrets: secrets(), confirm });
+        out.result(result, (r) => [
+          ...syncLines(r.upload),
+          `erased ${r.erase.length} items of ${r.kinds.join(',')} from this handset; the user area and the other terminals keep them`,
+          ...(r.kept.length > 0 ? [`kept ${r.kept.length} items (offloaded, or another subscriber's): ${r.kept.join(', ')}`] : []),
+        ]);
       }),
     );
 
