@@ -8,6 +8,7 @@ import { runChannel, type RunOptions } from './channel/run-loop.ts';
 import { channelUrl } from './channel/socket.ts';
 import { openContext, type AgentOptions, type HandsetContext } from './context.ts';
 import { Device, type DeviceReport, type DeviceView } from './device/device.ts';
+import type { DeviceChange } from './device/device-state.ts';
 import type { Readiness } from './device/readiness.ts';
 import type { LocalHistoryEntry } from './history/history-table.ts';
 import { History } from './history/history.ts';
@@ -133,7 +134,7 @@ export class HandsetAgent {
 
   /** The owner operates the handset for `forMs` (by the agent's clock); 0 ends it. Seen by every process on this data directory. */
   setBusy = (forMs: number): void => this.#device.setBusy(forMs);
-  setDeviceState = (change: { battery?: number; idle?: boolean }): void => this.#device.set(change);
+  setDeviceState = (change: DeviceChange): void => this.#device.set(change);
   deviceState = (): DeviceView => this.#device.view();
   /** The device and the answer a backup start request would get now. */
   deviceReport = (): DeviceReport => this.#device.report();

@@ -123,9 +123,14 @@ export class Wallet {
   async selected(where: readonly string[]): Promise<number[]> {
     const rules = where.map(parseCondition);
     const { card, clock } = await this.#open();
-    const values = card
-      .values()
-      .map((v) => ({ pointer: v.pointer, class: v.class, size: v.bytes.length, validFrom: v.valid_from, validTo: v.valid_to }));
+    const values = card.values().map((v) => ({
+      pointer: v.pointer,
+      class: v.class,
+      size: v.bytes.length,
+      validFrom: v.valid_from,
+      validTo: v.valid_to,
+      heldSince: v.held_since,
+    }));
     return select(rules, values, card.free(), clock.now().toISOString().slice(0, 10)).map((v) => v.pointer);
   }
 
