@@ -30,6 +30,8 @@ import { statusOf, type HandsetStatus } from './status.ts';
 import { Syncs } from './sync/syncs.ts';
 import type { ProgressFn } from './util/progress.ts';
 import { Wallet } from './wallet/wallet.ts';
+import { WalletAuto } from './wallet/auto.ts';
+import { runWalletLoop, type WalletLoopOptions } from './wallet/auto-loop.ts';
 import { acquireRunLock } from './util/run-lock.ts';
 import { endPairing, finishEnded, pairingEnded } from './mail/mail-end.ts';
 import { runMailLoop, type MailLoopOptions } from './mail/mail-loop.ts';
@@ -118,6 +120,12 @@ export class HandsetAgent {
 
   /** The IC card's wallet (docs/design/safes.md). */
   wallet = (): Wallet => this.#wallet;
+  /** The wallet's automatic backup and recovery triggers (V13, V14, V16), watching this virtual device. */
+  walletAuto = (): WalletAuto => new WalletAuto(this.#wallet, () => this.#device.view(), this.#ctx.clock);
+  /** Whether this handset has an IC card with a wallet (run evaluates its triggers then). */
+  walletInUse = (): boolean => existsSync(resolve(this.#ctx.layout.card, 'card.db'));
+  /** The wallet triggers until `options.signal` aborts (part of `handset run`; needs no center). */
+  runWallet = (options: WalletLoopOptions): Promise<void> => runWalletLoop(this.walletAuto(), options);
 
   /** Closes and removes a handset this open created (a failed enrolment leaves nothing); a handset that was there stays. */
   async discard(): Promise<void> {

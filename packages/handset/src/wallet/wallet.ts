@@ -15,6 +15,7 @@ import { linkTo, type SafeLink, type WalletDeps } from './safe-link.ts';
 import { parseValue, passes, semanticsOf, titleOf, type ListFilter } from './wallet-values.ts';
 import { DEFAULT_SCRYPT_N } from './owner-access.ts';
 import { parseCondition, select } from './conditions.ts';
+import { AutoStore } from './auto-settings.ts';
 
 export interface WalletEntry extends Entry {
   class: string;
@@ -162,6 +163,20 @@ export class Wallet {
       throw new PhoneSafeError('SAFE_KEY_MISMATCH', `the safe at ${url} is pinned with another key`);
     if (!existing) journal.pin({ safe_id: info.safeId, url, name: info.name, sign_pub: info.signPub, box_pub: info.boxPub });
     return journal.safeByUrl(url)!;
+  }
+
+  /** The automatic backup and recovery rows on the card (auto-settings.ts). */
+  async autoStore(): Promise<AutoStore> {
+    return new AutoStore((await this.#open()).card.db);
+  }
+
+  async certificateRows(): Promise<CertificateRow[]> {
+    return (await this.#open()).card.certificates();
+  }
+
+  /** Marks certificates for the next recovery trigger (V16), or unmarks them; NOT_FOUND for an entry that is no certificate. */
+  async recall(pointers: readonly number[], on: boolean): Promise<void> {
+    (await this.#open()).card.setRecall(pointers, on);
   }
 
   async safes(): Promise<PinnedSafe[]> {

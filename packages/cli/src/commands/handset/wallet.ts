@@ -14,6 +14,7 @@ import { columns } from '../../output.ts';
 import { readWalletPin } from '../../password.ts';
 import { parseBytes } from '../../size.ts';
 import { handsetVerb, withHandset, type HandsetFlags } from './with-handset.ts';
+import { walletAutoVerbs } from './wallet-auto.ts';
 
 interface ValueFlags {
   file?: string;
@@ -107,14 +108,19 @@ export function walletVerbs(handset: Command, env: CliEnv): void {
     );
   valueVerbs(wallet, env);
   depositRecoverVerbs(wallet, env);
+  walletAutoVerbs(wallet, env);
 }
 
 function valueVerbs(wallet: Command, env: CliEnv): void {
-  valueOptions(handsetVerb(wallet, 'add', 'add a value to the card')).action((flags: HandsetFlags & ValueFlags) =>
-    withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
-      const entry = await agent.wallet().add(await valueBytes(flags));
-      out.result(entry, (e) => `added entry ${e.pointer}: ${e.title} (${e.size} bytes)`);
-    }),
+  valueOptions(handsetVerb(wallet, 'add', 'add a value to the card (when it is full, as the shortage setting says)')).action(
+    (flags: HandsetFlags & ValueFlags) =>
+      withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
+        const { entry, backup } = await agent.walletAuto().add(await valueBytes(flags));
+        out.result({ ...entry, ...(backup ? { backup } : {}) }, (e) => [
+          ...(e.backup ? [`the card was full: backed up ${e.backup.deposited.length} value(s) by the conditions first`] : []),
+          `added entry ${e.pointer}: ${e.title} (${e.size} bytes)`,
+        ]);
+      }),
   );
   valueOptions(handsetVerb(wallet, 'update', 'replace a value by a new one (the next generation; an older copy can never come back)'))
     .argument('<entry>', 'the pointer of the value', pointerArg)
