@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_AUTO, type AutoSettings } from '../src/wallet/auto-settings.ts';
-import { due, passed, type Observation, type TriggerMemory } from '../src/wallet/triggers.ts';
+import { due, passed, type Held, type Observation, type TriggerMemory } from '../src/wallet/triggers.ts';
 
 const settings = (change: (s: AutoSettings) => void): AutoSettings => {
   const s = structuredClone(DEFAULT_AUTO);
@@ -16,17 +16,19 @@ const settings = (change: (s: AutoSettings) => void): AutoSettings => {
 };
 
 /** Evaluates each observation in turn; the reasons of each, joined. */
-function walk(s: AutoSettings, steps: Array<Partial<Observation> & { at: string }>): string[] {
+function walk(s: AutoSettings, steps: Array<Partial<Observation> & { at: string; held?: Held[] }>): string[] {
   let memory: TriggerMemory = { last: null, periodFrom: null };
   let state: Observation = { at: '', signal: 4, battery: 100, free: 10_000 };
-  return steps.map((step) => {
+  let held: Held[] = [];
+  return steps.map(({ held: now, ...step }) => {
     state = { ...state, ...step };
-    const d = due(s, memory, state);
+    held = now ?? held;
+    const d = due(s, memory, state, held);
     memory = d.memory;
     return [
       ...d.backup.map((r) => `backup:${r}`),
       ...d.recover.map((r) => `recover:${r}`),
-      ...(d.validFrom ? [`valid:${d.validFrom.upTo}`] : []),
+      ...d.validTomorrow.map((p) => `valid:${p}`),
     ].join(',');
   });
 }
@@ -96,16 +98,18 @@ describe('wallet triggers fire once per edge', () => {
     assert.equal(passed(at('00:30'), at('01:00'), '00:30'), false, 'the start is not in the window');
   });
 
-  it('valid from tomorrow: each new UTC day once, naming the day that is tomorrow', () => {
+  it('valid from tomorrow: each certificate once, on the first evaluation that sees its validity start by tomorrow', () => {
     const s = settings((x) => (x.recover.validTomorrow = true));
+    const ticket = (pointer: number, validFrom: string, validTo: string | null = null): Held => ({ pointer, validFrom, validTo });
     assert.deepEqual(
       walk(s, [
-        { at: at('22:00', '2026-12-01') },
+        { at: at('22:00', '2026-12-01'), held: [ticket(1, '2026-12-03'), ticket(2, '2026-12-02'), ticket(3, '2026-11-01', '2026-11-30')] },
         { at: at('23:59', '2026-12-01') },
         { at: at('00:01', '2026-12-02') },
-        { at: at('12:00', '2026-12-02') },
+        { at: at('12:00', '2026-12-02'), held: [ticket(1, '2026-12-03')] },
+        { at: at('12:01', '2026-12-02'), held: [ticket(1, '2026-12-03'), ticket(4, '2026-12-02')] },
       ]),
-      ['', '', 'valid:2026-12-03', ''],
+      ['valid:2', '', 'valid:1', '', 'valid:4'],
     );
   });
 });

@@ -44,23 +44,25 @@ export class WalletAuto {
     const store: AutoStore = await this.#wallet.autoStore();
     const { signal, battery } = this.#device();
     const { free } = await this.#wallet.status();
-    const decision = due(store.settings(), store.memory(), { at: this.#clock.now().toISOString(), signal, battery, free });
+    const rows = await this.#wallet.certificateRows();
+    const held = rows.map((c) => ({ pointer: c.pointer, validFrom: c.valid_from, validTo: c.valid_to }));
+    const decision = due(store.settings(), store.memory(), { at: this.#clock.now().toISOString(), signal, battery, free }, held);
+    // The memory is stored before acting: one edge, at most one run (a failure waits for the next edge).
     store.setMemory(decision.memory);
     const events: WalletEvent[] = [];
-    if (decision.backup.length > 0) events.push(await this.#attempt('backup', decision.backup, () => this.backup(decision.backup)));
-    if (decision.recover.length > 0 || decision.validFrom) {
-      const reasons: WalletRecoveryReason[] = [...decision.recover, ...(decision.validFrom ? ['valid-tomorrow' as const] : [])];
-      const certificates = (await this.#wallet.certificateRows())
-        .filter(
-          (c) =>
-            (decision.recover.length > 0 && c.recall === 1) ||
-            (decision.validFrom !== null &&
-              c.valid_from !== null &&
-              c.valid_from > decision.validFrom.after &&
-              c.valid_from <= decision.validFrom.upTo),
-        )
-        .map((c) => c.pointer);
-      if (certificates.length > 0) events.push(await this.#attempt('recovery', reasons, () => this.#recover(reasons, certificates)));
+    if (decision.backup.length > 0) {
+      const done = await this.#attempt('backup', decision.backup, () => this.backup(decision.backup));
+      // A trigger that found nothing to back up did nothing: no event.
+      if (done.event !== 'wallet-backup' || done.deposited.length > 0) events.push(done);
+    }
+    const marked = decision.recover.length > 0 ? rows.filter((c) => c.recall === 1).map((c) => c.pointer) : [];
+    const certificates = [...new Set([...marked, ...decision.validTomorrow])];
+    if (certificates.length > 0) {
+      const reasons: WalletRecoveryReason[] = [
+        ...decision.recover,
+        ...(decision.validTomorrow.length > 0 ? ['valid-tomorrow' as const] : []),
+      ];
+      events.push(await this.#attempt('recovery', reasons, () => this.#recover(reasons, certificates)));
     }
     return events;
   }

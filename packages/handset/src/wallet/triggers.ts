@@ -4,9 +4,11 @@
  * in; the reasons to act and the new memory out. Every trigger fires on an
  * *edge* — the signal rising to the threshold, the battery recovering, the
  * card's free space falling below (backup) or rising to (recovery) a value,
- * the clock passing a time of day, a period elapsing, a UTC day starting —
- * so one edge gives one run however many evaluations see the condition
- * still holding. The first evaluation (no memory) only records: no edge.
+ * the clock passing a time of day, a period elapsing, a certificate's
+ * validity coming within a day — so one edge gives one run however many
+ * evaluations see the condition still holding. The first evaluation (no
+ * memory) only records: no edge (except a certificate's own, which is its
+ * first sight).
  * Times are UTC, as everywhere in PhoneSafe.
  */
 import type { AutoSettings } from './auto-settings.ts';
@@ -25,6 +27,15 @@ export interface TriggerMemory {
   last: Observation | null;
   /** Where the current backup period started. */
   periodFrom: string | null;
+  /** The certificates valid-from-tomorrow already fired for. */
+  validFired?: number[];
+}
+
+/** A certificate on the card as the valid-from-tomorrow trigger sees it. */
+export interface Held {
+  pointer: number;
+  validFrom: string | null;
+  validTo: string | null;
 }
 
 export type BackupReason = 'periodic' | 'time-of-day' | 'shortage';
@@ -34,8 +45,11 @@ export interface Due {
   backup: BackupReason[];
   /** Reasons to recover the certificates the owner marked. */
   recover: RecoveryReason[];
-  /** Recover the certificates whose validity starts after `after` and no later than `upTo` (days; V16 "valid from tomorrow"). */
-  validFrom: { after: string; upTo: string } | null;
+  /**
+   * V16 "available from tomorrow is recovered today": the certificates whose validity starts by tomorrow (and has
+   * not ended), each once — the first evaluation that sees it so is its edge, whatever the owner marked.
+   */
+  validTomorrow: number[];
   memory: TriggerMemory;
 }
 
@@ -64,11 +78,25 @@ function period(settings: AutoSettings, memory: TriggerMemory, at: string): { fi
     : { fire: true, periodFrom: new Date(from + periods * every * 1000).toISOString() };
 }
 
-export function due(settings: AutoSettings, memory: TriggerMemory, now: Observation): Due {
+/** The certificates whose validity starts by tomorrow and has not ended, not fired before (each certificate's own edge). */
+function validTomorrow(settings: AutoSettings, memory: TriggerMemory, at: string, held: readonly Held[]) {
+  const fired = new Set(memory.validFired ?? []);
+  if (!settings.recover.validTomorrow) return { fire: [], validFired: [] };
+  const today = at.slice(0, 10);
+  const upTo = after(today, { months: 0, days: 1 });
+  const ready = held.filter((c) => c.validFrom !== null && c.validFrom <= upTo && (c.validTo === null || c.validTo >= today));
+  const fire = ready.filter((c) => !fired.has(c.pointer)).map((c) => c.pointer);
+  // Pointers are never reused; those of certificates gone are forgotten.
+  const present = new Set(held.map((c) => c.pointer));
+  return { fire, validFired: [...[...fired].filter((p) => present.has(p)), ...fire] };
+}
+
+export function due(settings: AutoSettings, memory: TriggerMemory, now: Observation, held: readonly Held[] = []): Due {
   const periodic = period(settings, memory, now.at);
-  const next: TriggerMemory = { last: now, periodFrom: periodic.periodFrom };
+  const valid = validTomorrow(settings, memory, now.at, held);
+  const next: TriggerMemory = { last: now, periodFrom: periodic.periodFrom, validFired: valid.validFired };
   const last = memory.last;
-  if (last === null || last.at > now.at) return { backup: [], recover: [], validFrom: null, memory: next };
+  if (last === null || last.at > now.at) return { backup: [], recover: [], validTomorrow: valid.fire, memory: next };
   const { backup: b, recover: r } = settings;
   const backup: BackupReason[] = [];
   if (periodic.fire) backup.push('periodic');
@@ -79,8 +107,5 @@ export function due(settings: AutoSettings, memory: TriggerMemory, now: Observat
   if (rising(last.battery, now.battery, r.batteryAbove)) recover.push('battery');
   if (passed(last.at, now.at, r.at)) recover.push('time-of-day');
   if (rising(last.free, now.free, r.freeAbove)) recover.push('memory-freed');
-  const [lastDay, today] = [last.at.slice(0, 10), now.at.slice(0, 10)];
-  const tomorrow = (day: string) => after(day, { months: 0, days: 1 });
-  const validFrom = r.validTomorrow && lastDay < today ? { after: tomorrow(lastDay), upTo: tomorrow(today) } : null;
-  return { backup: b.safe === null ? [] : backup, recover, validFrom, memory: next };
+  return { backup: b.safe === null ? [] : backup, recover, validTomorrow: valid.fire, memory: next };
 }
