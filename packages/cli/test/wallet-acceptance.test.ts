@@ -115,7 +115,8 @@ test(
     const listed = await cliJson<{ entries: Entry[]; free: number }>(['handset', 'wallet', 'list', '--data', phone], ENV);
     assert.ok(listed.free > before, 'the card is freed');
 
-    // V14: an add that does not fit is suspended by default, nothing changes; with backup-then-continue the ticket goes first.
+    // V14: an add that does not fit is suspended by default, nothing changes; with manual the owner is shown what to deposit;
+    // with backup-then-continue the ticket goes first, by the conditions.
     const big = ['--file', await file('big', { class: 'prepaid', name: 'B', remaining: 5000, data: 'b'.padEnd(4500, 'b') })];
     await cliFails(['handset', 'wallet', 'add', '--data', phone, ...big], ENV, 5, 'SAFE_CARD_FULL');
     assert.equal(cardValues(phone).length, 1);
@@ -128,7 +129,16 @@ test(
       'backup.where=class=movie-ticket',
       '--set',
       'backup.couple=none',
+      '--set',
+      'shortage=manual',
     );
+    const manual = await cliFails(['handset', 'wallet', 'add', '--data', phone, ...big], ENV, 5, 'SAFE_CARD_FULL');
+    assert.match(
+      manual.stderr,
+      new RegExp(`choose values to back up .* on the card: ${ticket} \\(movie-ticket T`),
+      'manual: the owner chooses',
+    );
+    await cliFails(['handset', 'wallet', 'auto', '--data', phone, '--set', 'recover.signalAbove=9'], ENV, 2, 'USAGE');
     await wallet(phone, 'auto', '--set', 'shortage=backup-then-continue');
     const added = await cliJson<Entry & { backup: { deposited: number[]; certificates: number[] } }>(
       ['handset', 'wallet', 'add', '--data', phone, ...big],

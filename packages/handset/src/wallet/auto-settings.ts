@@ -3,13 +3,11 @@
  * settings document on the card (`auto_settings`, validated with zod on the
  * way in and out), changed key by key as `handset settings` is
  * (`handset wallet auto --set key=value`), and the triggers' edge memory
- * (`auto_state`, written only by the trigger evaluation).
+ * (`auto_state`, written only by the trigger evaluation; auto-store.ts).
  */
 import { z } from 'zod';
 import { PhoneSafeError } from '@phonesafe/protocol';
-import type { HandsetDb } from '../db/database.ts';
 import { parseCondition } from './conditions.ts';
-import type { TriggerMemory } from './triggers.ts';
 
 const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time of day HH:MM');
 const Condition = z.string().superRefine((text, ctx) => {
@@ -91,7 +89,7 @@ function seconds(key: string, value: string): number {
 }
 
 /** `key=value` as typed → the changed document (not yet validated). */
-function assign(base: AutoSettings, key: string, value: string): AutoSettings {
+export function assignAutoSetting(base: AutoSettings, key: string, value: string): AutoSettings {
   const next = structuredClone(base);
   const text = value.trim();
   const or = <T>(parse: () => T): T | null => (none(text) ? null : parse());
@@ -133,47 +131,11 @@ function assign(base: AutoSettings, key: string, value: string): AutoSettings {
   return next;
 }
 
-function parse(value: unknown, code: 'USAGE' | 'LOCAL_IO'): AutoSettings {
+export function parseAutoSettings(value: unknown, code: 'USAGE' | 'LOCAL_IO'): AutoSettings {
   const parsed = AutoSettings.safeParse(value);
   if (parsed.success) return parsed.data;
   throw new PhoneSafeError(
     code,
     `invalid wallet settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
   );
-}
-
-/** The two rows on the card. Each write is one statement (atomic); settings are written only by the owner's verbs. */
-export class AutoStore {
-  readonly #db: HandsetDb;
-
-  constructor(db: HandsetDb) {
-    this.#db = db;
-  }
-
-  settings(): AutoSettings {
-    const row = this.#db.get<{ settings: string }>('SELECT settings FROM auto_settings WHERE id = 1');
-    return row ? parse(JSON.parse(row.settings), 'LOCAL_IO') : structuredClone(DEFAULT_AUTO);
-  }
-
-  /** Validates `key=value` against the whole document and stores it (USAGE naming the field otherwise). */
-  set(key: string, value: string): AutoSettings {
-    const next = parse(assign(this.settings(), key, value), 'USAGE');
-    this.#db.run(
-      'INSERT INTO auto_settings (id, settings) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET settings = excluded.settings',
-      JSON.stringify(next),
-    );
-    return next;
-  }
-
-  memory(): TriggerMemory {
-    const row = this.#db.get<{ memory: string }>('SELECT memory FROM auto_state WHERE id = 1');
-    return row ? (JSON.parse(row.memory) as TriggerMemory) : { last: null, periodFrom: null };
-  }
-
-  setMemory(memory: TriggerMemory): void {
-    this.#db.run(
-      'INSERT INTO auto_state (id, memory) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET memory = excluded.memory',
-      JSON.stringify(memory),
-    );
-  }
 }

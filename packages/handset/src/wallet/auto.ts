@@ -11,7 +11,8 @@
 import { PhoneSafeError, type Clock, type ErrorCode } from '@phonesafe/protocol';
 import { failureOf } from '../util/failure.ts';
 import type { DeviceState } from '../device/device-state.ts';
-import type { AutoSettings, AutoStore } from './auto-settings.ts';
+import type { AutoSettings } from './auto-settings.ts';
+import type { AutoStore } from './auto-store.ts';
 import { due, type BackupReason, type RecoveryReason } from './triggers.ts';
 import type { Wallet, WalletEntry } from './wallet.ts';
 

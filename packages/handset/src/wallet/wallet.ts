@@ -15,7 +15,7 @@ import { linkTo, type SafeLink, type WalletDeps } from './safe-link.ts';
 import { parseValue, passes, semanticsOf, titleOf, type ListFilter } from './wallet-values.ts';
 import { DEFAULT_SCRYPT_N } from './owner-access.ts';
 import { parseCondition, select } from './conditions.ts';
-import { AutoStore } from './auto-settings.ts';
+import { AutoStore } from './auto-store.ts';
 
 export interface WalletEntry extends Entry {
   class: string;
