@@ -1,4 +1,4 @@
-import type { ChannelEvent } from '@phonesafe/handset';
+import type { ChannelEvent, WalletEvent } from '@phonesafe/handset';
 
 /**
  * What `phonesafe handset run` prints: one event per line, as text or (with
@@ -7,7 +7,7 @@ import type { ChannelEvent } from '@phonesafe/handset';
  * the handset library's own event vocabulary (channel/events.ts there) with
  * the time it happened, `at`, in front: the CLI adds nothing else.
  */
-export type RunEvent = { at: string } & (ChannelEvent | MailEvent);
+export type RunEvent = { at: string } & (ChannelEvent | MailEvent | WalletEvent);
 
 /** The mail responder's events (backup by mail runs in `handset run` too, with or without a center). */
 export type MailEvent =

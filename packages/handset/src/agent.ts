@@ -8,6 +8,7 @@ import { runChannel, type RunOptions } from './channel/run-loop.ts';
 import { channelUrl } from './channel/socket.ts';
 import { openContext, type AgentOptions, type HandsetContext } from './context.ts';
 import { Device, type DeviceReport, type DeviceView } from './device/device.ts';
+import type { DeviceChange } from './device/device-state.ts';
 import type { Readiness } from './device/readiness.ts';
 import type { LocalHistoryEntry } from './history/history-table.ts';
 import { History } from './history/history.ts';
@@ -31,6 +32,8 @@ import type { SyncSecrets } from './sync/gate.ts';
 import { Syncs } from './sync/syncs.ts';
 import type { ProgressFn } from './util/progress.ts';
 import { Wallet } from './wallet/wallet.ts';
+import { WalletAuto } from './wallet/auto.ts';
+import { runWalletLoop, type WalletLoopOptions } from './wallet/auto-loop.ts';
 import { acquireRunLock } from './util/run-lock.ts';
 import { endPairing, finishEnded, pairingEnded } from './mail/mail-end.ts';
 import { runMailLoop, type MailLoopOptions } from './mail/mail-loop.ts';
@@ -119,6 +122,12 @@ export class HandsetAgent {
 
   /** The IC card's wallet (docs/design/safes.md). */
   wallet = (): Wallet => this.#wallet;
+  /** The wallet's automatic backup and recovery triggers (V13, V14, V16), watching this virtual device. */
+  walletAuto = (): WalletAuto => new WalletAuto(this.#wallet, () => this.#device.view(), this.#ctx.clock);
+  /** Whether this handset has an IC card with a wallet (run evaluates its triggers then). */
+  walletInUse = (): boolean => existsSync(resolve(this.#ctx.layout.card, 'card.db'));
+  /** The wallet triggers until `options.signal` aborts (part of `handset run`; needs no center). */
+  runWallet = (options: WalletLoopOptions): Promise<void> => runWalletLoop(this.walletAuto(), options);
 
   /** Closes and removes a handset this open created (a failed enrolment leaves nothing); a handset that was there stays. */
   async discard(): Promise<void> {
@@ -135,7 +144,7 @@ export class HandsetAgent {
 
   /** The owner operates the handset for `forMs` (by the agent's clock); 0 ends it. Seen by every process on this data directory. */
   setBusy = (forMs: number): void => this.#device.setBusy(forMs);
-  setDeviceState = (change: { battery?: number; idle?: boolean }): void => this.#device.set(change);
+  setDeviceState = (change: DeviceChange): void => this.#device.set(change);
   deviceState = (): DeviceView => this.#device.view();
   /** The device and the answer a backup start request would get now. */
   deviceReport = (): DeviceReport => this.#device.report();

@@ -9,10 +9,34 @@ import { describe, it } from 'node:test';
 import { after, parseCondition, select, type Candidate } from '../src/wallet/conditions.ts';
 
 const FIG19: Array<Candidate & { name: string }> = [
-  { pointer: 1, name: 'A', class: 'movie-ticket', size: 150, validFrom: '2000-04-01', validTo: '2000-05-31' },
-  { pointer: 2, name: 'C', class: 'concert-ticket', size: 150, validFrom: '2000-04-29', validTo: '2000-04-29' },
-  { pointer: 3, name: 'E', class: 'prepaid', size: 120, validFrom: null, validTo: null },
-  { pointer: 4, name: 'G', class: 'movie-ticket', size: 150, validFrom: '2000-05-01', validTo: '2000-06-30' },
+  {
+    pointer: 1,
+    name: 'A',
+    class: 'movie-ticket',
+    size: 150,
+    validFrom: '2000-04-01',
+    validTo: '2000-05-31',
+    heldSince: '2000-03-01T09:00:00Z',
+  },
+  {
+    pointer: 2,
+    name: 'C',
+    class: 'concert-ticket',
+    size: 150,
+    validFrom: '2000-04-29',
+    validTo: '2000-04-29',
+    heldSince: '2000-03-10T09:00:00Z',
+  },
+  { pointer: 3, name: 'E', class: 'prepaid', size: 120, validFrom: null, validTo: null, heldSince: null },
+  {
+    pointer: 4,
+    name: 'G',
+    class: 'movie-ticket',
+    size: 150,
+    validFrom: '2000-05-01',
+    validTo: '2000-06-30',
+    heldSince: '2000-03-14T23:59:00Z',
+  },
 ];
 
 const names = (where: string[], free = 10_000) =>
@@ -38,6 +62,12 @@ describe('backup conditions (FIG 19/20)', () => {
     assert.deepEqual(names(['sizeBelow=130']), ['E']);
     assert.deepEqual(names(['class=prepaid;freeBelow=500'], 10_000), []);
     assert.deepEqual(names(['class=prepaid;freeBelow=500'], 400), ['E']);
+  });
+
+  it('holding start: held a week or more by 15 March 2000 selects A only; an unknown start is never selected', () => {
+    assert.deepEqual(names(['heldLongerThan=1w;asOf=2000-03-15']), ['A']);
+    assert.deepEqual(names(['heldLongerThan=1d;asOf=2000-03-15']), ['A', 'C', 'G']);
+    assert.deepEqual(names(['heldLongerThan=0d;asOf=2000-03-13']), ['A', 'C']);
   });
 
   it('spans are calendar months and days; bad conditions are usage errors', () => {

@@ -15,7 +15,7 @@ test('readiness names the first cause: writing, operating, battery low, not idle
   const agent = await HandsetAgent.open(join(root, 'h'), { clock });
   t.after(() => agent.close());
   assert.deepEqual(agent.readiness(), { ok: true });
-  assert.deepEqual(agent.deviceState(), { busyUntil: null, battery: 100, idle: true, writing: false });
+  assert.deepEqual(agent.deviceState(), { busyUntil: null, battery: 100, idle: true, signal: 4, writing: false });
 
   agent.setDeviceState({ idle: false });
   assert.deepEqual(agent.readiness(), { ok: false, reason: 'not-idle' });
@@ -35,6 +35,13 @@ test('readiness names the first cause: writing, operating, battery low, not idle
 
   assert.throws(
     () => agent.setDeviceState({ battery: 101 }),
+    (e: unknown) => e instanceof PhoneSafeError && e.code === 'USAGE',
+  );
+  agent.setDeviceState({ signal: 1 });
+  assert.equal(agent.deviceState().signal, 1, 'the signal level is kept; readiness does not look at it');
+  assert.deepEqual(agent.readiness(), { ok: true });
+  assert.throws(
+    () => agent.setDeviceState({ signal: 5 }),
     (e: unknown) => e instanceof PhoneSafeError && e.code === 'USAGE',
   );
   assert.throws(

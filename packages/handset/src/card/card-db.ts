@@ -66,6 +66,14 @@ export const CARD_MIGRATIONS: readonly string[] = [
      owner_ref TEXT,
      pinned_at TEXT NOT NULL
    );`,
+  // V13 holding start, V16 recall marks, and the automatic backup and recovery
+  // (wallet/auto-settings.ts, wallet/triggers.ts): one settings document and
+  // the edge-detection memory, each one row. A value from before has no
+  // holding start (NULL) and is never selected by heldLongerThan.
+  `ALTER TABLE card_values ADD COLUMN held_since TEXT;
+   ALTER TABLE card_certificates ADD COLUMN recall INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE auto_settings (id INTEGER PRIMARY KEY CHECK (id = 1), settings TEXT NOT NULL);
+   CREATE TABLE auto_state (id INTEGER PRIMARY KEY CHECK (id = 1), memory TEXT NOT NULL);`,
 ];
 
 /** Opens (creating when new) the card in `dir`: folder 0700, file 0600. */

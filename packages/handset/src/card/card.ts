@@ -33,6 +33,8 @@ export interface ValueRow {
   valid_from: string | null;
   valid_to: string | null;
   bytes: Uint8Array;
+  /** When the card began to hold it (V13 holding start): its add, or its recovery; null for a value from before the column. */
+  held_since: string | null;
 }
 
 export interface CertificateRow {
@@ -48,18 +50,22 @@ export interface CertificateRow {
   valid_to: string | null;
   cert_body: string;
   cert_sig: string;
+  /** 1: the owner asked for it back; a recovery trigger (V16) recovers it. */
+  recall: number;
 }
 
-export type NewValue = Omit<ValueRow, 'pointer'> & { title: string };
-export type NewCertificate = Omit<CertificateRow, 'pointer'> & { title: string };
+export type NewValue = Omit<ValueRow, 'pointer' | 'held_since'> & { title: string };
+export type NewCertificate = Omit<CertificateRow, 'pointer' | 'recall'> & { title: string };
 
 export class Card {
   readonly db: HandsetDb;
   readonly keys: CardKeys;
+  readonly #clock: Clock;
 
-  private constructor(db: HandsetDb, keys: CardKeys) {
+  private constructor(db: HandsetDb, keys: CardKeys, clock: Clock) {
     this.db = db;
     this.keys = keys;
+    this.#clock = clock;
   }
 
   static async open(dir: string, clock: Clock): Promise<Card> {
@@ -71,7 +77,7 @@ export class Card {
       clock.now().toISOString(),
     );
     const meta = db.get<{ card_seed: Uint8Array }>('SELECT card_seed FROM card_meta WHERE id = 1');
-    return new Card(db, cardKeysFromSeed(Buffer.from(meta!.card_seed)));
+    return new Card(db, cardKeysFromSeed(Buffer.from(meta!.card_seed)), clock);
   }
 
   close(): void {
@@ -161,7 +167,7 @@ export class Card {
     }
     const pointer = this.#entry('A', value.bytes.length, value.title);
     this.db.run(
-      'INSERT INTO card_values (pointer, value_id, generation, class, semantics, valid_from, valid_to, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO card_values (pointer, value_id, generation, class, semantics, valid_from, valid_to, bytes, held_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       pointer,
       value.value_id,
       value.generation,
@@ -170,6 +176,7 @@ export class Card {
       value.valid_from,
       value.valid_to,
       value.bytes,
+      this.#clock.now().toISOString(),
     );
     this.db.run(
       'INSERT INTO high_water (value_id, generation) VALUES (?, ?) ON CONFLICT (value_id) DO UPDATE SET generation = MAX(generation, excluded.generation)',
@@ -201,6 +208,16 @@ export class Card {
         cert.cert_sig,
       );
       return pointer;
+    });
+  }
+
+  /** Marks certificates for the next recovery trigger (V16), or unmarks them. */
+  setRecall(pointers: readonly number[], on: boolean): void {
+    this.db.transaction(() => {
+      for (const pointer of pointers) {
+        this.certificate(pointer);
+        this.db.run('UPDATE card_certificates SET recall = ? WHERE pointer = ?', on ? 1 : 0, pointer);
+      }
     });
   }
 

@@ -153,4 +153,9 @@ export const MIGRATIONS: readonly string[] = [
     pending_sha256 TEXT
   );
   `,
+  `
+  -- The virtual device's signal level, 0 (none) to 4 (full bars): the V16
+  -- recovery trigger "signal improves" watches it (wallet/triggers.ts).
+  ALTER TABLE device_state ADD COLUMN signal INTEGER NOT NULL DEFAULT 4 CHECK (signal BETWEEN 0 AND 4);
+  `,
 ];

@@ -13,7 +13,12 @@ export interface DeviceState {
   battery: number;
   /** No app work and no input for a while (seed 002 S10). */
   idle: boolean;
+  /** Signal bars, 0 (none) to 4 (full); the V16 "signal improves" recovery trigger watches it. */
+  signal: number;
 }
+
+/** What `handset state` may change. */
+export type DeviceChange = Partial<Pick<DeviceState, 'battery' | 'idle' | 'signal'>>;
 
 export class DeviceStateTable {
   readonly #db: HandsetDb;
@@ -25,11 +30,11 @@ export class DeviceStateTable {
   }
 
   get(): DeviceState {
-    const row = this.#db.get<{ busy_until: string | null; battery: number; idle: number }>(
-      'SELECT busy_until, battery, idle FROM device_state WHERE id = 1',
+    const row = this.#db.get<{ busy_until: string | null; battery: number; idle: number; signal: number }>(
+      'SELECT busy_until, battery, idle, signal FROM device_state WHERE id = 1',
     );
     if (!row) throw new PhoneSafeError('LOCAL_IO', 'handset.db has no device state row');
-    return { busyUntil: row.busy_until, battery: row.battery, idle: row.idle === 1 };
+    return { busyUntil: row.busy_until, battery: row.battery, idle: row.idle === 1, signal: row.signal };
   }
 
   /** Marks the owner operating for `forMs` from now (by the agent's clock); 0 ends it. */
@@ -45,7 +50,7 @@ export class DeviceStateTable {
     return busyUntil !== null && new Date(busyUntil).getTime() > this.#clock.now().getTime();
   }
 
-  set(change: { battery?: number; idle?: boolean }): void {
+  set(change: DeviceChange): void {
     if (change.battery !== undefined) {
       if (!Number.isInteger(change.battery) || change.battery < 0 || change.battery > 100) {
         throw new PhoneSafeError('USAGE', `battery must be a whole percent from 0 to 100, not ${change.battery}`);
@@ -53,5 +58,11 @@ export class DeviceStateTable {
       this.#db.run('UPDATE device_state SET battery = ? WHERE id = 1', change.battery);
     }
     if (change.idle !== undefined) this.#db.run('UPDATE device_state SET idle = ? WHERE id = 1', change.idle ? 1 : 0);
+    if (change.signal !== undefined) {
+      if (!Number.isInteger(change.signal) || change.signal < 0 || change.signal > 4) {
+        throw new PhoneSafeError('USAGE', `signal must be a whole number of bars from 0 to 4, not ${change.signal}`);
+      }
+      this.#db.run('UPDATE device_state SET signal = ? WHERE id = 1', change.signal);
+    }
   }
 }

@@ -1,6 +1,6 @@
 import type { NgReason } from '@phonesafe/protocol';
 import type { HandsetContext } from '../context.ts';
-import type { DeviceState } from './device-state.ts';
+import type { DeviceChange, DeviceState } from './device-state.ts';
 import { readinessOf, type Readiness } from './readiness.ts';
 
 /** The virtual device as readiness sees it: its state, and whether a save is writing the backup area. */
@@ -22,7 +22,7 @@ export class Device {
     this.#ctx.device.setBusy(forMs);
   }
 
-  set(change: { battery?: number; idle?: boolean }): void {
+  set(change: DeviceChange): void {
     this.#ctx.device.set(change);
   }
 

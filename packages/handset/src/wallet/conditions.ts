@@ -7,6 +7,7 @@
  *   class=movie-ticket
  *   notUsableWithin=1M;asOf=2000-03-15     FIG 20(b) by the prose: {C, G}
  *   notExpiringWithin=3M;asOf=2000-03-15   what FIG 20(b)'s figure shows: {E, G}
+ *   heldLongerThan=1w                      on the card for a week or more (by day)
  */
 import { PhoneSafeError } from '@phonesafe/protocol';
 
@@ -22,6 +23,8 @@ export interface Condition {
   expiresWithin?: Span;
   /** No end of validity, or one after asOf + span. */
   notExpiringWithin?: Span;
+  /** Held on the card since at least this span before asOf (V13 holding start). */
+  heldLongerThan?: Span;
   asOf?: string;
 }
 
@@ -36,6 +39,8 @@ export interface Candidate {
   size: number;
   validFrom: string | null;
   validTo: string | null;
+  /** When the card began to hold it (ISO time); null: unknown, never selected by heldLongerThan. */
+  heldSince: string | null;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -65,7 +70,8 @@ export function parseCondition(text: string): Condition {
     const [field = '', value = ''] = part.split('=').map((s) => s.trim());
     if (field === 'class') rule.class = value;
     else if (field === 'sizeAbove' || field === 'sizeBelow' || field === 'freeBelow') rule[field] = size(value, field);
-    else if (field === 'notUsableWithin' || field === 'expiresWithin' || field === 'notExpiringWithin') rule[field] = span(value, field);
+    else if (field === 'notUsableWithin' || field === 'expiresWithin' || field === 'notExpiringWithin' || field === 'heldLongerThan')
+      rule[field] = span(value, field);
     else if (field === 'asOf') {
       if (!DAY.test(value)) throw new PhoneSafeError('USAGE', `asOf is a date YYYY-MM-DD, not '${value}'`);
       rule.asOf = value;
@@ -98,6 +104,7 @@ function matches(rule: Condition, v: Candidate, free: number, today: string): bo
     },
     () => !rule.expiresWithin || (v.validTo !== null && v.validTo >= asOf && v.validTo <= after(asOf, rule.expiresWithin)),
     () => !rule.notExpiringWithin || v.validTo === null || v.validTo > after(asOf, rule.notExpiringWithin),
+    () => !rule.heldLongerThan || (v.heldSince !== null && after(v.heldSince.slice(0, 10), rule.heldLongerThan) <= asOf),
   ];
   return checks.every((check) => check());
 }

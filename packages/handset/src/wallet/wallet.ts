@@ -15,6 +15,7 @@ import { linkTo, type SafeLink, type WalletDeps } from './safe-link.ts';
 import { parseValue, passes, semanticsOf, titleOf, type ListFilter } from './wallet-values.ts';
 import { DEFAULT_SCRYPT_N } from './owner-access.ts';
 import { parseCondition, select } from './conditions.ts';
+import { AutoStore } from './auto-store.ts';
 
 export interface WalletEntry extends Entry {
   class: string;
@@ -123,9 +124,14 @@ export class Wallet {
   async selected(where: readonly string[]): Promise<number[]> {
     const rules = where.map(parseCondition);
     const { card, clock } = await this.#open();
-    const values = card
-      .values()
-      .map((v) => ({ pointer: v.pointer, class: v.class, size: v.bytes.length, validFrom: v.valid_from, validTo: v.valid_to }));
+    const values = card.values().map((v) => ({
+      pointer: v.pointer,
+      class: v.class,
+      size: v.bytes.length,
+      validFrom: v.valid_from,
+      validTo: v.valid_to,
+      heldSince: v.held_since,
+    }));
     return select(rules, values, card.free(), clock.now().toISOString().slice(0, 10)).map((v) => v.pointer);
   }
 
@@ -157,6 +163,20 @@ export class Wallet {
       throw new PhoneSafeError('SAFE_KEY_MISMATCH', `the safe at ${url} is pinned with another key`);
     if (!existing) journal.pin({ safe_id: info.safeId, url, name: info.name, sign_pub: info.signPub, box_pub: info.boxPub });
     return journal.safeByUrl(url)!;
+  }
+
+  /** The automatic backup and recovery rows on the card (auto-settings.ts). */
+  async autoStore(): Promise<AutoStore> {
+    return new AutoStore((await this.#open()).card.db);
+  }
+
+  async certificateRows(): Promise<CertificateRow[]> {
+    return (await this.#open()).card.certificates();
+  }
+
+  /** Marks certificates for the next recovery trigger (V16), or unmarks them; NOT_FOUND for an entry that is no certificate. */
+  async recall(pointers: readonly number[], on: boolean): Promise<void> {
+    (await this.#open()).card.setRecall(pointers, on);
   }
 
   async safes(): Promise<PinnedSafe[]> {

@@ -21,19 +21,21 @@ export function deviceVerbs(handset: Command, env: CliEnv): void {
       }),
     );
 
-  handsetVerb(handset, 'state', "show the virtual device's state, or change its battery level and idleness")
+  handsetVerb(handset, 'state', "show the virtual device's state, or change its battery level, idleness and signal")
     .option('--battery <percent>', 'battery level, 0-100', parsePercent)
     .option('--idle <bool>', 'true or false', parseBool('--idle'))
-    .action((flags: HandsetFlags & { battery?: number; idle?: boolean }) =>
+    .option('--signal <bars>', 'signal level, 0 (none) to 4 (full)', parseBars)
+    .action((flags: HandsetFlags & { battery?: number; idle?: boolean; signal?: number }) =>
       withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
-        if (flags.battery !== undefined || flags.idle !== undefined) {
+        if (flags.battery !== undefined || flags.idle !== undefined || flags.signal !== undefined) {
           agent.setDeviceState({
             ...(flags.battery !== undefined ? { battery: flags.battery } : {}),
             ...(flags.idle !== undefined ? { idle: flags.idle } : {}),
+            ...(flags.signal !== undefined ? { signal: flags.signal } : {}),
           });
         }
         out.result(agent.deviceReport(), (d) => [
-          `battery ${d.battery}%, ${d.idle ? 'idle' : 'not idle'}, ${d.operating && d.busyUntil ? `operated until ${humanTime(d.busyUntil)} UTC` : 'not operated'}${d.writing ? ', writing its backup area' : ''}`,
+          `battery ${d.battery}%, signal ${d.signal}/4, ${d.idle ? 'idle' : 'not idle'}, ${d.operating && d.busyUntil ? `operated until ${humanTime(d.busyUntil)} UTC` : 'not operated'}${d.writing ? ', writing its backup area' : ''}`,
           `a backup start request now would be answered ${d.answer}${d.reason ? ` (${d.reason})` : ''}`,
         ]);
       }),
@@ -57,6 +59,11 @@ export function deviceVerbs(handset: Command, env: CliEnv): void {
 
 function parsePercent(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 100) throw new PhoneSafeError('USAGE', `--battery must be 0-100, not '${value}'`);
+  return Number(value);
+}
+
+function parseBars(value: string): number {
+  if (!/^[0-4]$/.test(value)) throw new PhoneSafeError('USAGE', `--signal must be 0-4, not '${value}'`);
   return Number(value);
 }
 

@@ -12,12 +12,13 @@ export function runVerb(handset: Command, env: CliEnv): void {
   handsetVerb(
     handset,
     'run',
-    'keep the live channel to the center open: answer backup start requests OK/NG, back up, apply restores, rescue saves and erases; and answer instructions by mail when paired (until SIGINT/SIGTERM)',
+    'keep the live channel to the center open: answer backup start requests OK/NG, back up, apply restores, rescue saves and erases; answer instructions by mail when paired; back up and recover wallet values on their triggers (until SIGINT/SIGTERM)',
   )
     .addOption(overwriteOption())
     .option('--mail-interval <ms>', 'between two reads of the mailbox', '2000')
     .option('--sync-tick <ms>', 'between two checks of the automatic sync settings (handset settings sync.*)', '1000')
-    .action((flags: HandsetFlags & { overwrite: OverwritePolicy; mailInterval: string; syncTick: string }) =>
+    .option('--wallet-interval <ms>', "between two looks at the wallet's backup and recovery triggers", '1000')
+    .action((flags: HandsetFlags & { overwrite: OverwritePolicy; mailInterval: string; syncTick: string; walletInterval: string }) =>
       withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
         const syncTickMs = Number(flags.syncTick);
         if (!Number.isInteger(syncTickMs) || syncTickMs <= 0)
@@ -30,9 +31,10 @@ export function runVerb(handset: Command, env: CliEnv): void {
           const print = (event: RunEvent) => printEvent(out, event);
           const at = () => env.clock().now().toISOString();
           const paired = await agent.mailActive();
+          const wallet = agent.walletInUse();
           const runs: Promise<void>[] = [];
-          // With no center and no pairing, agent.run says NOT_ENROLLED.
-          if (agent.enrolled() || !paired)
+          // With no center, no pairing and no wallet, agent.run says NOT_ENROLLED.
+          if (agent.enrolled() || (!paired && !wallet))
             runs.push(
               agent.run({
                 signal: stop.signal,
@@ -42,6 +44,10 @@ export function runVerb(handset: Command, env: CliEnv): void {
               }),
             );
           if (paired) runs.push(runMail(agent, env, flags, stop.signal, (e) => print({ at: at(), ...e } as RunEvent)));
+          if (wallet)
+            runs.push(
+              agent.runWallet({ signal: stop.signal, intervalMs: Number(flags.walletInterval), onEvent: (e) => print({ at: at(), ...e }) }),
+            );
           await Promise.all(runs.map((run) => run.catch((error: unknown) => (stop.abort(), Promise.reject(error)))));
         } finally {
           process.off('SIGINT', onSignal);
@@ -127,6 +133,12 @@ export function eventText(e: RunEvent): string {
       return `reminder: ${e.pendingUp} changes on this handset are not reflected at the center (handset sync)`;
     case 'stopped':
       return 'stopped';
+    case 'wallet-backup':
+      return `wallet: backed up ${plural(e.deposited.length, 'value')} (${e.reasons.join(', ')})${e.certificates.length ? `: certificates ${e.certificates.join(', ')}` : ''}`;
+    case 'wallet-recovered':
+      return `wallet: recovered certificates ${e.certificates.join(', ')} (${e.reasons.join(', ')})`;
+    case 'wallet-failed':
+      return `wallet: the ${e.step} (${e.reasons.join(', ')}) did not complete; it runs again on the next trigger: ${e.code}: ${e.detail}`;
     case 'mail-accepted':
       return `mail: accepted ${e.code} instruction ${e.messageId}, answered ${e.answer}`;
     case 'mail-refused':

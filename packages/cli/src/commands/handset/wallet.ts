@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { WalletEntry } from '@phonesafe/handset';
+import type { WalletAuto, WalletEntry } from '@phonesafe/handset';
 import { PhoneSafeError } from '@phonesafe/protocol';
 import type { CliEnv } from '../../env.ts';
 import { parseDuration } from '../../duration.ts';
@@ -14,6 +14,7 @@ import { columns } from '../../output.ts';
 import { readWalletPin } from '../../password.ts';
 import { parseBytes } from '../../size.ts';
 import { handsetVerb, withHandset, type HandsetFlags } from './with-handset.ts';
+import { walletAutoVerbs } from './wallet-auto.ts';
 
 interface ValueFlags {
   file?: string;
@@ -107,15 +108,30 @@ export function walletVerbs(handset: Command, env: CliEnv): void {
     );
   valueVerbs(wallet, env);
   depositRecoverVerbs(wallet, env);
+  walletAutoVerbs(wallet, env);
 }
 
 function valueVerbs(wallet: Command, env: CliEnv): void {
-  valueOptions(handsetVerb(wallet, 'add', 'add a value to the card')).action((flags: HandsetFlags & ValueFlags) =>
-    withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
-      const entry = await agent.wallet().add(await valueBytes(flags));
-      out.result(entry, (e) => `added entry ${e.pointer}: ${e.title} (${e.size} bytes)`);
-    }),
-  );
+  valueOptions(handsetVerb(wallet, 'add', 'add a value to the card, or several from files (when it is full, as the shortage setting says)'))
+    .argument('[files...]', 'value files (JSON documents, kept byte for byte), added in order')
+    .action((files: string[], flags: HandsetFlags & ValueFlags) =>
+      withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
+        if (files.length > 0 && (flags.file || flags.class))
+          throw new PhoneSafeError('USAGE', 'give value files, or --file, or --class, not several');
+        const added: Array<Awaited<ReturnType<WalletAuto['add']>>> = [];
+        for (const bytes of files.length > 0 ? await Promise.all(files.map((f) => readFile(f))) : [await valueBytes(flags)])
+          added.push(await agent.walletAuto().add(bytes));
+        const lines = ({ entry, backup }: (typeof added)[number]) => [
+          ...(backup ? [`the card was full: backed up ${backup.deposited.length} value(s) by the conditions first`] : []),
+          `added entry ${entry.pointer}: ${entry.title} (${entry.size} bytes)`,
+        ];
+        if (files.length > 0)
+          out.result({ added: added.map(({ entry, backup }) => ({ ...entry, ...(backup ? { backup } : {}) })) }, () =>
+            added.flatMap(lines),
+          );
+        else out.result({ ...added[0]!.entry, ...(added[0]!.backup ? { backup: added[0]!.backup } : {}) }, () => lines(added[0]!));
+      }),
+    );
   valueOptions(handsetVerb(wallet, 'update', 'replace a value by a new one (the next generation; an older copy can never come back)'))
     .argument('<entry>', 'the pointer of the value', pointerArg)
     .action((pointer: number, flags: HandsetFlags & ValueFlags) =>
