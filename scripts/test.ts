@@ -8,7 +8,8 @@
  * unit tier, `*.unit.test.ts`: no database, network, process or files, so it
  * runs in seconds and without PostgreSQL. Nothing here starts PostgreSQL: a
  * test that needs it asks the testkit's `pgDatabase()`, which starts it once
- * per process (DEVELOPERS.md, Tests).
+ * per process (DEVELOPERS.md, Tests). The whole run also has a stage that
+ * makes sure the mail system answers (scripts/ensure-mail.sh).
  */
 import { spawnSync } from 'node:child_process';
 import { glob } from 'node:fs/promises';
@@ -47,6 +48,9 @@ if (args.length === 0) {
   run('test boundaries', 'npx', ['depcruise', '--config', '.dependency-cruiser-tests.cjs', 'packages']);
   // The size budget (files ≤ 300 lines, functions ≤ 60; scripts/sizes.ts).
   run('size budget', process.execPath, ['scripts/sizes.ts']);
+  // The mail system the mail tests talk to (Postfix + Dovecot on 127.0.0.1), installed and started idempotently; the
+  // testkit's mailbox() runs the same script, so `npm test -- WORD` needs no stage.
+  run('mail system', 'bash', ['scripts/ensure-mail.sh']);
 }
 // Each test file's process compiles the same modules: Node's compile cache (the one the testkit gives every `phonesafe` it starts) does it once.
 process.env['NODE_COMPILE_CACHE'] ??= COMPILE_CACHE;
