@@ -29,6 +29,8 @@ export { automaticBackups, type AutomaticBackups, type HandsetStatus, type StubI
 export type { ProgressFn } from './util/progress.ts';
 export type { Wallet, WalletEntry, WalletStatus } from './wallet/wallet.ts';
 export type { Deposited } from './wallet/registration.ts';
+export type { DividedDeposit } from './wallet/divided.ts';
+export type { CoupleOrder } from './wallet/coupling.ts';
 export type { Recovered } from './wallet/recovery.ts';
 export type { ListFilter } from './wallet/wallet-values.ts';
 export type { PinnedSafe } from './card/card-journal.ts';

@@ -10,6 +10,7 @@ import { Card, type CertificateRow, type Entry, type ValueRow } from '../card/ca
 import { CardJournal, type PinnedSafe } from '../card/card-journal.ts';
 import { finishReleases, recoverValue, type Recovered } from './recovery.ts';
 import { depositCoupled, depositValue, type Deposited } from './registration.ts';
+import { depositDivided, recoverDivided, type DividedDeposit } from './divided.ts';
 import type { CoupleOrder } from './coupling.ts';
 import { linkTo, type SafeLink, type WalletDeps } from './safe-link.ts';
 import { parseValue, passes, semanticsOf, titleOf, type ListFilter } from './wallet-values.ts';
@@ -25,6 +26,10 @@ export interface WalletEntry extends Entry {
   /** For a certificate: the safe and serial. */
   safeId?: string;
   serial?: number;
+  /** For a piece of a divided value: its division, its place (from 1) and the number of pieces. */
+  division?: string;
+  piece?: number;
+  pieces?: number;
 }
 
 export interface WalletStatus {
@@ -176,6 +181,27 @@ export class Wallet {
     });
   }
 
+  /** V6: divides each value into `count` pieces, piece i registered at urls[i mod urls.length]; one certificate per piece. */
+  async depositDivided(pointers: number[], urls: string[], count: number, pin?: string): Promise<DividedDeposit[]> {
+    const deps = await this.#open();
+    const safes = urls.map((url) => {
+      const safe = deps.journal.safeByUrl(url);
+      if (!safe) throw new PhoneSafeError('USAGE', `the safe ${url} is not pinned: run handset safe add ${url} first`);
+      return safe;
+    });
+    const links: SafeLink[] = [];
+    try {
+      for (const safe of safes) if (!links.some((l) => l.safe.safe_id === safe.safe_id)) links.push(await linkTo(deps, safe));
+      const ordered = safes.map((s) => links.find((l) => l.safe.safe_id === s.safe_id)!);
+      const done: DividedDeposit[] = [];
+      for (const pointer of pointers) done.push(await depositDivided(deps, ordered, pointer, count, pin));
+      return done;
+    } finally {
+      for (const link of links) await link.client.close();
+    }
+  }
+
+  /** Recovers each certificate's value; a piece of a divided value brings the whole value back (once per value). */
   async recover(pointers: number[], pin?: string): Promise<{ recovered: Recovered[]; finished: number }> {
     const deps = await this.#open();
     const links = new Map<string, SafeLink>();
@@ -184,8 +210,15 @@ export class Wallet {
     try {
       const finished = await finishReleases(deps, linkFor);
       const recovered: Recovered[] = [];
-      for (const pointer of pointers)
-        recovered.push(await recoverValue(deps, await linkFor(deps.card.certificate(pointer).safe_id), pointer, pin));
+      for (const pointer of pointers) {
+        if (recovered.some((r) => r.pieces?.includes(pointer))) continue;
+        const cert = deps.card.certificate(pointer);
+        recovered.push(
+          cert.division === null
+            ? await recoverValue(deps, await linkFor(cert.safe_id), pointer, pin)
+            : await recoverDivided(deps, linkFor, cert, pin),
+        );
+      }
       return { recovered, finished };
     } finally {
       for (const link of links.values()) await link.client.close();
@@ -216,6 +249,7 @@ export class Wallet {
       generation: c.generation,
       safeId: c.safe_id,
       serial: c.serial,
+      ...(c.division === null ? {} : { division: c.division, piece: c.piece_index! + 1, pieces: c.piece_count! }),
     };
   }
 }

@@ -40,12 +40,12 @@ export class SafeClient {
 
   constructor(options: SafeClientOptions) {
     this.#options = options;
-    this.#http = new Http({ baseUrl: options.url, connections: 4 });
+    this.#http = new Http({ baseUrl: options.url, connections: 4, peer: 'the safe' });
   }
 
   /** The safe's public keys, unauthenticated: the caller compares them with the pinned ones. */
   static async info(url: string): Promise<SafeInfo> {
-    const http = new Http({ baseUrl: url, connections: 1 });
+    const http = new Http({ baseUrl: url, connections: 1, peer: 'the safe' });
     try {
       return await http.json(SafeInfo, { method: 'GET', path: '/v1/safe' });
     } finally {
