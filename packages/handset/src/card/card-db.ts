@@ -66,11 +66,13 @@ export const CARD_MIGRATIONS: readonly string[] = [
      owner_ref TEXT,
      pinned_at TEXT NOT NULL
    );`,
-  // V6 division: a certificate that stands for one piece of a divided value names its division, its place and the count.
+  // V6 division: a certificate that stands for one piece of a divided value names its division, its place and the count;
+  // V11: a pinned safe may carry the PEM of the CA (or its own self-signed certificate) its HTTPS certificate must chain to.
   `ALTER TABLE card_certificates ADD COLUMN division TEXT;
    ALTER TABLE card_certificates ADD COLUMN piece_index INTEGER;
    ALTER TABLE card_certificates ADD COLUMN piece_count INTEGER;
-   CREATE INDEX card_certificates_by_division ON card_certificates (division, piece_index);`,
+   CREATE INDEX card_certificates_by_division ON card_certificates (division, piece_index);
+   ALTER TABLE safes ADD COLUMN ca TEXT;`,
 ];
 
 /** Opens (creating when new) the card in `dir`: folder 0700, file 0600. */

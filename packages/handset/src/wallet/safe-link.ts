@@ -25,11 +25,17 @@ export interface SafeLink {
 }
 
 export async function linkTo(deps: WalletDeps, safe: PinnedSafe): Promise<SafeLink> {
-  const info = await SafeClient.info(safe.url);
+  const info = await SafeClient.info(safe.url, safe.ca ?? undefined);
   if (info.signPub !== safe.sign_pub || info.safeId !== safe.safe_id) {
     throw new PhoneSafeError('SAFE_KEY_MISMATCH', `the safe at ${safe.url} answers with key ${info.fingerprint}, not the pinned one`);
   }
-  const client = new SafeClient({ url: safe.url, card: deps.card.keys.sign, audience: safe.safe_id, clock: deps.clock });
+  const client = new SafeClient({
+    url: safe.url,
+    card: deps.card.keys.sign,
+    audience: safe.safe_id,
+    clock: deps.clock,
+    ...(safe.ca ? { ca: safe.ca } : {}),
+  });
   return { safe, client, signPub: fromB64url(safe.sign_pub), boxPub: fromB64url(safe.box_pub) };
 }
 

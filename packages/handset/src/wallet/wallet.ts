@@ -150,17 +150,22 @@ export class Wallet {
     (await this.#open()).card.delete(pointer);
   }
 
-  /** Pins a safe's key: compared with `fingerprint` when given, else trusted on first use. */
-  async addSafe(url: string, fingerprint?: string): Promise<PinnedSafe> {
+  /**
+   * Pins a safe's key: compared with `fingerprint` when given, else trusted on first use. `ca` is the PEM its
+   * HTTPS certificate must chain to from now on (given again for a pinned safe, it replaces the old one).
+   */
+  async addSafe(url: string, fingerprint?: string, ca?: string): Promise<PinnedSafe> {
     const { journal } = await this.#open();
-    const info = await SafeClient.info(url);
+    const info = await SafeClient.info(url, ca);
     const actual = fingerprintOf(fromB64url(info.signPub));
     if (fingerprint !== undefined && fingerprint !== actual)
       throw new PhoneSafeError('SAFE_KEY_MISMATCH', `the safe at ${url} has key ${actual}, not ${fingerprint}`);
     const existing = journal.safeByUrl(url);
     if (existing && existing.sign_pub !== info.signPub)
       throw new PhoneSafeError('SAFE_KEY_MISMATCH', `the safe at ${url} is pinned with another key`);
-    if (!existing) journal.pin({ safe_id: info.safeId, url, name: info.name, sign_pub: info.signPub, box_pub: info.boxPub });
+    if (!existing)
+      journal.pin({ safe_id: info.safeId, url, name: info.name, sign_pub: info.signPub, box_pub: info.boxPub, ca: ca ?? null });
+    else if (ca !== undefined) journal.setCa(existing.safe_id, ca);
     return journal.safeByUrl(url)!;
   }
 

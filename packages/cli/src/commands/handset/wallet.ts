@@ -11,6 +11,7 @@ import { PhoneSafeError } from '@phonesafe/protocol';
 import type { CliEnv } from '../../env.ts';
 import { parseDuration } from '../../duration.ts';
 import { columns } from '../../output.ts';
+import { readCaFile } from '../../options.ts';
 import { readWalletPin } from '../../password.ts';
 import { parseBytes } from '../../size.ts';
 import { handsetVerb, withHandset, type HandsetFlags } from './with-handset.ts';
@@ -267,9 +268,11 @@ export function safeVerbs(handset: Command, env: CliEnv): void {
   handsetVerb(safe, 'add', "pin a safe's key (compared with --fingerprint, else trusted on first use)")
     .argument('<url>', "the safe's URL")
     .option('--fingerprint <fp>', 'ed25519:<hex>, as the safe printed it')
-    .action((url: string, flags: HandsetFlags & { fingerprint?: string }) =>
+    .option('--ca <file>', "PEM file of the CA that signed the safe's HTTPS certificate (or that self-signed certificate)")
+    .action((url: string, flags: HandsetFlags & { fingerprint?: string; ca?: string }) =>
       withHandset(env, flags, { deliverPending: false, creates: true }, async (agent, out) => {
-        const pinned = await agent.wallet().addSafe(url, flags.fingerprint);
+        const ca = flags.ca === undefined ? undefined : await readCaFile(flags.ca);
+        const pinned = await agent.wallet().addSafe(url, flags.fingerprint, ca);
         out.result(pinned, (p) => `pinned ${p.name} ${p.safe_id} at ${p.url}`);
       }),
     );

@@ -32,6 +32,8 @@ export interface SafeClientOptions {
   /** The safe id requests are bound to (from the pinned key). */
   audience: string;
   clock: Clock;
+  /** PEM the safe's HTTPS certificate must chain to (a CA, or the safe's own self-signed certificate). */
+  ca?: string;
 }
 
 export class SafeClient {
@@ -40,12 +42,12 @@ export class SafeClient {
 
   constructor(options: SafeClientOptions) {
     this.#options = options;
-    this.#http = new Http({ baseUrl: options.url, connections: 4, peer: 'the safe' });
+    this.#http = new Http({ baseUrl: options.url, connections: 4, peer: 'the safe', ...(options.ca ? { ca: options.ca } : {}) });
   }
 
   /** The safe's public keys, unauthenticated: the caller compares them with the pinned ones. */
-  static async info(url: string): Promise<SafeInfo> {
-    const http = new Http({ baseUrl: url, connections: 1, peer: 'the safe' });
+  static async info(url: string, ca?: string): Promise<SafeInfo> {
+    const http = new Http({ baseUrl: url, connections: 1, peer: 'the safe', ...(ca ? { ca } : {}) });
     try {
       return await http.json(SafeInfo, { method: 'GET', path: '/v1/safe' });
     } finally {
