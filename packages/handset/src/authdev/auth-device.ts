@@ -17,12 +17,12 @@ import {
   answerChallenge,
   b64url,
   checkChallenge,
+  deviceIdOf,
   fromB64url,
-  sha256,
   signingKeyFromSeed,
-  type DeviceChallenge,
   type SigningKey,
 } from '@phonesafe/protocol/node';
+import type { DeviceChallenge } from '@phonesafe/protocol';
 import { z } from 'zod';
 import { writeFileAtomic } from '../util/atomic-file.ts';
 
@@ -109,9 +109,4 @@ export class AuthDevice {
     }
     return answerChallenge(this.#key, challenge);
   }
-}
-
-/** `ad_` and the first 16 hex digits of SHA-256 of the public key. */
-export function deviceIdOf(publicKey: Uint8Array): string {
-  return `ad_${sha256(publicKey).toString('hex').slice(0, 16)}`;
 }

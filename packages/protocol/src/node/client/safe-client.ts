@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { Clock } from '../../clock.ts';
 import {
+  ChallengeAnswer,
   ConfirmAnswer,
   DepositAnswer,
   OwnerRegistered,
@@ -15,6 +16,7 @@ import {
   SafeInfo,
   type Certificate,
   type ConfirmRequest,
+  type DeviceChallenge,
   type DepositRequest,
   type OwnerRegister,
   type ReleaseRequest,
@@ -70,6 +72,11 @@ export class SafeClient {
 
   async release(body: ReleaseRequest, nonce = SafeClient.nonce()): Promise<SignedRecord> {
     return (await this.#post(ReleaseAnswer, '/v1/deposits/release', body, nonce)).record;
+  }
+
+  /** V12: the safe's signed challenge for the authentication device registered with this deposit. */
+  async challenge(certificate: Certificate): Promise<DeviceChallenge> {
+    return (await this.#post(ChallengeAnswer, '/v1/deposits/challenge', { certificate })).challenge;
   }
 
   async confirm(body: ConfirmRequest): Promise<ReleaseState> {

@@ -11,7 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { PhoneSafeError } from '../../errors.ts';
-import { b64url, fromB64url, signUnder, verifyUnder, type SigningKey } from './safe-crypto.ts';
+import type { DeviceChallenge } from '../../schemas/safe.ts';
+import { b64url, fromB64url, sha256, signUnder, verifyUnder, type SigningKey } from './safe-crypto.ts';
 
 export const SAFE_CHALLENGE_DOMAIN = 'phonesafe/v1/safe/device-challenge';
 export const DEVICE_ANSWER_DOMAIN = 'phonesafe/v1/authdev/answer';
@@ -28,10 +29,9 @@ export const ChallengeBody = z.strictObject({
 });
 export type ChallengeBody = z.infer<typeof ChallengeBody>;
 
-/** What the safe sends and the device checks: the body's exact bytes and the safe's signature over them. */
-export interface DeviceChallenge {
-  body: string;
-  sig: string;
+/** `ad_` and the first 16 hex digits of SHA-256 of the device's public key. */
+export function deviceIdOf(publicKey: Uint8Array): string {
+  return `ad_${sha256(publicKey).toString('hex').slice(0, 16)}`;
 }
 
 /** The safe's side: a fresh challenge for one deposit and the device key registered with it. */
