@@ -27,6 +27,7 @@ export type { HandsetSettings, LastBackup } from './settings/settings-table.ts';
 export { describeTargets, isTarget } from './settings/targets.ts';
 export { automaticBackups, type AutomaticBackups, type HandsetStatus, type StubInfo } from './status.ts';
 export type { ProgressFn } from './util/progress.ts';
+export { AuthDevice, createAuthDevice, type DeviceView as AuthDeviceView } from './authdev/auth-device.ts';
 export type { Wallet, WalletEntry, WalletStatus } from './wallet/wallet.ts';
 export type { Deposited } from './wallet/registration.ts';
 export type { DividedDeposit } from './wallet/divided.ts';

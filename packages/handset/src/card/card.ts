@@ -52,10 +52,12 @@ export interface CertificateRow {
   division: string | null;
   piece_index: number | null;
   piece_count: number | null;
+  /** V12: the public key (b64url) of the authentication device a release needs, or null. */
+  device: string | null;
 }
 
 export type NewValue = Omit<ValueRow, 'pointer'> & { title: string };
-type PieceColumns = 'division' | 'piece_index' | 'piece_count';
+type PieceColumns = 'division' | 'piece_index' | 'piece_count' | 'device';
 export type NewCertificate = Omit<CertificateRow, 'pointer' | PieceColumns> &
   Partial<Pick<CertificateRow, PieceColumns>> & { title: string };
 
@@ -207,8 +209,8 @@ export class Card {
     const pointer = this.#entry('B', cert.cert_body.length + cert.cert_sig.length, cert.title);
     this.db.run(
       `INSERT INTO card_certificates (pointer, safe_id, serial, value_id, generation, class, semantics, owner_ref, valid_from, valid_to, cert_body, cert_sig,
-         division, piece_index, piece_count)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         division, piece_index, piece_count, device)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       pointer,
       cert.safe_id,
       cert.serial,
@@ -224,6 +226,7 @@ export class Card {
       cert.division ?? null,
       cert.piece_index ?? null,
       cert.piece_count ?? null,
+      cert.device ?? null,
     );
     return pointer;
   }

@@ -73,6 +73,7 @@ export async function depositDivided(
       division: plan.division,
       piece_index: index,
       piece_count: count,
+      device: header.device ?? null,
       title: `certificate: piece ${index + 1} of ${count} of ${title} at ${linkOf(body.safe.id).safe.name}`,
     })),
     kept ? [] : [pointer],

@@ -8,8 +8,8 @@
  * finished by recovering again with the same release id.
  */
 import { randomBytes } from 'node:crypto';
-import { CertificateBody, PhoneSafeError, type Certificate } from '@phonesafe/protocol';
-import { b64url, fromB64url, openRecord, SafeClient } from '@phonesafe/protocol/node';
+import { CertificateBody, PhoneSafeError, type Certificate, type DeviceAnswer } from '@phonesafe/protocol';
+import { b64url, deviceIdOf, fromB64url, openRecord, SafeClient } from '@phonesafe/protocol/node';
 import type { CertificateRow } from '../card/card.ts';
 import { proofFor, type SafeLink, type WalletDeps } from './safe-link.ts';
 import { COUPLED_CLASS, decouple, type Decoupled } from './coupling.ts';
@@ -76,13 +76,57 @@ export async function releaseOne(deps: WalletDeps, link: SafeLink, cert: Certifi
   if (cert.owner_ref !== null && pin === undefined)
     throw new PhoneSafeError('USAGE', 'this value was registered with owner authentication: give the wallet PIN');
   const proof = cert.owner_ref === null || pin === undefined ? undefined : await proofFor(deps, link, pin, nonce);
-  const record = await link.client.release({ certificate, releaseId, ...(proof ? { proof } : {}) }, nonce);
+  const device = await deviceAnswer(deps, link, cert, certificate);
+  const record = await link.client
+    .release({ certificate, releaseId, ...(proof ? { proof } : {}), ...(device ? { device } : {}) }, nonce)
+    .catch((error: unknown) => {
+      throw cert.device !== null && deps.device === undefined ? withDeviceHint(error) : error;
+    });
   try {
     return { cert, certificate, releaseId, bytes: openRecord(deps.card.keys, record, body).value };
   } catch (error) {
     await abandon(deps, async () => link, [{ cert, certificate, releaseId, bytes: Buffer.alloc(0) }]);
     throw error;
   }
+}
+
+/**
+ * V12: for a certificate registered with an authentication device, the safe's fresh challenge and the given
+ * device's answer. A device that was never shown this safe pins the card's pinned key first (the first time
+ * only; another key later is SAFE_KEY_MISMATCH); it answers only a challenge signed by the key it pinned, so a
+ * rogue safe gets nothing signed. Another device than the registered one is refused here, before the safe is
+ * asked (the device would not sign a challenge naming another device). Without a device the release goes without
+ * an answer: the safe refuses it and counts it against the deposit's limit.
+ */
+async function deviceAnswer(
+  deps: WalletDeps,
+  link: SafeLink,
+  cert: CertificateRow,
+  certificate: Certificate,
+): Promise<DeviceAnswer | undefined> {
+  if (cert.device === null || deps.device === undefined) return undefined;
+  if (deps.device.view().publicKey !== cert.device) {
+    const registered = deviceIdOf(fromB64url(cert.device));
+    throw new PhoneSafeError(
+      'SAFE_DEVICE_MISMATCH',
+      `this value was deposited with the authentication device ${registered}, not this one; nothing was sent`,
+    );
+  }
+  await deps.device.pinSafe(cert.safe_id, link.safe.sign_pub);
+  const challenge = await link.client.challenge(certificate);
+  return { challenge, answer: deps.device.answer(cert.safe_id, challenge) };
+}
+
+/** The safe's refusal of a release without a device answer, with what to do about it. */
+function withDeviceHint(error: unknown): unknown {
+  if (!(error instanceof PhoneSafeError) || error.code !== 'SAFE_DEVICE_MISMATCH') return error;
+  return new PhoneSafeError(
+    'SAFE_DEVICE_MISMATCH',
+    `${error.detail} (this value was deposited with an authentication device: give it with --authdev DIR)`,
+    {
+      ...error.extra,
+    },
+  );
 }
 
 /** Gives releases back: each deposit returns to the safe's keeping, its certificate stays on the card. */

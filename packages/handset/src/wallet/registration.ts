@@ -148,6 +148,7 @@ async function register(deps: WalletDeps, link: SafeLink, pin: string | undefine
       valid_to: plan.validTo,
       cert_body: certificate.body,
       cert_sig: certificate.sig,
+      device: header.device ?? null,
       title: `certificate: ${plan.title} at ${link.safe.name}`,
     },
     kept ? [] : plan.pointers,
@@ -192,6 +193,7 @@ export function freshRecord(deps: WalletDeps, link: SafeLink, plan: RecordPlan, 
     owner,
     at: deps.clock.now(),
     value: plan.bytes,
+    ...(deps.device ? { device: deps.device.view().publicKey } : {}),
   });
   return { depositKey: b64url(randomBytes(18)), record };
 }

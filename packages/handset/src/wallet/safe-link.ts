@@ -6,6 +6,7 @@
  */
 import { PhoneSafeError, type Clock } from '@phonesafe/protocol';
 import { b64url, fromB64url, SafeClient, sealTo } from '@phonesafe/protocol/node';
+import type { AuthDevice } from '../authdev/auth-device.ts';
 import type { Card } from '../card/card.ts';
 import type { CardJournal, PinnedSafe } from '../card/card-journal.ts';
 import { accessKey } from './owner-access.ts';
@@ -15,6 +16,8 @@ export interface WalletDeps {
   journal: CardJournal;
   clock: Clock;
   scryptN: number;
+  /** V12: the authentication device given for this deposit or recovery (a deposit then registers its key). */
+  device?: AuthDevice;
 }
 
 export interface SafeLink {

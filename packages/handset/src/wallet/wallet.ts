@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { PhoneSafeError, type Clock } from '@phonesafe/protocol';
 import { b64url, fingerprintOf, fromB64url, SafeClient } from '@phonesafe/protocol/node';
+import { AuthDevice } from '../authdev/auth-device.ts';
 import { Card, type CertificateRow, type Entry, type ValueRow } from '../card/card.ts';
 import { CardJournal, type PinnedSafe } from '../card/card-journal.ts';
 import { finishReleases, recoverValue, type Recovered } from './recovery.ts';
@@ -173,12 +174,17 @@ export class Wallet {
     return (await this.#open()).journal.safes();
   }
 
-  /** Deposits each value on its own, or (`couple`) all of them as one registration with one certificate (V7). */
-  async deposit(pointers: number[], url: string, pin?: string, couple?: CoupleOrder): Promise<Deposited[]> {
-    const deps = await this.#open();
+  /**
+   * Deposits each value on its own, or (`couple`) all of them as one registration with one certificate (V7).
+   * With `authdev` (V12, the folder of an authentication device) the record registers the device's key, and the
+   * device pins the safe's key first, so a release needs the device's answer to the safe's challenge.
+   */
+  async deposit(pointers: number[], url: string, pin?: string, couple?: CoupleOrder, authdev?: string): Promise<Deposited[]> {
+    const deps = await this.#withDevice(authdev);
     const safe = deps.journal.safeByUrl(url);
     if (!safe) throw new PhoneSafeError('USAGE', `the safe ${url} is not pinned: run handset safe add ${url} first`);
     return this.#withLink(deps, safe, async (link) => {
+      await deps.device?.pinSafe(link.safe.safe_id, link.safe.sign_pub);
       if (couple) return [await depositCoupled(deps, link, pointers, couple, pin)];
       const done: Deposited[] = [];
       for (const pointer of pointers) done.push(await depositValue(deps, link, pointer, pin));
@@ -187,8 +193,8 @@ export class Wallet {
   }
 
   /** V6: divides each value into `count` pieces, piece i registered at urls[i mod urls.length]; one certificate per piece. */
-  async depositDivided(pointers: number[], urls: string[], count: number, pin?: string): Promise<DividedDeposit[]> {
-    const deps = await this.#open();
+  async depositDivided(pointers: number[], urls: string[], count: number, pin?: string, authdev?: string): Promise<DividedDeposit[]> {
+    const deps = await this.#withDevice(authdev);
     const safes = urls.map((url) => {
       const safe = deps.journal.safeByUrl(url);
       if (!safe) throw new PhoneSafeError('USAGE', `the safe ${url} is not pinned: run handset safe add ${url} first`);
@@ -197,6 +203,7 @@ export class Wallet {
     const links: SafeLink[] = [];
     try {
       for (const safe of safes) if (!links.some((l) => l.safe.safe_id === safe.safe_id)) links.push(await linkTo(deps, safe));
+      for (const link of links) await deps.device?.pinSafe(link.safe.safe_id, link.safe.sign_pub);
       const ordered = safes.map((s) => links.find((l) => l.safe.safe_id === s.safe_id)!);
       const done: DividedDeposit[] = [];
       for (const pointer of pointers) done.push(await depositDivided(deps, ordered, pointer, count, pin));
@@ -207,8 +214,8 @@ export class Wallet {
   }
 
   /** Recovers each certificate's value; a piece of a divided value brings the whole value back (once per value). */
-  async recover(pointers: number[], pin?: string): Promise<{ recovered: Recovered[]; finished: number }> {
-    const deps = await this.#open();
+  async recover(pointers: number[], pin?: string, authdev?: string): Promise<{ recovered: Recovered[]; finished: number }> {
+    const deps = await this.#withDevice(authdev);
     const links = new Map<string, SafeLink>();
     const linkFor = async (safeId: string) =>
       links.get(safeId) ?? links.set(safeId, await linkTo(deps, deps.journal.safe(safeId))).get(safeId)!;
@@ -228,6 +235,12 @@ export class Wallet {
     } finally {
       for (const link of links.values()) await link.client.close();
     }
+  }
+
+  /** The card's deps for one command, with the authentication device in `authdev` when given. */
+  async #withDevice(authdev: string | undefined): Promise<WalletDeps> {
+    const deps = await this.#open();
+    return authdev === undefined ? deps : { ...deps, device: await AuthDevice.open(authdev) };
   }
 
   async #withLink<T>(deps: WalletDeps, safe: PinnedSafe, work: (link: SafeLink) => Promise<T>): Promise<T> {

@@ -107,7 +107,8 @@ export function walletVerbs(handset: Command, env: CliEnv): void {
       }),
     );
   valueVerbs(wallet, env);
-  depositRecoverVerbs(wallet, env);
+  depositVerb(wallet, env);
+  recoverVerb(wallet, env);
 }
 
 function valueVerbs(wallet: Command, env: CliEnv): void {
@@ -187,6 +188,7 @@ interface DepositFlags extends HandsetFlags {
   where?: string[];
   couple?: string | boolean;
   split?: number;
+  authdev?: string;
 }
 
 const pieceCount = (value: string): number => {
@@ -203,7 +205,7 @@ function coupleOrder(couple: string | boolean | undefined): CoupleOrder | undefi
   return order;
 }
 
-function depositRecoverVerbs(wallet: Command, env: CliEnv): void {
+function depositVerb(wallet: Command, env: CliEnv): void {
   handsetVerb(wallet, 'deposit', 'deposit values at a safe: the card keeps the certificate and frees a bearer value')
     .requiredOption('--safe <url>', 'a safe pinned with `handset safe add` (repeat with --split: the pieces go round them)', collect)
     .option('--with-pin', 'register the values with owner authentication (PHONESAFE_WALLET_PIN)')
@@ -217,6 +219,7 @@ function depositRecoverVerbs(wallet: Command, env: CliEnv): void {
       'one registration, one certificate for all the values: couple-then-encrypt (default) or encrypt-then-couple',
     )
     .option('--split <n>', 'divide each value into n pieces, each useless alone, one certificate per piece', (v: string) => pieceCount(v))
+    .option('--authdev <dir>', 'register the values with this authentication device: recovery will need it')
     .argument('[entries...]', 'pointers of values', (v: string, acc: number[] = []) => [...acc, pointerArg(v)])
     .action((pointers: number[] | undefined, flags: DepositFlags) =>
       withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
@@ -226,7 +229,7 @@ function depositRecoverVerbs(wallet: Command, env: CliEnv): void {
         const entries = [...new Set(chosen)];
         if (flags.split !== undefined) {
           if (flags.couple !== undefined) throw new PhoneSafeError('USAGE', '--split and --couple do not go together');
-          const done = await agent.wallet().depositDivided(entries, flags.safe, flags.split, pin);
+          const done = await agent.wallet().depositDivided(entries, flags.safe, flags.split, pin, flags.authdev);
           out.result({ divided: done }, (r) =>
             r.divided.map(
               (d) =>
@@ -237,7 +240,7 @@ function depositRecoverVerbs(wallet: Command, env: CliEnv): void {
           return;
         }
         if (flags.safe.length > 1) throw new PhoneSafeError('USAGE', 'give one --safe, or several with --split');
-        const done = await agent.wallet().deposit(entries, flags.safe[0]!, pin, coupleOrder(flags.couple));
+        const done = await agent.wallet().deposit(entries, flags.safe[0]!, pin, coupleOrder(flags.couple), flags.authdev);
         out.result({ deposited: done }, (r) =>
           r.deposited.map(
             (d) => `entry ${d.value} deposited: certificate ${d.certificate} (serial ${d.serial})${d.kept ? ', value kept (secret)' : ''}`,
@@ -245,13 +248,17 @@ function depositRecoverVerbs(wallet: Command, env: CliEnv): void {
         );
       }),
     );
+}
+
+function recoverVerb(wallet: Command, env: CliEnv): void {
   handsetVerb(wallet, 'recover', 'recover values from their certificates')
     .option('--pin', 'give the wallet PIN (PHONESAFE_WALLET_PIN) for values registered with owner authentication')
+    .option('--authdev <dir>', 'the authentication device the values were deposited with')
     .argument('[entries...]', 'pointers of certificates', (v: string, acc: number[] = []) => [...acc, pointerArg(v)])
-    .action((pointers: number[] | undefined, flags: HandsetFlags & { pin?: boolean }) =>
+    .action((pointers: number[] | undefined, flags: HandsetFlags & { pin?: boolean; authdev?: string }) =>
       withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
         const pin = flags.pin ? await readWalletPin(env) : undefined;
-        const r = await agent.wallet().recover(pointers ?? [], pin);
+        const r = await agent.wallet().recover(pointers ?? [], pin, flags.authdev);
         out.result(r, (x) => [
           ...x.recovered.map(
             (d) =>
