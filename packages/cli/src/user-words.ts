@@ -116,18 +116,33 @@ function quota(error: PhoneSafeError): string {
   );
 }
 
+/** TLS failures in Node's words: a certificate for another name; one not chaining to a trusted CA. */
+const OTHER_NAME = /altnames|does not match certificate|Hostname\/IP/i;
+const UNTRUSTED =
+  /self[- ]signed|unable to (verify|get (local )?issuer)|certificate (chain|has expired|is not yet valid)|UNABLE_TO_VERIFY/i;
+
 function certificateHint(detail: string, command: Command | undefined): string | undefined {
-  if (/altnames|does not match certificate|Hostname\/IP/i.test(detail)) {
+  if (/^cannot reach the safe at /.test(detail)) return safeCertificateHint(detail);
+  if (OTHER_NAME.test(detail)) {
     return "the center's certificate is for another name: use the host name it was issued for in --center";
   }
-  if (
-    /self[- ]signed|unable to (verify|get (local )?issuer)|certificate (chain|has expired|is not yet valid)|UNABLE_TO_VERIFY/i.test(detail)
-  ) {
+  if (UNTRUSTED.test(detail)) {
     const hasCa = command?.options.some((o) => o.long === '--ca') ?? true;
     const how = hasCa
       ? "give the CA's PEM file with --ca FILE"
       : 'this handset was enrolled without that CA: enrol it again with --ca FILE';
     return `the center's certificate is not signed by a CA this computer trusts: ${how}`;
+  }
+  return undefined;
+}
+
+/** A safe's certificate is trusted per safe: the CA goes with the pinned safe (`handset safe add URL --ca FILE`). */
+function safeCertificateHint(detail: string): string | undefined {
+  if (OTHER_NAME.test(detail)) {
+    return "the safe's certificate is for another name: use the host name it was issued for in the safe's URL";
+  }
+  if (UNTRUSTED.test(detail)) {
+    return "the safe's certificate is not signed by the CA pinned for it (or by one this computer trusts): pin its CA with `handset safe add URL --ca FILE`";
   }
   return undefined;
 }

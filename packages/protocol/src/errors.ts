@@ -72,6 +72,8 @@ export const ERRORS = {
   SAFE_CARD_FULL: { status: 0, retryable: false, title: 'The IC card has not enough free space' },
   SAFE_STALE_GENERATION: { status: 0, retryable: false, title: 'The value is older than one the card already held' },
   SAFE_SIGNATURE_INVALID: { status: 0, retryable: false, title: "A record's card signature does not verify" },
+  SAFE_DEVICE_MISMATCH: { status: 401, retryable: false, title: 'The authentication device did not answer, or another device did' },
+  SAFE_PIECE_MISMATCH: { status: 0, retryable: false, title: 'The pieces of a divided value do not make one value' },
   // SIM sync (seed 002, docs/design/sync.md).
   SYNC_NOT_BOUND: { status: 403, retryable: false, title: 'This terminal is not registered for this subscriber' },
   SYNC_SUBSCRIBER_EXISTS: { status: 409, retryable: false, title: 'A subscriber with this number exists' },

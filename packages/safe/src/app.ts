@@ -61,11 +61,18 @@ export function buildSafeApp(deps: SafeDeps): App {
   });
   const work = unitOfWork(engine, (e) => ({ deposits: depositRepo(e), audit: auditRepo(e) }));
   const repo = depositRepo(engine);
-  const context = { keys, counterMax: config.counterMax, maxValueBytes: config.maxValueBytes, selfUrl: deps.selfUrl, owners };
+  const context = {
+    keys,
+    counterMax: config.counterMax,
+    maxTries: config.maxTries,
+    maxValueBytes: config.maxValueBytes,
+    selfUrl: deps.selfUrl,
+    owners,
+  };
   depositRoutes(
     app,
     new DepositService({ ...context, repo, work, clock, isUniqueViolation }),
-    new ReleaseService({ keys, owners, repo, work, clock }),
+    new ReleaseService({ keys, owners, repo, work, clock, maxTries: config.maxTries }),
   );
   ownerRoutes(app, owners);
   const info: SafeInfo = {

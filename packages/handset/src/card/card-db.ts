@@ -74,6 +74,15 @@ export const CARD_MIGRATIONS: readonly string[] = [
    ALTER TABLE card_certificates ADD COLUMN recall INTEGER NOT NULL DEFAULT 0;
    CREATE TABLE auto_settings (id INTEGER PRIMARY KEY CHECK (id = 1), settings TEXT NOT NULL);
    CREATE TABLE auto_state (id INTEGER PRIMARY KEY CHECK (id = 1), memory TEXT NOT NULL);`,
+  // V6 division: a certificate that stands for one piece of a divided value names its division, its place and the count;
+  // V11: a pinned safe may carry the PEM of the CA (or its own self-signed certificate) its HTTPS certificate must chain to;
+  // V12: a certificate whose release needs the authentication device names that device's public key (b64url).
+  `ALTER TABLE card_certificates ADD COLUMN division TEXT;
+   ALTER TABLE card_certificates ADD COLUMN piece_index INTEGER;
+   ALTER TABLE card_certificates ADD COLUMN piece_count INTEGER;
+   CREATE INDEX card_certificates_by_division ON card_certificates (division, piece_index);
+   ALTER TABLE safes ADD COLUMN ca TEXT;
+   ALTER TABLE card_certificates ADD COLUMN device TEXT;`,
 ];
 
 /** Opens (creating when new) the card in `dir`: folder 0700, file 0600. */

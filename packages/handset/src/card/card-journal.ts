@@ -24,6 +24,8 @@ export interface PinnedSafe {
   sign_pub: string;
   box_pub: string;
   owner_ref: string | null;
+  /** PEM the safe's HTTPS certificate must chain to (its CA, or its own self-signed certificate); null: the system's CAs. */
+  ca: string | null;
   pinned_at: string;
 }
 
@@ -81,14 +83,20 @@ export class CardJournal {
 
   pin(safe: Omit<PinnedSafe, 'pinned_at' | 'owner_ref'>): void {
     this.#db.run(
-      'INSERT INTO safes (safe_id, url, name, sign_pub, box_pub, pinned_at) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO safes (safe_id, url, name, sign_pub, box_pub, ca, pinned_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       safe.safe_id,
       safe.url,
       safe.name,
       safe.sign_pub,
       safe.box_pub,
+      safe.ca,
       this.#clock.now().toISOString(),
     );
+  }
+
+  /** A new CA for a safe already pinned (its signing key stays pinned and is still checked). */
+  setCa(safeId: string, ca: string): void {
+    this.#db.run('UPDATE safes SET ca = ? WHERE safe_id = ?', ca, safeId);
   }
 
   setOwnerRef(safeId: string, ownerRef: string): void {

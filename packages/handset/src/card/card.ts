@@ -52,10 +52,18 @@ export interface CertificateRow {
   cert_sig: string;
   /** 1: the owner asked for it back; a recovery trigger (V16) recovers it. */
   recall: number;
+  /** V6: the division this certificate is one piece of (null for a whole value), its index and the number of pieces. */
+  division: string | null;
+  piece_index: number | null;
+  piece_count: number | null;
+  /** V12: the public key (b64url) of the authentication device a release needs, or null. */
+  device: string | null;
 }
 
 export type NewValue = Omit<ValueRow, 'pointer' | 'held_since'> & { title: string };
-export type NewCertificate = Omit<CertificateRow, 'pointer' | 'recall'> & { title: string };
+type PieceColumns = 'division' | 'piece_index' | 'piece_count' | 'device';
+export type NewCertificate = Omit<CertificateRow, 'pointer' | 'recall' | PieceColumns> &
+  Partial<Pick<CertificateRow, PieceColumns>> & { title: string };
 
 export class Card {
   readonly db: HandsetDb;
@@ -144,6 +152,11 @@ export class Card {
     return row;
   }
 
+  /** Every certificate of one division, by piece index. */
+  piecesOf(division: string): CertificateRow[] {
+    return this.db.all<CertificateRow>('SELECT * FROM card_certificates WHERE division = ? ORDER BY piece_index, pointer', division);
+  }
+
   highWater(valueId: string): number {
     return this.db.get<{ generation: number }>('SELECT generation FROM high_water WHERE value_id = ?', valueId)?.generation ?? 0;
   }
@@ -188,26 +201,14 @@ export class Card {
 
   /** Stores a certificate, deleting `freeing` (the deposited bearer value) in the same transaction. */
   addCertificate(cert: NewCertificate, freeing: number[] = []): number {
+    return this.addCertificates([cert], freeing)[0]!;
+  }
+
+  /** Stores certificates (the pieces of a divided value) and deletes `freeing`, in one transaction: all or none. */
+  addCertificates(certs: readonly NewCertificate[], freeing: number[] = []): number[] {
     return this.db.transaction(() => {
       for (const pointer of freeing) this.db.run('DELETE FROM entries WHERE pointer = ?', pointer);
-      const pointer = this.#entry('B', cert.cert_body.length + cert.cert_sig.length, cert.title);
-      this.db.run(
-        `INSERT INTO card_certificates (pointer, safe_id, serial, value_id, generation, class, semantics, owner_ref, valid_from, valid_to, cert_body, cert_sig)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        pointer,
-        cert.safe_id,
-        cert.serial,
-        cert.value_id,
-        cert.generation,
-        cert.class,
-        cert.semantics,
-        cert.owner_ref,
-        cert.valid_from,
-        cert.valid_to,
-        cert.cert_body,
-        cert.cert_sig,
-      );
-      return pointer;
+      return certs.map((cert) => this.#insertCertificate(cert));
     });
   }
 
@@ -219,6 +220,32 @@ export class Card {
         this.db.run('UPDATE card_certificates SET recall = ? WHERE pointer = ?', on ? 1 : 0, pointer);
       }
     });
+  }
+
+  #insertCertificate(cert: NewCertificate): number {
+    const pointer = this.#entry('B', cert.cert_body.length + cert.cert_sig.length, cert.title);
+    this.db.run(
+      `INSERT INTO card_certificates (pointer, safe_id, serial, value_id, generation, class, semantics, owner_ref, valid_from, valid_to, cert_body, cert_sig,
+         division, piece_index, piece_count, device)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      pointer,
+      cert.safe_id,
+      cert.serial,
+      cert.value_id,
+      cert.generation,
+      cert.class,
+      cert.semantics,
+      cert.owner_ref,
+      cert.valid_from,
+      cert.valid_to,
+      cert.cert_body,
+      cert.cert_sig,
+      cert.division ?? null,
+      cert.piece_index ?? null,
+      cert.piece_count ?? null,
+      cert.device ?? null,
+    );
+    return pointer;
   }
 
   delete(pointer: number): void {

@@ -8,7 +8,15 @@
  * key and record, one deposit.
  */
 import { randomBytes } from 'node:crypto';
-import { DepositHeader, type CertificateBody, type Semantics, type SignedRecord, type ValueDigest } from '@phonesafe/protocol';
+import {
+  DepositHeader,
+  PhoneSafeError,
+  type Certificate,
+  type CertificateBody,
+  type Semantics,
+  type SignedRecord,
+  type ValueDigest,
+} from '@phonesafe/protocol';
 import { b64url, checkCertificate, fromB64url, makeRecord } from '@phonesafe/protocol/node';
 import { COUPLED_CLASS, couple, type CoupleOrder } from './coupling.ts';
 import { ownerAt, type SafeLink, type WalletDeps } from './safe-link.ts';
@@ -24,20 +32,30 @@ export interface Deposited {
   kept: boolean;
 }
 
-interface DepositJournal {
+export interface DepositJournal {
   depositKey: string;
   record: SignedRecord;
 }
 
-/** What one registration registers. */
-interface Plan {
-  pointers: number[];
+export interface Sent {
+  certificate: Certificate;
+  body: CertificateBody;
+  header: DepositHeader;
+}
+
+/** What one deposit record seals. */
+export interface RecordPlan {
   valueId: string;
   generation: number;
   class: string;
   semantics: Semantics;
   digest: ValueDigest;
   bytes: Buffer;
+}
+
+/** What one registration registers. */
+interface Plan extends RecordPlan {
+  pointers: number[];
   title: string;
   validFrom: string | null;
   validTo: string | null;
@@ -70,9 +88,9 @@ export function depositCoupled(
 ): Promise<Deposited> {
   const rows = pointers.map((p) => deps.card.value(p));
   const bytes = couple(deps.card.keys, rows, order);
-  const pending = deps.journal.find('deposit', pointers[0]!);
+  const pending = pendingRecord(deps, pointers[0]!);
   const valueId = pending
-    ? DepositHeader.parse(JSON.parse(fromB64url((JSON.parse(pending.request) as DepositJournal).record.header).toString())).valueId
+    ? DepositHeader.parse(JSON.parse(fromB64url(pending.record.header).toString())).valueId
     : randomBytes(16).toString('hex');
   const starts = rows.map((r) => r.valid_from).filter((d): d is string => d !== null);
   return register(deps, link, pin, {
@@ -93,8 +111,9 @@ async function register(deps: WalletDeps, link: SafeLink, pin: string | undefine
   const first = plan.pointers[0]!;
   const owner = pin === undefined ? null : await ownerAt(deps, link, pin);
   const pending = deps.journal.find('deposit', first);
-  const reuse = pending !== undefined && pending.safe_id === link.safe.safe_id;
-  const request: DepositJournal = reuse ? (JSON.parse(pending.request) as DepositJournal) : freshRecord(deps, link, plan, owner);
+  const held = pendingRecord(deps, first);
+  const reuse = held !== undefined && pending?.safe_id === link.safe.safe_id;
+  const request: DepositJournal = reuse ? held : freshRecord(deps, link, plan, owner);
   if (!reuse) {
     if (pending) deps.journal.done(pending.id);
     deps.journal.write({
@@ -106,22 +125,15 @@ async function register(deps: WalletDeps, link: SafeLink, pin: string | undefine
       stage: 'sent',
     });
   }
-  const header = DepositHeader.parse(JSON.parse(fromB64url(request.record.header).toString('utf8')));
-  const certificate = await link.client.deposit(request);
-  let body: CertificateBody;
+  let sent: Sent;
   try {
-    body = checkCertificate(certificate, {
-      safeSignPub: link.signPub,
-      safeId: link.safe.safe_id,
-      card: deps.card.keys,
-      record: request.record,
-      header,
-    });
+    sent = await sendDeposit(deps, link, request);
   } catch (error) {
     // Not a certificate of the pinned safe: nothing was registered there that this card can claim; the values stay.
-    deps.journal.done(request.depositKey);
+    if (error instanceof PhoneSafeError && error.code === 'SAFE_CERTIFICATE_INVALID') deps.journal.done(request.depositKey);
     throw error;
   }
+  const { certificate, body, header } = sent;
   const kept = plan.semantics === 'secret';
   const certPointer = deps.card.addCertificate(
     {
@@ -136,6 +148,7 @@ async function register(deps: WalletDeps, link: SafeLink, pin: string | undefine
       valid_to: plan.validTo,
       cert_body: certificate.body,
       cert_sig: certificate.sig,
+      device: header.device ?? null,
       title: `certificate: ${plan.title} at ${link.safe.name}`,
     },
     kept ? [] : plan.pointers,
@@ -144,7 +157,32 @@ async function register(deps: WalletDeps, link: SafeLink, pin: string | undefine
   return { value: first, values: plan.pointers, certificate: certPointer, safeId: link.safe.safe_id, serial: body.serial, kept };
 }
 
-function freshRecord(deps: WalletDeps, link: SafeLink, plan: Plan, owner: string | null): DepositJournal {
+/** The single record journaled for a deposit of this entry (not a division's set of pieces), if any. */
+function pendingRecord(deps: WalletDeps, pointer: number): DepositJournal | undefined {
+  const pending = deps.journal.find('deposit', pointer);
+  const request = pending ? (JSON.parse(pending.request) as Partial<DepositJournal>) : undefined;
+  return request?.record && request.depositKey ? (request as DepositJournal) : undefined;
+}
+
+/**
+ * Sends a journaled deposit (idempotent by its key: a repeat answers the same certificate) and checks the
+ * certificate against the pinned safe before the card relies on it; SAFE_CERTIFICATE_INVALID otherwise.
+ */
+export async function sendDeposit(deps: WalletDeps, link: SafeLink, request: DepositJournal): Promise<Sent> {
+  const header = DepositHeader.parse(JSON.parse(fromB64url(request.record.header).toString('utf8')));
+  const certificate = await link.client.deposit({ depositKey: request.depositKey, record: request.record });
+  const body = checkCertificate(certificate, {
+    safeSignPub: link.signPub,
+    safeId: link.safe.safe_id,
+    card: deps.card.keys,
+    record: request.record,
+    header,
+  });
+  return { certificate, body, header };
+}
+
+/** A new deposit key and the signed, sealed record of `plan` for this safe. */
+export function freshRecord(deps: WalletDeps, link: SafeLink, plan: RecordPlan, owner: string | null): DepositJournal {
   const { record } = makeRecord(deps.card.keys, {
     audience: link.safe.safe_id,
     valueId: plan.valueId,
@@ -155,6 +193,7 @@ function freshRecord(deps: WalletDeps, link: SafeLink, plan: Plan, owner: string
     owner,
     at: deps.clock.now(),
     value: plan.bytes,
+    ...(deps.device ? { device: deps.device.view().publicKey } : {}),
   });
   return { depositKey: b64url(randomBytes(18)), record };
 }

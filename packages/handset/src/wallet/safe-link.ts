@@ -6,6 +6,7 @@
  */
 import { PhoneSafeError, type Clock } from '@phonesafe/protocol';
 import { b64url, fromB64url, SafeClient, sealTo } from '@phonesafe/protocol/node';
+import type { AuthDevice } from '../authdev/auth-device.ts';
 import type { Card } from '../card/card.ts';
 import type { CardJournal, PinnedSafe } from '../card/card-journal.ts';
 import { accessKey } from './owner-access.ts';
@@ -15,6 +16,8 @@ export interface WalletDeps {
   journal: CardJournal;
   clock: Clock;
   scryptN: number;
+  /** V12: the authentication device given for this deposit or recovery (a deposit then registers its key). */
+  device?: AuthDevice;
 }
 
 export interface SafeLink {
@@ -25,11 +28,17 @@ export interface SafeLink {
 }
 
 export async function linkTo(deps: WalletDeps, safe: PinnedSafe): Promise<SafeLink> {
-  const info = await SafeClient.info(safe.url);
+  const info = await SafeClient.info(safe.url, safe.ca ?? undefined);
   if (info.signPub !== safe.sign_pub || info.safeId !== safe.safe_id) {
     throw new PhoneSafeError('SAFE_KEY_MISMATCH', `the safe at ${safe.url} answers with key ${info.fingerprint}, not the pinned one`);
   }
-  const client = new SafeClient({ url: safe.url, card: deps.card.keys.sign, audience: safe.safe_id, clock: deps.clock });
+  const client = new SafeClient({
+    url: safe.url,
+    card: deps.card.keys.sign,
+    audience: safe.safe_id,
+    clock: deps.clock,
+    ...(safe.ca ? { ca: safe.ca } : {}),
+  });
   return { safe, client, signPub: fromB64url(safe.sign_pub), boxPub: fromB64url(safe.box_pub) };
 }
 

@@ -6,10 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import { PhoneSafeError, type Clock } from '@phonesafe/protocol';
 import { b64url, fingerprintOf, fromB64url, SafeClient } from '@phonesafe/protocol/node';
+import { AuthDevice } from '../authdev/auth-device.ts';
 import { Card, type CertificateRow, type Entry, type ValueRow } from '../card/card.ts';
 import { CardJournal, type PinnedSafe } from '../card/card-journal.ts';
 import { finishReleases, recoverValue, type Recovered } from './recovery.ts';
 import { depositCoupled, depositValue, type Deposited } from './registration.ts';
+import { depositDivided, recoverDivided, type DividedDeposit } from './divided.ts';
 import type { CoupleOrder } from './coupling.ts';
 import { linkTo, type SafeLink, type WalletDeps } from './safe-link.ts';
 import { parseValue, passes, semanticsOf, titleOf, type ListFilter } from './wallet-values.ts';
@@ -26,6 +28,10 @@ export interface WalletEntry extends Entry {
   /** For a certificate: the safe and serial. */
   safeId?: string;
   serial?: number;
+  /** For a piece of a divided value: its division, its place (from 1) and the number of pieces. */
+  division?: string;
+  piece?: number;
+  pieces?: number;
 }
 
 export interface WalletStatus {
@@ -151,17 +157,22 @@ export class Wallet {
     (await this.#open()).card.delete(pointer);
   }
 
-  /** Pins a safe's key: compared with `fingerprint` when given, else trusted on first use. */
-  async addSafe(url: string, fingerprint?: string): Promise<PinnedSafe> {
+  /**
+   * Pins a safe's key: compared with `fingerprint` when given, else trusted on first use. `ca` is the PEM its
+   * HTTPS certificate must chain to from now on (given again for a pinned safe, it replaces the old one).
+   */
+  async addSafe(url: string, fingerprint?: string, ca?: string): Promise<PinnedSafe> {
     const { journal } = await this.#open();
-    const info = await SafeClient.info(url);
+    const info = await SafeClient.info(url, ca);
     const actual = fingerprintOf(fromB64url(info.signPub));
     if (fingerprint !== undefined && fingerprint !== actual)
       throw new PhoneSafeError('SAFE_KEY_MISMATCH', `the safe at ${url} has key ${actual}, not ${fingerprint}`);
     const existing = journal.safeByUrl(url);
     if (existing && existing.sign_pub !== info.signPub)
       throw new PhoneSafeError('SAFE_KEY_MISMATCH', `the safe at ${url} is pinned with another key`);
-    if (!existing) journal.pin({ safe_id: info.safeId, url, name: info.name, sign_pub: info.signPub, box_pub: info.boxPub });
+    if (!existing)
+      journal.pin({ safe_id: info.safeId, url, name: info.name, sign_pub: info.signPub, box_pub: info.boxPub, ca: ca ?? null });
+    else if (ca !== undefined) journal.setCa(existing.safe_id, ca);
     return journal.safeByUrl(url)!;
   }
 
@@ -183,12 +194,17 @@ export class Wallet {
     return (await this.#open()).journal.safes();
   }
 
-  /** Deposits each value on its own, or (`couple`) all of them as one registration with one certificate (V7). */
-  async deposit(pointers: number[], url: string, pin?: string, couple?: CoupleOrder): Promise<Deposited[]> {
-    const deps = await this.#open();
+  /**
+   * Deposits each value on its own, or (`couple`) all of them as one registration with one certificate (V7).
+   * With `authdev` (V12, the folder of an authentication device) the record registers the device's key, and the
+   * device pins the safe's key first, so a release needs the device's answer to the safe's challenge.
+   */
+  async deposit(pointers: number[], url: string, pin?: string, couple?: CoupleOrder, authdev?: string): Promise<Deposited[]> {
+    const deps = await this.#withDevice(authdev);
     const safe = deps.journal.safeByUrl(url);
     if (!safe) throw new PhoneSafeError('USAGE', `the safe ${url} is not pinned: run handset safe add ${url} first`);
     return this.#withLink(deps, safe, async (link) => {
+      await deps.device?.pinSafe(link.safe.safe_id, link.safe.sign_pub);
       if (couple) return [await depositCoupled(deps, link, pointers, couple, pin)];
       const done: Deposited[] = [];
       for (const pointer of pointers) done.push(await depositValue(deps, link, pointer, pin));
@@ -196,20 +212,55 @@ export class Wallet {
     });
   }
 
-  async recover(pointers: number[], pin?: string): Promise<{ recovered: Recovered[]; finished: number }> {
-    const deps = await this.#open();
+  /** V6: divides each value into `count` pieces, piece i registered at urls[i mod urls.length]; one certificate per piece. */
+  async depositDivided(pointers: number[], urls: string[], count: number, pin?: string, authdev?: string): Promise<DividedDeposit[]> {
+    const deps = await this.#withDevice(authdev);
+    const safes = urls.map((url) => {
+      const safe = deps.journal.safeByUrl(url);
+      if (!safe) throw new PhoneSafeError('USAGE', `the safe ${url} is not pinned: run handset safe add ${url} first`);
+      return safe;
+    });
+    const links: SafeLink[] = [];
+    try {
+      for (const safe of safes) if (!links.some((l) => l.safe.safe_id === safe.safe_id)) links.push(await linkTo(deps, safe));
+      for (const link of links) await deps.device?.pinSafe(link.safe.safe_id, link.safe.sign_pub);
+      const ordered = safes.map((s) => links.find((l) => l.safe.safe_id === s.safe_id)!);
+      const done: DividedDeposit[] = [];
+      for (const pointer of pointers) done.push(await depositDivided(deps, ordered, pointer, count, pin));
+      return done;
+    } finally {
+      for (const link of links) await link.client.close();
+    }
+  }
+
+  /** Recovers each certificate's value; a piece of a divided value brings the whole value back (once per value). */
+  async recover(pointers: number[], pin?: string, authdev?: string): Promise<{ recovered: Recovered[]; finished: number }> {
+    const deps = await this.#withDevice(authdev);
     const links = new Map<string, SafeLink>();
     const linkFor = async (safeId: string) =>
       links.get(safeId) ?? links.set(safeId, await linkTo(deps, deps.journal.safe(safeId))).get(safeId)!;
     try {
       const finished = await finishReleases(deps, linkFor);
       const recovered: Recovered[] = [];
-      for (const pointer of pointers)
-        recovered.push(await recoverValue(deps, await linkFor(deps.card.certificate(pointer).safe_id), pointer, pin));
+      for (const pointer of pointers) {
+        if (recovered.some((r) => r.pieces?.includes(pointer))) continue;
+        const cert = deps.card.certificate(pointer);
+        recovered.push(
+          cert.division === null
+            ? await recoverValue(deps, await linkFor(cert.safe_id), pointer, pin)
+            : await recoverDivided(deps, linkFor, cert, pin),
+        );
+      }
       return { recovered, finished };
     } finally {
       for (const link of links.values()) await link.client.close();
     }
+  }
+
+  /** The card's deps for one command, with the authentication device in `authdev` when given. */
+  async #withDevice(authdev: string | undefined): Promise<WalletDeps> {
+    const deps = await this.#open();
+    return authdev === undefined ? deps : { ...deps, device: await AuthDevice.open(authdev) };
   }
 
   async #withLink<T>(deps: WalletDeps, safe: PinnedSafe, work: (link: SafeLink) => Promise<T>): Promise<T> {
@@ -236,6 +287,7 @@ export class Wallet {
       generation: c.generation,
       safeId: c.safe_id,
       serial: c.serial,
+      ...(c.division === null ? {} : { division: c.division, piece: c.piece_index! + 1, pieces: c.piece_count! }),
     };
   }
 }

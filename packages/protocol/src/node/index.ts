@@ -9,6 +9,7 @@ export * from './crypto/envelope.ts';
 export * from './crypto/owner-keys.ts';
 export * from './crypto/safe-crypto.ts';
 export * from './crypto/deposit-record.ts';
+export * from './crypto/device-challenge.ts';
 export * from './client/safe-client.ts';
 export * from './crypto/secret-hash.ts';
 export * from './sync/area-seal.ts';

@@ -35,6 +35,8 @@ export const DepositHeader = z.strictObject({
     .regex(/^[0-9a-f]{32}$/)
     .nullable(),
   at: z.iso.datetime(),
+  /** V12: the authentication device's public key (b64url) a release needs an answer of; absent: none. */
+  device: B64Url.max(64).optional(),
 });
 export type DepositHeader = z.infer<typeof DepositHeader>;
 
@@ -76,7 +78,20 @@ export type DepositRequest = z.infer<typeof DepositRequest>;
 
 export const DepositAnswer = z.strictObject({ certificate: Certificate });
 
-export const ReleaseRequest = z.strictObject({ certificate: Certificate, releaseId: Id, proof: B64Url.max(512).optional() });
+/** V12: a safe's challenge (its exact body bytes and signature) and the device's answer to it. */
+export const DeviceChallenge = z.strictObject({ body: B64Url.max(1024), sig: B64Url.max(128) });
+export type DeviceChallenge = z.infer<typeof DeviceChallenge>;
+export const DeviceAnswer = z.strictObject({ challenge: DeviceChallenge, answer: B64Url.max(128) });
+export type DeviceAnswer = z.infer<typeof DeviceAnswer>;
+export const ChallengeRequest = z.strictObject({ certificate: Certificate });
+export const ChallengeAnswer = z.strictObject({ challenge: DeviceChallenge });
+
+export const ReleaseRequest = z.strictObject({
+  certificate: Certificate,
+  releaseId: Id,
+  proof: B64Url.max(512).optional(),
+  device: DeviceAnswer.optional(),
+});
 export type ReleaseRequest = z.infer<typeof ReleaseRequest>;
 
 export const ReleaseAnswer = z.strictObject({ record: SignedRecord });

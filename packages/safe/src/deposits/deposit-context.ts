@@ -11,6 +11,8 @@ export interface OwnerGate {
 export interface DepositContext {
   keys: Pick<SafeKeys, 'safeId' | 'sign'>;
   counterMax: number;
+  /** Wrong answers of a deposit's authentication device before its body is destroyed (the owners' limit). */
+  maxTries: number;
   maxValueBytes: number;
   /** The URL the safe answers on, for the certificate's "own pointer information" (C3). */
   selfUrl(): string;

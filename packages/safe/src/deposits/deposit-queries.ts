@@ -26,6 +26,12 @@ export interface DepositRepo {
   move(id: string, change: StateChange): Promise<boolean>;
   /** Deletes the bodies of an owner's live deposits (the guess limit's destruction); returns how many. */
   destroyOwned(ownerRef: string, at: string): Promise<number>;
+  /**
+   * V12, inside the release's transaction: a right device answer resets the deposit's tries to `max`, a wrong
+   * or missing one spends one (the row read FOR UPDATE on PostgreSQL), and the last one destroys the body.
+   * Returns the tries left; 0 means destroyed (now or before).
+   */
+  countDeviceTry(id: string, right: boolean, max: number, at: string): Promise<number>;
   all(): Promise<DepositRow[]>;
 }
 
@@ -76,11 +82,29 @@ export function depositRepo(engine: Engine): DepositRepo {
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
+    countDeviceTry: (id, right, max, at) => countDeviceTry(engine, id, right, max, at),
     async all() {
       const rows = await db.selectFrom('deposits').selectAll().orderBy('serial').orderBy('created_at').execute();
       return rows.map((r) => normalise(r) as DepositRow);
     },
   };
+}
+
+async function countDeviceTry(engine: Engine, id: string, right: boolean, max: number, at: string): Promise<number> {
+  const db = tablesOf<DepositTables>(engine);
+  let query = db.selectFrom('deposits').select(['device_tries_left', 'state']).where('id', '=', id);
+  if (engine.rowLocks) query = query.forUpdate();
+  const row = await query.executeTakeFirstOrThrow();
+  const left = Number(row.device_tries_left ?? 0);
+  if (row.state === 'destroyed' || left <= 0) return 0;
+  const next = right ? max : left - 1;
+  const destroy = next === 0 ? { state: 'destroyed', body: null, released_at: at } : {};
+  await db
+    .updateTable('deposits')
+    .set({ device_tries_left: next, ...destroy })
+    .where('id', '=', id)
+    .execute();
+  return next;
 }
 
 /** PostgreSQL gives bigint columns as numbers through the engine's parser; SQLite may give them as numbers or bigints. */

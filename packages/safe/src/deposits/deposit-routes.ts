@@ -1,5 +1,7 @@
 /** The deposit routes: register, release, confirm, abort, withdraw; every one signed by a card. */
 import {
+  ChallengeAnswer,
+  ChallengeRequest,
   PhoneSafeError,
   ConfirmAnswer,
   ConfirmRequest,
@@ -29,6 +31,9 @@ export function depositRoutes(app: App, deposits: DepositService, releases: Rele
     const card = cardOf(req);
     return { record: await releases.release(card, req.body, card.nonce) };
   });
+  app.post('/v1/deposits/challenge', { config, schema: { body: ChallengeRequest, response: { 200: ChallengeAnswer } } }, async (req) => ({
+    challenge: await releases.challenge(cardOf(req), req.body.certificate),
+  }));
   app.post('/v1/deposits/confirm', { config, schema: { body: ConfirmRequest, response: { 200: ConfirmAnswer } } }, async (req) => ({
     state: await releases.confirm(cardOf(req), req.body),
   }));

@@ -81,6 +81,7 @@ export class DepositService {
           release_id: null,
           created_at: now.toISOString(),
           released_at: null,
+          device_tries_left: header.device === undefined ? null : this.#deps.maxTries,
         });
         await tx.audit.record(now, 'deposit', serial, header.owner, `${header.semantics} ${header.class}, ${body.length} bytes`);
         return certificate;

@@ -20,6 +20,8 @@ export interface DepositRowTable {
   release_id: string | null;
   created_at: string;
   released_at: string | null;
+  /** V12: wrong or missing device answers left before the body is destroyed; null without a device. */
+  device_tries_left: number | null;
 }
 
 export interface DepositTables {

@@ -8,23 +8,20 @@
 import {
   PhoneSafeError,
   type Certificate,
-  type Clock,
   type ConfirmRequest,
+  type DeviceChallenge,
   type ReleaseRequest,
   type ReleaseState,
   type SignedRecord,
 } from '@phonesafe/protocol';
-import type { UnitOfWork } from '@phonesafe/server-kit';
 import { locate, ownCertificate } from './certificates.ts';
 import type { DepositRepo, DepositRow } from './deposit-queries.ts';
 import type { DepositContext } from './deposit-context.ts';
-import type { CallingCard, DepositTx } from './deposit-service.ts';
+import type { CallingCard } from './deposit-service.ts';
+import { challengeFor, checkDevice, deviceOf, type DeviceGateDeps } from './device-gate.ts';
 
-export interface ReleaseDeps extends Pick<DepositContext, 'owners'> {
-  keys: { safeId: string; sign: { publicRaw: Buffer } };
+export interface ReleaseDeps extends Pick<DepositContext, 'owners' | 'maxTries'>, DeviceGateDeps {
   repo: DepositRepo;
-  work: UnitOfWork<DepositTx>;
-  clock: Clock;
 }
 
 export class ReleaseService {
@@ -42,6 +39,8 @@ export class ReleaseService {
         throw new PhoneSafeError('UNAUTHENTICATED', 'this deposit is released only with the owner’s PIN proof');
       await this.#deps.owners.check(row.owner_ref, request.proof, nonce);
     }
+    const device = deviceOf(row);
+    if (device) await checkDevice(this.#deps, row, device, request.device);
     return this.#deps.work(async (tx) => {
       const now = this.#deps.clock.now();
       const moved = await tx.deposits.move(row.id, { from: 'deposited', to: 'releasing', releaseId: request.releaseId });
@@ -53,6 +52,11 @@ export class ReleaseService {
       if (row.body === null) throw new PhoneSafeError('SAFE_ALREADY_RECOVERED');
       return { header: row.header, sig: row.card_sig, body: row.body };
     });
+  }
+
+  /** V12: a signed challenge for the authentication device registered with the deposit. */
+  async challenge(card: CallingCard, certificate: Certificate): Promise<DeviceChallenge> {
+    return challengeFor(this.#deps, await this.#row(card, certificate));
   }
 
   async confirm(card: CallingCard, request: ConfirmRequest): Promise<ReleaseState> {

@@ -16,6 +16,12 @@ export function safeMigrations(dialect: DialectName): MigrationProvider {
           await ownersNoncesAudit(db, dialect);
         },
       },
+      '0002-device-tries': {
+        // V12: the tries left for a deposit registered with an authentication device (null: none registered).
+        async up(db: Kysely<unknown>) {
+          await db.schema.alterTable('deposits').addColumn('device_tries_left', 'integer').execute();
+        },
+      },
     }),
   };
 }

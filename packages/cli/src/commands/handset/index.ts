@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import type { CliEnv } from '../../env.ts';
+import { authdevVerbs } from './authdev.ts';
 import { backupVerb } from './backup.ts';
 import { deviceVerbs } from './device.ts';
 import { enrollVerb } from './enroll.ts';
@@ -35,6 +36,7 @@ export function handsetCommands(program: Command, env: CliEnv): void {
     offloadVerbs,
     walletVerbs,
     safeVerbs,
+    authdevVerbs,
     mailVerbs,
     syncVerbs,
   ])

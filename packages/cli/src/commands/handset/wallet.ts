@@ -11,10 +11,12 @@ import { PhoneSafeError } from '@phonesafe/protocol';
 import type { CliEnv } from '../../env.ts';
 import { parseDuration } from '../../duration.ts';
 import { columns } from '../../output.ts';
-import { readWalletPin } from '../../password.ts';
+import { readCaFile } from '../../options.ts';
 import { parseBytes } from '../../size.ts';
 import { handsetVerb, withHandset, type HandsetFlags } from './with-handset.ts';
 import { walletAutoVerbs } from './wallet-auto.ts';
+import { collect, pointerArg } from './wallet-args.ts';
+import { depositVerb, recoverVerb } from './wallet-deposit.ts';
 
 interface ValueFlags {
   file?: string;
@@ -73,13 +75,6 @@ function valueOptions(command: Command): Command {
     .option('--semantics <bearer|secret>', 'bearer value moves (default by class), secret value may be copied');
 }
 
-const collect = (value: string, acc: string[] = []): string[] => [...acc, value];
-
-const pointerArg = (value: string): number => {
-  if (!/^\d+$/.test(value)) throw new PhoneSafeError('USAGE', `an entry is a pointer number, not '${value}'`);
-  return Number(value);
-};
-
 function entryLine(e: WalletEntry): string[] {
   const validity = e.validFrom || e.validTo ? `${e.validFrom ?? '…'}..${e.validTo ?? '…'}` : 'no limit';
   return [
@@ -107,7 +102,8 @@ export function walletVerbs(handset: Command, env: CliEnv): void {
       }),
     );
   valueVerbs(wallet, env);
-  depositRecoverVerbs(wallet, env);
+  depositVerb(wallet, env);
+  recoverVerb(wallet, env);
   walletAutoVerbs(wallet, env);
 }
 
@@ -196,68 +192,16 @@ function listVerbs(wallet: Command, env: CliEnv): void {
     );
 }
 
-function depositRecoverVerbs(wallet: Command, env: CliEnv): void {
-  handsetVerb(wallet, 'deposit', 'deposit values at a safe: the card keeps the certificate and frees a bearer value')
-    .requiredOption('--safe <url>', 'a safe pinned with `handset safe add`')
-    .option('--with-pin', 'register the values with owner authentication (PHONESAFE_WALLET_PIN)')
-    .option(
-      '--where <condition>',
-      "back up the values a condition selects, e.g. 'notUsableWithin=1M;asOf=2000-03-15' (repeat: any of them)",
-      collect,
-    )
-    .option(
-      '--couple [order]',
-      'one registration, one certificate for all the values: couple-then-encrypt (default) or encrypt-then-couple',
-    )
-    .argument('[entries...]', 'pointers of values', (v: string, acc: number[] = []) => [...acc, pointerArg(v)])
-    .action(
-      (
-        pointers: number[] | undefined,
-        flags: HandsetFlags & { safe: string; withPin?: boolean; where?: string[]; couple?: string | boolean },
-      ) =>
-        withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
-          const chosen = [...(pointers ?? []), ...(flags.where ? await agent.wallet().selected(flags.where) : [])];
-          if (chosen.length === 0 && !flags.where) throw new PhoneSafeError('USAGE', 'name the entries to deposit, or give --where');
-          const pin = flags.withPin ? await readWalletPin(env) : undefined;
-          const order = flags.couple === undefined ? undefined : flags.couple === true ? 'couple-then-encrypt' : flags.couple;
-          if (order !== undefined && order !== 'couple-then-encrypt' && order !== 'encrypt-then-couple') {
-            throw new PhoneSafeError('USAGE', '--couple is couple-then-encrypt or encrypt-then-couple');
-          }
-          const done = await agent.wallet().deposit([...new Set(chosen)], flags.safe, pin, order);
-          out.result({ deposited: done }, (r) =>
-            r.deposited.map(
-              (d) =>
-                `entry ${d.value} deposited: certificate ${d.certificate} (serial ${d.serial})${d.kept ? ', value kept (secret)' : ''}`,
-            ),
-          );
-        }),
-    );
-  handsetVerb(wallet, 'recover', 'recover values from their certificates')
-    .option('--pin', 'give the wallet PIN (PHONESAFE_WALLET_PIN) for values registered with owner authentication')
-    .argument('[entries...]', 'pointers of certificates', (v: string, acc: number[] = []) => [...acc, pointerArg(v)])
-    .action((pointers: number[] | undefined, flags: HandsetFlags & { pin?: boolean }) =>
-      withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
-        const pin = flags.pin ? await readWalletPin(env) : undefined;
-        const r = await agent.wallet().recover(pointers ?? [], pin);
-        out.result(r, (x) => [
-          ...x.recovered.map(
-            (d) =>
-              `certificate ${d.certificate} recovered${d.value === null ? ' (already on the card)' : ` as entry ${d.value}`}; the safe's copy is ${d.state}`,
-          ),
-          ...(x.finished > 0 ? [`finished ${x.finished} interrupted recoveries`] : []),
-        ]);
-      }),
-    );
-}
-
 export function safeVerbs(handset: Command, env: CliEnv): void {
   const safe = handset.command('safe').description("the safes this card trusts: each one's key is pinned");
   handsetVerb(safe, 'add', "pin a safe's key (compared with --fingerprint, else trusted on first use)")
     .argument('<url>', "the safe's URL")
     .option('--fingerprint <fp>', 'ed25519:<hex>, as the safe printed it')
-    .action((url: string, flags: HandsetFlags & { fingerprint?: string }) =>
+    .option('--ca <file>', "PEM file of the CA that signed the safe's HTTPS certificate (or that self-signed certificate)")
+    .action((url: string, flags: HandsetFlags & { fingerprint?: string; ca?: string }) =>
       withHandset(env, flags, { deliverPending: false, creates: true }, async (agent, out) => {
-        const pinned = await agent.wallet().addSafe(url, flags.fingerprint);
+        const ca = flags.ca === undefined ? undefined : await readCaFile(flags.ca);
+        const pinned = await agent.wallet().addSafe(url, flags.fingerprint, ca);
         out.result(pinned, (p) => `pinned ${p.name} ${p.safe_id} at ${p.url}`);
       }),
     );

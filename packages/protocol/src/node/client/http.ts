@@ -13,6 +13,8 @@ export interface HttpOptions {
   ca?: string;
   /** Parallel connections to the center. */
   connections?: number;
+  /** Who answers at baseUrl, in error messages: "the center" (default) or e.g. "the safe". */
+  peer?: string;
   timeouts?: HttpTimeouts;
 }
 
@@ -69,9 +71,11 @@ export class Http {
   readonly #agent: HttpAgent;
   readonly #ownsAgent: boolean;
   readonly #timeouts: Required<HttpTimeouts>;
+  readonly #peer: string;
 
   constructor(options: HttpOptions, agent?: HttpAgent) {
     this.#base = new URL(options.baseUrl);
+    this.#peer = options.peer ?? 'the center';
     this.#bearer = options.bearer;
     this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.#ownsAgent = !agent;
@@ -86,7 +90,7 @@ export class Http {
 
   /** Same connections and timeouts, another credential. */
   withBearer(bearer: string): Http {
-    return new Http({ baseUrl: this.baseUrl, bearer, timeouts: this.#timeouts }, this.#agent);
+    return new Http({ baseUrl: this.baseUrl, bearer, timeouts: this.#timeouts, peer: this.#peer }, this.#agent);
   }
 
   async json<S extends z.ZodType>(schema: S, req: RawRequest): Promise<z.infer<S>> {
@@ -96,11 +100,14 @@ export class Http {
     try {
       value = text === '' ? undefined : JSON.parse(text);
     } catch {
-      throw new PhoneSafeError('BAD_REQUEST', `the center's answer to ${req.method} ${req.path} is not JSON`);
+      throw new PhoneSafeError('BAD_REQUEST', `${this.#peer}'s answer to ${req.method} ${req.path} is not JSON`);
     }
     const parsed = schema.safeParse(value);
     if (!parsed.success)
-      throw new PhoneSafeError('BAD_REQUEST', `unexpected answer from the center for ${req.method} ${req.path}: ${parsed.error.message}`);
+      throw new PhoneSafeError(
+        'BAD_REQUEST',
+        `unexpected answer from ${this.#peer} for ${req.method} ${req.path}: ${parsed.error.message}`,
+      );
     return parsed.data;
   }
 
@@ -116,7 +123,7 @@ export class Http {
     }
     if (payload) headers['content-length'] = payload.length;
     const res = await this.#sendWithRetries(req, headers, payload);
-    if (res.status >= 400) throw problemOf(res);
+    if (res.status >= 400) throw problemOf(res, this.#peer);
     return res;
   }
 
@@ -127,7 +134,7 @@ export class Http {
       } catch (cause) {
         const delay = IDEMPOTENT.has(req.method) ? RETRY_DELAYS_MS[attempt] : undefined;
         if (delay === undefined) {
-          throw new PhoneSafeError('NETWORK', `cannot reach the center at ${this.baseUrl}: ${(cause as Error).message}`, {}, { cause });
+          throw new PhoneSafeError('NETWORK', `cannot reach ${this.#peer} at ${this.baseUrl}: ${(cause as Error).message}`, {}, { cause });
         }
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
@@ -171,7 +178,7 @@ function seconds(ms: number): string {
   return String(ms / 1000);
 }
 
-function problemOf(res: RawResponse): PhoneSafeError {
+function problemOf(res: RawResponse, peer: string): PhoneSafeError {
   const text = res.body.toString('utf8');
   let problem: Problem | undefined;
   try {
@@ -182,5 +189,5 @@ function problemOf(res: RawResponse): PhoneSafeError {
   }
   if (problem && isErrorCode(problem.code)) return new PhoneSafeError(problem.code, problem.detail ?? problem.title, problem.extra ?? {});
   const code = res.status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
-  return new PhoneSafeError(code, `the center answered ${res.status}: ${text.slice(0, 200)}`);
+  return new PhoneSafeError(code, `${peer} answered ${res.status}: ${text.slice(0, 200)}`);
 }

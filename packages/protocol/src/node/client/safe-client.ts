@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { Clock } from '../../clock.ts';
 import {
+  ChallengeAnswer,
   ConfirmAnswer,
   DepositAnswer,
   OwnerRegistered,
@@ -15,6 +16,7 @@ import {
   SafeInfo,
   type Certificate,
   type ConfirmRequest,
+  type DeviceChallenge,
   type DepositRequest,
   type OwnerRegister,
   type ReleaseRequest,
@@ -32,6 +34,8 @@ export interface SafeClientOptions {
   /** The safe id requests are bound to (from the pinned key). */
   audience: string;
   clock: Clock;
+  /** PEM the safe's HTTPS certificate must chain to (a CA, or the safe's own self-signed certificate). */
+  ca?: string;
 }
 
 export class SafeClient {
@@ -40,12 +44,12 @@ export class SafeClient {
 
   constructor(options: SafeClientOptions) {
     this.#options = options;
-    this.#http = new Http({ baseUrl: options.url, connections: 4 });
+    this.#http = new Http({ baseUrl: options.url, connections: 4, peer: 'the safe', ...(options.ca ? { ca: options.ca } : {}) });
   }
 
   /** The safe's public keys, unauthenticated: the caller compares them with the pinned ones. */
-  static async info(url: string): Promise<SafeInfo> {
-    const http = new Http({ baseUrl: url, connections: 1 });
+  static async info(url: string, ca?: string): Promise<SafeInfo> {
+    const http = new Http({ baseUrl: url, connections: 1, peer: 'the safe', ...(ca ? { ca } : {}) });
     try {
       return await http.json(SafeInfo, { method: 'GET', path: '/v1/safe' });
     } finally {
@@ -68,6 +72,11 @@ export class SafeClient {
 
   async release(body: ReleaseRequest, nonce = SafeClient.nonce()): Promise<SignedRecord> {
     return (await this.#post(ReleaseAnswer, '/v1/deposits/release', body, nonce)).record;
+  }
+
+  /** V12: the safe's signed challenge for the authentication device registered with this deposit. */
+  async challenge(certificate: Certificate): Promise<DeviceChallenge> {
+    return (await this.#post(ChallengeAnswer, '/v1/deposits/challenge', { certificate })).challenge;
   }
 
   async confirm(body: ConfirmRequest): Promise<ReleaseState> {

@@ -52,6 +52,8 @@ export interface RecordInput {
   owner: string | null;
   at: Date;
   value: Buffer;
+  /** V12: the authentication device's public key (b64url) a release will need an answer of. */
+  device?: string;
 }
 
 function dekOf(card: CardKeys, dekSalt: Buffer, valueId: string, generation: number): Buffer {
@@ -80,6 +82,7 @@ export function makeRecord(card: CardKeys, input: RecordInput): { record: Signed
     card: { id: card.cardId, signPub: b64url(card.sign.publicRaw) },
     owner: input.owner,
     at: input.at.toISOString(),
+    ...(input.device === undefined ? {} : { device: input.device }),
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const record = { header: b64url(headerBytes), sig: b64url(signUnder(card.sign, CARD_RECORD_DOMAIN, headerBytes)), body: b64url(ct) };
