@@ -121,6 +121,29 @@ export function eventText(e: RunEvent): string {
       return `ignored an invalid message: ${e.detail}`;
     case 'revoked':
       return `${e.detail}: this handset's enrolment and the owner's key are deleted`;
+    case 'stopped':
+      return 'stopped';
+    case 'sync-pending':
+    case 'sync-done':
+    case 'sync-failed':
+    case 'sync-ask':
+    case 'sync-reminder':
+      return syncText(e);
+    case 'wallet-backup':
+    case 'wallet-recovered':
+    case 'wallet-failed':
+      return walletText(e);
+    case 'mail-accepted':
+    case 'mail-refused':
+    case 'mail-unsent':
+    case 'mail-failed':
+      return mailText(e);
+  }
+}
+
+/** The sync events' lines. */
+function syncText(e: Extract<RunEvent, { event: 'sync-pending' | 'sync-done' | 'sync-failed' | 'sync-ask' | 'sync-reminder' }>): string {
+  switch (e.event) {
     case 'sync-pending':
       return `another terminal of ${e.number} uploaded changes: sync to get them (handset sync, or insert the SIM)`;
     case 'sync-done':
@@ -131,14 +154,24 @@ export function eventText(e: RunEvent): string {
       return `a ${e.reason} sync waits for your permission: ${e.pendingUp} changes not reflected (handset sync runs it)`;
     case 'sync-reminder':
       return `reminder: ${e.pendingUp} changes on this handset are not reflected at the center (handset sync)`;
-    case 'stopped':
-      return 'stopped';
+  }
+}
+
+/** The wallet loop's lines. */
+function walletText(e: Extract<RunEvent, { event: 'wallet-backup' | 'wallet-recovered' | 'wallet-failed' }>): string {
+  switch (e.event) {
     case 'wallet-backup':
       return `wallet: backed up ${plural(e.deposited.length, 'value')} (${e.reasons.join(', ')})${e.certificates.length ? `: certificates ${e.certificates.join(', ')}` : ''}`;
     case 'wallet-recovered':
       return `wallet: recovered certificates ${e.certificates.join(', ')} (${e.reasons.join(', ')})`;
     case 'wallet-failed':
       return `wallet: the ${e.step} (${e.reasons.join(', ')}) did not complete; it runs again on the next trigger: ${e.code}: ${e.detail}`;
+  }
+}
+
+/** The mail responder's lines. */
+function mailText(e: Extract<RunEvent, { event: 'mail-accepted' | 'mail-refused' | 'mail-unsent' | 'mail-failed' }>): string {
+  switch (e.event) {
     case 'mail-accepted':
       return `mail: accepted ${e.code} instruction ${e.messageId}, answered ${e.answer}`;
     case 'mail-refused':
