@@ -5,7 +5,9 @@
  * to the safes automatically (V13/V14: periodically, coupled; on capacity
  * shortage), the card is freed and holds certificates, and the values come
  * back on recovery triggers (V16: the signal improves; valid from tomorrow)
- * byte for byte, while the safes keep tombstones. Each value group is a few
+ * byte for byte, while the safes keep tombstones. An e-money balance chosen
+ * by a condition is divided across both safes (V6), one piece at each, and
+ * comes back on the same trigger as the coupons. Each value group is a few
  * lines: its value files (added in one `wallet add`), how it leaves the card
  * (a setting, an event), how it comes back (a trigger, an event) and the
  * final byte-for-byte and tombstone checks, which cover every group.
@@ -90,12 +92,14 @@ test(
     files.push(
       await file('ticket', { class: 'movie-ticket', name: 'T', validFrom: day(1), validTo: day(30), data: 'qr:'.padEnd(3000, 'x') }),
     );
+    // Group 3 (V6 division, chosen by a condition): an e-money balance, one piece at each safe.
+    files.push(await file('money', { class: 'e-money', name: 'M', remaining: 1200 }));
     const pointers = (await cliJson<{ added: Entry[] }>(['handset', 'wallet', 'add', '--data', phone, ...files], ENV)).added.map(
       (e) => e.pointer,
     );
     const [coupons, ticket] = [pointers.slice(0, 10), pointers[10]!];
     const held = cardValues(phone);
-    assert.equal(held.length, 11);
+    assert.equal(held.length, 12);
 
     await wallet(
       phone,
@@ -115,9 +119,23 @@ test(
     assert.deepEqual(periodic.reasons, ['periodic']);
     assert.deepEqual([...periodic.deposited].sort(), [...coupons].sort(), 'the ten coupons, by the condition');
     assert.equal(periodic.certificates.length, 1, 'one certificate for ten values');
-    assert.deepEqual(cardValues(phone), [held[10]], 'only the ticket is left as a value');
+    assert.deepEqual(cardValues(phone), [held[10], held[11]], 'only the ticket and the balance are left as values');
     const listed = await cliJson<{ entries: Entry[]; free: number }>(['handset', 'wallet', 'list', '--data', phone], ENV);
     assert.ok(listed.free > before, 'the card is freed');
+    const divided = (
+      await cliJson<{ divided: Array<{ value: number; pieces: Array<{ certificate: number; safeId: string }> }> }>(
+        ['handset', 'wallet', 'deposit', '--data', phone, '--split', '2', '--safe', vs.url, '--safe', ks.url, '--where', 'class=e-money'],
+        ENV,
+      )
+    ).divided;
+    assert.deepEqual(
+      divided.map((d) => d.value),
+      [pointers[11]],
+      'the balance, by the condition',
+    );
+    const pieces = divided[0]!.pieces.map((p) => p.certificate);
+    assert.equal(new Set(divided[0]!.pieces.map((p) => p.safeId)).size, 2, 'one piece at each safe');
+    assert.deepEqual(cardValues(phone), [held[10]], 'only the ticket is left as a value');
 
     // V14: an add that does not fit is suspended by default, nothing changes; with manual the owner is shown what to deposit;
     // with backup-then-continue the ticket goes first, by the conditions.
@@ -148,15 +166,15 @@ test(
       ENV,
     );
     assert.deepEqual(added.backup.deposited, [ticket], 'the ticket was backed up by the conditions to make room');
-    assert.deepEqual((await certificates(phone)).sort(), [...periodic.certificates, ...added.backup.certificates].sort());
+    assert.deepEqual((await certificates(phone)).sort(), [...periodic.certificates, ...pieces, ...added.backup.certificates].sort());
 
-    // V16: the owner recalls the coupons; they come back when the signal improves, once.
-    await wallet(phone, 'recall', String(periodic.certificates[0]));
+    // V16: the owner recalls the coupons and the balance's pieces; they come back when the signal improves, once.
+    await wallet(phone, 'recall', String(periodic.certificates[0]), ...pieces.map(String));
     await wallet(phone, 'auto', '--set', 'recover.signalAbove=3');
     from = run.events.length;
     await cli(['handset', 'state', '--data', phone, '--signal', '4'], ENV);
     const bySignal = await done(from, 'the recovery on the signal', 'wallet-recovered');
-    assert.deepEqual([bySignal.reasons, bySignal.certificates], [['signal'], periodic.certificates]);
+    assert.deepEqual([bySignal.reasons, [...bySignal.certificates].sort()], [['signal'], [...periodic.certificates, ...pieces].sort()]);
 
     // V16: the ticket is usable from tomorrow, so it comes back as soon as that trigger is on — but the card is full:
     // the recovery is suspended and said so, nothing changes (C24). Once the owner spends B, memory is freed and it comes back.
@@ -183,13 +201,19 @@ test(
         r.state,
         r.body,
       ]),
-      [['released', null]],
-      'a tombstone at the SQLite safe (the coupled registration)',
+      [
+        ['released', null],
+        ['released', null],
+      ],
+      'tombstones at the SQLite safe (the coupled registration, a piece of the balance)',
     );
     assert.deepEqual(
       await pgQuery(database.url, 'SELECT state, body FROM deposits'),
-      [{ state: 'released', body: null }],
-      'and at the PostgreSQL safe',
+      [
+        { state: 'released', body: null },
+        { state: 'released', body: null },
+      ],
+      'and at the PostgreSQL safe (the ticket, the other piece)',
     );
   },
 );
