@@ -35,6 +35,7 @@ export { engineIn, inTransaction, tablesOf, unitOfWork, type UnitOfWork } from '
 export { insertUnique } from './store/unique.ts';
 
 export { ConfigSections } from './config/load.ts';
+export { clockSection, listenSection, LOG_LEVELS, type ListenConfig, type ListenDefaults } from './config/listen.ts';
 export { maskUrlPassword, secret, section, setting, type Section, type Setting, type SettingValues } from './config/setting.ts';
 
 export { createServerLogger, type Logger, type LoggerOptions } from './logging/logger.ts';

@@ -6,19 +6,34 @@
  * declared secret there (server-kit's `secret()`), and `printConfig` masks
  * every one.
  */
-import { ConfigSections } from '@phonesafe/server-kit';
+import { clockSection as clock, ConfigSections } from '@phonesafe/server-kit';
 import { backup, quota, type BackupConfig, type QuotaConfig } from './backup-config.ts';
 import { login, owners, type LockPolicy, type OwnerConfig } from './owner-config.ts';
 import { noticeMail, type NoticeMailConfig } from './mail-config.ts';
 import { rescue, type RescuePolicy } from './rescue-config.ts';
 import { channel, schedules, type ChannelConfig, type ScheduleConfig } from './schedule-config.ts';
-import { bodies, clock, server, tick, type ProcessConfig, type ServerConfig } from './server-config.ts';
+import { bodies, logFormat, server, tick, type ProcessConfig, type ServerConfig } from './server-config.ts';
 import { sync } from './sync-config.ts';
 
 export type { LockPolicy, NoticeMailConfig, RescuePolicy };
 
 /** The sections in the order their settings are validated and their parts appear in the configuration. */
-const SECTIONS = [server, backup, owners, tick, schedules, quota, clock, rescue, login, bodies, channel, noticeMail, sync] as const;
+const SECTIONS = [
+  server,
+  logFormat,
+  backup,
+  owners,
+  tick,
+  schedules,
+  quota,
+  clock,
+  rescue,
+  login,
+  bodies,
+  channel,
+  noticeMail,
+  sync,
+] as const;
 
 /** Every setting's name, across the sections. */
 type SettingName = { [S in (typeof SECTIONS)[number] as keyof S['settings']]: true } extends infer A ? keyof A : never;

@@ -2,26 +2,14 @@ import type { Command } from 'commander';
 import type { QuotaView } from '@phonesafe/protocol';
 import type { CliEnv } from '../env.ts';
 import { failAfterOutput } from '../errors.ts';
-import { verb, parsePort } from '../options.ts';
+import { parsePort } from '../options.ts';
 import { columns, humanBytes, plural, Output } from '../output.ts';
 import { withProgress } from '../progress.ts';
 import { parseBytes } from '../size.ts';
-import { untilSignal } from '../signals.ts';
+import { listenOverrides, serveUntilSignal, storeVerbs, type ServeFlags, type StoreFlags } from '../server-verb.ts';
 
-interface StoreFlags {
-  data?: string;
-  db?: string;
-  json?: boolean;
-}
-
-interface ServeFlags extends StoreFlags {
-  port?: number;
-  host?: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  logLevel?: string;
+interface CenterServeFlags extends ServeFlags {
   logFormat?: string;
-  printConfig?: boolean;
 }
 
 /** `phonesafe center [serve options]`, `center verify`, `center prune`, `center quota`. */
@@ -39,10 +27,10 @@ export function centerCommands(program: Command, env: CliEnv): void {
     .option('--log-format <format>', 'auto (pretty on a terminal, else JSON lines), json or pretty')
     .option('--print-config', 'print the effective configuration (secrets masked) and exit')
     .option('--json', 'print {"url": ...} as one JSON document on stdout')
-    .action((flags: ServeFlags) => serve(flags, env));
+    .action((flags: CenterServeFlags) => serve(flags, env));
+  const storeVerb = storeVerbs(center, 'center');
 
   storeVerb(
-    center,
     'verify',
     "run the database's integrity check, read every stored part (blob files and packs) and check it against its recorded hash; damaged parts are named with the backups that need them and marked, so the next backup holding them sends them again",
   ).action(async (flags: StoreFlags) => {
@@ -68,7 +56,7 @@ export function centerCommands(program: Command, env: CliEnv): void {
     }
   });
 
-  storeVerb(center, 'prune', 'delete stored parts that no backup references any more, repack mostly empty packs and delete empty ones')
+  storeVerb('prune', 'delete stored parts that no backup references any more, repack mostly empty packs and delete empty ones')
     .option('--dry-run', 'only say what would be deleted')
     .action(async (flags: StoreFlags & { dryRun?: boolean }) => {
       const out = new Output(Boolean(flags.json));
@@ -83,12 +71,12 @@ export function centerCommands(program: Command, env: CliEnv): void {
       );
     });
 
-  quotaVerb(center);
+  quotaVerb(storeVerb);
 }
 
 /** `center quota`: the operator's quota of one owner. */
-function quotaVerb(center: Command): void {
-  storeVerb(center, 'quota', "show an owner's storage quota, or set it with --bytes (the owner may lower it with `pc quota --limit`)")
+function quotaVerb(storeVerb: ReturnType<typeof storeVerbs>): void {
+  storeVerb('quota', "show an owner's storage quota, or set it with --bytes (the owner may lower it with `pc quota --limit`)")
     .requiredOption('--owner <email>', "the owner's e-mail address")
     // Commander keeps no null from a parser, hence the word.
     .option('--bytes <size>', "the owner's quota, e.g. 50G, or 'default' for the center's default (PHONESAFE_QUOTA_BYTES)", (v: string) =>
@@ -108,40 +96,24 @@ function quotaLine(owner: string, v: QuotaView): string {
   return `${owner} stores ${humanBytes(v.storedBytes)} of ${humanBytes(v.quotaBytes)} (the center's quota ${humanBytes(v.centerQuotaBytes)}, ${limit})`;
 }
 
-function storeVerb(center: Command, name: string, description: string): Command {
-  return verb(center, name, description)
-    .option('--data <dir>', 'data directory of the center')
-    .option('--db <url>', 'database URL: sqlite:<path> or postgres://…');
-}
-
 /** Loaded on use: the server stack (fastify, database drivers) is not needed by other verbs. */
 function centerPackage() {
   return import('@phonesafe/center');
 }
 
-async function serve(flags: ServeFlags, env: CliEnv): Promise<void> {
-  const out = new Output(Boolean(flags.json));
+async function serve(flags: CenterServeFlags, env: CliEnv): Promise<void> {
   const { loadConfig, printConfig, startCenter, createLogger } = await centerPackage();
-  const config = loadConfig({
-    port: flags.port,
-    host: flags.host,
-    data: flags.data,
-    db: flags.db,
-    tlsCert: flags.tlsCert,
-    tlsKey: flags.tlsKey,
-    logLevel: flags.logLevel,
-    logFormat: flags.logFormat,
+  const config = loadConfig({ ...listenOverrides(flags), logFormat: flags.logFormat });
+  await serveUntilSignal(flags, {
+    config,
+    print: printConfig,
+    start: (c) => {
+      // Logs go to stderr: stdout carries only the result, so its first line is the URL.
+      // A person at a terminal reads pretty lines; a file, a pipe or the journal gets JSON lines.
+      const format = c.logFormat === 'auto' ? (process.stderr.isTTY ? 'pretty' : 'json') : c.logFormat;
+      return startCenter(c, { logger: createLogger(c, process.stderr, format), clock: env.clock() });
+    },
+    result: (running) => ({ url: running.url }),
+    line: (r) => `PhoneSafe center listening on ${r.url}`,
   });
-  if (flags.printConfig) {
-    process.stdout.write(printConfig(config) + '\n');
-    return;
-  }
-  // Logs go to stderr: stdout carries only the result, so its first line is the URL.
-  // A person at a terminal reads pretty lines; a file, a pipe or the journal gets JSON lines.
-  const format = config.logFormat === 'auto' ? (process.stderr.isTTY ? 'pretty' : 'json') : config.logFormat;
-  const running = await startCenter(config, { logger: createLogger(config, process.stderr, format), clock: env.clock() });
-  // Printed only once the socket listens, so a script may wait for this line.
-  out.result({ url: running.url }, (r) => `PhoneSafe center listening on ${r.url}`);
-  await untilSignal();
-  await running.close();
 }

@@ -1,24 +1,12 @@
 import type { Command } from 'commander';
 import type { CliEnv } from '../env.ts';
 import { failAfterOutput } from '../errors.ts';
-import { parsePort, verb } from '../options.ts';
+import { parsePort } from '../options.ts';
 import { columns, plural, Output } from '../output.ts';
-import { untilSignal } from '../signals.ts';
+import { listenOverrides, serveUntilSignal, storeVerbs, type ServeFlags, type StoreFlags } from '../server-verb.ts';
 
-interface StoreFlags {
-  data?: string;
-  db?: string;
-  json?: boolean;
-}
-
-interface ServeFlags extends StoreFlags {
-  port?: number;
-  host?: string;
+interface SafeServeFlags extends ServeFlags {
   name?: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  logLevel?: string;
-  printConfig?: boolean;
 }
 
 /** Loaded on use: the server stack is not needed by other verbs. */
@@ -41,63 +29,40 @@ export function safeCommands(program: Command, env: CliEnv): void {
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
     .option('--print-config', 'print the effective configuration (secrets masked) and exit')
     .option('--json', 'print {"url", "safeId", "fingerprint"} as one JSON document on stdout')
-    .action((flags: ServeFlags) => serve(flags, env));
+    .action((flags: SafeServeFlags) => serve(flags, env));
+  const storeVerb = storeVerbs(safe, 'safe');
 
-  storeVerb(
-    safe,
-    'verify',
-    'check every stored value against the hash its card signed, and every certificate against the safe’s key',
-  ).action(async (flags: StoreFlags) => {
-    const out = new Output(Boolean(flags.json));
-    const { loadSafeConfig, runSafeVerify } = await safePackage();
-    const report = await runSafeVerify(loadSafeConfig({ data: flags.data, db: flags.db }));
-    out.result(report, (r) => [
-      `checked ${plural(r.checked, 'deposit')} (${plural(r.tombstones, 'tombstone')}): ${r.damaged.length === 0 ? 'no damage' : plural(r.damaged.length, 'damaged deposit')}`,
-      ...columns(r.damaged.map((d) => ['  serial ' + d.serial, d.reason])),
-    ]);
-    if (report.damaged.length > 0) failAfterOutput('PART_DAMAGED', `${plural(report.damaged.length, 'damaged deposit')}`);
-  });
-
-  storeVerb(safe, 'audit', 'print the audit trail: deposits, releases, wrong owner tries, destructions').action(
+  storeVerb('verify', 'check every stored value against the hash its card signed, and every certificate against the safe’s key').action(
     async (flags: StoreFlags) => {
       const out = new Output(Boolean(flags.json));
-      const { loadSafeConfig, runSafeAudit } = await safePackage();
-      const rows = await runSafeAudit(loadSafeConfig({ data: flags.data, db: flags.db }));
-      out.result({ events: rows }, (r) =>
-        columns(r.events.map((e) => [e.at, e.event, e.serial === null ? '-' : String(e.serial), e.detail])),
-      );
+      const { loadSafeConfig, runSafeVerify } = await safePackage();
+      const report = await runSafeVerify(loadSafeConfig({ data: flags.data, db: flags.db }));
+      out.result(report, (r) => [
+        `checked ${plural(r.checked, 'deposit')} (${plural(r.tombstones, 'tombstone')}): ${r.damaged.length === 0 ? 'no damage' : plural(r.damaged.length, 'damaged deposit')}`,
+        ...columns(r.damaged.map((d) => ['  serial ' + d.serial, d.reason])),
+      ]);
+      if (report.damaged.length > 0) failAfterOutput('PART_DAMAGED', `${plural(report.damaged.length, 'damaged deposit')}`);
     },
   );
-}
 
-function storeVerb(safe: Command, name: string, description: string): Command {
-  return verb(safe, name, description)
-    .option('--data <dir>', 'data directory of the safe')
-    .option('--db <url>', 'database URL: sqlite:<path> or postgres://…');
-}
-
-async function serve(flags: ServeFlags, env: CliEnv): Promise<void> {
-  const out = new Output(Boolean(flags.json));
-  const { loadSafeConfig, printSafeConfig, startSafe, createSafeLogger } = await safePackage();
-  const config = loadSafeConfig({
-    port: flags.port,
-    host: flags.host,
-    data: flags.data,
-    db: flags.db,
-    name: flags.name,
-    tlsCert: flags.tlsCert,
-    tlsKey: flags.tlsKey,
-    logLevel: flags.logLevel,
+  storeVerb('audit', 'print the audit trail: deposits, releases, wrong owner tries, destructions').action(async (flags: StoreFlags) => {
+    const out = new Output(Boolean(flags.json));
+    const { loadSafeConfig, runSafeAudit } = await safePackage();
+    const rows = await runSafeAudit(loadSafeConfig({ data: flags.data, db: flags.db }));
+    out.result({ events: rows }, (r) =>
+      columns(r.events.map((e) => [e.at, e.event, e.serial === null ? '-' : String(e.serial), e.detail])),
+    );
   });
-  if (flags.printConfig) {
-    process.stdout.write(printSafeConfig(config) + '\n');
-    return;
-  }
-  const running = await startSafe(config, { logger: createSafeLogger(config, process.stderr), clock: env.clock() });
-  out.result(
-    { url: running.url, safeId: running.safeId, fingerprint: running.fingerprint },
-    (r) => `PhoneSafe safe listening on ${r.url} key ${r.fingerprint}`,
-  );
-  await untilSignal();
-  await running.close();
+}
+
+async function serve(flags: SafeServeFlags, env: CliEnv): Promise<void> {
+  const { loadSafeConfig, printSafeConfig, startSafe, createSafeLogger } = await safePackage();
+  const config = loadSafeConfig({ ...listenOverrides(flags), name: flags.name });
+  await serveUntilSignal(flags, {
+    config,
+    print: printSafeConfig,
+    start: (c) => startSafe(c, { logger: createSafeLogger(c, process.stderr), clock: env.clock() }),
+    result: (running) => ({ url: running.url, safeId: running.safeId, fingerprint: running.fingerprint }),
+    line: (r) => `PhoneSafe safe listening on ${r.url} key ${r.fingerprint}`,
+  });
 }
