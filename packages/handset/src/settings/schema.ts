@@ -59,6 +59,8 @@ export const SyncTriggers = z.strictObject({
   ask: z.boolean(),
   /** R-S6.8: a reminder of changes not reflected, at most every this many minutes; null: off. */
   remindMinutes: z.number().int().positive().nullable(),
+  /** (a1) the radio's time cap on the removal upload, by the handset's clock: what has not gone up by then stays pending; null: no cap. */
+  removalMaxSeconds: z.number().int().nonnegative().nullable().default(null),
 });
 export type SyncTriggers = z.infer<typeof SyncTriggers>;
 
@@ -69,6 +71,7 @@ export const DEFAULT_SYNC_TRIGGERS: SyncTriggers = {
   thresholdBytes: null,
   ask: false,
   remindMinutes: null,
+  removalMaxSeconds: null,
 };
 
 export const HandsetSettings = z.strictObject({

@@ -21,6 +21,7 @@ export const SETTING_KEYS = [
   'sync.thresholdBytes',
   'sync.ask',
   'sync.remindMinutes',
+  'sync.removalMaxSeconds',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -60,6 +61,8 @@ export function settingPatch(key: string, value: string): SettingsPatch {
       return { sync: { ask: booleanOf(key, value) } };
     case 'sync.remindMinutes':
       return { sync: { remindMinutes: isNone(value) ? null : integerOf(key, value) } };
+    case 'sync.removalMaxSeconds':
+      return { sync: { removalMaxSeconds: isNone(value) ? null : integerOf(key, value) } };
     default:
       throw usage(`unknown setting ${JSON.stringify(key)}; settings are ${SETTING_KEYS.join(', ')}`);
   }

@@ -33,7 +33,11 @@ function simVerbs(handset: Command, env: CliEnv): void {
         out.result(result, (r) => [`SIM of ${r.sim.subscriber} inserted`, ...triggeredLines(r.sync, 'insertion')]);
       }),
     );
-  handsetVerb(sim, 'remove', 'remove the SIM: the changes are uploaded first (unless --no-sync), then the card leaves')
+  handsetVerb(
+    sim,
+    'remove',
+    'remove the SIM: the changes are uploaded first (unless --no-sync; at most sync.removalMaxSeconds), then the card leaves',
+  )
     .option('--to <file>', 'where the SIM file goes (default: where it came from)')
     .option('--no-sync', 'do not upload first')
     .action((flags: HandsetFlags & { to?: string; sync: boolean }) =>
@@ -170,5 +174,6 @@ function syncLines(r: SyncResult): string[] {
     `  up: ${list(r.uploaded)}${r.uploadedDeletions.length > 0 ? `; deleted ${list(r.uploadedDeletions)}` : ''}`,
     `  down: ${list(r.downloaded)}${r.downloadedDeletions.length > 0 ? `; deleted ${list(r.downloadedDeletions)}` : ''}`,
     ...r.conflicts.map((c) => `  conflict (${c.kind}) at ${c.path}${c.copy ? `: this handset's version kept as ${c.copy}` : ''}`),
+    ...(r.timedOut ? ['  the time cap (sync.removalMaxSeconds) passed: what did not go up stays pending'] : []),
   ];
 }
