@@ -30,6 +30,7 @@ test('with no set-up: contacts only, compressed, weekly on Sunday 03:00, no size
       ask: false,
       remindMinutes: null,
       removalMaxSeconds: null,
+      onOpen: [],
     },
   });
   assert.deepEqual(agent.settings(), DEFAULT_SETTINGS);

@@ -61,6 +61,8 @@ export const SyncTriggers = z.strictObject({
   remindMinutes: z.number().int().positive().nullable(),
   /** (a1) the radio's time cap on the removal upload, by the handset's clock: what has not gone up by then stays pending; null: no cap. */
   removalMaxSeconds: z.number().int().nonnegative().nullable().default(null),
+  /** Per kind when that data is opened: `handset open KIND` syncs both ways first for these kinds; none: never. */
+  onOpen: z.array(z.enum(DATA_KINDS)).default([]),
 });
 export type SyncTriggers = z.infer<typeof SyncTriggers>;
 
@@ -72,6 +74,7 @@ export const DEFAULT_SYNC_TRIGGERS: SyncTriggers = {
   ask: false,
   remindMinutes: null,
   removalMaxSeconds: null,
+  onOpen: [],
 };
 
 export const HandsetSettings = z.strictObject({

@@ -97,6 +97,18 @@ export class Syncs {
     return { to, sync, pendingUp: this.pendingUp() };
   }
 
+  /**
+   * S6, per kind when that data is opened: the owner opens `kind`; when `sync.onOpen` names it and a SIM is in, a
+   * session both ways runs first (every kind of the terminal: the download cursor is one per terminal, so a
+   * one-kind download would skip the others' items). Otherwise nothing is sent. Answers what the owner then sees.
+   */
+  async open(kind: DataKind, secrets: SyncSecrets): Promise<{ kind: DataKind; sync: TriggeredSync | null; items: number }> {
+    const named = this.#ctx.settings.get().sync.onOpen.includes(kind);
+    const sync =
+      named && this.#ctx.sync.slot() && this.#ctx.session.current() ? await this.#triggered('open', 'both', secrets, false) : null;
+    return { kind, sync, items: this.#ctx.memory.list().filter((item) => item.kind === kind && !item.offloaded).length };
+  }
+
   async status(): Promise<SimStatus> {
     const { sync: records, layout } = this.#ctx;
     const terminal = records.terminal();

@@ -1,12 +1,12 @@
 /**
  * `phonesafe handset sim insert | remove | status`, `handset password set`,
- * `handset bind`, `handset sync`, `handset erase`, `handset delete`: SIM sync on the virtual
+ * `handset bind`, `handset sync`, `handset open`, `handset erase`, `handset delete`: SIM sync on the virtual
  * handset (sync.md). Secrets come from PHONESAFE_PIN and
  * PHONESAFE_TERMINAL_PASSWORD, never from flags.
  */
 import type { Command } from 'commander';
 import type { BindMode, ErasePlan, SyncResult, TriggeredSync } from '@phonesafe/handset';
-import { DATA_KINDS, PhoneSafeError, type DataKind } from '@phonesafe/protocol';
+import { DATA_KINDS, isDataKind, PhoneSafeError, type DataKind } from '@phonesafe/protocol';
 import type { CliEnv } from '../../env.ts';
 import { parseKinds } from '../../options.ts';
 import { confirmOnTerminal } from '../../prompt.ts';
@@ -124,6 +124,19 @@ function sessionVerbs(handset: Command, env: CliEnv): void {
         const direction = flags.up ? 'up' : flags.down ? 'down' : 'both';
         const result = await agent.simSync.sync(direction, secrets());
         out.result(result, (r) => syncLines(r));
+      }),
+    );
+
+  handsetVerb(handset, 'open', 'the owner opens one kind of data (the address book: contacts); synced first when sync.onOpen names it')
+    .argument('<kind>', `one of ${DATA_KINDS.join(', ')}`)
+    .action((kind: string, flags: HandsetFlags) =>
+      withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
+        if (!isDataKind(kind)) throw new PhoneSafeError('USAGE', `open one kind: ${DATA_KINDS.join(', ')}`);
+        const result = await agent.simSync.open(kind, secrets());
+        out.result(result, (r) => [
+          `opened ${r.kind}: ${r.items} items`,
+          ...(r.sync ? triggeredLines(r.sync, 'opening') : ['no sync first (sync.onOpen does not name this kind, or no SIM is in)']),
+        ]);
       }),
     );
 
