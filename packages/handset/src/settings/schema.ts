@@ -59,6 +59,10 @@ export const SyncTriggers = z.strictObject({
   ask: z.boolean(),
   /** R-S6.8: a reminder of changes not reflected, at most every this many minutes; null: off. */
   remindMinutes: z.number().int().positive().nullable(),
+  /** (a1) the radio's time cap on the removal upload, by the handset's clock: what has not gone up by then stays pending; null: no cap. */
+  removalMaxSeconds: z.number().int().nonnegative().nullable().default(null),
+  /** Per kind when that data is opened: `handset open KIND` syncs both ways first for these kinds; none: never. */
+  onOpen: z.array(z.enum(DATA_KINDS)).default([]),
 });
 export type SyncTriggers = z.infer<typeof SyncTriggers>;
 
@@ -69,6 +73,8 @@ export const DEFAULT_SYNC_TRIGGERS: SyncTriggers = {
   thresholdBytes: null,
   ask: false,
   remindMinutes: null,
+  removalMaxSeconds: null,
+  onOpen: [],
 };
 
 export const HandsetSettings = z.strictObject({

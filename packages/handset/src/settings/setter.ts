@@ -21,17 +21,17 @@ export const SETTING_KEYS = [
   'sync.thresholdBytes',
   'sync.ask',
   'sync.remindMinutes',
+  'sync.removalMaxSeconds',
+  'sync.onOpen',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export function settingPatch(key: string, value: string): SettingsPatch {
   switch (key as SettingKey) {
-    case 'targets.kinds': {
-      const list = value.trim() === 'all' ? [...DATA_KINDS] : listOf(value);
-      const unknown = list.filter((kind) => !(DATA_KINDS as readonly string[]).includes(kind));
-      if (unknown.length) throw usage(`unknown kind(s) ${unknown.join(', ')}; kinds are ${DATA_KINDS.join(', ')} (or all)`);
-      return { targets: { kinds: list as SettingsPatchKinds } };
-    }
+    case 'targets.kinds':
+      return { targets: { kinds: kindsOf(value) } };
+    case 'sync.onOpen':
+      return { sync: { onOpen: isNone(value) ? [] : kindsOf(value) } };
     case 'targets.extensions':
       return { targets: { extensions: listOf(value) } };
     case 'targets.apps':
@@ -60,12 +60,22 @@ export function settingPatch(key: string, value: string): SettingsPatch {
       return { sync: { ask: booleanOf(key, value) } };
     case 'sync.remindMinutes':
       return { sync: { remindMinutes: isNone(value) ? null : integerOf(key, value) } };
+    case 'sync.removalMaxSeconds':
+      return { sync: { removalMaxSeconds: isNone(value) ? null : integerOf(key, value) } };
     default:
       throw usage(`unknown setting ${JSON.stringify(key)}; settings are ${SETTING_KEYS.join(', ')}`);
   }
 }
 
 type SettingsPatchKinds = NonNullable<NonNullable<SettingsPatch['targets']>['kinds']>;
+
+/** A list of kinds as typed (or all). */
+function kindsOf(value: string): SettingsPatchKinds {
+  const list = value.trim() === 'all' ? [...DATA_KINDS] : listOf(value);
+  const unknown = list.filter((kind) => !(DATA_KINDS as readonly string[]).includes(kind));
+  if (unknown.length) throw usage(`unknown kind(s) ${unknown.join(', ')}; kinds are ${DATA_KINDS.join(', ')} (or all)`);
+  return list as SettingsPatchKinds;
+}
 
 function listOf(value: string): string[] {
   return value

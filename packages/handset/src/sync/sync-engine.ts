@@ -18,6 +18,8 @@ export interface SessionRequest {
   secrets: SyncSecrets;
   /** Names this terminal in conflict copies. */
   label: string;
+  /** The upload starts no page after this (handset clock): the removal's time cap. */
+  deadline?: Date;
 }
 
 export async function runSession(deps: EngineDeps, request: SessionRequest): Promise<SyncResult> {
@@ -47,8 +49,9 @@ export async function runSession(deps: EngineDeps, request: SessionRequest): Pro
     downloadedDeletions: [],
     conflicts: [],
     cursor: answer.cursor,
+    timedOut: false,
   };
-  if (request.direction !== 'down') await uploadChanges(deps, open, result);
+  if (request.direction !== 'down') await uploadChanges(deps, open, result, request.deadline);
   let applied = 0;
   if (request.direction !== 'up') {
     applied = await downloadChanges(deps, open, result, request.label);

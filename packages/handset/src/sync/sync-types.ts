@@ -24,6 +24,8 @@ export interface SyncResult {
   conflicts: Array<{ path: string; copy: string | null; kind: 'edit-edit' | 'edit-delete' | 'delete-edit' }>;
   /** The cursor after the session. */
   cursor: number;
+  /** The time cap passed before every change went up (removal only): the rest stays pending. */
+  timedOut: boolean;
 }
 
 /** How the engine writes the memory: saves and deletions as the owner's own (memory/memory-io.ts). */

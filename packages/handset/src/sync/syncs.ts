@@ -17,7 +17,7 @@ import { runSession } from './sync-engine.ts';
 import type { BindMode } from './sync-records.ts';
 import type { MemoryWriter, SyncResult } from './sync-types.ts';
 
-type SyncContext = Pick<HandsetContext, 'layout' | 'clock' | 'memory' | 'session' | 'sync'>;
+type SyncContext = Pick<HandsetContext, 'layout' | 'clock' | 'memory' | 'session' | 'sync' | 'settings'>;
 
 /** A trigger's sync: its result, or why it did not run (nothing else is lost: the changes stay pending). */
 export type TriggeredSync = { ok: true; result: SyncResult } | { ok: false; code: string; detail: string };
@@ -86,12 +86,27 @@ export class Syncs {
     const { sync: records, layout } = this.#ctx;
     const slot = records.slot();
     if (!slot) throw new PhoneSafeError('SYNC_NO_SIM', 'no SIM is inserted in this handset');
-    const sync = options.noSync || !this.#ctx.session.current() ? null : await this.#triggered('sim-remove', 'up', options.secrets, false);
+    const sync =
+      options.noSync || !this.#ctx.session.current()
+        ? null
+        : await this.#triggered('sim-remove', 'up', options.secrets, false, this.#removalDeadline());
     if (this.#ctx.session.current()) await this.#report(slot.subscriber, false);
     const to = dest === undefined ? slot.cameFrom : resolve(dest);
     await moveSim(layout.sim, to);
     records.setSlot(undefined);
     return { to, sync, pendingUp: this.pendingUp() };
+  }
+
+  /**
+   * S6, per kind when that data is opened: the owner opens `kind`; when `sync.onOpen` names it and a SIM is in, a
+   * session both ways runs first (every kind of the terminal: the download cursor is one per terminal, so a
+   * one-kind download would skip the others' items). Otherwise nothing is sent. Answers what the owner then sees.
+   */
+  async open(kind: DataKind, secrets: SyncSecrets): Promise<{ kind: DataKind; sync: TriggeredSync | null; items: number }> {
+    const named = this.#ctx.settings.get().sync.onOpen.includes(kind);
+    const sync =
+      named && this.#ctx.sync.slot() && this.#ctx.session.current() ? await this.#triggered('open', 'both', secrets, false) : null;
+    return { kind, sync, items: this.#ctx.memory.list().filter((item) => item.kind === kind && !item.offloaded).length };
   }
 
   async status(): Promise<SimStatus> {
@@ -212,12 +227,18 @@ export class Syncs {
     return this.#triggered(reason, reason === 'periodic' ? 'both' : 'up', secrets, false);
   }
 
-  async #run(reason: SyncResult['reason'], direction: SyncResult['direction'], secrets: SyncSecrets): Promise<SyncResult> {
+  /** `sync.removalMaxSeconds` from now by the handset's clock (the radio stays up that long at most), or none. */
+  #removalDeadline(): Date | undefined {
+    const seconds = this.#ctx.settings.get().sync.removalMaxSeconds;
+    return seconds === null ? undefined : new Date(this.#ctx.clock.now().getTime() + seconds * 1000);
+  }
+
+  async #run(reason: SyncResult['reason'], direction: SyncResult['direction'], secrets: SyncSecrets, deadline?: Date): Promise<SyncResult> {
     const session = this.#ctx.session.require();
     const { sim, terminal } = await clearToSync(this.#ctx.sync, this.#ctx.layout.sim, secrets);
     const deps = { records: this.#ctx.sync, memory: this.#ctx.memory, writer: this.#writer, clock: this.#ctx.clock, session };
-    const request = { number: sim.subscriber, terminalId: terminal.terminalId, reason, direction, secrets, label: session.identity.name };
-    return runSession(deps, request);
+    const label = session.identity.name;
+    return runSession(deps, { number: sim.subscriber, terminalId: terminal.terminalId, reason, direction, secrets, label, deadline });
   }
 
   async #triggered(
@@ -225,9 +246,10 @@ export class Syncs {
     direction: SyncResult['direction'],
     secrets: SyncSecrets,
     report: boolean,
+    deadline?: Date,
   ): Promise<TriggeredSync> {
     try {
-      const result = await this.#run(reason, direction, secrets);
+      const result = await this.#run(reason, direction, secrets, deadline);
       if (report) await this.#report(result.number, true);
       return { ok: true, result };
     } catch (error) {

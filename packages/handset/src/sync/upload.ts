@@ -17,10 +17,19 @@ interface Pending {
   record: SyncedItem;
 }
 
-/** Conflicts the center answered: resolved by the download that follows (sync.md "Conflicts"). */
-export async function uploadChanges(deps: EngineDeps, open: OpenSession, result: SyncResult): Promise<void> {
+/**
+ * Conflicts the center answered: resolved by the download that follows (sync.md "Conflicts").
+ * With a `deadline` (the removal's time cap, by the handset's clock) no page starts once it has
+ * passed: the rest stays pending (its tags kept, so a later session sends the same changes) and
+ * `result.timedOut` says so.
+ */
+export async function uploadChanges(deps: EngineDeps, open: OpenSession, result: SyncResult, deadline?: Date): Promise<void> {
   const pending = await pendingChanges(deps, open);
   for (let i = 0; i < pending.length; i += SYNC_PAGE) {
+    if (deadline && deps.clock.now() >= deadline) {
+      result.timedOut = true;
+      return;
+    }
     const page = pending.slice(i, i + SYNC_PAGE);
     const { results } = await deps.session.client.sync().upload(
       open.sessionId,

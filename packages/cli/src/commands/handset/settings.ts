@@ -37,7 +37,7 @@ export function settingsVerb(handset: Command, env: CliEnv): void {
           `triggers.sizeThresholdBytes  ${v.triggers.sizeThresholdBytes === null ? 'none' : `${v.triggers.sizeThresholdBytes} (${humanBytes(v.triggers.sizeThresholdBytes)})`}`,
           `triggers.powerOn      ${v.triggers.powerOn}`,
           `batteryMin            ${v.batteryMin}%`,
-          `sync.everyMinutes ${v.sync.everyMinutes ?? 'none'}, sync.onUpdate ${v.sync.onUpdate}, sync.thresholdCount ${v.sync.thresholdCount ?? 'none'}, sync.thresholdBytes ${v.sync.thresholdBytes ?? 'none'}, sync.ask ${v.sync.ask}, sync.remindMinutes ${v.sync.remindMinutes ?? 'none'}`,
+          `sync.everyMinutes ${v.sync.everyMinutes ?? 'none'}, sync.onUpdate ${v.sync.onUpdate}, sync.thresholdCount ${v.sync.thresholdCount ?? 'none'}, sync.thresholdBytes ${v.sync.thresholdBytes ?? 'none'}, sync.ask ${v.sync.ask}, sync.remindMinutes ${v.sync.remindMinutes ?? 'none'}, sync.removalMaxSeconds ${v.sync.removalMaxSeconds ?? 'none'}, sync.onOpen ${v.sync.onOpen.join(',') || 'none'}`,
         ]);
       }),
     );

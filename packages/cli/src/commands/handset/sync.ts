@@ -1,12 +1,12 @@
 /**
  * `phonesafe handset sim insert | remove | status`, `handset password set`,
- * `handset bind`, `handset sync`, `handset erase`, `handset delete`: SIM sync on the virtual
+ * `handset bind`, `handset sync`, `handset open`, `handset erase`, `handset delete`: SIM sync on the virtual
  * handset (sync.md). Secrets come from PHONESAFE_PIN and
  * PHONESAFE_TERMINAL_PASSWORD, never from flags.
  */
 import type { Command } from 'commander';
 import type { BindMode, ErasePlan, SyncResult, TriggeredSync } from '@phonesafe/handset';
-import { DATA_KINDS, PhoneSafeError, type DataKind } from '@phonesafe/protocol';
+import { DATA_KINDS, isDataKind, PhoneSafeError, type DataKind } from '@phonesafe/protocol';
 import type { CliEnv } from '../../env.ts';
 import { parseKinds } from '../../options.ts';
 import { confirmOnTerminal } from '../../prompt.ts';
@@ -33,7 +33,11 @@ function simVerbs(handset: Command, env: CliEnv): void {
         out.result(result, (r) => [`SIM of ${r.sim.subscriber} inserted`, ...triggeredLines(r.sync, 'insertion')]);
       }),
     );
-  handsetVerb(sim, 'remove', 'remove the SIM: the changes are uploaded first (unless --no-sync), then the card leaves')
+  handsetVerb(
+    sim,
+    'remove',
+    'remove the SIM: the changes are uploaded first (unless --no-sync; at most sync.removalMaxSeconds), then the card leaves',
+  )
     .option('--to <file>', 'where the SIM file goes (default: where it came from)')
     .option('--no-sync', 'do not upload first')
     .action((flags: HandsetFlags & { to?: string; sync: boolean }) =>
@@ -123,6 +127,19 @@ function sessionVerbs(handset: Command, env: CliEnv): void {
       }),
     );
 
+  handsetVerb(handset, 'open', 'the owner opens one kind of data (the address book: contacts); synced first when sync.onOpen names it')
+    .argument('<kind>', `one of ${DATA_KINDS.join(', ')}`)
+    .action((kind: string, flags: HandsetFlags) =>
+      withHandset(env, flags, { deliverPending: false }, async (agent, out) => {
+        if (!isDataKind(kind)) throw new PhoneSafeError('USAGE', `open one kind: ${DATA_KINDS.join(', ')}`);
+        const result = await agent.simSync.open(kind, secrets());
+        out.result(result, (r) => [
+          `opened ${r.kind}: ${r.items} items`,
+          ...(r.sync ? triggeredLines(r.sync, 'opening') : ['no sync first (sync.onOpen does not name this kind, or no SIM is in)']),
+        ]);
+      }),
+    );
+
   handsetVerb(
     handset,
     'erase',
@@ -170,5 +187,6 @@ function syncLines(r: SyncResult): string[] {
     `  up: ${list(r.uploaded)}${r.uploadedDeletions.length > 0 ? `; deleted ${list(r.uploadedDeletions)}` : ''}`,
     `  down: ${list(r.downloaded)}${r.downloadedDeletions.length > 0 ? `; deleted ${list(r.downloadedDeletions)}` : ''}`,
     ...r.conflicts.map((c) => `  conflict (${c.kind}) at ${c.path}${c.copy ? `: this handset's version kept as ${c.copy}` : ''}`),
+    ...(r.timedOut ? ['  the time cap (sync.removalMaxSeconds) passed: what did not go up stays pending'] : []),
   ];
 }
