@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { AUTO_RETRY_MS, dueTrigger } from '../src/sync/auto-sync.ts';
-import { DEFAULT_SYNC_TRIGGERS } from '../src/settings/schema.ts';
+import { DEFAULT_SYNC_TRIGGERS, SyncTriggers } from '../src/settings/schema.ts';
 
 const MIN = 60_000;
 const none = { count: 0, bytes: 0 };
@@ -54,4 +54,9 @@ test('low battery: at or below the level, with changes not reflected, before eve
   assert.equal(dueTrigger(t, changes, { idle: false, battery: 5 }, 0, never), 'low-battery');
   assert.equal(dueTrigger(t, none, { idle: false, battery: 5 }, 0, never), null, 'nothing to upload: nothing to do');
   assert.equal(dueTrigger(t, changes, { idle: false, battery: 5 }, 0, AUTO_RETRY_MS - 1), null);
+});
+
+test('sync settings stored before idle and low battery read with both off', () => {
+  const before = { everyMinutes: null, onUpdate: false, thresholdCount: null, thresholdBytes: null, ask: false, remindMinutes: null };
+  assert.deepEqual(SyncTriggers.parse(before), DEFAULT_SYNC_TRIGGERS);
 });

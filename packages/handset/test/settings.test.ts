@@ -22,7 +22,19 @@ test('with no set-up: contacts only, compressed, weekly on Sunday 03:00, no size
     compress: true,
     triggers: { sizeThresholdBytes: null, powerOn: false, schedule: { every: 'week', weekday: 0, at: '03:00' } },
     batteryMin: 15,
-    sync: { everyMinutes: null, onUpdate: false, thresholdCount: null, thresholdBytes: null, ask: false, remindMinutes: null },
+    sync: {
+      everyMinutes: null,
+      onUpdate: false,
+      thresholdCount: null,
+      thresholdBytes: null,
+      ask: false,
+      remindMinutes: null,
+      onIdle: false,
+      idleMaxBytes: null,
+      idleMaxSeconds: null,
+      lowBattery: null,
+      lowBatteryNotice: 'after',
+    },
   });
   assert.deepEqual(agent.settings(), DEFAULT_SETTINGS);
 });
