@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { cliJson, sharedClock, SyncWorld, type SyncJson } from '@phonesafe/testkit';
 
 interface Removal {
-  sync: { ok: true; result: SyncJson & { timedOut: boolean } } | { ok: false; code: string };
+  sync: { ok: true; result: SyncJson & { capped: boolean } } | { ok: false; code: string };
   pendingUp: number;
 }
 
@@ -29,7 +29,7 @@ test('the removal upload stops at sync.removalMaxSeconds; what did not go up sta
   await world.save('A', { 'contacts/a.vcf': 'a', 'contacts/b.vcf': 'b' });
   await set('sync.removalMaxSeconds=0');
   const capped = await remove();
-  assert.deepEqual([done(capped).uploaded, done(capped).timedOut, capped.pendingUp], [[], true, 2]);
+  assert.deepEqual([done(capped).uploaded, done(capped).capped, capped.pendingUp], [[], true, 2]);
   assert.equal((await world.area()).size, 0, 'nothing went up past the cap');
 
   const back = await world.insert('A');
@@ -39,6 +39,6 @@ test('the removal upload stops at sync.removalMaxSeconds; what did not go up sta
   await world.save('A', { 'contacts/c.vcf': 'c' });
   await set('sync.removalMaxSeconds=60');
   const within = await remove();
-  assert.deepEqual([done(within).uploaded, done(within).timedOut, within.pendingUp], [['contacts/c.vcf'], false, 0]);
+  assert.deepEqual([done(within).uploaded, done(within).capped, within.pendingUp], [['contacts/c.vcf'], false, 0]);
   assert.equal((await world.area()).size, 3);
 });

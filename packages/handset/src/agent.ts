@@ -231,6 +231,7 @@ export class HandsetAgent {
     const auto = new AutoSync({
       syncs: this.simSync,
       settings: () => this.#ctx.settings.get().sync,
+      device: () => this.#ctx.device.get(),
       clock: this.#ctx.clock,
       emit: options.onEvent ?? (() => {}),
       secrets: options.syncSecrets ?? {},

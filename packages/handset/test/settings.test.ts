@@ -31,6 +31,11 @@ test('with no set-up: contacts only, compressed, weekly on Sunday 03:00, no size
       remindMinutes: null,
       removalMaxSeconds: null,
       onOpen: [],
+      onIdle: false,
+      idleMaxBytes: null,
+      idleMaxSeconds: null,
+      lowBattery: null,
+      lowBatteryNotice: 'after',
     },
   });
   assert.deepEqual(agent.settings(), DEFAULT_SETTINGS);

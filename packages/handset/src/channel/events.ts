@@ -1,4 +1,4 @@
-import type { DataKind, ErrorCode, NgReason } from '@phonesafe/protocol';
+import type { DataKind, ErrorCode, NgReason, SyncReason } from '@phonesafe/protocol';
 import type { BackupTrigger } from '../backup/backup-types.ts';
 
 /**
@@ -9,6 +9,9 @@ import type { BackupTrigger } from '../backup/backup-types.ts';
  * and users read those lines. So names, fields and their order are a
  * contract: a change here changes that output.
  */
+/** The automatic sync triggers' reasons (sync/auto-sync.ts). */
+export type AutoReason = Extract<SyncReason, 'periodic' | 'update' | 'threshold' | 'idle' | 'low-battery'>;
+
 export type ChannelEvent =
   /** `center`: the channel's URL. */
   | { event: 'connected'; center: string }
@@ -54,18 +57,22 @@ export type ChannelEvent =
   /** S6: an automatic trigger synced (`uploaded` and `downloaded` count changes, deletions included). */
   | {
       event: 'sync-done';
-      reason: 'periodic' | 'update' | 'threshold';
+      reason: AutoReason;
       number: string;
       uploaded: number;
       downloaded: number;
       cursor: number;
+      /** S10: a cap stopped the session; the rest goes at the next idle time. */
+      capped: boolean;
     }
   /** S6: an automatic trigger's sync did not run or failed; the changes stay pending. */
-  | { event: 'sync-failed'; reason: 'periodic' | 'update' | 'threshold'; code: string; detail: string }
+  | { event: 'sync-failed'; reason: AutoReason; code: string; detail: string }
   /** S6 [0042]: a trigger is due but the owner's permission comes first (`handset sync` gives it); nothing was sent. */
-  | { event: 'sync-ask'; reason: 'periodic' | 'update' | 'threshold'; pendingUp: number }
+  | { event: 'sync-ask'; reason: AutoReason; pendingUp: number }
   /** R-S6.8: changes on this handset are not reflected at the center. */
   | { event: 'sync-reminder'; pendingUp: number }
+  /** S11: the battery is at or below `sync.lowBattery`: the owner told before the upload, or after it. */
+  | { event: 'sync-low-battery'; when: 'before' | 'after'; battery: number; pendingUp: number }
   | { event: 'stopped' };
 
 export type ChannelEventName = ChannelEvent['event'];

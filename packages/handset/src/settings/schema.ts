@@ -63,6 +63,16 @@ export const SyncTriggers = z.strictObject({
   removalMaxSeconds: z.number().int().nonnegative().nullable().default(null),
   /** Per kind when that data is opened: `handset open KIND` syncs both ways first for these kinds; none: never. */
   onOpen: z.array(z.enum(DATA_KINDS)).default([]),
+  /** S10 (FIG 21): a sync both ways while the device is idle (absent before: off). */
+  onIdle: z.boolean().default(false),
+  /** S10: an idle session sends at most this many bytes of changes; the rest goes at the next idle time; null: no cap. */
+  idleMaxBytes: z.number().int().positive().nullable().default(null),
+  /** S10: an idle session starts no page after this many seconds (handset's clock); null: no cap. */
+  idleMaxSeconds: z.number().int().positive().nullable().default(null),
+  /** S11 (FIG 22): at or below this battery percent, an upload of what is not reflected, the download deferred; null: off. */
+  lowBattery: z.number().int().min(1).max(100).nullable().default(null),
+  /** S11: the owner is told before, asked first (no answer is a no; `handset sync` is the yes), or told after. */
+  lowBatteryNotice: z.enum(['before', 'ask', 'after']).default('after'),
 });
 export type SyncTriggers = z.infer<typeof SyncTriggers>;
 
@@ -75,6 +85,11 @@ export const DEFAULT_SYNC_TRIGGERS: SyncTriggers = {
   remindMinutes: null,
   removalMaxSeconds: null,
   onOpen: [],
+  onIdle: false,
+  idleMaxBytes: null,
+  idleMaxSeconds: null,
+  lowBattery: null,
+  lowBatteryNotice: 'after',
 };
 
 export const HandsetSettings = z.strictObject({

@@ -23,6 +23,11 @@ export const SETTING_KEYS = [
   'sync.remindMinutes',
   'sync.removalMaxSeconds',
   'sync.onOpen',
+  'sync.onIdle',
+  'sync.idleMaxBytes',
+  'sync.idleMaxSeconds',
+  'sync.lowBattery',
+  'sync.lowBatteryNotice',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -62,6 +67,16 @@ export function settingPatch(key: string, value: string): SettingsPatch {
       return { sync: { remindMinutes: isNone(value) ? null : integerOf(key, value) } };
     case 'sync.removalMaxSeconds':
       return { sync: { removalMaxSeconds: isNone(value) ? null : integerOf(key, value) } };
+    case 'sync.onIdle':
+      return { sync: { onIdle: booleanOf(key, value) } };
+    case 'sync.idleMaxBytes':
+      return { sync: { idleMaxBytes: isNone(value) ? null : bytesOf(value, key) } };
+    case 'sync.idleMaxSeconds':
+      return { sync: { idleMaxSeconds: isNone(value) ? null : integerOf(key, value) } };
+    case 'sync.lowBattery':
+      return { sync: { lowBattery: isNone(value) ? null : integerOf(key, value) } };
+    case 'sync.lowBatteryNotice':
+      return { sync: { lowBatteryNotice: noticeOf(key, value) } };
     default:
       throw usage(`unknown setting ${JSON.stringify(key)}; settings are ${SETTING_KEYS.join(', ')}`);
   }
@@ -82,6 +97,12 @@ function listOf(value: string): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
+}
+
+function noticeOf(key: string, value: string): 'before' | 'ask' | 'after' {
+  const v = value.trim().toLowerCase();
+  if (v === 'before' || v === 'ask' || v === 'after') return v;
+  throw usage(`${key} is before, ask or after, not ${JSON.stringify(value)}`);
 }
 
 function isNone(value: string): boolean {

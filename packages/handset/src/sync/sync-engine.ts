@@ -8,7 +8,7 @@ import { type DataKind, isDataKind } from '@phonesafe/protocol';
 import { downloadChanges } from './download.ts';
 import type { SyncSecrets } from './gate.ts';
 import { uploadChanges } from './upload.ts';
-import type { EngineDeps, OpenSession, SyncResult } from './sync-types.ts';
+import type { EngineDeps, OpenSession, SessionLimits, SyncResult } from './sync-types.ts';
 
 export interface SessionRequest {
   number: string;
@@ -18,8 +18,8 @@ export interface SessionRequest {
   secrets: SyncSecrets;
   /** Names this terminal in conflict copies. */
   label: string;
-  /** The upload starts no page after this (handset clock): the removal's time cap. */
-  deadline?: Date;
+  /** S10's caps (idle sessions); absent: none. */
+  limits?: SessionLimits;
 }
 
 export async function runSession(deps: EngineDeps, request: SessionRequest): Promise<SyncResult> {
@@ -49,11 +49,13 @@ export async function runSession(deps: EngineDeps, request: SessionRequest): Pro
     downloadedDeletions: [],
     conflicts: [],
     cursor: answer.cursor,
-    timedOut: false,
+    capped: false,
   };
-  if (request.direction !== 'down') await uploadChanges(deps, open, result, request.deadline);
+  if (request.direction !== 'down') result.capped = !(await uploadChanges(deps, open, result, request.limits));
+  const until = request.limits?.until ?? null;
+  if (until !== null && deps.clock.now().getTime() >= until) result.capped = true;
   let applied = 0;
-  if (request.direction !== 'up') {
+  if (request.direction !== 'up' && !result.capped) {
     applied = await downloadChanges(deps, open, result, request.label);
     if (request.direction === 'both' && result.conflicts.length > 0) await uploadChanges(deps, open, result);
   }

@@ -24,8 +24,19 @@ export interface SyncResult {
   conflicts: Array<{ path: string; copy: string | null; kind: 'edit-edit' | 'edit-delete' | 'delete-edit' }>;
   /** The cursor after the session. */
   cursor: number;
-  /** The time cap passed before every change went up (removal only): the rest stays pending. */
-  timedOut: boolean;
+  /** S10: a cap stopped the session early; what is left stays pending for the next one. */
+  capped: boolean;
+}
+
+/**
+ * S10's caps on one session: the upload sends changes in order while their
+ * bytes fit `maxBytes` (a change that does not fit waits, and so do the ones
+ * after it) and starts no page once the handset's clock passes `until`
+ * (epoch ms); a capped session skips its download. Null: no cap.
+ */
+export interface SessionLimits {
+  maxBytes: number | null;
+  until: number | null;
 }
 
 /** How the engine writes the memory: saves and deletions as the owner's own (memory/memory-io.ts). */

@@ -8,6 +8,7 @@
 import { resolve } from 'node:path';
 import { PhoneSafeError, type DataKind } from '@phonesafe/protocol';
 import { hashSecret } from '@phonesafe/protocol/node';
+import type { AutoReason } from '../channel/events.ts';
 import type { HandlerTable } from '../channel/handlers.ts';
 import type { HandsetContext } from '../context.ts';
 import { addTerminalId, moveSim, readSim, verifyPin, type SimView } from '../sim/sim-card.ts';
@@ -15,7 +16,7 @@ import { erasePlanned, planErase, type ErasePlan, type EraseResult } from './era
 import { checkTerminalPassword, clearToSync, insertedSim, type SyncSecrets } from './gate.ts';
 import { runSession } from './sync-engine.ts';
 import type { BindMode } from './sync-records.ts';
-import type { MemoryWriter, SyncResult } from './sync-types.ts';
+import type { MemoryWriter, SessionLimits, SyncResult } from './sync-types.ts';
 
 type SyncContext = Pick<HandsetContext, 'layout' | 'clock' | 'memory' | 'session' | 'sync' | 'settings'>;
 
@@ -89,7 +90,7 @@ export class Syncs {
     const sync =
       options.noSync || !this.#ctx.session.current()
         ? null
-        : await this.#triggered('sim-remove', 'up', options.secrets, false, this.#removalDeadline());
+        : await this.#triggered('sim-remove', 'up', options.secrets, false, this.#removalLimits());
     if (this.#ctx.session.current()) await this.#report(slot.subscriber, false);
     const to = dest === undefined ? slot.cameFrom : resolve(dest);
     await moveSim(layout.sim, to);
@@ -222,23 +223,31 @@ export class Syncs {
     return this.#ctx.sync.slot() !== undefined && this.#ctx.sync.isTerminal();
   }
 
-  /** An automatic trigger's sync (S6, run by `handset run`): its result, or why it did not run; the changes stay pending then. */
-  auto(reason: 'periodic' | 'update' | 'threshold', secrets: SyncSecrets): Promise<TriggeredSync> {
-    return this.#triggered(reason, reason === 'periodic' ? 'both' : 'up', secrets, false);
+  /**
+   * An automatic trigger's sync (S6, S10, S11, run by `handset run`): periodic and idle both ways, the others up only
+   * (low battery defers the download); `limits` cap an idle one. Its result, or why it did not run; the changes stay pending then.
+   */
+  auto(reason: AutoReason, secrets: SyncSecrets, limits?: SessionLimits): Promise<TriggeredSync> {
+    return this.#triggered(reason, reason === 'periodic' || reason === 'idle' ? 'both' : 'up', secrets, false, limits);
   }
 
   /** `sync.removalMaxSeconds` from now by the handset's clock (the radio stays up that long at most), or none. */
-  #removalDeadline(): Date | undefined {
+  #removalLimits(): SessionLimits | undefined {
     const seconds = this.#ctx.settings.get().sync.removalMaxSeconds;
-    return seconds === null ? undefined : new Date(this.#ctx.clock.now().getTime() + seconds * 1000);
+    return seconds === null ? undefined : { maxBytes: null, until: this.#ctx.clock.now().getTime() + seconds * 1000 };
   }
 
-  async #run(reason: SyncResult['reason'], direction: SyncResult['direction'], secrets: SyncSecrets, deadline?: Date): Promise<SyncResult> {
+  async #run(
+    reason: SyncResult['reason'],
+    direction: SyncResult['direction'],
+    secrets: SyncSecrets,
+    limits?: SessionLimits,
+  ): Promise<SyncResult> {
     const session = this.#ctx.session.require();
     const { sim, terminal } = await clearToSync(this.#ctx.sync, this.#ctx.layout.sim, secrets);
     const deps = { records: this.#ctx.sync, memory: this.#ctx.memory, writer: this.#writer, clock: this.#ctx.clock, session };
-    const label = session.identity.name;
-    return runSession(deps, { number: sim.subscriber, terminalId: terminal.terminalId, reason, direction, secrets, label, deadline });
+    const request = { number: sim.subscriber, terminalId: terminal.terminalId, reason, direction, secrets, label: session.identity.name };
+    return runSession(deps, limits ? { ...request, limits } : request);
   }
 
   async #triggered(
@@ -246,10 +255,10 @@ export class Syncs {
     direction: SyncResult['direction'],
     secrets: SyncSecrets,
     report: boolean,
-    deadline?: Date,
+    limits?: SessionLimits,
   ): Promise<TriggeredSync> {
     try {
-      const result = await this.#run(reason, direction, secrets, deadline);
+      const result = await this.#run(reason, direction, secrets, limits);
       if (report) await this.#report(result.number, true);
       return { ok: true, result };
     } catch (error) {

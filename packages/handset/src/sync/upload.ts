@@ -10,26 +10,26 @@ import { filterCutoff, PhoneSafeError, SYNC_INLINE_MAX_BYTES, SYNC_PAGE, type Up
 import { newGuid, sealBody, sealHeader } from '@phonesafe/protocol/node';
 import type { Item } from '../memory/memory.ts';
 import type { SyncedItem } from './sync-records.ts';
-import type { EngineDeps, OpenSession, SyncResult } from './sync-types.ts';
+import type { EngineDeps, OpenSession, SessionLimits, SyncResult } from './sync-types.ts';
 
 interface Pending {
   change: UpChange;
   record: SyncedItem;
+  /** The item's size (0 for a deletion): what S10's byte cap counts. */
+  bytes: number;
 }
+
+const NO_LIMITS: SessionLimits = { maxBytes: null, until: null };
 
 /**
  * Conflicts the center answered: resolved by the download that follows (sync.md "Conflicts").
- * With a `deadline` (the removal's time cap, by the handset's clock) no page starts once it has
- * passed: the rest stays pending (its tags kept, so a later session sends the same changes) and
- * `result.timedOut` says so.
+ * Answers false when `limits` stopped it before every change was sent: the rest keep their tags and stay pending.
  */
-export async function uploadChanges(deps: EngineDeps, open: OpenSession, result: SyncResult, deadline?: Date): Promise<void> {
-  const pending = await pendingChanges(deps, open);
+export async function uploadChanges(deps: EngineDeps, open: OpenSession, result: SyncResult, limits = NO_LIMITS): Promise<boolean> {
+  const all = await pendingChanges(deps, open);
+  const pending = withinBytes(all, limits.maxBytes);
   for (let i = 0; i < pending.length; i += SYNC_PAGE) {
-    if (deadline && deps.clock.now() >= deadline) {
-      result.timedOut = true;
-      return;
-    }
+    if (limits.until !== null && deps.clock.now().getTime() >= limits.until) return false;
     const page = pending.slice(i, i + SYNC_PAGE);
     const { results } = await deps.session.client.sync().upload(
       open.sessionId,
@@ -47,6 +47,15 @@ export async function uploadChanges(deps: EngineDeps, open: OpenSession, result:
       }
     }
   }
+  return pending.length === all.length;
+}
+
+/** The changes, in order, while their bytes fit the cap (null: all). */
+function withinBytes(pending: Pending[], maxBytes: number | null): Pending[] {
+  if (maxBytes === null) return pending;
+  let sum = 0;
+  const fits = pending.findIndex((p) => (sum += p.bytes) > maxBytes);
+  return fits === -1 ? pending : pending.slice(0, fits);
 }
 
 /** An addition or change, sealed for the version the center will give it (baseVersion + 1). */
@@ -109,7 +118,7 @@ async function pendingChanges(deps: EngineDeps, open: OpenSession): Promise<Pend
     };
     records.put(next);
     const content = await readFile(memory.contentPath(item.id));
-    out.push({ change: sealedPut(open.keys.get(item.kind)!, next, item, content, folders), record: next });
+    out.push({ change: sealedPut(open.keys.get(item.kind)!, next, item, content, folders), record: next, bytes: item.size });
   }
   for (const record of synced) {
     if (memory.byId(record.itemId) || !open.keys.has(record.kind)) continue;
@@ -128,7 +137,7 @@ async function pendingChanges(deps: EngineDeps, open: OpenSession): Promise<Pend
       tag,
       modifiedAt: deps.clock.now().toISOString(),
     };
-    out.push({ change, record });
+    out.push({ change, record, bytes: 0 });
   }
   return out;
 }

@@ -102,7 +102,18 @@ export const RegisterTerminalRequest = z.strictObject({
 
 export const SimReport = z.strictObject({ number: PhoneNumber, terminalId: TerminalId, mounted: z.boolean() });
 
-export const SyncReason = z.enum(['sim-insert', 'sim-remove', 'manual', 'erase', 'periodic', 'update', 'threshold', 'open']);
+export const SyncReason = z.enum([
+  'sim-insert',
+  'sim-remove',
+  'manual',
+  'erase',
+  'periodic',
+  'update',
+  'threshold',
+  'open',
+  'idle',
+  'low-battery',
+]);
 export type SyncReason = z.infer<typeof SyncReason>;
 export const SyncDirection = z.enum(['both', 'up', 'down']);
 

@@ -128,6 +128,7 @@ export function eventText(e: RunEvent): string {
     case 'sync-failed':
     case 'sync-ask':
     case 'sync-reminder':
+    case 'sync-low-battery':
       return syncText(e);
     case 'wallet-backup':
     case 'wallet-recovered':
@@ -142,18 +143,24 @@ export function eventText(e: RunEvent): string {
 }
 
 /** The sync events' lines. */
-function syncText(e: Extract<RunEvent, { event: 'sync-pending' | 'sync-done' | 'sync-failed' | 'sync-ask' | 'sync-reminder' }>): string {
+function syncText(
+  e: Extract<RunEvent, { event: 'sync-pending' | 'sync-done' | 'sync-failed' | 'sync-ask' | 'sync-reminder' | 'sync-low-battery' }>,
+): string {
   switch (e.event) {
     case 'sync-pending':
       return `another terminal of ${e.number} uploaded changes: sync to get them (handset sync, or insert the SIM)`;
     case 'sync-done':
-      return `synced ${e.number} (${e.reason}): ${e.uploaded} changes up, ${e.downloaded} down, cursor ${e.cursor}`;
+      return `synced ${e.number} (${e.reason}): ${e.uploaded} changes up, ${e.downloaded} down, cursor ${e.cursor}${e.capped ? '; the rest goes at the next idle time' : ''}`;
     case 'sync-failed':
       return `the ${e.reason} sync did not run (the changes stay on this handset): ${e.code}: ${e.detail}`;
     case 'sync-ask':
       return `a ${e.reason} sync waits for your permission: ${e.pendingUp} changes not reflected (handset sync runs it)`;
     case 'sync-reminder':
       return `reminder: ${e.pendingUp} changes on this handset are not reflected at the center (handset sync)`;
+    case 'sync-low-battery':
+      return e.when === 'before'
+        ? `battery at ${e.battery}%: uploading ${e.pendingUp} changes not reflected now (the download waits)`
+        : `battery at ${e.battery}%: uploaded the changes not reflected (the download waits for a later sync)`;
   }
 }
 

@@ -38,6 +38,7 @@ export function settingsVerb(handset: Command, env: CliEnv): void {
           `triggers.powerOn      ${v.triggers.powerOn}`,
           `batteryMin            ${v.batteryMin}%`,
           `sync.everyMinutes ${v.sync.everyMinutes ?? 'none'}, sync.onUpdate ${v.sync.onUpdate}, sync.thresholdCount ${v.sync.thresholdCount ?? 'none'}, sync.thresholdBytes ${v.sync.thresholdBytes ?? 'none'}, sync.ask ${v.sync.ask}, sync.remindMinutes ${v.sync.remindMinutes ?? 'none'}, sync.removalMaxSeconds ${v.sync.removalMaxSeconds ?? 'none'}, sync.onOpen ${v.sync.onOpen.join(',') || 'none'}`,
+          `sync.onIdle ${v.sync.onIdle}, sync.idleMaxBytes ${v.sync.idleMaxBytes ?? 'none'}, sync.idleMaxSeconds ${v.sync.idleMaxSeconds ?? 'none'}, sync.lowBattery ${v.sync.lowBattery ?? 'none'}, sync.lowBatteryNotice ${v.sync.lowBatteryNotice}`,
         ]);
       }),
     );

@@ -187,6 +187,8 @@ function syncLines(r: SyncResult): string[] {
     `  up: ${list(r.uploaded)}${r.uploadedDeletions.length > 0 ? `; deleted ${list(r.uploadedDeletions)}` : ''}`,
     `  down: ${list(r.downloaded)}${r.downloadedDeletions.length > 0 ? `; deleted ${list(r.downloadedDeletions)}` : ''}`,
     ...r.conflicts.map((c) => `  conflict (${c.kind}) at ${c.path}${c.copy ? `: this handset's version kept as ${c.copy}` : ''}`),
-    ...(r.timedOut ? ['  the time cap (sync.removalMaxSeconds) passed: what did not go up stays pending'] : []),
+    ...(r.capped
+      ? [`  ${r.reason === 'sim-remove' ? 'the time cap (sync.removalMaxSeconds)' : 'a cap'} passed: what did not go up stays pending`]
+      : []),
   ];
 }
