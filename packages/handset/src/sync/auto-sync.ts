@@ -125,6 +125,8 @@ export class AutoSync {
     const limits =
       reason === 'idle' ? { maxBytes: t.idleMaxBytes, until: t.idleMaxSeconds === null ? null : now + t.idleMaxSeconds * 1000 } : undefined;
     const sync = await syncs.auto(reason, this.#deps.secrets, limits);
+    // The period counts from the end of the last automatic sync, so a slow sync is never followed by another at once.
+    this.#lastSync = clock.now().getTime();
     if (!sync.ok) {
       this.#lastFailure = now;
       return emit({ event: 'sync-failed', reason, code: sync.code, detail: sync.detail });
