@@ -3,16 +3,19 @@
  * bad sync messages. A marker planted in a contact's content and file name
  * is synced from one handset to another through the center; it reaches the
  * second handset, and a scan of the center's data directory (database, WAL,
- * blobs) finds it nowhere. Malformed and oversized sync messages are
+ * blobs) finds it nowhere. A value on A's IC card never travels: it is in
+ * neither the user area nor B. Malformed and oversized sync messages are
  * answered 4xx problem+json and store nothing.
  */
 import { strict as assert } from 'node:assert';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { listFiles, asHandset, ran, SyncWorld, craftedPut } from '@phonesafe/testkit';
+import { cliJson, listFiles, asHandset, ran, SyncWorld, craftedPut } from '@phonesafe/testkit';
 
 const MARKER = 'Quuxbarzonk7781';
+const CARD_MARKER = 'CardOnlyZorblat4412';
 
 test(
   'synced contacts reach the other handset; the center holds no plaintext marker; bad messages are 4xx and store nothing',
@@ -23,14 +26,27 @@ test(
     await world.insert('A');
     const path = `contacts/${MARKER}.vcf`;
     await world.save('A', { [path]: `BEGIN:VCARD\nVERSION:3.0\nFN:${MARKER}\nNOTE:${MARKER.repeat(20)}\nEND:VCARD\n` });
-    assert.deepEqual(ran(await world.remove('A'), 'A out').uploaded, [path]);
+    const wallet = { ...world.env, PHONESAFE_WALLET_SCRYPT_N: '1024' };
+    await cliJson(
+      ['handset', 'wallet', 'add', '--data', world.dir('A'), '--class', 'prepaid', '--name', CARD_MARKER, '--remaining', '800'],
+      wallet,
+    );
+    assert.deepEqual(ran(await world.remove('A'), 'A out').uploaded, [path], 'the contact goes up, the card does not');
     assert.deepEqual(ran(await world.insert('B'), 'B in').downloaded, [path]);
-    assert.ok((await world.exportOf('B')).get(path)?.includes(MARKER), 'the marker really went through');
+    const exported = await world.exportOf('B');
+    assert.ok(exported.get(path)?.includes(MARKER), 'the marker really went through');
+    assert.deepEqual([...(await world.area()).keys()], [path], 'the user area holds the contact only');
+    assert.ok(![...exported.values()].some((content) => content.includes(CARD_MARKER)), "B holds nothing of A's card");
+    assert.equal(existsSync(join(world.dir('B'), 'card')), false, 'B has no card');
 
     const marker = Buffer.from(MARKER);
     const files = await listFiles(world.w.data);
     for (const name of ['center.db', 'center.db-wal']) assert.ok(files.includes(join(world.w.data, name)), `${name} is scanned`);
-    for (const file of files) assert.equal((await readFile(file)).indexOf(marker), -1, `${file} contains the plaintext marker`);
+    for (const file of files) {
+      const bytes = await readFile(file);
+      assert.equal(bytes.indexOf(marker), -1, `${file} contains the plaintext marker`);
+      assert.equal(bytes.indexOf(CARD_MARKER), -1, `${file} contains the card's value`);
+    }
 
     // Crafted, bad messages from B (a registered terminal holding the SIM).
     const open = await world.openSessionAs('B', 'both');
