@@ -67,7 +67,6 @@ async function main(): Promise<void> {
   try {
     const bytes = image(join(work, 'src'));
     log(`image: ${(bytes / 1048576).toFixed(1)} MiB`);
-    cli(['handset', 'import', '--data', hs, join(work, 'src')], {});
     cli(
       [
         'pc',
@@ -104,6 +103,8 @@ async function main(): Promise<void> {
       ],
       hsEnv,
     );
+    // After the pairing: only a creating verb (enrol, mail-pair, wallet setup) makes a handset directory.
+    cli(['handset', 'import', '--data', hs, join(work, 'src')], {});
     const responder = spawn(process.execPath, [MAIN, 'handset', 'run', '--data', hs, '--mail-interval', '200'], {
       env: { PATH: process.env.PATH ?? '', ...hsEnv },
       stdio: 'ignore',
