@@ -81,7 +81,7 @@ export const ERRORS = {
   SYNC_ITEM_TOO_LARGE: { status: 413, retryable: false, title: 'The item is larger than a sync message carries inline' },
   SYNC_KIND_NOT_TARGETED: { status: 422, retryable: false, title: 'The change is of a kind this terminal does not sync' },
   // Client-side only codes (never sent by the center).
-  NETWORK: { status: 0, retryable: true, title: 'Could not reach the center' },
+  NETWORK: { status: 0, retryable: true, title: 'Could not reach the server' },
   DECRYPT_FAILED: { status: 0, retryable: false, title: 'Data could not be decrypted: wrong key or damaged bytes' },
   NOT_ENROLLED: { status: 0, retryable: false, title: 'This handset is not enrolled' },
   OVERWRITE_REFUSED: { status: 0, retryable: false, title: 'Restoring would overwrite data and no answer was given' },

@@ -91,7 +91,7 @@ function entryLine(e: WalletEntry): string[] {
 export function walletVerbs(handset: Command, env: CliEnv): void {
   const wallet = handset.command('wallet').description('the IC card: electronic values and their registration certificates');
   handsetVerb(wallet, 'setup', 'set the card capacity or the wallet owner (for owner authentication at safes)')
-    .option('--capacity <size>', 'card capacity, e.g. 64KiB', (v: string) => parseBytes(v, '--capacity'))
+    .option('--capacity <size>', 'card capacity, e.g. 64K', (v: string) => parseBytes(v, '--capacity'))
     .option('--owner <email>', "the owner's e-mail address")
     .action((flags: HandsetFlags & { capacity?: number; owner?: string }) =>
       withHandset(env, flags, { deliverPending: false, creates: true }, async (agent, out) => {
